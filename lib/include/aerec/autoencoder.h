@@ -1,0 +1,52 @@
+#pragma once
+// An autoencoder: a stack of layers from items back to items. Input rows are
+// sparse (a user's ratings, 0 = not rated); outputs are dense predictions.
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "aerec/layer.h"
+#include "aerec/sparse_batch.h"
+
+namespace aerec {
+
+// items -> hidden[0] -> ... -> hidden[n-1] -> items, hidden layers with
+// `hidden_act`, the output layer with `output_act`.
+std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden,
+                                       activation hidden_act, activation output_act);
+
+class autoencoder {
+ public:
+  // Parameters start at zero; call initialize() or load them.
+  autoencoder(backend& b, std::vector<layer_spec> specs);
+
+  void initialize(init_scheme scheme, rng& random);
+
+  int items() const { return specs_.front().inputs; }
+  const std::vector<layer_spec>& specs() const { return specs_; }
+  backend& device() { return backend_; }
+
+  // Output for a batch on the backend; valid until the next forward.
+  const_matrix_view forward(const sparse_view& input);
+  // Backpropagates dL/d(output) of the last forward through every layer:
+  // gradients become beta * gradients + new (beta 0 overwrites, 1 accumulates).
+  void backward(const sparse_view& input, const_matrix_view d_output, float beta);
+
+  // "layers.<i>.weight", "layers.<i>.bias", ... in layer order.
+  std::vector<parameter> parameters();
+  std::size_t parameter_count();
+
+  // Predictions (rows x items, row-major) for a host batch, copied to the host.
+  std::vector<float> predict(const sparse_batch& batch);
+
+ private:
+  layer_input input_of(std::size_t layer, const sparse_view& input) const;
+
+  backend& backend_;
+  std::vector<layer_spec> specs_;
+  std::vector<std::unique_ptr<layer>> layers_;
+  std::vector<const_matrix_view> outputs_;
+  device_sparse predict_input_;
+};
+
+}  // namespace aerec

@@ -1,0 +1,82 @@
+#pragma once
+// The compute seam. Model, trainer and model files call only this interface;
+// each backend (CPU now, CUDA later) owns its memory and implements the
+// operations. Matrices are row-major and contiguous; pointers in views point
+// at the backend's memory.
+#include <cstddef>
+#include <string>
+
+#include "aerec/activation.h"
+#include "aerec/optimizer_config.h"
+
+namespace aerec {
+
+struct matrix_view {
+  float* data;
+  int rows;
+  int cols;
+};
+
+struct const_matrix_view {
+  const float* data;
+  int rows;
+  int cols;
+  const_matrix_view(const float* d, int r, int c) : data(d), rows(r), cols(c) {}
+  const_matrix_view(matrix_view m) : data(m.data), rows(m.rows), cols(m.cols) {}  // NOLINT
+};
+
+// A batch of sparse rows in CSR form (offsets has rows + 1 entries).
+struct sparse_view {
+  int rows;
+  int cols;
+  int nnz;
+  const int* offsets;
+  const int* cols_index;
+  const float* values;
+};
+
+class backend {
+ public:
+  virtual ~backend() = default;
+  virtual std::string name() const = 0;
+
+  // Memory.
+  virtual void* allocate(std::size_t bytes) = 0;
+  virtual void deallocate(void* p) noexcept = 0;
+  virtual void to_device(void* device_dst, const void* host_src, std::size_t bytes) = 0;
+  virtual void to_host(void* host_dst, const void* device_src, std::size_t bytes) = 0;
+  virtual void fill(float* x, std::size_t n, float value) = 0;
+
+  // C = alpha * op(A) * op(B) + beta * C, op transposing when asked. beta = 0
+  // overwrites C (whatever it held, NaN included).
+  virtual void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a,
+                    const_matrix_view b, float beta, matrix_view c) = 0;
+  // C = X * W + beta * C for sparse X (rows x k) and dense W (k x n).
+  virtual void sparse_dense(const sparse_view& x, const_matrix_view w, float beta,
+                            matrix_view c) = 0;
+  // G = X^T * D + beta * G for sparse X (rows x k) and dense D (rows x n).
+  virtual void sparse_t_dense(const sparse_view& x, const_matrix_view d, float beta,
+                              matrix_view g) = 0;
+  // Adds the row vector `bias` (y.cols long) to every row of y.
+  virtual void add_row_vector(matrix_view y, const float* bias) = 0;
+  // sums[j] = sum_i x(i, j) + beta * sums[j].
+  virtual void column_sums(const_matrix_view x, float beta, float* sums) = 0;
+
+  virtual void activation_forward(activation a, const_matrix_view z, matrix_view y) = 0;
+  // dz = dy * activation'(z), given z and y = activation(z).
+  virtual void activation_backward(activation a, const_matrix_view z, const_matrix_view y,
+                                   const_matrix_view dy, matrix_view dz) = 0;
+
+  // Masked squared error of `output` against the sparse `target` (only its
+  // entries count): row_sums[i] = sum over row i's entries of (o - t)^2, and
+  // grad = grad_scale * (o - t) at those entries, 0 elsewhere.
+  virtual void masked_squared_error(const_matrix_view output, const sparse_view& target,
+                                    float grad_scale, matrix_view grad, float* row_sums) = 0;
+
+  // One optimizer step over n elements; `step` counts from 1; state[k] are the
+  // optimizer's state arrays (optimizer_state_count of them).
+  virtual void optimizer_step(const optimizer_config& config, long step, std::size_t n,
+                              float* param, const float* grad, float* const state[3]) = 0;
+};
+
+}  // namespace aerec

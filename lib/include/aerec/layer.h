@@ -1,0 +1,63 @@
+#pragma once
+// Layers of an autoencoder. Each layer keeps its parameters, their gradients
+// and its forward results in backend memory.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "aerec/activation.h"
+#include "aerec/backend.h"
+#include "aerec/rng.h"
+
+namespace aerec {
+
+enum class layer_kind { dense = 1 };
+
+// A layer's shape: what a model file stores besides the weights.
+struct layer_spec {
+  layer_kind kind = layer_kind::dense;
+  int inputs = 0;
+  int outputs = 0;
+  activation act = activation::identity;
+};
+
+// PyTorch's nn.Linear default (weights and biases uniform in +-1/sqrt(fan_in)),
+// or Xavier/Glorot uniform weights (gain 1) with zero biases.
+enum class init_scheme { pytorch, xavier };
+const char* init_scheme_name(init_scheme s);
+init_scheme parse_init_scheme(const std::string& name);
+
+// A trainable array: its value and gradient, each `size` floats in backend memory.
+struct parameter {
+  std::string name;
+  float* value;
+  float* grad;
+  std::size_t size;
+};
+
+// A layer's input: a sparse batch (the ratings, for the first layer) or the
+// dense output of the layer below.
+struct layer_input {
+  const sparse_view* sparse = nullptr;
+  const_matrix_view dense{nullptr, 0, 0};
+  int rows() const { return sparse ? sparse->rows : dense.rows; }
+};
+
+class layer {
+ public:
+  virtual ~layer() = default;
+  virtual layer_spec spec() const = 0;
+  virtual void initialize(init_scheme scheme, rng& random) = 0;
+  // Computes and keeps the output for a batch.
+  virtual const_matrix_view forward(const layer_input& x) = 0;
+  // Given dL/d(output) for the last forward batch, sets each parameter's
+  // gradient to beta * gradient + dL/d(parameter) (beta 0 overwrites, 1
+  // accumulates) and, when want_input_grad, returns dL/d(input).
+  virtual const_matrix_view backward(const layer_input& x, const_matrix_view d_output,
+                                     float beta, bool want_input_grad) = 0;
+  virtual std::vector<parameter> parameters() = 0;
+};
+
+std::unique_ptr<layer> make_layer(backend& b, const layer_spec& spec);
+
+}  // namespace aerec

@@ -1,0 +1,37 @@
+#pragma once
+// Masked mean squared error: only rated entries (the target's nonzeros) count.
+#include <string>
+#include <vector>
+
+#include "aerec/device_array.h"
+
+namespace aerec {
+
+// What the squared error is divided by. all_entries is PyTorch's MSELoss over
+// the whole output row (rated entries only contribute), as the seed's code
+// computes it; rated_entries averages over the rated entries (AutoRec, DeepRec).
+enum class loss_normalization { all_entries, rated_entries };
+
+const char* loss_normalization_name(loss_normalization n);
+loss_normalization parse_loss_normalization(const std::string& name);
+
+struct loss_value {
+  double loss;                      // sum of squared errors / normaliser
+  std::vector<float> row_squared;   // each row's sum of squared errors
+  std::size_t rated;                // how many entries counted
+};
+
+class masked_mse {
+ public:
+  masked_mse(backend& b, loss_normalization normalization) : backend_(b), norm_(normalization) {}
+
+  // The loss of `output` against `target`; writes dL/d(output) into `grad`.
+  loss_value evaluate(const_matrix_view output, const sparse_view& target, matrix_view grad);
+
+ private:
+  backend& backend_;
+  loss_normalization norm_;
+  device_array<float> row_sums_;
+};
+
+}  // namespace aerec

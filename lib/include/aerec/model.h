@@ -1,0 +1,60 @@
+#pragma once
+// A trained recommender: the autoencoder with the movie ids of its columns,
+// the rating scale it predicts on, and free-form metadata (the CLI stores the
+// training configuration and metrics there as JSON).
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "aerec/autoencoder.h"
+#include "aerec/dataset.h"
+#include "aerec/id_map.h"
+
+namespace aerec {
+
+// A rating by external movie id.
+struct item_rating {
+  std::int32_t item_id;
+  float value;
+};
+
+struct recommendation {
+  std::int32_t item_id;
+  float score;
+};
+
+class model {
+ public:
+  model(std::unique_ptr<autoencoder> network, id_map items, rating_scale scale,
+        std::string metadata = {});
+
+  autoencoder& network() { return *network_; }
+  const id_map& items() const { return items_; }
+  rating_scale scale() const { return scale_; }
+  const std::string& metadata() const { return metadata_; }
+  void set_metadata(std::string metadata) { metadata_ = std::move(metadata); }
+
+  // A user's ratings as a one-row batch. Throws error_code::unknown_id for a
+  // movie the model does not know and invalid_argument for a rating outside
+  // the scale, a non-finite rating or a movie rated twice.
+  sparse_batch to_batch(std::span<const item_rating> user_ratings) const;
+
+  // Predicted ratings for every movie, in column order, clipped to the scale.
+  std::vector<float> predict(std::span<const item_rating> user_ratings);
+
+  // The k movies with the highest predictions that the user has not rated, best
+  // first, with their clipped predictions.
+  std::vector<recommendation> recommend(std::span<const item_rating> user_ratings, std::size_t k);
+
+ private:
+  float clip(float prediction) const;
+
+  std::unique_ptr<autoencoder> network_;
+  id_map items_;
+  rating_scale scale_;
+  std::string metadata_;
+};
+
+}  // namespace aerec

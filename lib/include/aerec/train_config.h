@@ -1,0 +1,48 @@
+#pragma once
+// Everything that defines a training run, and the named presets.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "aerec/activation.h"
+#include "aerec/layer.h"
+#include "aerec/loss.h"
+#include "aerec/optimizer_config.h"
+
+namespace aerec {
+
+struct model_config {
+  std::vector<int> hidden = {20, 10, 20};
+  activation hidden_act = activation::sigmoid;
+  activation output_act = activation::identity;
+  init_scheme init = init_scheme::pytorch;
+};
+
+struct train_config {
+  model_config model;
+  optimizer_config optimizer;
+  int epochs = 200;
+  int batch_size = 1;       // users per step; 1 is the seed's one-user-per-step training
+  bool shuffle = false;     // visit users in a new random order every epoch
+  // Never zero the gradients: every step applies the sum of all gradients so
+  // far. The seed's PyTorch code omits optimizer.zero_grad(), and its recipe
+  // (RMSprop with weight decay 0.5) only trains because of that.
+  bool accumulate_gradients = false;
+  loss_normalization loss = loss_normalization::all_entries;
+  std::uint64_t seed = 1;
+  int threads = 1;
+};
+
+struct preset_info {
+  std::string name;
+  std::string description;
+};
+
+const std::vector<preset_info>& presets();
+// Throws error_code::invalid_argument listing the known presets.
+train_config preset(const std::string& name);
+
+// Throws error_code::invalid_argument for an unusable configuration.
+void validate(const train_config& config);
+
+}  // namespace aerec

@@ -1,0 +1,90 @@
+#include "aerec/autoencoder.h"
+
+#include <string>
+
+#include "aerec/error.h"
+
+namespace aerec {
+
+std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden,
+                                       activation hidden_act, activation output_act) {
+  std::vector<layer_spec> specs;
+  int inputs = items;
+  for (const int width : hidden) {
+    if (width <= 0)
+      throw error(error_code::invalid_argument, "layer widths must be positive");
+    specs.push_back({layer_kind::dense, inputs, width, hidden_act});
+    inputs = width;
+  }
+  specs.push_back({layer_kind::dense, inputs, items, output_act});
+  return specs;
+}
+
+autoencoder::autoencoder(backend& b, std::vector<layer_spec> specs)
+    : backend_(b), specs_(std::move(specs)) {
+  if (specs_.empty()) throw error(error_code::invalid_argument, "an autoencoder needs layers");
+  for (std::size_t i = 0; i < specs_.size(); ++i) {
+    const bool chained = i == 0 || specs_[i].inputs == specs_[i - 1].outputs;
+    if (!chained || specs_[i].inputs <= 0 || specs_[i].outputs <= 0)
+      throw error(error_code::invalid_argument,
+                  "layer " + std::to_string(i) + " does not fit the layer below it");
+    layers_.push_back(make_layer(b, specs_[i]));
+  }
+  if (specs_.back().outputs != specs_.front().inputs)
+    throw error(error_code::invalid_argument, "an autoencoder's output width must equal its input");
+  outputs_.assign(specs_.size(), const_matrix_view(nullptr, 0, 0));
+}
+
+void autoencoder::initialize(init_scheme scheme, rng& random) {
+  for (auto& l : layers_) l->initialize(scheme, random);
+}
+
+layer_input autoencoder::input_of(std::size_t layer, const sparse_view& input) const {
+  layer_input x;
+  if (layer == 0)
+    x.sparse = &input;
+  else
+    x.dense = outputs_[layer - 1];
+  return x;
+}
+
+const_matrix_view autoencoder::forward(const sparse_view& input) {
+  AEREC_ASSERT(input.cols == items());
+  for (std::size_t i = 0; i < layers_.size(); ++i)
+    outputs_[i] = layers_[i]->forward(input_of(i, input));
+  return outputs_.back();
+}
+
+void autoencoder::backward(const sparse_view& input, const_matrix_view d_output, float beta) {
+  const_matrix_view grad = d_output;
+  for (std::size_t i = layers_.size(); i-- > 0;)
+    grad = layers_[i]->backward(input_of(i, input), grad, beta, i > 0);
+}
+
+std::vector<parameter> autoencoder::parameters() {
+  std::vector<parameter> all;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    for (parameter p : layers_[i]->parameters()) {
+      p.name = "layers." + std::to_string(i) + "." + p.name;
+      all.push_back(std::move(p));
+    }
+  }
+  return all;
+}
+
+std::size_t autoencoder::parameter_count() {
+  std::size_t n = 0;
+  for (const parameter& p : parameters()) n += p.size;
+  return n;
+}
+
+std::vector<float> autoencoder::predict(const sparse_batch& batch) {
+  AEREC_ASSERT(batch.cols == items());
+  predict_input_.assign(backend_, batch);
+  const const_matrix_view out = forward(predict_input_.view());
+  std::vector<float> host(static_cast<std::size_t>(out.rows) * static_cast<std::size_t>(out.cols));
+  if (!host.empty()) backend_.to_host(host.data(), out.data, host.size() * sizeof(float));
+  return host;
+}
+
+}  // namespace aerec

@@ -1,0 +1,36 @@
+#include "aerec/loss.h"
+
+#include "aerec/error.h"
+
+namespace aerec {
+
+const char* loss_normalization_name(loss_normalization n) {
+  return n == loss_normalization::all_entries ? "all" : "rated";
+}
+
+loss_normalization parse_loss_normalization(const std::string& name) {
+  if (name == "all") return loss_normalization::all_entries;
+  if (name == "rated") return loss_normalization::rated_entries;
+  throw error(error_code::invalid_argument,
+              "unknown loss normalisation '" + name + "' (known: all, rated)");
+}
+
+loss_value masked_mse::evaluate(const_matrix_view output, const sparse_view& target,
+                                matrix_view grad) {
+  AEREC_ASSERT(output.rows == target.rows && output.cols == target.cols);
+  const double denominator = norm_ == loss_normalization::all_entries
+                                 ? static_cast<double>(output.rows) * output.cols
+                                 : static_cast<double>(target.nnz);
+  // A batch with nothing rated has zero loss and zero gradient.
+  const double scale = denominator > 0 ? 2.0 / denominator : 0.0;
+  row_sums_.reserve(backend_, static_cast<std::size_t>(std::max(1, target.rows)));
+  backend_.masked_squared_error(output, target, static_cast<float>(scale), grad, row_sums_.data());
+  loss_value v{0, row_sums_.download(static_cast<std::size_t>(target.rows)),
+               static_cast<std::size_t>(target.nnz)};
+  double sum = 0;
+  for (const float s : v.row_squared) sum += s;
+  v.loss = denominator > 0 ? sum / denominator : 0.0;
+  return v;
+}
+
+}  // namespace aerec

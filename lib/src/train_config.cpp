@@ -1,0 +1,64 @@
+#include "aerec/train_config.h"
+
+#include "aerec/error.h"
+
+namespace aerec {
+
+const std::vector<preset_info>& presets() {
+  static const std::vector<preset_info> all = {
+      {"seed",
+       "the seed's stacked autoencoder as published: items-20-10-20-items, sigmoid, "
+       "RMSprop(lr 0.01, weight decay 0.5), 200 epochs, one user per step, gradients never zeroed"},
+      {"seed-fixed",
+       "the same architecture trained the ordinary way: gradients zeroed every step, Adam, "
+       "loss averaged over rated entries, shuffled mini-batches"},
+  };
+  return all;
+}
+
+namespace {
+
+train_config seed_preset() {
+  train_config c;
+  c.optimizer = default_optimizer_config(optimizer_kind::rmsprop);
+  c.optimizer.lr = 0.01f;
+  c.optimizer.weight_decay = 0.5f;
+  c.accumulate_gradients = true;
+  c.loss = loss_normalization::all_entries;
+  return c;
+}
+
+train_config seed_fixed_preset() {
+  train_config c;
+  c.optimizer = default_optimizer_config(optimizer_kind::adam);
+  c.optimizer.lr = 1e-3f;
+  c.optimizer.weight_decay = 0;
+  c.loss = loss_normalization::rated_entries;
+  c.batch_size = 8;
+  c.shuffle = true;
+  c.epochs = 200;
+  return c;
+}
+
+}  // namespace
+
+train_config preset(const std::string& name) {
+  if (name == "seed") return seed_preset();
+  if (name == "seed-fixed") return seed_fixed_preset();
+  std::string known;
+  for (const auto& p : presets()) known += (known.empty() ? "" : ", ") + p.name;
+  throw error(error_code::invalid_argument, "unknown preset '" + name + "' (known: " + known + ")");
+}
+
+void validate(const train_config& c) {
+  auto require = [](bool ok, const std::string& what) {
+    if (!ok) throw error(error_code::invalid_argument, what);
+  };
+  require(c.epochs >= 0, "epochs must be >= 0");
+  require(c.batch_size >= 1, "batch size must be >= 1");
+  require(c.threads >= 1, "threads must be >= 1");
+  for (const int w : c.model.hidden) require(w > 0, "layer widths must be positive");
+  validate(c.optimizer);
+}
+
+}  // namespace aerec

@@ -1,0 +1,12 @@
+#pragma once
+// The aerec subcommands; each file adds one to the app.
+#include <CLI/CLI.hpp>
+
+namespace aerec::cli {
+
+void add_train_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
+void add_recommend_command(CLI::App& app);
+void add_predict_command(CLI::App& app);
+
+}  // namespace aerec::cli

@@ -1,0 +1,46 @@
+// aerec: train and use autoencoder recommenders from the command line.
+#include <cstdio>
+#include <exception>
+
+#include "aerec/error.h"
+#include "commands.h"
+
+namespace {
+
+// Exit codes: 0 success, 2 usage, then one per error kind.
+int exit_code(aerec::error_code code) {
+  switch (code) {
+    case aerec::error_code::invalid_argument: return 2;
+    case aerec::error_code::parse_error: return 3;
+    case aerec::error_code::io_error: return 4;
+    case aerec::error_code::model_format: return 5;
+    case aerec::error_code::unknown_id: return 6;
+    case aerec::error_code::internal: return 70;
+  }
+  return 70;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"aerec: autoencoder recommenders for MovieLens"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "aerec 0.1.0");
+  aerec::cli::add_train_command(app);
+  aerec::cli::add_eval_command(app);
+  aerec::cli::add_recommend_command(app);
+  aerec::cli::add_predict_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  } catch (const aerec::error& e) {
+    std::fprintf(stderr, "aerec: error: %s\n", e.what());
+    return exit_code(e.code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "aerec: error: %s\n", e.what());
+    return 70;
+  }
+  return 0;
+}

@@ -1,0 +1,47 @@
+#include "progress.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+namespace aerec::cli {
+
+namespace {
+std::string duration(double seconds) {
+  const auto s = static_cast<long>(seconds + 0.5);
+  char buffer[32];
+  if (s >= 3600)
+    std::snprintf(buffer, sizeof buffer, "%ldh%02ldm", s / 3600, s / 60 % 60);
+  else if (s >= 60)
+    std::snprintf(buffer, sizeof buffer, "%ldm%02lds", s / 60, s % 60);
+  else
+    std::snprintf(buffer, sizeof buffer, "%lds", s);
+  return buffer;
+}
+}  // namespace
+
+progress::progress(int epochs) : epochs_(epochs), terminal_(isatty(STDERR_FILENO) != 0) {}
+
+void progress::update(const epoch_report& r) {
+  elapsed_ += r.seconds;
+  const double eta = elapsed_ / r.epoch * (epochs_ - r.epoch);
+  if (!terminal_) {
+    std::fprintf(stderr, "epoch %d/%d  train_loss %.4f  seed_loss %.4f  %.2fs  ETA %s\n", r.epoch,
+                 epochs_, r.train_rmse, r.train_seed_loss, r.seconds, duration(eta).c_str());
+    return;
+  }
+  constexpr int width = 30;
+  const int done = epochs_ > 0 ? width * r.epoch / epochs_ : width;
+  const std::string bar = std::string(static_cast<std::size_t>(done), '#') +
+                          std::string(static_cast<std::size_t>(width - done), '.');
+  std::fprintf(stderr, "\r[%s] %d/%d  loss %.4f  %.2fs/epoch  ETA %-8s", bar.c_str(), r.epoch,
+               epochs_, r.train_rmse, r.seconds, duration(eta).c_str());
+  std::fflush(stderr);
+}
+
+void progress::finish() {
+  if (terminal_) std::fputc('\n', stderr);
+}
+
+}  // namespace aerec::cli

@@ -1,0 +1,73 @@
+// aerec recommend: the movies a known user is predicted to like most.
+#include <cstdio>
+#include <unordered_map>
+
+#include "aerec/cpu_backend.h"
+#include "aerec/model_file.h"
+#include "commands.h"
+#include "data_source.h"
+#include "output.h"
+
+namespace aerec::cli {
+
+namespace {
+
+struct recommend_args {
+  std::string model, data, split = "all";
+  std::int32_t user = 0;
+  std::size_t k = 10;
+  bool json_output = false;
+};
+
+// The user's ratings in `split`'s training part, by movie id.
+std::vector<item_rating> user_ratings(const dataset& data, std::int32_t user_id) {
+  const std::int32_t row = data.users.index_of(user_id, "user");
+  std::vector<item_rating> out;
+  const auto cols = data.train.row_cols(row);
+  const auto values = data.train.row_values(row);
+  for (std::size_t k = 0; k < cols.size(); ++k) out.push_back({data.items.id(cols[k]), values[k]});
+  return out;
+}
+
+void run(const recommend_args& a) {
+  const std::unique_ptr<backend> device = make_cpu_backend(1);
+  model m = load_model(*device, a.model);
+  const std::filesystem::path dir = resolve_ml100k(a.data);
+  const dataset data = load_movielens_100k(dir, a.split);
+  std::unordered_map<std::int32_t, movie> movies;
+  for (movie& mv : read_movies_100k(dir)) movies.emplace(mv.id, std::move(mv));
+
+  const std::vector<item_rating> rated = user_ratings(data, a.user);
+  const std::vector<recommendation> top = m.recommend(rated, a.k);
+  json out = json::array();
+  for (std::size_t i = 0; i < top.size(); ++i) {
+    const auto it = movies.find(top[i].item_id);
+    const std::string title = it == movies.end() ? "(unknown title)" : it->second.title;
+    if (a.json_output) {
+      out.push_back({{"item_id", top[i].item_id}, {"title", title}, {"score", shortest(top[i].score)}});
+    } else {
+      std::printf("%3zu. %.2f  %s  (movie %d)\n", i + 1, static_cast<double>(top[i].score),
+                  title.c_str(), top[i].item_id);
+    }
+  }
+  if (a.json_output) std::printf("%s\n", out.dump(2).c_str());
+}
+
+}  // namespace
+
+void add_recommend_command(CLI::App& app) {
+  auto args = std::make_shared<recommend_args>();
+  CLI::App* cmd = app.add_subcommand(
+      "recommend", "Top movies for a user of the data set, excluding those they rated");
+  cmd->add_option("model", args->model, "Model file written by aerec train")->required();
+  add_data_option(*cmd, args->data);
+  cmd->add_option("--user", args->user, "MovieLens user id")->required();
+  cmd->add_option("-k", args->k, "How many movies")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--split", args->split,
+                  "Whose ratings are the user's: the training part of this split (default: all)")
+      ->capture_default_str();
+  cmd->add_flag("--json", args->json_output, "Print JSON");
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace aerec::cli
