@@ -19,7 +19,7 @@ struct train_args {
   std::string optimizer, activation, output_activation, init, loss;
   std::vector<int> layers;
   int epochs = 0, batch = 0, threads = 0;
-  float lr = 0, weight_decay = 0, momentum = 0, eps = 0, beta1 = 0, beta2 = 0, alpha = 0, rho = 0;
+  double lr = 0, weight_decay = 0, momentum = 0, eps = 0, beta1 = 0, beta2 = 0, alpha = 0, rho = 0;
   std::uint64_t seed = 0;
   bool accumulate = false, shuffle = false, nesterov = false;
 };

@@ -1,1 +1,67 @@
+// Activation values against their definitions, and derivatives against
+// central differences, through the backend's element-wise operations.
 #include <catch2/catch.hpp>
+#include <cmath>
+
+#include "aerec/cpu_backend.h"
+#include "aerec/error.h"
+#include "gradient_check.h"
+
+using namespace aerec;
+
+namespace {
+
+// The PyTorch definitions (torch.nn.functional), written out in double.
+double reference(activation a, double z) {
+  switch (a) {
+    case activation::identity: return z;
+    case activation::sigmoid: return 1 / (1 + std::exp(-z));
+    case activation::tanh: return std::tanh(z);
+    case activation::relu: return std::max(z, 0.0);
+    case activation::leaky_relu: return z > 0 ? z : 0.01 * z;
+    case activation::selu:
+      return 1.0507009873554805 * (z > 0 ? z : 1.6732632423543772 * (std::exp(z) - 1));
+    case activation::elu: return z > 0 ? z : std::exp(z) - 1;
+  }
+  return 0;
+}
+
+// Points away from the kinks of relu-like functions, on both sides of zero.
+const std::vector<float> points = {-4.0f, -1.5f, -0.7f, -0.2f, 0.3f, 0.9f, 2.5f, 6.0f};
+
+}  // namespace
+
+TEST_CASE("activations match PyTorch's definitions", "[activation]") {
+  auto b = make_cpu_backend();
+  for (const activation a : all_activations()) {
+    std::vector<float> y(points.size());
+    b->activation_forward(a, {points.data(), 1, int(points.size())}, {y.data(), 1, int(y.size())});
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      INFO(activation_name(a) << "(" << points[i] << ")");
+      REQUIRE(y[i] == Approx(reference(a, points[i])).epsilon(1e-6).margin(1e-7));
+    }
+  }
+}
+
+TEST_CASE("activation derivatives match central differences", "[activation][gradient]") {
+  auto b = make_cpu_backend();
+  for (const activation a : all_activations()) {
+    for (float z : points) {
+      float y = 0, dz = 0;
+      const float one = 1;
+      b->activation_forward(a, {&z, 1, 1}, {&y, 1, 1});
+      b->activation_backward(a, {&z, 1, 1}, {&y, 1, 1}, {&one, 1, 1}, {&dz, 1, 1});
+      float probe = z;
+      const double numeric = testing::central_difference(
+          probe, [&] { return reference(a, probe); }, 1e-3f);
+      testing::require_close(dz, numeric, std::string(activation_name(a)) + " at " + std::to_string(z),
+                             1e-4);
+    }
+  }
+}
+
+TEST_CASE("activation names round trip and unknown names are rejected", "[activation]") {
+  for (const activation a : all_activations()) REQUIRE(parse_activation(activation_name(a)) == a);
+  REQUIRE_THROWS_AS(parse_activation("softsign"), error);
+  REQUIRE_THROWS_WITH(parse_activation("softsign"), Catch::Contains("sigmoid"));
+}

@@ -1,1 +1,84 @@
+// The whole autoencoder: backpropagation through every layer and the loss
+// against central differences, and the construction rules.
 #include <catch2/catch.hpp>
+
+#include "aerec/autoencoder.h"
+#include "aerec/cpu_backend.h"
+#include "aerec/error.h"
+#include "aerec/loss.h"
+#include "gradient_check.h"
+
+using namespace aerec;
+
+namespace {
+
+// Values below 1 keep central differences of the float32 loss accurate (the
+// second-order error grows with the input scale); the math does not depend on it.
+sparse_batch users() {
+  sparse_batch x;
+  x.cols = 8;
+  x.append_row(std::vector<std::int32_t>{0, 2, 5}, std::vector<float>{0.5f, 0.3f, 0.1f});
+  x.append_row(std::vector<std::int32_t>{1, 2, 7}, std::vector<float>{0.2f, 0.4f, 0.9f});
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("autoencoder gradients match central differences", "[autoencoder][gradient]") {
+  auto b = make_cpu_backend();
+  device_sparse x;
+  x.assign(*b, users());
+  for (const activation act : {activation::sigmoid, activation::tanh, activation::selu, activation::elu}) {
+    for (const loss_normalization n : {loss_normalization::all_entries, loss_normalization::rated_entries}) {
+      const std::vector<int> hidden = {5, 3, 5};
+      autoencoder net(*b, stacked_layers(8, hidden, act, activation::identity));
+      rng random(19);
+      net.initialize(init_scheme::pytorch, random);
+      masked_mse loss(*b, n);
+      std::vector<float> grad(2 * 8);
+      const auto f = [&] {
+        return loss.evaluate(net.forward(x.view()), x.view(), {grad.data(), 2, 8}).loss;
+      };
+      f();
+      net.backward(x.view(), {grad.data(), 2, 8}, 0);
+      std::vector<std::vector<float>> analytic;
+      for (const parameter& p : net.parameters()) analytic.emplace_back(p.grad, p.grad + p.size);
+      const auto params = net.parameters();
+      for (std::size_t k = 0; k < params.size(); ++k) {
+        for (std::size_t i = 0; i < params[k].size; ++i) {
+          const double numeric = testing::central_difference(params[k].value[i], f, 1e-2f);
+          testing::require_close(analytic[k][i], numeric,
+                                 std::string(activation_name(act)) + "/" + loss_normalization_name(n) +
+                                     " " + params[k].name + "[" + std::to_string(i) + "]");
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("stacked_layers builds items -> hidden -> items", "[autoencoder]") {
+  const std::vector<int> hidden = {20, 10, 20};
+  const auto specs = stacked_layers(1682, hidden, activation::sigmoid, activation::identity);
+  REQUIRE(specs.size() == 4);
+  REQUIRE(specs[0].inputs == 1682);
+  REQUIRE(specs[1].inputs == 20);
+  REQUIRE(specs[1].outputs == 10);
+  REQUIRE(specs[3].outputs == 1682);
+  REQUIRE(specs[2].act == activation::sigmoid);
+  REQUIRE(specs[3].act == activation::identity);
+  auto b = make_cpu_backend();
+  autoencoder net(*b, specs);
+  // The seed's network: (1682*20+20) + (20*10+10) + (10*20+20) + (20*1682+1682) parameters.
+  REQUIRE(net.parameter_count() == 69412);
+}
+
+TEST_CASE("layers that do not chain are rejected", "[autoencoder]") {
+  auto b = make_cpu_backend();
+  const std::vector<layer_spec> broken = {{layer_kind::dense, 6, 4, activation::sigmoid},
+                                          {layer_kind::dense, 3, 6, activation::identity}};
+  REQUIRE_THROWS_AS(autoencoder(*b, broken), error);
+  const std::vector<layer_spec> not_square = {{layer_kind::dense, 6, 4, activation::sigmoid},
+                                              {layer_kind::dense, 4, 5, activation::identity}};
+  REQUIRE_THROWS_AS(autoencoder(*b, not_square), error);
+  REQUIRE_THROWS_AS(stacked_layers(6, std::vector<int>{4, 0}, activation::sigmoid, activation::identity), error);
+}

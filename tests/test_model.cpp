@@ -1,1 +1,75 @@
+// A model answers for new users by movie id: predictions, recommendations,
+// and clear errors for bad ratings.
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+
+#include "aerec/cpu_backend.h"
+#include "aerec/error.h"
+#include "aerec/model.h"
+
+using namespace aerec;
+
+namespace {
+
+model small_model(backend& b) {
+  const std::vector<int> hidden = {3};
+  auto net = std::make_unique<autoencoder>(b, stacked_layers(5, hidden, activation::sigmoid,
+                                                             activation::identity));
+  rng random(2);
+  net->initialize(init_scheme::pytorch, random);
+  // Large output biases push some raw predictions outside 1..5.
+  const parameter out_bias = net->parameters().back();
+  const float biases[5] = {9, -4, 3, 2.5f, 0};
+  std::copy(biases, biases + 5, out_bias.value);
+  return model(std::move(net), id_map({10, 20, 30, 40, 50}), {1, 5});
+}
+
+}  // namespace
+
+TEST_CASE("predictions cover every movie in column order, clipped to the scale", "[model]") {
+  auto b = make_cpu_backend();
+  model m = small_model(*b);
+  const std::vector<item_rating> rated = {{20, 4}, {40, 2.5f}};
+  const std::vector<float> p = m.predict(rated);
+  REQUIRE(p.size() == 5);
+  REQUIRE(p[0] == 5.0f);  // raw ~9
+  REQUIRE(p[1] == 1.0f);  // raw ~-4
+  for (const float v : p) REQUIRE((v >= 1.0f && v <= 5.0f));
+  // The same ratings in another order are the same user.
+  const std::vector<item_rating> reordered = {{40, 2.5f}, {20, 4}};
+  REQUIRE(m.predict(reordered) == p);
+}
+
+TEST_CASE("recommendations exclude rated movies and come best first", "[model]") {
+  auto b = make_cpu_backend();
+  model m = small_model(*b);
+  const std::vector<item_rating> rated = {{10, 5}};
+  const std::vector<recommendation> top = m.recommend(rated, 10);
+  REQUIRE(top.size() == 4);  // five movies, one rated
+  for (const recommendation& r : top) REQUIRE(r.item_id != 10);
+  REQUIRE(top[0].item_id == 30);  // the largest raw output among the unrated
+  for (std::size_t i = 1; i < top.size(); ++i) REQUIRE(top[i - 1].score >= top[i].score);
+  REQUIRE(m.recommend(rated, 2).size() == 2);
+}
+
+TEST_CASE("bad ratings from a caller are rejected with a clear error", "[model]") {
+  auto b = make_cpu_backend();
+  model m = small_model(*b);
+  const auto code_of = [&](std::vector<item_rating> r) {
+    try {
+      m.predict(r);
+    } catch (const error& e) {
+      return e.code();
+    }
+    return error_code::internal;
+  };
+  REQUIRE(code_of({{99, 4}}) == error_code::unknown_id);
+  REQUIRE(code_of({{10, 6}}) == error_code::invalid_argument);
+  REQUIRE(code_of({{10, 0}}) == error_code::invalid_argument);
+  REQUIRE(code_of({{10, std::numeric_limits<float>::quiet_NaN()}}) == error_code::invalid_argument);
+  REQUIRE(code_of({{10, 4}, {10, 3}}) == error_code::invalid_argument);
+  REQUIRE_THROWS_WITH(m.predict(std::vector<item_rating>{{99, 4}}), Catch::Contains("99"));
+  // The model stays usable after an error.
+  REQUIRE(m.predict(std::vector<item_rating>{{10, 4}}).size() == 5);
+}

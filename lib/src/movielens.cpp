@@ -163,6 +163,14 @@ std::vector<movie> read_movies_100k(const std::filesystem::path& dir) {
   return movies;
 }
 
+std::filesystem::path locate_movielens_100k(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir / "u.data", ec)) return dir;
+  if (std::filesystem::exists(dir / "ml-100k" / "u.data", ec)) return dir / "ml-100k";
+  throw error(error_code::io_error,
+              dir.string() + ": no MovieLens-100K data here (expected u.data or ml-100k/u.data)");
+}
+
 const std::vector<std::string>& movielens_100k_splits() {
   static const std::vector<std::string> names = {"u1", "u2", "u3", "u4", "u5", "ua", "ub", "all"};
   return names;

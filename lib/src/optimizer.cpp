@@ -7,7 +7,8 @@ optimizer::optimizer(backend& b, const optimizer_config& config, std::vector<par
   validate(config_);
   const int states = optimizer_state_count(config_);
   // PyTorch starts every state at zero except Adagrad's sum.
-  const float first = config_.kind == optimizer_kind::adagrad ? config_.initial_accumulator : 0.0f;
+  const float first =
+      config_.kind == optimizer_kind::adagrad ? static_cast<float>(config_.initial_accumulator) : 0.0f;
   for (const parameter& p : params_) {
     std::array<device_array<float>, 3> s;
     for (int k = 0; k < states; ++k) {

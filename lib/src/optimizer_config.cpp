@@ -37,12 +37,12 @@ optimizer_config default_optimizer_config(optimizer_kind kind) {
   optimizer_config c;
   c.kind = kind;
   switch (kind) {
-    case optimizer_kind::sgd: c.lr = 0.01f; break;
-    case optimizer_kind::rmsprop: c.lr = 0.01f; break;
-    case optimizer_kind::adam: c.lr = 1e-3f; break;
-    case optimizer_kind::adamw: c.lr = 1e-3f; c.weight_decay = 1e-2f; break;
-    case optimizer_kind::adagrad: c.lr = 1e-2f; c.eps = 1e-10f; break;
-    case optimizer_kind::adadelta: c.lr = 1.0f; c.eps = 1e-6f; break;
+    case optimizer_kind::sgd: c.lr = 0.01; break;
+    case optimizer_kind::rmsprop: c.lr = 0.01; break;
+    case optimizer_kind::adam: c.lr = 1e-3; break;
+    case optimizer_kind::adamw: c.lr = 1e-3; c.weight_decay = 1e-2; break;
+    case optimizer_kind::adagrad: c.lr = 1e-2; c.eps = 1e-10; break;
+    case optimizer_kind::adadelta: c.lr = 1.0; c.eps = 1e-6; break;
   }
   return c;
 }

@@ -41,6 +41,10 @@ std::vector<movie> read_movies_100k(const std::filesystem::path& dir);
 // ratings per user in test), and "all" (u.data, no test part).
 const std::vector<std::string>& movielens_100k_splits();
 
+// The MovieLens-100K folder at or under `dir`: `dir` itself when it holds
+// u.data, else dir/ml-100k. Throws error_code::io_error when neither does.
+std::filesystem::path locate_movielens_100k(const std::filesystem::path& dir);
+
 // Loads MovieLens-100K from `dir` with the given split. Users and items are the
 // union of the train and test files, in increasing id order, as the seed's
 // code builds its matrix; a pair rated in both files is an error.

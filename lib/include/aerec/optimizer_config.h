@@ -1,5 +1,7 @@
 #pragma once
 // Optimizer settings with PyTorch's semantics (torch.optim, 1.13) and defaults.
+// Hyperparameters are doubles, as Python's are: constants such as 1 - alpha
+// are formed in double and rounded to float once, as PyTorch does.
 #include <string>
 #include <vector>
 
@@ -9,20 +11,20 @@ enum class optimizer_kind { sgd, rmsprop, adam, adamw, adagrad, adadelta };
 
 struct optimizer_config {
   optimizer_kind kind = optimizer_kind::rmsprop;
-  float lr = 0.01f;
-  float weight_decay = 0;   // L2 added to the gradient; AdamW: decoupled decay
-  float momentum = 0;       // sgd, rmsprop
-  float dampening = 0;      // sgd
+  double lr = 0.01;
+  double weight_decay = 0;   // L2 added to the gradient; AdamW: decoupled decay
+  double momentum = 0;       // sgd, rmsprop
+  double dampening = 0;      // sgd
   bool nesterov = false;    // sgd
-  float alpha = 0.99f;      // rmsprop smoothing constant
+  double alpha = 0.99;      // rmsprop smoothing constant
   bool centered = false;    // rmsprop
-  float eps = 1e-8f;
-  float beta1 = 0.9f;       // adam, adamw
-  float beta2 = 0.999f;     // adam, adamw
+  double eps = 1e-8;
+  double beta1 = 0.9;       // adam, adamw
+  double beta2 = 0.999;     // adam, adamw
   bool amsgrad = false;     // adam, adamw
-  float rho = 0.9f;         // adadelta
-  float lr_decay = 0;       // adagrad
-  float initial_accumulator = 0;  // adagrad
+  double rho = 0.9;         // adadelta
+  double lr_decay = 0;       // adagrad
+  double initial_accumulator = 0;  // adagrad
 };
 
 // PyTorch's defaults for `kind` (SGD, whose lr PyTorch requires, gets 0.01).

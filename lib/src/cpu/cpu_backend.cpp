@@ -154,7 +154,7 @@ class cpu_backend final : public backend {
     float* s1 = state[1];
     float* s2 = state[2];
     for (std::size_t i = 0; i < n; ++i)
-      math::optimizer_element(config, s, param[i], grad[i], s0 ? s0 + i : nullptr,
+      math::optimizer_element(s, param[i], grad[i], s0 ? s0 + i : nullptr,
                               s1 ? s1 + i : nullptr, s2 ? s2 + i : nullptr);
   }
 

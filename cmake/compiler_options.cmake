@@ -1,0 +1,12 @@
+# Compiler options for aerec's own targets (dependencies are included as system headers).
+function(aerec_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                                           -Wno-sign-conversion)
+endfunction()
+
+# Floating point exactly as written: no compiler-fused multiply-adds. Element-wise
+# math then rounds as PyTorch's kernels and the wasm build do (wasm has no FMA);
+# kernels that want FMA use it explicitly (as Eigen's GEMM does).
+function(aerec_strict_float target)
+  target_compile_options(${target} PRIVATE -ffp-contract=off)
+endfunction()
