@@ -1,5 +1,6 @@
 // aerec train: train an autoencoder on a MovieLens split, report test figures.
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 #include "aerec/cpu_backend.h"
@@ -16,45 +17,42 @@ namespace {
 
 struct train_args {
   std::string data, split = "u1", preset = "seed", out, metrics_out;
-  std::string optimizer, activation, output_activation, init, loss;
-  std::vector<int> layers;
-  int epochs = 0, batch = 0, threads = 0;
-  double lr = 0, weight_decay = 0, momentum = 0, eps = 0, beta1 = 0, beta2 = 0, alpha = 0, rho = 0;
-  std::uint64_t seed = 0;
-  bool accumulate = false, shuffle = false, nesterov = false;
+  // Each configuration flag the user gave, applied in declaration order on top of the preset.
+  std::vector<std::function<void(train_config&)>> overrides;
 };
 
-// The preset's configuration with every flag the user gave applied on top.
-train_config resolve_config(const CLI::App& cmd, const train_args& a) {
+// Declares a flag that, when given, applies `set` to the configuration.
+template <class T, class Set>
+CLI::Option* config_option(CLI::App& cmd, train_args& args, const std::string& name,
+                           const std::string& help, Set set) {
+  auto value = std::make_shared<T>();
+  CLI::Option* option = cmd.add_option(name, *value, help);
+  args.overrides.push_back([option, value, set](train_config& c) {
+    if (option->count() > 0) set(c, *value);
+  });
+  return option;
+}
+
+// The same for an on/off flag with a --no- form.
+template <class Set>
+void config_flag(CLI::App& cmd, train_args& args, const std::string& names, const std::string& help,
+                 Set set) {
+  auto value = std::make_shared<bool>();
+  CLI::Option* option = cmd.add_flag(names, *value, help);
+  args.overrides.push_back([option, value, set](train_config& c) {
+    if (option->count() > 0) set(c, *value);
+  });
+}
+
+train_config resolve_config(const train_args& a) {
   train_config c = preset(a.preset);
-  const auto given = [&](const char* name) { return cmd.count(name) > 0; };
-  if (given("--optimizer")) c.optimizer = default_optimizer_config(parse_optimizer(a.optimizer));
-  if (given("--epochs")) c.epochs = a.epochs;
-  if (given("--batch")) c.batch_size = a.batch;
-  if (given("--threads")) c.threads = a.threads;
-  if (given("--seed")) c.seed = a.seed;
-  if (given("--layers")) c.model.hidden = a.layers;
-  if (given("--activation")) c.model.hidden_act = parse_activation(a.activation);
-  if (given("--output-activation")) c.model.output_act = parse_activation(a.output_activation);
-  if (given("--init")) c.model.init = parse_init_scheme(a.init);
-  if (given("--loss-normalization")) c.loss = parse_loss_normalization(a.loss);
-  if (given("--accumulate-gradients")) c.accumulate_gradients = a.accumulate;
-  if (given("--shuffle")) c.shuffle = a.shuffle;
-  if (given("--lr")) c.optimizer.lr = a.lr;
-  if (given("--weight-decay")) c.optimizer.weight_decay = a.weight_decay;
-  if (given("--momentum")) c.optimizer.momentum = a.momentum;
-  if (given("--nesterov")) c.optimizer.nesterov = a.nesterov;
-  if (given("--eps")) c.optimizer.eps = a.eps;
-  if (given("--beta1")) c.optimizer.beta1 = a.beta1;
-  if (given("--beta2")) c.optimizer.beta2 = a.beta2;
-  if (given("--alpha")) c.optimizer.alpha = a.alpha;
-  if (given("--rho")) c.optimizer.rho = a.rho;
+  for (const auto& apply : a.overrides) apply(c);
   validate(c);
   return c;
 }
 
-void run(const CLI::App& cmd, const train_args& a) {
-  const train_config config = resolve_config(cmd, a);
+void run(const train_args& a) {
+  const train_config config = resolve_config(a);
   for (const std::string& path : {a.out, a.metrics_out})
     if (!path.empty()) check_writable(path);
   const dataset data = load_data(a.data, a.split);
@@ -106,44 +104,69 @@ void run(const CLI::App& cmd, const train_args& a) {
 
 void add_train_command(CLI::App& app) {
   auto args = std::make_shared<train_args>();
+  train_args& a = *args;
   CLI::App* cmd = app.add_subcommand("train", "Train an autoencoder and report its test figures");
   std::string presets_help = "Starting configuration; flags override it. One of:";
   for (const preset_info& p : presets()) presets_help += "\n  " + p.name + ": " + p.description;
-  add_data_option(*cmd, args->data);
-  cmd->add_option("--split", args->split, "u1..u5, ua, ub, or all (no test part)")
-      ->capture_default_str();
-  cmd->add_option("--preset", args->preset, presets_help)->capture_default_str();
-  cmd->add_option("--out", args->out, "Write the trained model here");
-  cmd->add_option("--metrics-out", args->metrics_out, "Write figures and per-epoch history (JSON)");
-  cmd->add_option("--epochs", args->epochs, "Passes over the training users");
-  cmd->add_option("--batch", args->batch, "Users per optimizer step (1 = the seed's)");
-  cmd->add_option("--threads", args->threads, "CPU threads");
-  cmd->add_option("--seed", args->seed, "Random seed (initialisation, shuffling)");
-  cmd->add_option("--layers", args->layers, "Hidden widths, e.g. 20,10,20")->delimiter(',');
-  cmd->add_option("--activation", args->activation,
-                  "Hidden activation: identity, sigmoid, tanh, relu, leaky_relu, selu, elu");
-  cmd->add_option("--output-activation", args->output_activation, "Output activation");
-  cmd->add_option("--init", args->init, "Weight initialisation: pytorch or xavier");
-  cmd->add_option("--loss-normalization", args->loss,
-                  "Divide the masked squared error by all output entries (all, PyTorch MSELoss "
-                  "as in the seed) or by the rated ones (rated)");
-  cmd->add_flag("--accumulate-gradients,!--no-accumulate-gradients", args->accumulate,
-                "Never zero gradients: each step applies the sum of all gradients so far (the "
-                "seed's behaviour)");
-  cmd->add_flag("--shuffle,!--no-shuffle", args->shuffle, "Visit users in random order each epoch");
-  cmd->add_option("--optimizer", args->optimizer,
-                  "sgd, rmsprop, adam, adamw, adagrad, adadelta; starts from PyTorch's defaults "
-                  "for it, then the flags below apply");
-  cmd->add_option("--lr", args->lr, "Learning rate");
-  cmd->add_option("--weight-decay", args->weight_decay, "L2 penalty (AdamW: decoupled decay)");
-  cmd->add_option("--momentum", args->momentum, "Momentum (sgd, rmsprop)");
-  cmd->add_flag("--nesterov", args->nesterov, "Nesterov momentum (sgd)");
-  cmd->add_option("--eps", args->eps, "Epsilon of rmsprop, adam, adamw, adagrad, adadelta");
-  cmd->add_option("--beta1", args->beta1, "Adam's first-moment decay");
-  cmd->add_option("--beta2", args->beta2, "Adam's second-moment decay");
-  cmd->add_option("--alpha", args->alpha, "RMSprop's smoothing constant");
-  cmd->add_option("--rho", args->rho, "Adadelta's decay");
-  cmd->callback([cmd, args] { run(*cmd, *args); });
+  add_data_option(*cmd, a.data);
+  cmd->add_option("--split", a.split, "u1..u5, ua, ub, or all (no test part)")->capture_default_str();
+  cmd->add_option("--preset", a.preset, presets_help)->capture_default_str();
+  cmd->add_option("--out", a.out, "Write the trained model here");
+  cmd->add_option("--metrics-out", a.metrics_out, "Write figures and per-epoch history (JSON)");
+
+  using cfg = train_config;
+  // First, so that the optimizer flags below apply to the chosen optimizer.
+  config_option<std::string>(*cmd, a, "--optimizer",
+                             "sgd, rmsprop, adam, adamw, adagrad, adadelta; starts from PyTorch's "
+                             "defaults for it, then the optimizer flags apply",
+                             [](cfg& c, const std::string& v) {
+                               c.optimizer = default_optimizer_config(parse_optimizer(v));
+                             });
+  config_option<int>(*cmd, a, "--epochs", "Passes over the training users",
+                     [](cfg& c, int v) { c.epochs = v; });
+  config_option<int>(*cmd, a, "--batch", "Users per optimizer step (1 = the seed's)",
+                     [](cfg& c, int v) { c.batch_size = v; });
+  config_option<int>(*cmd, a, "--threads", "CPU threads", [](cfg& c, int v) { c.threads = v; });
+  config_option<std::uint64_t>(*cmd, a, "--seed", "Random seed (initialisation, shuffling)",
+                               [](cfg& c, std::uint64_t v) { c.seed = v; });
+  config_option<std::vector<int>>(*cmd, a, "--layers", "Hidden widths, e.g. 20,10,20",
+                                  [](cfg& c, const std::vector<int>& v) { c.model.hidden = v; })
+      ->delimiter(',');
+  config_option<std::string>(*cmd, a, "--activation",
+                             "Hidden activation: identity, sigmoid, tanh, relu, leaky_relu, selu, elu",
+                             [](cfg& c, const std::string& v) { c.model.hidden_act = parse_activation(v); });
+  config_option<std::string>(*cmd, a, "--output-activation", "Output activation",
+                             [](cfg& c, const std::string& v) { c.model.output_act = parse_activation(v); });
+  config_option<std::string>(*cmd, a, "--init", "Weight initialisation: pytorch or xavier",
+                             [](cfg& c, const std::string& v) { c.model.init = parse_init_scheme(v); });
+  config_option<std::string>(*cmd, a, "--loss-normalization",
+                             "Divide the masked squared error by all output entries (all: PyTorch's "
+                             "MSELoss, as in the seed) or by the rated ones (rated)",
+                             [](cfg& c, const std::string& v) { c.loss = parse_loss_normalization(v); });
+  config_flag(*cmd, a, "--accumulate-gradients,!--no-accumulate-gradients",
+              "Never zero gradients: each step applies the sum of all gradients so far (the seed's "
+              "behaviour)",
+              [](cfg& c, bool v) { c.accumulate_gradients = v; });
+  config_flag(*cmd, a, "--shuffle,!--no-shuffle", "Visit users in a new random order each epoch",
+              [](cfg& c, bool v) { c.shuffle = v; });
+  config_option<double>(*cmd, a, "--lr", "Learning rate", [](cfg& c, double v) { c.optimizer.lr = v; });
+  config_option<double>(*cmd, a, "--weight-decay", "L2 penalty (AdamW: decoupled decay)",
+                        [](cfg& c, double v) { c.optimizer.weight_decay = v; });
+  config_option<double>(*cmd, a, "--momentum", "Momentum (sgd, rmsprop)",
+                        [](cfg& c, double v) { c.optimizer.momentum = v; });
+  config_flag(*cmd, a, "--nesterov", "Nesterov momentum (sgd)",
+              [](cfg& c, bool v) { c.optimizer.nesterov = v; });
+  config_option<double>(*cmd, a, "--eps", "Epsilon of rmsprop, adam, adamw, adagrad, adadelta",
+                        [](cfg& c, double v) { c.optimizer.eps = v; });
+  config_option<double>(*cmd, a, "--beta1", "Adam's first-moment decay",
+                        [](cfg& c, double v) { c.optimizer.beta1 = v; });
+  config_option<double>(*cmd, a, "--beta2", "Adam's second-moment decay",
+                        [](cfg& c, double v) { c.optimizer.beta2 = v; });
+  config_option<double>(*cmd, a, "--alpha", "RMSprop's smoothing constant",
+                        [](cfg& c, double v) { c.optimizer.alpha = v; });
+  config_option<double>(*cmd, a, "--rho", "Adadelta's decay",
+                        [](cfg& c, double v) { c.optimizer.rho = v; });
+  cmd->callback([args] { run(*args); });
 }
 
 }  // namespace aerec::cli

@@ -7,6 +7,7 @@
 #include "aerec/cpu_backend.h"
 #include "aerec/error.h"
 #include "aerec/model.h"
+#include "expect_error.h"
 
 using namespace aerec;
 
@@ -57,12 +58,8 @@ TEST_CASE("bad ratings from a caller are rejected with a clear error", "[model]"
   auto b = make_cpu_backend();
   model m = small_model(*b);
   const auto code_of = [&](std::vector<item_rating> r) {
-    try {
-      m.predict(r);
-    } catch (const error& e) {
-      return e.code();
-    }
-    return error_code::internal;
+    const auto e = testing::error_from([&] { m.predict(r); });
+    return e ? e->code() : error_code::internal;
   };
   REQUIRE(code_of({{99, 4}}) == error_code::unknown_id);
   REQUIRE(code_of({{10, 6}}) == error_code::invalid_argument);

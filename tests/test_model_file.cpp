@@ -17,24 +17,15 @@
 #include "aerec/model.h"
 #include "aerec/model_file.h"
 #include "aerec/rng.h"
+#include "expect_error.h"
 #include "temp_dir.h"
 
+using aerec::testing::code_name;
+using aerec::testing::error_from;
 using aerec::testing::temp_dir;
 using Catch::Matchers::Contains;
 
 namespace {
-
-template <class F>
-std::optional<aerec::error> error_from(F&& f) {
-  try {
-    f();
-  } catch (const aerec::error& e) {
-    return e;
-  }
-  return std::nullopt;
-}
-
-std::string code_name(const aerec::error& e) { return aerec::error_code_name(e.code()); }
 
 // CRC-32 as zlib computes it, bit by bit: independent of the library's table version.
 std::uint32_t crc32(std::string_view bytes) {

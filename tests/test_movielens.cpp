@@ -8,24 +8,15 @@
 
 #include "aerec/error.h"
 #include "aerec/movielens.h"
+#include "expect_error.h"
 #include "temp_dir.h"
 
+using aerec::testing::code_name;
+using aerec::testing::error_from;
 using aerec::testing::temp_dir;
 using Catch::Matchers::Contains;
 
 namespace {
-
-template <class F>
-std::optional<aerec::error> error_from(F&& f) {
-  try {
-    f();
-  } catch (const aerec::error& e) {
-    return e;
-  }
-  return std::nullopt;
-}
-
-std::string code_name(const aerec::error& e) { return aerec::error_code_name(e.code()); }
 
 const aerec::rating_scale one_to_five{1, 5};
 

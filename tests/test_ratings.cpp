@@ -10,22 +10,13 @@
 #include "aerec/error.h"
 #include "aerec/id_map.h"
 #include "aerec/ratings.h"
+#include "expect_error.h"
 
+using aerec::testing::code_name;
+using aerec::testing::error_from;
 using Catch::Matchers::Contains;
 
 namespace {
-
-template <class F>
-std::optional<aerec::error> error_from(F&& f) {
-  try {
-    f();
-  } catch (const aerec::error& e) {
-    return e;
-  }
-  return std::nullopt;
-}
-
-std::string code_name(const aerec::error& e) { return aerec::error_code_name(e.code()); }
 
 template <class T>
 std::vector<T> to_vector(std::span<const T> s) {

@@ -137,15 +137,16 @@ std::string serialize_model(model& m) {
   scale.put(m.scale().min);
   scale.put(m.scale().max);
 
+  const std::pair<std::string_view, std::string> sections[] = {
+      {"SHAP", shape_payload(net)},      {"ITEM", items.bytes()},
+      {"SCAL", scale.bytes()},           {"WGHT", weights_payload(net)},
+      {"META", m.metadata()}};
+
   writer w;
   w.put_bytes(magic);
   w.put(model_file_version);
-  w.put(std::uint32_t{5});
-  w.section("SHAP", shape_payload(net));
-  w.section("ITEM", items.bytes());
-  w.section("SCAL", scale.bytes());
-  w.section("WGHT", weights_payload(net));
-  w.section("META", m.metadata());
+  w.put(static_cast<std::uint32_t>(std::size(sections)));
+  for (const auto& [tag, payload] : sections) w.section(tag, payload);
   w.put(crc32(w.bytes()));
   return std::move(w.bytes());
 }

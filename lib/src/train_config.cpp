@@ -10,8 +10,9 @@ const std::vector<preset_info>& presets() {
        "the seed's stacked autoencoder as published: items-20-10-20-items, sigmoid, "
        "RMSprop(lr 0.01, weight decay 0.5), 200 epochs, one user per step, gradients never zeroed"},
       {"seed-fixed",
-       "the same architecture trained the ordinary way: gradients zeroed every step, Adam, "
-       "loss averaged over rated entries, shuffled mini-batches"},
+       "the same architecture trained the ordinary way: gradients zeroed every step, "
+       "Adam(lr 1e-3, weight decay 1e-4), loss averaged over rated entries, 16 users a step, "
+       "shuffled, 300 epochs"},
   };
   return all;
 }
@@ -20,9 +21,8 @@ namespace {
 
 train_config seed_preset() {
   train_config c;
-  c.optimizer = default_optimizer_config(optimizer_kind::rmsprop);
-  c.optimizer.lr = 0.01f;
-  c.optimizer.weight_decay = 0.5f;
+  c.optimizer = default_optimizer_config(optimizer_kind::rmsprop);  // lr 0.01
+  c.optimizer.weight_decay = 0.5;
   c.accumulate_gradients = true;
   c.loss = loss_normalization::all_entries;
   return c;
@@ -30,13 +30,14 @@ train_config seed_preset() {
 
 train_config seed_fixed_preset() {
   train_config c;
+  // Chosen on a random 10% validation slice of u1.base (never on u1.test):
+  // Adam at lr 1e-3 with L2 1e-4, 16 users a step, 300 epochs.
   c.optimizer = default_optimizer_config(optimizer_kind::adam);
-  c.optimizer.lr = 1e-3f;
-  c.optimizer.weight_decay = 0;
+  c.optimizer.weight_decay = 1e-4;
   c.loss = loss_normalization::rated_entries;
-  c.batch_size = 8;
+  c.batch_size = 16;
   c.shuffle = true;
-  c.epochs = 200;
+  c.epochs = 300;
   return c;
 }
 

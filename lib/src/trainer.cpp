@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <numeric>
 
 #include "aerec/error.h"
 
@@ -13,8 +12,7 @@ trainer::trainer(autoencoder& model, const train_config& config)
       optimizer_(model.device(), config.optimizer, model.parameters()),
       loss_(model.device(), config.loss), random_(config.seed ^ 0x5EED5EEDull) {}
 
-void trainer::train_batch(const sparse_batch& batch, epoch_report& totals, double& squared,
-                          std::size_t& rated) {
+void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
   backend& b = model_.device();
   input_.assign(b, batch);
   const sparse_view x = input_.view();
@@ -26,11 +24,11 @@ void trainer::train_batch(const sparse_batch& batch, epoch_report& totals, doubl
   optimizer_.step();
 
   for (int r = 0; r < batch.rows(); ++r) {
-    const auto n = static_cast<double>(batch.offsets[r + 1] - batch.offsets[r]);
-    totals.train_seed_loss += std::sqrt(loss.row_squared[static_cast<std::size_t>(r)] / n);
-    squared += loss.row_squared[static_cast<std::size_t>(r)];
+    const double squared = loss.row_squared[static_cast<std::size_t>(r)];
+    sums.user_rmse += std::sqrt(squared / (batch.offsets[r + 1] - batch.offsets[r]));
+    sums.squared += squared;
   }
-  rated += loss.rated;
+  sums.rated += loss.rated;
 }
 
 epoch_report trainer::run_epoch(const ratings& train) {
@@ -41,18 +39,17 @@ epoch_report trainer::run_epoch(const ratings& train) {
     if (train.row_size(r) > 0) rows.push_back(r);
   if (config_.shuffle) random_.shuffle(std::span(rows));
 
-  epoch_report report{++epochs_done_, 0, 0, 0};
-  double squared = 0;
-  std::size_t rated = 0;
+  epoch_sums sums;
   const auto batch = static_cast<std::size_t>(config_.batch_size);
   for (std::size_t first = 0; first < rows.size(); first += batch) {
     const std::size_t count = std::min(batch, rows.size() - first);
-    train_batch(gather_rows(train, std::span(rows).subspan(first, count)), report, squared, rated);
+    train_batch(gather_rows(train, std::span(rows).subspan(first, count)), sums);
   }
-  report.train_rmse = rated > 0 ? std::sqrt(squared / static_cast<double>(rated)) : 0.0;
-  report.train_seed_loss = rows.empty() ? 0.0 : report.train_seed_loss / static_cast<double>(rows.size());
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return report;
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start);
+  return {++epochs_done_,
+          sums.rated > 0 ? std::sqrt(sums.squared / static_cast<double>(sums.rated)) : 0.0,
+          rows.empty() ? 0.0 : sums.user_rmse / static_cast<double>(rows.size()),
+          seconds.count()};
 }
 
 }  // namespace aerec

@@ -24,8 +24,13 @@ class trainer {
   int epochs_done() const { return epochs_done_; }
 
  private:
-  void train_batch(const sparse_batch& batch, epoch_report& totals, double& squared,
-                   std::size_t& rated);
+  // Running sums over an epoch's batches.
+  struct epoch_sums {
+    double squared = 0;       // squared error over rated entries
+    std::size_t rated = 0;    // rated entries
+    double user_rmse = 0;     // sum of each user's RMSE
+  };
+  void train_batch(const sparse_batch& batch, epoch_sums& sums);
 
   autoencoder& model_;
   train_config config_;
