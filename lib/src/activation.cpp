@@ -1,6 +1,6 @@
 #include "aerec/activation.h"
 
-#include "aerec/error.h"
+#include "names.h"
 
 namespace aerec {
 
@@ -25,13 +25,7 @@ const char* activation_name(activation a) {
 }
 
 activation parse_activation(const std::string& name) {
-  std::string known;
-  for (const activation a : all_activations()) {
-    if (name == activation_name(a)) return a;
-    known += (known.empty() ? "" : ", ") + std::string(activation_name(a));
-  }
-  throw error(error_code::invalid_argument,
-              "unknown activation '" + name + "' (known: " + known + ")");
+  return find_by_name("activation", name, all_activations(), activation_name);
 }
 
 }  // namespace aerec

@@ -2,6 +2,7 @@
 
 #include "aerec/error.h"
 #include "dense_layer.h"
+#include "names.h"
 
 namespace aerec {
 
@@ -10,10 +11,8 @@ const char* init_scheme_name(init_scheme s) {
 }
 
 init_scheme parse_init_scheme(const std::string& name) {
-  if (name == "pytorch") return init_scheme::pytorch;
-  if (name == "xavier") return init_scheme::xavier;
-  throw error(error_code::invalid_argument,
-              "unknown initialisation '" + name + "' (known: pytorch, xavier)");
+  static const std::vector<init_scheme> all = {init_scheme::pytorch, init_scheme::xavier};
+  return find_by_name("initialisation", name, all, init_scheme_name);
 }
 
 std::unique_ptr<layer> make_layer(backend& b, const layer_spec& spec) {

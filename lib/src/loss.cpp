@@ -1,6 +1,7 @@
 #include "aerec/loss.h"
 
 #include "aerec/error.h"
+#include "names.h"
 
 namespace aerec {
 
@@ -9,10 +10,9 @@ const char* loss_normalization_name(loss_normalization n) {
 }
 
 loss_normalization parse_loss_normalization(const std::string& name) {
-  if (name == "all") return loss_normalization::all_entries;
-  if (name == "rated") return loss_normalization::rated_entries;
-  throw error(error_code::invalid_argument,
-              "unknown loss normalisation '" + name + "' (known: all, rated)");
+  static const std::vector<loss_normalization> all = {loss_normalization::all_entries,
+                                                      loss_normalization::rated_entries};
+  return find_by_name("loss normalisation", name, all, loss_normalization_name);
 }
 
 loss_value masked_mse::evaluate(const_matrix_view output, const sparse_view& target,

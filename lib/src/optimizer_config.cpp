@@ -1,6 +1,7 @@
 #include "aerec/optimizer_config.h"
 
 #include "aerec/error.h"
+#include "names.h"
 
 namespace aerec {
 
@@ -24,13 +25,7 @@ const char* optimizer_name(optimizer_kind kind) {
 }
 
 optimizer_kind parse_optimizer(const std::string& name) {
-  std::string known;
-  for (const optimizer_kind k : all_optimizers()) {
-    if (name == optimizer_name(k)) return k;
-    known += (known.empty() ? "" : ", ") + std::string(optimizer_name(k));
-  }
-  throw error(error_code::invalid_argument,
-              "unknown optimizer '" + name + "' (known: " + known + ")");
+  return find_by_name("optimizer", name, all_optimizers(), optimizer_name);
 }
 
 optimizer_config default_optimizer_config(optimizer_kind kind) {

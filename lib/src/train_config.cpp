@@ -1,21 +1,9 @@
 #include "aerec/train_config.h"
 
 #include "aerec/error.h"
+#include "names.h"
 
 namespace aerec {
-
-const std::vector<preset_info>& presets() {
-  static const std::vector<preset_info> all = {
-      {"seed",
-       "the seed's stacked autoencoder as published: items-20-10-20-items, sigmoid, "
-       "RMSprop(lr 0.01, weight decay 0.5), 200 epochs, one user per step, gradients never zeroed"},
-      {"seed-fixed",
-       "the same architecture trained the ordinary way: gradients zeroed every step, "
-       "Adam(lr 1e-3, weight decay 1e-4), loss averaged over rated entries, 16 users a step, "
-       "shuffled, 300 epochs"},
-  };
-  return all;
-}
 
 namespace {
 
@@ -43,12 +31,24 @@ train_config seed_fixed_preset() {
 
 }  // namespace
 
+const std::vector<preset_info>& presets() {
+  static const std::vector<preset_info> all = {
+      {"seed",
+       "the seed's stacked autoencoder as published: items-20-10-20-items, sigmoid, "
+       "RMSprop(lr 0.01, weight decay 0.5), 200 epochs, one user per step, gradients never zeroed",
+       seed_preset},
+      {"seed-fixed",
+       "the same architecture trained the ordinary way: gradients zeroed every step, "
+       "Adam(lr 1e-3, weight decay 1e-4), loss averaged over rated entries, 16 users a step, "
+       "shuffled, 300 epochs",
+       seed_fixed_preset},
+  };
+  return all;
+}
+
 train_config preset(const std::string& name) {
-  if (name == "seed") return seed_preset();
-  if (name == "seed-fixed") return seed_fixed_preset();
-  std::string known;
-  for (const auto& p : presets()) known += (known.empty() ? "" : ", ") + p.name;
-  throw error(error_code::invalid_argument, "unknown preset '" + name + "' (known: " + known + ")");
+  return find_by_name("preset", name, presets(), [](const preset_info& p) { return p.name; })
+      .make();
 }
 
 void validate(const train_config& c) {

@@ -36,6 +36,7 @@ struct train_config {
 struct preset_info {
   std::string name;
   std::string description;
+  train_config (*make)();
 };
 
 const std::vector<preset_info>& presets();
