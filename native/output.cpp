@@ -18,34 +18,34 @@ json shortest(float value) {
 json to_json(const train_config& c) {
   const optimizer_config& o = c.optimizer;
   json optimizer = {{"name", optimizer_name(o.kind)},
-                    {"lr", (o.lr)},
-                    {"weight_decay", (o.weight_decay)}};
+                    {"lr", o.lr},
+                    {"weight_decay", o.weight_decay}};
   switch (o.kind) {
     case optimizer_kind::sgd:
-      optimizer["momentum"] = (o.momentum);
-      optimizer["dampening"] = (o.dampening);
+      optimizer["momentum"] = o.momentum;
+      optimizer["dampening"] = o.dampening;
       optimizer["nesterov"] = o.nesterov;
       break;
     case optimizer_kind::rmsprop:
-      optimizer["alpha"] = (o.alpha);
-      optimizer["eps"] = (o.eps);
-      optimizer["momentum"] = (o.momentum);
+      optimizer["alpha"] = o.alpha;
+      optimizer["eps"] = o.eps;
+      optimizer["momentum"] = o.momentum;
       optimizer["centered"] = o.centered;
       break;
     case optimizer_kind::adam:
     case optimizer_kind::adamw:
-      optimizer["betas"] = {(o.beta1), (o.beta2)};
-      optimizer["eps"] = (o.eps);
+      optimizer["betas"] = {o.beta1, o.beta2};
+      optimizer["eps"] = o.eps;
       optimizer["amsgrad"] = o.amsgrad;
       break;
     case optimizer_kind::adagrad:
-      optimizer["lr_decay"] = (o.lr_decay);
-      optimizer["eps"] = (o.eps);
-      optimizer["initial_accumulator"] = (o.initial_accumulator);
+      optimizer["lr_decay"] = o.lr_decay;
+      optimizer["eps"] = o.eps;
+      optimizer["initial_accumulator"] = o.initial_accumulator;
       break;
     case optimizer_kind::adadelta:
-      optimizer["rho"] = (o.rho);
-      optimizer["eps"] = (o.eps);
+      optimizer["rho"] = o.rho;
+      optimizer["eps"] = o.eps;
       break;
   }
   return {{"layers", c.model.hidden},

@@ -21,27 +21,30 @@ struct train_args {
   std::vector<std::function<void(train_config&)>> overrides;
 };
 
-// Declares a flag that, when given, applies `set` to the configuration.
+// Records that `set(config, *value)` applies when `option` was given.
 template <class T, class Set>
-CLI::Option* config_option(CLI::App& cmd, train_args& args, const std::string& name,
-                           const std::string& help, Set set) {
-  auto value = std::make_shared<T>();
-  CLI::Option* option = cmd.add_option(name, *value, help);
+CLI::Option* override_when_given(train_args& args, CLI::Option* option, std::shared_ptr<T> value,
+                                 Set set) {
   args.overrides.push_back([option, value, set](train_config& c) {
     if (option->count() > 0) set(c, *value);
   });
   return option;
 }
 
-// The same for an on/off flag with a --no- form.
+// Declares a flag with a value that, when given, applies `set` to the configuration.
+template <class T, class Set>
+CLI::Option* config_option(CLI::App& cmd, train_args& args, const std::string& name,
+                           const std::string& help, Set set) {
+  auto value = std::make_shared<T>();
+  return override_when_given(args, cmd.add_option(name, *value, help), value, set);
+}
+
+// The same for an on/off flag (with a --no- form where `names` gives one).
 template <class Set>
 void config_flag(CLI::App& cmd, train_args& args, const std::string& names, const std::string& help,
                  Set set) {
   auto value = std::make_shared<bool>();
-  CLI::Option* option = cmd.add_flag(names, *value, help);
-  args.overrides.push_back([option, value, set](train_config& c) {
-    if (option->count() > 0) set(c, *value);
-  });
+  override_when_given(args, cmd.add_flag(names, *value, help), value, set);
 }
 
 train_config resolve_config(const train_args& a) {
