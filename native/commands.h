@@ -8,5 +8,7 @@ void add_train_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_recommend_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
+void add_info_command(CLI::App& app);
+void add_data_command(CLI::App& app);
 
 }  // namespace aerec::cli

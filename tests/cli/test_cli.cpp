@@ -1,7 +1,5 @@
 // The aerec command line, end to end, on a small synthetic MovieLens-100K-style
 // folder that the test writes (no real data needed).
-#include <sys/wait.h>
-
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
@@ -10,42 +8,16 @@
 #include <set>
 #include <sstream>
 
+#include "cli/cli_runner.h"
 #include "temp_dir.h"
 
 using json = nlohmann::json;
+using aerec::testing::read;
+using aerec::testing::result;
+using aerec::testing::run_aerec;
 using aerec::testing::temp_dir;
 
 namespace {
-
-struct result {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-// Runs `aerec <args>` through the shell, capturing stdout, stderr and the exit code.
-result run_aerec(const std::string& args, const std::string& env = "") {
-  static temp_dir scratch;
-  const std::string err_path = (scratch.path() / "stderr").string();
-  const std::string command = env + " " + AEREC_CLI_PATH + " " + args + " 2>" + err_path;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe);
-  std::string out;
-  char buffer[4096];
-  while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  const int status = pclose(pipe);
-  std::ifstream err_file(err_path);
-  std::stringstream err;
-  err << err_file.rdbuf();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, err.str()};
-}
-
-std::string read(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // 30 users, 20 movies, ratings from a simple taste rule; every 4th rating is test.
 struct fixture {

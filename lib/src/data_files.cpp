@@ -1,0 +1,1 @@
+#include "aerec/data_files.h"

@@ -1,0 +1,1 @@
+#include "aerec/download.h"

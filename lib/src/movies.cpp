@@ -1,0 +1,1 @@
+#include "aerec/movies.h"

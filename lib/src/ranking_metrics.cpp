@@ -1,0 +1,1 @@
+#include "aerec/ranking_metrics.h"

@@ -1,0 +1,1 @@
+#include "aerec/rating_reader.h"
