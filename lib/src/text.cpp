@@ -1,49 +1,32 @@
 #include "text.h"
 
-#include <limits>
-
 namespace aerec::text {
 
-std::vector<std::string_view> split(std::string_view line, char delimiter) {
+error line_error(const std::filesystem::path& path, std::int64_t line, const std::string& reason) {
+  return error(error_code::parse_error, path.string() + ":" + std::to_string(line) + ": " + reason);
+}
+
+std::string quoted(std::string_view field) {
+  // Appended piecewise: "'" + std::string(...) trips GCC 12's false -Wrestrict (bug 105329).
+  std::string out(1, '\'');
+  out.append(field);
+  out.push_back('\'');
+  return out;
+}
+
+std::vector<std::string_view> split(std::string_view line, std::string_view delimiter) {
   std::vector<std::string_view> fields;
   std::size_t start = 0;
   while (true) {
     const std::size_t end = line.find(delimiter, start);
     fields.push_back(line.substr(start, end - start));
     if (end == std::string_view::npos) return fields;
-    start = end + 1;
+    start = end + delimiter.size();
   }
 }
 
-std::optional<std::int64_t> parse_count(std::string_view field) {
-  if (field.empty() || field.size() > 18) return std::nullopt;
-  std::int64_t value = 0;
-  for (const char c : field) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  return value;
-}
-
-std::optional<std::int32_t> parse_id(std::string_view field) {
-  const auto value = parse_count(field);
-  if (!value || *value > std::numeric_limits<std::int32_t>::max()) return std::nullopt;
-  return static_cast<std::int32_t>(*value);
-}
-
-std::optional<float> parse_decimal(std::string_view field) {
-  const std::size_t dot = field.find('.');
-  const std::string_view whole = field.substr(0, dot);
-  const std::string_view fraction =
-      dot == std::string_view::npos ? std::string_view() : field.substr(dot + 1);
-  if (dot != std::string_view::npos && fraction.empty()) return std::nullopt;
-  if (whole.size() > 9 || fraction.size() > 9) return std::nullopt;
-  const auto w = parse_count(whole);
-  const auto f = fraction.empty() ? std::optional<std::int64_t>(0) : parse_count(fraction);
-  if (!w || !f) return std::nullopt;
-  double scale = 1;
-  for (std::size_t i = 0; i < fraction.size(); ++i) scale *= 10;
-  return static_cast<float>(static_cast<double>(*w) + static_cast<double>(*f) / scale);
+std::vector<std::string_view> split(std::string_view line, char delimiter) {
+  return split(line, std::string_view(&delimiter, 1));
 }
 
 std::string latin1_to_utf8(std::string_view latin1) {
@@ -59,6 +42,56 @@ std::string latin1_to_utf8(std::string_view latin1) {
     }
   }
   return out;
+}
+
+namespace {
+// The length of the UTF-8 sequence that starts with `lead`, its payload bits
+// and the smallest code point it may encode (anything smaller is overlong); 0
+// for a byte that cannot start a sequence.
+struct utf8_lead {
+  std::size_t length;
+  std::uint32_t bits;
+  std::uint32_t min;
+};
+
+utf8_lead decode_lead(unsigned char lead) {
+  if ((lead & 0xE0) == 0xC0) return {2, lead & 0x1Fu, 0x80};
+  if ((lead & 0xF0) == 0xE0) return {3, lead & 0x0Fu, 0x800};
+  if ((lead & 0xF8) == 0xF0) return {4, lead & 0x07u, 0x10000};
+  return {0, 0, 0};
+}
+}  // namespace
+
+bool is_utf8(std::string_view bytes) {
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const auto lead = static_cast<unsigned char>(bytes[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    const utf8_lead seq = decode_lead(lead);
+    if (seq.length == 0 || bytes.size() - i < seq.length) return false;
+    std::uint32_t code = seq.bits;
+    for (std::size_t k = 1; k < seq.length; ++k) {
+      const auto next = static_cast<unsigned char>(bytes[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3Fu);
+    }
+    if (code < seq.min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += seq.length;
+  }
+  return true;
+}
+
+std::string to_utf8(std::string_view bytes) {
+  return is_utf8(bytes) ? std::string(bytes) : latin1_to_utf8(bytes);
+}
+
+std::string_view strip_bom(std::string_view bytes) {
+  constexpr std::string_view bom = "\xEF\xBB\xBF";
+  if (bytes.substr(0, bom.size()) == bom) bytes.remove_prefix(bom.size());
+  return bytes;
 }
 
 }  // namespace aerec::text

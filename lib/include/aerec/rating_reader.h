@@ -63,5 +63,9 @@ struct rating_table {
 // and skips blank lines. Duplicate pairs are found later, when the ratings
 // become a matrix (see split.h).
 rating_table read_ratings(const std::filesystem::path& path, const format_spec& format);
+// The same, reading `block_size` bytes at a time (read_ratings uses 16 MiB);
+// small blocks let tests split lines across block boundaries.
+rating_table read_ratings(const std::filesystem::path& path, const format_spec& format,
+                          std::size_t block_size);
 
 }  // namespace aerec
