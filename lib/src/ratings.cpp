@@ -1,6 +1,7 @@
 #include "aerec/ratings.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "aerec/error.h"
 
@@ -30,6 +31,20 @@ ratings::ratings(std::int32_t rows, std::int32_t cols, std::span<const rating_en
   for (std::size_t k = 0; k < cells.size(); ++k) {
     cols_index_[k] = cells[k].first;
     values_[k] = cells[k].second;
+  }
+}
+
+ratings::ratings(std::int32_t rows, std::int32_t cols, std::vector<std::int64_t> offsets,
+                 std::vector<std::int32_t> cols_index, std::vector<float> values)
+    : rows_(rows), cols_(cols), offsets_(std::move(offsets)), cols_index_(std::move(cols_index)),
+      values_(std::move(values)) {
+  AEREC_ASSERT(offsets_.size() == static_cast<std::size_t>(rows) + 1 && offsets_.front() == 0 &&
+               offsets_.back() == static_cast<std::int64_t>(values_.size()) &&
+               cols_index_.size() == values_.size());
+  for (std::int32_t r = 0; r < rows; ++r) {
+    const auto c = row_cols(r);
+    AEREC_ASSERT(std::adjacent_find(c.begin(), c.end(), std::greater_equal<>()) == c.end());
+    AEREC_ASSERT(c.empty() || (c.front() >= 0 && c.back() < cols));
   }
 }
 

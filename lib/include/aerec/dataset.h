@@ -13,14 +13,33 @@ struct rating_scale {
   float max = 5;
 };
 
+// Ratings held out of training (the test part, or the validation slice) and
+// what the model is given to predict them.
+struct holdout {
+  ratings target;  // users x items; no ratings when the split has no such part
+  // The users' inputs when these are not their training rows (held-out users,
+  // whose ratings are split into a fold-in input and a target); else no rows.
+  ratings input;
+  // Target ratings left out because nothing could predict them: the user has
+  // no input rating, or the movie has no training rating.
+  std::size_t unknown_user = 0;
+  std::size_t unknown_item = 0;
+};
+
 struct dataset {
   std::string name;   // "ml-100k"
-  std::string split;  // "u1"
+  std::string split;  // "u1", "random:0.1"
   id_map users;
   id_map items;
   ratings train;  // users x items
-  ratings test;   // users x items; empty when the split has no test part
+  holdout test;
+  holdout validation;
   rating_scale scale;
+
+  // What the model sees to predict `part`'s targets.
+  const ratings& input_for(const holdout& part) const {
+    return part.input.rows() > 0 ? part.input : train;
+  }
 };
 
 // `r` with its columns moved from the item ids of `from` to those of `to`.

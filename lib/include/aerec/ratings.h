@@ -22,6 +22,11 @@ class ratings {
   // (row, col) pair (the readers report duplicates with file and line first).
   ratings(std::int32_t rows, std::int32_t cols, std::span<const rating_entry> entries);
 
+  // Takes CSR arrays as they are: offsets has rows + 1 entries, and each
+  // row's columns are strictly increasing.
+  ratings(std::int32_t rows, std::int32_t cols, std::vector<std::int64_t> offsets,
+          std::vector<std::int32_t> cols_index, std::vector<float> values);
+
   std::int32_t rows() const { return rows_; }
   std::int32_t cols() const { return cols_; }
   std::size_t nnz() const { return values_.size(); }

@@ -36,7 +36,8 @@ struct load_options {
 };
 
 // Reads `files` and splits them. Users and items are the sorted union of all
-// parts. A pair rated twice in the file is a parse_error naming both lines.
+// parts; the scale is the lowest to the highest rating (the format's range
+// when every rating is the same). A pair rated twice in the file is a parse_error naming both lines.
 // Test and validation ratings whose user has no input or whose item has no
 // training rating are counted in the dataset and left out of it.
 dataset load_dataset(const data_files& files, const load_options& options);
