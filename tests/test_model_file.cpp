@@ -406,3 +406,80 @@ TEST_CASE("model_file: save_model replaces an existing file whole", "[model_file
   CHECK(prediction_bits(loaded) == prediction_bits(other));
   CHECK(prediction_bits(loaded) != prediction_bits(m));
 }
+
+// --- extra sections (checkpoints' training state) --------------------------
+
+namespace {
+
+const aerec::extra_sections sample_extra = {
+    {"RUNJ", "{\"split\":\"u1\"}"}, {"STOP", std::string("\0\1\2", 3)}, {"TRNR", std::string(1000, '\xff')}, {"ZERO", ""}};
+
+}  // namespace
+
+TEST_CASE("model_file: extra sections follow the model's and come back", "[model_file]") {
+  const auto b = aerec::make_cpu_backend(1);
+  aerec::model m = make_model(*b);
+  const std::string bytes = aerec::serialize_model(m, sample_extra);
+  CHECK(get_u32(bytes, 12) == 5 + sample_extra.size());
+  const auto s = sections_of(bytes);
+  for (const auto& [tag, payload] : sample_extra) {
+    CAPTURE(tag);
+    REQUIRE(s.count(tag) == 1);
+    CHECK(s.at(tag).header > s.at("META").header);
+    CHECK(bytes.substr(s.at(tag).payload, s.at(tag).length) == payload);
+  }
+
+  aerec::extra_sections extra;
+  aerec::model loaded = aerec::deserialize_model(*b, bytes, "model bytes", &extra);
+  CHECK(extra == sample_extra);
+  require_same_model(m, loaded);
+  CHECK(aerec::serialize_model(loaded, extra) == bytes);
+  // Without extra sections the bytes are those of the plain model.
+  CHECK(aerec::serialize_model(m, {}) == aerec::serialize_model(m));
+}
+
+TEST_CASE("model_file: readers that do not ask for extra sections skip them", "[model_file]") {
+  temp_dir dir;
+  const auto b = aerec::make_cpu_backend(1);
+  aerec::model m = make_model(*b);
+  const auto path = dir.write("future.aerec", aerec::serialize_model(m, sample_extra));
+  aerec::model loaded = aerec::load_model(*b, path);
+  require_same_model(m, loaded);
+}
+
+TEST_CASE("model_file: a file with extra sections is still checked whole", "[model_file]") {
+  const auto b = aerec::make_cpu_backend(1);
+  aerec::model m = make_model(*b);
+  const std::string bytes = aerec::serialize_model(m, {{"TRNR", "abcdefgh"}});
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    CAPTURE(n);
+    format_error(*b, bytes.substr(0, n));
+  }
+  const section_at trnr = sections_of(bytes).at("TRNR");
+  std::string flipped = bytes;
+  flipped[trnr.payload + 3] = 'X';
+  CHECK_THAT(format_error(*b, flipped), Contains("checksum mismatch"));
+
+  // A model section renamed: it is missing, and the renamed one is an extra.
+  std::string renamed = bytes;
+  renamed.replace(sections_of(bytes).at("META").header, 4, "ATEM");
+  fix_crc(renamed);
+  CHECK_THAT(format_error(*b, renamed), Contains("missing section META"));
+
+  // A tag twice (here TRNR renamed to WGHT) is an error, not a silent replacement.
+  std::string twice = bytes;
+  twice.replace(trnr.header, 4, "WGHT");
+  fix_crc(twice);
+  CHECK_THAT(format_error(*b, twice), Contains("section WGHT appears twice"));
+}
+
+TEST_CASE("model_file: an extra section may not reuse a model tag", "[model_file]") {
+  const auto b = aerec::make_cpu_backend(1);
+  aerec::model m = make_model(*b);
+  for (const char* tag : {"META", "WGHT", "LONGER", "ABC"}) {
+    CAPTURE(tag);
+    const auto e = error_from([&] { aerec::serialize_model(m, {{tag, "x"}}); });
+    REQUIRE(e);
+    CHECK(code_name(*e) == "internal");
+  }
+}

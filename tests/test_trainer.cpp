@@ -1,10 +1,15 @@
 // Training: determinism, the seed's gradient accumulation, and learning.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <optional>
 
 #include "aerec/cpu_backend.h"
 #include "aerec/metrics.h"
 #include "aerec/trainer.h"
+#include "expect_error.h"
 
 using namespace aerec;
 
@@ -136,4 +141,220 @@ TEST_CASE("training lowers the loss and beats the global mean on held-out rating
   const rating_metrics model_figures = evaluate(net, train, test, {1, 5});
   const rating_metrics baseline = evaluate_global_mean(train, test, {1, 5});
   REQUIRE(model_figures.rmse < baseline.rmse);
+}
+
+// --- interrupted epochs and saved training state -------------------------
+
+namespace {
+
+std::vector<float> parameters_of(autoencoder& net) {
+  std::vector<float> all;
+  for (const parameter& p : net.parameters()) all.insert(all.end(), p.value, p.value + p.size);
+  return all;
+}
+
+std::unique_ptr<autoencoder> initialized_network(backend& b, int items, const train_config& c) {
+  auto net = std::make_unique<autoencoder>(
+      b, stacked_layers(items, c.model.hidden, c.model.hidden_act, c.model.output_act));
+  rng init(c.seed);
+  net->initialize(c.model.init, init);
+  return net;
+}
+
+// Another network, in `b`'s memory, with the same layers and parameter values.
+std::unique_ptr<autoencoder> copy_of(backend& b, autoencoder& net) {
+  auto copy = std::make_unique<autoencoder>(b, net.specs());
+  const auto from = net.parameters(), to = copy->parameters();
+  for (std::size_t k = 0; k < from.size(); ++k) std::copy_n(from[k].value, from[k].size, to[k].value);
+  return copy;
+}
+
+struct named_config {
+  const char* name;
+  train_config config;
+};
+
+// Adam shuffled and in order, the seed's accumulated gradients, and an
+// RMSprop with every state array and a last batch smaller than the others.
+std::vector<named_config> resumable_configs() {
+  train_config in_order = small_config();
+  in_order.shuffle = false;
+  train_config seed = preset("seed");
+  seed.model.hidden = {6, 3, 6};
+  seed.epochs = 3;
+  train_config rmsprop = small_config();
+  rmsprop.optimizer = default_optimizer_config(optimizer_kind::rmsprop);
+  rmsprop.optimizer.momentum = 0.5;
+  rmsprop.optimizer.centered = true;
+  rmsprop.batch_size = 7;
+  return {{"adam, shuffled", small_config()}, {"adam, in order", in_order}, {"seed preset", seed},
+          {"rmsprop, centered, momentum", rmsprop}};
+}
+
+std::size_t batches_per_epoch(const ratings& data, const train_config& c) {
+  std::size_t rows = 0;
+  for (std::int32_t r = 0; r < data.rows(); ++r) rows += data.row_size(r) > 0;
+  const auto batch = static_cast<std::size_t>(c.batch_size);
+  return (rows + batch - 1) / batch;
+}
+
+struct training_run {
+  std::vector<float> parameters;
+  std::vector<epoch_report> reports;
+};
+
+// c.epochs epochs; each epoch is called again until `stop` lets it finish.
+training_run train_with(const ratings& data, const train_config& c, const std::function<bool()>& stop) {
+  auto b = make_cpu_backend(c.threads);
+  auto net = initialized_network(*b, data.cols(), c);
+  trainer t(*net, c);
+  training_run run;
+  for (int e = 0; e < c.epochs; ++e) {
+    std::optional<epoch_report> report;
+    while (!(report = t.run_epoch(data, stop))) {
+    }
+    run.reports.push_back(*report);
+  }
+  CHECK(t.epochs_done() == c.epochs);
+  run.parameters = parameters_of(*net);
+  return run;
+}
+
+// The same epochs, figures and parameters bit for bit; the time may differ.
+void require_same_run(const training_run& a, const training_run& b) {
+  REQUIRE(a.reports.size() == b.reports.size());
+  for (std::size_t k = 0; k < a.reports.size(); ++k) {
+    CAPTURE(k);
+    CHECK(a.reports[k].epoch == b.reports[k].epoch);
+    CHECK(a.reports[k].train_rmse == b.reports[k].train_rmse);
+    CHECK(a.reports[k].train_seed_loss == b.reports[k].train_seed_loss);
+  }
+  REQUIRE(a.parameters.size() == b.parameters.size());
+  CHECK(a.parameters == b.parameters);
+}
+
+}  // namespace
+
+TEST_CASE("stop is asked once before each batch", "[trainer]") {
+  const ratings data = synthetic(30, 20, 5);
+  for (const named_config& nc : resumable_configs()) {
+    CAPTURE(nc.name);
+    train_config c = nc.config;
+    c.epochs = 2;
+    std::size_t calls = 0;
+    const training_run asked = train_with(data, c, [&] {
+      ++calls;
+      return false;
+    });
+    CHECK(calls == 2 * batches_per_epoch(data, c));
+    require_same_run(asked, train_with(data, c, {}));
+  }
+}
+
+TEST_CASE("an interrupted epoch continues exactly as if uninterrupted", "[trainer]") {
+  const ratings data = synthetic(30, 20, 6);
+  for (const named_config& nc : resumable_configs()) {
+    CAPTURE(nc.name);
+    const train_config& c = nc.config;
+    const training_run whole = train_with(data, c, {});
+    // Interrupted once after k batches, and at every third question (which
+    // also stops before an epoch's first batch).
+    for (const std::size_t k : {std::size_t{1}, std::size_t{3}, batches_per_epoch(data, c) - 1}) {
+      CAPTURE(k);
+      std::size_t calls = 0;
+      const training_run once = train_with(data, c, [&] { return ++calls == k + 1; });
+      CHECK(calls == c.epochs * batches_per_epoch(data, c) + 1);
+      require_same_run(once, whole);
+    }
+    std::size_t calls = 0, stops = 0;
+    const training_run often = train_with(data, c, [&] {
+      if (++calls % 3 != 0) return false;
+      ++stops;
+      return true;
+    });
+    CHECK(stops > static_cast<std::size_t>(c.epochs));
+    require_same_run(often, whole);
+  }
+}
+
+TEST_CASE("saved state resumes training bit for bit, mid-epoch and between epochs", "[trainer]") {
+  const ratings data = synthetic(30, 20, 7);
+  for (const named_config& nc : resumable_configs()) {
+    const train_config& c = nc.config;
+    const training_run whole = train_with(data, c, {});
+    for (const std::size_t batches_into_epoch_2 : {std::size_t{0}, std::size_t{2}}) {
+      CAPTURE(nc.name, batches_into_epoch_2);
+      auto b = make_cpu_backend(c.threads);
+      auto net = initialized_network(*b, data.cols(), c);
+      trainer first(*net, c);
+      training_run resumed;
+      resumed.reports.push_back(first.run_epoch(data));
+      if (batches_into_epoch_2 > 0) {
+        std::size_t calls = 0;
+        REQUIRE_FALSE(first.run_epoch(data, [&] { return ++calls > batches_into_epoch_2; }));
+      }
+      const std::string state = first.save_state();
+
+      // A new trainer on a copy of the parameters, in a new backend's memory.
+      auto b2 = make_cpu_backend(c.threads);
+      auto copy = copy_of(*b2, *net);
+      trainer second(*copy, c);
+      second.load_state(state, "saved");
+      CHECK(second.epochs_done() == 1);
+      CHECK(second.save_state() == state);
+      for (int e = 1; e < c.epochs; ++e) resumed.reports.push_back(second.run_epoch(data));
+      resumed.parameters = parameters_of(*copy);
+      require_same_run(resumed, whole);
+
+      // Without the state the continuation differs, so the comparison above can fail.
+      auto bare = copy_of(*b, *net);
+      trainer fresh(*bare, c);
+      for (int e = 1; e < c.epochs; ++e) fresh.run_epoch(data);
+      CHECK(parameters_of(*bare) != whole.parameters);
+    }
+  }
+}
+
+TEST_CASE("damaged or foreign trainer state is a model_format error", "[trainer]") {
+  const ratings data = synthetic(12, 10, 8);
+  train_config c = small_config();
+  auto b = make_cpu_backend();
+  auto net = initialized_network(*b, data.cols(), c);
+  trainer t(*net, c);
+  t.run_epoch(data);
+  std::size_t calls = 0;
+  REQUIRE_FALSE(t.run_epoch(data, [&] { return ++calls > 1; }));
+  const std::string state = t.save_state();
+
+  const auto rejected = [&](const std::string& bytes, const train_config& config = small_config()) {
+    trainer other(*net, config);
+    const auto e = aerec::testing::error_from([&] { other.load_state(bytes, "ckpt.aerec"); });
+    REQUIRE(e);
+    CHECK(aerec::testing::code_name(*e) == "model_format");
+    CHECK_THAT(e->what(), Catch::Matchers::Contains("ckpt.aerec: "));
+    return std::string(e->what());
+  };
+  for (std::size_t n = 0; n < state.size(); ++n) {
+    CAPTURE(n);
+    rejected(state.substr(0, n));
+  }
+  rejected(state + '\0');
+
+  // The layout: i32 epochs, u64 random state, u64 row count, the rows, u64 next, ...
+  const auto patched = [&](std::size_t at, auto value) {
+    std::string p = state;
+    std::memcpy(p.data() + at, &value, sizeof value);
+    return p;
+  };
+  std::uint64_t rows = 0;
+  std::memcpy(&rows, state.data() + 12, sizeof rows);
+  REQUIRE(rows == 12);
+  CHECK_THAT(rejected(patched(0, std::int32_t{-1})), Catch::Matchers::Contains("damaged"));
+  CHECK_THAT(rejected(patched(12, ~std::uint64_t{0})), Catch::Matchers::Contains("damaged"));
+  CHECK_THAT(rejected(patched(20 + 4 * rows, rows + 1)), Catch::Matchers::Contains("damaged"));
+
+  // Another optimizer's state does not fit.
+  train_config sgd = c;
+  sgd.optimizer = default_optimizer_config(optimizer_kind::sgd);
+  CHECK_THAT(rejected(state, sgd), Catch::Matchers::Contains("does not fit"));
 }

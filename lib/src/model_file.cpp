@@ -1,11 +1,12 @@
 #include "aerec/model_file.h"
 
+#include <algorithm>
 #include <bit>
-#include <cstring>
 #include <map>
 
 #include "aerec/error.h"
 #include "aerec/file_io.h"
+#include "binary_io.h"
 #include "crc32.h"
 
 namespace aerec {
@@ -20,54 +21,15 @@ constexpr std::string_view magic = "AERECMDL";
 // for absurd work before the size checks run.
 constexpr std::uint64_t max_width = 1u << 24;
 constexpr std::uint32_t max_layers = 256;
+// The model's own sections, in the order they are written.
+constexpr std::string_view model_tags[] = {"SHAP", "ITEM", "SCAL", "WGHT", "META"};
 
-class writer {
- public:
-  template <class T>
-  void put(const T& value) {
-    bytes_.append(reinterpret_cast<const char*>(&value), sizeof(T));
-  }
-  void put_bytes(std::string_view b) { bytes_.append(b); }
-  void section(std::string_view tag, const std::string& payload) {
-    put_bytes(tag);
-    put(static_cast<std::uint64_t>(payload.size()));
-    put_bytes(payload);
-  }
-  std::string& bytes() { return bytes_; }
-
- private:
-  std::string bytes_;
-};
-
-class reader {
- public:
-  reader(std::string_view bytes, const std::string& where) : bytes_(bytes), where_(where) {}
-
-  [[noreturn]] void fail(const std::string& reason) const {
-    throw error(error_code::model_format, where_ + ": " + reason);
-  }
-  std::string_view take(std::size_t n) {
-    if (n > bytes_.size()) fail("truncated: needs " + std::to_string(n) + " more bytes");
-    const std::string_view out = bytes_.substr(0, n);
-    bytes_.remove_prefix(n);
-    return out;
-  }
-  template <class T>
-  T get() {
-    T value;
-    std::memcpy(&value, take(sizeof(T)).data(), sizeof(T));
-    return value;
-  }
-  bool empty() const { return bytes_.empty(); }
-  std::size_t size() const { return bytes_.size(); }
-
- private:
-  std::string_view bytes_;
-  std::string where_;
-};
+bool is_model_tag(std::string_view tag) {
+  return std::find(std::begin(model_tags), std::end(model_tags), tag) != std::end(model_tags);
+}
 
 std::string shape_payload(const autoencoder& net) {
-  writer w;
+  binary_writer w;
   w.put(static_cast<std::uint32_t>(net.items()));
   w.put(static_cast<std::uint32_t>(net.specs().size()));
   for (const layer_spec& s : net.specs()) {
@@ -90,7 +52,7 @@ std::string weights_payload(autoencoder& net) {
   return out;
 }
 
-std::vector<layer_spec> read_shape(reader r) {
+std::vector<layer_spec> read_shape(binary_reader r) {
   const auto items = r.get<std::uint32_t>();
   const auto count = r.get<std::uint32_t>();
   if (items == 0 || items > max_width) r.fail("implausible item count " + std::to_string(items));
@@ -129,30 +91,33 @@ std::uint64_t parameter_floats(const std::vector<layer_spec>& specs) {
 
 }  // namespace
 
-std::string serialize_model(model& m) {
+std::string serialize_model(model& m, const extra_sections& extra) {
   autoencoder& net = m.network();
-  writer items;
+  binary_writer items;
   for (const std::int32_t id : m.items().ids()) items.put(id);
-  writer scale;
+  binary_writer scale;
   scale.put(m.scale().min);
   scale.put(m.scale().max);
 
-  const std::pair<std::string_view, std::string> sections[] = {
-      {"SHAP", shape_payload(net)},      {"ITEM", items.bytes()},
-      {"SCAL", scale.bytes()},           {"WGHT", weights_payload(net)},
-      {"META", m.metadata()}};
+  const std::string sections[] = {shape_payload(net), items.bytes(), scale.bytes(),
+                                  weights_payload(net), m.metadata()};
 
-  writer w;
+  binary_writer w;
   w.put_bytes(magic);
   w.put(model_file_version);
-  w.put(static_cast<std::uint32_t>(std::size(sections)));
-  for (const auto& [tag, payload] : sections) w.section(tag, payload);
+  w.put(static_cast<std::uint32_t>(std::size(sections) + extra.size()));
+  for (std::size_t i = 0; i < std::size(sections); ++i) w.section(model_tags[i], sections[i]);
+  for (const auto& [tag, payload] : extra) {
+    AEREC_ASSERT(tag.size() == 4 && !is_model_tag(tag));
+    w.section(tag, payload);
+  }
   w.put(crc32(w.bytes()));
   return std::move(w.bytes());
 }
 
-model deserialize_model(backend& b, std::string_view bytes, const std::string& source) {
-  reader r(bytes, source);
+model deserialize_model(backend& b, std::string_view bytes, const std::string& source,
+                        extra_sections* extra) {
+  binary_reader r(bytes, source);
   if (bytes.size() < magic.size() || bytes.substr(0, magic.size()) != magic)
     r.fail("not an aerec model file (no AERECMDL signature)");
   r.take(magic.size());
@@ -162,7 +127,7 @@ model deserialize_model(backend& b, std::string_view bytes, const std::string& s
            std::to_string(model_file_version) + ")");
   if (bytes.size() < magic.size() + 12 ||
       crc32(bytes.substr(0, bytes.size() - 4)) !=
-          reader(bytes.substr(bytes.size() - 4), source).get<std::uint32_t>())
+          binary_reader(bytes.substr(bytes.size() - 4), source).get<std::uint32_t>())
     r.fail("checksum mismatch: the file is truncated or corrupted");
 
   const auto count = r.get<std::uint32_t>();
@@ -171,7 +136,9 @@ model deserialize_model(backend& b, std::string_view bytes, const std::string& s
     const std::string tag(r.take(4));
     const auto length = r.get<std::uint64_t>();
     if (length > r.size()) r.fail("section " + tag + " runs past the end of the file");
-    sections[tag] = r.take(static_cast<std::size_t>(length));
+    // A repeated tag would silently replace the first one's payload.
+    if (!sections.emplace(tag, r.take(static_cast<std::size_t>(length))).second)
+      r.fail("section " + tag + " appears twice");
   }
   if (r.size() != 4) r.fail("unexpected bytes after the last section");
   const auto payload = [&](const char* tag) {
@@ -180,13 +147,17 @@ model deserialize_model(backend& b, std::string_view bytes, const std::string& s
     return it->second;
   };
   const auto section = [&](const char* tag) {
-    return reader(payload(tag), source + ": section " + tag);
+    return binary_reader(payload(tag), source + ": section " + tag);
   };
+
+  if (extra)
+    for (const auto& [tag, bytes_of_tag] : sections)
+      if (!is_model_tag(tag)) (*extra)[tag] = std::string(bytes_of_tag);
 
   const std::vector<layer_spec> specs = read_shape(section("SHAP"));
   const auto items_count = static_cast<std::size_t>(specs.front().inputs);
 
-  reader item_reader = section("ITEM");
+  binary_reader item_reader = section("ITEM");
   if (item_reader.size() != items_count * sizeof(std::int32_t))
     item_reader.fail("expected " + std::to_string(items_count) + " movie ids");
   std::vector<std::int32_t> ids(items_count);
@@ -198,11 +169,11 @@ model deserialize_model(backend& b, std::string_view bytes, const std::string& s
     item_reader.fail(e.what());
   }
 
-  reader scale_reader = section("SCAL");
+  binary_reader scale_reader = section("SCAL");
   rating_scale scale{scale_reader.get<float>(), scale_reader.get<float>()};
   if (!(scale.min < scale.max)) scale_reader.fail("empty rating scale");
 
-  reader weight_reader = section("WGHT");
+  binary_reader weight_reader = section("WGHT");
   if (weight_reader.size() != parameter_floats(specs) * sizeof(float))
     weight_reader.fail("expected " + std::to_string(parameter_floats(specs)) +
                        " parameters for the layers in SHAP");

@@ -1,5 +1,7 @@
 #include "aerec/optimizer.h"
 
+#include "binary_io.h"
+
 namespace aerec {
 
 optimizer::optimizer(backend& b, const optimizer_config& config, std::vector<parameter> params)
@@ -26,6 +28,33 @@ void optimizer::step() {
     backend_.optimizer_step(config_, steps_, params_[i].size, params_[i].value, params_[i].grad,
                             state);
   }
+}
+
+std::string optimizer::save_state() const {
+  binary_writer w;
+  w.put(static_cast<std::int64_t>(steps_));
+  const int states = optimizer_state_count(config_);
+  for (std::size_t i = 0; i < params_.size(); ++i)
+    for (int k = 0; k < states; ++k) {
+      const std::vector<float> host = state_[i][k].download(params_[i].size);
+      w.put_bytes({reinterpret_cast<const char*>(host.data()), host.size() * sizeof(float)});
+    }
+  return std::move(w.bytes());
+}
+
+void optimizer::load_state(std::string_view bytes, const std::string& source) {
+  binary_reader r(bytes, source + ": optimizer state");
+  const auto steps = r.get<std::int64_t>();
+  const int states = optimizer_state_count(config_);
+  std::size_t floats = 0;
+  for (const parameter& p : params_) floats += p.size * static_cast<std::size_t>(states);
+  if (steps < 0 || r.size() != floats * sizeof(float))
+    r.fail("does not fit " + std::string(optimizer_name(config_.kind)) + " on this model");
+  steps_ = static_cast<long>(steps);
+  for (std::size_t i = 0; i < params_.size(); ++i)
+    for (int k = 0; k < states; ++k)
+      backend_.to_device(state_[i][k].data(), r.take(params_[i].size * sizeof(float)).data(),
+                         params_[i].size * sizeof(float));
 }
 
 }  // namespace aerec

@@ -1,9 +1,12 @@
 #include "aerec/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 
 #include "aerec/error.h"
+#include "binary_io.h"
 
 namespace aerec {
 
@@ -31,25 +34,93 @@ void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
   sums.rated += loss.rated;
 }
 
-epoch_report trainer::run_epoch(const ratings& train) {
+void trainer::start_epoch(const ratings& train) {
+  progress_ = {};
+  for (std::int32_t r = 0; r < train.rows(); ++r)
+    if (train.row_size(r) > 0) progress_.rows.push_back(r);
+  if (config_.shuffle) random_.shuffle(std::span(progress_.rows));
+}
+
+epoch_report trainer::run_epoch(const ratings& train) { return *run_epoch(train, {}); }
+
+std::optional<epoch_report> trainer::run_epoch(const ratings& train, const std::function<bool()>& stop) {
   AEREC_ASSERT(train.cols() == model_.items());
   const auto start = std::chrono::steady_clock::now();
-  std::vector<std::int32_t> rows;
-  for (std::int32_t r = 0; r < train.rows(); ++r)
-    if (train.row_size(r) > 0) rows.push_back(r);
-  if (config_.shuffle) random_.shuffle(std::span(rows));
-
-  epoch_sums sums;
+  if (progress_.rows.empty()) start_epoch(train);
+  epoch_progress& p = progress_;
+  // An epoch resumed from a saved state must be of the same data.
+  if (std::any_of(p.rows.begin(), p.rows.end(), [&](std::int32_t r) { return r >= train.rows(); }))
+    throw error(error_code::invalid_argument,
+                "the unfinished epoch being resumed does not fit these training rows");
   const auto batch = static_cast<std::size_t>(config_.batch_size);
-  for (std::size_t first = 0; first < rows.size(); first += batch) {
-    const std::size_t count = std::min(batch, rows.size() - first);
-    train_batch(gather_rows(train, std::span(rows).subspan(first, count)), sums);
+  const auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  while (p.next < p.rows.size()) {
+    if (stop && stop()) {
+      p.seconds += elapsed();
+      return std::nullopt;
+    }
+    const std::size_t count = std::min(batch, p.rows.size() - p.next);
+    train_batch(gather_rows(train, std::span(p.rows).subspan(p.next, count)), p.sums);
+    p.next += count;
   }
-  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start);
-  return {++epochs_done_,
-          sums.rated > 0 ? std::sqrt(sums.squared / static_cast<double>(sums.rated)) : 0.0,
-          rows.empty() ? 0.0 : sums.user_rmse / static_cast<double>(rows.size()),
-          seconds.count()};
+  const epoch_report report{
+      ++epochs_done_,
+      p.sums.rated > 0 ? std::sqrt(p.sums.squared / static_cast<double>(p.sums.rated)) : 0.0,
+      p.rows.empty() ? 0.0 : p.sums.user_rmse / static_cast<double>(p.rows.size()),
+      p.seconds + elapsed()};
+  progress_ = {};
+  return report;
+}
+
+std::string trainer::save_state() const {
+  binary_writer w;
+  w.put(static_cast<std::int32_t>(epochs_done_));
+  w.put(random_.state());
+  w.put(static_cast<std::uint64_t>(progress_.rows.size()));
+  w.put_bytes({reinterpret_cast<const char*>(progress_.rows.data()),
+               progress_.rows.size() * sizeof(std::int32_t)});
+  w.put(static_cast<std::uint64_t>(progress_.next));
+  w.put(progress_.sums.squared);
+  w.put(static_cast<std::uint64_t>(progress_.sums.rated));
+  w.put(progress_.sums.user_rmse);
+  w.put(progress_.seconds);
+  for (const parameter& p : model_.parameters()) {
+    std::vector<float> grad(p.size);
+    model_.device().to_host(grad.data(), p.grad, p.size * sizeof(float));
+    w.put_bytes({reinterpret_cast<const char*>(grad.data()), p.size * sizeof(float)});
+  }
+  w.put_bytes(optimizer_.save_state());
+  return std::move(w.bytes());
+}
+
+void trainer::load_state(std::string_view bytes, const std::string& source) {
+  binary_reader r(bytes, source + ": trainer state");
+  const auto epochs = r.get<std::int32_t>();
+  const auto random_state = r.get<std::uint64_t>();
+  const auto rows = r.get<std::uint64_t>();
+  if (epochs < 0 || rows > r.size() / sizeof(std::int32_t)) r.fail("damaged");
+  epoch_progress p;
+  p.rows.resize(static_cast<std::size_t>(rows));
+  std::memcpy(p.rows.data(), r.take(p.rows.size() * sizeof(std::int32_t)).data(),
+              p.rows.size() * sizeof(std::int32_t));
+  p.next = static_cast<std::size_t>(r.get<std::uint64_t>());
+  p.sums.squared = r.get<double>();
+  p.sums.rated = static_cast<std::size_t>(r.get<std::uint64_t>());
+  p.sums.user_rmse = r.get<double>();
+  p.seconds = r.get<double>();
+  if (p.next > p.rows.size()) r.fail("damaged");
+  // Nothing changes until every part has been checked.
+  std::vector<std::string_view> grads;
+  for (const parameter& param : model_.parameters()) grads.push_back(r.take(param.size * sizeof(float)));
+  optimizer_.load_state(r.take(r.size()), source);
+  const auto params = model_.parameters();
+  for (std::size_t i = 0; i < params.size(); ++i)
+    model_.device().to_device(params[i].grad, grads[i].data(), grads[i].size());
+  epochs_done_ = epochs;
+  random_ = rng(random_state);
+  progress_ = std::move(p);
 }
 
 }  // namespace aerec

@@ -1,6 +1,8 @@
 #pragma once
 // Applies optimizer steps to a model's parameters, keeping the optimizer state.
 #include <array>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "aerec/device_array.h"
@@ -16,6 +18,12 @@ class optimizer {
   // One step for every parameter from its current gradient.
   void step();
   long steps() const { return steps_; }
+
+  // Everything step() depends on besides the parameters: the step count and
+  // the state arrays. load_state throws error_code::model_format, naming
+  // `source`, for bytes that do not fit this optimizer.
+  std::string save_state() const;
+  void load_state(std::string_view bytes, const std::string& source);
   const optimizer_config& config() const { return config_; }
 
  private:

@@ -12,6 +12,9 @@ class rng {
  public:
   explicit rng(std::uint64_t seed) : state_(seed) {}
 
+  // rng(r.state()) continues r's sequence: checkpoints save it.
+  std::uint64_t state() const { return state_; }
+
   // splitmix64 (Steele, Lea, Flood 2014): one add and a mix; passes BigCrush.
   std::uint64_t next() {
     std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);

@@ -1,6 +1,11 @@
 #pragma once
 // Trains an autoencoder on the rows of a ratings matrix (each row is both
 // the input and the target: the autoencoder reconstructs the rated entries).
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
 #include "aerec/autoencoder.h"
 #include "aerec/loss.h"
 #include "aerec/optimizer.h"
@@ -21,7 +26,18 @@ class trainer {
 
   // One pass over every row that has at least one rating (the seed skips empty rows).
   epoch_report run_epoch(const ratings& train);
+  // The same, but between two batches asks `stop` and, when it says so,
+  // returns nothing: the next call continues the epoch where it stopped, and
+  // the result is exactly that of an uninterrupted epoch.
+  std::optional<epoch_report> run_epoch(const ratings& train, const std::function<bool()>& stop);
   int epochs_done() const { return epochs_done_; }
+
+  // Everything later epochs depend on besides the parameters: gradients (the
+  // seed accumulates them), optimizer state, random state and the progress
+  // of an unfinished epoch. load_state throws error_code::model_format,
+  // naming `source`, for a state that does not fit this model and config.
+  std::string save_state() const;
+  void load_state(std::string_view bytes, const std::string& source);
 
  private:
   // Running sums over an epoch's batches.
@@ -30,7 +46,15 @@ class trainer {
     std::size_t rated = 0;    // rated entries
     double user_rmse = 0;     // sum of each user's RMSE
   };
+  // An epoch under way.
+  struct epoch_progress {
+    std::vector<std::int32_t> rows;  // the order of this epoch; empty between epochs
+    std::size_t next = 0;            // the first row not yet trained
+    epoch_sums sums;
+    double seconds = 0;
+  };
   void train_batch(const sparse_batch& batch, epoch_sums& sums);
+  void start_epoch(const ratings& train);
 
   autoencoder& model_;
   train_config config_;
@@ -40,6 +64,7 @@ class trainer {
   device_sparse input_;
   device_array<float> d_output_;
   int epochs_done_ = 0;
+  epoch_progress progress_;
 };
 
 }  // namespace aerec
