@@ -29,6 +29,9 @@ struct ranking_metrics {
 
 // Ranks, for each row of `target` with a relevant rating, every column not
 // rated in that row of `input` by `predict`'s scores (ties: lower column first).
+// A user with fewer than k candidates gets all of them as their top k: precision
+// still divides by k (the short list counts as padded with misses), recall and
+// NDCG as usual. Every k must be positive (else error_code::invalid_argument).
 ranking_metrics score_ranking(const ratings& input, const ratings& target,
                               const ranking_options& options, const row_predictor& predict);
 
