@@ -12,7 +12,8 @@ namespace aerec {
 struct dataset_source {
   std::string name;    // "ml-1m": what `aerec data download` takes, and the folder it makes
   std::string url;     // the zip archive
-  std::string md5;     // lower-case hex of the archive, as GroupLens publishes it
+  std::string md5;     // lower-case hex of the archive, as GroupLens publishes it; empty:
+                       // read from <url>.md5 at download time (an archive GroupLens rebuilds)
   std::string folder;  // the top folder inside the archive
 };
 
