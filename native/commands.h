@@ -4,6 +4,11 @@
 
 namespace aerec::cli {
 
+// Thrown by a command to end the program with `code` after saying why on stderr.
+struct exit_request {
+  int code;
+};
+
 void add_train_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_recommend_command(CLI::App& app);

@@ -1,26 +1,106 @@
 #include "data_source.h"
 
+#include <cstdio>
 #include <cstdlib>
 
+#include "aerec/download.h"
 #include "aerec/error.h"
 
 namespace aerec::cli {
 
-void add_data_option(CLI::App& command, std::string& dir) {
-  command.add_option("--data", dir,
-                     "MovieLens-100K folder, or a folder holding ml-100k/ (default: $MOVIELENS_DIR)");
+namespace {
+
+// Applies "--columns user=a,item=b,..." to the format's column names.
+void set_columns(format_spec& f, const std::string& text) {
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(',', start), text.size());
+    const std::string pair = text.substr(start, end - start);
+    const std::size_t eq = pair.find('=');
+    const std::string role = pair.substr(0, eq), name = eq == std::string::npos ? "" : pair.substr(eq + 1);
+    std::string* column = role == "user"        ? &f.user_column
+                          : role == "item"      ? &f.item_column
+                          : role == "rating"    ? &f.rating_column
+                          : role == "timestamp" ? &f.timestamp_column
+                                                : nullptr;
+    if (!column || name.empty())
+      throw error(error_code::invalid_argument,
+                  "--columns: '" + pair + "' is not ROLE=NAME with ROLE user, item, rating or timestamp");
+    *column = name;
+    start = end + 1;
+  }
 }
 
-std::filesystem::path resolve_ml100k(const std::string& dir) {
-  if (!dir.empty()) return locate_movielens_100k(dir);
+std::optional<format_spec> format_of(const data_args& a) {
+  if (a.format.empty() && a.delimiter.empty() && a.columns.empty()) return std::nullopt;
+  if (a.format.empty())
+    throw error(error_code::invalid_argument, "--delimiter and --columns need --format");
+  format_spec f = default_format(parse_rating_format(a.format));
+  if (!a.delimiter.empty()) f.delimiter = a.delimiter == "\\t" ? "\t" : a.delimiter;
+  if (!a.columns.empty()) set_columns(f, a.columns);
+  return f;
+}
+
+// A folder holding ml-100k/ (such as ../shared/data) stands for MovieLens-100K,
+// as $MOVIELENS_DIR always has.
+data_files locate_or_child(const std::filesystem::path& dir, const std::optional<format_spec>& format) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec) && !std::filesystem::exists(dir / "u.data", ec) &&
+      std::filesystem::exists(dir / "ml-100k" / "u.data", ec))
+    return locate_data(dir / "ml-100k", format);
+  return locate_data(dir, format);
+}
+
+// A bare name ("ml-1m") is looked up in $MOVIELENS_DIR, then in the download folder.
+std::optional<std::filesystem::path> find_named(const std::string& name) {
+  if (name.find('/') != std::string::npos) return std::nullopt;
+  std::vector<std::filesystem::path> places;
+  if (const char* env = std::getenv("MOVIELENS_DIR"); env && *env) places.emplace_back(env);
+  places.push_back(default_data_home());
+  std::error_code ec;
+  for (const auto& place : places)
+    if (std::filesystem::is_directory(place / name, ec)) return place / name;
+  return std::nullopt;
+}
+
+}  // namespace
+
+void add_data_options(CLI::App& command, data_args& a) {
+  command.add_option("--data", a.data,
+                     "Rating data: a MovieLens folder, a ratings file, or the name of a set in "
+                     "$MOVIELENS_DIR or the download folder (default: $MOVIELENS_DIR)");
+  command.add_option("--format", a.format,
+                     "Read the ratings as tab (u.data), dat (ratings.dat), csv (ratings.csv) or "
+                     "delimited (header names the columns); default: from the file names");
+  command.add_option("--delimiter", a.delimiter, "Field delimiter of --format delimited (\\t for tab)");
+  command.add_option("--columns", a.columns,
+                     "Header names of the columns: user=NAME,item=NAME,rating=NAME[,timestamp=NAME]");
+}
+
+data_files resolve_data(const data_args& a) {
+  const auto format = format_of(a);
+  if (!a.data.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::exists(a.data, ec))
+      if (const auto named = find_named(a.data)) return locate_or_child(*named, format);
+    return locate_or_child(a.data, format);
+  }
   const char* env = std::getenv("MOVIELENS_DIR");
   if (!env || !*env)
-    throw error(error_code::invalid_argument, "no data folder: pass --data DIR or set MOVIELENS_DIR");
-  return locate_movielens_100k(env);
+    throw error(error_code::invalid_argument, "no data: pass --data DIR or set MOVIELENS_DIR");
+  return locate_or_child(env, format);
 }
 
-dataset load_data(const std::string& dir, const std::string& split) {
-  return load_movielens_100k(resolve_ml100k(dir), split);
+dataset load_data(const data_args& a, const load_options& options) {
+  return load_dataset(resolve_data(a), options);
+}
+
+void report_left_out(const holdout& part, const char* name) {
+  if (part.unknown_user + part.unknown_item == 0) return;
+  std::fprintf(stderr,
+               "aerec: note: %zu %s ratings left out: %zu of users with no input ratings, %zu of "
+               "movies with no training rating\n",
+               part.unknown_user + part.unknown_item, name, part.unknown_user, part.unknown_item);
 }
 
 }  // namespace aerec::cli

@@ -1,20 +1,35 @@
 #pragma once
-// Where the CLI finds MovieLens data: --data DIR, else $MOVIELENS_DIR.
+// Where the CLI finds rating data: --data (a folder, a file, or the name of a
+// set in $MOVIELENS_DIR or the download folder), else $MOVIELENS_DIR; and how
+// the file is read (--format, --delimiter, --columns).
 #include <CLI/CLI.hpp>
-#include <filesystem>
 #include <string>
 
-#include "aerec/movielens.h"
+#include "aerec/data_files.h"
+#include "aerec/split.h"
 
 namespace aerec::cli {
 
-// Adds --data to a command; its value lands in `dir`.
-void add_data_option(CLI::App& command, std::string& dir);
+struct data_args {
+  std::string data;
+  std::string format;     // empty: detect from the file names
+  std::string delimiter;  // empty: the format's own
+  std::string columns;    // "user=uid,item=iid,rating=stars[,timestamp=ts]"
+};
 
-// The MovieLens-100K folder named by `dir` (or $MOVIELENS_DIR when empty):
-// the folder itself when it holds u.data, else its ml-100k subfolder.
-std::filesystem::path resolve_ml100k(const std::string& dir);
+inline constexpr const char* split_help =
+    "u1..u5, ua, ub (MovieLens-100K's folds), all (no test part), random:F (a random fraction F "
+    "of the ratings), user:F (F of each user's ratings), time:F (the latest F), users:F (F of the "
+    "users, each with 80% of their ratings as input and 20% as target)";
 
-dataset load_data(const std::string& dir, const std::string& split);
+// Adds --data, --format, --delimiter and --columns to a command.
+void add_data_options(CLI::App& command, data_args& args);
+
+data_files resolve_data(const data_args& args);
+
+dataset load_data(const data_args& args, const load_options& options);
+
+// Says on stderr how many of `part`'s ratings were left out (unknown user or movie).
+void report_left_out(const holdout& part, const char* name);
 
 }  // namespace aerec::cli

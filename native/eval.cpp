@@ -5,6 +5,7 @@
 #include "aerec/model_file.h"
 #include "commands.h"
 #include "data_source.h"
+#include "figures.h"
 #include "output.h"
 
 namespace aerec::cli {
@@ -12,9 +13,11 @@ namespace aerec::cli {
 namespace {
 
 struct eval_args {
-  std::string model, data, split = "u1";
+  std::string model, split = "u1";
+  data_args data;
   bool json_output = false;
   int threads = 1;
+  std::uint64_t seed = 1;
 };
 
 ratings to_model_columns(const ratings& r, const dataset& data, const model& m, const char* part) {
@@ -29,21 +32,18 @@ ratings to_model_columns(const ratings& r, const dataset& data, const model& m, 
 void run(const eval_args& a) {
   const std::unique_ptr<backend> device = make_cpu_backend(a.threads);
   model m = load_model(*device, a.model);
-  const dataset data = load_data(a.data, a.split);
-  if (data.test.nnz() == 0)
+  const dataset data = load_data(a.data, {parse_split(a.split), 0, a.seed});
+  if (data.test.target.nnz() == 0)
     throw error(error_code::invalid_argument, "split '" + a.split + "' has no test part");
-  const ratings input = to_model_columns(data.train, data, m, "training");
-  const ratings target = to_model_columns(data.test, data, m, "test");
-  const rating_metrics test = evaluate(m.network(), input, target, m.scale());
-  const rating_metrics baseline = evaluate_global_mean(input, target, m.scale());
-  if (a.json_output) {
-    json out = {{"model", a.model}, {"data", data.name}, {"split", data.split}};
-    add_metrics(out, "test_", test);
-    out["baseline_global_mean_rmse"] = baseline.rmse;
-    std::printf("%s\n", out.dump(2).c_str());
-    return;
-  }
-  print_test_figures(test, baseline);
+  report_left_out(data.test, "test");
+  const ratings train = to_model_columns(data.train, data, m, "training");
+  const ratings input = to_model_columns(data.input_for(data.test), data, m, "input");
+  const ratings target = to_model_columns(data.test.target, data, m, "test");
+  json out = {{"model", a.model}, {"data", data.name}, {"split", data.split}};
+  out["test_left_out_unknown_user"] = data.test.unknown_user;
+  out["test_left_out_unknown_item"] = data.test.unknown_item;
+  report_test_figures(out, m.network(), train, input, target, m.scale(), !a.json_output);
+  if (a.json_output) std::printf("%s\n", out.dump(2).c_str());
 }
 
 }  // namespace
@@ -52,8 +52,10 @@ void add_eval_command(CLI::App& app) {
   auto args = std::make_shared<eval_args>();
   CLI::App* cmd = app.add_subcommand("eval", "Test figures of a saved model on a split");
   cmd->add_option("model", args->model, "Model file written by aerec train")->required();
-  add_data_option(*cmd, args->data);
-  cmd->add_option("--split", args->split, "u1..u5, ua, ub")->capture_default_str();
+  add_data_options(*cmd, args->data);
+  cmd->add_option("--split", args->split, split_help)->capture_default_str();
+  cmd->add_option("--seed", args->seed, "Seed of a random split: the one the model was trained with")
+      ->capture_default_str();
   cmd->add_option("--threads", args->threads, "CPU threads")->capture_default_str();
   cmd->add_flag("--json", args->json_output, "Print JSON");
   cmd->callback([args] { run(*args); });

@@ -1,8 +1,154 @@
-// aerec info: what a model file holds.
+// aerec info: what a model file holds: its shape, its rating scale, and the
+// metadata train stored (data, final figures, resolved configuration).
+#include <algorithm>
+#include <cstdio>
+
+#include "aerec/cpu_backend.h"
+#include "aerec/file_io.h"
+#include "aerec/model_file.h"
 #include "commands.h"
+#include "output.h"
 
 namespace aerec::cli {
 
-void add_info_command(CLI::App& app) { app.add_subcommand("info", "Describe a model file"); }
+namespace {
+
+struct info_args {
+  std::string model;
+  bool json_output = false;
+};
+
+// The metadata as JSON: {} when there is none, the text itself when it is not JSON
+// (a model written by another program), so that info still shows it.
+json parse_metadata(const std::string& text) {
+  if (text.empty()) return json::object();
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error&) {
+    return text;
+  }
+}
+
+json describe(const std::string& path, std::size_t bytes, model& m, const extra_sections& extra) {
+  autoencoder& net = m.network();
+  json layers = json::array();
+  json shape = {net.items()};
+  for (const layer_spec& s : net.specs()) {
+    layers.push_back(
+        {{"inputs", s.inputs}, {"outputs", s.outputs}, {"activation", activation_name(s.act)}});
+    shape.push_back(s.outputs);
+  }
+  json out = {{"file", path},
+              {"format_version", model_file_version},
+              {"bytes", bytes},
+              {"items", net.items()},
+              {"shape", shape},
+              {"layers", layers},
+              {"parameters", net.parameter_count()},
+              {"scale", {{"min", shortest(m.scale().min)}, {"max", shortest(m.scale().max)}}}};
+  if (!extra.empty()) {
+    json sizes = json::object();
+    for (const auto& [tag, payload] : extra) sizes[tag] = payload.size();
+    out["extra_sections"] = sizes;
+  }
+  out["metadata"] = parse_metadata(m.metadata());
+  return out;
+}
+
+// A metadata value as text: strings bare, fractions to 6 significant digits.
+std::string text_of(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_float()) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.6g", v.get<double>());
+    return buffer;
+  }
+  return v.dump();
+}
+
+bool is_figure(const std::string& key) {
+  for (const char* prefix : {"test_", "validation_", "val_", "baseline_"})
+    if (key.starts_with(prefix)) return true;
+  return false;
+}
+
+// Prints `keys` of `object` as an indented "key  value" block under `title`.
+void print_block(const char* title, const json& object, const std::vector<std::string>& keys) {
+  if (keys.empty()) return;
+  std::size_t width = 0;
+  for (const std::string& k : keys) width = std::max(width, k.size());
+  std::printf("%s\n", title);
+  for (const std::string& k : keys)
+    std::printf("  %-*s  %s\n", static_cast<int>(width), k.c_str(), text_of(object[k]).c_str());
+}
+
+// Scalars go under "training" or, for figures, "figures"; each object gets a
+// block of its own ("config" is the resolved configuration). Keys that train
+// does not write yet show up the same way.
+void print_metadata(const json& meta) {
+  if (!meta.is_object()) {
+    std::printf("metadata (not JSON) %s\n", text_of(meta).c_str());
+    return;
+  }
+  std::vector<std::string> training, figures;
+  for (const auto& item : meta.items())
+    if (!item.value().is_object())
+      (is_figure(item.key()) ? figures : training).push_back(item.key());
+  print_block("training", meta, training);
+  print_block("figures", meta, figures);
+  for (const auto& item : meta.items()) {
+    if (!item.value().is_object()) continue;
+    std::vector<std::string> keys;
+    for (const auto& inner : item.value().items()) keys.push_back(inner.key());
+    print_block(item.key() == "config" ? "configuration" : item.key().c_str(), item.value(), keys);
+  }
+}
+
+void print_text(const json& d) {
+  std::string network = std::to_string(d["items"].get<int>());
+  for (const json& layer : d["layers"])
+    network += " -> " + std::to_string(layer["outputs"].get<int>()) + " " +
+               layer["activation"].get<std::string>();
+  std::printf("file        %s\n", d["file"].get<std::string>().c_str());
+  std::printf("format      aerec model file, version %u\n", d["format_version"].get<unsigned>());
+  std::printf("size        %zu bytes\n", d["bytes"].get<std::size_t>());
+  std::printf("network     %s\n", network.c_str());
+  std::printf("parameters  %zu\n", d["parameters"].get<std::size_t>());
+  std::printf("scale       %s..%s\n", text_of(d["scale"]["min"]).c_str(),
+              text_of(d["scale"]["max"]).c_str());
+  std::printf("items       %d movies\n", d["items"].get<int>());
+  if (d.contains("extra_sections")) {
+    std::string sections;
+    for (const auto& item : d["extra_sections"].items())
+      sections +=
+          (sections.empty() ? "" : ", ") + item.key() + " (" + item.value().dump() + " bytes)";
+    std::printf("extra       %s\n", sections.c_str());
+  }
+  print_metadata(d["metadata"]);
+}
+
+void run(const info_args& a) {
+  const std::string bytes = read_file(a.model);
+  const std::unique_ptr<backend> device = make_cpu_backend(1);
+  extra_sections extra;
+  model m = deserialize_model(*device, bytes, a.model, &extra);
+  const json d = describe(a.model, bytes.size(), m, extra);
+  if (a.json_output)
+    std::printf("%s\n", d.dump(2).c_str());
+  else
+    print_text(d);
+}
+
+}  // namespace
+
+void add_info_command(CLI::App& app) {
+  auto args = std::make_shared<info_args>();
+  CLI::App* cmd = app.add_subcommand(
+      "info", "Describe a model file: shape, scale, training data, figures, configuration");
+  cmd->add_option("model", args->model, "Model file (or checkpoint) written by aerec train")
+      ->required();
+  cmd->add_flag("--json", args->json_output, "Print one JSON object");
+  cmd->callback([args] { run(*args); });
+}
 
 }  // namespace aerec::cli

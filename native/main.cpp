@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
+  } catch (const aerec::cli::exit_request& e) {
+    return e.code;
   } catch (const aerec::error& e) {
     std::fprintf(stderr, "aerec: error: %s\n", e.what());
     return exit_code(e.code());

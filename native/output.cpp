@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "aerec/error.h"
 #include "aerec/file_io.h"
 
 namespace aerec::cli {
@@ -13,53 +14,6 @@ json shortest(float value) {
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
   *result.ptr = '\0';
   return std::strtod(buffer, nullptr);
-}
-
-json to_json(const train_config& c) {
-  const optimizer_config& o = c.optimizer;
-  json optimizer = {{"name", optimizer_name(o.kind)},
-                    {"lr", o.lr},
-                    {"weight_decay", o.weight_decay}};
-  switch (o.kind) {
-    case optimizer_kind::sgd:
-      optimizer["momentum"] = o.momentum;
-      optimizer["dampening"] = o.dampening;
-      optimizer["nesterov"] = o.nesterov;
-      break;
-    case optimizer_kind::rmsprop:
-      optimizer["alpha"] = o.alpha;
-      optimizer["eps"] = o.eps;
-      optimizer["momentum"] = o.momentum;
-      optimizer["centered"] = o.centered;
-      break;
-    case optimizer_kind::adam:
-    case optimizer_kind::adamw:
-      optimizer["betas"] = {o.beta1, o.beta2};
-      optimizer["eps"] = o.eps;
-      optimizer["amsgrad"] = o.amsgrad;
-      break;
-    case optimizer_kind::adagrad:
-      optimizer["lr_decay"] = o.lr_decay;
-      optimizer["eps"] = o.eps;
-      optimizer["initial_accumulator"] = o.initial_accumulator;
-      break;
-    case optimizer_kind::adadelta:
-      optimizer["rho"] = o.rho;
-      optimizer["eps"] = o.eps;
-      break;
-  }
-  return {{"layers", c.model.hidden},
-          {"activation", activation_name(c.model.hidden_act)},
-          {"output_activation", activation_name(c.model.output_act)},
-          {"init", init_scheme_name(c.model.init)},
-          {"optimizer", optimizer},
-          {"epochs", c.epochs},
-          {"batch", c.batch_size},
-          {"shuffle", c.shuffle},
-          {"accumulate_gradients", c.accumulate_gradients},
-          {"loss_normalization", loss_normalization_name(c.loss)},
-          {"seed", c.seed},
-          {"threads", c.threads}};
 }
 
 json to_json(const epoch_report& r) {
@@ -87,6 +41,30 @@ void print_test_figures(const rating_metrics& test, const rating_metrics& baseli
 
 void write_json(const std::string& path, const json& value) {
   write_file_atomic(path, value.dump(2) + "\n");
+}
+
+void add_ranking_metrics(json& out, const std::string& prefix, const ranking_metrics& m) {
+  for (const ranking_at_k& a : m.at) {
+    const std::string at = "_at_" + std::to_string(a.k);
+    out[prefix + "precision" + at] = a.precision;
+    out[prefix + "recall" + at] = a.recall;
+    out[prefix + "ndcg" + at] = a.ndcg;
+    out[prefix + "coverage" + at] = a.coverage;
+  }
+  out[prefix + "ranking_users"] = m.users;
+}
+
+void print_ranking_figures(const ranking_metrics& m, const ranking_metrics& popularity) {
+  AEREC_ASSERT(popularity.at.size() == m.at.size());
+  std::printf("top-N over %zu users with a relevant test rating (popularity baseline on the right)\n",
+              m.users);
+  std::printf("%6s %9s %7s %7s %8s  | %7s %7s\n", "k", "precision", "recall", "ndcg", "coverage",
+              "recall", "ndcg");
+  for (std::size_t i = 0; i < m.at.size(); ++i) {
+    const ranking_at_k& a = m.at[i];
+    std::printf("%6d %9.4f %7.4f %7.4f %8.4f  | %7.4f %7.4f\n", a.k, a.precision, a.recall, a.ndcg,
+                a.coverage, popularity.at[i].recall, popularity.at[i].ndcg);
+  }
 }
 
 }  // namespace aerec::cli

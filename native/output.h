@@ -4,7 +4,7 @@
 #include <string>
 
 #include "aerec/metrics.h"
-#include "aerec/train_config.h"
+#include "aerec/ranking_metrics.h"
 #include "aerec/trainer.h"
 
 namespace aerec::cli {
@@ -15,7 +15,6 @@ using json = nlohmann::ordered_json;
 // not "3.7200000286102295").
 json shortest(float value);
 
-json to_json(const train_config& config);
 json to_json(const epoch_report& report);
 // The test figures, keys prefixed with `prefix` ("test_rmse", ...).
 void add_metrics(json& out, const std::string& prefix, const rating_metrics& m);
@@ -25,5 +24,13 @@ void print_test_figures(const rating_metrics& test, const rating_metrics& baseli
 
 // Writes `value` (pretty-printed) to `path` atomically.
 void write_json(const std::string& path, const json& value);
+
+// The top-N figures, keys prefixed with `prefix` ("test_precision_at_10",
+// "test_recall_at_20", ..., "test_ranking_users").
+void add_ranking_metrics(json& out, const std::string& prefix, const ranking_metrics& m);
+
+// The top-N figures as a table on stdout, beside the popularity baseline's
+// recall and NDCG (computed at the same cutoffs).
+void print_ranking_figures(const ranking_metrics& m, const ranking_metrics& popularity);
 
 }  // namespace aerec::cli

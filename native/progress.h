@@ -1,6 +1,8 @@
 #pragma once
 // Per-epoch progress on stderr: a bar redrawn in place on a terminal, one
 // plain line per epoch otherwise (logs, CI).
+#include <optional>
+
 #include "aerec/trainer.h"
 
 namespace aerec::cli {
@@ -8,13 +10,15 @@ namespace aerec::cli {
 class progress {
  public:
   explicit progress(int epochs);
-  void update(const epoch_report& report);
+  // `validation`: the epoch's validation rmse, when there is a validation slice.
+  void update(const epoch_report& report, std::optional<double> validation = std::nullopt);
   void finish();
 
  private:
   int epochs_;
   bool terminal_;
   double elapsed_ = 0;
+  int updates_ = 0;  // epochs seen by this process (a resumed run starts later)
 };
 
 }  // namespace aerec::cli

@@ -4,6 +4,7 @@
 
 #include "aerec/cpu_backend.h"
 #include "aerec/model_file.h"
+#include "aerec/movies.h"
 #include "commands.h"
 #include "data_source.h"
 #include "output.h"
@@ -13,7 +14,8 @@ namespace aerec::cli {
 namespace {
 
 struct recommend_args {
-  std::string model, data, split = "all";
+  std::string model, split = "all";
+  data_args data;
   std::int32_t user = 0;
   std::size_t k = 10;
   bool json_output = false;
@@ -32,10 +34,11 @@ std::vector<item_rating> user_ratings(const dataset& data, std::int32_t user_id)
 void run(const recommend_args& a) {
   const std::unique_ptr<backend> device = make_cpu_backend(1);
   model m = load_model(*device, a.model);
-  const std::filesystem::path dir = resolve_ml100k(a.data);
-  const dataset data = load_movielens_100k(dir, a.split);
+  const data_files files = resolve_data(a.data);
+  const dataset data = load_dataset(files, {parse_split(a.split), 0, 1});
   std::unordered_map<std::int32_t, movie> movies;
-  for (movie& mv : read_movies_100k(dir)) movies.emplace(mv.id, std::move(mv));
+  if (!files.movies.empty())
+    for (movie& mv : read_movies(files.movies)) movies.emplace(mv.id, std::move(mv));
 
   const std::vector<item_rating> rated = user_ratings(data, a.user);
   const std::vector<recommendation> top = m.recommend(rated, a.k);
@@ -60,7 +63,7 @@ void add_recommend_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "recommend", "Top movies for a user of the data set, excluding those they rated");
   cmd->add_option("model", args->model, "Model file written by aerec train")->required();
-  add_data_option(*cmd, args->data);
+  add_data_options(*cmd, args->data);
   cmd->add_option("--user", args->user, "MovieLens user id")->required();
   cmd->add_option("-k", args->k, "How many movies")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--split", args->split,

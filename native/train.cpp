@@ -1,13 +1,20 @@
-// aerec train: train an autoencoder on a MovieLens split, report test figures.
+// aerec train: train an autoencoder on a split, report test figures; with a
+// validation slice, stop early and keep the best epoch; checkpoint, resume,
+// and save a checkpoint on Ctrl-C.
+#include <csignal>
 #include <cstdio>
 #include <functional>
 #include <memory>
 
+#include "aerec/checkpoint.h"
 #include "aerec/cpu_backend.h"
+#include "aerec/early_stopping.h"
 #include "aerec/file_io.h"
-#include "aerec/model_file.h"
 #include "commands.h"
+#include "config_json.h"
 #include "data_source.h"
+#include "figures.h"
+#include "json_config.h"
 #include "output.h"
 #include "progress.h"
 
@@ -16,9 +23,14 @@ namespace aerec::cli {
 namespace {
 
 struct train_args {
-  std::string data, split = "u1", preset = "seed", out, metrics_out;
+  data_args data;
+  std::string split = "u1", preset = "seed", out, metrics_out, resume, checkpoint;
+  double val = 0;
+  int patience = 0;
+  int checkpoint_every = 0;
   // Each configuration flag the user gave, applied in declaration order on top of the preset.
   std::vector<std::function<void(train_config&)>> overrides;
+  std::vector<CLI::Option*> config_flags;  // to refuse them with --resume
 };
 
 // Records that `set(config, *value)` applies when `option` was given.
@@ -28,6 +40,7 @@ CLI::Option* override_when_given(train_args& args, CLI::Option* option, std::sha
   args.overrides.push_back([option, value, set](train_config& c) {
     if (option->count() > 0) set(c, *value);
   });
+  args.config_flags.push_back(option);
   return option;
 }
 
@@ -47,60 +60,219 @@ void config_flag(CLI::App& cmd, train_args& args, const std::string& names, cons
   override_when_given(args, cmd.add_flag(names, *value, help), value, set);
 }
 
-train_config resolve_config(const train_args& a) {
-  train_config c = preset(a.preset);
-  for (const auto& apply : a.overrides) apply(c);
-  validate(c);
-  return c;
+// Set by SIGINT; the trainer looks at it between batches.
+volatile std::sig_atomic_t interrupted = 0;
+
+void on_interrupt(int) { interrupted = 1; }
+
+// Ctrl-C asks training to stop at the next batch; a second Ctrl-C kills as usual.
+void catch_interrupts() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  action.sa_flags = SA_RESETHAND;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+}
+
+// Everything a run needs, whether it starts afresh or resumes a checkpoint.
+struct session {
+  json run;  // the run's description and history: the checkpoint's RUNJ section
+  train_config config;
+  dataset data;
+  std::unique_ptr<backend> device;
+  std::unique_ptr<model> trained;
+  std::unique_ptr<trainer> train;
+  std::unique_ptr<early_stopping> stopping;
+  std::string checkpoint_path;
+};
+
+json describe_run(const train_args& a, const train_config& config) {
+  std::error_code ec;
+  // A path is stored absolute so that a resume from elsewhere finds the data.
+  const std::string data =
+      a.data.data.empty() || !std::filesystem::exists(a.data.data, ec)
+          ? a.data.data
+          : std::filesystem::absolute(a.data.data).string();
+  return {{"data", data},          {"format", a.data.format},
+          {"delimiter", a.data.delimiter}, {"columns", a.data.columns},
+          {"split", a.split},      {"val", a.val},
+          {"preset", a.preset},    {"patience", a.patience},
+          {"out", a.out},          {"metrics-out", a.metrics_out},
+          {"checkpoint-every", a.checkpoint_every},
+          {"config", to_json(config)}, {"history", json::array()}};
+}
+
+std::string default_checkpoint(const train_args& a) {
+  return a.out.empty() ? std::string("aerec-train.ckpt") : a.out + ".ckpt";
+}
+
+data_args data_of(const json& run) {
+  return {run["data"], run["format"], run["delimiter"], run["columns"]};
+}
+
+void load_session_data(session& s) {
+  const json& r = s.run;
+  s.data = load_data(data_of(r), {parse_split(r["split"]), r["val"].get<double>(), s.config.seed});
+  if (r["patience"].get<int>() > 0 && s.data.validation.target.nnz() == 0)
+    throw error(error_code::invalid_argument, "--patience needs a validation slice: add --val 0.05");
+  report_left_out(s.data.test, "test");
+  report_left_out(s.data.validation, "validation");
+}
+
+void make_trainer(session& s) {
+  s.train = std::make_unique<trainer>(s.trained->network(), s.config);
+  s.stopping = std::make_unique<early_stopping>(s.run["patience"].get<int>());
+}
+
+session start(const train_args& a) {
+  session s;
+  s.config = preset(a.preset);
+  for (const auto& apply : a.overrides) apply(s.config);
+  validate(s.config);
+  if (a.checkpoint_every < 0) throw error(error_code::invalid_argument, "--checkpoint-every must be 0 or more");
+  s.run = describe_run(a, s.config);
+  s.checkpoint_path = a.checkpoint.empty() ? default_checkpoint(a) : a.checkpoint;
+  for (const std::string& path : {a.out, a.metrics_out, s.checkpoint_path})
+    if (!path.empty()) check_writable(path);
+  load_session_data(s);
+
+  s.device = make_cpu_backend(s.config.threads);
+  const model_config& mc = s.config.model;
+  auto net = std::make_unique<autoencoder>(
+      *s.device, stacked_layers(s.data.items.size(), mc.hidden, mc.hidden_act, mc.output_act));
+  rng init_random(s.config.seed);
+  net->initialize(mc.init, init_random);
+  s.trained = std::make_unique<model>(std::move(net), s.data.items, s.data.scale);
+  make_trainer(s);
+  return s;
+}
+
+session resume(const train_args& a) {
+  for (const CLI::Option* flag : a.config_flags)
+    if (flag->count() > 0)
+      throw error(error_code::invalid_argument,
+                  "--resume continues the saved run as it was configured; " + flag->get_name() +
+                      " cannot change it");
+  session s;
+  checkpoint_state state;
+  // The configuration decides the thread count, so a first backend only reads the file.
+  const auto reader = make_cpu_backend(1);
+  model saved = load_checkpoint(*reader, a.resume, state);
+  try {
+    s.run = json::parse(state.run);
+    s.config = train_config_from_json(s.run.at("config"), a.resume);
+  } catch (const json::exception& e) {
+    throw error(error_code::model_format, a.resume + ": run description: " + e.what());
+  }
+  // Outputs may be redirected when resuming; the rest is as saved.
+  if (!a.out.empty()) s.run["out"] = a.out;
+  if (!a.metrics_out.empty()) s.run["metrics-out"] = a.metrics_out;
+  s.checkpoint_path = a.checkpoint.empty() ? a.resume : a.checkpoint;
+  for (const char* key : {"out", "metrics-out"})
+    if (const std::string path = s.run[key]; !path.empty()) check_writable(path);
+  load_session_data(s);
+
+  s.device = make_cpu_backend(s.config.threads);
+  model restored = deserialize_model(*s.device, serialize_model(saved), a.resume);
+  if (restored.items().ids().size() != s.data.items.ids().size() ||
+      !std::equal(restored.items().ids().begin(), restored.items().ids().end(),
+                  s.data.items.ids().begin()))
+    throw error(error_code::invalid_argument,
+                a.resume + ": the data no longer has the movies the checkpoint was trained on");
+  s.trained = std::make_unique<model>(std::move(restored));
+  make_trainer(s);
+  s.train->load_state(state.trainer, a.resume);
+  s.stopping->load_state(state.stopping, a.resume);
+  return s;
+}
+
+void save_session(session& s) {
+  save_checkpoint(s.checkpoint_path, *s.trained,
+                  {s.train->save_state(), s.stopping->save_state(), s.run.dump()});
+}
+
+// Runs the remaining epochs. Returns false when interrupted (a checkpoint is then saved).
+bool run_epochs(session& s) {
+  const dataset& d = s.data;
+  const bool validating = d.validation.target.nnz() > 0;
+  const int every = s.run["checkpoint-every"].get<int>();
+  progress bar(s.config.epochs);
+  catch_interrupts();
+  while (s.train->epochs_done() < s.config.epochs) {
+    const auto report = s.train->run_epoch(d.train, [] { return interrupted != 0; });
+    if (!report) {
+      bar.finish();
+      save_session(s);
+      return false;
+    }
+    json entry = to_json(*report);
+    std::optional<double> val;
+    bool stop = false;
+    if (validating) {
+      autoencoder& net = s.trained->network();
+      val = evaluate(net, d.input_for(d.validation), d.validation.target, d.scale).rmse;
+      entry["validation_rmse"] = *val;
+      stop = s.stopping->record(report->epoch, *val, net);
+    }
+    s.run["history"].push_back(entry);
+    bar.update(*report, val);
+    if (every > 0 && report->epoch % every == 0) save_session(s);
+    if (stop) {
+      bar.finish();
+      std::printf("early stop after epoch %d: no better validation rmse for %d epochs\n",
+                  report->epoch, s.run["patience"].get<int>());
+      return true;
+    }
+  }
+  bar.finish();
+  return true;
+}
+
+json final_metrics(session& s) {
+  const dataset& d = s.data;
+  autoencoder& net = s.trained->network();
+  json metrics = {{"preset", s.run["preset"]}, {"data", d.name},
+                  {"data_path", s.run["data"]}, {"split", d.split}};
+  if (d.validation.target.nnz() > 0) {
+    s.stopping->restore_best(net);
+    metrics["best_epoch"] = s.stopping->best_epoch();
+    metrics["validation_rmse"] = s.stopping->best_rmse();
+    std::printf("best epoch %d: validation rmse %.4f (its parameters are kept)\n",
+                s.stopping->best_epoch(), s.stopping->best_rmse());
+  }
+  if (d.test.target.nnz() > 0) {
+    metrics["test_left_out_unknown_user"] = d.test.unknown_user;
+    metrics["test_left_out_unknown_item"] = d.test.unknown_item;
+    report_test_figures(metrics, net, d.train, d.input_for(d.test), d.test.target, d.scale, true);
+  }
+  double seconds = 0;
+  for (const json& e : s.run["history"]) seconds += e["seconds"].get<double>();
+  std::printf("trained %d epochs in %.1fs\n", s.train->epochs_done(), seconds);
+  metrics["train_seconds"] = seconds;
+  metrics["epochs"] = s.train->epochs_done();
+  metrics["parameters"] = net.parameter_count();
+  metrics["config"] = s.run["config"];
+  metrics["history"] = s.run["history"];
+  return metrics;
 }
 
 void run(const train_args& a) {
-  const train_config config = resolve_config(a);
-  for (const std::string& path : {a.out, a.metrics_out})
-    if (!path.empty()) check_writable(path);
-  const dataset data = load_data(a.data, a.split);
-
-  const std::unique_ptr<backend> device = make_cpu_backend(config.threads);
-  auto net = std::make_unique<autoencoder>(
-      *device, stacked_layers(data.items.size(), config.model.hidden, config.model.hidden_act,
-                              config.model.output_act));
-  rng init_random(config.seed);
-  net->initialize(config.model.init, init_random);
-
-  trainer t(*net, config);
-  progress bar(config.epochs);
-  json history = json::array();
-  double seconds = 0;
-  for (int e = 0; e < config.epochs; ++e) {
-    const epoch_report r = t.run_epoch(data.train);
-    bar.update(r);
-    history.push_back(to_json(r));
-    seconds += r.seconds;
+  session s = a.resume.empty() ? start(a) : resume(a);
+  if (!run_epochs(s)) {
+    std::fprintf(stderr,
+                 "aerec: interrupted: checkpoint saved to %s after %d epochs; continue with\n"
+                 "  aerec train --resume %s\n",
+                 s.checkpoint_path.c_str(), s.train->epochs_done(), s.checkpoint_path.c_str());
+    throw exit_request{130};
   }
-  bar.finish();
-
-  json metrics = {{"preset", a.preset}, {"data", data.name}, {"split", data.split}};
-  if (data.test.nnz() > 0) {
-    const rating_metrics test = evaluate(*net, data.train, data.test, data.scale);
-    const rating_metrics baseline = evaluate_global_mean(data.train, data.test, data.scale);
-    add_metrics(metrics, "test_", test);
-    metrics["baseline_global_mean_rmse"] = baseline.rmse;
-    print_test_figures(test, baseline);
-  }
-  std::printf("trained %d epochs in %.1fs\n", config.epochs, seconds);
-  metrics["train_seconds"] = seconds;
-  metrics["epochs"] = config.epochs;
-  metrics["parameters"] = net->parameter_count();
-  metrics["config"] = to_json(config);
-  metrics["history"] = history;
-
-  if (!a.out.empty()) {
+  json metrics = final_metrics(s);
+  if (const std::string out = s.run["out"]; !out.empty()) {
     json meta = metrics;
     meta.erase("history");
-    model m(std::move(net), data.items, data.scale, meta.dump());
-    save_model(a.out, m);
+    s.trained->set_metadata(meta.dump());
+    save_model(out, *s.trained);
   }
-  if (!a.metrics_out.empty()) write_json(a.metrics_out, metrics);
+  if (const std::string path = s.run["metrics-out"]; !path.empty()) write_json(path, metrics);
 }
 
 }  // namespace
@@ -109,13 +281,25 @@ void add_train_command(CLI::App& app) {
   auto args = std::make_shared<train_args>();
   train_args& a = *args;
   CLI::App* cmd = app.add_subcommand("train", "Train an autoencoder and report its test figures");
+  add_config_option(*cmd);
   std::string presets_help = "Starting configuration; flags override it. One of:";
   for (const preset_info& p : presets()) presets_help += "\n  " + p.name + ": " + p.description;
-  add_data_option(*cmd, a.data);
-  cmd->add_option("--split", a.split, "u1..u5, ua, ub, or all (no test part)")->capture_default_str();
+  add_data_options(*cmd, a.data);
+  cmd->add_option("--split", a.split, split_help)->capture_default_str();
+  cmd->add_option("--val", a.val,
+                  "Carve this fraction of the training part out as a validation slice (held-out "
+                  "users for users:F); reported every epoch, and the best epoch is kept");
+  cmd->add_option("--patience", a.patience,
+                  "Stop after this many epochs without a better validation rmse (needs --val)");
   cmd->add_option("--preset", a.preset, presets_help)->capture_default_str();
   cmd->add_option("--out", a.out, "Write the trained model here");
   cmd->add_option("--metrics-out", a.metrics_out, "Write figures and per-epoch history (JSON)");
+  cmd->add_option("--checkpoint", a.checkpoint,
+                  "Checkpoint file (default: OUT.ckpt, or aerec-train.ckpt without --out); "
+                  "written on Ctrl-C and every --checkpoint-every epochs");
+  cmd->add_option("--checkpoint-every", a.checkpoint_every, "Save a checkpoint every N epochs");
+  cmd->add_option("--resume", a.resume,
+                  "Continue the run saved in this checkpoint (same data, split and configuration)");
 
   using cfg = train_config;
   // First, so that the optimizer flags below apply to the chosen optimizer.
@@ -130,7 +314,7 @@ void add_train_command(CLI::App& app) {
   config_option<int>(*cmd, a, "--batch", "Users per optimizer step (1 = the seed's)",
                      [](cfg& c, int v) { c.batch_size = v; });
   config_option<int>(*cmd, a, "--threads", "CPU threads", [](cfg& c, int v) { c.threads = v; });
-  config_option<std::uint64_t>(*cmd, a, "--seed", "Random seed (initialisation, shuffling)",
+  config_option<std::uint64_t>(*cmd, a, "--seed", "Random seed (initialisation, shuffling, splits)",
                                [](cfg& c, std::uint64_t v) { c.seed = v; });
   config_option<std::vector<int>>(*cmd, a, "--layers", "Hidden widths, e.g. 20,10,20",
                                   [](cfg& c, const std::vector<int>& v) { c.model.hidden = v; })
@@ -157,8 +341,14 @@ void add_train_command(CLI::App& app) {
                         [](cfg& c, double v) { c.optimizer.weight_decay = v; });
   config_option<double>(*cmd, a, "--momentum", "Momentum (sgd, rmsprop)",
                         [](cfg& c, double v) { c.optimizer.momentum = v; });
-  config_flag(*cmd, a, "--nesterov", "Nesterov momentum (sgd)",
+  config_option<double>(*cmd, a, "--dampening", "Momentum dampening (sgd)",
+                        [](cfg& c, double v) { c.optimizer.dampening = v; });
+  config_flag(*cmd, a, "--nesterov,!--no-nesterov", "Nesterov momentum (sgd)",
               [](cfg& c, bool v) { c.optimizer.nesterov = v; });
+  config_flag(*cmd, a, "--centered,!--no-centered", "Centered RMSprop",
+              [](cfg& c, bool v) { c.optimizer.centered = v; });
+  config_flag(*cmd, a, "--amsgrad,!--no-amsgrad", "AMSGrad (adam, adamw)",
+              [](cfg& c, bool v) { c.optimizer.amsgrad = v; });
   config_option<double>(*cmd, a, "--eps", "Epsilon of rmsprop, adam, adamw, adagrad, adadelta",
                         [](cfg& c, double v) { c.optimizer.eps = v; });
   config_option<double>(*cmd, a, "--beta1", "Adam's first-moment decay",
@@ -167,6 +357,10 @@ void add_train_command(CLI::App& app) {
                         [](cfg& c, double v) { c.optimizer.beta2 = v; });
   config_option<double>(*cmd, a, "--alpha", "RMSprop's smoothing constant",
                         [](cfg& c, double v) { c.optimizer.alpha = v; });
+  config_option<double>(*cmd, a, "--lr-decay", "Adagrad's learning-rate decay",
+                        [](cfg& c, double v) { c.optimizer.lr_decay = v; });
+  config_option<double>(*cmd, a, "--initial-accumulator", "Adagrad's starting sum",
+                        [](cfg& c, double v) { c.optimizer.initial_accumulator = v; });
   config_option<double>(*cmd, a, "--rho", "Adadelta's decay",
                         [](cfg& c, double v) { c.optimizer.rho = v; });
   cmd->callback([args] { run(*args); });

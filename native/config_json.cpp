@@ -1,0 +1,74 @@
+#include "config_json.h"
+
+#include "aerec/error.h"
+
+namespace aerec::cli {
+
+json to_json(const train_config& c) {
+  const optimizer_config& o = c.optimizer;
+  return {{"layers", c.model.hidden},
+          {"activation", activation_name(c.model.hidden_act)},
+          {"output-activation", activation_name(c.model.output_act)},
+          {"init", init_scheme_name(c.model.init)},
+          {"optimizer", optimizer_name(o.kind)},
+          {"lr", o.lr},
+          {"weight-decay", o.weight_decay},
+          {"momentum", o.momentum},
+          {"dampening", o.dampening},
+          {"nesterov", o.nesterov},
+          {"alpha", o.alpha},
+          {"centered", o.centered},
+          {"eps", o.eps},
+          {"beta1", o.beta1},
+          {"beta2", o.beta2},
+          {"amsgrad", o.amsgrad},
+          {"lr-decay", o.lr_decay},
+          {"initial-accumulator", o.initial_accumulator},
+          {"rho", o.rho},
+          {"epochs", c.epochs},
+          {"batch", c.batch_size},
+          {"shuffle", c.shuffle},
+          {"accumulate-gradients", c.accumulate_gradients},
+          {"loss-normalization", loss_normalization_name(c.loss)},
+          {"seed", c.seed},
+          {"threads", c.threads}};
+}
+
+train_config train_config_from_json(const json& j, const std::string& source) {
+  train_config c;
+  optimizer_config& o = c.optimizer;
+  try {
+    c.model.hidden = j.at("layers").get<std::vector<int>>();
+    c.model.hidden_act = parse_activation(j.at("activation").get<std::string>());
+    c.model.output_act = parse_activation(j.at("output-activation").get<std::string>());
+    c.model.init = parse_init_scheme(j.at("init").get<std::string>());
+    o.kind = parse_optimizer(j.at("optimizer").get<std::string>());
+    j.at("lr").get_to(o.lr);
+    j.at("weight-decay").get_to(o.weight_decay);
+    j.at("momentum").get_to(o.momentum);
+    j.at("dampening").get_to(o.dampening);
+    j.at("nesterov").get_to(o.nesterov);
+    j.at("alpha").get_to(o.alpha);
+    j.at("centered").get_to(o.centered);
+    j.at("eps").get_to(o.eps);
+    j.at("beta1").get_to(o.beta1);
+    j.at("beta2").get_to(o.beta2);
+    j.at("amsgrad").get_to(o.amsgrad);
+    j.at("lr-decay").get_to(o.lr_decay);
+    j.at("initial-accumulator").get_to(o.initial_accumulator);
+    j.at("rho").get_to(o.rho);
+    j.at("epochs").get_to(c.epochs);
+    j.at("batch").get_to(c.batch_size);
+    j.at("shuffle").get_to(c.shuffle);
+    j.at("accumulate-gradients").get_to(c.accumulate_gradients);
+    c.loss = parse_loss_normalization(j.at("loss-normalization").get<std::string>());
+    j.at("seed").get_to(c.seed);
+    j.at("threads").get_to(c.threads);
+  } catch (const json::exception& e) {
+    throw error(error_code::invalid_argument, source + ": training configuration: " + e.what());
+  }
+  validate(c);
+  return c;
+}
+
+}  // namespace aerec::cli

@@ -1,0 +1,213 @@
+// aerec train for real use: splits, validation and early stopping,
+// checkpoints, resuming, Ctrl-C, and the errors around them.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "aerec/cpu_backend.h"
+#include "aerec/model_file.h"
+#include "cli/cli_runner.h"
+#include "temp_dir.h"
+
+using json = nlohmann::json;
+using aerec::testing::read;
+using aerec::testing::result;
+using aerec::testing::run_aerec;
+using aerec::testing::temp_dir;
+
+namespace {
+
+// 200 users x 60 movies from two taste groups, about 40% rated, with
+// timestamps, as a MovieLens-100K-style u.data (no folds).
+struct taste_data {
+  temp_dir dir;
+  std::string path;
+  std::size_t count = 0;
+
+  taste_data() {
+    std::string lines;
+    for (int u = 1; u <= 200; ++u)
+      for (int m = 1; m <= 60; ++m) {
+        if ((u * 13 + m * 7) % 5 >= 2) continue;
+        const int r = 1 + ((u % 2 == m % 2) ? 3 : 0) + (u + m) % 2;
+        lines += std::to_string(u) + "\t" + std::to_string(m) + "\t" + std::to_string(r) + "\t" +
+                 std::to_string(880000000 + u * 100 + m) + "\n";
+        ++count;
+      }
+    dir.write("u.data", lines);
+    path = dir.path().string();
+  }
+};
+
+const taste_data& data() {
+  static taste_data d;
+  return d;
+}
+
+std::vector<float> weights(const std::filesystem::path& model_path) {
+  const auto b = aerec::make_cpu_backend(1);
+  aerec::model m = aerec::load_model(*b, model_path);
+  std::vector<float> out;
+  for (const aerec::parameter& p : m.network().parameters()) {
+    const std::size_t at = out.size();
+    out.resize(at + p.size);
+    b->to_host(out.data() + at, p.value, p.size * sizeof(float));
+  }
+  return out;
+}
+
+void expect_error(const result& r, int code, const std::string& message) {
+  INFO("stderr: " << r.err);
+  REQUIRE(r.code == code);
+  REQUIRE_THAT(r.err, Catch::StartsWith("aerec: error: ") && Catch::Contains(message));
+}
+
+// Starts `aerec train <args>`, sends SIGINT once its progress shows `epoch`,
+// and returns its exit code and stderr.
+result interrupt_after(const std::string& args, int epoch, const temp_dir& scratch) {
+  const std::string err = (scratch.path() / "interrupted.err").string();
+  const auto script = scratch.write(
+      "interrupt.sh", std::string(AEREC_CLI_PATH) + " train " + args + " 2>" + err + " >/dev/null &\n" +
+                          "pid=$!\n"
+                          "until grep -q 'epoch " + std::to_string(epoch) + "/' " + err +
+                          " 2>/dev/null; do sleep 0.02; done\n"
+                          "kill -INT $pid\n"
+                          "wait $pid\n"
+                          "echo $?\n");
+  FILE* pipe = popen(("sh " + script.string()).c_str(), "r");
+  REQUIRE(pipe);
+  char buffer[64] = {};
+  const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, pipe);
+  pclose(pipe);
+  return {std::stoi(std::string(buffer, n)), "", read(err)};
+}
+
+}  // namespace
+
+TEST_CASE("train: a random split with a validation slice reports both", "[cli][train]") {
+  temp_dir out;
+  const auto metrics = out.path() / "m.json";
+  const result r = run_aerec("train --data " + data().path + " --split random:0.1 --val 0.1 --preset seed-fixed "
+                             "--epochs 3 --metrics-out " + metrics.string());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.err, Catch::Contains("val "));
+  const json m = json::parse(read(metrics));
+  CHECK(m["split"] == "random:0.1");
+  CHECK(m["history"].size() == 3);
+  for (const json& e : m["history"]) CHECK(e.contains("validation_rmse"));
+  CHECK(m["best_epoch"].get<int>() >= 1);
+  CHECK(m["test_ratings"].get<std::size_t>() + m["test_left_out_unknown_user"].get<std::size_t>() +
+            m["test_left_out_unknown_item"].get<std::size_t>() ==
+        static_cast<std::size_t>(std::llround(0.1 * static_cast<double>(data().count))));
+  for (const char* key : {"test_recall_at_20", "test_ndcg_at_100", "test_precision_at_10",
+                          "test_coverage_at_20", "baseline_popularity_recall_at_20"})
+    CHECK(m.contains(key));
+}
+
+TEST_CASE("train: every split form trains", "[cli][train]") {
+  for (const char* split : {"user:0.2", "time:0.1", "users:0.2", "all"}) {
+    CAPTURE(split);
+    const result r = run_aerec("train --data " + data().path + " --split " + split +
+                               " --preset seed-fixed --epochs 1");
+    INFO(r.err);
+    CHECK(r.code == 0);
+  }
+}
+
+TEST_CASE("train: early stopping keeps the best epoch", "[cli][train]") {
+  temp_dir out;
+  const auto metrics = out.path() / "m.json";
+  // A large learning rate on a small set overfits within a few epochs.
+  const result r = run_aerec("train --data " + data().path + " --split random:0.2 --val 0.2 --patience 3 "
+                             "--preset seed-fixed --lr 0.05 --epochs 300 --metrics-out " + metrics.string());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const json m = json::parse(read(metrics));
+  const int epochs = m["epochs"], best = m["best_epoch"];
+  REQUIRE(epochs < 300);
+  REQUIRE_THAT(r.out, Catch::Contains("early stop after epoch " + std::to_string(epochs)));
+  CHECK(epochs - best == 3);
+  double lowest = 1e9;
+  int lowest_epoch = 0;
+  for (const json& e : m["history"])
+    if (e["validation_rmse"].get<double>() < lowest) {
+      lowest = e["validation_rmse"];
+      lowest_epoch = e["epoch"];
+    }
+  CHECK(lowest_epoch == best);
+  CHECK(m["validation_rmse"].get<double>() == lowest);
+}
+
+TEST_CASE("train: Ctrl-C saves a checkpoint - resuming ends with the uninterrupted model",
+          "[cli][train][resume]") {
+  for (const char* preset : {"seed", "seed-fixed"}) {
+    CAPTURE(preset);
+    temp_dir out;
+    const std::string common = std::string("--data ") + data().path +
+                               " --split random:0.1 --val 0.1 --epochs 300 --preset " + preset;
+    const auto whole = out.path() / "whole.aerec";
+    const auto whole_metrics = out.path() / "whole.json";
+    REQUIRE(run_aerec("train " + common + " --out " + whole.string() + " --metrics-out " +
+                      whole_metrics.string()).code == 0);
+
+    const auto ckpt = out.path() / "run.ckpt";
+    const auto resumed = out.path() / "resumed.aerec";
+    const auto resumed_metrics = out.path() / "resumed.json";
+    const result stopped = interrupt_after(common + " --out " + resumed.string() + " --checkpoint " +
+                                               ckpt.string() + " --metrics-out " + resumed_metrics.string(),
+                                           3, out);
+    INFO(stopped.err);
+    REQUIRE(stopped.code == 130);
+    REQUIRE_THAT(stopped.err, Catch::Contains("checkpoint saved to " + ckpt.string()) &&
+                                  Catch::Contains("--resume"));
+    REQUIRE(std::filesystem::exists(ckpt));
+    REQUIRE_FALSE(std::filesystem::exists(resumed));
+
+    const result r = run_aerec("train --resume " + ckpt.string());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(weights(resumed) == weights(whole));
+    const json a = json::parse(read(whole_metrics)), b = json::parse(read(resumed_metrics));
+    CHECK(a["test_rmse"] == b["test_rmse"]);
+    CHECK(a["best_epoch"] == b["best_epoch"]);
+    REQUIRE(b["history"].size() == a["history"].size());
+    for (std::size_t e = 0; e < a["history"].size(); ++e)
+      CHECK(a["history"][e]["train_loss"] == b["history"][e]["train_loss"]);
+  }
+}
+
+TEST_CASE("train: --checkpoint-every writes a resumable checkpoint", "[cli][train][resume]") {
+  temp_dir out;
+  const auto ckpt = out.path() / "every.ckpt";
+  const std::string common = "--data " + data().path + " --split random:0.1 --preset seed-fixed";
+  const auto whole = out.path() / "whole.aerec";
+  REQUIRE(run_aerec("train " + common + " --epochs 4 --out " + whole.string()).code == 0);
+  const auto half = out.path() / "half.aerec";
+  REQUIRE(run_aerec("train " + common + " --epochs 2 --checkpoint-every 2 --checkpoint " + ckpt.string() +
+                    " --out " + half.string()).code == 0);
+  // A checkpoint of a finished 2-epoch run holds 2 epochs; it is also a model file.
+  const result info = run_aerec("eval " + ckpt.string() + " --data " + data().path + " --split random:0.1 --json");
+  INFO(info.err);
+  CHECK(info.code == 0);
+  CHECK(weights(ckpt) == weights(half));
+
+  expect_error(run_aerec("train --resume " + ckpt.string() + " --epochs 9"), 2, "--epochs");
+  expect_error(run_aerec("train --resume " + whole.string()), 5, "not a checkpoint");
+}
+
+TEST_CASE("train: bad data, splits and paths give clear errors", "[cli][train]") {
+  temp_dir bad;
+  expect_error(run_aerec("train --data " + bad.path().string()), 4, bad.path().string());
+  expect_error(run_aerec("train --data " + data().path + " --split random:1.5"), 2, "between 0 and 1");
+  expect_error(run_aerec("train --data " + data().path + " --split sometimes"), 2, "unknown split");
+  expect_error(run_aerec("train --data " + data().path + " --split u1"), 2, "u1.base");
+  expect_error(run_aerec("train --data " + data().path + " --split random:0.1 --patience 3"), 2, "--val");
+  expect_error(run_aerec("train --data " + data().path + " --val 2"), 2, "between 0 and 1");
+  const auto dup = bad.write("ratings.csv", "userId,movieId,rating,timestamp\n1,2,4,5\n1,3,4,5\n1,2,3,6\n");
+  expect_error(run_aerec("train --data " + dup.string() + " --split random:0.5"), 3,
+               dup.string() + ":4: user 1 rated movie 2 already, at " + dup.string() + ":2");
+  const auto unwritable = bad.path() / "no" / "such" / "dir" / "m.json";
+  expect_error(run_aerec("train --data " + data().path + " --split all --metrics-out " + unwritable.string()), 4,
+               unwritable.string());
+  CHECK_FALSE(std::filesystem::exists(unwritable.parent_path()));
+}
