@@ -14,7 +14,7 @@
 #include "config_json.h"
 #include "data_source.h"
 #include "figures.h"
-#include "json_config.h"
+#include "config_file.h"
 #include "output.h"
 #include "progress.h"
 

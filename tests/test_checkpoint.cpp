@@ -20,6 +20,7 @@
 #include "aerec/rng.h"
 #include "aerec/trainer.h"
 #include "expect_error.h"
+#include "small_model.h"
 #include "temp_dir.h"
 
 using aerec::checkpoint_state;
@@ -32,16 +33,11 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-const std::vector<std::int32_t> movie_ids = {10, 3, 77, 5, 1000, 42};
+using aerec::testing::make_small_model;
+const auto& movie_ids = aerec::testing::small_model_movie_ids;
 
 aerec::model make_model(aerec::backend& b, std::uint64_t seed = 7) {
-  const int hidden[] = {4, 3, 4};
-  auto net = std::make_unique<aerec::autoencoder>(
-      b, aerec::stacked_layers(6, hidden, aerec::activation::sigmoid, aerec::activation::identity));
-  aerec::rng random(seed);
-  net->initialize(aerec::init_scheme::pytorch, random);
-  return aerec::model(std::move(net), aerec::id_map(movie_ids), aerec::rating_scale{0.5f, 5},
-                      "{\"k\":1}");
+  return make_small_model(b, seed, aerec::rating_scale{0.5f, 5});
 }
 
 std::vector<std::uint32_t> parameter_bits(aerec::autoencoder& net) {

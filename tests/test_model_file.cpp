@@ -18,6 +18,7 @@
 #include "aerec/model_file.h"
 #include "aerec/rng.h"
 #include "expect_error.h"
+#include "small_model.h"
 #include "temp_dir.h"
 
 using aerec::testing::code_name;
@@ -79,16 +80,11 @@ std::map<std::string, section_at> sections_of(const std::string& bytes) {
   return out;
 }
 
-const std::vector<std::int32_t> movie_ids = {10, 3, 77, 5, 1000, 42};
+using aerec::testing::make_small_model;
+const auto& movie_ids = aerec::testing::small_model_movie_ids;
 
 aerec::model make_model(aerec::backend& b, std::uint64_t seed = 7) {
-  const int hidden[] = {4, 3, 4};
-  auto net = std::make_unique<aerec::autoencoder>(
-      b, aerec::stacked_layers(6, hidden, aerec::activation::sigmoid, aerec::activation::identity));
-  aerec::rng random(seed);
-  net->initialize(aerec::init_scheme::pytorch, random);
-  return aerec::model(std::move(net), aerec::id_map(movie_ids), aerec::rating_scale{1, 5},
-                      "{\"k\":1}");
+  return make_small_model(b, seed, aerec::rating_scale{1, 5});
 }
 
 // A few users: two with ratings, one with none (output = biases only).

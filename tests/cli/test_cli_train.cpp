@@ -211,3 +211,21 @@ TEST_CASE("train: bad data, splits and paths give clear errors", "[cli][train]")
                unwritable.string());
   CHECK_FALSE(std::filesystem::exists(unwritable.parent_path()));
 }
+
+TEST_CASE("train: the configuration stored in a model file trains the same model again",
+          "[cli][train][config]") {
+  temp_dir out;
+  const auto first = out.path() / "first.aerec";
+  const std::string data_flags = "--data " + data().path + " --split random:0.1";
+  REQUIRE(run_aerec("train " + data_flags + " --preset seed-fixed --epochs 3 --layers 8,4,8 --lr 0.004 --out " +
+                    first.string()).code == 0);
+  const result info = run_aerec("info --json " + first.string());
+  INFO(info.err);
+  REQUIRE(info.code == 0);
+  const auto config = out.write("config.json", json::parse(info.out)["metadata"]["config"].dump());
+  const auto second = out.path() / "second.aerec";
+  const result again = run_aerec("train " + data_flags + " --config " + config.string() + " --out " + second.string());
+  INFO(again.err);
+  REQUIRE(again.code == 0);
+  CHECK(weights(second) == weights(first));
+}

@@ -1,4 +1,4 @@
-#include "json_config.h"
+#include "config_file.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
