@@ -12,11 +12,12 @@ cmake --build "$build" --target aerec_bench_read
 if [ ! -s "$file" ]; then
   mkdir -p "$data"
   echo "writing $file (25,000,000 ratings) ..."
-  # Deterministic: ~162k users with sorted ids, movie ids up to 209k, half stars.
+  # Deterministic: ~162k users with sorted ids, 154 distinct movies each (ids up
+  # to 209k, a stride prime to the range), half stars.
   awk 'BEGIN {
     srand(25); print "userId,movieId,rating,timestamp"
     for (i = 0; i < 25000000; i++)
-      printf "%d,%d,%.1f,%d\n", 1 + int(i / 154), 1 + int(rand() * 209171),
+      printf "%d,%d,%.1f,%d\n", 1 + int(i / 154), 1 + (int(i / 154) * 7919 + (i % 154) * 1009) % 209171,
              (1 + int(rand() * 10)) / 2, 789652009 + int(rand() * 785000000)
   }' > "$file.tmp"
   mv "$file.tmp" "$file"

@@ -333,3 +333,17 @@ TEST_CASE("line() finds each rating's line through the marks", "[reader]") {
   CHECK(lines_of(t) == expected);
   CHECK(t.line_marks.size() < t.size());
 }
+
+TEST_CASE("read_ratings: timestamps can be checked without being kept", "[reader]") {
+  temp_dir dir;
+  const auto path = dir.write("u.data", "1\t10\t4\t881250949\n2\t20\t3\t881250950\n");
+  format_spec f = format_of(rating_format::tab);
+  f.keep_timestamps = false;
+  const rating_table t = aerec::read_ratings(path, f);
+  CHECK(rows_of(t) == std::vector<row>{{1, 10, 4.0f}, {2, 20, 3.0f}});
+  CHECK_FALSE(t.has_timestamps());
+  dir.write("bad.data", "1\t10\t4\tsoon\n");
+  const auto e = error_from([&] { aerec::read_ratings(dir.path() / "bad.data", f); });
+  REQUIRE(e);
+  CHECK_THAT(e->what(), Contains("bad.data:1: timestamp 'soon' is not a number"));
+}

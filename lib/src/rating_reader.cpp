@@ -105,7 +105,7 @@ class rating_parser {
     table_.users.reserve(ratings);
     table_.items.reserve(ratings);
     table_.values.reserve(ratings);
-    if (has_timestamp_) table_.timestamps.reserve(ratings);
+    if (has_timestamp_ && format_.keep_timestamps) table_.timestamps.reserve(ratings);
   }
 
   rating_table finish() {
@@ -211,7 +211,7 @@ class rating_parser {
       const auto timestamp = text::parse_count(wanted_[timestamp_column]);
       if (!timestamp)
         fail("timestamp " + text::quoted(wanted_[timestamp_column]) + " is not a number");
-      table_.timestamps.push_back(*timestamp);
+      if (format_.keep_timestamps) table_.timestamps.push_back(*timestamp);
     }
     if (table_.values.empty() || number_ != last_rating_line_ + 1)
       table_.line_marks.emplace_back(table_.size(), number_);

@@ -60,7 +60,6 @@ source read_fold(const data_files& files, const std::string& fold) {
   append(s.table.users, test.users);
   append(s.table.items, test.items);
   append(s.table.values, test.values);
-  s.table.timestamps.clear();  // the folds are fixed; no split needs their times
   s.second = std::move(test);
   return s;
 }
@@ -337,9 +336,11 @@ std::string split_name(const split_spec& s) {
 dataset load_dataset(const data_files& files, const load_options& options) {
   if (options.validation != 0 && !(options.validation > 0 && options.validation < 1))
     throw error(error_code::invalid_argument, "the validation fraction (--val) must lie between 0 and 1");
+  data_files only_needed = files;
+  only_needed.format.keep_timestamps = options.split.kind == split_kind::time;
   source s = options.split.kind == split_kind::fold
-                 ? read_fold(files, options.split.fold)
-                 : source{read_ratings(files.ratings, files.format), 0, {}};
+                 ? read_fold(only_needed, options.split.fold)
+                 : source{read_ratings(files.ratings, only_needed.format), 0, {}};
   rating_table& t = s.table;
   dataset d;
   d.name = files.name;

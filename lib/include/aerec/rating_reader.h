@@ -30,6 +30,8 @@ struct format_spec {
   std::string rating_column = "rating";
   std::string timestamp_column = "timestamp";  // optional: absent from the header is fine
   rating_scale valid{1, 5};  // a rating outside is an error naming file and line
+  // Off: timestamps are still checked but not kept (a third of the memory).
+  bool keep_timestamps = true;
 };
 
 // The MovieLens conventions of each format: tab is "\t" with 4 fields and
