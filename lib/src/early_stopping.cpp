@@ -1,6 +1,6 @@
 #include "aerec/early_stopping.h"
 
-#include <cstring>
+#include <algorithm>
 
 #include "binary_io.h"
 
@@ -52,12 +52,16 @@ std::string early_stopping::save_state() const {
 
 void early_stopping::load_state(std::string_view bytes, const std::string& source) {
   binary_reader r(bytes, source + ": early-stopping state");
-  best_epoch_ = r.get<std::int32_t>();
-  since_best_ = r.get<std::int32_t>();
-  best_ = r.get<double>();
+  const auto best_epoch = r.get<std::int32_t>();
+  const auto since_best = r.get<std::int32_t>();
+  const auto best = r.get<double>();
   if (r.size() % sizeof(float) != 0) r.fail("damaged");
-  best_parameters_.resize(r.size() / sizeof(float));
-  std::memcpy(best_parameters_.data(), r.take(r.size()).data(), best_parameters_.size() * sizeof(float));
+  const std::string_view floats = r.take(r.size());
+  best_parameters_.resize(floats.size() / sizeof(float));
+  std::copy(floats.begin(), floats.end(), reinterpret_cast<char*>(best_parameters_.data()));
+  best_epoch_ = best_epoch;
+  since_best_ = since_best;
+  best_ = best;
 }
 
 }  // namespace aerec

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 
 #include "aerec/error.h"
 #include "binary_io.h"
@@ -103,8 +102,8 @@ void trainer::load_state(std::string_view bytes, const std::string& source) {
   if (epochs < 0 || rows > r.size() / sizeof(std::int32_t)) r.fail("damaged");
   epoch_progress p;
   p.rows.resize(static_cast<std::size_t>(rows));
-  std::memcpy(p.rows.data(), r.take(p.rows.size() * sizeof(std::int32_t)).data(),
-              p.rows.size() * sizeof(std::int32_t));
+  const std::string_view rows_bytes = r.take(p.rows.size() * sizeof(std::int32_t));
+  std::copy(rows_bytes.begin(), rows_bytes.end(), reinterpret_cast<char*>(p.rows.data()));
   p.next = static_cast<std::size_t>(r.get<std::uint64_t>());
   p.sums.squared = r.get<double>();
   p.sums.rated = static_cast<std::size_t>(r.get<std::uint64_t>());
