@@ -1,5 +1,6 @@
-// aerec eval: a saved model's test figures on a MovieLens split.
+// aerec eval: a saved model's test figures on a split (by default the one it was trained on).
 #include <cstdio>
+#include <optional>
 
 #include "aerec/cpu_backend.h"
 #include "aerec/model_file.h"
@@ -13,12 +14,25 @@ namespace aerec::cli {
 namespace {
 
 struct eval_args {
-  std::string model, split = "u1";
+  std::string model, split;
   data_args data;
   bool json_output = false;
   int threads = 1;
-  std::uint64_t seed = 1;
+  std::optional<std::uint64_t> seed;
 };
+
+// What the model was trained on, from its metadata: the defaults of --data,
+// --split and --seed, so that `aerec eval MODEL` scores the model's own test part.
+void default_from_metadata(eval_args& a, const model& m) {
+  const json meta = json::parse(m.metadata(), nullptr, false);
+  if (!meta.is_object()) return;
+  if (a.data.data.empty() && meta.contains("data_path") && meta["data_path"].is_string())
+    a.data.data = meta["data_path"];
+  if (a.split.empty() && meta.contains("split") && meta["split"].is_string()) a.split = meta["split"];
+  if (!a.seed && meta.contains("config") && meta["config"].contains("seed") &&
+      meta["config"]["seed"].is_number_unsigned())
+    a.seed = meta["config"]["seed"].get<std::uint64_t>();
+}
 
 ratings to_model_columns(const ratings& r, const dataset& data, const model& m, const char* part) {
   std::size_t dropped = 0;
@@ -29,10 +43,12 @@ ratings to_model_columns(const ratings& r, const dataset& data, const model& m, 
   return out;
 }
 
-void run(const eval_args& a) {
+void run(eval_args a) {
   const std::unique_ptr<backend> device = make_cpu_backend(a.threads);
   model m = load_model(*device, a.model);
-  const dataset data = load_data(a.data, {parse_split(a.split), 0, a.seed});
+  default_from_metadata(a, m);
+  if (a.split.empty()) a.split = "u1";
+  const dataset data = load_data(a.data, {parse_split(a.split), 0, a.seed.value_or(1)});
   if (data.test.target.nnz() == 0)
     throw error(error_code::invalid_argument, "split '" + a.split + "' has no test part");
   report_left_out(data.test, "test");
@@ -53,9 +69,10 @@ void add_eval_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("eval", "Test figures of a saved model on a split");
   cmd->add_option("model", args->model, "Model file written by aerec train")->required();
   add_data_options(*cmd, args->data);
-  cmd->add_option("--split", args->split, split_help)->capture_default_str();
-  cmd->add_option("--seed", args->seed, "Seed of a random split: the one the model was trained with")
-      ->capture_default_str();
+  cmd->add_option("--split", args->split,
+                  std::string(split_help) + "; default: the model's own, else u1");
+  cmd->add_option("--seed", args->seed,
+                  "Seed of a random split; default: the one the model was trained with");
   cmd->add_option("--threads", args->threads, "CPU threads")->capture_default_str();
   cmd->add_flag("--json", args->json_output, "Print JSON");
   cmd->callback([args] { run(*args); });

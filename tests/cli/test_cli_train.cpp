@@ -229,3 +229,19 @@ TEST_CASE("train: the configuration stored in a model file trains the same model
   REQUIRE(again.code == 0);
   CHECK(weights(second) == weights(first));
 }
+
+TEST_CASE("eval: by default scores the model's own split of its own data", "[cli][train]") {
+  temp_dir out;
+  const auto model = out.path() / "m.aerec";
+  const auto metrics = out.path() / "m.json";
+  REQUIRE(run_aerec("train --data " + data().path + " --split random:0.15 --seed 5 --preset seed-fixed "
+                    "--epochs 2 --out " + model.string() + " --metrics-out " + metrics.string()).code == 0);
+  const result r = run_aerec("eval --json " + model.string(), "MOVIELENS_DIR=");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const json e = json::parse(r.out), m = json::parse(read(metrics));
+  CHECK(e["split"] == "random:0.15");
+  CHECK(e["test_ratings"] == m["test_ratings"]);
+  CHECK(e["test_rmse"].get<double>() == Approx(m["test_rmse"].get<double>()).epsilon(1e-12));
+  CHECK(e["test_recall_at_20"].get<double>() == Approx(m["test_recall_at_20"].get<double>()).epsilon(1e-12));
+}
