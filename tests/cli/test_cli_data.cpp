@@ -12,9 +12,7 @@
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
-using aerec::testing::result;
-using aerec::testing::run_aerec;
-using aerec::testing::temp_dir;
+using namespace aerec::testing;
 using Catch::Matchers::Contains;
 
 namespace {

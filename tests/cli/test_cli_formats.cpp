@@ -6,10 +6,7 @@
 #include "temp_dir.h"
 
 using json = nlohmann::json;
-using aerec::testing::read;
-using aerec::testing::result;
-using aerec::testing::run_aerec;
-using aerec::testing::temp_dir;
+using namespace aerec::testing;
 
 namespace {
 
