@@ -15,6 +15,7 @@
 #include "aerec/error.h"
 #include "aerec/movies.h"
 #include "commands.h"
+#include "data_source.h"
 #include "output.h"
 
 namespace aerec::cli {
@@ -65,24 +66,9 @@ double percent(std::size_t part, std::size_t whole) {
 // ---- aerec data info ----
 
 struct info_args {
-  std::string path, format, delimiter;
+  data_args data;  // data.data is the PATH argument
   bool json_output = false;
 };
-
-// "\t" (as typed in a shell) and "tab" both mean a tab.
-std::string parse_delimiter(const std::string& text) {
-  if (text == "\\t" || text == "tab") return "\t";
-  if (text.empty()) throw error(error_code::invalid_argument, "--delimiter must not be empty");
-  return text;
-}
-
-std::optional<format_spec> chosen_format(const info_args& a) {
-  if (a.format.empty() && a.delimiter.empty()) return std::nullopt;
-  format_spec spec =
-      default_format(a.format.empty() ? rating_format::delimited : parse_rating_format(a.format));
-  if (!a.delimiter.empty()) spec.delimiter = parse_delimiter(a.delimiter);
-  return spec;
-}
 
 struct description {
   data_files files;
@@ -162,7 +148,7 @@ void print_text(const description& d) {
 }
 
 void run_info(const info_args& a) {
-  description d{locate_data(a.path, chosen_format(a)), {}, std::nullopt};
+  description d{resolve_data(a.data), {}, std::nullopt};
   d.stats = describe(read_ratings(d.files.ratings, d.files.format));
   if (!d.files.movies.empty()) d.titles = read_movies(d.files.movies).size();
   if (a.json_output)
@@ -261,13 +247,11 @@ void add_data_command(CLI::App& app) {
 
   auto info = std::make_shared<info_args>();
   CLI::App* info_cmd = data->add_subcommand("info", "Figures of a rating file or MovieLens folder");
-  info_cmd->add_option("path", info->path, "A MovieLens folder or a ratings file")->required();
-  info_cmd->add_option(
-      "--format", info->format,
-      "Format of the ratings file: tab, dat, csv or delimited (default: from its name)");
-  info_cmd->add_option(
-      "--delimiter", info->delimiter,
-      "Field delimiter (\\t for a tab); without --format, means --format delimited");
+  info_cmd
+      ->add_option("path", info->data.data,
+                   "A MovieLens folder, a ratings file, or the name of a downloaded set")
+      ->required();
+  add_format_options(*info_cmd, info->data);
   info_cmd->add_flag("--json", info->json_output, "Print JSON");
   info_cmd->callback([info] { run_info(*info); });
 

@@ -31,12 +31,19 @@ void set_columns(format_spec& f, const std::string& text) {
   }
 }
 
+// "\t" (as typed in a shell) and "tab" both mean a tab.
+std::string parse_delimiter(const std::string& text) {
+  if (text == "\\t" || text == "tab") return "\t";
+  if (text.empty()) throw error(error_code::invalid_argument, "--delimiter must not be empty");
+  return text;
+}
+
+// --delimiter or --columns without --format mean --format delimited.
 std::optional<format_spec> format_of(const data_args& a) {
   if (a.format.empty() && a.delimiter.empty() && a.columns.empty()) return std::nullopt;
-  if (a.format.empty())
-    throw error(error_code::invalid_argument, "--delimiter and --columns need --format");
-  format_spec f = default_format(parse_rating_format(a.format));
-  if (!a.delimiter.empty()) f.delimiter = a.delimiter == "\\t" ? "\t" : a.delimiter;
+  format_spec f =
+      default_format(a.format.empty() ? rating_format::delimited : parse_rating_format(a.format));
+  if (!a.delimiter.empty()) f.delimiter = parse_delimiter(a.delimiter);
   if (!a.columns.empty()) set_columns(f, a.columns);
   return f;
 }
@@ -69,10 +76,15 @@ void add_data_options(CLI::App& command, data_args& a) {
   command.add_option("--data", a.data,
                      "Rating data: a MovieLens folder, a ratings file, or the name of a set in "
                      "$MOVIELENS_DIR or the download folder (default: $MOVIELENS_DIR)");
+  add_format_options(command, a);
+}
+
+void add_format_options(CLI::App& command, data_args& a) {
   command.add_option("--format", a.format,
                      "Read the ratings as tab (u.data), dat (ratings.dat), csv (ratings.csv) or "
                      "delimited (header names the columns); default: from the file names");
-  command.add_option("--delimiter", a.delimiter, "Field delimiter of --format delimited (\\t for tab)");
+  command.add_option("--delimiter", a.delimiter,
+                     "Field delimiter (\\t or tab for a tab); alone, it means --format delimited");
   command.add_option("--columns", a.columns,
                      "Header names of the columns: user=NAME,item=NAME,rating=NAME[,timestamp=NAME]");
 }

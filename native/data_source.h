@@ -22,7 +22,9 @@ inline constexpr const char* split_help =
     "of the ratings), user:F (F of each user's ratings), time:F (the latest F), users:F (F of the "
     "users, each with 80% of their ratings as input and 20% as target)";
 
-// Adds --data, --format, --delimiter and --columns to a command.
+// Adds --format, --delimiter and --columns to a command.
+void add_format_options(CLI::App& command, data_args& args);
+// Adds --data and the format options.
 void add_data_options(CLI::App& command, data_args& args);
 
 data_files resolve_data(const data_args& args);

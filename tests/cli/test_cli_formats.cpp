@@ -94,5 +94,6 @@ TEST_CASE("formats: any delimited file, its columns named on the command line", 
   const result wrong = train(file.string(), "--format delimited --delimiter ';' --columns user=whom", model);
   CHECK(wrong.code == 3);
   CHECK_THAT(wrong.err, Catch::Contains("scores.txt:1:") && Catch::Contains("whom"));
-  CHECK(run_aerec("train --data " + file.string() + " --columns user=who").code == 2);
+  // --columns alone means a delimited file with commas: this header is then one column.
+  CHECK(train(file.string(), "--columns user=who", model).code == 3);
 }
