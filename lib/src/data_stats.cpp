@@ -20,7 +20,7 @@ std::vector<std::int64_t> ratings_per_id(const std::vector<std::int32_t>& ids) {
   const auto [lo, hi] = std::minmax_element(ids.begin(), ids.end());
   const auto span = static_cast<std::uint64_t>(static_cast<std::int64_t>(*hi) - *lo) + 1;
   if (span <= 2 * ids.size() + (1u << 20)) {
-    std::vector<std::uint32_t> by_id(span, 0);
+    std::vector<std::uint32_t> by_id(static_cast<std::size_t>(span), 0);
     for (const std::int32_t id : ids)
       ++by_id[static_cast<std::size_t>(static_cast<std::int64_t>(id) - *lo)];
     for (const std::uint32_t n : by_id)

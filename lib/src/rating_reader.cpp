@@ -296,7 +296,7 @@ rating_table read_ratings(const std::filesystem::path& path, const format_spec& 
   rating_parser parser(path, format);
   input_file file(path);
   const std::uintmax_t file_size = file.size();
-  std::vector<char> buffer(std::clamp<std::uintmax_t>(file_size, 1, block_size));
+  std::vector<char> buffer(static_cast<std::size_t>(std::clamp<std::uintmax_t>(file_size, 1, block_size)));
   std::size_t kept = 0;          // an unfinished line, carried to the buffer's front
   std::uintmax_t parsed = 0;     // bytes of whole lines parsed so far
   bool reserved = false;

@@ -21,8 +21,8 @@ ratings::ratings(std::int32_t rows, std::int32_t cols, std::span<const rating_en
   for (const rating_entry& e : entries)
     cells[static_cast<std::size_t>(next[static_cast<std::size_t>(e.row)]++)] = {e.col, e.value};
   for (std::int32_t r = 0; r < rows; ++r) {
-    auto first = cells.begin() + offsets_[static_cast<std::size_t>(r)];
-    auto last = cells.begin() + offsets_[static_cast<std::size_t>(r) + 1];
+    auto first = cells.begin() + static_cast<std::ptrdiff_t>(offsets_[static_cast<std::size_t>(r)]);
+    auto last = cells.begin() + static_cast<std::ptrdiff_t>(offsets_[static_cast<std::size_t>(r) + 1]);
     std::sort(first, last, [](const auto& a, const auto& b) { return a.first < b.first; });
     AEREC_ASSERT(std::adjacent_find(first, last, [](const auto& a, const auto& b) {
                    return a.first == b.first;

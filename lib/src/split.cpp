@@ -1,8 +1,9 @@
 #include "aerec/split.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <numeric>
 
 #include "aerec/error.h"
@@ -154,7 +155,8 @@ void split_ratings(std::vector<std::uint8_t>& parts, part from, part to, double 
 // Holds out `fraction` of each user's ratings, keeping at least one in training.
 void split_each_user(std::vector<std::uint8_t>& parts, const row_major& m, double fraction,
                      rng& random) {
-  const auto& [order, start] = m;
+  const auto& order = m.order;  // not a structured binding: lambdas below capture it
+  const auto& start = m.start;
   for (std::size_t r = 0; r + 1 < start.size(); ++r) {
     const std::size_t n = start[r + 1] - start[r];
     const std::size_t k = std::min(share(fraction, n), n > 0 ? n - 1 : 0);
@@ -178,7 +180,8 @@ void split_by_time(std::vector<std::uint8_t>& parts, const rating_table& t, doub
 // users: each one's ratings split into `input` and `target`.
 void hold_out_users(std::vector<std::uint8_t>& parts, const row_major& m, part from, part input,
                     part target, double fraction, rng& random) {
-  const auto& [order, start] = m;
+  const auto& order = m.order;  // not a structured binding: lambdas below capture it
+  const auto& start = m.start;
   std::vector<std::size_t> candidates;
   for (std::size_t r = 0; r + 1 < start.size(); ++r)
     if (start[r + 1] > start[r] && parts[order[start[r]]] == from) candidates.push_back(r);
@@ -327,10 +330,14 @@ std::string split_name(const split_spec& s) {
                      : s.kind == split_kind::per_user ? "user"
                      : s.kind == split_kind::time ? "time"
                                                   : "users";
-  // The shortest text that parses back to the same fraction ("0.1", "1e-07").
+  // The shortest text that parses back to the same fraction ("0.1", "1e-07");
+  // not std::to_chars, which Emscripten's libc++ lacks for double.
   char number[32];
-  const auto end = std::to_chars(number, number + sizeof number, s.fraction).ptr;
-  return std::string(kind) + ":" + std::string(number, end);
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(number, sizeof number, "%.*g", digits, s.fraction);
+    if (std::strtod(number, nullptr) == s.fraction) break;
+  }
+  return std::string(kind) + ":" + number;
 }
 
 dataset load_dataset(const data_files& files, const load_options& options) {
