@@ -70,6 +70,9 @@ TEST_CASE("stacked_layers builds items -> hidden -> items", "[autoencoder]") {
   autoencoder net(*b, specs);
   // The seed's network: (1682*20+20) + (20*10+10) + (10*20+20) + (20*1682+1682) parameters.
   REQUIRE(net.parameter_count() == 69412);
+  // The bottleneck is the code: layer 1, 10 wide.
+  REQUIRE(net.code_layer() == 1);
+  REQUIRE(net.code_size() == 10);
 }
 
 TEST_CASE("layers that do not chain are rejected", "[autoencoder]") {

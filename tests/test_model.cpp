@@ -54,6 +54,20 @@ TEST_CASE("recommendations exclude rated movies and come best first", "[model]")
   REQUIRE(m.recommend(rated, 2).size() == 2);
 }
 
+TEST_CASE("a user's code is the code layer's activations", "[model]") {
+  auto b = make_cpu_backend();
+  model m = small_model(*b);
+  const std::vector<item_rating> rated = {{20, 4}, {50, 1}};
+  const std::vector<float> code = m.encode(rated);
+  REQUIRE(code.size() == 3);
+  // By hand: sigmoid(x W + b) with W stored inputs x outputs; x is 4 at column 1, 1 at column 4.
+  const std::vector<parameter> p = m.network().parameters();
+  for (std::size_t j = 0; j < 3; ++j) {
+    const float z = 4 * p[0].value[1 * 3 + j] + 1 * p[0].value[4 * 3 + j] + p[1].value[j];
+    REQUIRE(code[j] == Approx(1 / (1 + std::exp(-z))).epsilon(1e-6));
+  }
+}
+
 TEST_CASE("bad ratings from a caller are rejected with a clear error", "[model]") {
   auto b = make_cpu_backend();
   model m = small_model(*b);

@@ -78,13 +78,30 @@ std::size_t autoencoder::parameter_count() {
   return n;
 }
 
-std::vector<float> autoencoder::predict(const sparse_batch& batch) {
-  AEREC_ASSERT(batch.cols == items());
+std::vector<float> autoencoder::output_of(std::size_t layer, const sparse_batch& batch) {
+  AEREC_ASSERT(batch.cols == items() && layer < layers_.size());
   predict_input_.assign(backend_, batch);
-  const const_matrix_view out = forward(predict_input_.view());
+  forward(predict_input_.view());
+  const const_matrix_view out = outputs_[layer];
   std::vector<float> host(static_cast<std::size_t>(out.rows) * static_cast<std::size_t>(out.cols));
   if (!host.empty()) backend_.to_host(host.data(), out.data, host.size() * sizeof(float));
   return host;
+}
+
+std::vector<float> autoencoder::predict(const sparse_batch& batch) {
+  return output_of(layers_.size() - 1, batch);
+}
+
+std::size_t autoencoder::code_layer() const {
+  // A single-layer network has no hidden layer: its output is its code.
+  std::size_t best = 0;
+  for (std::size_t i = 1; i + 1 < specs_.size(); ++i)
+    if (specs_[i].outputs < specs_[best].outputs) best = i;
+  return best;
+}
+
+std::vector<float> autoencoder::encode(const sparse_batch& batch) {
+  return output_of(code_layer(), batch);
 }
 
 }  // namespace aerec

@@ -19,7 +19,10 @@ sparse_batch model::to_batch(std::span<const item_rating> user_ratings) const {
   std::vector<rating_entry> entries;
   for (const item_rating& r : user_ratings) {
     const std::int32_t col = items_.index_of(r.item_id, "movie");
-    if (!std::isfinite(r.value) || r.value < scale_.min || r.value > scale_.max) {
+    if (!std::isfinite(r.value))
+      throw error(error_code::invalid_argument,
+                  "the rating for movie " + std::to_string(r.item_id) + " is not a number");
+    if (r.value < scale_.min || r.value > scale_.max) {
       std::ostringstream s;
       s << "rating " << r.value << " for movie " << r.item_id << " is outside " << scale_.min
         << ".." << scale_.max;
@@ -46,6 +49,10 @@ std::vector<float> model::predict(std::span<const item_rating> user_ratings) {
   std::vector<float> out = network_->predict(to_batch(user_ratings));
   for (float& v : out) v = clip(v);
   return out;
+}
+
+std::vector<float> model::encode(std::span<const item_rating> user_ratings) {
+  return network_->encode(to_batch(user_ratings));
 }
 
 std::vector<recommendation> model::recommend(std::span<const item_rating> user_ratings,

@@ -39,8 +39,17 @@ class autoencoder {
   // Predictions (rows x items, row-major) for a host batch, copied to the host.
   std::vector<float> predict(const sparse_batch& batch);
 
+  // The code layer: the narrowest layer before the output (the first of equals),
+  // whose activations are the compressed representation of a user.
+  std::size_t code_layer() const;
+  int code_size() const { return specs_[code_layer()].outputs; }
+  // Code-layer activations (rows x code_size, row-major) for a host batch.
+  std::vector<float> encode(const sparse_batch& batch);
+
  private:
   layer_input input_of(std::size_t layer, const sparse_view& input) const;
+  // Runs the batch forward and copies layer `layer`'s output to the host.
+  std::vector<float> output_of(std::size_t layer, const sparse_batch& batch);
 
   backend& backend_;
   std::vector<layer_spec> specs_;

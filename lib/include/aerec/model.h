@@ -44,6 +44,9 @@ class model {
   // Predicted ratings for every movie, in column order, clipped to the scale.
   std::vector<float> predict(std::span<const item_rating> user_ratings);
 
+  // The user's code: the activations of the network's code layer.
+  std::vector<float> encode(std::span<const item_rating> user_ratings);
+
   // The k movies with the highest predictions that the user has not rated, best
   // first, with their clipped predictions.
   std::vector<recommendation> recommend(std::span<const item_rating> user_ratings, std::size_t k);
