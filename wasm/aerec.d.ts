@@ -1,0 +1,79 @@
+// Type definitions for aerec's WebAssembly module.
+//
+//   import createAerec from 'aerec';
+//   const aerec = await createAerec();           // in Node: createAerec({ wasmBinary })
+//   const model = aerec.loadModel(bytes);        // a model file written by `aerec train`
+//   const row = model.ratingsArray({ 260: 5, 1196: 4.5 });
+//   model.recommend(row, 10);                    // [{ itemId, score }, ...]
+//   model.delete();
+
+/** The error every aerec call throws; the module stays usable after it. */
+export declare class AerecError extends Error {
+  readonly name: 'AerecError';
+  /**
+   * Stable machine-readable reason:
+   * - `invalid_argument`: a wrong-length array, NaN, a rating outside the scale, a bad k, a deleted model
+   * - `model_format`: bytes that are not an aerec model file, or a truncated or corrupted one
+   * - `unknown_id`: a movie id the model does not know (ratingsArray)
+   * - `out_of_memory`, `internal`: the wasm heap is exhausted, or a bug in aerec
+   */
+  readonly code: 'invalid_argument' | 'parse_error' | 'io_error' | 'model_format' | 'unknown_id' |
+    'out_of_memory' | 'internal';
+}
+
+/**
+ * A user's ratings: one entry per movie in the model's column order (see
+ * `itemIds()`), 0 for "not rated", otherwise a rating within `scale`.
+ * A plain array of numbers is accepted too.
+ */
+export type Ratings = Float32Array | Float64Array | number[];
+
+export interface Recommendation {
+  /** The MovieLens movie id. */
+  itemId: number;
+  /** The predicted rating, clipped to the model's scale. */
+  score: number;
+}
+
+/** A trained model. Results are copies owned by JavaScript. Call `delete()` when done. */
+export interface Model {
+  /** The number of movies (columns). */
+  readonly numItems: number;
+  /** The width of the code layer (the narrowest hidden layer). */
+  readonly codeSize: number;
+  /** The rating scale predictions are clipped to, e.g. { min: 1, max: 5 }. */
+  readonly scale: Readonly<{ min: number; max: number }>;
+  /** MovieLens movie ids in column order. */
+  itemIds(): Int32Array;
+  /** The column of a movie id, or -1 when the model does not know it. */
+  indexOf(itemId: number): number;
+  /** A ratings row from `{ movieId: rating }` or a Map; throws `unknown_id` for an unknown movie. */
+  ratingsArray(byId: Record<number, number> | Map<number, number>): Float32Array;
+  /** Predicted ratings for every movie, in column order. Throws `invalid_argument` for bad ratings. */
+  predict(ratings: Ratings): Float32Array;
+  /** The k (default 20) best unrated movies, best first. */
+  recommend(ratings: Ratings, k?: number): Recommendation[];
+  /** The user's code: activations of the code layer (length `codeSize`). */
+  encode(ratings: Ratings): Float32Array;
+  /** What the CLI stored with the model: training data, split, configuration and test figures. */
+  metadata(): Record<string, unknown>;
+  /** Frees the model's wasm memory; later calls throw `invalid_argument`. */
+  delete(): void;
+}
+
+export interface AerecModule {
+  /** Loads a model file (as written by `aerec train` or `aerec export`). Throws `model_format` for bad bytes. */
+  loadModel(bytes: Uint8Array | ArrayBuffer): Model;
+  readonly AerecError: typeof AerecError;
+}
+
+export interface AerecOptions {
+  /** The bytes of aerec.wasm; needed in Node, where fetch cannot read a file path. */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  /** Where to find aerec.wasm, given its file name and the script's directory. */
+  locateFile?: (path: string, scriptDirectory: string) => string;
+}
+
+/** Instantiates the module. In a browser, aerec.wasm is fetched from beside aerec.js. */
+declare function createAerec(options?: AerecOptions): Promise<AerecModule>;
+export default createAerec;

@@ -1,0 +1,152 @@
+// Embind bindings: a thin layer over lib/'s model, model file and CPU backend.
+//
+// A failing call never lets a C++ exception or a JS exception cross the wasm
+// boundary (either would leak or leave the module unusable): it records the
+// error and returns undefined, and api.js turns that into an AerecError.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cmath>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "aerec/cpu_backend.h"
+#include "aerec/error.h"
+#include "aerec/model_file.h"
+
+namespace aerec::wasm {
+
+using emscripten::val;
+
+namespace {
+
+struct failure {
+  std::string code, message;
+};
+failure last_failure;
+
+// Runs `body`, returning its value, or undefined with the error recorded.
+template <class F>
+val guarded(F&& body) {
+  try {
+    return body();
+  } catch (const error& e) {
+    last_failure = {error_code_name(e.code()), e.what()};
+  } catch (const std::bad_alloc&) {
+    last_failure = {"out_of_memory", "out of memory"};
+  } catch (const std::exception& e) {
+    last_failure = {error_code_name(error_code::internal), e.what()};
+  }
+  return val::undefined();
+}
+
+template <class T>
+val typed_copy(const char* array_type, const std::vector<T>& values) {
+  // A new typed array over a view of wasm memory copies it: JS owns the result.
+  return val::global(array_type).new_(emscripten::typed_memory_view(values.size(), values.data()));
+}
+
+std::vector<float> to_floats(const val& array) {
+  return emscripten::convertJSArrayToNumberVector<float>(array);
+}
+
+}  // namespace
+
+// A loaded model with its own single-threaded CPU backend.
+class model_handle {
+ public:
+  explicit model_handle(const std::string& bytes)
+      : device_(make_cpu_backend(1)), model_(deserialize_model(*device_, bytes, "model bytes")) {}
+
+  int num_items() const { return model_.items().size(); }
+  int code_size() { return model_.network().code_size(); }
+  float scale_min() const { return model_.scale().min; }
+  float scale_max() const { return model_.scale().max; }
+  std::string metadata() const { return model_.metadata(); }
+
+  val item_ids() const {
+    const auto ids = model_.items().ids();
+    return typed_copy("Int32Array", std::vector<std::int32_t>(ids.begin(), ids.end()));
+  }
+
+  val predict(const val& ratings) {
+    return guarded([&] { return typed_copy("Float32Array", model_.predict(rated(ratings))); });
+  }
+
+  val encode(const val& ratings) {
+    return guarded([&] { return typed_copy("Float32Array", model_.encode(rated(ratings))); });
+  }
+
+  val recommend(const val& ratings, int k) {
+    return guarded([&] {
+      if (k < 0) throw error(error_code::invalid_argument, "k must be >= 0, not " + std::to_string(k));
+      val out = val::array();
+      for (const recommendation& r : model_.recommend(rated(ratings), static_cast<std::size_t>(k))) {
+        val item = val::object();
+        item.set("itemId", r.item_id);
+        item.set("score", r.score);
+        out.call<void>("push", item);
+      }
+      return out;
+    });
+  }
+
+ private:
+  // A dense row in column order (0 = not rated) as the model's sparse ratings.
+  std::vector<item_rating> rated(const val& ratings) const {
+    const std::vector<float> row = to_floats(ratings);
+    if (row.size() != static_cast<std::size_t>(num_items()))
+      throw error(error_code::invalid_argument,
+                  "ratings has " + std::to_string(row.size()) + " entries; the model has " +
+                      std::to_string(num_items()) + " movies (one per column, 0 = not rated)");
+    std::vector<item_rating> out;
+    for (std::size_t i = 0; i < row.size(); ++i)
+      if (row[i] != 0 || std::isnan(row[i]))
+        out.push_back({model_.items().id(static_cast<std::int32_t>(i)), row[i]});
+    return out;
+  }
+
+  std::unique_ptr<backend> device_;
+  model model_;
+};
+
+namespace {
+
+// The model, or null with the error recorded.
+std::unique_ptr<model_handle> load_model(const val& bytes) {
+  std::unique_ptr<model_handle> loaded;
+  guarded([&] {
+    const auto raw = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
+    loaded = std::make_unique<model_handle>(std::string(raw.begin(), raw.end()));
+    return val::null();
+  });
+  return loaded;
+}
+
+val last_error() {
+  val e = val::object();
+  e.set("code", last_failure.code);
+  e.set("message", last_failure.message);
+  return e;
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(aerec) {
+  emscripten::class_<model_handle>("RawModel")
+      .function("numItems", &model_handle::num_items)
+      .function("codeSize", &model_handle::code_size)
+      .function("scaleMin", &model_handle::scale_min)
+      .function("scaleMax", &model_handle::scale_max)
+      .function("metadata", &model_handle::metadata)
+      .function("itemIds", &model_handle::item_ids)
+      .function("predict", &model_handle::predict)
+      .function("encode", &model_handle::encode)
+      .function("recommend", &model_handle::recommend);
+  emscripten::function("rawLoadModel", &load_model);
+  emscripten::function("rawLastError", &last_error);
+}
+
+}  // namespace aerec::wasm
