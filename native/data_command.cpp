@@ -24,17 +24,6 @@ namespace {
 
 // ---- formatting ----
 
-// 1234567 -> "1,234,567".
-std::string thousands(std::uint64_t n) {
-  const std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 // A median is a whole number or halfway between two.
 std::string median_text(double median) {
   if (median == std::floor(median)) return thousands(static_cast<std::uint64_t>(median));

@@ -5,6 +5,7 @@
 
 #include "aerec/download.h"
 #include "aerec/error.h"
+#include "output.h"
 
 namespace aerec::cli {
 
@@ -101,6 +102,11 @@ data_files resolve_data(const data_args& a) {
   if (!env || !*env)
     throw error(error_code::invalid_argument, "no data: pass --data DIR or set MOVIELENS_DIR");
   return locate_or_child(env, format);
+}
+
+void default_data_from_metadata(data_args& a, const json& meta) {
+  if (a.data.empty() && meta.contains("data_path") && meta["data_path"].is_string())
+    a.data = meta["data_path"];
 }
 
 dataset load_data(const data_args& a, const load_options& options) {

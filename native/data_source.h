@@ -3,6 +3,7 @@
 // set in $MOVIELENS_DIR or the download folder), else $MOVIELENS_DIR; and how
 // the file is read (--format, --delimiter, --columns).
 #include <CLI/CLI.hpp>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 #include "aerec/data_files.h"
@@ -28,6 +29,10 @@ void add_format_options(CLI::App& command, data_args& args);
 void add_data_options(CLI::App& command, data_args& args);
 
 data_files resolve_data(const data_args& args);
+
+// For commands on a saved model: unless --data was given, the data the model
+// was trained on (the "data_path" train stores in its metadata, `meta`).
+void default_data_from_metadata(data_args& args, const nlohmann::ordered_json& meta);
 
 dataset load_data(const data_args& args, const load_options& options);
 

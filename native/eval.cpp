@@ -26,8 +26,7 @@ struct eval_args {
 void default_from_metadata(eval_args& a, const model& m) {
   const json meta = json::parse(m.metadata(), nullptr, false);
   if (!meta.is_object()) return;
-  if (a.data.data.empty() && meta.contains("data_path") && meta["data_path"].is_string())
-    a.data.data = meta["data_path"];
+  default_data_from_metadata(a.data, meta);
   if (a.split.empty() && meta.contains("split") && meta["split"].is_string()) a.split = meta["split"];
   if (!a.seed && meta.contains("config") && meta["config"].contains("seed") &&
       meta["config"]["seed"].is_number_unsigned())

@@ -16,6 +16,16 @@ json shortest(float value) {
   return std::strtod(buffer, nullptr);
 }
 
+std::string thousands(std::uint64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 json to_json(const epoch_report& r) {
   return {{"epoch", r.epoch},
           {"train_loss", r.train_rmse},

@@ -1,5 +1,6 @@
 #pragma once
 // The CLI's outputs: JSON (metrics files, --json, model metadata) and text.
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -14,6 +15,9 @@ using json = nlohmann::ordered_json;
 // A float as the shortest decimal that reads back to the same float ("3.72",
 // not "3.7200000286102295").
 json shortest(float value);
+
+// 1234567 -> "1,234,567".
+std::string thousands(std::uint64_t n);
 
 json to_json(const epoch_report& report);
 // The test figures, keys prefixed with `prefix` ("test_rmse", ...).

@@ -1,0 +1,133 @@
+// aerec export: what the in-browser demo needs for a trained model: the model
+// without training state, and the title, year, genres and rating count of
+// each of its movies.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <unordered_map>
+
+#include "aerec/cpu_backend.h"
+#include "aerec/error.h"
+#include "aerec/file_io.h"
+#include "aerec/model_file.h"
+#include "aerec/movies.h"
+#include "commands.h"
+#include "data_source.h"
+#include "output.h"
+
+namespace aerec::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct export_args {
+  std::string model, web;
+  data_args data;
+};
+
+// How often each model column is rated in the whole rating file, and the sum.
+struct column_ratings {
+  std::vector<std::size_t> count;
+  std::vector<double> sum;
+};
+
+column_ratings count_ratings(const data_files& files, const id_map& columns) {
+  format_spec format = files.format;
+  format.keep_timestamps = false;  // counts and means need none
+  const rating_table table = read_ratings(files.ratings, format);
+  const auto n = static_cast<std::size_t>(columns.size());
+  column_ratings out{std::vector<std::size_t>(n), std::vector<double>(n)};
+  for (std::size_t i = 0; i < table.size(); ++i)
+    if (const auto column = columns.find(table.items[i])) {
+      const auto c = static_cast<std::size_t>(*column);
+      ++out.count[c];
+      out.sum[c] += static_cast<double>(table.values[i]);
+    }
+  return out;
+}
+
+// The demo shows titles, so data without a movies file cannot be exported.
+std::unordered_map<std::int32_t, movie> movies_by_id(const data_files& files) {
+  if (files.movies.empty())
+    throw error(error_code::io_error,
+                fs::absolute(files.ratings).parent_path().string() +
+                    ": no movies file (u.item, movies.dat or movies.csv); the web demo needs titles");
+  std::unordered_map<std::int32_t, movie> out;
+  for (movie& mv : read_movies(files.movies)) out.emplace(mv.id, std::move(mv));
+  return out;
+}
+
+// Two decimals are all the demo shows, and they keep movies.json small.
+double rounded_mean(double sum, std::size_t count) {
+  return count == 0 ? 0.0 : std::round(sum / static_cast<double>(count) * 100) / 100;
+}
+
+// One entry per model column, in column order; movies the movies file lacks
+// get a placeholder title (and a note).
+json movie_entries(const id_map& columns, const data_files& files) {
+  const column_ratings rated = count_ratings(files, columns);
+  const std::unordered_map<std::int32_t, movie> movies = movies_by_id(files);
+  json out = json::array();
+  std::size_t missing = 0;
+  for (std::int32_t column = 0; column < columns.size(); ++column) {
+    const std::int32_t id = columns.id(column);
+    const auto c = static_cast<std::size_t>(column);
+    const auto it = movies.find(id);
+    json entry = {{"id", id}};
+    if (it == movies.end()) {
+      ++missing;
+      entry.update({{"title", "Movie " + std::to_string(id)}, {"year", 0}, {"genres", json::array()}});
+    } else {
+      entry.update({{"title", it->second.title}, {"year", it->second.year}, {"genres", it->second.genres}});
+    }
+    entry.update({{"ratings", rated.count[c]}, {"mean", rounded_mean(rated.sum[c], rated.count[c])}});
+    out.push_back(std::move(entry));
+  }
+  if (missing > 0)
+    std::fprintf(stderr, "aerec: note: %zu of the model's %d movies are not in %s; titled \"Movie <id>\"\n",
+                 missing, columns.size(), files.movies.string().c_str());
+  return out;
+}
+
+void make_folder(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw error(error_code::io_error, dir.string() + ": cannot create the folder: " + ec.message());
+}
+
+void report_written(const fs::path& path) {
+  std::printf("wrote %s (%s bytes)\n", path.string().c_str(), thousands(fs::file_size(path)).c_str());
+}
+
+void run(export_args a) {
+  const std::unique_ptr<backend> device = make_cpu_backend(1);
+  model m = load_model(*device, a.model);
+  default_data_from_metadata(a.data, json::parse(m.metadata(), nullptr, false));
+  const data_files files = resolve_data(a.data);
+  const json movies = {{"data", files.name}, {"movies", movie_entries(m.items(), files)}};
+  // Only now, with every input read and checked, is anything written: bad
+  // input leaves no folder or file behind.
+  const fs::path dir = a.web;
+  make_folder(dir);
+  save_model(dir / "model.aerec", m);  // drops a checkpoint's training state
+  report_written(dir / "model.aerec");
+  write_file_atomic(dir / "movies.json", movies.dump());
+  report_written(dir / "movies.json");
+}
+
+}  // namespace
+
+void add_export_command(CLI::App& app) {
+  auto args = std::make_shared<export_args>();
+  CLI::App* cmd = app.add_subcommand(
+      "export", "Write what the web demo needs: the model and its movies' titles and rating counts");
+  cmd->add_option("model", args->model, "Model file (or checkpoint) written by aerec train")->required();
+  cmd->add_option("--web", args->web, "Folder to write model.aerec and movies.json into (made if needed)")
+      ->required();
+  add_data_options(*cmd, args->data);
+  cmd->footer("--data defaults to the data the model was trained on (from its metadata).");
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace aerec::cli
