@@ -1,0 +1,168 @@
+// The wasm module and the native CLI predict the same ratings for the same
+// model file, and bad input throws AerecError while the module stays usable.
+//
+//   node parity.mjs --module DIR --aerec PATH [--model FILE ...] --work DIR
+//
+// Models: the given files (the committed demo model) and small ones the native
+// CLI trains here on a synthetic rating file, with other activations.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fail, loadModule, parseArgs } from './module.mjs';
+
+const args = parseArgs(process.argv.slice(2));
+const limit = 1e-5;
+
+// A small deterministic generator (mulberry32), so failures reproduce.
+function generator(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function syntheticModels(aerec, work) {
+  const random = generator(42);
+  const lines = [];
+  for (let user = 1; user <= 80; ++user)
+    for (let movie = 0; movie < 50; ++movie)
+      if (random() < 0.3) lines.push(`${user}\t${7 + 3 * movie}\t${1 + Math.floor(random() * 5)}\t0`);
+  fs.mkdirSync(work, { recursive: true });
+  const data = path.join(work, 'u.data');
+  fs.writeFileSync(data, lines.join('\n') + '\n');
+  const variants = {
+    tanh: ['--layers', '8', '4', '8', '--activation', 'tanh'],
+    selu: ['--layers', '6', '--activation', 'selu', '--output-activation', 'identity'],
+  };
+  return Object.entries(variants).map(([name, flags]) => {
+    const out = path.join(work, `${name}.aerec`);
+    execFileSync(aerec, ['train', '--data', data, '--split', 'all', '--preset', 'seed-fixed',
+      '--epochs', '3', '--out', out, ...flags], { stdio: 'pipe' });
+    return out;
+  });
+}
+
+// Users: none, one, five and many ratings, at random columns and values on the scale's half steps.
+function users(model, random) {
+  const { min, max } = model.scale;
+  const steps = Math.round((max - min) * 2);
+  return [0, 1, 5, Math.min(60, model.numItems)].map((count) => {
+    const row = new Float32Array(model.numItems);
+    for (let placed = 0; placed < count;) {
+      const column = Math.floor(random() * model.numItems);
+      if (row[column] !== 0) continue;
+      row[column] = min + Math.floor(random() * (steps + 1)) / 2;
+      ++placed;
+    }
+    return row;
+  });
+}
+
+function nativePredict(aerec, file, ids, row) {
+  const rated = [];
+  row.forEach((value, column) => { if (value !== 0) rated.push(`${ids[column]}:${value}`); });
+  const out = JSON.parse(execFileSync(aerec, ['predict', file, '--ratings', rated.join(','), '--json']));
+  if (out.item_ids.length !== ids.length || out.item_ids.some((id, i) => id !== ids[i]))
+    fail(`${file}: native and wasm disagree on the movie ids of the columns`);
+  return out.predictions;
+}
+
+function checkRecommend(model, row, predicted, file) {
+  const top = model.recommend(row, 15);
+  const expected = Math.min(15, row.filter((v) => v === 0).length);
+  if (top.length !== expected) fail(`${file}: recommend gave ${top.length} movies, expected ${expected}`);
+  top.forEach((r, i) => {
+    const column = model.indexOf(r.itemId);
+    if (row[column] !== 0) fail(`${file}: recommend returned rated movie ${r.itemId}`);
+    if (r.score !== predicted[column]) fail(`${file}: recommend's score for ${r.itemId} is not its prediction`);
+    if (i > 0 && r.score > top[i - 1].score) fail(`${file}: recommendations are not best first`);
+  });
+}
+
+function compare(aerecModule, aerec, file, random) {
+  const model = aerecModule.loadModel(fs.readFileSync(file));
+  const ids = model.itemIds();
+  let worst = 0;
+  let count = 0;
+  for (const row of users(model, random)) {
+    const wasm = model.predict(row);
+    const native = nativePredict(aerec, file, ids, row);
+    native.forEach((n, i) => {
+      worst = Math.max(worst, Math.abs(wasm[i] - n) / Math.max(Math.abs(n), 1e-30));
+      ++count;
+    });
+    checkRecommend(model, row, wasm, file);
+    const code = model.encode(row);
+    if (code.length !== model.codeSize || !code.every(Number.isFinite))
+      fail(`${file}: encode gave ${code.length} values, expected ${model.codeSize} finite ones`);
+  }
+  model.delete();
+  console.log(`${path.basename(file)}: ${model.numItems} movies, max relative difference ${worst.toExponential(2)}`);
+  return { worst, count };
+}
+
+function expectError(aerecModule, code, what, action) {
+  try {
+    action();
+  } catch (e) {
+    if (!(e instanceof aerecModule.AerecError)) fail(`${what}: threw ${e}, not an AerecError`);
+    if (e.code !== code) fail(`${what}: code ${e.code} (${e.message}), expected ${code}`);
+    if (!e.message) fail(`${what}: AerecError without a message`);
+    console.log(`  ${what}: ${e.code}: ${e.message}`);
+    return;
+  }
+  fail(`${what}: no error`);
+}
+
+function checkBadInput(aerecModule, file) {
+  const bytes = new Uint8Array(fs.readFileSync(file));
+  const model = aerecModule.loadModel(bytes);
+  const row = new Float32Array(model.numItems);
+  row[0] = model.scale.max;
+  const before = model.predict(row);
+  const withValue = (value) => { const r = row.slice(); r[1] = value; return r; };
+  console.log('bad input:');
+  expectError(aerecModule, 'invalid_argument', 'short array', () => model.predict(new Float32Array(model.numItems - 1)));
+  expectError(aerecModule, 'invalid_argument', 'long array', () => model.recommend(new Float32Array(model.numItems + 1), 5));
+  expectError(aerecModule, 'invalid_argument', 'NaN rating', () => model.predict(withValue(NaN)));
+  expectError(aerecModule, 'invalid_argument', 'rating above the scale', () => model.predict(withValue(model.scale.max + 1)));
+  expectError(aerecModule, 'invalid_argument', 'negative rating', () => model.encode(withValue(-1)));
+  expectError(aerecModule, 'invalid_argument', 'not an array', () => model.predict('5,4,3'));
+  expectError(aerecModule, 'invalid_argument', 'negative k', () => model.recommend(row, -1));
+  expectError(aerecModule, 'invalid_argument', 'fractional k', () => model.recommend(row, 2.5));
+  expectError(aerecModule, 'unknown_id', 'unknown movie id', () => model.ratingsArray({ 2147483647: 4 }));
+  expectError(aerecModule, 'model_format', 'foreign bytes', () => aerecModule.loadModel(new TextEncoder().encode('userId,movieId,rating\n1,2,3\n')));
+  expectError(aerecModule, 'model_format', 'empty file', () => aerecModule.loadModel(new Uint8Array(0)));
+  expectError(aerecModule, 'model_format', 'truncated file', () => aerecModule.loadModel(bytes.slice(0, bytes.length >> 1)));
+  const flipped = bytes.slice();
+  flipped[flipped.length >> 1] ^= 0x40;
+  expectError(aerecModule, 'model_format', 'corrupted byte', () => aerecModule.loadModel(flipped));
+  expectError(aerecModule, 'invalid_argument', 'a string for bytes', () => aerecModule.loadModel('model.aerec'));
+  const after = model.predict(row);
+  if (after.some((v, i) => v !== before[i])) fail('predictions changed after the errors');
+  model.delete();
+  expectError(aerecModule, 'invalid_argument', 'deleted model', () => model.predict(row));
+  console.log('  the module still predicts the same after every error');
+}
+
+const aerecModule = await loadModule(args.module);
+if (!args.aerec || !fs.existsSync(args.aerec)) fail(`no native aerec at ${args.aerec}`);
+const files = [].concat(args.model || []);
+for (const file of files) if (!fs.existsSync(file)) fail(`no model file ${file}`);
+files.push(...syntheticModels(args.aerec, args.work));
+
+const random = generator(7);
+let worst = 0;
+let count = 0;
+for (const file of files) {
+  const r = compare(aerecModule, args.aerec, file, random);
+  worst = Math.max(worst, r.worst);
+  count += r.count;
+}
+checkBadInput(aerecModule, files[0]);
+console.log(`wasm vs native: ${count} predictions from ${files.length} models, ` +
+  `max relative difference ${worst.toExponential(2)} (limit ${limit})`);
+if (!(worst <= limit)) fail(`max relative difference ${worst} exceeds ${limit}`);
+console.log('PASS');

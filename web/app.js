@@ -1,0 +1,205 @@
+// The demo page: loads the wasm module, the model and the movie list, then keeps the visitor's
+// ratings, the predictions and every list on the page in step.
+
+import { buildCatalog, pickStarters } from './catalog.js';
+import { Recommender } from './recommender.js';
+import * as render from './render.js';
+import { createSearch } from './search.js';
+import { SearchBox } from './search-box.js';
+import { RatingStore } from './store.js';
+
+const RESULT_LIMIT = 8;
+const STARTER_COUNT = 12;
+const RECOMMENDATION_COUNT = 20;
+// Below this many MovieLens ratings a movie's prediction rests on too little data to trust.
+const OBSCURE_BELOW = 20;
+
+const $ = (id) => document.getElementById(id);
+
+async function fetchOk(path) {
+  const response = await fetch(path);
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${response.statusText}`);
+  return response;
+}
+
+async function loadDemo() {
+  const [{ default: createAerec }, movieList, modelFile] = await Promise.all([
+    import('./aerec/aerec.js'),
+    fetchOk('demo/movies.json').then((response) => response.json()),
+    fetchOk('demo/model.aerec').then((response) => response.arrayBuffer()),
+  ]);
+  const aerec = await createAerec();
+  const model = aerec.loadModel(new Uint8Array(modelFile));
+  return { model, catalog: buildCatalog(movieList, model.itemIds()), modelBytes: modelFile.byteLength };
+}
+
+function localStorageOrNull() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+function showLoadError(error) {
+  $('loading').hidden = true;
+  $('load-error').hidden = false;
+  $('load-error-message').textContent = error?.code ? `${error.message} (${error.code})` : String(error?.message ?? error);
+  $('load-error-hint').textContent = location.protocol === 'file:'
+    ? 'Open the page through a web server, for example: node web/serve.mjs'
+    : 'Reload the page to try again; if it keeps failing, the demo files on the site are missing or damaged.';
+}
+
+/** "Model: 3,706 → 20 → 10 → 20 → 3,706, sigmoid, 152,396 parameters, 0.6 MB." */
+function modelSummary(model, modelBytes) {
+  const { config = {}, parameters } = model.metadata();
+  const movies = render.formatCount(model.numItems);
+  const shape = Array.isArray(config.layers) ? [movies, ...config.layers, movies].join(' → ') : `${movies} movies`;
+  const details = [shape, config.activation, parameters && `${render.formatCount(parameters)} parameters`];
+  return `Model: ${details.filter(Boolean).join(', ')}, ${(modelBytes / 1e6).toFixed(1)} MB.`;
+}
+
+class DemoPage {
+  constructor({ model, catalog, modelBytes }) {
+    this.model = model;
+    this.catalog = catalog;
+    this.store = new RatingStore(localStorageOrNull(), (id) => catalog.byId.has(id));
+    this.recommender = new Recommender(model, catalog);
+    this.recommender.update(this.store.newestFirst());
+    this.version = 0;
+    new SearchBox({
+      input: $('movie-search'),
+      list: $('search-results'),
+      empty: $('search-empty'),
+      limit: RESULT_LIMIT,
+      search: createSearch(catalog.movies),
+      renderResult: (movie) => render.searchResult(movie, this.store.rating(movie.id), this.recommender.predicted(movie)),
+    });
+    this.describe(modelBytes);
+    this.renderStarters();
+    this.renderGenres();
+    this.listen();
+    this.refresh();
+  }
+
+  describe(modelBytes) {
+    const movies = render.formatCount(this.model.numItems);
+    for (const element of document.querySelectorAll('[data-fill="movie-count"]')) element.textContent = movies;
+    $('movie-search').placeholder = `Search ${movies} movies`;
+    $('model-info').textContent = modelSummary(this.model, modelBytes);
+  }
+
+  renderStarters() {
+    const starters = pickStarters(this.catalog.movies, STARTER_COUNT);
+    $('starter-grid').replaceChildren(...starters.map((movie) => render.starterCard(movie, this.store.rating(movie.id))));
+    $('starters').open = this.store.size === 0;
+  }
+
+  renderGenres() {
+    const options = this.catalog.genres.map((genre) => render.h('option', { value: genre, text: genre }));
+    $('genre-filter').append(...options);
+  }
+
+  listen() {
+    document.addEventListener('click', (event) => this.onClick(event));
+    document.addEventListener('keydown', (event) => this.onKey(event));
+    $('genre-filter').addEventListener('change', () => this.renderRecommendations());
+    $('include-obscure').addEventListener('change', () => this.renderRecommendations());
+    $('reset').addEventListener('click', () => {
+      $('reset-count').textContent = String(this.store.size);
+      $('reset-dialog').showModal();
+    });
+    $('reset-dialog').addEventListener('close', () => {
+      if ($('reset-dialog').returnValue !== 'clear') return;
+      const rated = this.store.newestFirst().map(([id]) => id);
+      this.changeRatings(() => this.store.clear(), rated);
+    });
+  }
+
+  onClick(event) {
+    const button = event.target.closest('button[data-rate], button[data-remove]');
+    if (!button) return;
+    const id = Number(button.closest('[data-movie-id]').dataset.movieId);
+    if (button.dataset.rate) this.changeRatings(() => this.store.set(id, Number(button.dataset.rate)), [id]);
+    else this.changeRatings(() => this.store.remove(id), [id]);
+  }
+
+  /** Digits 1-5 rate the movie whose row or card has focus; arrows move between its stars. */
+  onKey(event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.target.matches('input, select, textarea')) return;
+    const holder = event.target.closest('[data-movie-id]');
+    if (holder && /^[1-5]$/.test(event.key)) {
+      event.preventDefault();
+      const id = Number(holder.dataset.movieId);
+      this.changeRatings(() => this.store.set(id, Number(event.key)), [id]);
+    } else if (event.target.matches('.star') && (event.key === 'ArrowLeft' || event.key === 'ArrowRight')) {
+      event.preventDefault();
+      const sibling = event.key === 'ArrowLeft' ? event.target.previousElementSibling : event.target.nextElementSibling;
+      if (!sibling) return;
+      event.target.tabIndex = -1;
+      sibling.tabIndex = 0;
+      sibling.focus();
+    }
+  }
+
+  /** Applies one change to the ratings of `movieIds`, then predicts once and redraws. */
+  changeRatings(change, movieIds) {
+    const saved = change();
+    $('storage-warning').hidden = saved;
+    this.recommender.update(this.store.newestFirst());
+    for (const id of movieIds) render.syncStars(document, id, this.store.rating(id));
+    this.refresh();
+  }
+
+  refresh() {
+    this.renderRated();
+    this.renderRecommendations();
+    render.syncPredictions(document, (id) => this.recommender.predicted(this.catalog.byId.get(id)));
+  }
+
+  renderRated() {
+    const rated = this.store.newestFirst().map(([id, rating]) => render.ratedMovie(this.catalog.byId.get(id), rating));
+    render.replaceItems($('rated-list'), rated, $('movie-search'));
+    $('rated-count').textContent = String(rated.length);
+    $('rated-empty').hidden = rated.length > 0;
+    $('reset').disabled = rated.length === 0;
+  }
+
+  renderRecommendations() {
+    const list = $('recommendations');
+    const hasRatings = this.store.size > 0;
+    const genre = $('genre-filter').value;
+    const top = hasRatings
+      ? this.recommender.top({
+        count: RECOMMENDATION_COUNT,
+        genre,
+        minRatings: $('include-obscure').checked ? 0 : OBSCURE_BELOW,
+      })
+      : [];
+    const scale = this.model.scale;
+    render.replaceItems(list, top.map((entry, i) => render.recommendation(i + 1, entry, scale)), $('recs-heading'));
+    $('recs-empty').hidden = hasRatings;
+    list.hidden = !hasRatings;
+    list.dataset.version = String(++this.version);
+    list.dataset.updatedAt = String(Math.round(performance.now()));
+    $('recs-status').textContent = this.statusLine(top, genre);
+  }
+
+  statusLine(top, genre) {
+    const count = this.store.size;
+    if (count === 0) return '';
+    const basis = `from your ${count} rating${count === 1 ? '' : 's'}`;
+    if (top.length === 0) return `No unrated ${genre ? `${genre} ` : ''}movies to show: try including little-known movies.`;
+    const best = top[0];
+    return `Top ${top.length}${genre ? ` ${genre}` : ''} ${basis}. Best: ${best.movie.title}, ${render.formatScore(best.score)} stars.`;
+  }
+}
+
+try {
+  new DemoPage(await loadDemo());
+  $('loading').hidden = true;
+  $('app').hidden = false;
+  document.body.dataset.ready = 'true';
+} catch (error) {
+  showLoadError(error);
+}

@@ -1,0 +1,174 @@
+// DOM builders for movies, stars and lists. Every place that rates a movie uses `stars()`, so
+// the test hooks, labels and keyboard behaviour are the same everywhere.
+
+const numberFormat = new Intl.NumberFormat('en');
+
+/** Creates an element: `props` are attributes (`dataset`, `className` and `text` are special). */
+export function h(tag, props = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'className') element.className = value;
+    else if (key === 'text') element.textContent = value;
+    else if (key === 'dataset') Object.assign(element.dataset, value);
+    else element.setAttribute(key, value === true ? '' : String(value));
+  }
+  element.append(...children.filter((child) => child !== null && child !== undefined));
+  return element;
+}
+
+export function formatCount(n) {
+  return numberFormat.format(n);
+}
+
+export function formatScore(score) {
+  return score.toFixed(1);
+}
+
+function starCount(n) {
+  return `${n} star${n === 1 ? '' : 's'}`;
+}
+
+/** Marks the chosen star and keeps one star of the group in the tab order (arrows move). */
+function markStars(group, rating) {
+  group.dataset.rating = String(rating);
+  for (const button of group.querySelectorAll('button[data-rate]')) {
+    const n = Number(button.dataset.rate);
+    button.setAttribute('aria-pressed', String(n === rating));
+    button.tabIndex = n === Math.max(rating, 1) ? 0 : -1;
+  }
+}
+
+export function stars(movie, rating) {
+  const group = h('div', {
+    className: 'stars',
+    role: 'group',
+    'aria-label': `Your rating of ${movie.title}`,
+    dataset: { starsFor: movie.id },
+  });
+  for (let n = 1; n <= 5; n++) {
+    group.append(h('button', {
+      type: 'button',
+      className: 'star',
+      'aria-label': `Rate ${movie.title} ${starCount(n)}`,
+      title: starCount(n),
+      dataset: { testid: `rate-${n}`, rate: n },
+    }, '★'));
+  }
+  markStars(group, rating);
+  return group;
+}
+
+/** Updates every star group of one movie on the page. */
+export function syncStars(root, movieId, rating) {
+  for (const group of root.querySelectorAll(`.stars[data-stars-for="${movieId}"]`)) markStars(group, rating);
+}
+
+function titleLine(movie) {
+  return h('span', { className: 'movie-title' },
+    h('span', { className: 'title-text', text: movie.title }),
+    movie.year ? h('span', { className: 'year', text: String(movie.year) }) : null);
+}
+
+function genreLine(movie) {
+  return h('span', { className: 'genres', text: movie.genres.join(' · ') });
+}
+
+/** "4.6 ★" with a bar whose length spans the rating scale. */
+function scoreBadge(score, scale) {
+  const fill = (score - scale.min) / (scale.max - scale.min);
+  const bar = h('span', { className: 'bar', 'aria-hidden': 'true' }, h('span', { className: 'bar-fill' }));
+  bar.style.setProperty('--fill', Math.min(1, Math.max(0, fill)).toFixed(3));
+  return h('span', { className: 'score' },
+    h('span', { className: 'score-value', 'aria-hidden': 'true', text: `${formatScore(score)} ★` }),
+    h('span', { className: 'visually-hidden', text: `predicted rating ${formatScore(score)} out of ${scale.max}` }),
+    bar);
+}
+
+function predictedText(score) {
+  return `${formatScore(score)} ★ predicted`;
+}
+
+/** The predicted rating of a search result; `syncPredictions` updates it in place. */
+function predictedPill(movie, score) {
+  return h('span', {
+    id: `predicted-${movie.id}`,
+    className: 'pill predicted',
+    title: 'The rating the model predicts you would give',
+    dataset: { predictedFor: movie.id },
+    text: predictedText(score),
+  });
+}
+
+/** Updates the predicted ratings shown on the page; `predicted(movieId)` gives the new ones. */
+export function syncPredictions(root, predicted) {
+  for (const pill of root.querySelectorAll('[data-predicted-for]')) {
+    pill.textContent = predictedText(predicted(Number(pill.dataset.predictedFor)));
+  }
+}
+
+export function searchResult(movie, rating, predicted) {
+  return h('li', {
+    className: 'result',
+    tabindex: -1,
+    'aria-label': `${movie.title}${movie.year ? `, ${movie.year}` : ''}`,
+    'aria-describedby': `predicted-${movie.id}`,
+    dataset: { testid: 'search-result', movieId: movie.id },
+  },
+  h('span', { className: 'result-text' }, titleLine(movie), genreLine(movie)),
+  predictedPill(movie, predicted),
+  stars(movie, rating));
+}
+
+export function recommendation(rank, { movie, score }, scale) {
+  return h('li', {
+    className: 'rec',
+    dataset: { testid: 'recommendation', movieId: movie.id, score: score.toFixed(2) },
+  },
+  h('span', { className: 'rank', 'aria-hidden': 'true', text: String(rank) }),
+  h('span', { className: 'rec-text' }, titleLine(movie), genreLine(movie)),
+  scoreBadge(score, scale),
+  stars(movie, 0));
+}
+
+export function ratedMovie(movie, rating) {
+  return h('li', { className: 'rated', dataset: { testid: 'rated-movie', movieId: movie.id } },
+    h('span', { className: 'rated-text' }, titleLine(movie)),
+    stars(movie, rating),
+    h('button', {
+      type: 'button',
+      className: 'remove',
+      'aria-label': `Remove your rating of ${movie.title}`,
+      title: 'Remove rating',
+      dataset: { testid: 'remove-rating', remove: movie.id },
+    }, '×'));
+}
+
+export function starterCard(movie, rating) {
+  return h('li', { className: 'starter', dataset: { movieId: movie.id } },
+    titleLine(movie),
+    h('span', { className: 'starter-meta', text: movie.genres.slice(0, 2).join(' · ') }),
+    stars(movie, rating));
+}
+
+/**
+ * Replaces a list's items without losing the keyboard user's place: focus returns to the same
+ * control of the same movie, else to the item now at the same position, else to `fallback`.
+ */
+export function replaceItems(list, items, fallback = null) {
+  const focused = list.contains(document.activeElement) ? document.activeElement : null;
+  const item = focused?.closest('li');
+  const index = item ? [...list.children].indexOf(item) : -1;
+  list.replaceChildren(...items);
+  if (!focused) return;
+  const target = list.querySelector(`li[data-movie-id="${item?.dataset.movieId}"]`) ??
+    list.children[Math.min(index, list.children.length - 1)];
+  const control = focused === item ? target : target?.querySelector(controlSelector(focused)) ?? target?.querySelector('button');
+  (control ?? fallback)?.focus();
+}
+
+function controlSelector(element) {
+  if (element.dataset.rate) return `button[data-rate="${element.dataset.rate}"]`;
+  if (element.dataset.remove) return 'button[data-remove]';
+  return 'button';
+}

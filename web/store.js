@@ -1,0 +1,80 @@
+// The visitor's ratings, kept in localStorage by movie id with the time of rating (the list
+// shows the newest first). Storage can be missing or full (private windows, quotas): the page
+// then keeps ratings for the session only.
+
+export const STORAGE_KEY = 'aerec-demo-ratings-v1';
+
+function isRating(value) {
+  return Number.isInteger(value) && value >= 1 && value <= 5;
+}
+
+function readStored(storage) {
+  try {
+    const parsed = JSON.parse(storage?.getItem(STORAGE_KEY) ?? '{}');
+    return parsed && typeof parsed === 'object' ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+export class RatingStore {
+  /** `isKnown(id)` filters out stored ids that the current model does not have. */
+  constructor(storage, isKnown) {
+    this.storage = storage;
+    this.ratings = new Map();
+    for (const [key, entry] of Object.entries(readStored(storage))) {
+      const id = Number(key);
+      if (isKnown(id) && isRating(entry?.rating)) {
+        this.ratings.set(id, { rating: entry.rating, at: Number(entry.at) || 0 });
+      }
+    }
+  }
+
+  get size() {
+    return this.ratings.size;
+  }
+
+  rating(id) {
+    return this.ratings.get(id)?.rating ?? 0;
+  }
+
+  /** [[id, rating], ...], newest first. */
+  newestFirst() {
+    return [...this.ratings].sort((a, b) => b[1].at - a[1].at).map(([id, entry]) => [id, entry.rating]);
+  }
+
+  /** A changed rating keeps its place in the list; a new one goes first. */
+  set(id, rating) {
+    if (!isRating(rating)) throw new RangeError(`rating must be 1 to 5, not ${rating}`);
+    const at = this.ratings.get(id)?.at ?? this.nextTime();
+    this.ratings.set(id, { rating, at });
+    return this.save();
+  }
+
+  /** Now, or just after the newest rating when ratings come faster than the clock ticks. */
+  nextTime() {
+    let newest = 0;
+    for (const entry of this.ratings.values()) newest = Math.max(newest, entry.at);
+    return Math.max(Date.now(), newest + 1);
+  }
+
+  remove(id) {
+    this.ratings.delete(id);
+    return this.save();
+  }
+
+  clear() {
+    this.ratings.clear();
+    return this.save();
+  }
+
+  /** Returns false when the browser would not store the ratings. */
+  save() {
+    try {
+      this.storage.setItem(STORAGE_KEY, JSON.stringify(Object.fromEntries(this.ratings)));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
