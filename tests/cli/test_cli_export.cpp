@@ -161,7 +161,7 @@ TEST_CASE("export: movies.json describes the model's columns in column order", "
   CHECK(doc["movies"][2]["ratings"] == 0);  // movie 77
 }
 
-TEST_CASE("export: by default from the model's own data; the model written predicts as the original",
+TEST_CASE("export: by default from the model's own data, and the model written predicts as the original",
           "[cli][export]") {
   temp_dir out;
   const auto web = out.path() / "web" / "demo";
