@@ -7,6 +7,8 @@ endfunction()
 # Floating point exactly as written: no compiler-fused multiply-adds. Element-wise
 # math then rounds as PyTorch's kernels and the wasm build do (wasm has no FMA);
 # kernels that want FMA use it explicitly (as Eigen's GEMM does).
+# -fno-math-errno changes no result: it only drops errno for sqrt of a negative,
+# whose check otherwise keeps element-wise loops (optimizer steps) from vectorising.
 function(aerec_strict_float target)
-  target_compile_options(${target} PRIVATE -ffp-contract=off)
+  target_compile_options(${target} PRIVATE -ffp-contract=off -fno-math-errno)
 endfunction()

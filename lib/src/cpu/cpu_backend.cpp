@@ -149,13 +149,15 @@ class cpu_backend final : public backend {
 
   void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,
                       const float* grad, float* const state[3]) override {
+    // A local copy of the scalars: stores to float arrays cannot alias it, so
+    // the loop keeps them in registers and vectorises.
     const math::optimizer_scalars s = math::make_optimizer_scalars(config, step);
-    float* s0 = state[0];
-    float* s1 = state[1];
-    float* s2 = state[2];
-    for (std::size_t i = 0; i < n; ++i)
-      math::optimizer_element(s, param[i], grad[i], s0 ? s0 + i : nullptr,
-                              s1 ? s1 + i : nullptr, s2 ? s2 + i : nullptr);
+    float* const arrays[3] = {state[0], state[1], state[2]};
+    math::with_optimizer_choices(s, [&](auto kind, auto decay, auto momentum, auto variant) {
+      for (std::size_t i = 0; i < n; ++i)
+        math::optimizer_element<kind(), decay(), momentum(), variant()>(s, param[i], grad[i],
+                                                                        arrays, i);
+    });
   }
 
  private:
