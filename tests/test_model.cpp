@@ -54,6 +54,26 @@ TEST_CASE("recommendations exclude rated movies and come best first", "[model]")
   REQUIRE(m.recommend(rated, 2).size() == 2);
 }
 
+TEST_CASE("a batch of users predicts as each user alone", "[model]") {
+  auto b = make_cpu_backend();
+  model m = small_model(*b);
+  const std::vector<item_rating> first = {{20, 4}, {40, 2.5f}};
+  const std::vector<item_rating> second = {{20, 1}, {10, 5}};  // the same movie as first: fine
+  const std::vector<item_rating> none;
+  const std::span<const item_rating> users[] = {first, none, second};
+  const std::vector<float> batch = m.predict_rows(users);
+  REQUIRE(batch.size() == 15);
+  for (std::size_t u = 0; u < 3; ++u) {
+    const std::vector<float> alone = m.predict(users[u]);
+    REQUIRE(std::vector<float>(batch.begin() + 5 * u, batch.begin() + 5 * (u + 1)) == alone);
+  }
+  const std::vector<item_rating> twice = {{30, 4}, {30, 3}};
+  const std::span<const item_rating> bad[] = {first, twice};
+  const auto e = testing::error_from([&] { m.predict_rows(bad); });
+  REQUIRE(e);
+  REQUIRE(e->code() == error_code::invalid_argument);
+}
+
 TEST_CASE("a user's code is the code layer's activations", "[model]") {
   auto b = make_cpu_backend();
   model m = small_model(*b);

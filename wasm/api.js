@@ -77,6 +77,13 @@ class Model {
 
   predict(ratings) { return checked(this._live().predict(requireRatings(ratings))); }
 
+  /** Predictions for `count` users at once: rows holds their ratings one after another. */
+  predictBatch(rows, count) {
+    if (!Number.isInteger(count) || count < 0)
+      throw new AerecError('invalid_argument', 'count must be a whole number >= 0, not ' + count);
+    return checked(this._live().predictBatch(requireRatings(rows), count));
+  }
+
   encode(ratings) { return checked(this._live().encode(requireRatings(ratings))); }
 
   recommend(ratings, k) {

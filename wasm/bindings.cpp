@@ -9,6 +9,7 @@
 #include <cmath>
 #include <memory>
 #include <new>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,23 @@ class model_handle {
     return guarded([&] { return typed_copy("Float32Array", model_.predict(rated(ratings))); });
   }
 
+  // `count` users' rows, one after another, predicted in one batch.
+  val predict_batch(const val& rows, int count) {
+    return guarded([&] {
+      const std::vector<float> all = to_floats(rows);
+      const auto n = static_cast<std::size_t>(num_items());
+      if (count < 0 || all.size() != static_cast<std::size_t>(count) * n)
+        throw error(error_code::invalid_argument,
+                    "rows has " + std::to_string(all.size()) + " entries, not " +
+                        std::to_string(count) + " users x " + std::to_string(n) + " movies");
+      std::vector<std::vector<item_rating>> users;
+      for (std::size_t u = 0; u < static_cast<std::size_t>(count); ++u)
+        users.push_back(rated_row(std::span(all).subspan(u * n, n)));
+      const std::vector<std::span<const item_rating>> views(users.begin(), users.end());
+      return typed_copy("Float32Array", model_.predict_rows(views));
+    });
+  }
+
   val encode(const val& ratings) {
     return guarded([&] { return typed_copy("Float32Array", model_.encode(rated(ratings))); });
   }
@@ -101,6 +119,10 @@ class model_handle {
       throw error(error_code::invalid_argument,
                   "ratings has " + std::to_string(row.size()) + " entries; the model has " +
                       std::to_string(num_items()) + " movies (one per column, 0 = not rated)");
+    return rated_row(row);
+  }
+
+  std::vector<item_rating> rated_row(std::span<const float> row) const {
     std::vector<item_rating> out;
     for (std::size_t i = 0; i < row.size(); ++i)
       if (row[i] != 0 || std::isnan(row[i]))
@@ -143,6 +165,7 @@ EMSCRIPTEN_BINDINGS(aerec) {
       .function("metadata", &model_handle::metadata)
       .function("itemIds", &model_handle::item_ids)
       .function("predict", &model_handle::predict)
+      .function("predictBatch", &model_handle::predict_batch)
       .function("encode", &model_handle::encode)
       .function("recommend", &model_handle::recommend);
   emscripten::function("rawLoadModel", &load_model);

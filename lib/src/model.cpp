@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <sstream>
 
 #include "aerec/error.h"
@@ -15,30 +16,34 @@ model::model(std::unique_ptr<autoencoder> network, id_map items, rating_scale sc
   AEREC_ASSERT(network_ && network_->items() == items_.size());
 }
 
-sparse_batch model::to_batch(std::span<const item_rating> user_ratings) const {
+sparse_batch model::to_batch(std::span<const std::span<const item_rating>> users) const {
   std::vector<rating_entry> entries;
-  for (const item_rating& r : user_ratings) {
-    const std::int32_t col = items_.index_of(r.item_id, "movie");
-    if (!std::isfinite(r.value))
-      throw error(error_code::invalid_argument,
-                  "the rating for movie " + std::to_string(r.item_id) + " is not a number");
-    if (r.value < scale_.min || r.value > scale_.max) {
-      std::ostringstream s;
-      s << "rating " << r.value << " for movie " << r.item_id << " is outside " << scale_.min
-        << ".." << scale_.max;
-      throw error(error_code::invalid_argument, s.str());
+  for (std::size_t row = 0; row < users.size(); ++row)
+    for (const item_rating& r : users[row]) {
+      const std::int32_t col = items_.index_of(r.item_id, "movie");
+      if (!std::isfinite(r.value))
+        throw error(error_code::invalid_argument,
+                    "the rating for movie " + std::to_string(r.item_id) + " is not a number");
+      if (r.value < scale_.min || r.value > scale_.max) {
+        std::ostringstream s;
+        s << "rating " << r.value << " for movie " << r.item_id << " is outside " << scale_.min
+          << ".." << scale_.max;
+        throw error(error_code::invalid_argument, s.str());
+      }
+      entries.push_back({static_cast<std::int32_t>(row), col, r.value});
     }
-    entries.push_back({0, col, r.value});
-  }
-  std::sort(entries.begin(), entries.end(),
-            [](const rating_entry& a, const rating_entry& b) { return a.col < b.col; });
+  std::sort(entries.begin(), entries.end(), [](const rating_entry& a, const rating_entry& b) {
+    return a.row != b.row ? a.row < b.row : a.col < b.col;
+  });
   for (std::size_t k = 1; k < entries.size(); ++k)
-    if (entries[k].col == entries[k - 1].col)
+    if (entries[k].row == entries[k - 1].row && entries[k].col == entries[k - 1].col)
       throw error(error_code::invalid_argument,
                   "movie " + std::to_string(items_.id(entries[k].col)) + " is rated twice");
-  const ratings row(1, items_.size(), entries);
-  const std::int32_t first = 0;
-  return gather_rows(row, std::span(&first, 1));
+  const auto n = static_cast<std::int32_t>(users.size());
+  const ratings all(n, items_.size(), entries);
+  std::vector<std::int32_t> rows(users.size());
+  std::iota(rows.begin(), rows.end(), 0);
+  return gather_rows(all, rows);
 }
 
 float model::clip(float prediction) const {
@@ -46,18 +51,22 @@ float model::clip(float prediction) const {
 }
 
 std::vector<float> model::predict(std::span<const item_rating> user_ratings) {
-  std::vector<float> out = network_->predict(to_batch(user_ratings));
+  return predict_rows(std::span(&user_ratings, 1));
+}
+
+std::vector<float> model::predict_rows(std::span<const std::span<const item_rating>> users) {
+  std::vector<float> out = network_->predict(to_batch(users));
   for (float& v : out) v = clip(v);
   return out;
 }
 
 std::vector<float> model::encode(std::span<const item_rating> user_ratings) {
-  return network_->encode(to_batch(user_ratings));
+  return network_->encode(to_batch(std::span(&user_ratings, 1)));
 }
 
 std::vector<recommendation> model::recommend(std::span<const item_rating> user_ratings,
                                              std::size_t k) {
-  const sparse_batch batch = to_batch(user_ratings);
+  const sparse_batch batch = to_batch(std::span(&user_ratings, 1));
   // Ranked by the raw outputs, which still order the movies that clipping ties at the top.
   const std::vector<float> raw = network_->predict(batch);
   std::vector<bool> rated(raw.size(), false);

@@ -1,5 +1,6 @@
-// The wasm module and the native CLI predict the same ratings for the same
-// model file, and bad input throws AerecError while the module stays usable.
+// The wasm module (user by user and in one batch) and the native CLI predict
+// the same ratings for the same model file, and bad input throws AerecError
+// while the module stays usable.
 //
 //   node parity.mjs --module DIR --aerec PATH [--model FILE ...] --work DIR
 //
@@ -60,6 +61,13 @@ function users(model, random) {
   });
 }
 
+function concatenated(rows) {
+  const all = new Float32Array(rows.reduce((n, row) => n + row.length, 0));
+  let at = 0;
+  for (const row of rows) { all.set(row, at); at += row.length; }
+  return all;
+}
+
 function nativePredict(aerec, file, ids, row) {
   const rated = [];
   row.forEach((value, column) => { if (value !== 0) rated.push(`${ids[column]}:${value}`); });
@@ -86,18 +94,22 @@ function compare(aerecModule, aerec, file, random) {
   const ids = model.itemIds();
   let worst = 0;
   let count = 0;
-  for (const row of users(model, random)) {
+  const rows = users(model, random);
+  const batch = model.predictBatch(concatenated(rows), rows.length);
+  rows.forEach((row, u) => {
     const wasm = model.predict(row);
     const native = nativePredict(aerec, file, ids, row);
+    const inBatch = batch.subarray(u * model.numItems, (u + 1) * model.numItems);
     native.forEach((n, i) => {
-      worst = Math.max(worst, Math.abs(wasm[i] - n) / Math.max(Math.abs(n), 1e-30));
+      for (const w of [wasm[i], inBatch[i]])
+        worst = Math.max(worst, Math.abs(w - n) / Math.max(Math.abs(n), 1e-30));
       ++count;
     });
     checkRecommend(model, row, wasm, file);
     const code = model.encode(row);
     if (code.length !== model.codeSize || !code.every(Number.isFinite))
       fail(`${file}: encode gave ${code.length} values, expected ${model.codeSize} finite ones`);
-  }
+  });
   model.delete();
   console.log(`${path.basename(file)}: ${model.numItems} movies, max relative difference ${worst.toExponential(2)}`);
   return { worst, count };
@@ -126,6 +138,7 @@ function checkBadInput(aerecModule, file) {
   console.log('bad input:');
   expectError(aerecModule, 'invalid_argument', 'short array', () => model.predict(new Float32Array(model.numItems - 1)));
   expectError(aerecModule, 'invalid_argument', 'long array', () => model.recommend(new Float32Array(model.numItems + 1), 5));
+  expectError(aerecModule, 'invalid_argument', 'batch of the wrong size', () => model.predictBatch(new Float32Array(model.numItems * 2 - 1), 2));
   expectError(aerecModule, 'invalid_argument', 'NaN rating', () => model.predict(withValue(NaN)));
   expectError(aerecModule, 'invalid_argument', 'rating above the scale', () => model.predict(withValue(model.scale.max + 1)));
   expectError(aerecModule, 'invalid_argument', 'negative rating', () => model.encode(withValue(-1)));
@@ -162,7 +175,7 @@ for (const file of files) {
   count += r.count;
 }
 checkBadInput(aerecModule, files[0]);
-console.log(`wasm vs native: ${count} predictions from ${files.length} models, ` +
+console.log(`wasm vs native: ${count} predictions from ${files.length} models, each made alone and in a batch; ` +
   `max relative difference ${worst.toExponential(2)} (limit ${limit})`);
 if (!(worst <= limit)) fail(`max relative difference ${worst} exceeds ${limit}`);
 console.log('PASS');

@@ -36,13 +36,15 @@ class model {
   const std::string& metadata() const { return metadata_; }
   void set_metadata(std::string metadata) { metadata_ = std::move(metadata); }
 
-  // A user's ratings as a one-row batch. Throws error_code::unknown_id for a
+  // Users' ratings as a batch, a row each. Throws error_code::unknown_id for a
   // movie the model does not know and invalid_argument for a rating outside
-  // the scale, a non-finite rating or a movie rated twice.
-  sparse_batch to_batch(std::span<const item_rating> user_ratings) const;
+  // the scale, a non-finite rating or a movie rated twice by one user.
+  sparse_batch to_batch(std::span<const std::span<const item_rating>> users) const;
 
   // Predicted ratings for every movie, in column order, clipped to the scale.
   std::vector<float> predict(std::span<const item_rating> user_ratings);
+  // The same for several users in one batch: users x items, row-major.
+  std::vector<float> predict_rows(std::span<const std::span<const item_rating>> users);
 
   // The user's code: the activations of the network's code layer.
   std::vector<float> encode(std::span<const item_rating> user_ratings);
