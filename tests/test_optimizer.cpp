@@ -18,6 +18,7 @@
 #include "aerec/layer.h"
 #include "aerec/optimizer.h"
 #include "aerec/optimizer_config.h"
+#include "aerec/rng.h"
 
 namespace {
 
@@ -373,4 +374,47 @@ TEST_CASE("parse_optimizer knows exactly the optimizers' names", "[optimizer]") 
   CHECK(rejects([] { aerec::parse_optimizer("adamax"); }));
   CHECK(rejects([] { aerec::parse_optimizer(""); }));
   CHECK(rejects([] { aerec::parse_optimizer("Adam"); }));  // names are case-sensitive
+}
+
+// The PyTorch trajectories above have five elements, which the vectorised loop
+// leaves to its scalar tail. Here long arrays (vector body and tail) must
+// match the same step taken one element at a time, bit for bit, for every
+// optimizer and every combination of its loop-invariant choices.
+TEST_CASE("a vectorised optimizer step equals the step element by element", "[optimizer]") {
+  auto b = aerec::make_cpu_backend();
+  constexpr std::size_t n = 1003;
+  aerec::rng random(11);
+  const auto uniform = [&](float lo, float hi) {
+    std::vector<float> v(n);
+    for (float& x : v) x = random.uniform(lo, hi);
+    return v;
+  };
+  for (const optimizer_kind kind : aerec::all_optimizers())
+    for (int choice = 0; choice < 8; ++choice) {
+      optimizer_config c = config_for(kind);
+      c.weight_decay = (choice & 1) ? 0.05 : 0.0;
+      c.momentum = (choice & 2) ? 0.9 : 0.0;
+      c.nesterov = (choice & 4) && kind == optimizer_kind::sgd && c.momentum > 0;
+      c.centered = (choice & 4) != 0;
+      c.amsgrad = (choice & 4) != 0;
+      INFO(aerec::optimizer_name(kind) << " choice " << choice);
+      const std::vector<float> grad = uniform(-1, 1);
+      std::vector<float> whole = uniform(-2, 2);
+      std::vector<float> single = whole;
+      // State as the running averages it stands for: centered RMSprop's mean
+      // gradient (state 1 or 2) squared stays below its mean square (state 0).
+      std::array<std::vector<float>, 3> state_whole = {uniform(0.5f, 1), uniform(0, 0.5f),
+                                                       uniform(0, 0.5f)};
+      auto state_single = state_whole;
+      for (long step = 1; step <= 3; ++step) {
+        float* const arrays[3] = {state_whole[0].data(), state_whole[1].data(), state_whole[2].data()};
+        b->optimizer_step(c, step, n, whole.data(), grad.data(), arrays);
+        for (std::size_t i = 0; i < n; ++i) {
+          float* const one[3] = {&state_single[0][i], &state_single[1][i], &state_single[2][i]};
+          b->optimizer_step(c, step, 1, &single[i], &grad[i], one);
+        }
+      }
+      REQUIRE(whole == single);
+      REQUIRE(state_whole == state_single);
+    }
 }
