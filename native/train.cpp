@@ -314,6 +314,9 @@ void add_train_command(CLI::App& app) {
   config_option<int>(*cmd, a, "--batch", "Users per optimizer step (1 = the seed's)",
                      [](cfg& c, int v) { c.batch_size = v; });
   config_option<int>(*cmd, a, "--threads", "CPU threads", [](cfg& c, int v) { c.threads = v; });
+  config_option<float>(*cmd, a, "--dropout",
+                       "Dropout on the code layer while training: the fraction of its units zeroed each step",
+                       [](cfg& c, float v) { c.dropout = v; });
   config_option<std::uint64_t>(*cmd, a, "--seed", "Random seed (initialisation, shuffling, splits)",
                                [](cfg& c, std::uint64_t v) { c.seed = v; });
   config_option<std::vector<int>>(*cmd, a, "--layers", "Hidden widths, e.g. 20,10,20",

@@ -4,6 +4,7 @@
 
 #include "aerec/autoencoder.h"
 #include "aerec/cpu_backend.h"
+#include "aerec/device_array.h"
 #include "aerec/error.h"
 #include "aerec/loss.h"
 #include "gradient_check.h"
@@ -54,6 +55,38 @@ TEST_CASE("autoencoder gradients match central differences", "[autoencoder][grad
       }
     }
   }
+}
+
+TEST_CASE("gradients through a dropout mask on the code match central differences",
+          "[autoencoder][gradient]") {
+  auto b = make_cpu_backend();
+  device_sparse x;
+  x.assign(*b, users());
+  const std::vector<int> hidden = {5, 3, 5};
+  autoencoder net(*b, stacked_layers(8, hidden, activation::selu, activation::identity));
+  rng random(23);
+  net.initialize(init_scheme::pytorch, random);
+  REQUIRE(net.code_layer() == 1);
+  // Two users x three code units: dropped (0) or kept and scaled by 1 / (1 - 0.5).
+  const std::vector<float> mask_host = {2, 0, 2, 0, 2, 2};
+  device_array<float> mask(*b, mask_host.size());
+  mask.upload(mask_host);
+  masked_mse loss(*b, loss_normalization::rated_entries);
+  std::vector<float> grad(2 * 8);
+  const auto f = [&] {
+    return loss.evaluate(net.forward(x.view(), mask.data()), x.view(), {grad.data(), 2, 8}).loss;
+  };
+  const double masked_loss = f();
+  net.backward(x.view(), {grad.data(), 2, 8}, 0);
+  std::vector<std::vector<float>> analytic;
+  for (const parameter& p : net.parameters()) analytic.emplace_back(p.grad, p.grad + p.size);
+  const auto params = net.parameters();
+  for (std::size_t k = 0; k < params.size(); ++k)
+    for (std::size_t i = 0; i < params[k].size; ++i)
+      testing::require_close(analytic[k][i], testing::central_difference(params[k].value[i], f, 1e-2f),
+                             params[k].name + "[" + std::to_string(i) + "]");
+  // The mask really acts, and prediction never applies it.
+  REQUIRE(loss.evaluate(net.forward(x.view()), x.view(), {grad.data(), 2, 8}).loss != masked_loss);
 }
 
 TEST_CASE("stacked_layers builds items -> hidden -> items", "[autoencoder]") {

@@ -70,6 +70,19 @@ TEST_CASE("the same seed and thread count give the same model bit for bit", "[tr
   }
 }
 
+TEST_CASE("dropout is drawn from the seed: same seed, same model; without it, another", "[trainer]") {
+  const ratings data = synthetic(40, 25, 3);
+  train_config c = small_config();
+  c.model.hidden = {8, 4, 8};
+  c.dropout = 0.5f;
+  const auto with_dropout = trained_parameters(data, c);
+  REQUIRE(with_dropout == trained_parameters(data, c));
+  c.dropout = 0;
+  REQUIRE(with_dropout != trained_parameters(data, c));
+  c.dropout = 1;
+  REQUIRE_THROWS_AS(trained_parameters(data, c), error);
+}
+
 TEST_CASE("users without ratings are skipped", "[trainer]") {
   const ratings data = synthetic(10, 12, 4);
   std::vector<rating_entry> e = data.entries();
@@ -187,8 +200,12 @@ std::vector<named_config> resumable_configs() {
   rmsprop.optimizer.momentum = 0.5;
   rmsprop.optimizer.centered = true;
   rmsprop.batch_size = 7;
+  train_config dropout = small_config();
+  dropout.model.hidden = {8, 4, 8};
+  dropout.model.hidden_act = activation::selu;
+  dropout.dropout = 0.5f;
   return {{"adam, shuffled", small_config()}, {"adam, in order", in_order}, {"seed preset", seed},
-          {"rmsprop, centered, momentum", rmsprop}};
+          {"rmsprop, centered, momentum", rmsprop}, {"dropout on the code", dropout}};
 }
 
 std::size_t batches_per_epoch(const ratings& data, const train_config& c) {

@@ -48,17 +48,31 @@ layer_input autoencoder::input_of(std::size_t layer, const sparse_view& input) c
   return x;
 }
 
-const_matrix_view autoencoder::forward(const sparse_view& input) {
+const_matrix_view autoencoder::forward(const sparse_view& input, const float* code_mask) {
   AEREC_ASSERT(input.cols == items());
-  for (std::size_t i = 0; i < layers_.size(); ++i)
+  code_mask_ = code_mask;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
     outputs_[i] = layers_[i]->forward(input_of(i, input));
+    // The layer keeps its own output for its backward; the layers above see the masked copy.
+    if (code_mask_ && i == code_layer()) outputs_[i] = masked(masked_code_, outputs_[i], code_mask_);
+  }
   return outputs_.back();
 }
 
 void autoencoder::backward(const sparse_view& input, const_matrix_view d_output, float beta) {
   const_matrix_view grad = d_output;
-  for (std::size_t i = layers_.size(); i-- > 0;)
+  for (std::size_t i = layers_.size(); i-- > 0;) {
+    if (code_mask_ && i == code_layer()) grad = masked(masked_grad_, grad, code_mask_);
     grad = layers_[i]->backward(input_of(i, input), grad, beta, i > 0);
+  }
+}
+
+const_matrix_view autoencoder::masked(device_array<float>& out, const_matrix_view x,
+                                      const float* mask) {
+  out.reserve(backend_, static_cast<std::size_t>(x.rows) * static_cast<std::size_t>(x.cols));
+  const matrix_view result{out.data(), x.rows, x.cols};
+  backend_.multiply(x, {mask, x.rows, x.cols}, result);
+  return result;
 }
 
 std::vector<parameter> autoencoder::parameters() {

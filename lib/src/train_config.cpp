@@ -58,6 +58,7 @@ void validate(const train_config& c) {
   require(c.epochs >= 0, "epochs must be >= 0");
   require(c.batch_size >= 1, "batch size must be >= 1");
   require(c.threads >= 1, "threads must be >= 1");
+  require(c.dropout >= 0 && c.dropout < 1, "dropout must be in [0, 1)");
   for (const int w : c.model.hidden) require(w > 0, "layer widths must be positive");
   validate(c.optimizer);
 }

@@ -18,7 +18,7 @@ void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
   backend& b = model_.device();
   input_.assign(b, batch);
   const sparse_view x = input_.view();
-  const const_matrix_view output = model_.forward(x);
+  const const_matrix_view output = model_.forward(x, dropout_mask(batch.rows()));
   d_output_.reserve(b, static_cast<std::size_t>(output.rows) * static_cast<std::size_t>(output.cols));
   const matrix_view grad{d_output_.data(), output.rows, output.cols};
   const loss_value loss = loss_.evaluate(output, x, grad);
@@ -31,6 +31,19 @@ void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
     sums.squared += squared;
   }
   sums.rated += loss.rated;
+}
+
+const float* trainer::dropout_mask(int rows) {
+  const float rate = config_.dropout;
+  if (rate == 0) return nullptr;
+  // PyTorch's inverted dropout: each unit kept with probability 1 - rate, and
+  // survivors scaled by 1 / (1 - rate) so that the expected activation is unchanged.
+  const float keep_scale = 1 / (1 - rate);
+  mask_host_.resize(static_cast<std::size_t>(rows) * static_cast<std::size_t>(model_.code_size()));
+  for (float& m : mask_host_) m = random_.uniform() < rate ? 0.0f : keep_scale;
+  mask_.reserve(model_.device(), mask_host_.size());
+  mask_.upload(mask_host_);
+  return mask_.data();
 }
 
 void trainer::start_epoch(const ratings& train) {

@@ -5,6 +5,7 @@
 #include <span>
 #include <vector>
 
+#include "aerec/device_array.h"
 #include "aerec/layer.h"
 #include "aerec/sparse_batch.h"
 
@@ -26,10 +27,14 @@ class autoencoder {
   const std::vector<layer_spec>& specs() const { return specs_; }
   backend& device() { return backend_; }
 
-  // Output for a batch on the backend; valid until the next forward.
-  const_matrix_view forward(const sparse_view& input);
-  // Backpropagates dL/d(output) of the last forward through every layer:
-  // gradients become beta * gradients + new (beta 0 overwrites, 1 accumulates).
+  // Output for a batch on the backend; valid until the next forward. With a
+  // `code_mask` (rows x code_size, on the backend, kept by the caller until
+  // backward), the code layer's activations are multiplied by it on their
+  // way up: dropout while training.
+  const_matrix_view forward(const sparse_view& input, const float* code_mask = nullptr);
+  // Backpropagates dL/d(output) of the last forward (and its mask) through
+  // every layer: gradients become beta * gradients + new (beta 0 overwrites,
+  // 1 accumulates).
   void backward(const sparse_view& input, const_matrix_view d_output, float beta);
 
   // "layers.<i>.weight", "layers.<i>.bias", ... in layer order.
@@ -48,6 +53,8 @@ class autoencoder {
 
  private:
   layer_input input_of(std::size_t layer, const sparse_view& input) const;
+  // x times the mask, into `out`.
+  const_matrix_view masked(device_array<float>& out, const_matrix_view x, const float* mask);
   // Runs the batch forward and copies layer `layer`'s output to the host.
   std::vector<float> output_of(std::size_t layer, const sparse_batch& batch);
 
@@ -55,6 +62,9 @@ class autoencoder {
   std::vector<layer_spec> specs_;
   std::vector<std::unique_ptr<layer>> layers_;
   std::vector<const_matrix_view> outputs_;
+  const float* code_mask_ = nullptr;
+  device_array<float> masked_code_;  // the code layer's output times the mask
+  device_array<float> masked_grad_;
   device_sparse predict_input_;
 };
 

@@ -57,6 +57,8 @@ class backend {
   // G = X^T * D + beta * G for sparse X (rows x k) and dense D (rows x n).
   virtual void sparse_t_dense(const sparse_view& x, const_matrix_view d, float beta,
                               matrix_view g) = 0;
+  // out = a * b element by element (out may be a or b).
+  virtual void multiply(const_matrix_view a, const_matrix_view b, matrix_view out) = 0;
   // Adds the row vector `bias` (y.cols long) to every row of y.
   virtual void add_row_vector(matrix_view y, const float* bias) = 0;
   // sums[j] = sum_i x(i, j) + beta * sums[j].

@@ -29,6 +29,9 @@ struct train_config {
   // (RMSprop with weight decay 0.5) only trains because of that.
   bool accumulate_gradients = false;
   loss_normalization loss = loss_normalization::all_entries;
+  // Dropout on the code layer's activations while training (DeepRecommender's
+  // regulariser): the fraction of units zeroed each step.
+  float dropout = 0;
   std::uint64_t seed = 1;
   int threads = 1;
 };

@@ -54,6 +54,8 @@ class trainer {
     double seconds = 0;
   };
   void train_batch(const sparse_batch& batch, epoch_sums& sums);
+  // A new dropout mask for `rows` users' codes, on the backend; null without dropout.
+  const float* dropout_mask(int rows);
   void start_epoch(const ratings& train);
 
   autoencoder& model_;
@@ -63,6 +65,8 @@ class trainer {
   rng random_;
   device_sparse input_;
   device_array<float> d_output_;
+  std::vector<float> mask_host_;
+  device_array<float> mask_;
   int epochs_done_ = 0;
   epoch_progress progress_;
 };

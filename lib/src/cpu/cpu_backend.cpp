@@ -105,6 +105,10 @@ class cpu_backend final : public backend {
     }
   }
 
+  void multiply(const_matrix_view a, const_matrix_view b, matrix_view out) override {
+    as_eigen(out) = as_eigen(a).cwiseProduct(as_eigen(b));
+  }
+
   void add_row_vector(matrix_view y, const float* bias) override {
     as_eigen(y).rowwise() += Eigen::Map<const Eigen::RowVectorXf>(bias, y.cols);
   }
