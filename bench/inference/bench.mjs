@@ -18,21 +18,12 @@ import { parseArgs } from 'node:util';
 
 import { readModel } from './model_file.mjs';
 import { aerecWasm, ortWasm, tfjsWasm } from './runtimes.mjs';
+import { generator } from '../../tests/wasm/random.mjs';
 
 const batches = [1, 64];
 const largest = batches.at(-1);  // how many users are made: batch 1 times the first
 const ratedPerUser = 165;  // ~4.5% of ML-1M's 3,706 movies, its mean ratings per user
 const parityLimit = 1e-4;
-
-// A small deterministic generator (mulberry32): the same users every run.
-function generator(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // count x items ratings, row-major: whole stars 1..5 at random distinct columns.
 function makeUsers(count, items, seed) {

@@ -10,19 +10,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fail, loadModule, parseArgs } from './module.mjs';
+import { generator } from './random.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const limit = 1e-5;
-
-// A small deterministic generator (mulberry32), so failures reproduce.
-function generator(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function syntheticModels(aerec, work) {
   const random = generator(42);
