@@ -70,7 +70,7 @@ TEST_CASE("the same seed and thread count give the same model bit for bit", "[tr
   }
 }
 
-TEST_CASE("dropout is drawn from the seed: same seed, same model; without it, another", "[trainer]") {
+TEST_CASE("dropout masks come from the seed: same seed, same model", "[trainer]") {
   const ratings data = synthetic(40, 25, 3);
   train_config c = small_config();
   c.model.hidden = {8, 4, 8};
