@@ -118,3 +118,43 @@ TEST_CASE("layers that do not chain are rejected", "[autoencoder]") {
   REQUIRE_THROWS_AS(autoencoder(*b, not_square), error);
   REQUIRE_THROWS_AS(stacked_layers(6, std::vector<int>{4, 0}, activation::sigmoid, activation::identity), error);
 }
+
+TEST_CASE("a loss over the rated outputs alone gives the full outputs' loss and gradients",
+          "[autoencoder][gradient]") {
+  auto b = make_cpu_backend();
+  device_sparse x;
+  x.assign(*b, users());
+  const std::vector<int> hidden = {5, 3, 5};
+  autoencoder net(*b, stacked_layers(8, hidden, activation::sigmoid, activation::selu));
+  REQUIRE(net.computes_rated());
+  rng random(23);
+  net.initialize(init_scheme::pytorch, random);
+  const std::vector<float> mask = testing::random_vector(random, 2 * 3, 0, 2);
+  for (const loss_normalization n : {loss_normalization::all_entries, loss_normalization::rated_entries}) {
+    CAPTURE(loss_normalization_name(n));
+    masked_mse loss(*b, n);
+    std::vector<float> grad(2 * 8);
+    const double full = loss.evaluate(net.forward(x.view(), mask.data()), x.view(), {grad.data(), 2, 8}).loss;
+    net.backward(x.view(), {grad.data(), 2, 8}, 0);
+    std::vector<std::vector<float>> expected;
+    for (const parameter& p : net.parameters()) expected.emplace_back(p.grad, p.grad + p.size);
+
+    std::vector<float> rated_grad(static_cast<std::size_t>(x.view().nnz));
+    const double rated = loss.evaluate_rated(net.forward_rated(x.view(), mask.data()), x.view(), rated_grad.data()).loss;
+    REQUIRE(rated == Approx(full).epsilon(1e-6));
+    net.backward_rated(x.view(), rated_grad.data(), 0);
+    const auto params = net.parameters();
+    for (std::size_t k = 0; k < params.size(); ++k)
+      for (std::size_t i = 0; i < params[k].size; ++i) {
+        INFO(params[k].name << "[" << i << "]");
+        REQUIRE(params[k].grad[i] == Approx(expected[k][i]).epsilon(1e-5).margin(1e-7));
+      }
+  }
+}
+
+TEST_CASE("a one-layer autoencoder has no rated-only path and trains on full outputs", "[autoencoder]") {
+  auto b = make_cpu_backend();
+  autoencoder net(*b, stacked_layers(8, {}, activation::identity, activation::sigmoid));
+  CHECK_FALSE(net.computes_rated());
+  CHECK_FALSE(net.parameters()[0].transposed);
+}

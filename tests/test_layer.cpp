@@ -130,3 +130,117 @@ TEST_CASE("initialisation follows PyTorch's nn.Linear and Xavier bounds", "[laye
   REQUIRE(w_max > 0.95f * xavier);
   for (std::size_t i = 0; i < p[1].size; ++i) REQUIRE(p[1].value[i] == 0.0f);
 }
+
+namespace {
+
+// The entries where a by_output layer computes its outputs (rows x outputs).
+sparse_batch output_pattern() {
+  sparse_batch batch;
+  batch.cols = outputs;
+  const std::vector<std::int32_t> c0 = {0, 4}, c1 = {}, c2 = {1, 2, 3, 4};
+  batch.append_row(c0, std::vector<float>{1, 1});
+  batch.append_row(c1, std::vector<float>{});
+  batch.append_row(c2, std::vector<float>{1, 1, 1, 1});
+  return batch;
+}
+
+// L = sum over the pattern's entries of c * y, computed at those entries alone.
+struct objective_at {
+  layer& l;
+  const sparse_view& pattern;
+  std::vector<float> c;
+  double operator()(const layer_input& x) const {
+    const float* y = l.forward_at(x, pattern);
+    double sum = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) sum += static_cast<double>(c[i]) * y[i];
+    return sum;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a layer stored by output computes what one stored by input does", "[layer]") {
+  auto b = make_cpu_backend();
+  for (const activation act : all_activations()) {
+    CAPTURE(activation_name(act));
+    auto by_input = make_layer(*b, {layer_kind::dense, inputs, outputs, act});
+    auto by_output = make_layer(*b, {layer_kind::dense, inputs, outputs, act}, weight_layout::by_output);
+    rng r1(5), r2(5);
+    by_input->initialize(init_scheme::pytorch, r1);
+    by_output->initialize(init_scheme::pytorch, r2);
+    const parameter w_in = by_input->parameters()[0], w_out = by_output->parameters()[0];
+    REQUIRE(w_out.transposed);
+    REQUIRE((w_out.rows == inputs && w_out.cols == outputs));
+    // The same draws: W^T holds W's elements.
+    REQUIRE(transposed(std::span<const float>(w_in.value, w_in.size), inputs, outputs) ==
+            std::vector<float>(w_out.value, w_out.value + w_out.size));
+
+    rng random(9);
+    std::vector<float> input = testing::random_vector(random, rows * inputs, -2, 2);
+    layer_input x;
+    x.dense = {input.data(), rows, inputs};
+    const const_matrix_view y1 = by_input->forward(x), y2 = by_output->forward(x);
+    for (int i = 0; i < rows * outputs; ++i) REQUIRE(y2.data[i] == Approx(y1.data[i]).margin(1e-6));
+
+    // At the pattern's entries, forward_at gives the full forward's values.
+    const sparse_batch pattern_host = output_pattern();
+    device_sparse pattern;
+    pattern.assign(*b, pattern_host);
+    const float* at = by_output->forward_at(x, pattern.view());
+    int e = 0;
+    for (int r = 0; r < rows; ++r)
+      for (int k = pattern_host.offsets[r]; k < pattern_host.offsets[r + 1]; ++k, ++e)
+        REQUIRE(at[e] == Approx(y1.data[r * outputs + pattern_host.cols_index[k]]).margin(1e-6));
+  }
+}
+
+TEST_CASE("gradients of a layer stored by output match central differences", "[layer][gradient]") {
+  auto b = make_cpu_backend();
+  const sparse_batch pattern_host = output_pattern();
+  device_sparse pattern;
+  pattern.assign(*b, pattern_host);
+  const sparse_view p = pattern.view();
+  for (const activation act : all_activations()) {
+    const std::string what = std::string(activation_name(act)) + ", by output";
+    rng random(7);
+    auto l = make_layer(*b, {layer_kind::dense, inputs, outputs, act}, weight_layout::by_output);
+    l->initialize(init_scheme::pytorch, random);
+    std::vector<float> input = testing::random_vector(random, rows * inputs, -2, 2);
+    layer_input x;
+    x.dense = {input.data(), rows, inputs};
+
+    SECTION(what + ", every output") {
+      const objective f{*l, testing::random_vector(random, rows * outputs, -1, 1)};
+      f(x);
+      const const_matrix_view dx = l->backward(x, {f.c.data(), rows, outputs}, 0, true);
+      const std::vector<float> dx_copy(dx.data, dx.data + rows * inputs);
+      check_parameters(*l, f, x, what);
+      for (std::size_t i = 0; i < input.size(); ++i) {
+        const double numeric = testing::central_difference(input[i], [&] { return f(x); }, 1e-3f);
+        testing::require_close(dx_copy[i], numeric, what + " input[" + std::to_string(i) + "]");
+      }
+    }
+
+    SECTION(what + ", outputs at a pattern") {
+      const objective_at f{*l, p, testing::random_vector(random, static_cast<std::size_t>(p.nnz), -1, 1)};
+      f(x);
+      const const_matrix_view dx = l->backward_at(x, p, f.c.data(), 0, true);
+      const std::vector<float> dx_copy(dx.data, dx.data + rows * inputs);
+      for (const parameter& param : l->parameters())
+        for (std::size_t i = 0; i < param.size; ++i) {
+          const double numeric = testing::central_difference(param.value[i], [&] { return f(x); }, 1e-3f);
+          testing::require_close(param.grad[i], numeric, what + " " + param.name + "[" + std::to_string(i) + "]");
+        }
+      for (std::size_t i = 0; i < input.size(); ++i) {
+        const double numeric = testing::central_difference(input[i], [&] { return f(x); }, 1e-3f);
+        testing::require_close(dx_copy[i], numeric, what + " input[" + std::to_string(i) + "]");
+      }
+      // beta 1 accumulates, as backward does.
+      const std::vector<parameter> params = l->parameters();
+      const std::vector<float> once(params[1].grad, params[1].grad + params[1].size);
+      f(x);
+      l->backward_at(x, p, f.c.data(), 1, false);
+      for (std::size_t i = 0; i < once.size(); ++i) REQUIRE(params[1].grad[i] == Approx(2 * once[i]));
+    }
+  }
+}

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -163,6 +164,12 @@ TEST_CASE("model_file: serialized bytes follow the documented layout", "[model_f
   CHECK(s.at("SCAL").length == 8);
   // 6*4+4 + 4*3+3 + 3*4+4 + 4*6+6 parameters.
   CHECK(s.at("WGHT").length == 89 * 4);
+  // The output layer keeps W^T in memory; the file holds W (inputs x outputs) like every layer.
+  const aerec::parameter out = m.network().parameters()[6];
+  REQUIRE(out.transposed);
+  std::vector<float> file_w(24);
+  std::memcpy(file_w.data(), bytes.data() + s.at("WGHT").payload + 59 * 4, 24 * 4);
+  CHECK(file_w == aerec::transposed(std::span<const float>(out.value, 24), 6, 4));
   CHECK(bytes.substr(s.at("META").payload) == std::string("{\"k\":1}") + bytes.substr(bytes.size() - 4));
 }
 

@@ -357,18 +357,20 @@ TEST_CASE("damaged or foreign trainer state is a model_format error", "[trainer]
   }
   rejected(state + '\0');
 
-  // The layout: i32 epochs, u64 random state, u64 row count, the rows, u64 next, ...
+  // The layout: u32 tag, i32 epochs, u64 random state, u64 row count, the rows, u64 next, ...
   const auto patched = [&](std::size_t at, auto value) {
     std::string p = state;
     std::memcpy(p.data() + at, &value, sizeof value);
     return p;
   };
   std::uint64_t rows = 0;
-  std::memcpy(&rows, state.data() + 12, sizeof rows);
+  std::memcpy(&rows, state.data() + 16, sizeof rows);
   REQUIRE(rows == 12);
-  CHECK_THAT(rejected(patched(0, std::int32_t{-1})), Catch::Matchers::Contains("damaged"));
-  CHECK_THAT(rejected(patched(12, ~std::uint64_t{0})), Catch::Matchers::Contains("damaged"));
-  CHECK_THAT(rejected(patched(20 + 4 * rows, rows + 1)), Catch::Matchers::Contains("damaged"));
+  // A state from before the output layer stored W^T starts with its epoch count.
+  CHECK_THAT(rejected(state.substr(4)), Catch::Matchers::Contains("older aerec"));
+  CHECK_THAT(rejected(patched(4, std::int32_t{-1})), Catch::Matchers::Contains("damaged"));
+  CHECK_THAT(rejected(patched(16, ~std::uint64_t{0})), Catch::Matchers::Contains("damaged"));
+  CHECK_THAT(rejected(patched(24 + 4 * rows, rows + 1)), Catch::Matchers::Contains("damaged"));
 
   // Another optimizer's state does not fit.
   train_config sgd = c;

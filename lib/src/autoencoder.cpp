@@ -28,7 +28,11 @@ autoencoder::autoencoder(backend& b, std::vector<layer_spec> specs)
     if (!chained || specs_[i].inputs <= 0 || specs_[i].outputs <= 0)
       throw error(error_code::invalid_argument,
                   "layer " + std::to_string(i) + " does not fit the layer below it");
-    layers_.push_back(make_layer(b, specs_[i]));
+    // The output layer stores W^T when it is not also the input layer (which
+    // needs W for its sparse input): then it computes rated outputs alone.
+    const bool output_layer = i + 1 == specs_.size() && i > 0;
+    layers_.push_back(make_layer(b, specs_[i], output_layer ? weight_layout::by_output
+                                                            : weight_layout::by_input));
   }
   if (specs_.back().outputs != specs_.front().inputs)
     throw error(error_code::invalid_argument, "an autoencoder's output width must equal its input");
@@ -48,20 +52,47 @@ layer_input autoencoder::input_of(std::size_t layer, const sparse_view& input) c
   return x;
 }
 
-const_matrix_view autoencoder::forward(const sparse_view& input, const float* code_mask) {
+void autoencoder::forward_hidden(const sparse_view& input, const float* code_mask) {
   AEREC_ASSERT(input.cols == items());
   code_mask_ = code_mask;
-  for (std::size_t i = 0; i < layers_.size(); ++i) {
+  for (std::size_t i = 0; i + 1 < layers_.size(); ++i) {
     outputs_[i] = layers_[i]->forward(input_of(i, input));
     // The layer keeps its own output for its backward; the layers above see the masked copy.
     if (code_mask_ && i == code_layer()) outputs_[i] = masked(masked_code_, outputs_[i], code_mask_);
   }
+}
+
+const_matrix_view autoencoder::forward(const sparse_view& input, const float* code_mask) {
+  forward_hidden(input, code_mask);
+  const std::size_t last = layers_.size() - 1;
+  outputs_[last] = layers_[last]->forward(input_of(last, input));
+  // A one-layer network's output is its code.
+  if (code_mask_ && last == code_layer()) outputs_[last] = masked(masked_code_, outputs_[last], code_mask_);
   return outputs_.back();
 }
 
+const float* autoencoder::forward_rated(const sparse_view& input, const float* code_mask) {
+  AEREC_ASSERT(computes_rated());
+  forward_hidden(input, code_mask);
+  const std::size_t last = layers_.size() - 1;
+  return layers_[last]->forward_at(input_of(last, input), input);
+}
+
 void autoencoder::backward(const sparse_view& input, const_matrix_view d_output, float beta) {
+  const std::size_t last = layers_.size() - 1;
   const_matrix_view grad = d_output;
-  for (std::size_t i = layers_.size(); i-- > 0;) {
+  if (code_mask_ && last == code_layer()) grad = masked(masked_grad_, grad, code_mask_);
+  backward_hidden(input, layers_[last]->backward(input_of(last, input), grad, beta, last > 0), beta);
+}
+
+void autoencoder::backward_rated(const sparse_view& input, const float* d_rated, float beta) {
+  const std::size_t last = layers_.size() - 1;
+  backward_hidden(input, layers_[last]->backward_at(input_of(last, input), input, d_rated, beta, true),
+                  beta);
+}
+
+void autoencoder::backward_hidden(const sparse_view& input, const_matrix_view grad, float beta) {
+  for (std::size_t i = layers_.size() - 1; i-- > 0;) {
     if (code_mask_ && i == code_layer()) grad = masked(masked_grad_, grad, code_mask_);
     grad = layers_[i]->backward(input_of(i, input), grad, beta, i > 0);
   }

@@ -15,9 +15,9 @@ init_scheme parse_init_scheme(const std::string& name) {
   return find_by_name("initialisation", name, all, init_scheme_name);
 }
 
-std::unique_ptr<layer> make_layer(backend& b, const layer_spec& spec) {
+std::unique_ptr<layer> make_layer(backend& b, const layer_spec& spec, weight_layout layout) {
   switch (spec.kind) {
-    case layer_kind::dense: return std::make_unique<dense_layer>(b, spec);
+    case layer_kind::dense: return std::make_unique<dense_layer>(b, spec, layout);
   }
   throw error(error_code::internal, "unknown layer kind");
 }

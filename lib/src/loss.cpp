@@ -18,13 +18,27 @@ loss_normalization parse_loss_normalization(const std::string& name) {
 loss_value masked_mse::evaluate(const_matrix_view output, const sparse_view& target,
                                 matrix_view grad) {
   AEREC_ASSERT(output.rows == target.rows && output.cols == target.cols);
+  return evaluate_with(target, [&](float scale, float* row_sums) {
+    backend_.masked_squared_error(output, target, scale, grad, row_sums);
+  });
+}
+
+loss_value masked_mse::evaluate_rated(const float* predicted, const sparse_view& target,
+                                      float* grad) {
+  return evaluate_with(target, [&](float scale, float* row_sums) {
+    backend_.rated_squared_error(predicted, target, scale, grad, row_sums);
+  });
+}
+
+template <class Kernel>
+loss_value masked_mse::evaluate_with(const sparse_view& target, Kernel&& kernel) {
   const double denominator = norm_ == loss_normalization::all_entries
-                                 ? static_cast<double>(output.rows) * output.cols
+                                 ? static_cast<double>(target.rows) * target.cols
                                  : static_cast<double>(target.nnz);
   // A batch with nothing rated has zero loss and zero gradient.
   const double scale = denominator > 0 ? 2.0 / denominator : 0.0;
   row_sums_.reserve(backend_, static_cast<std::size_t>(std::max(1, target.rows)));
-  backend_.masked_squared_error(output, target, static_cast<float>(scale), grad, row_sums_.data());
+  kernel(static_cast<float>(scale), row_sums_.data());
   loss_value v{0, row_sums_.download(static_cast<std::size_t>(target.rows)),
                static_cast<std::size_t>(target.nnz)};
   double sum = 0;

@@ -41,15 +41,27 @@ std::string shape_payload(const autoencoder& net) {
   return w.bytes();
 }
 
+// The file holds every weight as W (inputs x outputs), whatever its layout in memory.
 std::string weights_payload(autoencoder& net) {
   std::string out;
   backend& b = net.device();
   for (const parameter& p : net.parameters()) {
-    const std::size_t offset = out.size();
-    out.resize(offset + p.size * sizeof(float));
-    b.to_host(out.data() + offset, p.value, p.size * sizeof(float));
+    std::vector<float> host(p.size);
+    b.to_host(host.data(), p.value, p.size * sizeof(float));
+    if (p.transposed) host = transposed(host, p.cols, p.rows);
+    out.append(reinterpret_cast<const char*>(host.data()), p.size * sizeof(float));
   }
   return out;
+}
+
+void load_weights(binary_reader& r, autoencoder& net) {
+  for (const parameter& p : net.parameters()) {
+    std::vector<float> host(p.size);
+    const std::string_view bytes = r.take(p.size * sizeof(float));
+    std::copy(bytes.begin(), bytes.end(), reinterpret_cast<char*>(host.data()));
+    if (p.transposed) host = transposed(host, p.rows, p.cols);
+    net.device().to_device(p.value, host.data(), p.size * sizeof(float));
+  }
 }
 
 std::vector<layer_spec> read_shape(binary_reader r) {
@@ -178,8 +190,7 @@ model deserialize_model(backend& b, std::string_view bytes, const std::string& s
     weight_reader.fail("expected " + std::to_string(parameter_floats(specs)) +
                        " parameters for the layers in SHAP");
   auto net = std::make_unique<autoencoder>(b, specs);
-  for (const parameter& p : net->parameters())
-    b.to_device(p.value, weight_reader.take(p.size * sizeof(float)).data(), p.size * sizeof(float));
+  load_weights(weight_reader, *net);
 
   return model(std::move(net), std::move(items), scale, std::string(payload("META")));
 }

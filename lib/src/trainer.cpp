@@ -15,14 +15,8 @@ trainer::trainer(autoencoder& model, const train_config& config)
       loss_(model.device(), config.loss), random_(config.seed ^ 0x5EED5EEDull) {}
 
 void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
-  backend& b = model_.device();
-  input_.assign(b, batch);
-  const sparse_view x = input_.view();
-  const const_matrix_view output = model_.forward(x, dropout_mask(batch.rows()));
-  d_output_.reserve(b, static_cast<std::size_t>(output.rows) * static_cast<std::size_t>(output.cols));
-  const matrix_view grad{d_output_.data(), output.rows, output.cols};
-  const loss_value loss = loss_.evaluate(output, x, grad);
-  model_.backward(x, grad, config_.accumulate_gradients ? 1.0f : 0.0f);
+  input_.assign(model_.device(), batch);
+  const loss_value loss = forward_backward(input_.view(), dropout_mask(batch.rows()));
   optimizer_.step();
 
   for (int r = 0; r < batch.rows(); ++r) {
@@ -31,6 +25,26 @@ void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
     sums.squared += squared;
   }
   sums.rated += loss.rated;
+}
+
+loss_value trainer::forward_backward(const sparse_view& x, const float* mask) {
+  backend& b = model_.device();
+  const float beta = config_.accumulate_gradients ? 1.0f : 0.0f;
+  // The masked loss needs the rated outputs only; the full product is for
+  // models without a hidden layer.
+  if (model_.computes_rated()) {
+    const float* rated = model_.forward_rated(x, mask);
+    d_output_.reserve(b, static_cast<std::size_t>(x.nnz));
+    const loss_value loss = loss_.evaluate_rated(rated, x, d_output_.data());
+    model_.backward_rated(x, d_output_.data(), beta);
+    return loss;
+  }
+  const const_matrix_view output = model_.forward(x, mask);
+  d_output_.reserve(b, static_cast<std::size_t>(output.rows) * static_cast<std::size_t>(output.cols));
+  const matrix_view grad{d_output_.data(), output.rows, output.cols};
+  const loss_value loss = loss_.evaluate(output, x, grad);
+  model_.backward(x, grad, beta);
+  return loss;
 }
 
 const float* trainer::dropout_mask(int rows) {
@@ -86,8 +100,16 @@ std::optional<epoch_report> trainer::run_epoch(const ratings& train, const std::
   return report;
 }
 
+namespace {
+// Leads a trainer state. Gradients and optimizer state are saved as stored in
+// memory, and before this tag the output layer stored W, not W^T: such a
+// state must not be resumed as if it were this layout.
+constexpr std::uint32_t state_tag = 0x32535254;  // "TRS2"
+}  // namespace
+
 std::string trainer::save_state() const {
   binary_writer w;
+  w.put(state_tag);
   w.put(static_cast<std::int32_t>(epochs_done_));
   w.put(random_.state());
   w.put(static_cast<std::uint64_t>(progress_.rows.size()));
@@ -109,6 +131,8 @@ std::string trainer::save_state() const {
 
 void trainer::load_state(std::string_view bytes, const std::string& source) {
   binary_reader r(bytes, source + ": trainer state");
+  if (r.get<std::uint32_t>() != state_tag)
+    r.fail("made by an older aerec whose training state this one cannot resume; train again");
   const auto epochs = r.get<std::int32_t>();
   const auto random_state = r.get<std::uint64_t>();
   const auto rows = r.get<std::uint64_t>();

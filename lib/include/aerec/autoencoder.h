@@ -37,6 +37,15 @@ class autoencoder {
   // 1 accumulates).
   void backward(const sparse_view& input, const_matrix_view d_output, float beta);
 
+  // Training with a loss over the rated outputs only: forward() computed
+  // just at `input`'s entries (one value per entry, in its order), so the
+  // output layer costs what the ratings number, not rows x items. Needs a
+  // hidden layer (computes_rated()).
+  bool computes_rated() const { return layers_.size() > 1; }
+  const float* forward_rated(const sparse_view& input, const float* code_mask = nullptr);
+  // backward() for forward_rated, given dL/d(output) at each entry of `input`.
+  void backward_rated(const sparse_view& input, const float* d_rated, float beta);
+
   // "layers.<i>.weight", "layers.<i>.bias", ... in layer order.
   std::vector<parameter> parameters();
   std::size_t parameter_count();
@@ -53,6 +62,9 @@ class autoencoder {
 
  private:
   layer_input input_of(std::size_t layer, const sparse_view& input) const;
+  // Every layer but the output, forward; and backward from the output layer's input gradient.
+  void forward_hidden(const sparse_view& input, const float* code_mask);
+  void backward_hidden(const sparse_view& input, const_matrix_view grad, float beta);
   // x times the mask, into `out`.
   const_matrix_view masked(device_array<float>& out, const_matrix_view x, const float* mask);
   // Runs the batch forward and copies layer `layer`'s output to the host.

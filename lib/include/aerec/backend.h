@@ -57,6 +57,12 @@ class backend {
   // G = X^T * D + beta * G for sparse X (rows x k) and dense D (rows x n).
   virtual void sparse_t_dense(const sparse_view& x, const_matrix_view d, float beta,
                               matrix_view g) = 0;
+  // The product A * B^T only where `pattern` has entries: out[e] = dot(A row r,
+  // B row c) (+ bias[c] unless bias is null) for each entry e = (r, c), in the
+  // pattern's order. A is pattern.rows x k, B is pattern.cols x k. This is how
+  // a loss over the rated outputs avoids the full rows x items product.
+  virtual void sampled_product(const_matrix_view a, const_matrix_view b,
+                               const sparse_view& pattern, const float* bias, float* out) = 0;
   // out = a * b element by element (out may be a or b).
   virtual void multiply(const_matrix_view a, const_matrix_view b, matrix_view out) = 0;
   // Adds the row vector `bias` (y.cols long) to every row of y.
@@ -74,6 +80,11 @@ class backend {
   // grad = grad_scale * (o - t) at those entries, 0 elsewhere.
   virtual void masked_squared_error(const_matrix_view output, const sparse_view& target,
                                     float grad_scale, matrix_view grad, float* row_sums) = 0;
+
+  // The same for outputs known only at the target's entries: `predicted` and
+  // `grad` hold one value per entry of `target`, in its order.
+  virtual void rated_squared_error(const float* predicted, const sparse_view& target,
+                                   float grad_scale, float* grad, float* row_sums) = 0;
 
   // One optimizer step over n elements; `step` counts from 1; state[k] are the
   // optimizer's state arrays (optimizer_state_count of them).

@@ -2,6 +2,7 @@
 // Layers of an autoencoder. Each layer keeps its parameters, their gradients
 // and its forward results in backend memory.
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,12 +28,27 @@ enum class init_scheme { pytorch, xavier };
 const char* init_scheme_name(init_scheme s);
 init_scheme parse_init_scheme(const std::string& name);
 
+// How a dense layer stores its inputs x outputs weight matrix W. by_input
+// keeps W (a row per input: a sparse input row selects rows of W); by_output
+// keeps W^T (a row per output, as nn.Linear does: an output needed only at
+// some entries is one dot product with a row).
+enum class weight_layout { by_input, by_output };
+
+// The transpose of a row-major rows x cols matrix (a by_output weight to W
+// and back, on the host).
+std::vector<float> transposed(std::span<const float> m, int rows, int cols);
+
 // A trainable array: its value and gradient, each `size` floats in backend memory.
 struct parameter {
   std::string name;
   float* value;
   float* grad;
   std::size_t size;
+  // Set for a weight stored as W^T: W is `rows` x `cols` (inputs x outputs).
+  // Model files always hold W, so they transpose this one on the way.
+  bool transposed = false;
+  int rows = 0;
+  int cols = 0;
 };
 
 // A layer's input: a sparse batch (the ratings, for the first layer) or the
@@ -56,8 +72,18 @@ class layer {
   virtual const_matrix_view backward(const layer_input& x, const_matrix_view d_output,
                                      float beta, bool want_input_grad) = 0;
   virtual std::vector<parameter> parameters() = 0;
+
+  // The output only at `pattern`'s entries (pattern.rows x outputs), one value
+  // per entry in its order: all a loss over the rated outputs needs, at a
+  // fraction of the cost. For layers stored by_output; kept for backward_at.
+  virtual const float* forward_at(const layer_input& x, const sparse_view& pattern) = 0;
+  // backward() for forward_at, given dL/d(value) for each pattern entry.
+  virtual const_matrix_view backward_at(const layer_input& x, const sparse_view& pattern,
+                                        const float* d_values, float beta,
+                                        bool want_input_grad) = 0;
 };
 
-std::unique_ptr<layer> make_layer(backend& b, const layer_spec& spec);
+std::unique_ptr<layer> make_layer(backend& b, const layer_spec& spec,
+                                  weight_layout layout = weight_layout::by_input);
 
 }  // namespace aerec

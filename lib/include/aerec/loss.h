@@ -27,8 +27,15 @@ class masked_mse {
 
   // The loss of `output` against `target`; writes dL/d(output) into `grad`.
   loss_value evaluate(const_matrix_view output, const sparse_view& target, matrix_view grad);
+  // The same for outputs computed only at the target's entries (`predicted`
+  // and `grad` hold one value per entry, in its order).
+  loss_value evaluate_rated(const float* predicted, const sparse_view& target, float* grad);
 
  private:
+  // kernel(grad_scale, row_sums) fills the backend's per-row sums of squared errors.
+  template <class Kernel>
+  loss_value evaluate_with(const sparse_view& target, Kernel&& kernel);
+
   backend& backend_;
   loss_normalization norm_;
   device_array<float> row_sums_;

@@ -54,6 +54,8 @@ class trainer {
     double seconds = 0;
   };
   void train_batch(const sparse_batch& batch, epoch_sums& sums);
+  // Loss and gradients of a batch (x on the backend), by the cheapest path.
+  loss_value forward_backward(const sparse_view& x, const float* mask);
   // A new dropout mask for `rows` users' codes, on the backend; null without dropout.
   const float* dropout_mask(int rows);
   void start_epoch(const ratings& train);

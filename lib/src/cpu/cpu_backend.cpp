@@ -7,6 +7,8 @@
 
 #include "../activation_math.h"
 #include "../optimizer_math.h"
+#include "parallel.h"
+#include "vector_math.h"
 #include "aerec/error.h"
 
 namespace aerec {
@@ -45,6 +47,25 @@ void scale_or_zero(float* x, std::size_t n, float beta) {
     for (std::size_t i = 0; i < n; ++i) x[i] *= beta;
 }
 
+std::size_t count(int rows, int cols) {
+  return static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);
+}
+
+// out (n floats) += sum over the entries [begin, end) of x of value * row of w.
+void add_sparse_rows(const sparse_view& x, int begin, int end, const_matrix_view w, float* out) {
+  const std::size_t n = static_cast<std::size_t>(w.cols);
+  int e = begin;
+  for (; e + 4 <= end; e += 4) {
+    const float a[4] = {x.values[e], x.values[e + 1], x.values[e + 2], x.values[e + 3]};
+    const float* const rows[4] = {w.data + count(x.cols_index[e], w.cols),
+                                  w.data + count(x.cols_index[e + 1], w.cols),
+                                  w.data + count(x.cols_index[e + 2], w.cols),
+                                  w.data + count(x.cols_index[e + 3], w.cols)};
+    cpu::axpy4(a, rows, out, n);
+  }
+  for (; e < end; ++e) cpu::axpy(x.values[e], w.data + count(x.cols_index[e], w.cols), out, n);
+}
+
 class cpu_backend final : public backend {
  public:
   explicit cpu_backend(int threads) : threads_(threads) {
@@ -66,7 +87,9 @@ class cpu_backend final : public backend {
   void to_host(void* dst, const void* src, std::size_t bytes) override {
     std::memcpy(dst, src, bytes);
   }
-  void fill(float* x, std::size_t n, float value) override { std::fill(x, x + n, value); }
+  void fill(float* x, std::size_t n, float value) override {
+    elementwise(n, [&](std::size_t i) { x[i] = value; });
+  }
 
   void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a,
             const_matrix_view b, float beta, matrix_view c) override {
@@ -77,40 +100,54 @@ class cpu_backend final : public backend {
       gemm_b(transpose_b, alpha, as_eigen(a), b, beta, as_eigen(c));
   }
 
+  // Each part owns whole output rows.
   void sparse_dense(const sparse_view& x, const_matrix_view w, float beta,
                     matrix_view c) override {
     const std::size_t n = static_cast<std::size_t>(w.cols);
-    scale_or_zero(c.data, static_cast<std::size_t>(c.rows) * n, beta);
-    for (int r = 0; r < x.rows; ++r) {
-      float* out = c.data + static_cast<std::size_t>(r) * n;
-      for (int k = x.offsets[r]; k < x.offsets[r + 1]; ++k) {
-        const float v = x.values[k];
-        const float* row = w.data + static_cast<std::size_t>(x.cols_index[k]) * n;
-        for (std::size_t j = 0; j < n; ++j) out[j] += v * row[j];
-      }
-    }
+    by_rows(x.rows, static_cast<std::size_t>(x.nnz) * n, [&](int r) {
+      float* out = c.data + count(r, w.cols);
+      scale_or_zero(out, n, beta);
+      add_sparse_rows(x, x.offsets[r], x.offsets[r + 1], w, out);
+    });
   }
 
+  // Each part owns a slice of G's columns, across every row: the scatter into
+  // rows of G never races, and every element sums in entry order.
   void sparse_t_dense(const sparse_view& x, const_matrix_view d, float beta,
                       matrix_view g) override {
     const std::size_t n = static_cast<std::size_t>(d.cols);
-    scale_or_zero(g.data, static_cast<std::size_t>(g.rows) * n, beta);
-    for (int r = 0; r < x.rows; ++r) {
-      const float* in = d.data + static_cast<std::size_t>(r) * n;
-      for (int k = x.offsets[r]; k < x.offsets[r + 1]; ++k) {
-        const float v = x.values[k];
-        float* row = g.data + static_cast<std::size_t>(x.cols_index[k]) * n;
-        for (std::size_t j = 0; j < n; ++j) row[j] += v * in[j];
+    const std::size_t work = (static_cast<std::size_t>(x.nnz) + count(g.rows, 1)) * n;
+    cpu::parallel_for(threads_, n, work, [&](std::size_t j0, std::size_t j1) {
+      for (int i = 0; i < g.rows; ++i) scale_or_zero(g.data + count(i, g.cols) + j0, j1 - j0, beta);
+      for (int r = 0; r < x.rows; ++r) {
+        const float* in = d.data + count(r, d.cols) + j0;
+        for (int e = x.offsets[r]; e < x.offsets[r + 1]; ++e)
+          cpu::axpy(x.values[e], in, g.data + count(x.cols_index[e], g.cols) + j0, j1 - j0);
       }
-    }
+    }, 16);
+  }
+
+  void sampled_product(const_matrix_view a, const_matrix_view b, const sparse_view& pattern,
+                       const float* bias, float* out) override {
+    const std::size_t k = static_cast<std::size_t>(a.cols);
+    by_rows(pattern.rows, static_cast<std::size_t>(pattern.nnz) * k, [&](int r) {
+      const float* row = a.data + count(r, a.cols);
+      for (int e = pattern.offsets[r]; e < pattern.offsets[r + 1]; ++e) {
+        const int c = pattern.cols_index[e];
+        out[e] = cpu::dot(row, b.data + count(c, b.cols), k) + (bias ? bias[c] : 0.0f);
+      }
+    });
   }
 
   void multiply(const_matrix_view a, const_matrix_view b, matrix_view out) override {
-    as_eigen(out) = as_eigen(a).cwiseProduct(as_eigen(b));
+    elementwise(count(a.rows, a.cols), [&](std::size_t i) { out.data[i] = a.data[i] * b.data[i]; });
   }
 
   void add_row_vector(matrix_view y, const float* bias) override {
-    as_eigen(y).rowwise() += Eigen::Map<const Eigen::RowVectorXf>(bias, y.cols);
+    by_rows(y.rows, count(y.rows, y.cols), [&](int r) {
+      float* row = y.data + count(r, y.cols);
+      for (int j = 0; j < y.cols; ++j) row[j] += bias[j];
+    });
   }
 
   void column_sums(const_matrix_view x, float beta, float* sums) override {
@@ -122,33 +159,34 @@ class cpu_backend final : public backend {
   }
 
   void activation_forward(activation a, const_matrix_view z, matrix_view y) override {
-    const std::size_t n = static_cast<std::size_t>(z.rows) * static_cast<std::size_t>(z.cols);
-    for (std::size_t i = 0; i < n; ++i) y.data[i] = math::activate(a, z.data[i]);
+    elementwise(count(z.rows, z.cols), [&](std::size_t i) { y.data[i] = math::activate(a, z.data[i]); });
   }
 
   void activation_backward(activation a, const_matrix_view z, const_matrix_view y,
                            const_matrix_view dy, matrix_view dz) override {
-    const std::size_t n = static_cast<std::size_t>(z.rows) * static_cast<std::size_t>(z.cols);
-    for (std::size_t i = 0; i < n; ++i)
+    elementwise(count(z.rows, z.cols), [&](std::size_t i) {
       dz.data[i] = dy.data[i] * math::activate_derivative(a, z.data[i], y.data[i]);
+    });
   }
 
   void masked_squared_error(const_matrix_view output, const sparse_view& target, float grad_scale,
                             matrix_view grad, float* row_sums) override {
-    const std::size_t n = static_cast<std::size_t>(output.cols);
-    std::memset(grad.data, 0, static_cast<std::size_t>(grad.rows) * n * sizeof(float));
-    for (int r = 0; r < target.rows; ++r) {
-      const float* o = output.data + static_cast<std::size_t>(r) * n;
-      float* g = grad.data + static_cast<std::size_t>(r) * n;
-      double sum = 0;
-      for (int k = target.offsets[r]; k < target.offsets[r + 1]; ++k) {
-        const int c = target.cols_index[k];
-        const float e = o[c] - target.values[k];
-        sum += static_cast<double>(e) * e;
-        g[c] = grad_scale * e;
-      }
-      row_sums[r] = static_cast<float>(sum);
-    }
+    by_rows(target.rows, count(target.rows, output.cols), [&](int r) {
+      const float* o = output.data + count(r, output.cols);
+      float* g = grad.data + count(r, grad.cols);
+      std::memset(g, 0, count(1, grad.cols) * sizeof(float));
+      row_sums[r] = row_squared_error(target, r, [&](int e, float err) {
+        g[target.cols_index[e]] = grad_scale * err;
+      }, [&](int e) { return o[target.cols_index[e]]; });
+    });
+  }
+
+  void rated_squared_error(const float* predicted, const sparse_view& target, float grad_scale,
+                           float* grad, float* row_sums) override {
+    by_rows(target.rows, static_cast<std::size_t>(target.nnz), [&](int r) {
+      row_sums[r] = row_squared_error(target, r, [&](int e, float err) { grad[e] = grad_scale * err; },
+                                      [&](int e) { return predicted[e]; });
+    });
   }
 
   void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,
@@ -158,10 +196,45 @@ class cpu_backend final : public backend {
     const math::optimizer_scalars s = math::make_optimizer_scalars(config, step);
     float* const arrays[3] = {state[0], state[1], state[2]};
     math::with_optimizer_choices(s, [&](auto kind, auto decay, auto momentum, auto variant) {
-      for (std::size_t i = 0; i < n; ++i)
-        math::optimizer_element<kind(), decay(), momentum(), variant()>(s, param[i], grad[i],
-                                                                        arrays, i);
+      cpu::parallel_for(threads_, n, n, [&](std::size_t begin, std::size_t end) {
+        const math::optimizer_scalars local = s;
+        for (std::size_t i = begin; i < end; ++i)
+          math::optimizer_element<kind(), decay(), momentum(), variant()>(local, param[i], grad[i],
+                                                                          arrays, i);
+      }, 16);
     });
+  }
+
+ private:
+  // f(i) for every i in [0, n), in parts.
+  template <class F>
+  void elementwise(std::size_t n, F&& f) {
+    cpu::parallel_for(threads_, n, n, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) f(i);
+    }, 16);
+  }
+
+  // f(r) for every row, in parts of whole rows; `work` is the total cost.
+  template <class F>
+  void by_rows(int rows, std::size_t work, F&& f) {
+    cpu::parallel_for(threads_, static_cast<std::size_t>(rows), work,
+                      [&](std::size_t begin, std::size_t end) {
+                        for (std::size_t r = begin; r < end; ++r) f(static_cast<int>(r));
+                      });
+  }
+
+  // Row r's sum of squared errors over its target entries, with on_error(e,
+  // predicted - target) for each entry e and predicted(e) its output.
+  template <class OnError, class Predicted>
+  static float row_squared_error(const sparse_view& target, int r, OnError&& on_error,
+                                 Predicted&& predicted) {
+    double sum = 0;
+    for (int e = target.offsets[r]; e < target.offsets[r + 1]; ++e) {
+      const float err = predicted(e) - target.values[e];
+      sum += static_cast<double>(err) * err;
+      on_error(e, err);
+    }
+    return static_cast<float>(sum);
   }
 
  private:
