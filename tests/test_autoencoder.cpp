@@ -23,6 +23,24 @@ sparse_batch users() {
   return x;
 }
 
+// A dropout mask as the trainer makes one: the units each row keeps (the
+// nonzeros of `dense`, rows x cols), valued by their scale.
+sparse_batch mask_of(const std::vector<float>& dense, int rows, int cols) {
+  sparse_batch mask;
+  mask.cols = cols;
+  for (int r = 0; r < rows; ++r) {
+    std::vector<std::int32_t> kept;
+    std::vector<float> values;
+    for (int j = 0; j < cols; ++j)
+      if (const float m = dense[static_cast<std::size_t>(r * cols + j)]; m != 0) {
+        kept.push_back(j);
+        values.push_back(m);
+      }
+    mask.append_row(kept, values);
+  }
+  return mask;
+}
+
 }  // namespace
 
 TEST_CASE("autoencoder gradients match central differences", "[autoencoder][gradient]") {
@@ -62,31 +80,35 @@ TEST_CASE("gradients through a dropout mask on the code match central difference
   auto b = make_cpu_backend();
   device_sparse x;
   x.assign(*b, users());
-  const std::vector<int> hidden = {5, 3, 5};
-  autoencoder net(*b, stacked_layers(8, hidden, activation::selu, activation::identity));
-  rng random(23);
-  net.initialize(init_scheme::pytorch, random);
-  REQUIRE(net.code_layer() == 1);
-  // Two users x three code units: dropped (0) or kept and scaled by 1 / (1 - 0.5).
-  const std::vector<float> mask_host = {2, 0, 2, 0, 2, 2};
-  device_array<float> mask(*b, mask_host.size());
-  mask.upload(mask_host);
-  masked_mse loss(*b, loss_normalization::rated_entries);
-  std::vector<float> grad(2 * 8);
-  const auto f = [&] {
-    return loss.evaluate(net.forward(x.view(), mask.data()), x.view(), {grad.data(), 2, 8}).loss;
-  };
-  const double masked_loss = f();
-  net.backward(x.view(), {grad.data(), 2, 8}, 0);
-  std::vector<std::vector<float>> analytic;
-  for (const parameter& p : net.parameters()) analytic.emplace_back(p.grad, p.grad + p.size);
-  const auto params = net.parameters();
-  for (std::size_t k = 0; k < params.size(); ++k)
-    for (std::size_t i = 0; i < params[k].size; ++i)
-      testing::require_close(analytic[k][i], testing::central_difference(params[k].value[i], f, 1e-2f),
-                             params[k].name + "[" + std::to_string(i) + "]");
-  // The mask really acts, and prediction never applies it.
-  REQUIRE(loss.evaluate(net.forward(x.view()), x.view(), {grad.data(), 2, 8}).loss != masked_loss);
+  // The code (3 units) feeds a hidden layer, which takes it sparse, or the
+  // output layer, which takes it dense.
+  for (const std::vector<int>& hidden : {std::vector<int>{5, 3, 5}, std::vector<int>{5, 3}}) {
+    CAPTURE(hidden.size());
+    autoencoder net(*b, stacked_layers(8, hidden, activation::selu, activation::identity));
+    rng random(23);
+    net.initialize(init_scheme::pytorch, random);
+    REQUIRE(net.code_layer() == 1);
+    // Two users x three code units: dropped (0) or kept and scaled by 1 / (1 - 0.5).
+    device_sparse mask;
+    mask.assign(*b, mask_of({2, 0, 2, 0, 2, 2}, 2, 3));
+    const sparse_view mask_view = mask.view();
+    masked_mse loss(*b, loss_normalization::rated_entries);
+    std::vector<float> grad(2 * 8);
+    const auto f = [&] {
+      return loss.evaluate(net.forward(x.view(), &mask_view), x.view(), {grad.data(), 2, 8}).loss;
+    };
+    const double masked_loss = f();
+    net.backward(x.view(), {grad.data(), 2, 8}, 0);
+    std::vector<std::vector<float>> analytic;
+    for (const parameter& p : net.parameters()) analytic.emplace_back(p.grad, p.grad + p.size);
+    const auto params = net.parameters();
+    for (std::size_t k = 0; k < params.size(); ++k)
+      for (std::size_t i = 0; i < params[k].size; ++i)
+        testing::require_close(analytic[k][i], testing::central_difference(params[k].value[i], f, 1e-2f),
+                               params[k].name + "[" + std::to_string(i) + "]");
+    // The mask really acts, and prediction never applies it.
+    REQUIRE(loss.evaluate(net.forward(x.view()), x.view(), {grad.data(), 2, 8}).loss != masked_loss);
+  }
 }
 
 TEST_CASE("stacked_layers builds items -> hidden -> items", "[autoencoder]") {
@@ -129,18 +151,23 @@ TEST_CASE("a loss over the rated outputs alone gives the full outputs' loss and 
   REQUIRE(net.computes_rated());
   rng random(23);
   net.initialize(init_scheme::pytorch, random);
-  const std::vector<float> mask = testing::random_vector(random, 2 * 3, 0, 2);
+  std::vector<float> mask_values = testing::random_vector(random, 2 * 3, 0, 2);
+  mask_values[1] = mask_values[3] = 0;
+  device_sparse mask_host;
+  mask_host.assign(*b, mask_of(mask_values, 2, 3));
+  const sparse_view mask_view = mask_host.view();
+  const sparse_view* mask = &mask_view;
   for (const loss_normalization n : {loss_normalization::all_entries, loss_normalization::rated_entries}) {
     CAPTURE(loss_normalization_name(n));
     masked_mse loss(*b, n);
     std::vector<float> grad(2 * 8);
-    const double full = loss.evaluate(net.forward(x.view(), mask.data()), x.view(), {grad.data(), 2, 8}).loss;
+    const double full = loss.evaluate(net.forward(x.view(), mask), x.view(), {grad.data(), 2, 8}).loss;
     net.backward(x.view(), {grad.data(), 2, 8}, 0);
     std::vector<std::vector<float>> expected;
     for (const parameter& p : net.parameters()) expected.emplace_back(p.grad, p.grad + p.size);
 
     std::vector<float> rated_grad(static_cast<std::size_t>(x.view().nnz));
-    const double rated = loss.evaluate_rated(net.forward_rated(x.view(), mask.data()), x.view(), rated_grad.data()).loss;
+    const double rated = loss.evaluate_rated(net.forward_rated(x.view(), mask), x.view(), rated_grad.data()).loss;
     REQUIRE(rated == Approx(full).epsilon(1e-6));
     net.backward_rated(x.view(), rated_grad.data(), 0);
     const auto params = net.parameters();

@@ -157,6 +157,11 @@ TEST_CASE("fast losses, activations and element-wise kernels match the reference
                               {other.data(), rows, cols}, r);
       });
     }
+    same([&](backend& b, matrix_view r) { b.scatter(target, r); });
+    std::vector<float> gathered(std::size_t(target.nnz)), gathered_ref(gathered.size());
+    fast->gather({out.data(), rows, cols}, target, gathered.data());
+    reference->gather({out.data(), rows, cols}, target, gathered_ref.data());
+    CHECK(gathered == gathered_ref);
     std::vector<float> sums(cols, 1), sums_ref(cols, 1);
     fast->column_sums({other.data(), rows, cols}, 0.5f, sums.data());
     reference->column_sums({other.data(), rows, cols}, 0.5f, sums_ref.data());

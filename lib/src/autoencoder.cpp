@@ -1,5 +1,6 @@
 #include "aerec/autoencoder.h"
 
+#include <algorithm>
 #include <string>
 
 #include "aerec/error.h"
@@ -47,31 +48,39 @@ layer_input autoencoder::input_of(std::size_t layer, const sparse_view& input) c
   layer_input x;
   if (layer == 0)
     x.sparse = &input;
+  else if (code_mask_ && layer == code_layer() + 1 && sparse_code())
+    x.sparse = &masked_code_;
   else
     x.dense = outputs_[layer - 1];
   return x;
 }
 
-void autoencoder::forward_hidden(const sparse_view& input, const float* code_mask) {
+bool autoencoder::sparse_code() const {
+  // The layer above the code takes it sparse unless it is the output layer,
+  // which stores W^T and so takes dense inputs only.
+  return code_layer() + 2 < layers_.size();
+}
+
+void autoencoder::forward_hidden(const sparse_view& input, const sparse_view* code_mask) {
   AEREC_ASSERT(input.cols == items());
   code_mask_ = code_mask;
   for (std::size_t i = 0; i + 1 < layers_.size(); ++i) {
     outputs_[i] = layers_[i]->forward(input_of(i, input));
-    // The layer keeps its own output for its backward; the layers above see the masked copy.
-    if (code_mask_ && i == code_layer()) outputs_[i] = masked(masked_code_, outputs_[i], code_mask_);
+    // The layer keeps its own output for its backward; the layers above see the masked code.
+    if (code_mask_ && i == code_layer()) outputs_[i] = mask_code(outputs_[i]);
   }
 }
 
-const_matrix_view autoencoder::forward(const sparse_view& input, const float* code_mask) {
+const_matrix_view autoencoder::forward(const sparse_view& input, const sparse_view* code_mask) {
   forward_hidden(input, code_mask);
   const std::size_t last = layers_.size() - 1;
   outputs_[last] = layers_[last]->forward(input_of(last, input));
   // A one-layer network's output is its code.
-  if (code_mask_ && last == code_layer()) outputs_[last] = masked(masked_code_, outputs_[last], code_mask_);
+  if (code_mask_ && last == code_layer()) outputs_[last] = mask_code(outputs_[last]);
   return outputs_.back();
 }
 
-const float* autoencoder::forward_rated(const sparse_view& input, const float* code_mask) {
+const float* autoencoder::forward_rated(const sparse_view& input, const sparse_view* code_mask) {
   AEREC_ASSERT(computes_rated());
   forward_hidden(input, code_mask);
   const std::size_t last = layers_.size() - 1;
@@ -81,7 +90,7 @@ const float* autoencoder::forward_rated(const sparse_view& input, const float* c
 void autoencoder::backward(const sparse_view& input, const_matrix_view d_output, float beta) {
   const std::size_t last = layers_.size() - 1;
   const_matrix_view grad = d_output;
-  if (code_mask_ && last == code_layer()) grad = masked(masked_grad_, grad, code_mask_);
+  if (code_mask_ && last == code_layer()) grad = unmask_grad(grad);
   backward_hidden(input, layers_[last]->backward(input_of(last, input), grad, beta, last > 0), beta);
 }
 
@@ -93,17 +102,39 @@ void autoencoder::backward_rated(const sparse_view& input, const float* d_rated,
 
 void autoencoder::backward_hidden(const sparse_view& input, const_matrix_view grad, float beta) {
   for (std::size_t i = layers_.size() - 1; i-- > 0;) {
-    if (code_mask_ && i == code_layer()) grad = masked(masked_grad_, grad, code_mask_);
+    if (code_mask_ && i == code_layer()) grad = unmask_grad(grad);
     grad = layers_[i]->backward(input_of(i, input), grad, beta, i > 0);
   }
 }
 
-const_matrix_view autoencoder::masked(device_array<float>& out, const_matrix_view x,
-                                      const float* mask) {
-  out.reserve(backend_, static_cast<std::size_t>(x.rows) * static_cast<std::size_t>(x.cols));
-  const matrix_view result{out.data(), x.rows, x.cols};
-  backend_.multiply(x, {mask, x.rows, x.cols}, result);
-  return result;
+const_matrix_view autoencoder::mask_code(const_matrix_view code) {
+  const sparse_view& mask = *code_mask_;
+  AEREC_ASSERT(mask.rows == code.rows && mask.cols == code.cols);
+  masked_values_.reserve(backend_, static_cast<std::size_t>(std::max(1, mask.nnz)));
+  backend_.gather(code, mask, masked_values_.data());
+  masked_code_ = mask;
+  masked_code_.values = masked_values_.data();
+  // The layer above takes the sparse masked code (input_of); a dense copy otherwise.
+  return sparse_code() ? code : dense_copy(masked_code_);
+}
+
+const_matrix_view autoencoder::unmask_grad(const_matrix_view grad) {
+  sparse_view d = *code_mask_;
+  d.values = masked_values_.data();
+  if (sparse_code()) {
+    // grad holds dL/d(masked code) at the mask's entries (the layer above took it sparse).
+    backend_.multiply({grad.data, 1, d.nnz}, {code_mask_->values, 1, d.nnz}, {masked_values_.data(), 1, d.nnz});
+  } else {
+    backend_.gather(grad, *code_mask_, masked_values_.data());
+  }
+  return dense_copy(d);
+}
+
+const_matrix_view autoencoder::dense_copy(const sparse_view& x) {
+  masked_dense_.reserve(backend_, static_cast<std::size_t>(x.rows) * static_cast<std::size_t>(x.cols));
+  const matrix_view out{masked_dense_.data(), x.rows, x.cols};
+  backend_.scatter(x, out);
+  return out;
 }
 
 std::vector<parameter> autoencoder::parameters() {

@@ -1,5 +1,6 @@
 #include "dense_layer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "aerec/error.h"
@@ -89,6 +90,12 @@ const_matrix_view dense_layer::backward(const layer_input& x, const_matrix_view 
     backend_.gemm(true, false, 1, x.dense, dz, beta, stored(weight_grad_));  // dW = X^T dZ
   backend_.column_sums(dz, beta, bias_grad_.data());
   if (!want_input_grad) return {nullptr, 0, 0};
+  if (x.sparse) {
+    // Only at the input's entries: dX(r, j) = dZ row r . W row j.
+    dx_.reserve(backend_, static_cast<std::size_t>(std::max(1, x.sparse->nnz)));
+    backend_.sampled_product(dz, stored(weight_), *x.sparse, nullptr, dx_.data());
+    return {dx_.data(), 1, x.sparse->nnz};
+  }
   return input_grad(dz);
 }
 

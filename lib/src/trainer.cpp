@@ -27,7 +27,7 @@ void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
   sums.rated += loss.rated;
 }
 
-loss_value trainer::forward_backward(const sparse_view& x, const float* mask) {
+loss_value trainer::forward_backward(const sparse_view& x, const sparse_view* mask) {
   backend& b = model_.device();
   const float beta = config_.accumulate_gradients ? 1.0f : 0.0f;
   // The masked loss needs the rated outputs only; the full product is for
@@ -47,17 +47,25 @@ loss_value trainer::forward_backward(const sparse_view& x, const float* mask) {
   return loss;
 }
 
-const float* trainer::dropout_mask(int rows) {
+const sparse_view* trainer::dropout_mask(int rows) {
   const float rate = config_.dropout;
   if (rate == 0) return nullptr;
   // PyTorch's inverted dropout: each unit kept with probability 1 - rate, and
   // survivors scaled by 1 / (1 - rate) so that the expected activation is unchanged.
   const float keep_scale = 1 / (1 - rate);
-  mask_host_.resize(static_cast<std::size_t>(rows) * static_cast<std::size_t>(model_.code_size()));
-  for (float& m : mask_host_) m = random_.uniform() < rate ? 0.0f : keep_scale;
-  mask_.reserve(model_.device(), mask_host_.size());
-  mask_.upload(mask_host_);
-  return mask_.data();
+  const int units = model_.code_size();
+  sparse_batch kept;
+  kept.cols = units;
+  std::vector<std::int32_t> cols;
+  for (int r = 0; r < rows; ++r) {
+    cols.clear();
+    for (std::int32_t j = 0; j < units; ++j)
+      if (!(random_.uniform() < rate)) cols.push_back(j);
+    kept.append_row(cols, std::vector<float>(cols.size(), keep_scale));
+  }
+  mask_.assign(model_.device(), kept);
+  mask_view_ = mask_.view();
+  return &mask_view_;
 }
 
 void trainer::start_epoch(const ratings& train) {

@@ -28,10 +28,11 @@ class autoencoder {
   backend& device() { return backend_; }
 
   // Output for a batch on the backend; valid until the next forward. With a
-  // `code_mask` (rows x code_size, on the backend, kept by the caller until
-  // backward), the code layer's activations are multiplied by it on their
-  // way up: dropout while training.
-  const_matrix_view forward(const sparse_view& input, const float* code_mask = nullptr);
+  // `code_mask` (rows x code_size, sparse, on the backend, kept by the caller
+  // until backward), the code layer's activations are multiplied by it on
+  // their way up, and are zero where it has no entry: dropout while training.
+  // The layer above then multiplies only the surviving units.
+  const_matrix_view forward(const sparse_view& input, const sparse_view* code_mask = nullptr);
   // Backpropagates dL/d(output) of the last forward (and its mask) through
   // every layer: gradients become beta * gradients + new (beta 0 overwrites,
   // 1 accumulates).
@@ -42,7 +43,7 @@ class autoencoder {
   // output layer costs what the ratings number, not rows x items. Needs a
   // hidden layer (computes_rated()).
   bool computes_rated() const { return layers_.size() > 1; }
-  const float* forward_rated(const sparse_view& input, const float* code_mask = nullptr);
+  const float* forward_rated(const sparse_view& input, const sparse_view* code_mask = nullptr);
   // backward() for forward_rated, given dL/d(output) at each entry of `input`.
   void backward_rated(const sparse_view& input, const float* d_rated, float beta);
 
@@ -63,10 +64,15 @@ class autoencoder {
  private:
   layer_input input_of(std::size_t layer, const sparse_view& input) const;
   // Every layer but the output, forward; and backward from the output layer's input gradient.
-  void forward_hidden(const sparse_view& input, const float* code_mask);
+  void forward_hidden(const sparse_view& input, const sparse_view* code_mask);
   void backward_hidden(const sparse_view& input, const_matrix_view grad, float beta);
-  // x times the mask, into `out`.
-  const_matrix_view masked(device_array<float>& out, const_matrix_view x, const float* mask);
+  // Whether the layer above the code takes the masked code as a sparse input.
+  bool sparse_code() const;
+  // The code times the mask, kept as masked_code_; returns what the layer above sees when dense.
+  const_matrix_view mask_code(const_matrix_view code);
+  // dL/d(code) from dL/d(masked code) (dense, or at the mask's entries when sparse_code()).
+  const_matrix_view unmask_grad(const_matrix_view grad);
+  const_matrix_view dense_copy(const sparse_view& x);
   // Runs the batch forward and copies layer `layer`'s output to the host.
   std::vector<float> output_of(std::size_t layer, const sparse_batch& batch);
 
@@ -74,9 +80,10 @@ class autoencoder {
   std::vector<layer_spec> specs_;
   std::vector<std::unique_ptr<layer>> layers_;
   std::vector<const_matrix_view> outputs_;
-  const float* code_mask_ = nullptr;
-  device_array<float> masked_code_;  // the code layer's output times the mask
-  device_array<float> masked_grad_;
+  const sparse_view* code_mask_ = nullptr;
+  sparse_view masked_code_{};          // the mask's entries, valued code times mask
+  device_array<float> masked_values_;  // masked_code_'s values; in backward, dL/d(code) there
+  device_array<float> masked_dense_;   // a dense copy, for layers that take one
   device_sparse predict_input_;
 };
 

@@ -63,6 +63,11 @@ class backend {
   // a loss over the rated outputs avoids the full rows x items product.
   virtual void sampled_product(const_matrix_view a, const_matrix_view b,
                                const sparse_view& pattern, const float* bias, float* out) = 0;
+  // out[e] = x(r, c) * pattern.values[e] for each entry e = (r, c) of `pattern`
+  // (x is pattern.rows x pattern.cols): x's elements at the entries, scaled.
+  virtual void gather(const_matrix_view x, const sparse_view& pattern, float* out) = 0;
+  // out = x as a dense matrix, zero where x has no entry.
+  virtual void scatter(const sparse_view& x, matrix_view out) = 0;
   // out = a * b element by element (out may be a or b).
   virtual void multiply(const_matrix_view a, const_matrix_view b, matrix_view out) = 0;
   // Adds the row vector `bias` (y.cols long) to every row of y.

@@ -68,7 +68,8 @@ class layer {
   virtual const_matrix_view forward(const layer_input& x) = 0;
   // Given dL/d(output) for the last forward batch, sets each parameter's
   // gradient to beta * gradient + dL/d(parameter) (beta 0 overwrites, 1
-  // accumulates) and, when want_input_grad, returns dL/d(input).
+  // accumulates) and, when want_input_grad, returns dL/d(input): for a sparse
+  // input, only at its entries (1 x nnz, in their order).
   virtual const_matrix_view backward(const layer_input& x, const_matrix_view d_output,
                                      float beta, bool want_input_grad) = 0;
   virtual std::vector<parameter> parameters() = 0;

@@ -55,9 +55,9 @@ class trainer {
   };
   void train_batch(const sparse_batch& batch, epoch_sums& sums);
   // Loss and gradients of a batch (x on the backend), by the cheapest path.
-  loss_value forward_backward(const sparse_view& x, const float* mask);
+  loss_value forward_backward(const sparse_view& x, const sparse_view* mask);
   // A new dropout mask for `rows` users' codes, on the backend; null without dropout.
-  const float* dropout_mask(int rows);
+  const sparse_view* dropout_mask(int rows);
   void start_epoch(const ratings& train);
 
   autoencoder& model_;
@@ -67,8 +67,8 @@ class trainer {
   rng random_;
   device_sparse input_;
   device_array<float> d_output_;
-  std::vector<float> mask_host_;
-  device_array<float> mask_;
+  device_sparse mask_;  // the units each row keeps, valued by their scale
+  sparse_view mask_view_{};
   int epochs_done_ = 0;
   epoch_progress progress_;
 };

@@ -19,7 +19,6 @@ using row_major = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 using map = Eigen::Map<row_major>;
 using const_map = Eigen::Map<const row_major>;
 
-map as_eigen(matrix_view m) { return map(m.data, m.rows, m.cols); }
 const_map as_eigen(const_matrix_view m) { return const_map(m.data, m.rows, m.cols); }
 
 template <class A, class B>
@@ -91,13 +90,21 @@ class cpu_backend final : public backend {
     elementwise(n, [&](std::size_t i) { x[i] = value; });
   }
 
+  // Each part owns a band of C's rows and runs Eigen's single-threaded
+  // kernel on it: Eigen's own threading barely pays at a batch's sizes.
   void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a,
             const_matrix_view b, float beta, matrix_view c) override {
-    Eigen::setNbThreads(threads_);
-    if (transpose_a)
-      gemm_b(transpose_b, alpha, as_eigen(a).transpose(), b, beta, as_eigen(c));
-    else
-      gemm_b(transpose_b, alpha, as_eigen(a), b, beta, as_eigen(c));
+    Eigen::setNbThreads(1);
+    const std::size_t depth = static_cast<std::size_t>(transpose_a ? a.rows : a.cols);
+    const std::size_t rows = static_cast<std::size_t>(c.rows);
+    cpu::parallel_for(threads_, rows, count(c.rows, c.cols) * depth, [&](std::size_t begin, std::size_t end) {
+      const auto first = static_cast<Eigen::Index>(begin), band = static_cast<Eigen::Index>(end - begin);
+      const map c_band(c.data + begin * static_cast<std::size_t>(c.cols), band, c.cols);
+      if (transpose_a)
+        gemm_b(transpose_b, alpha, as_eigen(a).transpose().middleRows(first, band), b, beta, c_band);
+      else
+        gemm_b(transpose_b, alpha, as_eigen(a).middleRows(first, band), b, beta, c_band);
+    }, 8);
   }
 
   // Each part owns whole output rows.
@@ -136,6 +143,22 @@ class cpu_backend final : public backend {
         const int c = pattern.cols_index[e];
         out[e] = cpu::dot(row, b.data + count(c, b.cols), k) + (bias ? bias[c] : 0.0f);
       }
+    });
+  }
+
+  void gather(const_matrix_view x, const sparse_view& pattern, float* out) override {
+    by_rows(pattern.rows, static_cast<std::size_t>(pattern.nnz), [&](int r) {
+      const float* row = x.data + count(r, x.cols);
+      for (int e = pattern.offsets[r]; e < pattern.offsets[r + 1]; ++e)
+        out[e] = row[pattern.cols_index[e]] * pattern.values[e];
+    });
+  }
+
+  void scatter(const sparse_view& x, matrix_view out) override {
+    by_rows(out.rows, count(out.rows, out.cols), [&](int r) {
+      float* row = out.data + count(r, out.cols);
+      std::memset(row, 0, count(1, out.cols) * sizeof(float));
+      for (int e = x.offsets[r]; e < x.offsets[r + 1]; ++e) row[x.cols_index[e]] = x.values[e];
     });
   }
 

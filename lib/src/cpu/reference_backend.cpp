@@ -87,6 +87,19 @@ class reference_backend final : public backend {
       }
   }
 
+  void gather(const_matrix_view x, const sparse_view& pattern, float* out) override {
+    for (int r = 0; r < pattern.rows; ++r)
+      for (int e = pattern.offsets[r]; e < pattern.offsets[r + 1]; ++e)
+        out[e] = at(x, false, r, pattern.cols_index[e]) * pattern.values[e];
+  }
+
+  void scatter(const sparse_view& x, matrix_view out) override {
+    fill(out.data, count(out.rows, out.cols), 0);
+    for (int r = 0; r < x.rows; ++r)
+      for (int e = x.offsets[r]; e < x.offsets[r + 1]; ++e)
+        out.data[count(r, out.cols) + static_cast<std::size_t>(x.cols_index[e])] = x.values[e];
+  }
+
   void multiply(const_matrix_view a, const_matrix_view b, matrix_view out) override {
     for (std::size_t i = 0; i < count(a.rows, a.cols); ++i) out.data[i] = a.data[i] * b.data[i];
   }
