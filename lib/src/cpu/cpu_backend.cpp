@@ -8,6 +8,7 @@
 #include "../activation_math.h"
 #include "../optimizer_math.h"
 #include "parallel.h"
+#include "vector_activation.h"
 #include "vector_math.h"
 #include "aerec/error.h"
 
@@ -182,7 +183,14 @@ class cpu_backend final : public backend {
   }
 
   void activation_forward(activation a, const_matrix_view z, matrix_view y) override {
-    elementwise(count(z.rows, z.cols), [&](std::size_t i) { y.data[i] = math::activate(a, z.data[i]); });
+    const std::size_t n = count(z.rows, z.cols);
+    if (!cpu::has_vector_form(a)) {
+      elementwise(n, [&](std::size_t i) { y.data[i] = math::activate(a, z.data[i]); });
+      return;
+    }
+    cpu::parallel_for(threads_, n, 8 * n, [&](std::size_t begin, std::size_t end) {
+      cpu::activate_block(a, z.data + begin, y.data + begin, end - begin);
+    }, 16);
   }
 
   void activation_backward(activation a, const_matrix_view z, const_matrix_view y,

@@ -4,11 +4,13 @@
 // to SIMD128 (internal). Eight independent partial sums keep the adders busy;
 // no fused multiply-add is assumed (wasm SIMD has none).
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 namespace aerec::cpu {
 
 using float8 = float __attribute__((vector_size(32)));
+using int8 = std::int32_t __attribute__((vector_size(32)));
 
 inline float8 load8(const float* p) {
   float8 v;
@@ -48,6 +50,47 @@ inline void axpy(float alpha, const float* x, float* y, std::size_t n) {
 inline void axpy4(const float a[4], const float* const x[4], float* y, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i)
     y[i] += ((a[0] * x[0][i] + a[1] * x[1][i]) + (a[2] * x[2][i] + a[3] * x[3][i]));
+}
+
+// mask ? a : b, element by element (mask lanes all ones or all zeros).
+inline float8 select(int8 mask, float8 a, float8 b) {
+  return reinterpret_cast<float8>((mask & reinterpret_cast<int8>(a)) | (~mask & reinterpret_cast<int8>(b)));
+}
+
+// e^x to about 1 ulp (Cephes' expf): x = n ln 2 + r with |r| <= ln 2 / 2,
+// e^r by a degree-7 polynomial, 2^n put straight into the exponent bits.
+// Inputs beyond the float range are clamped (e^-87.3 stands in for 0).
+inline float8 exp8(float8 x) {
+  const float8 lo = float8{} - 87.3f, hi = float8{} + 88.3f;
+  x = select(x < lo, lo, select(x > hi, hi, x));
+  // Round x / ln 2 to the nearest integer: adding 1.5 * 2^23 leaves it in the low mantissa bits.
+  const float8 shifter = float8{} + 12582912.0f;
+  const float8 t = x * 1.44269504088896341f + shifter;
+  const float8 n = t - shifter;
+  const int8 n_int = reinterpret_cast<int8>(t) - reinterpret_cast<int8>(shifter);
+  const float8 r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+  float8 p = float8{} + 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float8 e_r = (p * (r * r) + r) + 1.0f;
+  return e_r * reinterpret_cast<float8>((n_int + 127) << 23);
+}
+
+// e^x - 1, accurate near 0 too: a Taylor polynomial where e^x - 1 would
+// cancel (|x| < 0.35, truncation below 2e-8 relative), exp8 elsewhere.
+inline float8 expm1_8(float8 x) {
+  float8 p = float8{} + 1.0f / 5040;
+  p = p * x + 1.0f / 720;
+  p = p * x + 1.0f / 120;
+  p = p * x + 1.0f / 24;
+  p = p * x + 1.0f / 6;
+  p = p * x + 0.5f;
+  const float8 small = p * (x * x) + x;
+  const float8 abs_x = select(x < 0, -x, x);
+  return select(abs_x < 0.35f, small, exp8(x) - 1.0f);
 }
 
 }  // namespace aerec::cpu
