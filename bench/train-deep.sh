@@ -103,14 +103,21 @@ def epoch_seconds(history):
 
 
 def flops_per_epoch(users, ratings):
-    """aerec's floating-point work in one epoch (multiply-add = 2 FLOPs): each dense layer
-    in -> out over `users` rows costs 2*users*in*out forward and 4*users*in*out backward
-    (input gradient + weight gradient). The first layer is sparse and gets no input gradient:
-    2*ratings*out forward + 2*ratings*out for its weight gradient. Biases, activations,
-    dropout, loss and optimizer (O(users*width) or O(parameters)) are left out."""
-    first = 4 * ratings * widths[1]
-    dense = sum(6 * users * i * o for i, o in zip(widths[1:-1], widths[2:]))
-    return first + dense
+    """Floating-point work in one epoch (multiply-add = 2 FLOPs), as (aerec's, a dense
+    framework's). A dense layer in -> out over `users` rows costs 2*users*in*out forward and
+    4*users*in*out backward (input and weight gradients). aerec skips what the recipe makes zero:
+    the first layer multiplies only the ratings (2*ratings*out forward, the same for its weight
+    gradient, no input gradient); the layer after the code only the units dropout keeps (a
+    1 - dropout share of its inputs, for all three products); and the output layer computes only
+    the rated outputs (3 products of 2*ratings*in). The dense framework computes everything but
+    the first layer's input gradient. Biases, activations, loss and optimizer are left out."""
+    layers = list(zip(widths[:-1], widths[1:]))
+    dense = 4 * users * layers[0][0] * layers[0][1] + sum(6 * users * i * o for i, o in layers[1:])
+    code = widths.index(max(widths[1:-1]))  # the 1024-wide layer's output is the code
+    done = 4 * ratings * layers[0][1] + 6 * ratings * layers[-1][0]
+    for k, (i, o) in enumerate(layers[1:-1], start=1):
+        done += 6 * users * i * o * ((1 - dropout) if k == code else 1)
+    return done, dense
 
 
 # Zen 3 (no AVX-512): 2 FMA pipes x 8 fp32 lanes x 2 FLOPs = 32 FLOPs a cycle a core, at the
@@ -122,12 +129,15 @@ for r in range(1, repeats + 1):
         a = json.load(open(f"{tmp}/aerec-{r}-{t}.json"))
         p = json.load(open(f"{tmp}/torch-{r}-{t}.json"))
         held_out = a["test_ratings"] + a["test_left_out_unknown_user"] + a["test_left_out_unknown_item"]
-        flops = flops_per_epoch(data["users"], data["ratings"] - held_out)  # same split size each seed
+        # The same split size for every seed.
+        flops, dense_flops = flops_per_epoch(data["users"], data["ratings"] - held_out)
         aerec_s = epoch_seconds([e["seconds"] for e in a["history"]])
         torch_s = epoch_seconds(p["epoch_seconds"])
         runs[r, t] = {"aerec": {"epoch_seconds": aerec_s, "test_rmse": a["test_rmse"],
                                 "gflop_per_epoch": flops / 1e9, "gflops": flops / aerec_s / 1e9},
-                      "pytorch": {"epoch_seconds": torch_s, "test_rmse": p["test_rmse"]},
+                      "pytorch": {"epoch_seconds": torch_s, "test_rmse": p["test_rmse"],
+                                  "gflop_per_epoch": dense_flops / 1e9,
+                                  "gflops": dense_flops / torch_s / 1e9},
                       "ratio": torch_s / aerec_s}
     for side in ("aerec", "pytorch"):
         runs[r, 2][side]["scaling"] = runs[r, 1][side]["epoch_seconds"] / runs[r, 2][side]["epoch_seconds"]
@@ -154,14 +164,14 @@ print(f"DeepRecommender-size model, ML-1M random:0.1, {label}, {epochs} epochs, 
       f"{m['cpu']}, {m['cores']} cores at {m['mhz']:.0f} MHz; {m['gxx']}; PyTorch {m['pytorch']} "
       f"({m['pytorch_blas']}); aerec {m['aerec_commit']}")
 print(f"{'':>17} {'aerec s/epoch':>13} {'torch s/epoch':>13} {'torch/aerec':>11} {'rmse aerec':>10} "
-      f"{'torch':>7} {'aerec GFLOP/s':>13} {'% of peak':>9}")
+      f"{'torch':>7} {'aerec GFLOP/s':>13} {'% of peak':>9} {'torch GFLOP/s':>13}")
 
 
 def line(name, row, threads):
     a, p = row["aerec"], row["pytorch"]
     print(f"{name:>17} {a['epoch_seconds']:13.2f} {p['epoch_seconds']:13.2f} {row['ratio']:10.2f}x "
           f"{a['test_rmse']:10.4f} {p['test_rmse']:7.4f} {a['gflops']:13.1f} "
-          f"{100 * a['gflops'] / (threads * peak_per_core):8.1f}%")
+          f"{100 * a['gflops'] / (threads * peak_per_core):8.1f}% {p['gflops']:13.1f}")
 
 
 for (r, t), row in runs.items():
@@ -173,8 +183,9 @@ print(f"1 -> 2 threads (median of per-repeat speed-ups): aerec {medians[2]['aere
 print(f"test_rmse difference (aerec - torch), 1 thread: "
       f"{medians[1]['aerec']['test_rmse'] - medians[1]['pytorch']['test_rmse']:+.4f}; "
       "the splits and initial weights differ between the sides")
-print(f"aerec's work: {medians[1]['aerec']['gflop_per_epoch']:.1f} GFLOP an epoch (dense layers, first layer sparse); peak "
-      f"{peak_per_core:.1f} GFLOP/s a core (Zen 3: 32 FLOPs/cycle at the reported clock)")
+print(f"work an epoch: aerec {medians[1]['aerec']['gflop_per_epoch']:.1f} GFLOP (sparse input, dropped "
+      f"units and unrated outputs skipped), PyTorch {medians[1]['pytorch']['gflop_per_epoch']:.1f} GFLOP "
+      f"(dense); peak {peak_per_core:.1f} GFLOP/s a core (Zen 3: 32 FLOPs/cycle at the reported clock)")
 if out:
     with open(out, "w") as f:
         json.dump(result, f, indent=2)

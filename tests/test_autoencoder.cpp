@@ -130,6 +130,18 @@ TEST_CASE("stacked_layers builds items -> hidden -> items", "[autoencoder]") {
   REQUIRE(net.code_size() == 10);
 }
 
+TEST_CASE("the code is the middle hidden layer of an odd number, else the narrowest", "[autoencoder]") {
+  auto b = make_cpu_backend();
+  const auto code_of = [&](std::vector<int> hidden) {
+    return autoencoder(*b, stacked_layers(30, hidden, activation::selu, activation::identity)).code_layer();
+  };
+  CHECK(code_of({16, 16, 24, 16, 16}) == 2);  // DeepRecommender's shape: the wide middle
+  CHECK(code_of({8}) == 0);
+  CHECK(code_of({12, 4, 8, 6}) == 1);
+  CHECK(code_of({6, 6}) == 0);
+  CHECK(code_of({}) == 0);
+}
+
 TEST_CASE("layers that do not chain are rejected", "[autoencoder]") {
   auto b = make_cpu_backend();
   const std::vector<layer_spec> broken = {{layer_kind::dense, 6, 4, activation::sigmoid},

@@ -39,7 +39,7 @@ export interface Recommendation {
 export interface Model {
   /** The number of movies (columns). */
   readonly numItems: number;
-  /** The width of the code layer (the narrowest hidden layer). */
+  /** The width of the code layer (the middle hidden layer of an odd number, else the narrowest). */
   readonly codeSize: number;
   /** The rating scale predictions are clipped to, e.g. { min: 1, max: 5 }. */
   readonly scale: Readonly<{ min: number; max: number }>;

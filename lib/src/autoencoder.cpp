@@ -170,8 +170,10 @@ std::vector<float> autoencoder::predict(const sparse_batch& batch) {
 
 std::size_t autoencoder::code_layer() const {
   // A single-layer network has no hidden layer: its output is its code.
+  const std::size_t hidden = specs_.size() - 1;
+  if (hidden % 2 == 1) return hidden / 2;
   std::size_t best = 0;
-  for (std::size_t i = 1; i + 1 < specs_.size(); ++i)
+  for (std::size_t i = 1; i < hidden; ++i)
     if (specs_[i].outputs < specs_[best].outputs) best = i;
   return best;
 }

@@ -54,8 +54,10 @@ class autoencoder {
   // Predictions (rows x items, row-major) for a host batch, copied to the host.
   std::vector<float> predict(const sparse_batch& batch);
 
-  // The code layer: the narrowest layer before the output (the first of equals),
-  // whose activations are the compressed representation of a user.
+  // The code layer, whose activations are the compressed representation of a
+  // user: the middle hidden layer of an odd number (20-10-20's 10, and
+  // DeepRecommender's 512-512-1024-512-512's 1024), else the narrowest (the
+  // first of equals).
   std::size_t code_layer() const;
   int code_size() const { return specs_[code_layer()].outputs; }
   // Code-layer activations (rows x code_size, row-major) for a host batch.
