@@ -126,7 +126,10 @@ class cpu_backend final : public backend {
     const std::size_t n = static_cast<std::size_t>(d.cols);
     const std::size_t work = (static_cast<std::size_t>(x.nnz) + count(g.rows, 1)) * n;
     cpu::parallel_for(threads_, n, work, [&](std::size_t j0, std::size_t j1) {
-      for (int i = 0; i < g.rows; ++i) scale_or_zero(g.data + count(i, g.cols) + j0, j1 - j0, beta);
+      if (j1 - j0 == n)  // the whole of G: one pass, not one per row
+        scale_or_zero(g.data, count(g.rows, g.cols), beta);
+      else
+        for (int i = 0; i < g.rows; ++i) scale_or_zero(g.data + count(i, g.cols) + j0, j1 - j0, beta);
       for (int r = 0; r < x.rows; ++r) {
         const float* in = d.data + count(r, d.cols) + j0;
         for (int e = x.offsets[r]; e < x.offsets[r + 1]; ++e)
