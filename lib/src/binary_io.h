@@ -2,8 +2,10 @@
 // Little-endian binary building blocks of the model and checkpoint files (internal).
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "aerec/error.h"
 
@@ -16,6 +18,11 @@ class binary_writer {
     bytes_.append(reinterpret_cast<const char*>(&value), sizeof(T));
   }
   void put_bytes(std::string_view b) { bytes_.append(b); }
+  // An array's elements, back to back.
+  template <class T>
+  void put_array(std::span<const T> values) {
+    bytes_.append(reinterpret_cast<const char*>(values.data()), values.size_bytes());
+  }
   void section(std::string_view tag, const std::string& payload) {
     put_bytes(tag);
     put(static_cast<std::uint64_t>(payload.size()));
@@ -45,6 +52,13 @@ class binary_reader {
     T value;
     std::memcpy(&value, take(sizeof(T)).data(), sizeof(T));
     return value;
+  }
+  // The next n elements of an array put by put_array.
+  template <class T>
+  std::vector<T> get_array(std::size_t n) {
+    std::vector<T> values(n);
+    if (n > 0) std::memcpy(values.data(), take(n * sizeof(T)).data(), n * sizeof(T));
+    return values;
   }
   bool empty() const { return bytes_.empty(); }
   std::size_t size() const { return bytes_.size(); }

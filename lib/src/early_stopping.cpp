@@ -45,8 +45,7 @@ std::string early_stopping::save_state() const {
   w.put(static_cast<std::int32_t>(best_epoch_));
   w.put(static_cast<std::int32_t>(since_best_));
   w.put(best_);
-  w.put_bytes({reinterpret_cast<const char*>(best_parameters_.data()),
-               best_parameters_.size() * sizeof(float)});
+  w.put_array(std::span<const float>(best_parameters_));
   return std::move(w.bytes());
 }
 
@@ -56,9 +55,7 @@ void early_stopping::load_state(std::string_view bytes, const std::string& sourc
   const auto since_best = r.get<std::int32_t>();
   const auto best = r.get<double>();
   if (r.size() % sizeof(float) != 0) r.fail("damaged");
-  const std::string_view floats = r.take(r.size());
-  best_parameters_.resize(floats.size() / sizeof(float));
-  std::copy(floats.begin(), floats.end(), reinterpret_cast<char*>(best_parameters_.data()));
+  best_parameters_ = r.get_array<float>(r.size() / sizeof(float));
   best_epoch_ = best_epoch;
   since_best_ = since_best;
   best_ = best;

@@ -43,22 +43,20 @@ std::string shape_payload(const autoencoder& net) {
 
 // The file holds every weight as W (inputs x outputs), whatever its layout in memory.
 std::string weights_payload(autoencoder& net) {
-  std::string out;
+  binary_writer out;
   backend& b = net.device();
   for (const parameter& p : net.parameters()) {
     std::vector<float> host(p.size);
     b.to_host(host.data(), p.value, p.size * sizeof(float));
     if (p.transposed) host = transposed(host, p.cols, p.rows);
-    out.append(reinterpret_cast<const char*>(host.data()), p.size * sizeof(float));
+    out.put_array(std::span<const float>(host));
   }
-  return out;
+  return std::move(out.bytes());
 }
 
 void load_weights(binary_reader& r, autoencoder& net) {
   for (const parameter& p : net.parameters()) {
-    std::vector<float> host(p.size);
-    const std::string_view bytes = r.take(p.size * sizeof(float));
-    std::copy(bytes.begin(), bytes.end(), reinterpret_cast<char*>(host.data()));
+    std::vector<float> host = r.get_array<float>(p.size);
     if (p.transposed) host = transposed(host, p.rows, p.cols);
     net.device().to_device(p.value, host.data(), p.size * sizeof(float));
   }

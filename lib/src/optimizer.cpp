@@ -36,8 +36,7 @@ std::string optimizer::save_state() const {
   const int states = optimizer_state_count(config_);
   for (std::size_t i = 0; i < params_.size(); ++i)
     for (int k = 0; k < states; ++k) {
-      const std::vector<float> host = state_[i][k].download(params_[i].size);
-      w.put_bytes({reinterpret_cast<const char*>(host.data()), host.size() * sizeof(float)});
+      w.put_array(std::span<const float>(state_[i][k].download(params_[i].size)));
     }
   return std::move(w.bytes());
 }

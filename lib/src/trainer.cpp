@@ -121,8 +121,7 @@ std::string trainer::save_state() const {
   w.put(static_cast<std::int32_t>(epochs_done_));
   w.put(random_.state());
   w.put(static_cast<std::uint64_t>(progress_.rows.size()));
-  w.put_bytes({reinterpret_cast<const char*>(progress_.rows.data()),
-               progress_.rows.size() * sizeof(std::int32_t)});
+  w.put_array(std::span<const std::int32_t>(progress_.rows));
   w.put(static_cast<std::uint64_t>(progress_.next));
   w.put(progress_.sums.squared);
   w.put(static_cast<std::uint64_t>(progress_.sums.rated));
@@ -131,7 +130,7 @@ std::string trainer::save_state() const {
   for (const parameter& p : model_.parameters()) {
     std::vector<float> grad(p.size);
     model_.device().to_host(grad.data(), p.grad, p.size * sizeof(float));
-    w.put_bytes({reinterpret_cast<const char*>(grad.data()), p.size * sizeof(float)});
+    w.put_array(std::span<const float>(grad));
   }
   w.put_bytes(optimizer_.save_state());
   return std::move(w.bytes());
@@ -146,9 +145,7 @@ void trainer::load_state(std::string_view bytes, const std::string& source) {
   const auto rows = r.get<std::uint64_t>();
   if (epochs < 0 || rows > r.size() / sizeof(std::int32_t)) r.fail("damaged");
   epoch_progress p;
-  p.rows.resize(static_cast<std::size_t>(rows));
-  const std::string_view rows_bytes = r.take(p.rows.size() * sizeof(std::int32_t));
-  std::copy(rows_bytes.begin(), rows_bytes.end(), reinterpret_cast<char*>(p.rows.data()));
+  p.rows = r.get_array<std::int32_t>(static_cast<std::size_t>(rows));
   p.next = static_cast<std::size_t>(r.get<std::uint64_t>());
   p.sums.squared = r.get<double>();
   p.sums.rated = static_cast<std::size_t>(r.get<std::uint64_t>());
