@@ -157,6 +157,16 @@ function printTable(results) {
   for (const r of results.flatMap((m) => m.rows))
     line([r.model, r.batch, ...peers.map((p) => r.median_us[p].toFixed(1)), r.ratio_wasm_to_fastest_peer.toFixed(3)]);
   console.log();
+  // Achieved speed, counted as the dense work every runtime but aerec does (aerec's sparse first
+  // layer does less), against one core's peak: 32 FLOPs a cycle for AVX2 FMA at the clock
+  // /proc/cpuinfo reports; SIMD128 without FMA reaches at most half of it.
+  const mhz = Number((fs.readFileSync('/proc/cpuinfo', 'utf8').match(/cpu MHz\s*:\s*([\d.]+)/) ?? [])[1]);
+  const peak = (32 * mhz) / 1000;
+  console.log(`dense-equivalent GFLOP/s (% of one core's ${peak.toFixed(1)} GFLOP/s AVX2 peak):`);
+  for (const r of results.flatMap((m) => m.rows))
+    console.log(`  ${r.model} batch ${r.batch}: ` + peers.map((p) => `${p} ${r.dense_gflops[p].toFixed(1)} `
+      + `(${((100 * r.dense_gflops[p]) / peak).toFixed(0)}%)`).join(', '));
+  console.log();
   for (const m of results) {
     const name = m.rows[0].model;
     console.log(`${name}: ${m.shape}`);
