@@ -22,8 +22,8 @@ using const_map = Eigen::Map<const row_major>;
 
 const_map as_eigen(const_matrix_view m) { return const_map(m.data, m.rows, m.cols); }
 
-template <class A, class B>
-void assign_product(float alpha, const A& a, const B& b, float beta, map c) {
+template <class A, class B, class C>
+void assign_product(float alpha, const A& a, const B& b, float beta, C&& c) {
   if (beta == 0) {
     c.noalias() = alpha * (a * b);
   } else {
@@ -32,12 +32,23 @@ void assign_product(float alpha, const A& a, const B& b, float beta, map c) {
   }
 }
 
-template <class A>
-void gemm_b(bool transpose_b, float alpha, const A& a, const_matrix_view b, float beta, map c) {
-  if (transpose_b)
-    assign_product(alpha, a, as_eigen(b).transpose(), beta, c);
+// C's rows [first, first + band) of op(A) op(B), or its columns when `by_columns`.
+template <class A, class B>
+void product_band(float alpha, const A& a, const B& b, float beta, map c, bool by_columns,
+                  Eigen::Index first, Eigen::Index band) {
+  if (by_columns)
+    assign_product(alpha, a, b.middleCols(first, band), beta, c.middleCols(first, band));
   else
-    assign_product(alpha, a, as_eigen(b), beta, c);
+    assign_product(alpha, a.middleRows(first, band), b, beta, c.middleRows(first, band));
+}
+
+template <class A>
+void product_band_b(bool transpose_b, float alpha, const A& a, const_matrix_view b, float beta,
+                    map c, bool by_columns, Eigen::Index first, Eigen::Index band) {
+  if (transpose_b)
+    product_band(alpha, a, as_eigen(b).transpose(), beta, c, by_columns, first, band);
+  else
+    product_band(alpha, a, as_eigen(b), beta, c, by_columns, first, band);
 }
 
 void scale_or_zero(float* x, std::size_t n, float beta) {
@@ -91,21 +102,24 @@ class cpu_backend final : public backend {
     elementwise(n, [&](std::size_t i) { x[i] = value; });
   }
 
-  // Each part owns a band of C's rows and runs Eigen's single-threaded
-  // kernel on it: Eigen's own threading barely pays at a batch's sizes.
+  // Each part owns a band of C's rows or columns, whichever dimension is
+  // longer (each part packs the whole of the other operand, so this copies
+  // least), and runs Eigen's single-threaded kernel on it: Eigen's own
+  // threading barely pays at a batch's sizes.
   void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a,
             const_matrix_view b, float beta, matrix_view c) override {
     Eigen::setNbThreads(1);
     const std::size_t depth = static_cast<std::size_t>(transpose_a ? a.rows : a.cols);
-    const std::size_t rows = static_cast<std::size_t>(c.rows);
-    cpu::parallel_for(threads_, rows, count(c.rows, c.cols) * depth, [&](std::size_t begin, std::size_t end) {
+    const bool by_columns = c.cols > c.rows;
+    const std::size_t length = static_cast<std::size_t>(by_columns ? c.cols : c.rows);
+    const map c_all(c.data, c.rows, c.cols);
+    cpu::parallel_for(threads_, length, count(c.rows, c.cols) * depth, [&](std::size_t begin, std::size_t end) {
       const auto first = static_cast<Eigen::Index>(begin), band = static_cast<Eigen::Index>(end - begin);
-      const map c_band(c.data + begin * static_cast<std::size_t>(c.cols), band, c.cols);
       if (transpose_a)
-        gemm_b(transpose_b, alpha, as_eigen(a).transpose().middleRows(first, band), b, beta, c_band);
+        product_band_b(transpose_b, alpha, as_eigen(a).transpose(), b, beta, c_all, by_columns, first, band);
       else
-        gemm_b(transpose_b, alpha, as_eigen(a).middleRows(first, band), b, beta, c_band);
-    }, 8);
+        product_band_b(transpose_b, alpha, as_eigen(a), b, beta, c_all, by_columns, first, band);
+    }, 16);
   }
 
   // Each part owns whole output rows.
