@@ -1,0 +1,123 @@
+// The SIMD matrix product against the textbook triple loop: every transpose
+// combination, alpha and beta cases, and shapes that are not multiples of the
+// vector width or the tiles (1 x 1, k = 1, one row, 64 rows, 3,706 columns).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cpu/simd_gemm.h"
+
+using namespace aerec;
+
+namespace {
+
+struct shape {
+  int m, n, k;
+};
+
+// op(X)(i, j) of a row-major rows x cols matrix.
+float element(const std::vector<float>& x, int cols, bool transposed, int i, int j) {
+  const std::size_t row = static_cast<std::size_t>(transposed ? j : i);
+  return x[row * static_cast<std::size_t>(cols) + static_cast<std::size_t>(transposed ? i : j)];
+}
+
+struct expected {
+  std::vector<float> value;       // alpha * op(A) * op(B) + beta * C, summed in double
+  std::vector<double> magnitude;  // the same of every term's absolute value: the error's scale
+};
+
+// The textbook triple loop; beta = 0 ignores C.
+expected reference_gemm(bool ta, bool tb, float alpha, const std::vector<float>& a,
+                        const std::vector<float>& b, float beta, std::vector<float> c, shape s) {
+  const int a_cols = ta ? s.m : s.k, b_cols = tb ? s.k : s.n;
+  std::vector<double> magnitude(c.size());
+  for (int i = 0; i < s.m; ++i)
+    for (int j = 0; j < s.n; ++j) {
+      double sum = 0, size = 0;
+      for (int p = 0; p < s.k; ++p) {
+        const double term =
+            static_cast<double>(element(a, a_cols, ta, i, p)) * element(b, b_cols, tb, p, j);
+        sum += term;
+        size += std::abs(term);
+      }
+      const std::size_t at = static_cast<std::size_t>(i) * s.n + j;
+      const double old = beta == 0 ? 0.0 : static_cast<double>(beta) * c[at];
+      c[at] = static_cast<float>(alpha * sum + old);
+      magnitude[at] = std::abs(alpha) * size + std::abs(old);
+    }
+  return {c, magnitude};
+}
+
+std::vector<float> random_values(std::size_t n, std::mt19937& random) {
+  std::uniform_real_distribution<float> uniform(-1, 1);
+  std::vector<float> v(n);
+  for (float& x : v) x = uniform(random);
+  return v;
+}
+
+// Largest |got - want| relative to the sum of the absolute terms (NaN: infinite).
+double worst_error(const std::vector<float>& got, const expected& want) {
+  double worst = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const double e = std::abs(static_cast<double>(got[i]) - want.value[i]) /
+                     std::max(want.magnitude[i], std::numeric_limits<double>::min());
+    worst = std::isnan(e) ? std::numeric_limits<double>::infinity() : std::max(worst, e);
+  }
+  return worst;
+}
+
+void check(shape s, bool ta, bool tb, float alpha, float beta, bool nan_in_c) {
+  std::mt19937 random(static_cast<unsigned>(s.m * 7919 + s.n * 31 + s.k));
+  const std::size_t m = static_cast<std::size_t>(s.m), n = static_cast<std::size_t>(s.n),
+                    k = static_cast<std::size_t>(s.k);
+  const std::vector<float> a = random_values(m * k, random), b = random_values(k * n, random);
+  std::vector<float> c = random_values(m * n, random);
+  if (nan_in_c) std::fill(c.begin(), c.end(), std::numeric_limits<float>::quiet_NaN());
+  const expected want = reference_gemm(ta, tb, alpha, a, b, beta, c, s);
+
+  simd_gemm(ta, tb, alpha, {a.data(), ta ? s.k : s.m, ta ? s.m : s.k},
+            {b.data(), tb ? s.n : s.k, tb ? s.k : s.n}, beta, {c.data(), s.m, s.n});
+  INFO("m " << s.m << ", n " << s.n << ", k " << s.k << ", transpose " << ta << tb << ", alpha "
+            << alpha << ", beta " << beta << (nan_in_c ? ", NaN in C" : ""));
+  CHECK(worst_error(c, want) < 1e-5);
+}
+
+const std::vector<shape> shapes = {
+    {1, 1, 1},    {1, 1, 7},      {3, 5, 1},      {1, 3706, 20},  {64, 3706, 20},
+    {1, 20, 3706}, {64, 20, 10},  {7, 9, 13},     {5, 17, 300},   {64, 37, 33},
+    {1, 37, 9},   {2, 33, 17},    {9, 4, 5},      {13, 71, 257},  {64, 512, 512},
+    {1, 1024, 512}, {64, 600, 1},
+};
+
+}  // namespace
+
+TEST_CASE("simd_gemm matches the reference for every transpose and shape", "[kernels]") {
+  for (const shape& s : shapes)
+    for (const bool ta : {false, true})
+      for (const bool tb : {false, true}) check(s, ta, tb, 1, 0, false);
+}
+
+TEST_CASE("simd_gemm: beta 0 overwrites NaN, beta 1 accumulates, others scale", "[kernels]") {
+  for (const shape& s : {shape{1, 3706, 20}, shape{64, 70, 300}, shape{3, 5, 7}})
+    for (const bool ta : {false, true})
+      for (const bool tb : {false, true}) {
+        check(s, ta, tb, 1, 0, true);
+        check(s, ta, tb, 0.5f, 0, true);
+        check(s, ta, tb, 1, 1, false);
+        check(s, ta, tb, -2, 0.25f, false);
+      }
+}
+
+TEST_CASE("simd_gemm with k = 0 scales C by beta", "[kernels]") {
+  std::vector<float> c = {1, std::numeric_limits<float>::quiet_NaN(), 3, 4};
+  simd_gemm(false, false, 1, {nullptr, 2, 0}, {nullptr, 0, 2}, 0, {c.data(), 2, 2});
+  CHECK(c == std::vector<float>{0, 0, 0, 0});
+  c = {1, 2, 3, 4};
+  simd_gemm(false, true, 1, {nullptr, 2, 0}, {nullptr, 2, 0}, 0.5f, {c.data(), 2, 2});
+  CHECK(c == std::vector<float>{0.5f, 1, 1.5f, 2});
+}
