@@ -104,3 +104,26 @@ TEST_CASE("bad ratings from a caller are rejected with a clear error", "[model]"
   // The model stays usable after an error.
   REQUIRE(m.predict(std::vector<item_rating>{{10, 4}}).size() == 5);
 }
+
+TEST_CASE("dense rows in column order predict as the same ratings by movie id", "[model]") {
+  auto b = make_cpu_backend();
+  model m = small_model(*b);
+  // Columns are the ids 10, 20, 30, 40, 50 in order; 0 is not rated.
+  const std::vector<float> rows = {0, 4, 0, 2.5f, 0,   // {20: 4, 40: 2.5}
+                                   0, 0, 0, 0, 0,      // nothing rated
+                                   5, 1, 0, 0, 0};     // {10: 5, 20: 1}
+  const std::vector<item_rating> first = {{20, 4}, {40, 2.5f}}, none, second = {{10, 5}, {20, 1}};
+  const std::span<const item_rating> users[] = {first, none, second};
+  REQUIRE(m.predict_dense(rows) == m.predict_rows(users));
+
+  const auto message_of = [&](std::vector<float> row) {
+    const auto e = testing::error_from([&] { m.predict_dense(row); });
+    REQUIRE(e);
+    CHECK(e->code() == error_code::invalid_argument);
+    return std::string(e->what());
+  };
+  CHECK_THAT(message_of({0, 0, 6, 0, 0}), Catch::Contains("rating 6 for movie 30 is outside 1..5"));
+  CHECK_THAT(message_of({0, 0, 0, 0, std::numeric_limits<float>::quiet_NaN()}),
+             Catch::Contains("movie 50 is not a number"));
+  CHECK_THAT(message_of({-1, 0, 0, 0, 0}), Catch::Contains("movie 10 is outside"));
+}

@@ -84,7 +84,9 @@ class model_handle {
   }
 
   val predict(const val& ratings) {
-    return guarded([&] { return typed_copy("Float32Array", model_.predict(rated(ratings))); });
+    return guarded([&] {
+      return typed_copy("Float32Array", model_.predict_dense(user_row(ratings).values()));
+    });
   }
 
   // `count` users' rows, one after another, predicted in one batch.
@@ -97,11 +99,8 @@ class model_handle {
         throw error(error_code::invalid_argument,
                     "rows has " + std::to_string(all.size()) + " entries, not " +
                         std::to_string(count) + " users x " + std::to_string(n) + " movies");
-      std::vector<std::vector<item_rating>> users;
-      for (std::size_t u = 0; u < static_cast<std::size_t>(count); ++u)
-        users.push_back(rated_row(all.subspan(u * n, n)));
-      const std::vector<std::span<const item_rating>> views(users.begin(), users.end());
-      return typed_copy("Float32Array", model_.predict_rows(views));
+      // Columns straight into the batch: no id lookups on the way in.
+      return typed_copy("Float32Array", model_.predict_dense(all));
     });
   }
 
@@ -126,21 +125,23 @@ class model_handle {
  private:
   // A dense row in column order (0 = not rated) as the model's sparse ratings.
   std::vector<item_rating> rated(const val& ratings) const {
-    const float_array copied(ratings);
+    const float_array copied = user_row(ratings);
     const std::span<const float> row = copied.values();
-    if (row.size() != static_cast<std::size_t>(num_items()))
-      throw error(error_code::invalid_argument,
-                  "ratings has " + std::to_string(row.size()) + " entries; the model has " +
-                      std::to_string(num_items()) + " movies (one per column, 0 = not rated)");
-    return rated_row(row);
-  }
-
-  std::vector<item_rating> rated_row(std::span<const float> row) const {
     std::vector<item_rating> out;
     for (std::size_t i = 0; i < row.size(); ++i)
       if (row[i] != 0)  // NaN too (NaN != 0), for to_batch to reject
         out.push_back({model_.items().id(static_cast<std::int32_t>(i)), row[i]});
     return out;
+  }
+
+  // A copy of one user's dense row, checked for length.
+  float_array user_row(const val& ratings) const {
+    float_array copied(ratings);
+    if (copied.values().size() != static_cast<std::size_t>(num_items()))
+      throw error(error_code::invalid_argument,
+                  "ratings has " + std::to_string(copied.values().size()) + " entries; the model has " +
+                      std::to_string(num_items()) + " movies (one per column, 0 = not rated)");
+    return copied;
   }
 
   std::unique_ptr<backend> device_;

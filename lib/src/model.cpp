@@ -21,15 +21,7 @@ sparse_batch model::to_batch(std::span<const std::span<const item_rating>> users
   for (std::size_t row = 0; row < users.size(); ++row)
     for (const item_rating& r : users[row]) {
       const std::int32_t col = items_.index_of(r.item_id, "movie");
-      if (!std::isfinite(r.value))
-        throw error(error_code::invalid_argument,
-                    "the rating for movie " + std::to_string(r.item_id) + " is not a number");
-      if (r.value < scale_.min || r.value > scale_.max) {
-        std::ostringstream s;
-        s << "rating " << r.value << " for movie " << r.item_id << " is outside " << scale_.min
-          << ".." << scale_.max;
-        throw error(error_code::invalid_argument, s.str());
-      }
+      check_rating(r.item_id, r.value);
       entries.push_back({static_cast<std::int32_t>(row), col, r.value});
     }
   std::sort(entries.begin(), entries.end(), [](const rating_entry& a, const rating_entry& b) {
@@ -46,6 +38,36 @@ sparse_batch model::to_batch(std::span<const std::span<const item_rating>> users
   return gather_rows(all, rows);
 }
 
+void model::check_rating(std::int32_t item_id, float value) const {
+  if (!std::isfinite(value))
+    throw error(error_code::invalid_argument,
+                "the rating for movie " + std::to_string(item_id) + " is not a number");
+  if (value < scale_.min || value > scale_.max) {
+    std::ostringstream s;
+    s << "rating " << value << " for movie " << item_id << " is outside " << scale_.min << ".."
+      << scale_.max;
+    throw error(error_code::invalid_argument, s.str());
+  }
+}
+
+sparse_batch model::dense_to_batch(std::span<const float> rows) const {
+  const auto n = static_cast<std::size_t>(items_.size());
+  AEREC_ASSERT(rows.size() % n == 0);
+  sparse_batch batch;
+  batch.cols = items_.size();
+  for (std::size_t start = 0; start < rows.size(); start += n) {
+    for (std::size_t j = 0; j < n; ++j) {
+      const float v = rows[start + j];
+      if (v == 0) continue;  // not rated (NaN is not 0: it is checked)
+      check_rating(items_.id(static_cast<std::int32_t>(j)), v);
+      batch.cols_index.push_back(static_cast<int>(j));
+      batch.values.push_back(v);
+    }
+    batch.offsets.push_back(batch.nnz());
+  }
+  return batch;
+}
+
 float model::clip(float prediction) const {
   return std::clamp(prediction, scale_.min, scale_.max);
 }
@@ -55,7 +77,15 @@ std::vector<float> model::predict(std::span<const item_rating> user_ratings) {
 }
 
 std::vector<float> model::predict_rows(std::span<const std::span<const item_rating>> users) {
-  std::vector<float> out = network_->predict(to_batch(users));
+  return clipped_predictions(to_batch(users));
+}
+
+std::vector<float> model::predict_dense(std::span<const float> rows) {
+  return clipped_predictions(dense_to_batch(rows));
+}
+
+std::vector<float> model::clipped_predictions(const sparse_batch& batch) {
+  std::vector<float> out = network_->predict(batch);
   for (float& v : out) v = clip(v);
   return out;
 }

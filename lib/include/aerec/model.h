@@ -41,10 +41,16 @@ class model {
   // the scale, a non-finite rating or a movie rated twice by one user.
   sparse_batch to_batch(std::span<const std::span<const item_rating>> users) const;
 
+  // The same from dense rows in column order (items() wide each, 0 = not
+  // rated), as the wasm module receives them: no ids to look up.
+  sparse_batch dense_to_batch(std::span<const float> rows) const;
+
   // Predicted ratings for every movie, in column order, clipped to the scale.
   std::vector<float> predict(std::span<const item_rating> user_ratings);
   // The same for several users in one batch: users x items, row-major.
   std::vector<float> predict_rows(std::span<const std::span<const item_rating>> users);
+  // The same for dense rows (see dense_to_batch).
+  std::vector<float> predict_dense(std::span<const float> rows);
 
   // The user's code: the activations of the network's code layer.
   std::vector<float> encode(std::span<const item_rating> user_ratings);
@@ -55,6 +61,9 @@ class model {
 
  private:
   float clip(float prediction) const;
+  // Throws invalid_argument for a non-finite rating or one outside the scale.
+  void check_rating(std::int32_t item_id, float value) const;
+  std::vector<float> clipped_predictions(const sparse_batch& batch);
 
   std::unique_ptr<autoencoder> network_;
   id_map items_;
