@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <numeric>
+#include <vector>
 
 #include "../activation_math.h"
 #include "../optimizer_math.h"
@@ -146,6 +148,18 @@ class cpu_backend final : public backend {
                       matrix_view g) override {
     const std::size_t n = static_cast<std::size_t>(d.cols);
     const std::size_t work = (static_cast<std::size_t>(x.nnz) + count(g.rows, 1)) * n;
+    if (by_column(x)) {
+      // One pass over G: each row scaled, then its entries added while it is in cache.
+      cpu::parallel_for(threads_, n, work, [&](std::size_t j0, std::size_t j1) {
+        for (int k = 0; k < g.rows; ++k) {
+          float* row = g.data + count(k, g.cols) + j0;
+          scale_or_zero(row, j1 - j0, beta);
+          for (int s = column_offsets_[k]; s < column_offsets_[k + 1]; ++s)
+            cpu::axpy(x.values[column_entries_[s]], d.data + count(column_rows_[s], d.cols) + j0, row, j1 - j0);
+        }
+      }, 16);
+      return;
+    }
     cpu::parallel_for(threads_, n, work, [&](std::size_t j0, std::size_t j1) {
       if (j1 - j0 == n)  // the whole of G: one pass, not one per row
         scale_or_zero(g.data, count(g.rows, g.cols), beta);
@@ -162,7 +176,18 @@ class cpu_backend final : public backend {
   void sampled_product(const_matrix_view a, const_matrix_view b, const sparse_view& pattern,
                        const float* bias, float* out) override {
     const std::size_t k = static_cast<std::size_t>(a.cols);
-    by_rows(pattern.rows, static_cast<std::size_t>(pattern.nnz) * k, [&](int r) {
+    const std::size_t work = static_cast<std::size_t>(pattern.nnz) * k;
+    if (by_column(pattern)) {
+      // Each part owns whole columns (rows of B), each read once.
+      cpu::parallel_for(threads_, static_cast<std::size_t>(pattern.cols), work, [&](std::size_t c0, std::size_t c1) {
+        for (auto c = static_cast<int>(c0); c < static_cast<int>(c1); ++c)
+          for (int s = column_offsets_[c]; s < column_offsets_[c + 1]; ++s)
+            out[column_entries_[s]] = cpu::dot(a.data + count(column_rows_[s], a.cols),
+                                               b.data + count(c, b.cols), k) + (bias ? bias[c] : 0.0f);
+      });
+      return;
+    }
+    by_rows(pattern.rows, work, [&](int r) {
       const float* row = a.data + count(r, a.cols);
       for (int e = pattern.offsets[r]; e < pattern.offsets[r + 1]; ++e) {
         const int c = pattern.cols_index[e];
@@ -261,6 +286,33 @@ class cpu_backend final : public backend {
   }
 
  private:
+  // Whether to visit x's entries by column: in a batch of many users, a
+  // column (a movie) recurs, and visiting its entries together reads or writes
+  // its row of weights once instead of once per entry. Also indexes them so.
+  bool by_column(const sparse_view& x) {
+    constexpr int min_rows = 16;
+    if (x.rows < min_rows) return false;
+    index_columns(x);
+    return true;
+  }
+
+  // x's entries grouped by column, rows ascending within each (a counting
+  // sort, O(nnz + cols): small beside the products that use it).
+  void index_columns(const sparse_view& x) {
+    column_offsets_.assign(static_cast<std::size_t>(x.cols) + 1, 0);
+    for (int e = 0; e < x.nnz; ++e) ++column_offsets_[static_cast<std::size_t>(x.cols_index[e]) + 1];
+    std::partial_sum(column_offsets_.begin(), column_offsets_.end(), column_offsets_.begin());
+    next_.assign(column_offsets_.begin(), column_offsets_.end() - 1);
+    column_rows_.resize(static_cast<std::size_t>(x.nnz));
+    column_entries_.resize(static_cast<std::size_t>(x.nnz));
+    for (int r = 0; r < x.rows; ++r)
+      for (int e = x.offsets[r]; e < x.offsets[r + 1]; ++e) {
+        const int slot = next_[static_cast<std::size_t>(x.cols_index[e])]++;
+        column_rows_[static_cast<std::size_t>(slot)] = r;
+        column_entries_[static_cast<std::size_t>(slot)] = e;
+      }
+  }
+
   // f(i) for every i in [0, n), in parts.
   template <class F>
   void elementwise(std::size_t n, F&& f) {
@@ -294,6 +346,7 @@ class cpu_backend final : public backend {
 
  private:
   int threads_;
+  std::vector<int> column_offsets_, column_rows_, column_entries_, next_;  // index_columns
 };
 
 }  // namespace
