@@ -156,8 +156,14 @@ TEST_CASE("layers that do not chain are rejected", "[autoencoder]") {
 TEST_CASE("a loss over the rated outputs alone gives the full outputs' loss and gradients",
           "[autoencoder][gradient]") {
   auto b = make_cpu_backend();
-  device_sparse x;
+  device_sparse x, corrupted;
   x.assign(*b, users());
+  // A denoising input: one of each user's ratings hidden; the loss still scores all of them.
+  sparse_batch hidden_one;
+  hidden_one.cols = 8;
+  hidden_one.append_row(std::vector<std::int32_t>{0, 5}, std::vector<float>{0.5f, 0.1f});
+  hidden_one.append_row(std::vector<std::int32_t>{2, 7}, std::vector<float>{0.4f, 0.9f});
+  corrupted.assign(*b, hidden_one);
   const std::vector<int> hidden = {5, 3, 5};
   autoencoder net(*b, stacked_layers(8, hidden, activation::sigmoid, activation::selu));
   REQUIRE(net.computes_rated());
@@ -169,26 +175,28 @@ TEST_CASE("a loss over the rated outputs alone gives the full outputs' loss and 
   mask_host.assign(*b, mask_of(mask_values, 2, 3));
   const sparse_view mask_view = mask_host.view();
   const sparse_view* mask = &mask_view;
-  for (const loss_normalization n : {loss_normalization::all_entries, loss_normalization::rated_entries}) {
-    CAPTURE(loss_normalization_name(n));
-    masked_mse loss(*b, n);
-    std::vector<float> grad(2 * 8);
-    const double full = loss.evaluate(net.forward(x.view(), mask), x.view(), {grad.data(), 2, 8}).loss;
-    net.backward(x.view(), {grad.data(), 2, 8}, 0);
-    std::vector<std::vector<float>> expected;
-    for (const parameter& p : net.parameters()) expected.emplace_back(p.grad, p.grad + p.size);
+  for (const device_sparse* input : {&x, &corrupted})
+    for (const loss_normalization n : {loss_normalization::all_entries, loss_normalization::rated_entries}) {
+      CAPTURE(input == &x, loss_normalization_name(n));
+      masked_mse loss(*b, n);
+      std::vector<float> grad(2 * 8);
+      const double full = loss.evaluate(net.forward(input->view(), mask), x.view(), {grad.data(), 2, 8}).loss;
+      net.backward(input->view(), {grad.data(), 2, 8}, 0);
+      std::vector<std::vector<float>> expected;
+      for (const parameter& p : net.parameters()) expected.emplace_back(p.grad, p.grad + p.size);
 
-    std::vector<float> rated_grad(static_cast<std::size_t>(x.view().nnz));
-    const double rated = loss.evaluate_rated(net.forward_rated(x.view(), mask), x.view(), rated_grad.data()).loss;
-    REQUIRE(rated == Approx(full).epsilon(1e-6));
-    net.backward_rated(x.view(), rated_grad.data(), 0);
-    const auto params = net.parameters();
-    for (std::size_t k = 0; k < params.size(); ++k)
-      for (std::size_t i = 0; i < params[k].size; ++i) {
-        INFO(params[k].name << "[" << i << "]");
-        REQUIRE(params[k].grad[i] == Approx(expected[k][i]).epsilon(1e-5).margin(1e-7));
-      }
-  }
+      std::vector<float> rated_grad(static_cast<std::size_t>(x.view().nnz));
+      const double rated =
+          loss.evaluate_rated(net.forward_rated(input->view(), x.view(), mask), x.view(), rated_grad.data()).loss;
+      REQUIRE(rated == Approx(full).epsilon(1e-6));
+      net.backward_rated(input->view(), x.view(), rated_grad.data(), 0);
+      const auto params = net.parameters();
+      for (std::size_t k = 0; k < params.size(); ++k)
+        for (std::size_t i = 0; i < params[k].size; ++i) {
+          INFO(params[k].name << "[" << i << "]");
+          REQUIRE(params[k].grad[i] == Approx(expected[k][i]).epsilon(1e-5).margin(1e-7));
+        }
+    }
 }
 
 TEST_CASE("a one-layer autoencoder has no rated-only path and trains on full outputs", "[autoencoder]") {

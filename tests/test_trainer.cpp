@@ -83,6 +83,18 @@ TEST_CASE("dropout masks come from the seed: same seed, same model", "[trainer]"
   REQUIRE_THROWS_AS(trained_parameters(data, c), error);
 }
 
+TEST_CASE("masking noise on the input comes from the seed and changes the model", "[trainer]") {
+  const ratings data = synthetic(40, 25, 3);
+  train_config c = small_config();
+  c.input_dropout = 0.3f;
+  const auto denoising = trained_parameters(data, c);
+  REQUIRE(denoising == trained_parameters(data, c));
+  c.input_dropout = 0;
+  REQUIRE(denoising != trained_parameters(data, c));
+  c.input_dropout = 1;
+  REQUIRE_THROWS_AS(trained_parameters(data, c), error);
+}
+
 TEST_CASE("users without ratings are skipped", "[trainer]") {
   const ratings data = synthetic(10, 12, 4);
   std::vector<rating_entry> e = data.entries();

@@ -80,11 +80,12 @@ const_matrix_view autoencoder::forward(const sparse_view& input, const sparse_vi
   return outputs_.back();
 }
 
-const float* autoencoder::forward_rated(const sparse_view& input, const sparse_view* code_mask) {
-  AEREC_ASSERT(computes_rated());
+const float* autoencoder::forward_rated(const sparse_view& input, const sparse_view& rated,
+                                       const sparse_view* code_mask) {
+  AEREC_ASSERT(computes_rated() && rated.rows == input.rows && rated.cols == items());
   forward_hidden(input, code_mask);
   const std::size_t last = layers_.size() - 1;
-  return layers_[last]->forward_at(input_of(last, input), input);
+  return layers_[last]->forward_at(input_of(last, input), rated);
 }
 
 void autoencoder::backward(const sparse_view& input, const_matrix_view d_output, float beta) {
@@ -94,9 +95,10 @@ void autoencoder::backward(const sparse_view& input, const_matrix_view d_output,
   backward_hidden(input, layers_[last]->backward(input_of(last, input), grad, beta, last > 0), beta);
 }
 
-void autoencoder::backward_rated(const sparse_view& input, const float* d_rated, float beta) {
+void autoencoder::backward_rated(const sparse_view& input, const sparse_view& rated,
+                                 const float* d_rated, float beta) {
   const std::size_t last = layers_.size() - 1;
-  backward_hidden(input, layers_[last]->backward_at(input_of(last, input), input, d_rated, beta, true),
+  backward_hidden(input, layers_[last]->backward_at(input_of(last, input), rated, d_rated, beta, true),
                   beta);
 }
 

@@ -59,6 +59,7 @@ void validate(const train_config& c) {
   require(c.batch_size >= 1, "batch size must be >= 1");
   require(c.threads >= 1, "threads must be >= 1");
   require(c.dropout >= 0 && c.dropout < 1, "dropout must be in [0, 1)");
+  require(c.input_dropout >= 0 && c.input_dropout < 1, "input dropout must be in [0, 1)");
   for (const int w : c.model.hidden) require(w > 0, "layer widths must be positive");
   validate(c.optimizer);
 }

@@ -15,8 +15,14 @@ trainer::trainer(autoencoder& model, const train_config& config)
       loss_(model.device(), config.loss), random_(config.seed ^ 0x5EED5EEDull) {}
 
 void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
-  input_.assign(model_.device(), batch);
-  const loss_value loss = forward_backward(input_.view(), dropout_mask(batch.rows()));
+  backend& b = model_.device();
+  target_.assign(b, batch);
+  sparse_view input = target_.view();
+  if (config_.input_dropout > 0) {
+    input_.assign(b, corrupted(batch));
+    input = input_.view();
+  }
+  const loss_value loss = forward_backward(input, target_.view(), dropout_mask(batch.rows()));
   optimizer_.step();
 
   for (int r = 0; r < batch.rows(); ++r) {
@@ -27,24 +33,47 @@ void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
   sums.rated += loss.rated;
 }
 
-loss_value trainer::forward_backward(const sparse_view& x, const sparse_view* mask) {
+loss_value trainer::forward_backward(const sparse_view& x, const sparse_view& target,
+                                     const sparse_view* mask) {
   backend& b = model_.device();
   const float beta = config_.accumulate_gradients ? 1.0f : 0.0f;
   // The masked loss needs the rated outputs only; the full product is for
   // models without a hidden layer.
   if (model_.computes_rated()) {
-    const float* rated = model_.forward_rated(x, mask);
-    d_output_.reserve(b, static_cast<std::size_t>(x.nnz));
-    const loss_value loss = loss_.evaluate_rated(rated, x, d_output_.data());
-    model_.backward_rated(x, d_output_.data(), beta);
+    const float* rated = model_.forward_rated(x, target, mask);
+    d_output_.reserve(b, static_cast<std::size_t>(target.nnz));
+    const loss_value loss = loss_.evaluate_rated(rated, target, d_output_.data());
+    model_.backward_rated(x, target, d_output_.data(), beta);
     return loss;
   }
   const const_matrix_view output = model_.forward(x, mask);
   d_output_.reserve(b, static_cast<std::size_t>(output.rows) * static_cast<std::size_t>(output.cols));
   const matrix_view grad{d_output_.data(), output.rows, output.cols};
-  const loss_value loss = loss_.evaluate(output, x, grad);
+  const loss_value loss = loss_.evaluate(output, target, grad);
   model_.backward(x, grad, beta);
   return loss;
+}
+
+sparse_batch trainer::corrupted(const sparse_batch& batch) {
+  // Masking noise, drawn like dropout: each rating kept with probability
+  // 1 - rate and scaled by 1 / (1 - rate).
+  const float rate = config_.input_dropout;
+  const float keep_scale = 1 / (1 - rate);
+  sparse_batch out;
+  out.cols = batch.cols;
+  std::vector<std::int32_t> cols;
+  std::vector<float> values;
+  for (int r = 0; r < batch.rows(); ++r) {
+    cols.clear();
+    values.clear();
+    for (int e = batch.offsets[r]; e < batch.offsets[r + 1]; ++e)
+      if (!(random_.uniform() < rate)) {
+        cols.push_back(batch.cols_index[e]);
+        values.push_back(batch.values[e] * keep_scale);
+      }
+    out.append_row(cols, values);
+  }
+  return out;
 }
 
 const sparse_view* trainer::dropout_mask(int rows) {

@@ -39,13 +39,16 @@ class autoencoder {
   void backward(const sparse_view& input, const_matrix_view d_output, float beta);
 
   // Training with a loss over the rated outputs only: forward() computed
-  // just at `input`'s entries (one value per entry, in its order), so the
-  // output layer costs what the ratings number, not rows x items. Needs a
-  // hidden layer (computes_rated()).
+  // just at the entries of `rated` (one value per entry, in its order; the
+  // input's own entries, or more when the input is corrupted), so the output
+  // layer costs what the ratings number, not rows x items. Needs a hidden
+  // layer (computes_rated()).
   bool computes_rated() const { return layers_.size() > 1; }
-  const float* forward_rated(const sparse_view& input, const sparse_view* code_mask = nullptr);
-  // backward() for forward_rated, given dL/d(output) at each entry of `input`.
-  void backward_rated(const sparse_view& input, const float* d_rated, float beta);
+  const float* forward_rated(const sparse_view& input, const sparse_view& rated,
+                             const sparse_view* code_mask = nullptr);
+  // backward() for forward_rated, given dL/d(output) at each entry of `rated`.
+  void backward_rated(const sparse_view& input, const sparse_view& rated, const float* d_rated,
+                      float beta);
 
   // "layers.<i>.weight", "layers.<i>.bias", ... in layer order.
   std::vector<parameter> parameters();

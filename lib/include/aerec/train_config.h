@@ -32,6 +32,10 @@ struct train_config {
   // Dropout on the code layer's activations while training (DeepRecommender's
   // regulariser): the fraction of units zeroed each step.
   float dropout = 0;
+  // Denoising: the fraction of each user's ratings hidden from the input each
+  // step (masking noise; the rest scaled by 1 / (1 - rate), as dropout does).
+  // The loss still scores every rating, so the model learns to fill them in.
+  float input_dropout = 0;
   std::uint64_t seed = 1;
   int threads = 1;
 };

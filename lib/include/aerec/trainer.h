@@ -54,8 +54,10 @@ class trainer {
     double seconds = 0;
   };
   void train_batch(const sparse_batch& batch, epoch_sums& sums);
-  // Loss and gradients of a batch (x on the backend), by the cheapest path.
-  loss_value forward_backward(const sparse_view& x, const sparse_view* mask);
+  // Loss and gradients of a batch (on the backend) that the network sees as x, by the cheapest path.
+  loss_value forward_backward(const sparse_view& x, const sparse_view& target, const sparse_view* mask);
+  // The batch with masking noise (config_.input_dropout), drawn from random_.
+  sparse_batch corrupted(const sparse_batch& batch);
   // A new dropout mask for `rows` users' codes, on the backend; null without dropout.
   const sparse_view* dropout_mask(int rows);
   void start_epoch(const ratings& train);
@@ -65,7 +67,8 @@ class trainer {
   optimizer optimizer_;
   masked_mse loss_;
   rng random_;
-  device_sparse input_;
+  device_sparse target_;  // the batch
+  device_sparse input_;   // the batch as the network sees it, when corrupted
   device_array<float> d_output_;
   device_sparse mask_;  // the units each row keeps, valued by their scale
   sparse_view mask_view_{};
