@@ -30,6 +30,7 @@ json to_json(const train_config& c) {
           {"shuffle", c.shuffle},
           {"dropout", c.dropout},
           {"input-dropout", c.input_dropout},
+          {"input-noise", c.input_noise},
           {"accumulate-gradients", c.accumulate_gradients},
           {"loss-normalization", loss_normalization_name(c.loss)},
           {"seed", c.seed},
@@ -64,6 +65,7 @@ train_config train_config_from_json(const json& j, const std::string& source) {
     j.at("shuffle").get_to(c.shuffle);
     c.dropout = j.value("dropout", 0.0f);  // absent from files written before dropout
     c.input_dropout = j.value("input-dropout", 0.0f);
+    c.input_noise = j.value("input-noise", 0.0f);
     j.at("accumulate-gradients").get_to(c.accumulate_gradients);
     c.loss = parse_loss_normalization(j.at("loss-normalization").get<std::string>());
     j.at("seed").get_to(c.seed);

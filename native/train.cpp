@@ -321,6 +321,9 @@ void add_train_command(CLI::App& app) {
                        "Denoising: the fraction of each user's ratings hidden from the input each step "
                        "(the loss still scores them all)",
                        [](cfg& c, float v) { c.input_dropout = v; });
+  config_option<float>(*cmd, a, "--input-noise",
+                       "Denoising: the standard deviation of Gaussian noise added to each input rating",
+                       [](cfg& c, float v) { c.input_noise = v; });
   config_option<std::uint64_t>(*cmd, a, "--seed", "Random seed (initialisation, shuffling, splits)",
                                [](cfg& c, std::uint64_t v) { c.seed = v; });
   config_option<std::vector<int>>(*cmd, a, "--layers", "Hidden widths, e.g. 20,10,20",

@@ -93,6 +93,31 @@ TEST_CASE("masking noise on the input comes from the seed and changes the model"
   REQUIRE(denoising != trained_parameters(data, c));
   c.input_dropout = 1;
   REQUIRE_THROWS_AS(trained_parameters(data, c), error);
+
+  // Gaussian noise alone, and with masking.
+  c.input_dropout = 0;
+  c.input_noise = 0.3f;
+  const auto noisy = trained_parameters(data, c);
+  REQUIRE(noisy == trained_parameters(data, c));
+  REQUIRE(noisy != denoising);
+  c.input_dropout = 0.3f;
+  REQUIRE(trained_parameters(data, c) != noisy);
+  c.input_noise = -1;
+  REQUIRE_THROWS_AS(trained_parameters(data, c), error);
+}
+
+TEST_CASE("normal draws have mean 0 and variance 1", "[trainer]") {
+  rng random(17);
+  double sum = 0, squares = 0;
+  const int n = 200000;
+  for (int i = 0; i < n; ++i) {
+    const double z = random.normal();
+    REQUIRE(std::isfinite(z));
+    sum += z;
+    squares += z * z;
+  }
+  CHECK(std::abs(sum / n) < 0.01);
+  CHECK(std::abs(squares / n - 1) < 0.02);
 }
 
 TEST_CASE("users without ratings are skipped", "[trainer]") {

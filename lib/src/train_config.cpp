@@ -1,5 +1,7 @@
 #include "aerec/train_config.h"
 
+#include <cmath>
+
 #include "aerec/error.h"
 #include "names.h"
 
@@ -60,6 +62,7 @@ void validate(const train_config& c) {
   require(c.threads >= 1, "threads must be >= 1");
   require(c.dropout >= 0 && c.dropout < 1, "dropout must be in [0, 1)");
   require(c.input_dropout >= 0 && c.input_dropout < 1, "input dropout must be in [0, 1)");
+  require(c.input_noise >= 0 && std::isfinite(c.input_noise), "input noise must be a finite number >= 0");
   for (const int w : c.model.hidden) require(w > 0, "layer widths must be positive");
   validate(c.optimizer);
 }

@@ -18,7 +18,7 @@ void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
   backend& b = model_.device();
   target_.assign(b, batch);
   sparse_view input = target_.view();
-  if (config_.input_dropout > 0) {
+  if (config_.input_dropout > 0 || config_.input_noise > 0) {
     input_.assign(b, corrupted(batch));
     input = input_.view();
   }
@@ -56,8 +56,8 @@ loss_value trainer::forward_backward(const sparse_view& x, const sparse_view& ta
 
 sparse_batch trainer::corrupted(const sparse_batch& batch) {
   // Masking noise, drawn like dropout: each rating kept with probability
-  // 1 - rate and scaled by 1 / (1 - rate).
-  const float rate = config_.input_dropout;
+  // 1 - rate and scaled by 1 / (1 - rate); then Gaussian noise on those kept.
+  const float rate = config_.input_dropout, sigma = config_.input_noise;
   const float keep_scale = 1 / (1 - rate);
   sparse_batch out;
   out.cols = batch.cols;
@@ -67,9 +67,9 @@ sparse_batch trainer::corrupted(const sparse_batch& batch) {
     cols.clear();
     values.clear();
     for (int e = batch.offsets[r]; e < batch.offsets[r + 1]; ++e)
-      if (!(random_.uniform() < rate)) {
+      if (rate == 0 || !(random_.uniform() < rate)) {
         cols.push_back(batch.cols_index[e]);
-        values.push_back(batch.values[e] * keep_scale);
+        values.push_back(batch.values[e] * keep_scale + (sigma > 0 ? sigma * random_.normal() : 0.0f));
       }
     out.append_row(cols, values);
   }

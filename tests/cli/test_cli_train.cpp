@@ -217,7 +217,7 @@ TEST_CASE("train: the configuration stored in a model file trains the same model
   const std::string data_flags = "--data " + data().path + " --split random:0.1";
   // Noise and dropout too: their draws come from the stored seed.
   REQUIRE(run_aerec("train " + data_flags + " --preset seed-fixed --epochs 3 --layers 8,4,8 --lr 0.004 "
-                    "--input-dropout 0.25 --dropout 0.2 --out " + first.string()).code == 0);
+                    "--input-dropout 0.25 --input-noise 0.1 --dropout 0.2 --out " + first.string()).code == 0);
   const result info = run_aerec("info --json " + first.string());
   INFO(info.err);
   REQUIRE(info.code == 0);

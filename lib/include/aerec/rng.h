@@ -2,6 +2,7 @@
 // A small, portable random generator. Standard library distributions differ
 // between libstdc++ and libc++ (native vs wasm), so aerec draws its own numbers:
 // the same seed gives the same model on every platform.
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -26,6 +27,12 @@ class rng {
   // Uniform in [0, 1) with 24 random bits: exactly representable as float.
   float uniform() { return static_cast<float>(next() >> 40) * 0x1.0p-24f; }
   float uniform(float lo, float hi) { return lo + (hi - lo) * uniform(); }
+
+  // Standard normal (Box-Muller from two uniforms; 1 - u keeps the log finite).
+  float normal() {
+    const double radius = std::sqrt(-2.0 * std::log(1.0 - static_cast<double>(uniform())));
+    return static_cast<float>(radius * std::cos(6.283185307179586 * static_cast<double>(uniform())));
+  }
 
   // Uniform integer in [0, n), without modulo bias (Lemire's method).
   std::uint32_t below(std::uint32_t n) {

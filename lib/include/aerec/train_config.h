@@ -36,6 +36,9 @@ struct train_config {
   // step (masking noise; the rest scaled by 1 / (1 - rate), as dropout does).
   // The loss still scores every rating, so the model learns to fill them in.
   float input_dropout = 0;
+  // Denoising: Gaussian noise of this standard deviation added to every
+  // rating the input keeps.
+  float input_noise = 0;
   std::uint64_t seed = 1;
   int threads = 1;
 };

@@ -56,7 +56,7 @@ class trainer {
   void train_batch(const sparse_batch& batch, epoch_sums& sums);
   // Loss and gradients of a batch (on the backend) that the network sees as x, by the cheapest path.
   loss_value forward_backward(const sparse_view& x, const sparse_view& target, const sparse_view* mask);
-  // The batch with masking noise (config_.input_dropout), drawn from random_.
+  // The batch with masking and Gaussian noise (input_dropout, input_noise), drawn from random_.
   sparse_batch corrupted(const sparse_batch& batch);
   // A new dropout mask for `rows` users' codes, on the backend; null without dropout.
   const sparse_view* dropout_mask(int rows);
