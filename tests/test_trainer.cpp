@@ -1,6 +1,7 @@
 // Training: determinism, the seed's gradient accumulation, and learning.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <tuple>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -70,40 +71,33 @@ TEST_CASE("the same seed and thread count give the same model bit for bit", "[tr
   }
 }
 
-TEST_CASE("dropout masks come from the seed: same seed, same model", "[trainer]") {
+TEST_CASE("dropout and input noise come from the seed: same seed, same model", "[trainer]") {
   const ratings data = synthetic(40, 25, 3);
-  train_config c = small_config();
-  c.model.hidden = {8, 4, 8};
-  c.dropout = 0.5f;
-  const auto with_dropout = trained_parameters(data, c);
-  REQUIRE(with_dropout == trained_parameters(data, c));
-  c.dropout = 0;
-  REQUIRE(with_dropout != trained_parameters(data, c));
-  c.dropout = 1;
-  REQUIRE_THROWS_AS(trained_parameters(data, c), error);
-}
-
-TEST_CASE("masking noise on the input comes from the seed and changes the model", "[trainer]") {
-  const ratings data = synthetic(40, 25, 3);
-  train_config c = small_config();
-  c.input_dropout = 0.3f;
-  const auto denoising = trained_parameters(data, c);
-  REQUIRE(denoising == trained_parameters(data, c));
-  c.input_dropout = 0;
-  REQUIRE(denoising != trained_parameters(data, c));
-  c.input_dropout = 1;
-  REQUIRE_THROWS_AS(trained_parameters(data, c), error);
-
-  // Gaussian noise alone, and with masking.
-  c.input_dropout = 0;
-  c.input_noise = 0.3f;
-  const auto noisy = trained_parameters(data, c);
-  REQUIRE(noisy == trained_parameters(data, c));
-  REQUIRE(noisy != denoising);
-  c.input_dropout = 0.3f;
-  REQUIRE(trained_parameters(data, c) != noisy);
-  c.input_noise = -1;
-  REQUIRE_THROWS_AS(trained_parameters(data, c), error);
+  train_config plain = small_config();
+  plain.model.hidden = {8, 4, 8};
+  const std::vector<float> without_noise = trained_parameters(data, plain);
+  // Each kind of noise at a usable level, and at one that validate() refuses.
+  using setting = float train_config::*;
+  const std::tuple<const char*, setting, float, float> kinds[] = {
+      {"dropout on the code", &train_config::dropout, 0.5f, 1},
+      {"masking noise", &train_config::input_dropout, 0.3f, 1},
+      {"Gaussian noise", &train_config::input_noise, 0.3f, -1}};
+  std::vector<std::vector<float>> models;
+  for (const auto& [name, field, level, refused] : kinds) {
+    CAPTURE(name);
+    train_config c = plain;
+    c.*field = level;
+    models.push_back(trained_parameters(data, c));
+    REQUIRE(models.back() == trained_parameters(data, c));
+    REQUIRE(models.back() != without_noise);
+    c.*field = refused;
+    REQUIRE_THROWS_AS(trained_parameters(data, c), error);
+  }
+  REQUIRE(models[1] != models[2]);
+  // Masking and Gaussian noise together.
+  train_config both = plain;
+  both.input_dropout = both.input_noise = 0.3f;
+  REQUIRE(trained_parameters(data, both) != models[2]);
 }
 
 TEST_CASE("normal draws have mean 0 and variance 1", "[trainer]") {
