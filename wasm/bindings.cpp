@@ -105,14 +105,14 @@ class model_handle {
   }
 
   val encode(const val& ratings) {
-    return guarded([&] { return typed_copy("Float32Array", model_.encode(rated(ratings))); });
+    return guarded([&] { return typed_copy("Float32Array", model_.encode(user_batch(ratings))); });
   }
 
   val recommend(const val& ratings, int k) {
     return guarded([&] {
       if (k < 0) throw error(error_code::invalid_argument, "k must be >= 0, not " + std::to_string(k));
       val out = val::array();
-      for (const recommendation& r : model_.recommend(rated(ratings), static_cast<std::size_t>(k))) {
+      for (const recommendation& r : model_.recommend(user_batch(ratings), static_cast<std::size_t>(k))) {
         val item = val::object();
         item.set("itemId", r.item_id);
         item.set("score", r.score);
@@ -123,15 +123,9 @@ class model_handle {
   }
 
  private:
-  // A dense row in column order (0 = not rated) as the model's sparse ratings.
-  std::vector<item_rating> rated(const val& ratings) const {
-    const float_array copied = user_row(ratings);
-    const std::span<const float> row = copied.values();
-    std::vector<item_rating> out;
-    for (std::size_t i = 0; i < row.size(); ++i)
-      if (row[i] != 0)  // NaN too (NaN != 0), for to_batch to reject
-        out.push_back({model_.items().id(static_cast<std::int32_t>(i)), row[i]});
-    return out;
+  // One user's dense row as the model's batch: columns straight in, no id lookups.
+  sparse_batch user_batch(const val& ratings) const {
+    return model_.dense_to_batch(user_row(ratings).values());
   }
 
   // A copy of one user's dense row, checked for length.

@@ -91,12 +91,21 @@ std::vector<float> model::clipped_predictions(const sparse_batch& batch) {
 }
 
 std::vector<float> model::encode(std::span<const item_rating> user_ratings) {
-  return network_->encode(to_batch(std::span(&user_ratings, 1)));
+  return encode(to_batch(std::span(&user_ratings, 1)));
+}
+
+std::vector<float> model::encode(const sparse_batch& user) {
+  AEREC_ASSERT(user.rows() == 1);
+  return network_->encode(user);
 }
 
 std::vector<recommendation> model::recommend(std::span<const item_rating> user_ratings,
                                              std::size_t k) {
-  const sparse_batch batch = to_batch(std::span(&user_ratings, 1));
+  return recommend(to_batch(std::span(&user_ratings, 1)), k);
+}
+
+std::vector<recommendation> model::recommend(const sparse_batch& batch, std::size_t k) {
+  AEREC_ASSERT(batch.rows() == 1);
   // Ranked by the raw outputs, which still order the movies that clipping ties at the top.
   const std::vector<float> raw = network_->predict(batch);
   std::vector<bool> rated(raw.size(), false);

@@ -54,10 +54,13 @@ class model {
 
   // The user's code: the activations of the network's code layer.
   std::vector<float> encode(std::span<const item_rating> user_ratings);
+  // The same for one user's batch (from to_batch or dense_to_batch).
+  std::vector<float> encode(const sparse_batch& user);
 
   // The k movies with the highest predictions that the user has not rated, best
   // first, with their clipped predictions.
   std::vector<recommendation> recommend(std::span<const item_rating> user_ratings, std::size_t k);
+  std::vector<recommendation> recommend(const sparse_batch& user, std::size_t k);
 
  private:
   float clip(float prediction) const;
