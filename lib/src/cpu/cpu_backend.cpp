@@ -344,7 +344,6 @@ class cpu_backend final : public backend {
     return static_cast<float>(sum);
   }
 
- private:
   int threads_;
   std::vector<int> column_offsets_, column_rows_, column_entries_, next_;  // index_columns
 };
