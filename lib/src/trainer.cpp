@@ -67,7 +67,7 @@ sparse_batch trainer::corrupted(const sparse_batch& batch) {
     cols.clear();
     values.clear();
     for (int e = batch.offsets[r]; e < batch.offsets[r + 1]; ++e)
-      if (rate == 0 || !(random_.uniform() < rate)) {
+      if (survives(rate)) {
         cols.push_back(batch.cols_index[e]);
         values.push_back(batch.values[e] * keep_scale + (sigma > 0 ? sigma * random_.normal() : 0.0f));
       }
@@ -75,6 +75,8 @@ sparse_batch trainer::corrupted(const sparse_batch& batch) {
   }
   return out;
 }
+
+bool trainer::survives(float rate) { return rate == 0 || !(random_.uniform() < rate); }
 
 const sparse_view* trainer::dropout_mask(int rows) {
   const float rate = config_.dropout;
@@ -89,7 +91,7 @@ const sparse_view* trainer::dropout_mask(int rows) {
   for (int r = 0; r < rows; ++r) {
     cols.clear();
     for (std::int32_t j = 0; j < units; ++j)
-      if (!(random_.uniform() < rate)) cols.push_back(j);
+      if (survives(rate)) cols.push_back(j);
     kept.append_row(cols, std::vector<float>(cols.size(), keep_scale));
   }
   mask_.assign(model_.device(), kept);

@@ -56,6 +56,9 @@ class trainer {
   void train_batch(const sparse_batch& batch, epoch_sums& sums);
   // Loss and gradients of a batch (on the backend) that the network sees as x, by the cheapest path.
   loss_value forward_backward(const sparse_view& x, const sparse_view& target, const sparse_view* mask);
+  // Inverted dropout's draw for one unit or rating: kept with probability
+  // 1 - rate (no draw at rate 0); both kinds of noise below use it.
+  bool survives(float rate);
   // The batch with masking and Gaussian noise (input_dropout, input_noise), drawn from random_.
   sparse_batch corrupted(const sparse_batch& batch);
   // A new dropout mask for `rows` users' codes, on the backend; null without dropout.
