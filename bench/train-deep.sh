@@ -18,6 +18,8 @@ python=/usr/bin/python3 # the python3 first on PATH may lack torch
 lr=0.005 momentum=0.9 batch=128
 
 die() { echo "train-deep.sh: $*" >&2; exit 2; }
+# shellcheck source=training_common.sh
+source "$root/bench/training_common.sh"
 while (($#)); do
   case $1 in
     --data) data=${2:?--data needs a value} ;;
@@ -35,11 +37,7 @@ done
 if [[ -d $data/ml-1m ]]; then data=$data/ml-1m; fi
 [[ -f $data/ratings.dat || -f $data/ratings-notimestamp.dat ]] ||
   die "no ml-1m folder (ratings.dat or ratings-notimestamp.dat) in $data"
-if [[ ! -x $aerec && $aerec == "$default_aerec" ]]; then
-  (cd "$root" && cmake --preset native-release >/dev/null &&
-    cmake --build --preset native-release --target aerec_cli)
-fi
-[[ -x $aerec ]] || die "no aerec binary at $aerec"
+ensure_aerec
 dropout_flags=()
 if [[ $dropout != 0 ]]; then
   # Not `aerec ... | grep -q`: grep's early exit would fail the pipe (pipefail).
@@ -48,10 +46,7 @@ if [[ $dropout != 0 ]]; then
   dropout_flags=(--dropout "$dropout")
 fi
 
-blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 || echo unknown)
-if [[ $blas == */blas/libblas.so.3 ]]; then
-  echo "warning: PyTorch runs on the reference BLAS; apt-get install libopenblas0-pthread" >&2
-fi
+find_pytorch_blas
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -15,6 +15,8 @@ aerec=$default_aerec
 python=/usr/bin/python3 # the python3 first on PATH may lack torch
 
 die() { echo "train-seed.sh: $*" >&2; exit 2; }
+# shellcheck source=training_common.sh
+source "$root/bench/training_common.sh"
 while (($#)); do
   case $1 in
     --data) data=${2:?--data needs a value} ;;
@@ -32,18 +34,11 @@ done
 # seed_pytorch.py reads u1.base/u1.test from the ml-100k folder itself.
 if [[ -f $data/ml-100k/u1.base ]]; then data=$data/ml-100k; fi
 [[ -f $data/u1.base && -f $data/u1.test ]] || die "no ml-100k folder (u1.base, u1.test) in $data"
-if [[ ! -x $aerec && $aerec == "$default_aerec" ]]; then
-  (cd "$root" && cmake --preset native-release >/dev/null &&
-    cmake --build --preset native-release --target aerec_cli)
-fi
-[[ -x $aerec ]] || die "no aerec binary at $aerec"
+ensure_aerec
 
 # Pin every thread pool on both sides, not only the ones each program sets itself.
 export OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads MKL_NUM_THREADS=$threads
-blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 || echo unknown)
-if [[ $blas == */blas/libblas.so.3 ]]; then
-  echo "warning: PyTorch runs on the reference BLAS; apt-get install libopenblas0-pthread" >&2
-fi
+find_pytorch_blas
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -1,0 +1,19 @@
+# Shared by the training benchmarks (train-seed.sh, train-deep.sh); sourced after
+# they set root, aerec, default_aerec and die().
+
+# Builds the default aerec binary when it is missing; dies when there is none.
+ensure_aerec() {
+  if [[ ! -x $aerec && $aerec == "$default_aerec" ]]; then
+    (cd "$root" && cmake --preset native-release >/dev/null &&
+      cmake --build --preset native-release --target aerec_cli)
+  fi
+  [[ -x $aerec ]] || die "no aerec binary at $aerec"
+}
+
+# Sets blas to the BLAS library PyTorch loads, warning when it is the slow reference one.
+find_pytorch_blas() {
+  blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 || echo unknown)
+  if [[ $blas == */blas/libblas.so.3 ]]; then
+    echo "warning: PyTorch runs on the reference BLAS; apt-get install libopenblas0-pthread" >&2
+  fi
+}
