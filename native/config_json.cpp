@@ -31,6 +31,13 @@ json to_json(const train_config& c) {
           {"dropout", c.dropout},
           {"input-dropout", c.input_dropout},
           {"input-noise", c.input_noise},
+          {"activity-penalty", activity_kind_name(c.penalties.activity.kind)},
+          {"activity-weight", c.penalties.activity.weight},
+          {"activity-target", c.penalties.activity.target},
+          {"activity-layer", c.penalties.activity.layer},
+          {"contractive", c.penalties.contractive},
+          {"refeed", c.refeed},
+          {"item-based", c.item_based},
           {"accumulate-gradients", c.accumulate_gradients},
           {"loss-normalization", loss_normalization_name(c.loss)},
           {"seed", c.seed},
@@ -66,6 +73,15 @@ train_config train_config_from_json(const json& j, const std::string& source) {
     c.dropout = j.value("dropout", 0.0f);  // absent from files written before dropout
     c.input_dropout = j.value("input-dropout", 0.0f);
     c.input_noise = j.value("input-noise", 0.0f);
+    // Absent from files written before the penalties, re-feeding and item-based training.
+    activity_penalty& a = c.penalties.activity;
+    a.kind = parse_activity_kind(j.value("activity-penalty", std::string("none")));
+    a.weight = j.value("activity-weight", a.weight);
+    a.target = j.value("activity-target", a.target);
+    a.layer = j.value("activity-layer", a.layer);
+    c.penalties.contractive = j.value("contractive", 0.0f);
+    c.refeed = j.value("refeed", false);
+    c.item_based = j.value("item-based", false);
     j.at("accumulate-gradients").get_to(c.accumulate_gradients);
     c.loss = parse_loss_normalization(j.at("loss-normalization").get<std::string>());
     j.at("seed").get_to(c.seed);

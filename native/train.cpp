@@ -324,6 +324,27 @@ void add_train_command(CLI::App& app) {
   config_option<float>(*cmd, a, "--input-noise",
                        "Denoising: the standard deviation of Gaussian noise added to each input rating",
                        [](cfg& c, float v) { c.input_noise = v; });
+  config_option<std::string>(*cmd, a, "--activity-penalty",
+                             "Sparse autoencoder: penalise a hidden layer's activations, l1 or kl "
+                             "(KL divergence of each unit's mean activation from --activity-target; sigmoid)",
+                             [](cfg& c, const std::string& v) { c.penalties.activity.kind = parse_activity_kind(v); });
+  config_option<float>(*cmd, a, "--activity-weight", "The activity penalty's weight",
+                       [](cfg& c, float v) { c.penalties.activity.weight = v; });
+  config_option<float>(*cmd, a, "--activity-target", "The KL activity penalty's target mean activation",
+                       [](cfg& c, float v) { c.penalties.activity.target = v; });
+  config_option<int>(*cmd, a, "--activity-layer",
+                     "The hidden layer the activity penalty applies to (0 = first; -1 = the code layer)",
+                     [](cfg& c, int v) { c.penalties.activity.layer = v; });
+  config_option<float>(*cmd, a, "--contractive",
+                       "Contractive autoencoder: the weight of the first layer's Jacobian penalty "
+                       "||dh/dx||^2 (sigmoid or tanh)",
+                       [](cfg& c, float v) { c.penalties.contractive = v; });
+  config_flag(*cmd, a, "--refeed,!--no-refeed",
+              "Dense re-feeding (DeepRecommender): a second step on the network's own output each batch",
+              [](cfg& c, bool v) { c.refeed = v; });
+  config_flag(*cmd, a, "--item-based,!--no-item-based",
+              "Item-based (I-AutoRec): rows are movies, reconstructed from the users who rated them",
+              [](cfg& c, bool v) { c.item_based = v; });
   config_option<std::uint64_t>(*cmd, a, "--seed", "Random seed (initialisation, shuffling, splits)",
                                [](cfg& c, std::uint64_t v) { c.seed = v; });
   config_option<std::vector<int>>(*cmd, a, "--layers", "Hidden widths, e.g. 20,10,20",

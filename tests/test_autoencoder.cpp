@@ -1,6 +1,7 @@
 // The whole autoencoder: backpropagation through every layer and the loss
 // against central differences, and the construction rules.
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "aerec/autoencoder.h"
 #include "aerec/cpu_backend.h"
@@ -204,4 +205,128 @@ TEST_CASE("a one-layer autoencoder has no rated-only path and trains on full out
   autoencoder net(*b, stacked_layers(8, {}, activation::identity, activation::sigmoid));
   CHECK_FALSE(net.computes_rated());
   CHECK_FALSE(net.parameters()[0].transposed);
+}
+
+namespace {
+
+// Every parameter's gradient of loss + penalty, from backward() (full
+// outputs) and from backward_rated(), against central differences.
+void check_penalized_gradients(autoencoder& net, const sparse_view& x, const sparse_view* mask,
+                               const std::string& what) {
+  auto& b = net.device();
+  masked_mse loss(b, loss_normalization::rated_entries);
+  std::vector<float> grad(static_cast<std::size_t>(x.rows * x.cols));
+  const auto f = [&] {
+    const double l = loss.evaluate(net.forward(x, mask), x, {grad.data(), x.rows, x.cols}).loss;
+    return l + net.penalty();
+  };
+  REQUIRE(f() > loss.evaluate(net.forward(x, mask), x, {grad.data(), x.rows, x.cols}).loss);
+  std::vector<std::vector<float>> analytic;
+  for (const bool rated : {false, true}) {
+    CAPTURE(what, rated);
+    f();
+    if (rated) {
+      std::vector<float> d_rated(static_cast<std::size_t>(x.nnz));
+      loss.evaluate_rated(net.forward_rated(x, x, mask), x, d_rated.data());
+      net.backward_rated(x, x, d_rated.data(), 0);
+    } else {
+      net.backward(x, {grad.data(), x.rows, x.cols}, 0);
+    }
+    const auto params = net.parameters();
+    for (const parameter& p : params) {
+      for (std::size_t i = 0; i < p.size; ++i) {
+        const float g = p.grad[i];
+        testing::require_close(g, testing::central_difference(p.value[i], f, 1e-2f),
+                               what + " " + p.name + "[" + std::to_string(i) + "]");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("activity and contractive penalties' gradients match central differences",
+          "[autoencoder][gradient][penalty]") {
+  auto b = make_cpu_backend();
+  device_sparse x;
+  x.assign(*b, users());
+  struct variant {
+    std::string name;
+    activation act;
+    penalty_config penalties;
+  };
+  penalty_config l1_code, l1_first, kl_code, kl_first, cae_sigmoid, cae_tanh, both;
+  l1_code.activity = {activity_kind::l1, 0.3f, 0.05f, -1};
+  l1_first.activity = {activity_kind::l1, 0.3f, 0.05f, 0};
+  kl_code.activity = {activity_kind::kl, 0.2f, 0.1f, -1};
+  kl_first.activity = {activity_kind::kl, 0.2f, 0.3f, 0};
+  cae_sigmoid.contractive = 0.5f;
+  cae_tanh.contractive = 0.5f;
+  both.activity = {activity_kind::l1, 0.3f, 0.05f, 0};
+  both.contractive = 0.5f;
+  const std::vector<variant> variants = {
+      {"l1 on the code", activation::sigmoid, l1_code}, {"l1 on layer 0", activation::tanh, l1_first},
+      {"kl on the code", activation::sigmoid, kl_code}, {"kl on layer 0", activation::sigmoid, kl_first},
+      {"contractive, sigmoid", activation::sigmoid, cae_sigmoid},
+      {"contractive, tanh", activation::tanh, cae_tanh}, {"l1 and contractive", activation::tanh, both}};
+  for (const variant& v : variants) {
+    for (const bool masked : {false, true}) {
+      const std::vector<int> hidden = {5, 3, 5};
+      autoencoder net(*b, stacked_layers(8, hidden, v.act, activation::identity));
+      rng random(29);
+      net.initialize(init_scheme::pytorch, random);
+      net.set_penalties(v.penalties);
+      device_sparse mask;
+      mask.assign(*b, mask_of({2, 0, 2, 0, 2, 2}, 2, 3));
+      const sparse_view mask_view = mask.view();
+      check_penalized_gradients(net, x.view(), masked ? &mask_view : nullptr,
+                                v.name + (masked ? ", code dropout" : ""));
+    }
+  }
+}
+
+TEST_CASE("a one-hidden-layer contractive autoencoder's penalty is the Jacobian's squared norm",
+          "[autoencoder][penalty]") {
+  // h = sigmoid(xW + b): dh_j/dx_k = h_j (1 - h_j) W_kj, so ||J||_F^2 per user
+  // is sum_j (h_j (1 - h_j))^2 sum_k W_kj^2, computed here from the code.
+  auto b = make_cpu_backend();
+  const std::vector<int> hidden = {4};
+  autoencoder net(*b, stacked_layers(8, hidden, activation::sigmoid, activation::identity));
+  rng random(31);
+  net.initialize(init_scheme::pytorch, random);
+  penalty_config p;
+  p.contractive = 2;
+  net.set_penalties(p);
+  const std::vector<float> code = net.encode(users());
+  const parameter w = net.parameters()[0];
+  double expected = 0;
+  for (int r = 0; r < 2; ++r)
+    for (int j = 0; j < 4; ++j) {
+      const double h = code[static_cast<std::size_t>(r * 4 + j)], slope = h * (1 - h);
+      double norm = 0;
+      for (int k = 0; k < 8; ++k) norm += std::pow(w.value[k * 4 + j], 2);
+      expected += slope * slope * norm;
+    }
+  REQUIRE(net.penalty() == Approx(2 * expected / 2).epsilon(1e-5));
+  device_sparse x;
+  x.assign(*b, users());
+  check_penalized_gradients(net, x.view(), nullptr, "one layer");
+}
+
+TEST_CASE("penalties a network cannot take are refused", "[autoencoder][penalty]") {
+  auto b = make_cpu_backend();
+  const std::vector<int> hidden = {5, 3, 5};
+  autoencoder relu_net(*b, stacked_layers(8, hidden, activation::relu, activation::identity));
+  penalty_config kl;
+  kl.activity = {activity_kind::kl, 1, 0.05f, -1};
+  REQUIRE_THROWS_WITH(relu_net.set_penalties(kl), Catch::Contains("sigmoid"));
+  penalty_config cae;
+  cae.contractive = 1;
+  REQUIRE_THROWS_WITH(relu_net.set_penalties(cae), Catch::Contains("sigmoid or tanh"));
+  penalty_config far;
+  far.activity = {activity_kind::l1, 1, 0.05f, 3};
+  REQUIRE_THROWS_WITH(relu_net.set_penalties(far), Catch::Contains("hidden layer (0 to 2)"));
+  penalty_config negative;
+  negative.activity = {activity_kind::l1, -1, 0.05f, -1};
+  REQUIRE_THROWS_WITH(relu_net.set_penalties(negative), Catch::Contains(">= 0"));
 }

@@ -163,6 +163,68 @@ TEST_CASE("gradient accumulation applies the sum of all gradients so far", "[tra
     for (std::size_t i = 0; i < p.size; ++i) REQUIRE(p.value[i] == Approx(trained[n++]).epsilon(1e-5));
 }
 
+TEST_CASE("re-feeding takes a second step on the network's own dense output", "[trainer]") {
+  // One full-batch SGD epoch with re-feeding, against the two steps by hand:
+  // one on the ratings, then one on f(x) as a fully rated input and target.
+  const ratings data = synthetic(6, 10, 9);
+  train_config c;
+  c.model.hidden = {4, 3};
+  c.optimizer = default_optimizer_config(optimizer_kind::sgd);
+  c.optimizer.lr = 0.05f;
+  c.loss = loss_normalization::rated_entries;
+  c.batch_size = 6;
+  c.epochs = 1;
+  c.refeed = true;
+  const std::vector<float> trained = trained_parameters(data, c);
+  c.refeed = false;
+  REQUIRE(trained != trained_parameters(data, c));
+
+  auto b = make_cpu_backend();
+  autoencoder net(*b, stacked_layers(10, c.model.hidden, c.model.hidden_act, c.model.output_act));
+  rng init(c.seed);
+  net.initialize(c.model.init, init);
+  masked_mse loss(*b, c.loss);
+  std::vector<float> d_output(6 * 10);
+  const auto params = net.parameters();
+  const auto sgd_step = [&](const sparse_batch& batch) {
+    device_sparse x;
+    x.assign(*b, batch);
+    loss.evaluate(net.forward(x.view()), x.view(), {d_output.data(), 6, 10});
+    net.backward(x.view(), {d_output.data(), 6, 10}, 0);
+    for (const parameter& p : params)
+      for (std::size_t i = 0; i < p.size; ++i) p.value[i] -= static_cast<float>(c.optimizer.lr) * p.grad[i];
+  };
+  const std::vector<std::int32_t> all_rows = {0, 1, 2, 3, 4, 5};
+  const sparse_batch ratings_batch = gather_rows(data, all_rows);
+  sgd_step(ratings_batch);
+  const std::vector<float> output = net.predict(ratings_batch);
+  sparse_batch fed;
+  fed.cols = 10;
+  const std::vector<std::int32_t> every_movie = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+  for (int r = 0; r < 6; ++r)
+    fed.append_row(every_movie, std::span(output).subspan(static_cast<std::size_t>(r) * 10, 10));
+  sgd_step(fed);
+  std::size_t n = 0;
+  for (const parameter& p : params)
+    for (std::size_t i = 0; i < p.size; ++i) REQUIRE(p.value[i] == Approx(trained[n++]).epsilon(1e-5));
+}
+
+TEST_CASE("penalties take part in training", "[trainer][penalty]") {
+  const ratings data = synthetic(40, 25, 3);
+  train_config plain = small_config();
+  plain.model.hidden = {8, 4, 8};
+  plain.model.hidden_act = activation::tanh;
+  const std::vector<float> unpenalized = trained_parameters(data, plain);
+  train_config sparse = plain, contractive = plain;
+  sparse.penalties.activity = {activity_kind::l1, 0.1f, 0.05f, -1};
+  contractive.penalties.contractive = 0.1f;
+  REQUIRE(trained_parameters(data, sparse) != unpenalized);
+  REQUIRE(trained_parameters(data, contractive) != unpenalized);
+  REQUIRE(trained_parameters(data, contractive) == trained_parameters(data, contractive));
+  contractive.model.hidden_act = activation::relu;
+  REQUIRE_THROWS_AS(trained_parameters(data, contractive), error);
+}
+
 TEST_CASE("training lowers the loss and beats the global mean on held-out ratings", "[trainer]") {
   const ratings all = synthetic(120, 40, 21);
   // Hold out a fifth of the cells, spread over users and items.

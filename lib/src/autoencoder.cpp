@@ -67,7 +67,10 @@ void autoencoder::forward_hidden(const sparse_view& input, const sparse_view* co
   for (std::size_t i = 0; i + 1 < layers_.size(); ++i) {
     outputs_[i] = layers_[i]->forward(input_of(i, input));
     // The layer keeps its own output for its backward; the layers above see the masked code.
-    if (code_mask_ && i == code_layer()) outputs_[i] = mask_code(outputs_[i]);
+    if (code_mask_ && i == code_layer()) {
+      raw_code_ = outputs_[i];
+      outputs_[i] = mask_code(outputs_[i]);
+    }
   }
 }
 
@@ -105,8 +108,68 @@ void autoencoder::backward_rated(const sparse_view& input, const sparse_view& ra
 void autoencoder::backward_hidden(const sparse_view& input, const_matrix_view grad, float beta) {
   for (std::size_t i = layers_.size() - 1; i-- > 0;) {
     if (code_mask_ && i == code_layer()) grad = unmask_grad(grad);
-    grad = layers_[i]->backward(input_of(i, input), grad, beta, i > 0);
+    grad = layers_[i]->backward(input_of(i, input), add_penalties(i, grad), beta, i > 0);
   }
+  if (penalties_.contractive > 0) add_contractive_weight_grad();
+}
+
+void autoencoder::set_penalties(const penalty_config& p) {
+  std::vector<int> hidden;
+  for (std::size_t i = 0; i + 1 < specs_.size(); ++i) hidden.push_back(specs_[i].outputs);
+  // The hidden layers' activation is the first's: that is what the penalties depend on.
+  validate(p, hidden, specs_.front().act);
+  penalties_ = p;
+}
+
+double autoencoder::penalty() {
+  const const_matrix_view none{nullptr, 0, 0};
+  double value = 0;
+  if (penalties_.activity.kind != activity_kind::none)
+    value += backend_.activity_penalty(penalties_.activity, activations(activity_layer()), none, nullptr);
+  if (penalties_.contractive > 0)
+    value += backend_.contractive_penalty(specs_[0].act, penalties_.contractive, first_weights(),
+                                          activations(0), none, nullptr, nullptr);
+  return value;
+}
+
+std::size_t autoencoder::activity_layer() const {
+  const int layer = penalties_.activity.layer;
+  return layer < 0 ? code_layer() : static_cast<std::size_t>(layer);
+}
+
+const_matrix_view autoencoder::activations(std::size_t layer) const {
+  return code_mask_ && layer == code_layer() ? raw_code_ : outputs_[layer];
+}
+
+const_matrix_view autoencoder::add_penalties(std::size_t layer, const_matrix_view grad) {
+  const bool activity = penalties_.activity.kind != activity_kind::none && layer == activity_layer();
+  const bool contractive = penalties_.contractive > 0 && layer == 0;
+  if (!activity && !contractive) return grad;
+  penalty_grad_.reserve(backend_, static_cast<std::size_t>(grad.rows) * static_cast<std::size_t>(grad.cols));
+  const matrix_view out{penalty_grad_.data(), grad.rows, grad.cols};
+  const const_matrix_view h = activations(layer);
+  if (activity) {
+    backend_.activity_penalty(penalties_.activity, h, grad, out.data);
+    grad = out;
+  }
+  if (contractive) {
+    backend_.contractive_penalty(specs_[0].act, penalties_.contractive, first_weights(), h,
+                                 grad, out.data, nullptr);
+    grad = out;
+  }
+  return grad;
+}
+
+void autoencoder::add_contractive_weight_grad() {
+  const const_matrix_view none{nullptr, 0, 0};
+  backend_.contractive_penalty(specs_[0].act, penalties_.contractive, first_weights(), activations(0),
+                               none, nullptr, layers_[0]->parameters()[0].grad);
+}
+
+const_matrix_view autoencoder::first_weights() {
+  // The first layer stores W (inputs x units) by input: see the constructor.
+  const parameter w = layers_[0]->parameters()[0];
+  return {w.value, specs_[0].inputs, specs_[0].outputs};
 }
 
 const_matrix_view autoencoder::mask_code(const_matrix_view code) {

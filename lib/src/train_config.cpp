@@ -64,6 +64,7 @@ void validate(const train_config& c) {
   require(c.input_dropout >= 0 && c.input_dropout < 1, "input dropout must be in [0, 1)");
   require(c.input_noise >= 0 && std::isfinite(c.input_noise), "input noise must be a finite number >= 0");
   for (const int w : c.model.hidden) require(w > 0, "layer widths must be positive");
+  validate(c.penalties, c.model.hidden, c.model.hidden_act);
   validate(c.optimizer);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numeric>
 
 #include "aerec/error.h"
 #include "binary_io.h"
@@ -12,7 +13,9 @@ namespace aerec {
 trainer::trainer(autoencoder& model, const train_config& config)
     : model_(model), config_((validate(config), config)),
       optimizer_(model.device(), config.optimizer, model.parameters()),
-      loss_(model.device(), config.loss), random_(config.seed ^ 0x5EED5EEDull) {}
+      loss_(model.device(), config.loss), random_(config.seed ^ 0x5EED5EEDull) {
+  model_.set_penalties(config_.penalties);
+}
 
 void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
   backend& b = model_.device();
@@ -24,6 +27,7 @@ void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
   }
   const loss_value loss = forward_backward(input, target_.view(), dropout_mask(batch.rows()));
   optimizer_.step();
+  if (config_.refeed) refeed(input);
 
   for (int r = 0; r < batch.rows(); ++r) {
     const double squared = loss.row_squared[static_cast<std::size_t>(r)];
@@ -52,6 +56,26 @@ loss_value trainer::forward_backward(const sparse_view& x, const sparse_view& ta
   const loss_value loss = loss_.evaluate(output, target, grad);
   model_.backward(x, grad, beta);
   return loss;
+}
+
+void trainer::refeed(const sparse_view& x) {
+  backend& b = model_.device();
+  // DeepRecommender re-feeds its dense output f(x) as a fully rated row: a
+  // sparse batch with every entry, so the same rated-output path trains on it.
+  if (every_entry_.view().rows != x.rows) {
+    sparse_batch all;
+    all.cols = model_.items();
+    std::vector<std::int32_t> cols(static_cast<std::size_t>(all.cols));
+    std::iota(cols.begin(), cols.end(), 0);
+    for (int r = 0; r < x.rows; ++r) all.append_row(cols, std::vector<float>(cols.size(), 1.0f));
+    every_entry_.assign(b, all);
+  }
+  sparse_view fed = every_entry_.view();
+  refeed_values_.reserve(b, static_cast<std::size_t>(fed.nnz));
+  b.gather(model_.forward(x), fed, refeed_values_.data());
+  fed.values = refeed_values_.data();
+  forward_backward(fed, fed, dropout_mask(x.rows));
+  optimizer_.step();
 }
 
 sparse_batch trainer::corrupted(const sparse_batch& batch) {

@@ -7,6 +7,7 @@
 
 #include "aerec/device_array.h"
 #include "aerec/layer.h"
+#include "aerec/penalty.h"
 #include "aerec/sparse_batch.h"
 
 namespace aerec {
@@ -50,6 +51,12 @@ class autoencoder {
   void backward_rated(const sparse_view& input, const sparse_view& rated, const float* d_rated,
                       float beta);
 
+  // Penalties that backward() and backward_rated() add to the loss they
+  // differentiate (throws error_code::invalid_argument for ones this network
+  // cannot take); penalty() is their value on the last forward's batch.
+  void set_penalties(const penalty_config& p);
+  double penalty();
+
   // "layers.<i>.weight", "layers.<i>.bias", ... in layer order.
   std::vector<parameter> parameters();
   std::size_t parameter_count();
@@ -71,6 +78,15 @@ class autoencoder {
   // Every layer but the output, forward; and backward from the output layer's input gradient.
   void forward_hidden(const sparse_view& input, const sparse_view* code_mask);
   void backward_hidden(const sparse_view& input, const_matrix_view grad, float beta);
+  // grad (dL/d layer i's activations) plus the penalties' gradient there.
+  const_matrix_view add_penalties(std::size_t layer, const_matrix_view grad);
+  // The contractive penalty's gradient through the first layer's weights alone.
+  void add_contractive_weight_grad();
+  // The first layer's W (inputs x units).
+  const_matrix_view first_weights();
+  // Layer i's activations before any dropout mask.
+  const_matrix_view activations(std::size_t layer) const;
+  std::size_t activity_layer() const;
   // Whether the layer above the code takes the masked code as a sparse input.
   bool sparse_code() const;
   // The code times the mask, kept as masked_code_; returns what the layer above sees when dense.
@@ -86,6 +102,9 @@ class autoencoder {
   std::vector<std::unique_ptr<layer>> layers_;
   std::vector<const_matrix_view> outputs_;
   const sparse_view* code_mask_ = nullptr;
+  const_matrix_view raw_code_{nullptr, 0, 0};  // the code before its mask
+  penalty_config penalties_;
+  device_array<float> penalty_grad_;
   sparse_view masked_code_{};          // the mask's entries, valued code times mask
   device_array<float> masked_values_;  // masked_code_'s values; in backward, dL/d(code) there
   device_array<float> masked_dense_;   // a dense copy, for layers that take one

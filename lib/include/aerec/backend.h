@@ -8,6 +8,7 @@
 
 #include "aerec/activation.h"
 #include "aerec/optimizer_config.h"
+#include "aerec/penalty.h"
 
 namespace aerec {
 
@@ -90,6 +91,20 @@ class backend {
   // `grad` hold one value per entry of `target`, in its order.
   virtual void rated_squared_error(const float* predicted, const sparse_view& target,
                                    float grad_scale, float* grad, float* row_sums) = 0;
+
+  // The sparse autoencoder's penalty (penalty.h) on a layer's activations h
+  // (rows x units): returns its value and, unless d_out is null, sets
+  // d_out = d_in + dP/dh (d_out may be d_in's memory).
+  virtual double activity_penalty(const aerec::activity_penalty& p, const_matrix_view h,
+                                  const_matrix_view d_in, float* d_out) = 0;
+  // The contractive penalty of a layer y = act(xW + b), act sigmoid or tanh, W
+  // inputs x units, y rows x units: weight / rows * sum_ij act'(z_ij)^2 *
+  // sum_k W_kj^2. Returns it; unless d_out is null sets d_out = d_in + dP/dy
+  // (the path through z), and unless w_grad is null adds dP/dW (the path
+  // through W alone) to w_grad.
+  virtual double contractive_penalty(activation a, float weight, const_matrix_view w,
+                                     const_matrix_view y, const_matrix_view d_in, float* d_out,
+                                     float* w_grad) = 0;
 
   // One optimizer step over n elements; `step` counts from 1; state[k] are the
   // optimizer's state arrays (optimizer_state_count of them).

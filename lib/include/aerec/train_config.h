@@ -8,6 +8,7 @@
 #include "aerec/layer.h"
 #include "aerec/loss.h"
 #include "aerec/optimizer_config.h"
+#include "aerec/penalty.h"
 
 namespace aerec {
 
@@ -39,6 +40,16 @@ struct train_config {
   // Denoising: Gaussian noise of this standard deviation added to every
   // rating the input keeps.
   float input_noise = 0;
+  // Sparse and contractive autoencoders' penalties (penalty.h).
+  penalty_config penalties;
+  // DeepRecommender's dense re-feeding: after each step on a batch, the
+  // network's own dense output f(x) is fed back as input and target for a
+  // second step (f(x) should be a fixed point of a good autoencoder).
+  bool refeed = false;
+  // Item-based (I-AutoRec): rows are movies and columns users, so a movie's
+  // ratings are reconstructed from the users who rated it. Such a model
+  // predicts for the users it was trained on only.
+  bool item_based = false;
   std::uint64_t seed = 1;
   int threads = 1;
 };

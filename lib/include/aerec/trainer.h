@@ -64,6 +64,9 @@ class trainer {
   // A new dropout mask for `rows` users' codes, on the backend; null without dropout.
   const sparse_view* dropout_mask(int rows);
   void start_epoch(const ratings& train);
+  // Dense re-feeding: one more step with the network's output for the batch
+  // (seen as `x`) as both input and target.
+  void refeed(const sparse_view& x);
 
   autoencoder& model_;
   train_config config_;
@@ -73,6 +76,8 @@ class trainer {
   device_sparse target_;  // the batch
   device_sparse input_;   // the batch as the network sees it, when corrupted
   device_array<float> d_output_;
+  device_sparse every_entry_;           // rows x items, every entry, valued 1: re-feeding's pattern
+  device_array<float> refeed_values_;  // the output there
   device_sparse mask_;  // the units each row keeps, valued by their scale
   sparse_view mask_view_{};
   int epochs_done_ = 0;

@@ -9,6 +9,7 @@
 
 #include "../activation_math.h"
 #include "../optimizer_math.h"
+#include "../penalty_math.h"
 #include "parallel.h"
 #include "simd_gemm.h"
 #include "vector_activation.h"
@@ -267,6 +268,16 @@ class cpu_backend final : public backend {
       row_sums[r] = row_squared_error(target, r, [&](int e, float err) { grad[e] = grad_scale * err; },
                                       [&](int e) { return predicted[e]; });
     });
+  }
+
+  double activity_penalty(const aerec::activity_penalty& p, const_matrix_view h, const_matrix_view d_in,
+                          float* d_out) override {
+    return math::activity_penalty(p, h, d_in, d_out);
+  }
+
+  double contractive_penalty(activation a, float weight, const_matrix_view w, const_matrix_view y,
+                             const_matrix_view d_in, float* d_out, float* w_grad) override {
+    return math::contractive_penalty(a, weight, w, y, d_in, d_out, w_grad);
   }
 
   void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,
