@@ -7,6 +7,7 @@ namespace aerec::cli {
 json to_json(const train_config& c) {
   const optimizer_config& o = c.optimizer;
   return {{"layers", c.model.hidden},
+          {"variational", c.model.variational},
           {"activation", activation_name(c.model.hidden_act)},
           {"output-activation", activation_name(c.model.output_act)},
           {"init", init_scheme_name(c.model.init)},
@@ -40,6 +41,9 @@ json to_json(const train_config& c) {
           {"item-based", c.item_based},
           {"accumulate-gradients", c.accumulate_gradients},
           {"loss-normalization", loss_normalization_name(c.loss)},
+          {"objective", objective_name(c.goal)},
+          {"kl-cap", c.kl_cap},
+          {"kl-anneal-steps", c.kl_anneal_steps},
           {"seed", c.seed},
           {"threads", c.threads}};
 }
@@ -73,7 +77,8 @@ train_config train_config_from_json(const json& j, const std::string& source) {
     c.dropout = j.value("dropout", 0.0f);  // absent from files written before dropout
     c.input_dropout = j.value("input-dropout", 0.0f);
     c.input_noise = j.value("input-noise", 0.0f);
-    // Absent from files written before the penalties, re-feeding and item-based training.
+    // Absent from files written before the penalties, re-feeding, item-based
+    // training and the multinomial objective.
     activity_penalty& a = c.penalties.activity;
     a.kind = parse_activity_kind(j.value("activity-penalty", std::string("none")));
     a.weight = j.value("activity-weight", a.weight);
@@ -82,6 +87,10 @@ train_config train_config_from_json(const json& j, const std::string& source) {
     c.penalties.contractive = j.value("contractive", 0.0f);
     c.refeed = j.value("refeed", false);
     c.item_based = j.value("item-based", false);
+    c.model.variational = j.value("variational", false);
+    c.goal = parse_objective(j.value("objective", std::string("squared-error")));
+    c.kl_cap = j.value("kl-cap", c.kl_cap);
+    c.kl_anneal_steps = j.value("kl-anneal-steps", c.kl_anneal_steps);
     j.at("accumulate-gradients").get_to(c.accumulate_gradients);
     c.loss = parse_loss_normalization(j.at("loss-normalization").get<std::string>());
     j.at("seed").get_to(c.seed);

@@ -3,10 +3,13 @@
 #include <optional>
 
 #include "aerec/cpu_backend.h"
+#include "aerec/implicit_feedback.h"
 #include "aerec/model_file.h"
+#include "aerec/ranking_metrics.h"
 #include "commands.h"
 #include "data_source.h"
 #include "figures.h"
+#include "model_kind.h"
 #include "output.h"
 
 namespace aerec::cli {
@@ -33,12 +36,14 @@ void default_from_metadata(eval_args& a, const model& m) {
     a.seed = meta["config"]["seed"].get<std::uint64_t>();
 }
 
-ratings to_model_columns(const ratings& r, const dataset& data, const model& m, const char* part) {
+// `r` with its columns moved to the model's (movies, or users for an item-based model).
+ratings to_model_columns(const ratings& r, const dataset& data, const model& m, const char* part,
+                         const char* columns) {
   std::size_t dropped = 0;
   ratings out = reindex_items(r, data.items, m.items(), dropped);
   if (dropped > 0)
-    std::fprintf(stderr, "aerec: note: %zu %s ratings are of movies the model does not know; left out\n",
-                 dropped, part);
+    std::fprintf(stderr, "aerec: note: %zu %s ratings are of %s the model does not know; left out\n",
+                 dropped, part, columns);
   return out;
 }
 
@@ -47,17 +52,27 @@ void run(eval_args a) {
   model m = load_model(*device, a.model);
   default_from_metadata(a, m);
   if (a.split.empty()) a.split = "u1";
-  const dataset data = load_data(a.data, {parse_split(a.split), 0, a.seed.value_or(1)});
+  dataset data = load_data(a.data, {parse_split(a.split), 0, a.seed.value_or(1)});
   if (data.test.target.nnz() == 0)
     throw error(error_code::invalid_argument, "split '" + a.split + "' has no test part");
   report_left_out(data.test, "test");
-  const ratings train = to_model_columns(data.train, data, m, "training");
-  const ratings input = to_model_columns(data.input_for(data.test), data, m, "input");
-  const ratings target = to_model_columns(data.test.target, data, m, "test");
   json out = {{"model", a.model}, {"data", data.name}, {"split", data.split}};
   out["test_left_out_unknown_user"] = data.test.unknown_user;
   out["test_left_out_unknown_item"] = data.test.unknown_item;
-  report_test_figures(out, m.network(), train, input, target, m.scale(), !a.json_output);
+  // An item-based model's rows are movies and its columns users.
+  const bool item_based = is_item_based(m);
+  if (item_based) data = transposed(data);
+  // A ranking model takes and is scored on implicit feedback, as in training.
+  const bool ranking = is_ranking_model(m);
+  if (ranking) data = implicit_feedback(data, ranking_options{}.relevance_threshold);
+  const char* columns = item_based ? "users" : "movies";
+  const ratings train = to_model_columns(data.train, data, m, "training", columns);
+  const ratings input = to_model_columns(data.input_for(data.test), data, m, "input", columns);
+  const ratings target = to_model_columns(data.test.target, data, m, "test", columns);
+  if (ranking)
+    report_ranking_figures(out, m.network(), train, input, target, !a.json_output);
+  else
+    report_test_figures(out, m.network(), train, input, target, m.scale(), item_based, !a.json_output);
   if (a.json_output) std::printf("%s\n", out.dump(2).c_str());
 }
 

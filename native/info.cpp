@@ -7,6 +7,7 @@
 #include "aerec/file_io.h"
 #include "aerec/model_file.h"
 #include "commands.h"
+#include "model_kind.h"
 #include "output.h"
 
 namespace aerec::cli {
@@ -104,7 +105,8 @@ void print_metadata(const json& meta) {
   }
 }
 
-void print_text(const json& d) {
+// An item-based model's columns are users (its rows are movies).
+void print_text(const json& d, bool item_based) {
   std::string network = std::to_string(d["items"].get<int>());
   for (const json& layer : d["layers"])
     network += " -> " + std::to_string(layer["outputs"].get<int>()) + " " +
@@ -116,7 +118,8 @@ void print_text(const json& d) {
   std::printf("parameters  %zu\n", d["parameters"].get<std::size_t>());
   std::printf("scale       %s..%s\n", text_of(d["scale"]["min"]).c_str(),
               text_of(d["scale"]["max"]).c_str());
-  std::printf("items       %d movies\n", d["items"].get<int>());
+  std::printf("items       %d %s\n", d["items"].get<int>(),
+              item_based ? "users (item-based: its rows are movies)" : "movies");
   if (d.contains("extra_sections")) {
     std::string sections;
     for (const auto& item : d["extra_sections"].items())
@@ -136,7 +139,7 @@ void run(const info_args& a) {
   if (a.json_output)
     std::printf("%s\n", d.dump(2).c_str());
   else
-    print_text(d);
+    print_text(d, is_item_based(m));
 }
 
 }  // namespace

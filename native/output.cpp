@@ -27,6 +27,8 @@ std::string thousands(std::uint64_t n) {
 }
 
 json to_json(const epoch_report& r) {
+  // The multinomial objective reports its likelihood instead of rating errors.
+  if (r.train_nll > 0) return {{"epoch", r.epoch}, {"train_nll", r.train_nll}, {"seconds", r.seconds}};
   return {{"epoch", r.epoch},
           {"train_loss", r.train_rmse},
           {"train_seed_loss", r.train_seed_loss},

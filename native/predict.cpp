@@ -5,6 +5,7 @@
 #include "aerec/cpu_backend.h"
 #include "aerec/model_file.h"
 #include "commands.h"
+#include "model_kind.h"
 #include "output.h"
 
 namespace aerec::cli {
@@ -48,6 +49,7 @@ void run(const predict_args& a) {
   const std::vector<item_rating> rated = parse_ratings(a.ratings);
   const std::unique_ptr<backend> device = make_cpu_backend(1);
   model m = load_model(*device, a.model);
+  refuse_unless_rating_model(m, a.model, "predict");
   const std::vector<float> predictions = m.predict(rated);
   const auto ids = m.items().ids();
   if (!a.json_output) {

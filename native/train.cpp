@@ -10,6 +10,8 @@
 #include "aerec/cpu_backend.h"
 #include "aerec/early_stopping.h"
 #include "aerec/file_io.h"
+#include "aerec/implicit_feedback.h"
+#include "aerec/ranking_metrics.h"
 #include "commands.h"
 #include "config_json.h"
 #include "data_source.h"
@@ -110,13 +112,40 @@ data_args data_of(const json& run) {
   return {run["data"], run["format"], run["delimiter"], run["columns"]};
 }
 
+// Whether the run trains for ranking (the multinomial objective): its outputs
+// are scores, not ratings, and it is judged by top-N figures.
+bool ranks(const session& s) { return s.config.goal == objective::multinomial; }
+
+const char* validation_key(const session& s) {
+  return ranks(s) ? "validation_ndcg_at_100" : "validation_rmse";
+}
+
+// The validation figure: rmse, or NDCG@100 when ranking (early stopping then keeps the highest).
+double validation_figure(session& s) {
+  const dataset& d = s.data;
+  autoencoder& net = s.trained->network();
+  if (!ranks(s)) return evaluate(net, d.input_for(d.validation), d.validation.target, d.scale).rmse;
+  ranking_options top;
+  top.ks = {100};
+  return evaluate_ranking(net, d.input_for(d.validation), d.validation.target, top).at[0].ndcg;
+}
+
 void load_session_data(session& s) {
   const json& r = s.run;
-  s.data = load_data(data_of(r), {parse_split(r["split"]), r["val"].get<double>(), s.config.seed});
+  const split_spec split = parse_split(r["split"]);
+  if (s.config.item_based && split.kind == split_kind::users)
+    throw error(error_code::invalid_argument,
+                "--item-based cannot use --split " + r["split"].get<std::string>() +
+                    ": its held-out users are new users, and an item-based model has a column "
+                    "only for each user it was trained on");
+  s.data = load_data(data_of(r), {split, r["val"].get<double>(), s.config.seed});
   if (r["patience"].get<int>() > 0 && s.data.validation.target.nnz() == 0)
     throw error(error_code::invalid_argument, "--patience needs a validation slice: add --val 0.05");
   report_left_out(s.data.test, "test");
   report_left_out(s.data.validation, "validation");
+  if (s.config.item_based) s.data = transposed(s.data);
+  // Liang et al.'s protocol: a rating of 4 or more is an interaction, and a lower one none.
+  if (ranks(s)) s.data = implicit_feedback(s.data, ranking_options{}.relevance_threshold);
 }
 
 void make_trainer(session& s) {
@@ -139,10 +168,14 @@ session start(const train_args& a) {
   s.device = make_cpu_backend(s.config.threads);
   const model_config& mc = s.config.model;
   auto net = std::make_unique<autoencoder>(
-      *s.device, stacked_layers(s.data.items.size(), mc.hidden, mc.hidden_act, mc.output_act));
+      *s.device, stacked_layers(s.data.items.size(), mc.hidden, mc.hidden_act, mc.output_act,
+                                                mc.variational));
   rng init_random(s.config.seed);
   net->initialize(mc.init, init_random);
-  s.trained = std::make_unique<model>(std::move(net), s.data.items, s.data.scale);
+  // The configuration travels with checkpoints too, so that commands that load
+  // one know an item-based model (whose columns are users) when they see it.
+  s.trained = std::make_unique<model>(std::move(net), s.data.items, s.data.scale,
+                                      json{{"config", s.run["config"]}}.dump());
   make_trainer(s);
   return s;
 }
@@ -178,7 +211,8 @@ session resume(const train_args& a) {
       !std::equal(restored.items().ids().begin(), restored.items().ids().end(),
                   s.data.items.ids().begin()))
     throw error(error_code::invalid_argument,
-                a.resume + ": the data no longer has the movies the checkpoint was trained on");
+                a.resume + ": the data no longer has the " +
+                    (s.config.item_based ? "users" : "movies") + " the checkpoint was trained on");
   s.trained = std::make_unique<model>(std::move(restored));
   make_trainer(s);
   s.train->load_state(state.trainer, a.resume);
@@ -210,17 +244,17 @@ bool run_epochs(session& s) {
     bool stop = false;
     if (validating) {
       autoencoder& net = s.trained->network();
-      val = evaluate(net, d.input_for(d.validation), d.validation.target, d.scale).rmse;
-      entry["validation_rmse"] = *val;
-      stop = s.stopping->record(report->epoch, *val, net);
+      val = validation_figure(s);
+      entry[validation_key(s)] = *val;
+      stop = s.stopping->record(report->epoch, ranks(s) ? -*val : *val, net);
     }
     s.run["history"].push_back(entry);
     bar.update(*report, val);
     if (every > 0 && report->epoch % every == 0) save_session(s);
     if (stop) {
       bar.finish();
-      std::printf("early stop after epoch %d: no better validation rmse for %d epochs\n",
-                  report->epoch, s.run["patience"].get<int>());
+      std::printf("early stop after epoch %d: no better %s for %d epochs\n", report->epoch,
+                  validation_key(s), s.run["patience"].get<int>());
       return true;
     }
   }
@@ -230,20 +264,27 @@ bool run_epochs(session& s) {
 
 json final_metrics(session& s) {
   const dataset& d = s.data;
+  const bool item_based = s.config.item_based;
   autoencoder& net = s.trained->network();
   json metrics = {{"preset", s.run["preset"]}, {"data", d.name},
                   {"data_path", s.run["data"]}, {"split", d.split}};
   if (d.validation.target.nnz() > 0) {
     s.stopping->restore_best(net);
     metrics["best_epoch"] = s.stopping->best_epoch();
-    metrics["validation_rmse"] = s.stopping->best_rmse();
-    std::printf("best epoch %d: validation rmse %.4f (its parameters are kept)\n",
-                s.stopping->best_epoch(), s.stopping->best_rmse());
+    const double best = ranks(s) ? -s.stopping->best_rmse() : s.stopping->best_rmse();
+    metrics[validation_key(s)] = best;
+    std::printf("best epoch %d: %s %.4f (its parameters are kept)\n", s.stopping->best_epoch(),
+                validation_key(s), best);
   }
   if (d.test.target.nnz() > 0) {
-    metrics["test_left_out_unknown_user"] = d.test.unknown_user;
-    metrics["test_left_out_unknown_item"] = d.test.unknown_item;
-    report_test_figures(metrics, net, d.train, d.input_for(d.test), d.test.target, d.scale, true);
+    // By real users and movies: transposing swapped the two counts.
+    metrics["test_left_out_unknown_user"] = item_based ? d.test.unknown_item : d.test.unknown_user;
+    metrics["test_left_out_unknown_item"] = item_based ? d.test.unknown_user : d.test.unknown_item;
+    if (ranks(s))
+      report_ranking_figures(metrics, net, d.train, d.input_for(d.test), d.test.target, true);
+    else
+      report_test_figures(metrics, net, d.train, d.input_for(d.test), d.test.target, d.scale,
+                          item_based, true);
   }
   double seconds = 0;
   for (const json& e : s.run["history"]) seconds += e["seconds"].get<double>();
@@ -345,6 +386,18 @@ void add_train_command(CLI::App& app) {
   config_flag(*cmd, a, "--item-based,!--no-item-based",
               "Item-based (I-AutoRec): rows are movies, reconstructed from the users who rated them",
               [](cfg& c, bool v) { c.item_based = v; });
+  config_option<std::string>(*cmd, a, "--objective",
+                             "squared-error (predict ratings) or multinomial (Mult-VAE/DAE: rank the "
+                             "movies each user rated 4 or more, from those alone; top-N figures)",
+                             [](cfg& c, const std::string& v) { c.goal = parse_objective(v); });
+  config_flag(*cmd, a, "--variational,!--no-variational",
+              "Variational code (Mult-VAE): the code layer emits a Gaussian's mean and log-variance",
+              [](cfg& c, bool v) { c.model.variational = v; });
+  config_option<float>(*cmd, a, "--kl-cap", "The variational code's KL weight, after annealing",
+                       [](cfg& c, float v) { c.kl_cap = v; });
+  config_option<int>(*cmd, a, "--kl-anneal-steps",
+                     "Raise the KL weight linearly from 0 to --kl-cap over this many steps (0: at once)",
+                     [](cfg& c, int v) { c.kl_anneal_steps = v; });
   config_option<std::uint64_t>(*cmd, a, "--seed", "Random seed (initialisation, shuffling, splits)",
                                [](cfg& c, std::uint64_t v) { c.seed = v; });
   config_option<std::vector<int>>(*cmd, a, "--layers", "Hidden widths, e.g. 20,10,20",

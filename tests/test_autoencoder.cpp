@@ -330,3 +330,42 @@ TEST_CASE("penalties a network cannot take are refused", "[autoencoder][penalty]
   negative.activity = {activity_kind::l1, -1, 0.05f, -1};
   REQUIRE_THROWS_WITH(relu_net.set_penalties(negative), Catch::Contains(">= 0"));
 }
+
+TEST_CASE("a variational code: its shape, its sample and its gradients with the KL term",
+          "[autoencoder][gradient][variational]") {
+  auto b = make_cpu_backend();
+  const std::vector<int> hidden = {5, 3, 5};
+  const auto specs = stacked_layers(8, hidden, activation::tanh, activation::identity, true);
+  REQUIRE(specs[1].outputs == 6);  // [mean | log-variance] of 3 units
+  REQUIRE(specs[1].act == activation::identity);
+  REQUIRE(specs[2].inputs == 3);
+  autoencoder net(*b, specs);
+  REQUIRE(net.variational());
+  REQUIRE(net.code_layer() == 1);
+  REQUIRE(net.code_size() == 3);
+  rng random(37);
+  net.initialize(init_scheme::pytorch, random);
+  // Without draws the code is its mean: the first half of the code layer's output.
+  const std::vector<float> code = net.encode(users());
+  REQUIRE(code.size() == 2 * 3);
+
+  const std::vector<float> draws = testing::random_vector(random, 2 * 3, -1.5f, 1.5f);
+  device_array<float> on_device;
+  on_device.reserve(*b, draws.size());
+  b->to_device(on_device.data(), draws.data(), draws.size() * sizeof(float));
+  net.set_code_sample(on_device.data(), 0.3f);
+  device_sparse x;
+  x.assign(*b, users());
+  check_penalized_gradients(net, x.view(), nullptr, "variational");
+  // A sample moves the output; the mean gives back the prediction.
+  const std::vector<float> sampled = net.predict(users());
+  net.set_code_sample(nullptr, 0);
+  REQUIRE(net.encode(users()) == code);
+  REQUIRE(net.predict(users()) != sampled);
+}
+
+TEST_CASE("a variational autoencoder needs a layer below and above its code", "[autoencoder][variational]") {
+  const std::vector<int> one = {4};
+  REQUIRE_THROWS_WITH(stacked_layers(8, one, activation::tanh, activation::identity, true),
+                      Catch::Contains("variational"));
+}

@@ -1,5 +1,6 @@
 // Masked MSE: values by hand, gradients against central differences.
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "aerec/cpu_backend.h"
 #include "aerec/error.h"
@@ -37,7 +38,7 @@ TEST_CASE("masked MSE counts only rated entries", "[loss]") {
     const loss_value v = loss.evaluate(out, target.view(), g);
     REQUIRE(v.loss == Approx((1.0 + 1.0 + 9.0) / 8.0));
     REQUIRE(v.rated == 3);
-    REQUIRE(v.row_squared == std::vector<float>{2, 9});
+    REQUIRE(v.row_sums == std::vector<float>{2, 9});
     // dL/do = 2 (o - t) / 8 at rated entries, 0 elsewhere (unrated outputs are masked out).
     REQUIRE(grad == std::vector<float>{0, -0.25f, 0, 0.25f, -0.75f, 0, 0, 0});
   }
@@ -86,4 +87,33 @@ TEST_CASE("loss normalisation names round trip", "[loss]") {
   for (const auto n : {loss_normalization::all_entries, loss_normalization::rated_entries})
     REQUIRE(parse_loss_normalization(loss_normalization_name(n)) == n);
   REQUIRE_THROWS_AS(parse_loss_normalization("mean"), error);
+}
+
+TEST_CASE("the multinomial likelihood: values by hand, gradients against central differences",
+          "[loss][gradient]") {
+  auto b = make_cpu_backend();
+  device_sparse target;
+  target.assign(*b, targets());
+  std::vector<float> logits = {0.5f, -1, 2, 0.25f, 1, 0, -0.5f, 3};
+  std::vector<float> grad(8);
+  multinomial_nll loss(*b);
+  const auto f = [&] { return loss.evaluate({logits.data(), 2, 4}, target.view(), {grad.data(), 2, 4}).loss; };
+  // Each rated item counts once, whatever its rating: -log p(1) - log p(3), then -log p(0).
+  const auto log_softmax = [&](int row, int col) {
+    double sum = 0;
+    for (int j = 0; j < 4; ++j) sum += std::exp(logits[static_cast<std::size_t>(row * 4 + j)]);
+    return logits[static_cast<std::size_t>(row * 4 + col)] - std::log(sum);
+  };
+  const double row0 = -log_softmax(0, 1) - log_softmax(0, 3), row1 = -log_softmax(1, 0);
+  const loss_value v = loss.evaluate({logits.data(), 2, 4}, target.view(), {grad.data(), 2, 4});
+  REQUIRE(v.loss == Approx((row0 + row1) / 2));
+  REQUIRE(v.row_sums[0] == Approx(row0));
+  REQUIRE(v.row_sums[1] == Approx(row1));
+  const std::vector<float> analytic = grad;
+  for (std::size_t i = 0; i < logits.size(); ++i)
+    testing::require_close(analytic[i], testing::central_difference(logits[i], f, 1e-2f),
+                           "logit " + std::to_string(i));
+  // A huge logit does not overflow: log-sum-exp is taken from the largest.
+  logits[0] = 1e4f;
+  REQUIRE(std::isfinite(f()));
 }

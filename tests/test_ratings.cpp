@@ -177,3 +177,60 @@ TEST_CASE("reindex_items: moves columns to another id map and counts drops", "[r
   CHECK(none == 0);
   require_same(same, r);
 }
+
+TEST_CASE("transposed: swaps users and items in every part, consistently", "[ratings][dataset]") {
+  aerec::dataset d;
+  d.name = "set";
+  d.split = "random:0.2";
+  d.users = aerec::id_map(std::vector<std::int32_t>{10, 20, 30});
+  d.items = aerec::id_map(std::vector<std::int32_t>{7, 8});
+  d.train = aerec::ratings(3, 2, std::vector<aerec::rating_entry>{{0, 0, 5.0f}, {1, 1, 3.0f}, {2, 0, 2.0f}});
+  d.test.target = aerec::ratings(3, 2, std::vector<aerec::rating_entry>{{0, 1, 4.0f}, {2, 1, 1.0f}});
+  d.test.unknown_user = 3;
+  d.test.unknown_item = 5;
+  d.validation.target = aerec::ratings(3, 2, std::vector<aerec::rating_entry>{{1, 0, 2.5f}});
+  d.validation.unknown_item = 1;
+  d.scale = {0.5f, 5.0f};
+
+  const aerec::dataset t = aerec::transposed(d);
+  CHECK(t.name == "set");
+  CHECK(t.split == "random:0.2");
+  CHECK(to_vector(t.users.ids()) == std::vector<std::int32_t>{7, 8});
+  CHECK(to_vector(t.items.ids()) == std::vector<std::int32_t>{10, 20, 30});
+  using e = std::tuple<std::int32_t, std::int32_t, float>;
+  CHECK(as_tuples(t.train.entries()) == std::vector<e>{{0, 0, 5.0f}, {0, 2, 2.0f}, {1, 1, 3.0f}});
+  CHECK(as_tuples(t.test.target.entries()) == std::vector<e>{{1, 0, 4.0f}, {1, 2, 1.0f}});
+  CHECK(as_tuples(t.validation.target.entries()) == std::vector<e>{{0, 1, 2.5f}});
+  // Rows are movies now: a target left out for want of an input row is one
+  // whose movie has no training rating.
+  CHECK(t.test.unknown_user == 5);
+  CHECK(t.test.unknown_item == 3);
+  CHECK(t.validation.unknown_user == 1);
+  CHECK(t.validation.unknown_item == 0);
+  CHECK(t.test.input.rows() == 0);
+  CHECK(&t.input_for(t.test) == &t.train);
+  CHECK(t.scale.min == 0.5f);
+  CHECK(t.scale.max == 5.0f);
+
+  const aerec::dataset back = aerec::transposed(t);
+  CHECK(to_vector(back.users.ids()) == to_vector(d.users.ids()));
+  CHECK(to_vector(back.items.ids()) == to_vector(d.items.ids()));
+  require_same(back.train, d.train);
+  require_same(back.test.target, d.test.target);
+  require_same(back.validation.target, d.validation.target);
+  CHECK(back.test.unknown_user == 3);
+  CHECK(back.test.unknown_item == 5);
+}
+
+TEST_CASE("transposed: refuses held-out users, whose inputs have no column", "[ratings][dataset]") {
+  aerec::dataset d;
+  d.users = aerec::id_map(std::vector<std::int32_t>{1, 2});
+  d.items = aerec::id_map(std::vector<std::int32_t>{5});
+  d.train = aerec::ratings(2, 1, std::vector<aerec::rating_entry>{{0, 0, 4.0f}});
+  d.test.input = aerec::ratings(2, 1, std::vector<aerec::rating_entry>{{1, 0, 3.0f}});
+  d.test.target = aerec::ratings(2, 1, std::vector<aerec::rating_entry>{});
+  const auto e = error_from([&] { aerec::transposed(d); });
+  REQUIRE(e);
+  CHECK(code_name(*e) == "invalid_argument");
+  CHECK_THAT(e->what(), Contains("held-out users") && Contains("users:F"));
+}

@@ -1,6 +1,7 @@
 #include "aerec/autoencoder.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "aerec/error.h"
@@ -8,7 +9,7 @@
 namespace aerec {
 
 std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden,
-                                       activation hidden_act, activation output_act) {
+                                       activation hidden_act, activation output_act, bool variational) {
   std::vector<layer_spec> specs;
   int inputs = items;
   for (const int width : hidden) {
@@ -18,25 +19,52 @@ std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden,
     inputs = width;
   }
   specs.push_back({layer_kind::dense, inputs, items, output_act});
+  if (variational) {
+    // Built as a plain stack first, so that code_layer() picks the same layer.
+    const std::size_t code = autoencoder::code_layer_of(specs);
+    if (code == 0 || code + 1 >= specs.size())
+      throw error(error_code::invalid_argument,
+                  "a variational autoencoder needs a hidden layer below its code, and one above");
+    specs[code].outputs *= 2;
+    specs[code].act = activation::identity;
+  }
   return specs;
+}
+
+std::optional<std::size_t> variational_code_of(const std::vector<layer_spec>& specs) {
+  // A hidden layer (not the first) emitting twice what the next layer takes.
+  for (std::size_t i = 2; i + 1 < specs.size(); ++i)
+    if (specs[i].inputs * 2 == specs[i - 1].outputs) return i - 1;
+  return std::nullopt;
+}
+
+std::string layer_chain_problem(const std::vector<layer_spec>& specs) {
+  if (specs.empty()) return "an autoencoder needs layers";
+  const std::optional<std::size_t> code = variational_code_of(specs);
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const bool chained = i == 0 || specs[i].inputs == specs[i - 1].outputs || (code && i == *code + 1);
+    if (!chained || specs[i].inputs <= 0 || specs[i].outputs <= 0)
+      return "layer " + std::to_string(i) + " does not fit the layer below it";
+  }
+  if (specs.back().outputs != specs.front().inputs) return "an autoencoder's output width must equal its input";
+  return {};
 }
 
 autoencoder::autoencoder(backend& b, std::vector<layer_spec> specs)
     : backend_(b), specs_(std::move(specs)) {
-  if (specs_.empty()) throw error(error_code::invalid_argument, "an autoencoder needs layers");
+  if (const std::string problem = layer_chain_problem(specs_); !problem.empty())
+    throw error(error_code::invalid_argument, problem);
+  if (const auto code = variational_code_of(specs_)) {
+    variational_ = true;
+    variational_code_ = *code;
+  }
   for (std::size_t i = 0; i < specs_.size(); ++i) {
-    const bool chained = i == 0 || specs_[i].inputs == specs_[i - 1].outputs;
-    if (!chained || specs_[i].inputs <= 0 || specs_[i].outputs <= 0)
-      throw error(error_code::invalid_argument,
-                  "layer " + std::to_string(i) + " does not fit the layer below it");
     // The output layer stores W^T when it is not also the input layer (which
     // needs W for its sparse input): then it computes rated outputs alone.
     const bool output_layer = i + 1 == specs_.size() && i > 0;
     layers_.push_back(make_layer(b, specs_[i], output_layer ? weight_layout::by_output
                                                             : weight_layout::by_input));
   }
-  if (specs_.back().outputs != specs_.front().inputs)
-    throw error(error_code::invalid_argument, "an autoencoder's output width must equal its input");
   outputs_.assign(specs_.size(), const_matrix_view(nullptr, 0, 0));
 }
 
@@ -67,9 +95,9 @@ void autoencoder::forward_hidden(const sparse_view& input, const sparse_view* co
   for (std::size_t i = 0; i + 1 < layers_.size(); ++i) {
     outputs_[i] = layers_[i]->forward(input_of(i, input));
     // The layer keeps its own output for its backward; the layers above see the masked code.
-    if (code_mask_ && i == code_layer()) {
+    if (i == code_layer() && (code_mask_ || variational_)) {
       raw_code_ = outputs_[i];
-      outputs_[i] = mask_code(outputs_[i]);
+      outputs_[i] = variational_ ? sample_code(outputs_[i]) : mask_code(outputs_[i]);
     }
   }
 }
@@ -108,6 +136,7 @@ void autoencoder::backward_rated(const sparse_view& input, const sparse_view& ra
 void autoencoder::backward_hidden(const sparse_view& input, const_matrix_view grad, float beta) {
   for (std::size_t i = layers_.size() - 1; i-- > 0;) {
     if (code_mask_ && i == code_layer()) grad = unmask_grad(grad);
+    if (variational_ && i == code_layer()) grad = unsample_grad(grad);
     grad = layers_[i]->backward(input_of(i, input), add_penalties(i, grad), beta, i > 0);
   }
   if (penalties_.contractive > 0) add_contractive_weight_grad();
@@ -126,6 +155,8 @@ double autoencoder::penalty() {
   double value = 0;
   if (penalties_.activity.kind != activity_kind::none)
     value += backend_.activity_penalty(penalties_.activity, activations(activity_layer()), none, nullptr);
+  if (variational_ && kl_weight_ > 0)
+    value += backend_.gaussian_backward(raw_code_, nullptr, nullptr, kl_weight_, nullptr);
   if (penalties_.contractive > 0)
     value += backend_.contractive_penalty(specs_[0].act, penalties_.contractive, first_weights(),
                                           activations(0), none, nullptr, nullptr);
@@ -138,7 +169,26 @@ std::size_t autoencoder::activity_layer() const {
 }
 
 const_matrix_view autoencoder::activations(std::size_t layer) const {
-  return code_mask_ && layer == code_layer() ? raw_code_ : outputs_[layer];
+  return (code_mask_ || variational_) && layer == code_layer() ? raw_code_ : outputs_[layer];
+}
+
+void autoencoder::set_code_sample(const float* normal_draws, float kl_weight) {
+  AEREC_ASSERT(variational_ || (!normal_draws && kl_weight == 0));
+  code_draws_ = normal_draws;
+  kl_weight_ = kl_weight;
+}
+
+const_matrix_view autoencoder::sample_code(const_matrix_view code) {
+  sample_.reserve(backend_, static_cast<std::size_t>(code.rows) * static_cast<std::size_t>(code_size()));
+  const matrix_view z{sample_.data(), code.rows, code_size()};
+  backend_.gaussian_sample(code, code_draws_, z);
+  return z;
+}
+
+const_matrix_view autoencoder::unsample_grad(const_matrix_view grad) {
+  sample_grad_.reserve(backend_, static_cast<std::size_t>(raw_code_.rows) * static_cast<std::size_t>(raw_code_.cols));
+  backend_.gaussian_backward(raw_code_, code_draws_, grad.data, kl_weight_, sample_grad_.data());
+  return {sample_grad_.data(), raw_code_.rows, raw_code_.cols};
 }
 
 const_matrix_view autoencoder::add_penalties(std::size_t layer, const_matrix_view grad) {
@@ -234,12 +284,16 @@ std::vector<float> autoencoder::predict(const sparse_batch& batch) {
 }
 
 std::size_t autoencoder::code_layer() const {
+  return variational_ ? variational_code_ : code_layer_of(specs_);
+}
+
+std::size_t autoencoder::code_layer_of(const std::vector<layer_spec>& specs) {
   // A single-layer network has no hidden layer: its output is its code.
-  const std::size_t hidden = specs_.size() - 1;
+  const std::size_t hidden = specs.size() - 1;
   if (hidden % 2 == 1) return hidden / 2;
   std::size_t best = 0;
   for (std::size_t i = 1; i < hidden; ++i)
-    if (specs_[i].outputs < specs_[best].outputs) best = i;
+    if (specs[i].outputs < specs[best].outputs) best = i;
   return best;
 }
 

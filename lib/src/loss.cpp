@@ -42,8 +42,20 @@ loss_value masked_mse::evaluate_with(const sparse_view& target, Kernel&& kernel)
   loss_value v{0, row_sums_.download(static_cast<std::size_t>(target.rows)),
                static_cast<std::size_t>(target.nnz)};
   double sum = 0;
-  for (const float s : v.row_squared) sum += s;
+  for (const float s : v.row_sums) sum += s;
   v.loss = denominator > 0 ? sum / denominator : 0.0;
+  return v;
+}
+
+loss_value multinomial_nll::evaluate(const_matrix_view output, const sparse_view& target,
+                                     matrix_view grad) {
+  AEREC_ASSERT(output.rows == target.rows && output.cols == target.cols);
+  const double scale = target.rows > 0 ? 1.0 / target.rows : 0.0;
+  row_sums_.reserve(backend_, static_cast<std::size_t>(std::max(1, target.rows)));
+  backend_.multinomial_loss(output, target, static_cast<float>(scale), grad, row_sums_.data());
+  loss_value v{0, row_sums_.download(static_cast<std::size_t>(target.rows)),
+               static_cast<std::size_t>(target.nnz)};
+  for (const float s : v.row_sums) v.loss += s * scale;
   return v;
 }
 

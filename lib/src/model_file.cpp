@@ -85,9 +85,7 @@ std::vector<layer_spec> read_shape(binary_reader r) {
   }
   if (specs.front().inputs != static_cast<int>(items) || specs.back().outputs != static_cast<int>(items))
     r.fail("layers do not map the " + std::to_string(items) + " items back to themselves");
-  for (std::size_t i = 1; i < specs.size(); ++i)
-    if (specs[i].inputs != specs[i - 1].outputs)
-      r.fail("layer " + std::to_string(i) + " does not fit the layer below it");
+  if (const std::string problem = layer_chain_problem(specs); !problem.empty()) r.fail(problem);
   return specs;
 }
 

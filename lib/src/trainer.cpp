@@ -13,7 +13,8 @@ namespace aerec {
 trainer::trainer(autoencoder& model, const train_config& config)
     : model_(model), config_((validate(config), config)),
       optimizer_(model.device(), config.optimizer, model.parameters()),
-      loss_(model.device(), config.loss), random_(config.seed ^ 0x5EED5EEDull) {
+      loss_(model.device(), config.loss), multinomial_(model.device()),
+      random_(config.seed ^ 0x5EED5EEDull) {
   model_.set_penalties(config_.penalties);
 }
 
@@ -25,12 +26,19 @@ void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
     input_.assign(b, corrupted(batch));
     input = input_.view();
   }
+  if (model_.variational()) sample_code(batch.rows());
   const loss_value loss = forward_backward(input, target_.view(), dropout_mask(batch.rows()));
+  model_.set_code_sample(nullptr, 0);
   optimizer_.step();
   if (config_.refeed) refeed(input);
 
+  sums.users += static_cast<std::size_t>(batch.rows());
+  if (config_.goal == objective::multinomial) {
+    for (const float nll : loss.row_sums) sums.nll += nll;
+    return;
+  }
   for (int r = 0; r < batch.rows(); ++r) {
-    const double squared = loss.row_squared[static_cast<std::size_t>(r)];
+    const double squared = loss.row_sums[static_cast<std::size_t>(r)];
     sums.user_rmse += std::sqrt(squared / (batch.offsets[r + 1] - batch.offsets[r]));
     sums.squared += squared;
   }
@@ -42,8 +50,9 @@ loss_value trainer::forward_backward(const sparse_view& x, const sparse_view& ta
   backend& b = model_.device();
   const float beta = config_.accumulate_gradients ? 1.0f : 0.0f;
   // The masked loss needs the rated outputs only; the full product is for
-  // models without a hidden layer.
-  if (model_.computes_rated()) {
+  // models without a hidden layer, and for the multinomial's softmax over all items.
+  const bool multinomial = config_.goal == objective::multinomial;
+  if (model_.computes_rated() && !multinomial) {
     const float* rated = model_.forward_rated(x, target, mask);
     d_output_.reserve(b, static_cast<std::size_t>(target.nnz));
     const loss_value loss = loss_.evaluate_rated(rated, target, d_output_.data());
@@ -53,7 +62,8 @@ loss_value trainer::forward_backward(const sparse_view& x, const sparse_view& ta
   const const_matrix_view output = model_.forward(x, mask);
   d_output_.reserve(b, static_cast<std::size_t>(output.rows) * static_cast<std::size_t>(output.cols));
   const matrix_view grad{d_output_.data(), output.rows, output.cols};
-  const loss_value loss = loss_.evaluate(output, target, grad);
+  const loss_value loss =
+      multinomial ? multinomial_.evaluate(output, target, grad) : loss_.evaluate(output, target, grad);
   model_.backward(x, grad, beta);
   return loss;
 }
@@ -98,6 +108,17 @@ sparse_batch trainer::corrupted(const sparse_batch& batch) {
     out.append_row(cols, values);
   }
   return out;
+}
+
+void trainer::sample_code(int rows) {
+  std::vector<float> draws(static_cast<std::size_t>(rows) * static_cast<std::size_t>(model_.code_size()));
+  for (float& z : draws) z = random_.normal();
+  code_draws_.reserve(model_.device(), draws.size());
+  model_.device().to_device(code_draws_.data(), draws.data(), draws.size() * sizeof(float));
+  // Liang et al.'s annealing: the KL weight grows with the updates made so far.
+  const double anneal = config_.kl_anneal_steps;
+  const double progress = anneal > 0 ? std::min(1.0, static_cast<double>(optimizer_.steps()) / anneal) : 1.0;
+  model_.set_code_sample(code_draws_.data(), static_cast<float>(config_.kl_cap * progress));
 }
 
 bool trainer::survives(float rate) { return rate == 0 || !(random_.uniform() < rate); }
@@ -158,16 +179,17 @@ std::optional<epoch_report> trainer::run_epoch(const ratings& train, const std::
       ++epochs_done_,
       p.sums.rated > 0 ? std::sqrt(p.sums.squared / static_cast<double>(p.sums.rated)) : 0.0,
       p.rows.empty() ? 0.0 : p.sums.user_rmse / static_cast<double>(p.rows.size()),
-      p.seconds + elapsed()};
+      p.seconds + elapsed(), p.sums.users > 0 ? p.sums.nll / static_cast<double>(p.sums.users) : 0.0};
   progress_ = {};
   return report;
 }
 
 namespace {
-// Leads a trainer state. Gradients and optimizer state are saved as stored in
-// memory, and before this tag the output layer stored W, not W^T: such a
-// state must not be resumed as if it were this layout.
-constexpr std::uint32_t state_tag = 0x32535254;  // "TRS2"
+// Leads a trainer state, so that an older layout is refused rather than
+// misread: before "TRS2" the output layer stored W, not W^T (gradients and
+// optimizer state are saved as stored in memory); "TRS2" lacked the
+// multinomial objective's sums.
+constexpr std::uint32_t state_tag = 0x33535254;  // "TRS3"
 }  // namespace
 
 std::string trainer::save_state() const {
@@ -181,6 +203,8 @@ std::string trainer::save_state() const {
   w.put(progress_.sums.squared);
   w.put(static_cast<std::uint64_t>(progress_.sums.rated));
   w.put(progress_.sums.user_rmse);
+  w.put(progress_.sums.nll);
+  w.put(static_cast<std::uint64_t>(progress_.sums.users));
   w.put(progress_.seconds);
   for (const parameter& p : model_.parameters()) {
     std::vector<float> grad(p.size);
@@ -205,6 +229,8 @@ void trainer::load_state(std::string_view bytes, const std::string& source) {
   p.sums.squared = r.get<double>();
   p.sums.rated = static_cast<std::size_t>(r.get<std::uint64_t>());
   p.sums.user_rmse = r.get<double>();
+  p.sums.nll = r.get<double>();
+  p.sums.users = static_cast<std::size_t>(r.get<std::uint64_t>());
   p.seconds = r.get<double>();
   if (p.next > p.rows.size()) r.fail("damaged");
   // Nothing changes until every part has been checked.

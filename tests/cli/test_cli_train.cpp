@@ -6,6 +6,7 @@
 #include "aerec/cpu_backend.h"
 #include "aerec/model_file.h"
 #include "cli/cli_runner.h"
+#include "cli/model_weights.h"
 #include "temp_dir.h"
 
 using json = nlohmann::json;
@@ -38,18 +39,6 @@ struct taste_data {
 const taste_data& data() {
   static taste_data d;
   return d;
-}
-
-std::vector<float> weights(const std::filesystem::path& model_path) {
-  const auto b = aerec::make_cpu_backend(1);
-  aerec::model m = aerec::load_model(*b, model_path);
-  std::vector<float> out;
-  for (const aerec::parameter& p : m.network().parameters()) {
-    const std::size_t at = out.size();
-    out.resize(at + p.size);
-    b->to_host(out.data() + at, p.value, p.size * sizeof(float));
-  }
-  return out;
 }
 
 void expect_error(const result& r, int code, const std::string& message) {

@@ -2,6 +2,8 @@
 // An autoencoder: a stack of layers from items back to items. Input rows are
 // sparse (a user's ratings, 0 = not rated); outputs are dense predictions.
 #include <memory>
+#include <optional>
+#include <string>
 #include <span>
 #include <vector>
 
@@ -13,13 +15,25 @@
 namespace aerec {
 
 // items -> hidden[0] -> ... -> hidden[n-1] -> items, hidden layers with
-// `hidden_act`, the output layer with `output_act`.
+// `hidden_act`, the output layer with `output_act`. Variational: the code
+// layer (see autoencoder::code_layer) is instead a linear layer emitting the
+// mean and log-variance of a Gaussian code, twice as wide, and the layer
+// above it takes a sample of that code (Mult-VAE's items-600-200-600-items).
 std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden,
-                                       activation hidden_act, activation output_act);
+                                       activation hidden_act, activation output_act,
+                                       bool variational = false);
+
+// Why `specs` do not form an autoencoder (see its constructor); empty when they do.
+std::string layer_chain_problem(const std::vector<layer_spec>& specs);
+// The layer emitting a variational code in `specs`, if one does.
+std::optional<std::size_t> variational_code_of(const std::vector<layer_spec>& specs);
 
 class autoencoder {
  public:
-  // Parameters start at zero; call initialize() or load them.
+  // Parameters start at zero; call initialize() or load them. Each layer's
+  // inputs are the outputs of the one below, except that one hidden layer may
+  // emit twice what the layer above takes: it is then a variational code
+  // [mean | log-variance], and the layer above takes a sample of it.
   autoencoder(backend& b, std::vector<layer_spec> specs);
 
   void initialize(init_scheme scheme, rng& random);
@@ -68,8 +82,17 @@ class autoencoder {
   // user: the middle hidden layer of an odd number (20-10-20's 10, and
   // DeepRecommender's 512-512-1024-512-512's 1024), else the narrowest (the
   // first of equals).
+  // A variational network's code layer is the one emitting the Gaussian code.
   std::size_t code_layer() const;
-  int code_size() const { return specs_[code_layer()].outputs; }
+  // The code layer of a plain stack of these layers (the rule above).
+  static std::size_t code_layer_of(const std::vector<layer_spec>& specs);
+  int code_size() const { return specs_[code_layer()].outputs / (variational() ? 2 : 1); }
+  bool variational() const { return variational_; }
+  // The standard normal draws (rows x code_size, on the backend; null: none)
+  // that forward() samples a variational code with until they are cleared,
+  // and the weight of the code's KL divergence in the loss (penalty()).
+  // Without draws the code is its mean, as for prediction.
+  void set_code_sample(const float* normal_draws, float kl_weight);
   // Code-layer activations (rows x code_size, row-major) for a host batch.
   std::vector<float> encode(const sparse_batch& batch);
 
@@ -87,6 +110,9 @@ class autoencoder {
   // Layer i's activations before any dropout mask.
   const_matrix_view activations(std::size_t layer) const;
   std::size_t activity_layer() const;
+  // The variational code's sample, and dL/d(code) from dL/d(sample).
+  const_matrix_view sample_code(const_matrix_view code);
+  const_matrix_view unsample_grad(const_matrix_view grad);
   // Whether the layer above the code takes the masked code as a sparse input.
   bool sparse_code() const;
   // The code times the mask, kept as masked_code_; returns what the layer above sees when dense.
@@ -102,7 +128,13 @@ class autoencoder {
   std::vector<std::unique_ptr<layer>> layers_;
   std::vector<const_matrix_view> outputs_;
   const sparse_view* code_mask_ = nullptr;
-  const_matrix_view raw_code_{nullptr, 0, 0};  // the code before its mask
+  const_matrix_view raw_code_{nullptr, 0, 0};  // the code before its mask or sampling
+  bool variational_ = false;
+  std::size_t variational_code_ = 0;  // the layer emitting the variational code
+  const float* code_draws_ = nullptr;
+  float kl_weight_ = 0;
+  device_array<float> sample_;       // the sampled code
+  device_array<float> sample_grad_;  // dL/d[mean | log-variance]
   penalty_config penalties_;
   device_array<float> penalty_grad_;
   sparse_view masked_code_{};          // the mask's entries, valued code times mask

@@ -106,6 +106,20 @@ class backend {
                                      const_matrix_view y, const_matrix_view d_in, float* d_out,
                                      float* w_grad) = 0;
 
+  // A variational autoencoder's code: z = mu + eps * exp(logvar / 2) for
+  // x = [mu | logvar] (rows x 2k; eps and z rows x k); z = mu when eps is null.
+  virtual void gaussian_sample(const_matrix_view x, const float* eps, matrix_view z) = 0;
+  // Returns kl_weight times the batch's mean KL divergence of N(mu,
+  // exp(logvar)) from N(0, 1); unless dx is null, sets dx (rows x 2k) to
+  // dL/dx given dz = dL/dz (rows x k) through the sample, plus the KL term's.
+  virtual double gaussian_backward(const_matrix_view x, const float* eps, const float* dz,
+                                   float kl_weight, float* dx) = 0;
+  // Each row's negative multinomial log-likelihood of its `target` entries
+  // (each counts once, whatever its value: implicit feedback) under
+  // softmax(logits row), into row_sums; grad = grad_scale * dL/dlogits (dense).
+  virtual void multinomial_loss(const_matrix_view logits, const sparse_view& target,
+                                float grad_scale, matrix_view grad, float* row_sums) = 0;
+
   // One optimizer step over n elements; `step` counts from 1; state[k] are the
   // optimizer's state arrays (optimizer_state_count of them).
   virtual void optimizer_step(const optimizer_config& config, long step, std::size_t n,

@@ -42,6 +42,15 @@ struct dataset {
   }
 };
 
+// The data set with users and items swapped (item-based training): rows are
+// movies, columns users, and `users` holds the movie ids. Each target keeps
+// its ratings, so item-based figures score the same (user, movie) pairs, and
+// the left-out counts swap with the roles (unknown_user now counts movies with
+// no training rating). Applying it twice gives the original back. Throws
+// error_code::invalid_argument for held-out users (a users:F split): their
+// fold-in ratings would be new columns, which no model trained on `train` has.
+dataset transposed(const dataset& d);
+
 // `r` with its columns moved from the item ids of `from` to those of `to`.
 // Ratings of items that `to` lacks are dropped and counted in `dropped`.
 ratings reindex_items(const ratings& r, const id_map& from, const id_map& to, std::size_t& dropped);

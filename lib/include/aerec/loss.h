@@ -17,7 +17,7 @@ loss_normalization parse_loss_normalization(const std::string& name);
 
 struct loss_value {
   double loss;                      // sum of squared errors / normaliser
-  std::vector<float> row_squared;   // each row's sum of squared errors
+  std::vector<float> row_sums;      // each row's sum of squared errors (or its multinomial_nll)
   std::size_t rated;                // how many entries counted
 };
 
@@ -38,6 +38,21 @@ class masked_mse {
 
   backend& backend_;
   loss_normalization norm_;
+  device_array<float> row_sums_;
+};
+
+// The multinomial log-likelihood of Mult-VAE and Mult-DAE (Liang et al. 2018):
+// each row's target entries are the items a user interacted with (their values
+// do not matter), and the loss is the negative log-likelihood of those items
+// under softmax(output row), averaged over rows. row_sums then holds each
+// row's negative log-likelihood.
+class multinomial_nll {
+ public:
+  explicit multinomial_nll(backend& b) : backend_(b) {}
+  loss_value evaluate(const_matrix_view output, const sparse_view& target, matrix_view grad);
+
+ private:
+  backend& backend_;
   device_array<float> row_sums_;
 };
 

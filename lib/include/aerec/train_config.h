@@ -12,8 +12,17 @@
 
 namespace aerec {
 
+// What training minimises: the masked squared error of ratings, or the
+// multinomial likelihood of the items each user rated highly (implicit
+// feedback, Mult-VAE / Mult-DAE), for top-N recommendation.
+enum class objective { squared_error, multinomial };
+const char* objective_name(objective o);
+objective parse_objective(const std::string& name);
+
 struct model_config {
   std::vector<int> hidden = {20, 10, 20};
+  // A variational code (stacked_layers): Mult-VAE.
+  bool variational = false;
   activation hidden_act = activation::sigmoid;
   activation output_act = activation::identity;
   init_scheme init = init_scheme::pytorch;
@@ -30,6 +39,11 @@ struct train_config {
   // (RMSprop with weight decay 0.5) only trains because of that.
   bool accumulate_gradients = false;
   loss_normalization loss = loss_normalization::all_entries;
+  objective goal = objective::squared_error;
+  // A variational code's KL weight: raised linearly from 0 over this many
+  // optimizer steps to kl_cap (Liang et al.'s annealing); 0 steps: kl_cap throughout.
+  float kl_cap = 0.2f;
+  int kl_anneal_steps = 0;
   // Dropout on the code layer's activations while training (DeepRecommender's
   // regulariser): the fraction of units zeroed each step.
   float dropout = 0;

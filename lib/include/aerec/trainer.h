@@ -18,6 +18,9 @@ struct epoch_report {
   double train_rmse;       // over the epoch's rated entries, each measured before its update
   double train_seed_loss;  // the seed's figure: each user's RMSE, averaged over users
   double seconds;
+  // The multinomial objective's mean negative log-likelihood per user (the
+  // rating figures above are then 0).
+  double train_nll = 0;
 };
 
 class trainer {
@@ -45,6 +48,8 @@ class trainer {
     double squared = 0;       // squared error over rated entries
     std::size_t rated = 0;    // rated entries
     double user_rmse = 0;     // sum of each user's RMSE
+    double nll = 0;           // sum of each user's negative log-likelihood
+    std::size_t users = 0;
   };
   // An epoch under way.
   struct epoch_progress {
@@ -61,6 +66,8 @@ class trainer {
   bool survives(float rate);
   // The batch with masking and Gaussian noise (input_dropout, input_noise), drawn from random_.
   sparse_batch corrupted(const sparse_batch& batch);
+  // Draws the variational code's noise for `rows` users, with the KL weight of this step.
+  void sample_code(int rows);
   // A new dropout mask for `rows` users' codes, on the backend; null without dropout.
   const sparse_view* dropout_mask(int rows);
   void start_epoch(const ratings& train);
@@ -72,6 +79,8 @@ class trainer {
   train_config config_;
   optimizer optimizer_;
   masked_mse loss_;
+  multinomial_nll multinomial_;
+  device_array<float> code_draws_;
   rng random_;
   device_sparse target_;  // the batch
   device_sparse input_;   // the batch as the network sees it, when corrupted

@@ -9,7 +9,7 @@
 
 #include "../activation_math.h"
 #include "../optimizer_math.h"
-#include "../penalty_math.h"
+#include "host_math_backend.h"
 #include "parallel.h"
 #include "simd_gemm.h"
 #include "vector_activation.h"
@@ -81,7 +81,7 @@ void add_sparse_rows(const sparse_view& x, int begin, int end, const_matrix_view
   for (; e < end; ++e) cpu::axpy(x.values[e], w.data + count(x.cols_index[e], w.cols), out, n);
 }
 
-class cpu_backend final : public backend {
+class cpu_backend final : public host_math_backend {
  public:
   explicit cpu_backend(int threads) : threads_(threads) {
     if (threads < 1) throw error(error_code::invalid_argument, "threads must be at least 1");
@@ -268,16 +268,6 @@ class cpu_backend final : public backend {
       row_sums[r] = row_squared_error(target, r, [&](int e, float err) { grad[e] = grad_scale * err; },
                                       [&](int e) { return predicted[e]; });
     });
-  }
-
-  double activity_penalty(const aerec::activity_penalty& p, const_matrix_view h, const_matrix_view d_in,
-                          float* d_out) override {
-    return math::activity_penalty(p, h, d_in, d_out);
-  }
-
-  double contractive_penalty(activation a, float weight, const_matrix_view w, const_matrix_view y,
-                             const_matrix_view d_in, float* d_out, float* w_grad) override {
-    return math::contractive_penalty(a, weight, w, y, d_in, d_out, w_grad);
   }
 
   void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,

@@ -7,7 +7,7 @@
 
 #include "../activation_math.h"
 #include "../optimizer_math.h"
-#include "../penalty_math.h"
+#include "host_math_backend.h"
 #include "aerec/cpu_backend.h"
 
 namespace aerec {
@@ -27,7 +27,7 @@ float at(const_matrix_view m, bool transpose, int i, int j) {
 // beta * x, where beta 0 overwrites (x may hold NaN).
 float scaled(float beta, float x) { return beta == 0 ? 0.0f : beta * x; }
 
-class reference_backend final : public backend {
+class reference_backend final : public host_math_backend {
  public:
   std::string name() const override { return "reference"; }
 
@@ -154,16 +154,6 @@ class reference_backend final : public backend {
       }
       row_sums[r] = static_cast<float>(sum);
     }
-  }
-
-  double activity_penalty(const aerec::activity_penalty& p, const_matrix_view h, const_matrix_view d_in,
-                          float* d_out) override {
-    return math::activity_penalty(p, h, d_in, d_out);
-  }
-
-  double contractive_penalty(activation a, float weight, const_matrix_view w, const_matrix_view y,
-                             const_matrix_view d_in, float* d_out, float* w_grad) override {
-    return math::contractive_penalty(a, weight, w, y, d_in, d_out, w_grad);
   }
 
   void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,

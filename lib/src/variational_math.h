@@ -1,0 +1,65 @@
+#pragma once
+// The variational autoencoder's Gaussian code and the multinomial likelihood
+// (Liang et al.'s Mult-VAE and Mult-DAE) on host memory, as scalar loops
+// (internal; both CPU backends run these).
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+
+#include "aerec/backend.h"
+#include "penalty_math.h"  // element()
+
+namespace aerec::math {
+
+// z = mu + eps * exp(logvar / 2), x = [mu | logvar] row by row; z = mu without eps.
+inline void gaussian_sample(const_matrix_view x, const float* eps, matrix_view z) {
+  for (int i = 0; i < z.rows; ++i)
+    for (int j = 0; j < z.cols; ++j) {
+      const float mu = x.data[element(i, x.cols, j)], logvar = x.data[element(i, x.cols, z.cols + j)];
+      z.data[element(i, z.cols, j)] = eps ? mu + eps[element(i, z.cols, j)] * std::exp(0.5f * logvar) : mu;
+    }
+}
+
+// Returns kl_weight * the batch's mean KL(N(mu, exp(logvar)) || N(0, 1)); unless
+// dx is null, sets dx = dL/dx from dz = dL/dz through the sample, plus the KL term's gradient.
+inline double gaussian_backward(const_matrix_view x, const float* eps, const float* dz, float kl_weight,
+                                float* dx) {
+  const int k = x.cols / 2;
+  const double scale = static_cast<double>(kl_weight) / x.rows;
+  double kl = 0;
+  for (int i = 0; i < x.rows; ++i)
+    for (int j = 0; j < k; ++j) {
+      const std::size_t m = element(i, x.cols, j), v = element(i, x.cols, k + j), e = element(i, k, j);
+      const double mu = x.data[m], logvar = x.data[v], var = std::exp(logvar);
+      kl += 0.5 * (var + mu * mu - 1 - logvar);
+      if (!dx) continue;
+      const double through_sample = eps ? dz[e] * eps[e] * 0.5 * std::exp(0.5 * logvar) : 0.0;
+      dx[m] = static_cast<float>(dz[e] + scale * mu);
+      dx[v] = static_cast<float>(through_sample + scale * 0.5 * (var - 1));
+    }
+  return scale * kl;
+}
+
+// Each row's negative multinomial log-likelihood of its target entries (each
+// counts once: implicit feedback) under softmax(logits row), into row_sums;
+// grad = grad_scale * (n_i softmax - indicator), n_i the row's entry count.
+inline void multinomial_loss(const_matrix_view logits, const sparse_view& target, float grad_scale,
+                             matrix_view grad, float* row_sums) {
+  for (int i = 0; i < logits.rows; ++i) {
+    const float* z = logits.data + element(i, logits.cols, 0);
+    const float top = *std::max_element(z, z + logits.cols);
+    double sum = 0;
+    for (int j = 0; j < logits.cols; ++j) sum += std::exp(static_cast<double>(z[j] - top));
+    const double log_norm = top + std::log(sum);
+    const int begin = target.offsets[i], end = target.offsets[i + 1];
+    double nll = 0;
+    for (int e = begin; e < end; ++e) nll += log_norm - z[target.cols_index[e]];
+    row_sums[i] = static_cast<float>(nll);
+    float* g = grad.data + element(i, grad.cols, 0);
+    for (int j = 0; j < logits.cols; ++j)
+      g[j] = static_cast<float>(static_cast<double>(grad_scale) * (end - begin) * std::exp(z[j] - log_norm));
+    for (int e = begin; e < end; ++e) g[target.cols_index[e]] -= grad_scale;
+  }
+}
+
+}  // namespace aerec::math
