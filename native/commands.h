@@ -10,6 +10,7 @@ struct exit_request {
 };
 
 void add_train_command(CLI::App& app);
+void add_tune_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_recommend_command(CLI::App& app);
 void add_predict_command(CLI::App& app);

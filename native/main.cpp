@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "aerec 0.1.0");
   aerec::cli::add_train_command(app);
+  aerec::cli::add_tune_command(app);
   aerec::cli::add_eval_command(app);
   aerec::cli::add_recommend_command(app);
   aerec::cli::add_predict_command(app);

@@ -21,9 +21,11 @@ std::string duration(double seconds) {
 }
 }  // namespace
 
-progress::progress(int epochs) : epochs_(epochs), terminal_(isatty(STDERR_FILENO) != 0) {}
+progress::progress(int epochs, bool quiet)
+    : epochs_(epochs), quiet_(quiet), terminal_(isatty(STDERR_FILENO) != 0) {}
 
 void progress::update(const epoch_report& r, std::optional<double> validation) {
+  if (quiet_) return;
   elapsed_ += r.seconds;
   const double eta = elapsed_ / ++updates_ * (epochs_ - r.epoch);
   char val[32] = "";
@@ -49,7 +51,7 @@ void progress::update(const epoch_report& r, std::optional<double> validation) {
 }
 
 void progress::finish() {
-  if (terminal_) std::fputc('\n', stderr);
+  if (terminal_ && !quiet_) std::fputc('\n', stderr);
 }
 
 }  // namespace aerec::cli

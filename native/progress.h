@@ -9,13 +9,15 @@ namespace aerec::cli {
 
 class progress {
  public:
-  explicit progress(int epochs);
-  // `validation`: the epoch's validation rmse, when there is a validation slice.
+  // Quiet: shows nothing.
+  explicit progress(int epochs, bool quiet = false);
+  // `validation`: the epoch's validation figure, when there is a validation slice.
   void update(const epoch_report& report, std::optional<double> validation = std::nullopt);
   void finish();
 
  private:
   int epochs_;
+  bool quiet_;
   bool terminal_;
   double elapsed_ = 0;
   int updates_ = 0;  // epochs seen by this process (a resumed run starts later)

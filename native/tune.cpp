@@ -1,0 +1,161 @@
+// aerec tune: a grid search over training flags, each configuration trained
+// on the training part and judged on a validation slice carved out of it;
+// the test part is never looked at.
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+#include "aerec/error.h"
+#include "commands.h"
+#include "config_json.h"
+#include "training_session.h"
+
+namespace aerec::cli {
+
+namespace {
+
+struct tune_args {
+  data_args data;
+  std::string split = "u1", preset = "seed-fixed", config_out;
+  double val = 0.1;
+  int patience = 10;
+  int threads = 1;
+  std::vector<std::string> grid;  // "KEY=[V1, V2, ...]"
+};
+
+struct axis {
+  std::string key;
+  std::vector<json> values;
+};
+
+// "lr=[1e-3, 3e-4]": a configuration key (a train flag's name) and the JSON values to try.
+axis parse_axis(const std::string& text, const json& keys) {
+  const std::size_t eq = text.find('=');
+  const std::string key = text.substr(0, eq);
+  if (eq == std::string::npos || !keys.contains(key))
+    throw error(error_code::invalid_argument,
+                "--grid " + text + ": expected KEY=[VALUES], KEY a flag of aerec train (such as lr, "
+                "weight-decay, layers, dropout)");
+  const json values = json::parse(text.substr(eq + 1), nullptr, false);
+  if (!values.is_array() || values.empty())
+    throw error(error_code::invalid_argument,
+                "--grid " + text + ": the values must be a non-empty JSON array, e.g. " + key + "=[1, 2]");
+  if (key == "item-based" || key == "objective")
+    throw error(error_code::invalid_argument,
+                "--grid " + key + ": it changes the data a model is judged on; tune each separately");
+  return {key, values.get<std::vector<json>>()};
+}
+
+// Every combination of the axes' values, the first axis varying slowest.
+std::vector<json> combinations(const std::vector<axis>& axes) {
+  std::vector<json> all = {json::object()};
+  for (const axis& a : axes) {
+    std::vector<json> next;
+    for (const json& partial : all)
+      for (const json& v : a.values) {
+        json c = partial;
+        c[a.key] = v;
+        next.push_back(c);
+      }
+    all = std::move(next);
+  }
+  return all;
+}
+
+struct trial {
+  json settings;
+  double validation = 0;
+  int best_epoch = 0;
+  double seconds = 0;
+  json config;
+};
+
+// The preset with a combination's settings (and the thread count) on top.
+train_config config_of(const tune_args& t, const train_config& base, const json& settings) {
+  json merged = to_json(base);
+  merged.update(settings);
+  merged["threads"] = t.threads;
+  return train_config_from_json(merged, "--grid " + settings.dump());
+}
+
+trial run_trial(const tune_args& t, const json& settings) {
+  train_args a;
+  a.data = t.data;
+  a.split = t.split;
+  a.preset = t.preset;
+  a.val = t.val;
+  a.patience = t.patience;
+  a.checkpoints = false;
+  a.quiet = true;
+  a.overrides.push_back([&](train_config& c) { c = config_of(t, c, settings); });
+  session s = start(a);
+  if (!run_epochs(s)) throw exit_request{130};
+  double seconds = 0;
+  for (const json& e : s.run["history"]) seconds += e["seconds"].get<double>();
+  json config = s.run["config"];
+  // Retraining the chosen configuration on the whole training part takes its best epoch count.
+  config["epochs"] = s.stopping->best_epoch();
+  return {settings, best_validation(s), s.stopping->best_epoch(), seconds, config};
+}
+
+void run(const tune_args& t) {
+  if (!(t.val > 0 && t.val < 1))
+    throw error(error_code::invalid_argument, "--val must be in (0, 1): tune judges on a validation slice");
+  if (t.grid.empty()) throw error(error_code::invalid_argument, "give at least one --grid KEY=[VALUES]");
+  const json keys = to_json(preset(t.preset));
+  std::vector<axis> axes;
+  for (const std::string& g : t.grid) axes.push_back(parse_axis(g, keys));
+  const std::vector<json> settings = combinations(axes);
+  // Every combination is checked before the first trains: a bad value fails at once.
+  for (const json& s : settings) config_of(t, preset(t.preset), s);
+
+  std::vector<trial> trials;
+  bool ranking = false;
+  for (std::size_t i = 0; i < settings.size(); ++i) {
+    trials.push_back(run_trial(t, settings[i]));
+    ranking = trials.back().config["objective"] == "multinomial";
+    const trial& r = trials.back();
+    std::printf("%3zu/%zu  %s %.4f  best epoch %d  %.1fs  %s\n", i + 1, settings.size(),
+                ranking ? "validation ndcg@100" : "validation rmse", r.validation, r.best_epoch, r.seconds,
+                r.settings.dump().c_str());
+    std::fflush(stdout);
+  }
+  const auto better = [&](const trial& x, const trial& y) {
+    return ranking ? x.validation > y.validation : x.validation < y.validation;
+  };
+  const trial& best = *std::min_element(trials.begin(), trials.end(), better);
+  std::printf("best: %s (validation %.4f, %d epochs)\n", best.settings.dump().c_str(), best.validation,
+              best.best_epoch);
+  if (!t.config_out.empty()) {
+    write_json(t.config_out, best.config);
+    std::printf("its configuration is in %s: aerec train --config %s trains it on the whole training part\n",
+                t.config_out.c_str(), t.config_out.c_str());
+  }
+}
+
+}  // namespace
+
+void add_tune_command(CLI::App& app) {
+  auto args = std::make_shared<tune_args>();
+  tune_args& t = *args;
+  CLI::App* cmd = app.add_subcommand(
+      "tune", "Grid search: train every combination of --grid values on a validation slice of the "
+              "training part and report the best (the test part is never used)");
+  add_data_options(*cmd, t.data);
+  cmd->add_option("--split", t.split, split_help)->capture_default_str();
+  cmd->add_option("--preset", t.preset, "The configuration the grid varies")->capture_default_str();
+  cmd->add_option("--grid", t.grid,
+                  "KEY=[V1,V2,...]: a train flag (lr, weight-decay, layers, dropout, ...) and the JSON "
+                  "values to try; repeat for more axes")
+      ->required();
+  cmd->add_option("--val", t.val, "The validation slice's fraction of the training part")
+      ->capture_default_str();
+  cmd->add_option("--patience", t.patience, "Stop a trial after this many epochs without a better validation figure")
+      ->capture_default_str();
+  cmd->add_option("--threads", t.threads, "CPU threads")->capture_default_str();
+  cmd->add_option("--config-out", t.config_out,
+                  "Write the best configuration here (epochs = its best epoch), for aerec train --config");
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace aerec::cli
