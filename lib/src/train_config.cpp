@@ -114,8 +114,12 @@ train_config autorec_i_preset() {
   c.item_based = true;
   c.model.hidden = {500};
   c.optimizer = default_optimizer_config(optimizer_kind::adam);
-  // The penalty has to be strong: with weaker ones (1e-4..3) the 500 units
-  // fit the training ratings within a few epochs (validation rmse 0.91-1.3).
+  // Gradients accumulate, as in the seed: Adam then sees the sum of every
+  // gradient so far beside a fixed L2 term, so the penalty, strong at first,
+  // fades as training goes on. Validation RMSE 0.8837 this way, against
+  // 0.9235 at best with gradients zeroed (weight decay 1e-3, found by aerec
+  // tune over 1e-3..1; stronger penalties stop the 500 units from learning).
+  c.accumulate_gradients = true;
   c.optimizer.lr = 3e-4;
   c.optimizer.weight_decay = 30;
   c.loss = loss_normalization::rated_entries;
@@ -174,7 +178,7 @@ const std::vector<preset_info>& presets() {
        mult_dae_preset},
       {"autorec-i",
        "I-AutoRec, item-based: users-500-users per movie, sigmoid, identity output, "
-       "Adam(lr 3e-4, weight decay 30), loss averaged over rated entries, 16 movies a step, "
+       "Adam(lr 3e-4, weight decay 30) on accumulated gradients, loss averaged over rated entries, 16 movies a step, "
        "shuffled, 150 epochs",
        autorec_i_preset},
   };

@@ -201,21 +201,31 @@ TEST_CASE("train: bad data, splits and paths give clear errors", "[cli][train]")
 
 TEST_CASE("train: the configuration stored in a model file trains the same model again",
           "[cli][train][config]") {
-  temp_dir out;
-  const auto first = out.path() / "first.aerec";
   const std::string data_flags = "--data " + data().path + " --split random:0.1";
-  // Noise and dropout too: their draws come from the stored seed.
-  REQUIRE(run_aerec("train " + data_flags + " --preset seed-fixed --epochs 3 --layers 8,4,8 --lr 0.004 "
-                    "--input-dropout 0.25 --input-noise 0.1 --dropout 0.2 --out " + first.string()).code == 0);
-  const result info = run_aerec("info --json " + first.string());
-  INFO(info.err);
-  REQUIRE(info.code == 0);
-  const auto config = out.write("config.json", json::parse(info.out)["metadata"]["config"].dump());
-  const auto second = out.path() / "second.aerec";
-  const result again = run_aerec("train " + data_flags + " --config " + config.string() + " --out " + second.string());
-  INFO(again.err);
-  REQUIRE(again.code == 0);
-  CHECK(weights(second) == weights(first));
+  // Noise, dropout and the variational code too: their draws come from the
+  // stored seed. Each flag changes training, so one lost on the way would show.
+  const std::string variants[] = {
+      "--input-dropout 0.25 --input-noise 0.1 --dropout 0.2",
+      "--activation tanh --activity-penalty l1 --activity-weight 0.01 --activity-layer 0 "
+      "--contractive 0.01 --refeed",
+      "--activation sigmoid --activity-penalty kl --activity-weight 0.01 --activity-target 0.2",
+      "--activation tanh --objective multinomial --variational --kl-cap 0.3 --kl-anneal-steps 5"};
+  for (const std::string& flags : variants) {
+    CAPTURE(flags);
+    temp_dir out;
+    const auto first = out.path() / "first.aerec";
+    REQUIRE(run_aerec("train " + data_flags + " --preset seed-fixed --epochs 3 --layers 8,4,8 --lr 0.004 " +
+                      flags + " --out " + first.string()).code == 0);
+    const result info = run_aerec("info --json " + first.string());
+    INFO(info.err);
+    REQUIRE(info.code == 0);
+    const auto config = out.write("config.json", json::parse(info.out)["metadata"]["config"].dump());
+    const auto second = out.path() / "second.aerec";
+    const result again = run_aerec("train " + data_flags + " --config " + config.string() + " --out " + second.string());
+    INFO(again.err);
+    REQUIRE(again.code == 0);
+    CHECK(weights(second) == weights(first));
+  }
 }
 
 TEST_CASE("eval: by default scores the model's own split of its own data", "[cli][train]") {
