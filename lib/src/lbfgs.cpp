@@ -156,6 +156,15 @@ line_search_result strong_wolfe(const std::function<evaluation(number)>& obj_fun
   std::vector<double> bracket_f;
   std::vector<flat> bracket_g;
   std::vector<number> bracket_gtd;
+  // Evaluates the objective at step t: one more line-search iteration.
+  const auto step_to = [&](number at) {
+    e = obj_func(at);
+    f_new = e.f;
+    g_new = e.g;
+    ls_func_evals += 1;
+    gtd_new = tensor(dot_d(g_new));
+    ls_iter += 1;
+  };
   while (ls_iter < max_ls) {
     // check conditions
     if (f_new > (f + c1 * t * gtd) || (ls_iter > 1 && f_new >= f_prev)) {
@@ -190,12 +199,7 @@ line_search_result strong_wolfe(const std::function<evaluation(number)>& obj_fun
     f_prev = f_new;
     g_prev = g_new;
     gtd_prev = gtd_new;
-    e = obj_func(t);
-    f_new = e.f;
-    g_new = e.g;
-    ls_func_evals += 1;
-    gtd_new = tensor(dot_d(g_new));
-    ls_iter += 1;
+    step_to(t);
   }
 
   // reached max number of iterations?
@@ -244,12 +248,7 @@ line_search_result strong_wolfe(const std::function<evaluation(number)>& obj_fun
     }
 
     // Evaluate new point
-    e = obj_func(t);
-    f_new = e.f;
-    g_new = e.g;
-    ls_func_evals += 1;
-    gtd_new = tensor(dot_d(g_new));
-    ls_iter += 1;
+    step_to(t);
 
     if (f_new > (f + c1 * t * gtd) || f_new >= bracket_f[low_pos]) {
       // Armijo condition not satisfied or not lower than lowest point
@@ -356,50 +355,41 @@ float lbfgs::abs_sum(const flat_vector& x) const {
   return static_cast<float>(sum);
 }
 
-// Each parameter's gradient into one slice of a new flat vector (torch.cat).
-lbfgs::flat_vector lbfgs::gather_flat_grad() const {
-  flat_vector out = new_vector();
+// For each parameter, its slice of `flat` and its `field` (value or grad):
+// to = alpha * from + beta * to, from the parameter into the slice when
+// `into_flat`, else the other way.
+void lbfgs::transfer(float* flat, float* parameter::*field, bool into_flat, float alpha, float beta) const {
   std::size_t offset = 0;
   for (const parameter& p : params_) {
     const int n = static_cast<int>(p.size);
-    backend_.gemm(false, false, 1.0f, {one_.data(), 1, 1}, {p.grad, 1, n}, 0.0f,
-                  {out->data() + offset, 1, n});
+    float* const slice = flat + offset;
+    float* const own = p.*field;
+    backend_.gemm(false, false, alpha, {one_.data(), 1, 1}, {into_flat ? own : slice, 1, n}, beta,
+                  {into_flat ? slice : own, 1, n});
     offset += p.size;
   }
+}
+
+// Each parameter's gradient into one slice of a new flat vector (torch.cat).
+lbfgs::flat_vector lbfgs::gather_flat_grad() const {
+  flat_vector out = new_vector();
+  transfer(out->data(), &parameter::grad, true, 1.0f, 0.0f);
   return out;
 }
 
 // p.add_(update slice, alpha=step_size) for each parameter.
 void lbfgs::add_grad(number step_size, const flat_vector& update) const {
-  std::size_t offset = 0;
-  for (const parameter& p : params_) {
-    const int n = static_cast<int>(p.size);
-    backend_.gemm(false, false, static_cast<float>(step_size.value), {one_.data(), 1, 1},
-                  {update->data() + offset, 1, n}, 1.0f, {p.value, 1, n});
-    offset += p.size;
-  }
+  transfer(update->data(), &parameter::value, false, static_cast<float>(step_size.value), 1.0f);
 }
 
 lbfgs::flat_vector lbfgs::clone_params() const {
   flat_vector out = new_vector();
-  std::size_t offset = 0;
-  for (const parameter& p : params_) {
-    const int n = static_cast<int>(p.size);
-    backend_.gemm(false, false, 1.0f, {one_.data(), 1, 1}, {p.value, 1, n}, 0.0f,
-                  {out->data() + offset, 1, n});
-    offset += p.size;
-  }
+  transfer(out->data(), &parameter::value, true, 1.0f, 0.0f);
   return out;
 }
 
 void lbfgs::set_params(const flat_vector& x) const {
-  std::size_t offset = 0;
-  for (const parameter& p : params_) {
-    const int n = static_cast<int>(p.size);
-    backend_.gemm(false, false, 1.0f, {one_.data(), 1, 1}, {x->data() + offset, 1, n}, 0.0f,
-                  {p.value, 1, n});
-    offset += p.size;
-  }
+  transfer(x->data(), &parameter::value, false, 1.0f, 0.0f);
 }
 
 // The L-BFGS update (update memory, then the two-loop recursion) that sets d

@@ -69,6 +69,7 @@ class lbfgs {
   float dot(const flat_vector& a, const flat_vector& b) const;
   float abs_max(const flat_vector& x) const;
   float abs_sum(const flat_vector& x) const;
+  void transfer(float* flat, float* parameter::*field, bool into_flat, float alpha, float beta) const;
   flat_vector gather_flat_grad() const;
   void add_grad(detail::torch_scalar step_size, const flat_vector& update) const;
   flat_vector clone_params() const;
