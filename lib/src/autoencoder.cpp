@@ -9,16 +9,19 @@
 namespace aerec {
 
 std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden,
-                                       activation hidden_act, activation output_act, bool variational) {
+                                       activation hidden_act, activation output_act, bool variational,
+                                       int kernel_dim) {
+  if (kernel_dim < 0) throw error(error_code::invalid_argument, "the kernel dimension must be >= 0");
+  const layer_kind kind = kernel_dim > 0 ? layer_kind::kernel : layer_kind::dense;
   std::vector<layer_spec> specs;
   int inputs = items;
   for (const int width : hidden) {
     if (width <= 0)
       throw error(error_code::invalid_argument, "layer widths must be positive");
-    specs.push_back({layer_kind::dense, inputs, width, hidden_act});
+    specs.push_back({kind, inputs, width, hidden_act, kernel_dim});
     inputs = width;
   }
-  specs.push_back({layer_kind::dense, inputs, items, output_act});
+  specs.push_back({kind, inputs, items, output_act, kernel_dim});
   if (variational) {
     // Built as a plain stack first, so that code_layer() picks the same layer.
     const std::size_t code = autoencoder::code_layer_of(specs);
@@ -102,7 +105,17 @@ void autoencoder::forward_hidden(const sparse_view& input, const sparse_view* co
   }
 }
 
+const sparse_view& autoencoder::fed(const sparse_view& input, const sparse_view* code_mask) {
+  if (!global_) return input;
+  AEREC_ASSERT(!code_mask);
+  return global_->transform(input, forward_stack(input, nullptr));
+}
+
 const_matrix_view autoencoder::forward(const sparse_view& input, const sparse_view* code_mask) {
+  return forward_stack(fed(input, code_mask), code_mask);
+}
+
+const_matrix_view autoencoder::forward_stack(const sparse_view& input, const sparse_view* code_mask) {
   forward_hidden(input, code_mask);
   const std::size_t last = layers_.size() - 1;
   outputs_[last] = layers_[last]->forward(input_of(last, input));
@@ -114,32 +127,66 @@ const_matrix_view autoencoder::forward(const sparse_view& input, const sparse_vi
 const float* autoencoder::forward_rated(const sparse_view& input, const sparse_view& rated,
                                        const sparse_view* code_mask) {
   AEREC_ASSERT(computes_rated() && rated.rows == input.rows && rated.cols == items());
-  forward_hidden(input, code_mask);
+  const sparse_view& x = fed(input, code_mask);
+  forward_hidden(x, code_mask);
   const std::size_t last = layers_.size() - 1;
-  return layers_[last]->forward_at(input_of(last, input), rated);
+  return layers_[last]->forward_at(input_of(last, x), rated);
 }
 
 void autoencoder::backward(const sparse_view& input, const_matrix_view d_output, float beta) {
+  const sparse_view& x = global_ ? global_->last_input() : input;
+  const const_matrix_view d_fed = backward_stack(x, d_output, beta);
+  if (global_) backward_global(input, d_fed, beta);
+}
+
+const_matrix_view autoencoder::backward_stack(const sparse_view& input, const_matrix_view d_output, float beta) {
   const std::size_t last = layers_.size() - 1;
   const_matrix_view grad = d_output;
   if (code_mask_ && last == code_layer()) grad = unmask_grad(grad);
-  backward_hidden(input, layers_[last]->backward(input_of(last, input), grad, beta, last > 0), beta);
+  grad = layers_[last]->backward(input_of(last, input), grad, beta, last > 0 || global_);
+  return backward_hidden(input, grad, beta);
 }
 
 void autoencoder::backward_rated(const sparse_view& input, const sparse_view& rated,
                                  const float* d_rated, float beta) {
+  const sparse_view& x = global_ ? global_->last_input() : input;
   const std::size_t last = layers_.size() - 1;
-  backward_hidden(input, layers_[last]->backward_at(input_of(last, input), rated, d_rated, beta, true),
-                  beta);
+  const const_matrix_view d_fed =
+      backward_hidden(x, layers_[last]->backward_at(input_of(last, x), rated, d_rated, beta, true), beta);
+  if (global_) backward_global(input, d_fed, beta);
 }
 
-void autoencoder::backward_hidden(const sparse_view& input, const_matrix_view grad, float beta) {
+const_matrix_view autoencoder::backward_hidden(const sparse_view& input, const_matrix_view grad, float beta) {
   for (std::size_t i = layers_.size() - 1; i-- > 0;) {
     if (code_mask_ && i == code_layer()) grad = unmask_grad(grad);
     if (variational_ && i == code_layer()) grad = unsample_grad(grad);
-    grad = layers_[i]->backward(input_of(i, input), add_penalties(i, grad), beta, i > 0);
+    grad = layers_[i]->backward(input_of(i, input), add_penalties(i, grad), beta, i > 0 || global_);
   }
   if (penalties_.contractive > 0) add_contractive_weight_grad();
+  return grad;
+}
+
+void autoencoder::backward_global(const sparse_view& input, const_matrix_view d_fed, float beta) {
+  const const_matrix_view d_reconstruction = global_->backward(d_fed.data, beta);
+  // The transformed pass replaced the reconstructing pass's activations: run
+  // it again, and add its gradients to the transformed pass's. The kernel
+  // penalty counted once, in the transformed pass.
+  forward_stack(input, nullptr);
+  set_kernel_penalties(0);
+  backward_stack(input, d_reconstruction, 1);
+  set_kernel_penalties(penalties_.kernel);
+}
+
+void autoencoder::add_global_kernel(const global_kernel_shape& shape) {
+  if (variational_)
+    throw error(error_code::invalid_argument, "a global kernel does not take a variational code");
+  if (penalties_.activity.kind != activity_kind::none || penalties_.contractive > 0)
+    throw error(error_code::invalid_argument, "a global kernel takes no penalty but the kernel penalty");
+  global_ = std::make_unique<global_kernel>(backend_, shape, items());
+}
+
+void autoencoder::set_kernel_penalties(float weight) {
+  for (auto& l : layers_) l->set_kernel_penalty(l->spec().kind == layer_kind::kernel ? weight : 0);
 }
 
 void autoencoder::set_penalties(const penalty_config& p) {
@@ -147,12 +194,23 @@ void autoencoder::set_penalties(const penalty_config& p) {
   for (std::size_t i = 0; i + 1 < specs_.size(); ++i) hidden.push_back(specs_[i].outputs);
   // The hidden layers' activation is the first's: that is what the penalties depend on.
   validate(p, hidden, specs_.front().act);
+  // The contractive penalty reads the first layer's weights, which a kernel layer does not use as they are.
+  if (p.contractive > 0 && specs_.front().kind != layer_kind::dense)
+    throw error(error_code::invalid_argument, "the contractive penalty needs a dense first layer, not a kernel layer");
+  const bool kernels = std::any_of(specs_.begin(), specs_.end(),
+                                   [](const layer_spec& s) { return s.kind == layer_kind::kernel; });
+  if (p.kernel > 0 && !kernels)
+    throw error(error_code::invalid_argument, "a kernel penalty needs kernel layers (a kernel dimension)");
+  if (global_ && (p.activity.kind != activity_kind::none || p.contractive > 0))
+    throw error(error_code::invalid_argument, "a global kernel takes no penalty but the kernel penalty");
+  set_kernel_penalties(p.kernel);
   penalties_ = p;
 }
 
 double autoencoder::penalty() {
   const const_matrix_view none{nullptr, 0, 0};
   double value = 0;
+  for (const auto& l : layers_) value += l->kernel_penalty();
   if (penalties_.activity.kind != activity_kind::none)
     value += backend_.activity_penalty(penalties_.activity, activations(activity_layer()), none, nullptr);
   if (variational_ && kl_weight_ > 0)
@@ -259,6 +317,11 @@ std::vector<parameter> autoencoder::parameters() {
       p.name = "layers." + std::to_string(i) + "." + p.name;
       all.push_back(std::move(p));
     }
+  }
+  if (global_) {
+    parameter p = global_->weights();
+    p.name = "global_kernel." + p.name;
+    all.push_back(std::move(p));
   }
   return all;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <map>
+#include <optional>
 
 #include "aerec/error.h"
 #include "aerec/file_io.h"
@@ -21,6 +22,7 @@ constexpr std::string_view magic = "AERECMDL";
 // for absurd work before the size checks run.
 constexpr std::uint64_t max_width = 1u << 24;
 constexpr std::uint32_t max_layers = 256;
+constexpr std::uint32_t max_kernel_dim = 1024;
 // The model's own sections, in the order they are written.
 constexpr std::string_view model_tags[] = {"SHAP", "ITEM", "SCAL", "WGHT", "META"};
 
@@ -37,6 +39,14 @@ std::string shape_payload(const autoencoder& net) {
     w.put(static_cast<std::uint32_t>(s.inputs));
     w.put(static_cast<std::uint32_t>(s.outputs));
     w.put(static_cast<std::uint32_t>(s.act));
+    // Only kernel layers have a fifth field, so that files of dense layers read as before.
+    if (s.kind == layer_kind::kernel) w.put(static_cast<std::uint32_t>(s.kernel_dim));
+  }
+  // A global kernel follows the layers; files without one end here.
+  if (const global_kernel* g = net.global()) {
+    w.put(static_cast<std::uint32_t>(g->shape().rows));
+    w.put(static_cast<std::uint32_t>(g->shape().size));
+    w.put(g->shape().dot_scale);
   }
   return w.bytes();
 }
@@ -62,7 +72,12 @@ void load_weights(binary_reader& r, autoencoder& net) {
   }
 }
 
-std::vector<layer_spec> read_shape(binary_reader r) {
+struct network_shape {
+  std::vector<layer_spec> layers;
+  std::optional<global_kernel_shape> global;
+};
+
+network_shape read_shape(binary_reader r) {
   const auto items = r.get<std::uint32_t>();
   const auto count = r.get<std::uint32_t>();
   if (items == 0 || items > max_width) r.fail("implausible item count " + std::to_string(items));
@@ -74,26 +89,40 @@ std::vector<layer_spec> read_shape(binary_reader r) {
     const auto outputs = r.get<std::uint32_t>();
     const auto act = r.get<std::uint32_t>();
     const std::string which = "layer " + std::to_string(i) + ": ";
-    if (kind != static_cast<std::uint32_t>(layer_kind::dense))
+    if (kind != static_cast<std::uint32_t>(layer_kind::dense) && kind != static_cast<std::uint32_t>(layer_kind::kernel))
       r.fail(which + "unknown layer kind " + std::to_string(kind));
+    const bool kernel = kind == static_cast<std::uint32_t>(layer_kind::kernel);
+    const auto kernel_dim = kernel ? r.get<std::uint32_t>() : 0u;
+    if (kernel && (kernel_dim == 0 || kernel_dim > max_kernel_dim))
+      r.fail(which + "implausible kernel dimension " + std::to_string(kernel_dim));
     if (inputs == 0 || inputs > max_width || outputs == 0 || outputs > max_width)
       r.fail(which + "implausible width");
     if (act > static_cast<std::uint32_t>(activation::elu))
       r.fail(which + "unknown activation " + std::to_string(act));
-    specs.push_back({layer_kind::dense, static_cast<int>(inputs), static_cast<int>(outputs),
-                     static_cast<activation>(act)});
+    specs.push_back({static_cast<layer_kind>(kind), static_cast<int>(inputs), static_cast<int>(outputs),
+                     static_cast<activation>(act), static_cast<int>(kernel_dim)});
   }
   if (specs.front().inputs != static_cast<int>(items) || specs.back().outputs != static_cast<int>(items))
     r.fail("layers do not map the " + std::to_string(items) + " items back to themselves");
   if (const std::string problem = layer_chain_problem(specs); !problem.empty()) r.fail(problem);
-  return specs;
+  if (r.size() == 0) return {specs, std::nullopt};
+  global_kernel_shape global;
+  const auto rows = r.get<std::uint32_t>();
+  const auto size = r.get<std::uint32_t>();
+  global.dot_scale = r.get<float>();
+  if (rows > max_width || size > 15) r.fail("implausible global kernel");
+  global.rows = static_cast<int>(rows);
+  global.size = static_cast<int>(size);
+  if (const std::string problem = global_kernel_problem(global); !problem.empty()) r.fail(problem);
+  if (r.size() != 0) r.fail("unexpected bytes after the global kernel");
+  return {specs, global};
 }
 
-std::uint64_t parameter_floats(const std::vector<layer_spec>& specs) {
+std::uint64_t total_parameter_floats(const network_shape& shape) {
   std::uint64_t n = 0;
-  for (const layer_spec& s : specs)
-    n += static_cast<std::uint64_t>(s.inputs) * static_cast<std::uint64_t>(s.outputs) +
-         static_cast<std::uint64_t>(s.outputs);
+  for (const layer_spec& s : shape.layers) n += parameter_floats(s);
+  if (shape.global)
+    n += static_cast<std::uint64_t>(shape.global->rows) * static_cast<std::uint64_t>(shape.global->size * shape.global->size);
   return n;
 }
 
@@ -162,8 +191,8 @@ model deserialize_model(backend& b, std::string_view bytes, const std::string& s
     for (const auto& [tag, bytes_of_tag] : sections)
       if (!is_model_tag(tag)) (*extra)[tag] = std::string(bytes_of_tag);
 
-  const std::vector<layer_spec> specs = read_shape(section("SHAP"));
-  const auto items_count = static_cast<std::size_t>(specs.front().inputs);
+  const network_shape shape = read_shape(section("SHAP"));
+  const auto items_count = static_cast<std::size_t>(shape.layers.front().inputs);
 
   binary_reader item_reader = section("ITEM");
   if (item_reader.size() != items_count * sizeof(std::int32_t))
@@ -182,10 +211,11 @@ model deserialize_model(backend& b, std::string_view bytes, const std::string& s
   if (!(scale.min < scale.max)) scale_reader.fail("empty rating scale");
 
   binary_reader weight_reader = section("WGHT");
-  if (weight_reader.size() != parameter_floats(specs) * sizeof(float))
-    weight_reader.fail("expected " + std::to_string(parameter_floats(specs)) +
+  if (weight_reader.size() != total_parameter_floats(shape) * sizeof(float))
+    weight_reader.fail("expected " + std::to_string(total_parameter_floats(shape)) +
                        " parameters for the layers in SHAP");
-  auto net = std::make_unique<autoencoder>(b, specs);
+  auto net = std::make_unique<autoencoder>(b, shape.layers);
+  if (shape.global) net->add_global_kernel(*shape.global);
   load_weights(weight_reader, *net);
 
   return model(std::move(net), std::move(items), scale, std::string(payload("META")));

@@ -1,6 +1,7 @@
 #include "aerec/sparse_batch.h"
 
 #include <algorithm>
+#include <numeric>
 
 namespace aerec {
 
@@ -9,6 +10,16 @@ void sparse_batch::append_row(std::span<const std::int32_t> row_cols,
   cols_index.insert(cols_index.end(), row_cols.begin(), row_cols.end());
   values.insert(values.end(), row_values.begin(), row_values.end());
   offsets.push_back(static_cast<int>(values.size()));
+}
+
+sparse_batch every_entry(int rows, int cols) {
+  sparse_batch all;
+  all.cols = cols;
+  std::vector<std::int32_t> row_cols(static_cast<std::size_t>(cols));
+  std::iota(row_cols.begin(), row_cols.end(), 0);
+  const std::vector<float> ones(row_cols.size(), 1.0f);
+  for (int r = 0; r < rows; ++r) all.append_row(row_cols, ones);
+  return all;
 }
 
 sparse_batch gather_rows(const ratings& r, std::span<const std::int32_t> rows) {

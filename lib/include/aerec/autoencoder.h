@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "aerec/device_array.h"
+#include "aerec/global_kernel.h"
 #include "aerec/layer.h"
 #include "aerec/penalty.h"
 #include "aerec/sparse_batch.h"
@@ -19,9 +20,11 @@ namespace aerec {
 // layer (see autoencoder::code_layer) is instead a linear layer emitting the
 // mean and log-variance of a Gaussian code, twice as wide, and the layer
 // above it takes a sample of that code (Mult-VAE's items-600-200-600-items).
+// A kernel_dim above 0 makes every layer a kernel layer with points of that
+// dimension (GLocal-K: 5).
 std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden,
                                        activation hidden_act, activation output_act,
-                                       bool variational = false);
+                                       bool variational = false, int kernel_dim = 0);
 
 // Why `specs` do not form an autoencoder (see its constructor); empty when they do.
 std::string layer_chain_problem(const std::vector<layer_spec>& specs);
@@ -71,7 +74,19 @@ class autoencoder {
   void set_penalties(const penalty_config& p);
   double penalty();
 
-  // "layers.<i>.weight", "layers.<i>.bias", ... in layer order.
+  // GLocal-K's global kernel stage (global_kernel.h): from now on the
+  // network takes relu(convolve(R, kernel)) for the rating matrix R it is
+  // given, whole, the kernel made from its own reconstruction of R (so each
+  // forward runs the layers twice, and backward through both passes). Its
+  // weights start at zero (initialize them through global()). Throws
+  // invalid_argument for a bad shape, or a network with dropout, a
+  // variational code or penalties other than the kernel penalty.
+  void add_global_kernel(const global_kernel_shape& shape);
+  global_kernel* global() { return global_.get(); }
+  const global_kernel* global() const { return global_.get(); }
+
+  // "layers.<i>.weight", "layers.<i>.bias", ... in layer order, then
+  // "global_kernel.weights" when there is one.
   std::vector<parameter> parameters();
   std::size_t parameter_count();
 
@@ -98,9 +113,19 @@ class autoencoder {
 
  private:
   layer_input input_of(std::size_t layer, const sparse_view& input) const;
+  // What the layers take for `input`: itself, or the global kernel's transform of it.
+  const sparse_view& fed(const sparse_view& input, const sparse_view* code_mask);
+  // The layers alone, forward and backward (which returns dL/d(input) at its
+  // entries when there is a global kernel, to backpropagate into it).
+  const_matrix_view forward_stack(const sparse_view& input, const sparse_view* code_mask);
+  const_matrix_view backward_stack(const sparse_view& input, const_matrix_view d_output, float beta);
+  // Backpropagates dL/d(fed input) through the global kernel and the pass
+  // that reconstructed `input` for it.
+  void backward_global(const sparse_view& input, const_matrix_view d_fed, float beta);
+  void set_kernel_penalties(float weight);
   // Every layer but the output, forward; and backward from the output layer's input gradient.
   void forward_hidden(const sparse_view& input, const sparse_view* code_mask);
-  void backward_hidden(const sparse_view& input, const_matrix_view grad, float beta);
+  const_matrix_view backward_hidden(const sparse_view& input, const_matrix_view grad, float beta);
   // grad (dL/d layer i's activations) plus the penalties' gradient there.
   const_matrix_view add_penalties(std::size_t layer, const_matrix_view grad);
   // The contractive penalty's gradient through the first layer's weights alone.
@@ -141,6 +166,7 @@ class autoencoder {
   device_array<float> masked_values_;  // masked_code_'s values; in backward, dL/d(code) there
   device_array<float> masked_dense_;   // a dense copy, for layers that take one
   device_sparse predict_input_;
+  std::unique_ptr<global_kernel> global_;
 };
 
 }  // namespace aerec

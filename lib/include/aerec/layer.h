@@ -12,7 +12,12 @@
 
 namespace aerec {
 
-enum class layer_kind { dense = 1 };
+// kernel: a dense layer whose weights are reparameterised by a local kernel
+// (Sparse FC, Muller et al. 2018; GLocal-K, Han et al. 2021): every input i
+// and output j has a point u_i, v_j in R^kernel_dim, and the layer uses
+// W * max(0, 1 - |u_i - v_j|^2) element by element, so that learning the
+// points learns which weights exist.
+enum class layer_kind { dense = 1, kernel = 2 };
 
 // A layer's shape: what a model file stores besides the weights.
 struct layer_spec {
@@ -20,7 +25,11 @@ struct layer_spec {
   int inputs = 0;
   int outputs = 0;
   activation act = activation::identity;
+  int kernel_dim = 0;  // kernel layers' point dimension
 };
+
+// How many floats a layer of this shape trains.
+std::size_t parameter_floats(const layer_spec& spec);
 
 // PyTorch's nn.Linear default (weights and biases uniform in +-1/sqrt(fan_in)),
 // or Xavier/Glorot uniform weights (gain 1) with zero biases.
@@ -73,6 +82,13 @@ class layer {
   virtual const_matrix_view backward(const layer_input& x, const_matrix_view d_output,
                                      float beta, bool want_input_grad) = 0;
   virtual std::vector<parameter> parameters() = 0;
+
+  // A penalty on the layer's own parameters, which backward() differentiates
+  // too: a kernel layer's weight / 2 * sum of its kernel's squared values
+  // (GLocal-K's lambda_s). Other layers have none and refuse a nonzero weight.
+  virtual void set_kernel_penalty(float weight);
+  // Its value at the last forward.
+  virtual double kernel_penalty() const { return 0; }
 
   // The output only at `pattern`'s entries (pattern.rows x outputs), one value
   // per entry in its order: all a loss over the rated outputs needs, at a

@@ -20,6 +20,10 @@ struct sparse_batch {
   void append_row(std::span<const std::int32_t> row_cols, std::span<const float> row_values);
 };
 
+// A rows x cols batch with every entry, valued 1: a dense matrix seen as
+// sparse, for paths that take sparse inputs (set its view's values).
+sparse_batch every_entry(int rows, int cols);
+
 // The given rows of `r`, in that order.
 sparse_batch gather_rows(const ratings& r, std::span<const std::int32_t> rows);
 

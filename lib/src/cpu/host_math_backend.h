@@ -1,7 +1,8 @@
 #pragma once
 // The operations that both CPU backends run as the same host loops: the
-// regularising penalties, the variational code and the multinomial
-// likelihood (internal). They cost little beside the layers around them.
+// regularising penalties, the variational code, the multinomial likelihood
+// and GLocal-K's kernels (internal). They cost little beside the layers around them.
+#include "../kernel_math.h"
 #include "../penalty_math.h"
 #include "../variational_math.h"
 #include "aerec/backend.h"
@@ -32,6 +33,25 @@ class host_math_backend : public backend {
   void multinomial_loss(const_matrix_view logits, const sparse_view& target, float grad_scale,
                         matrix_view grad, float* row_sums) override {
     math::multinomial_loss(logits, target, grad_scale, grad, row_sums);
+  }
+
+  double local_kernel(const_matrix_view a, const_matrix_view b, const float* w, float* kernel,
+                      float* w_eff) override {
+    return math::local_kernel(a, b, w, kernel, w_eff);
+  }
+
+  void local_kernel_backward(const_matrix_view a, const_matrix_view b, const float* w,
+                             const float* kernel, const float* d_eff, float penalty, float beta,
+                             float* dw, float* da, float* db) override {
+    math::local_kernel_backward(a, b, w, kernel, d_eff, penalty, beta, dw, da, db);
+  }
+
+  void convolve(const_matrix_view x, const float* k, int size, matrix_view out) override {
+    math::convolve(x, k, size, out);
+  }
+
+  void convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) override {
+    math::convolve_kernel_grad(x, d, size, dk);
   }
 };
 
