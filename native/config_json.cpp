@@ -1,17 +1,74 @@
 #include "config_json.h"
 
+#include <string>
+#include <vector>
+
 #include "aerec/error.h"
 
 namespace aerec::cli {
 
+namespace {
+
+constexpr const char* lbfgs_name = "lbfgs";
+
+lbfgs_config default_lbfgs() {
+  lbfgs_config l;
+  l.max_iter = 5;        // GLocal-K's maxiter per epoch
+  l.history_size = 10;   // scipy's maxcor, which GLocal-K used
+  l.strong_wolfe = true;
+  return l;
+}
+
+// A name among `known`, or an invalid_argument error listing them.
+std::string checked_name(const char* what, const std::string& name, const std::vector<std::string>& known) {
+  std::string list;
+  for (const std::string& k : known) {
+    if (k == name) return name;
+    list += (list.empty() ? "" : ", ") + k;
+  }
+  throw error(error_code::invalid_argument, std::string("unknown ") + what + " '" + name + "' (known: " + list + ")");
+}
+
+}  // namespace
+
+std::string optimizer_choice(const train_config& c) {
+  return c.lbfgs ? lbfgs_name : optimizer_name(c.optimizer.kind);
+}
+
+void choose_optimizer(train_config& c, const std::string& name) {
+  std::vector<std::string> known;
+  for (const optimizer_kind k : all_optimizers()) known.emplace_back(optimizer_name(k));
+  known.emplace_back(lbfgs_name);
+  checked_name("optimizer", name, known);
+  c.lbfgs.reset();
+  if (name != lbfgs_name) {
+    c.optimizer = default_optimizer_config(parse_optimizer(name));
+    return;
+  }
+  c.lbfgs = default_lbfgs();
+  // Plain SGD keeps no state arrays; only its weight decay (lambda_2) applies.
+  c.optimizer = default_optimizer_config(optimizer_kind::sgd);
+  // A preset's accumulated gradients (the seed's) belong to its own optimizer.
+  c.accumulate_gradients = false;
+}
+
+const char* line_search_name(bool strong_wolfe) { return strong_wolfe ? "strong_wolfe" : "none"; }
+
+bool parse_line_search(const std::string& name) {
+  return checked_name("line search", name, {line_search_name(true), line_search_name(false)}) ==
+         line_search_name(true);
+}
+
 json to_json(const train_config& c) {
   const optimizer_config& o = c.optimizer;
+  // The L-BFGS keys are always there, so that aerec tune can vary them.
+  const lbfgs_config l = c.lbfgs.value_or(default_lbfgs());
   return {{"layers", c.model.hidden},
           {"variational", c.model.variational},
           {"activation", activation_name(c.model.hidden_act)},
           {"output-activation", activation_name(c.model.output_act)},
           {"init", init_scheme_name(c.model.init)},
-          {"optimizer", optimizer_name(o.kind)},
+          {"optimizer", optimizer_choice(c)},
           {"lr", o.lr},
           {"weight-decay", o.weight_decay},
           {"momentum", o.momentum},
@@ -26,6 +83,9 @@ json to_json(const train_config& c) {
           {"lr-decay", o.lr_decay},
           {"initial-accumulator", o.initial_accumulator},
           {"rho", o.rho},
+          {"lbfgs-iters", l.max_iter},
+          {"lbfgs-history", l.history_size},
+          {"lbfgs-line-search", line_search_name(l.strong_wolfe)},
           {"epochs", c.epochs},
           {"batch", c.batch_size},
           {"shuffle", c.shuffle},
@@ -56,7 +116,7 @@ train_config train_config_from_json(const json& j, const std::string& source) {
     c.model.hidden_act = parse_activation(j.at("activation").get<std::string>());
     c.model.output_act = parse_activation(j.at("output-activation").get<std::string>());
     c.model.init = parse_init_scheme(j.at("init").get<std::string>());
-    o.kind = parse_optimizer(j.at("optimizer").get<std::string>());
+    choose_optimizer(c, j.at("optimizer").get<std::string>());
     j.at("lr").get_to(o.lr);
     j.at("weight-decay").get_to(o.weight_decay);
     j.at("momentum").get_to(o.momentum);
@@ -71,6 +131,11 @@ train_config train_config_from_json(const json& j, const std::string& source) {
     j.at("lr-decay").get_to(o.lr_decay);
     j.at("initial-accumulator").get_to(o.initial_accumulator);
     j.at("rho").get_to(o.rho);
+    if (c.lbfgs) {
+      j.at("lbfgs-iters").get_to(c.lbfgs->max_iter);
+      j.at("lbfgs-history").get_to(c.lbfgs->history_size);
+      c.lbfgs->strong_wolfe = parse_line_search(j.at("lbfgs-line-search").get<std::string>());
+    }
     j.at("epochs").get_to(c.epochs);
     j.at("batch").get_to(c.batch_size);
     j.at("shuffle").get_to(c.shuffle);

@@ -6,6 +6,7 @@
 #include "aerec/model_file.h"
 #include "commands.h"
 #include "config_file.h"
+#include "config_json.h"
 #include "training_session.h"
 
 namespace aerec::cli {
@@ -87,11 +88,11 @@ void add_train_command(CLI::App& app) {
   using cfg = train_config;
   // First, so that the optimizer flags below apply to the chosen optimizer.
   config_option<std::string>(*cmd, a, "--optimizer",
-                             "sgd, rmsprop, adam, adamw, adagrad, adadelta; starts from PyTorch's "
-                             "defaults for it, then the optimizer flags apply",
-                             [](cfg& c, const std::string& v) {
-                               c.optimizer = default_optimizer_config(parse_optimizer(v));
-                             });
+                             "sgd, rmsprop, adam, adamw, adagrad, adadelta, or lbfgs (full batch, "
+                             "each epoch one L-BFGS step; --weight-decay is its L2 weight; gradients "
+                             "do not accumulate); starts from PyTorch's defaults for it, then the "
+                             "optimizer flags apply",
+                             [](cfg& c, const std::string& v) { choose_optimizer(c, v); });
   config_option<int>(*cmd, a, "--epochs", "Passes over the training users",
                      [](cfg& c, int v) { c.epochs = v; });
   config_option<int>(*cmd, a, "--batch", "Users per optimizer step (1 = the seed's)",
@@ -163,7 +164,7 @@ void add_train_command(CLI::App& app) {
   config_flag(*cmd, a, "--shuffle,!--no-shuffle", "Visit users in a new random order each epoch",
               [](cfg& c, bool v) { c.shuffle = v; });
   config_option<double>(*cmd, a, "--lr", "Learning rate", [](cfg& c, double v) { c.optimizer.lr = v; });
-  config_option<double>(*cmd, a, "--weight-decay", "L2 penalty (AdamW: decoupled decay)",
+  config_option<double>(*cmd, a, "--weight-decay", "L2 penalty (AdamW: decoupled decay; lbfgs: lambda_2 of its objective)",
                         [](cfg& c, double v) { c.optimizer.weight_decay = v; });
   config_option<double>(*cmd, a, "--momentum", "Momentum (sgd, rmsprop)",
                         [](cfg& c, double v) { c.optimizer.momentum = v; });
@@ -189,6 +190,21 @@ void add_train_command(CLI::App& app) {
                         [](cfg& c, double v) { c.optimizer.initial_accumulator = v; });
   config_option<double>(*cmd, a, "--rho", "Adadelta's decay",
                         [](cfg& c, double v) { c.optimizer.rho = v; });
+  config_option<int>(*cmd, a, "--lbfgs-iters", "L-BFGS iterations per epoch (lbfgs; default 5)",
+                     [](cfg& c, int v) {
+                       if (c.lbfgs) c.lbfgs->max_iter = v;
+                     });
+  config_option<int>(*cmd, a, "--lbfgs-history", "L-BFGS's history size (lbfgs; default 10)",
+                     [](cfg& c, int v) {
+                       if (c.lbfgs) c.lbfgs->history_size = v;
+                     });
+  config_option<std::string>(*cmd, a, "--lbfgs-line-search",
+                             "L-BFGS's line search: strong_wolfe or none, a fixed step of 1 "
+                             "(lbfgs; default strong_wolfe)",
+                             [](cfg& c, const std::string& v) {
+                               const bool strong_wolfe = parse_line_search(v);
+                               if (c.lbfgs) c.lbfgs->strong_wolfe = strong_wolfe;
+                             });
   cmd->callback([args] { run(*args); });
 }
 

@@ -11,6 +11,7 @@
 #include "aerec/metrics.h"
 #include "aerec/trainer.h"
 #include "expect_error.h"
+#include "gradient_check.h"
 
 using namespace aerec;
 
@@ -469,4 +470,185 @@ TEST_CASE("damaged or foreign trainer state is a model_format error", "[trainer]
   train_config sgd = c;
   sgd.optimizer = default_optimizer_config(optimizer_kind::sgd);
   CHECK_THAT(rejected(state, sgd), Catch::Matchers::Contains("does not fit"));
+}
+
+// --- full-batch L-BFGS ----------------------------------------------------
+
+namespace {
+
+train_config lbfgs_training(std::vector<int> hidden) {
+  train_config c;
+  c.model.hidden = std::move(hidden);
+  c.optimizer = default_optimizer_config(optimizer_kind::sgd);
+  c.optimizer.weight_decay = 0.3;  // lambda_2
+  lbfgs_config l;
+  l.max_iter = 5;
+  l.history_size = 10;
+  l.strong_wolfe = true;
+  c.lbfgs = l;
+  c.epochs = 4;
+  return c;
+}
+
+// The objective computed here from public figures alone: 1/2 the squared
+// error of the rated entries, lambda_2 / 2 the squared weights, and the penalties.
+struct objective_parts {
+  double total;
+  double squared;  // the rated entries' squared error
+};
+
+objective_parts objective_of(autoencoder& net, const ratings& data, const train_config& c) {
+  std::vector<std::int32_t> rows;
+  for (std::int32_t r = 0; r < data.rows(); ++r)
+    if (data.row_size(r) > 0) rows.push_back(r);
+  const sparse_batch batch = gather_rows(data, rows);
+  const std::vector<float> out = net.predict(batch);
+  double squared = 0;
+  for (int r = 0; r < batch.rows(); ++r)
+    for (int e = batch.offsets[r]; e < batch.offsets[r + 1]; ++e) {
+      const double d = out[static_cast<std::size_t>(r) * static_cast<std::size_t>(batch.cols) +
+                           static_cast<std::size_t>(batch.cols_index[e])] -
+                       batch.values[e];
+      squared += d * d;
+    }
+  double weights = 0;
+  for (const parameter& p : net.parameters())
+    if (p.name.ends_with(".weight"))
+      for (std::size_t k = 0; k < p.size; ++k) weights += static_cast<double>(p.value[k]) * p.value[k];
+  device_sparse input;
+  input.assign(net.device(), batch);
+  net.forward(input.view());
+  return {squared / 2 + c.optimizer.weight_decay / 2 * weights + net.penalty(), squared};
+}
+
+}  // namespace
+
+TEST_CASE("L-BFGS's full-batch objective: its gradient matches finite differences", "[trainer][lbfgs]") {
+  const ratings data = synthetic(12, 9, 31);
+  train_config with_penalty = lbfgs_training({5});
+  with_penalty.penalties.activity = {activity_kind::l1, 0.5f, 0.05f, -1};
+  // Without a hidden layer the network's full output takes the loss's place.
+  const train_config configs[] = {with_penalty, lbfgs_training({})};
+  for (train_config c : configs) {
+    CAPTURE(c.model.hidden.size());
+    // One iteration without a line search evaluates the objective once, at
+    // the starting point, and leaves its gradient in place.
+    c.lbfgs->max_iter = 1;
+    c.lbfgs->strong_wolfe = false;
+    auto b = make_cpu_backend();
+    auto net = initialized_network(*b, data.cols(), c);
+    const std::vector<float> start = parameters_of(*net);
+    trainer t(*net, c);
+    const epoch_report report = t.run_epoch(data);
+    REQUIRE(parameters_of(*net) != start);
+    // Back to the starting point, where the gradient was taken.
+    std::size_t offset = 0;
+    for (const parameter& p : net->parameters()) {
+      std::copy_n(start.begin() + static_cast<std::ptrdiff_t>(offset), p.size, p.value);
+      offset += p.size;
+    }
+    const objective_parts at_start = objective_of(*net, data, c);
+    CHECK(report.train_rmse == Approx(std::sqrt(at_start.squared / static_cast<double>(data.nnz()))));
+    for (const parameter& p : net->parameters())
+      for (const std::size_t k : {std::size_t{0}, p.size / 2, p.size - 1}) {
+        const double numeric = aerec::testing::central_difference(
+            p.value[k], [&] { return objective_of(*net, data, c).total; }, 1e-2f);
+        aerec::testing::require_close(p.grad[k], numeric, p.name + "[" + std::to_string(k) + "]", 2e-3,
+                                      2e-3);
+      }
+  }
+}
+
+TEST_CASE("L-BFGS training lowers the objective every epoch", "[trainer][lbfgs]") {
+  const ratings data = synthetic(40, 25, 32);
+  train_config c = lbfgs_training({10});
+  auto b = make_cpu_backend();
+  auto net = initialized_network(*b, data.cols(), c);
+  trainer t(*net, c);
+  double objective = objective_of(*net, data, c).total;
+  std::vector<epoch_report> reports;
+  for (int e = 0; e < 8; ++e) {
+    reports.push_back(t.run_epoch(data));
+    const double next = objective_of(*net, data, c).total;
+    CAPTURE(e, objective, next);
+    CHECK(next < objective);
+    objective = next;
+  }
+  CHECK(reports.back().epoch == 8);
+  CHECK(reports.back().train_rmse < 0.3 * reports.front().train_rmse);
+  CHECK(reports.back().train_seed_loss < 0.3 * reports.front().train_seed_loss);
+}
+
+TEST_CASE("L-BFGS refuses stochastic and step-based settings", "[trainer][lbfgs]") {
+  using change = std::function<void(train_config&)>;
+  const std::pair<const char*, change> refused[] = {
+      {"dropout", [](train_config& c) { c.dropout = 0.2f; }},
+      {"input dropout", [](train_config& c) { c.input_dropout = 0.2f; }},
+      {"input noise", [](train_config& c) { c.input_noise = 0.2f; }},
+      {"a variational code", [](train_config& c) { c.model.variational = true; }},
+      {"re-feeding", [](train_config& c) { c.refeed = true; }},
+      {"accumulated gradients", [](train_config& c) { c.accumulate_gradients = true; }},
+      {"the multinomial objective", [](train_config& c) { c.goal = objective::multinomial; }},
+      {"history_size", [](train_config& c) { c.lbfgs->history_size = 0; }},
+  };
+  REQUIRE_NOTHROW(validate(lbfgs_training({6, 3, 6})));
+  for (const auto& [what, apply] : refused) {
+    CAPTURE(what);
+    train_config c = lbfgs_training({6, 3, 6});
+    apply(c);
+    const auto e = aerec::testing::error_from([&] { validate(c); });
+    REQUIRE(e);
+    CHECK(aerec::testing::code_name(*e) == "invalid_argument");
+    CHECK_THAT(e->what(), Catch::Matchers::Contains("lbfgs") && Catch::Matchers::Contains(what));
+    c.lbfgs.reset();
+    CHECK_FALSE(aerec::testing::error_from([&] { validate(c); }));  // refused only with L-BFGS
+  }
+}
+
+TEST_CASE("L-BFGS training resumes bit for bit from a saved state", "[trainer][lbfgs]") {
+  const ratings data = synthetic(30, 20, 33);
+  train_config c = lbfgs_training({8});
+  c.epochs = 4;
+  const training_run whole = train_with(data, c, {});
+  // Asked once before each step: a stop then leaves the epoch undone.
+  std::size_t calls = 0;
+  require_same_run(train_with(data, c, [&] { return ++calls % 2 == 1; }), whole);
+  CHECK(calls == 2 * static_cast<std::size_t>(c.epochs));
+
+  auto b = make_cpu_backend();
+  auto net = initialized_network(*b, data.cols(), c);
+  trainer first(*net, c);
+  training_run resumed;
+  for (int e = 0; e < 2; ++e) resumed.reports.push_back(first.run_epoch(data));
+  const std::string state = first.save_state();
+  auto b2 = make_cpu_backend();
+  auto copy = copy_of(*b2, *net);
+  trainer second(*copy, c);
+  second.load_state(state, "saved");
+  CHECK(second.save_state() == state);
+  for (int e = 2; e < c.epochs; ++e) resumed.reports.push_back(second.run_epoch(data));
+  resumed.parameters = parameters_of(*copy);
+  require_same_run(resumed, whole);
+
+  // Without the L-BFGS history the continuation differs, so the comparison above can fail.
+  auto bare = copy_of(*b, *net);
+  trainer fresh(*bare, c);
+  for (int e = 2; e < c.epochs; ++e) fresh.run_epoch(data);
+  CHECK(parameters_of(*bare) != whole.parameters);
+
+  // Damaged states, and states of the other kind of training, are refused.
+  for (std::size_t n = 0; n < state.size(); n += 7) {
+    CAPTURE(n);
+    trainer other(*copy, c);
+    const auto e = aerec::testing::error_from([&] { other.load_state(state.substr(0, n), "ckpt.aerec"); });
+    REQUIRE(e);
+    CHECK(aerec::testing::code_name(*e) == "model_format");
+  }
+  train_config adam = small_config();
+  adam.model.hidden = c.model.hidden;
+  trainer stochastic(*copy, adam);
+  const std::string stochastic_state = stochastic.save_state(), trained_state = second.save_state();
+  CHECK(aerec::testing::error_from([&] { second.load_state(stochastic_state, "ckpt.aerec"); }));
+  CHECK(aerec::testing::error_from([&] { stochastic.load_state(state, "ckpt.aerec"); }));
+  CHECK(second.save_state() == trained_state);  // a refused state changes nothing
 }

@@ -190,6 +190,28 @@ train_config preset(const std::string& name) {
       .make();
 }
 
+namespace {
+
+// L-BFGS minimises one deterministic full-batch objective: noise, sampled
+// codes and per-step tricks would change the function between its evaluations.
+void validate_full_batch(const train_config& c) {
+  const auto refuse = [](bool used, const std::string& what) {
+    if (used)
+      throw error(error_code::invalid_argument,
+                  "the lbfgs optimizer trains on the full batch's exact objective; it cannot take " + what);
+  };
+  refuse(c.dropout > 0, "dropout");
+  refuse(c.input_dropout > 0, "input dropout");
+  refuse(c.input_noise > 0, "input noise");
+  refuse(c.model.variational, "a variational code");
+  refuse(c.refeed, "re-feeding");
+  refuse(c.accumulate_gradients, "accumulated gradients");
+  refuse(c.goal == objective::multinomial, "the multinomial objective");
+  validate(*c.lbfgs);
+}
+
+}  // namespace
+
 void validate(const train_config& c) {
   auto require = [](bool ok, const std::string& what) {
     if (!ok) throw error(error_code::invalid_argument, what);
@@ -209,6 +231,7 @@ void validate(const train_config& c) {
   require(!c.model.variational || c.dropout == 0,
           "a variational code takes no dropout; use --input-dropout for noise on the input");
   validate(c.optimizer);
+  if (c.lbfgs) validate_full_batch(c);
 }
 
 }  // namespace aerec

@@ -16,6 +16,14 @@ trainer::trainer(autoencoder& model, const train_config& config)
       loss_(model.device(), config.loss), multinomial_(model.device()),
       random_(config.seed ^ 0x5EED5EEDull) {
   model_.set_penalties(config_.penalties);
+  if (config_.lbfgs) {
+    backend& b = model_.device();
+    lbfgs_.emplace(b, *config_.lbfgs, model_.parameters());
+    one_ = device_array<float>(b, 1);
+    product_ = device_array<float>(b, 1);
+    const float one = 1.0f;
+    one_.upload(std::span<const float>(&one, 1));
+  }
 }
 
 void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
@@ -32,17 +40,103 @@ void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
   optimizer_.step();
   if (config_.refeed) refeed(input);
 
-  sums.users += static_cast<std::size_t>(batch.rows());
   if (config_.goal == objective::multinomial) {
+    sums.users += static_cast<std::size_t>(batch.rows());
     for (const float nll : loss.row_sums) sums.nll += nll;
     return;
   }
-  for (int r = 0; r < batch.rows(); ++r) {
-    const double squared = loss.row_sums[static_cast<std::size_t>(r)];
-    sums.user_rmse += std::sqrt(squared / (batch.offsets[r + 1] - batch.offsets[r]));
+  add_fit(loss, batch.offsets, sums);
+}
+
+void trainer::add_fit(const loss_value& loss, std::span<const int> offsets, epoch_sums& sums) {
+  const std::size_t rows = offsets.size() - 1;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const double squared = loss.row_sums[r];
+    sums.user_rmse += std::sqrt(squared / (offsets[r + 1] - offsets[r]));
     sums.squared += squared;
   }
   sums.rated += loss.rated;
+  sums.users += rows;
+}
+
+epoch_report trainer::finish_epoch(const epoch_sums& sums, double seconds) {
+  const auto per_user = [&](double sum) {
+    return sums.users > 0 ? sum / static_cast<double>(sums.users) : 0.0;
+  };
+  return {++epochs_done_,
+          sums.rated > 0 ? std::sqrt(sums.squared / static_cast<double>(sums.rated)) : 0.0,
+          per_user(sums.user_rmse), seconds, per_user(sums.nll)};
+}
+
+epoch_report trainer::run_lbfgs_epoch(const ratings& train) {
+  const auto start = std::chrono::steady_clock::now();
+  const full_batch& batch = full_batch_of(train);
+  const sparse_view rows = batch.rows.view();
+  // torch's step returns the first evaluation, at the parameters the epoch starts from.
+  std::optional<loss_value> first_fit;
+  lbfgs_->step([&] {
+    full_batch_value v = full_batch_objective(rows);
+    if (!first_fit) first_fit = std::move(v.fit);
+    return v.objective;
+  });
+  epoch_sums sums;
+  add_fit(*first_fit, batch.offsets, sums);
+  return finish_epoch(sums, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+}
+
+const trainer::full_batch& trainer::full_batch_of(const ratings& train) {
+  full_batch& f = full_batch_;
+  if (f.source == &train && f.source_rows == train.rows() && f.source_nnz == train.nnz()) return f;
+  std::vector<std::int32_t> rows;
+  for (std::int32_t r = 0; r < train.rows(); ++r)
+    if (train.row_size(r) > 0) rows.push_back(r);
+  const sparse_batch batch = gather_rows(train, rows);
+  f.rows.assign(model_.device(), batch);
+  f.offsets = batch.offsets;
+  f.source = &train;
+  f.source_rows = train.rows();
+  f.source_nnz = train.nnz();
+  return f;
+}
+
+trainer::full_batch_value trainer::full_batch_objective(const sparse_view& rows) {
+  backend& b = model_.device();
+  const auto n = static_cast<std::size_t>(rows.rows);
+  row_sums_.reserve(b, std::max<std::size_t>(1, n));
+  // grad_scale 1: d/do of 1/2 (o - t)^2 is o - t.
+  if (model_.computes_rated()) {
+    const float* rated = model_.forward_rated(rows, rows);
+    d_output_.reserve(b, static_cast<std::size_t>(rows.nnz));
+    b.rated_squared_error(rated, rows, 1.0f, d_output_.data(), row_sums_.data());
+    model_.backward_rated(rows, rows, d_output_.data(), 0.0f);
+  } else {
+    const const_matrix_view output = model_.forward(rows);
+    d_output_.reserve(b, n * static_cast<std::size_t>(output.cols));
+    const matrix_view grad{d_output_.data(), output.rows, output.cols};
+    b.masked_squared_error(output, rows, 1.0f, grad, row_sums_.data());
+    model_.backward(rows, grad, 0.0f);
+  }
+  full_batch_value v{0, {0, row_sums_.download(n), static_cast<std::size_t>(rows.nnz)}};
+  for (const float s : v.fit.row_sums) v.fit.loss += s;
+  v.objective = v.fit.loss / 2 + model_.penalty() + weight_penalty();
+  return v;
+}
+
+double trainer::weight_penalty() {
+  const double lambda = config_.optimizer.weight_decay;
+  if (lambda == 0) return 0;
+  backend& b = model_.device();
+  double squares = 0;
+  for (const parameter& p : model_.parameters()) {
+    if (!p.name.ends_with(".weight")) continue;
+    // A weight stored as W^T has the same squares: the layout does not matter here.
+    const int n = static_cast<int>(p.size);
+    b.gemm(false, true, 1.0f, {p.value, 1, n}, {p.value, 1, n}, 0.0f, {product_.data(), 1, 1});
+    squares += product_.download(1)[0];
+    b.gemm(false, false, static_cast<float>(lambda), {one_.data(), 1, 1}, {p.value, 1, n}, 1.0f,
+           {p.grad, 1, n});
+  }
+  return lambda / 2 * squares;
 }
 
 loss_value trainer::forward_backward(const sparse_view& x, const sparse_view& target,
@@ -155,6 +249,10 @@ epoch_report trainer::run_epoch(const ratings& train) { return *run_epoch(train,
 
 std::optional<epoch_report> trainer::run_epoch(const ratings& train, const std::function<bool()>& stop) {
   AEREC_ASSERT(train.cols() == model_.items());
+  if (lbfgs_) {
+    if (stop && stop()) return std::nullopt;
+    return run_lbfgs_epoch(train);
+  }
   const auto start = std::chrono::steady_clock::now();
   if (progress_.rows.empty()) start_epoch(train);
   epoch_progress& p = progress_;
@@ -175,11 +273,7 @@ std::optional<epoch_report> trainer::run_epoch(const ratings& train, const std::
     train_batch(gather_rows(train, std::span(p.rows).subspan(p.next, count)), p.sums);
     p.next += count;
   }
-  const epoch_report report{
-      ++epochs_done_,
-      p.sums.rated > 0 ? std::sqrt(p.sums.squared / static_cast<double>(p.sums.rated)) : 0.0,
-      p.rows.empty() ? 0.0 : p.sums.user_rmse / static_cast<double>(p.rows.size()),
-      p.seconds + elapsed(), p.sums.users > 0 ? p.sums.nll / static_cast<double>(p.sums.users) : 0.0};
+  const epoch_report report = finish_epoch(p.sums, p.seconds + elapsed());
   progress_ = {};
   return report;
 }
@@ -188,8 +282,8 @@ namespace {
 // Leads a trainer state, so that an older layout is refused rather than
 // misread: before "TRS2" the output layer stored W, not W^T (gradients and
 // optimizer state are saved as stored in memory); "TRS2" lacked the
-// multinomial objective's sums.
-constexpr std::uint32_t state_tag = 0x33535254;  // "TRS3"
+// multinomial objective's sums; "TRS3" the L-BFGS state.
+constexpr std::uint32_t state_tag = 0x34535254;  // "TRS4"
 }  // namespace
 
 std::string trainer::save_state() const {
@@ -211,7 +305,10 @@ std::string trainer::save_state() const {
     model_.device().to_host(grad.data(), p.grad, p.size * sizeof(float));
     w.put_array(std::span<const float>(grad));
   }
-  w.put_bytes(optimizer_.save_state());
+  const std::string optimizer_state = optimizer_.save_state();
+  w.put(static_cast<std::uint64_t>(optimizer_state.size()));
+  w.put_bytes(optimizer_state);
+  if (lbfgs_) w.put_bytes(lbfgs_->save_state());  // the rest
   return std::move(w.bytes());
 }
 
@@ -236,10 +333,23 @@ void trainer::load_state(std::string_view bytes, const std::string& source) {
   // Nothing changes until every part has been checked.
   std::vector<std::string_view> grads;
   for (const parameter& param : model_.parameters()) grads.push_back(r.take(param.size * sizeof(float)));
-  optimizer_.load_state(r.take(r.size()), source);
+  const auto optimizer_bytes = r.get<std::uint64_t>();
+  if (optimizer_bytes > r.size()) r.fail("damaged");
+  const std::string_view optimizer_state = r.take(static_cast<std::size_t>(optimizer_bytes));
+  std::optional<lbfgs> restored;
+  if (lbfgs_) {
+    restored.emplace(model_.device(), *config_.lbfgs, model_.parameters());
+    restored->load_state(r.take(r.size()), source);
+  }
+  if (!r.empty()) r.fail("damaged");
+  optimizer_.load_state(optimizer_state, source);
   const auto params = model_.parameters();
   for (std::size_t i = 0; i < params.size(); ++i)
     model_.device().to_device(params[i].grad, grads[i].data(), grads[i].size());
+  if (restored) {
+    lbfgs_.reset();
+    lbfgs_.emplace(std::move(*restored));
+  }
   epochs_done_ = epochs;
   random_ = rng(random_state);
   progress_ = std::move(p);

@@ -1,11 +1,13 @@
 #pragma once
 // Everything that defines a training run, and the named presets.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "aerec/activation.h"
 #include "aerec/layer.h"
+#include "aerec/lbfgs.h"
 #include "aerec/loss.h"
 #include "aerec/optimizer_config.h"
 #include "aerec/penalty.h"
@@ -31,6 +33,14 @@ struct model_config {
 struct train_config {
   model_config model;
   optimizer_config optimizer;
+  // Full-batch L-BFGS instead of `optimizer` (I-AutoRec, GLocal-K): each epoch
+  // is one lbfgs::step (up to max_iter iterations) over every non-empty row at
+  // once, minimising 1/2 * the squared error of the rated entries +
+  // lambda_2 / 2 * the squared `.weight` parameters + the model's penalties,
+  // lambda_2 being optimizer.weight_decay. batch_size, shuffle, loss and the
+  // optimizer's other settings do not apply; nothing stochastic or
+  // step-based may be combined with it (validate).
+  std::optional<lbfgs_config> lbfgs;
   int epochs = 200;
   int batch_size = 1;       // users per step; 1 is the seed's one-user-per-step training
   bool shuffle = false;     // visit users in a new random order every epoch

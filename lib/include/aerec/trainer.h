@@ -1,12 +1,16 @@
 #pragma once
 // Trains an autoencoder on the rows of a ratings matrix (each row is both
 // the input and the target: the autoencoder reconstructs the rated entries).
+#include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "aerec/autoencoder.h"
+#include "aerec/lbfgs.h"
 #include "aerec/loss.h"
 #include "aerec/optimizer.h"
 #include "aerec/train_config.h"
@@ -27,11 +31,14 @@ class trainer {
  public:
   trainer(autoencoder& model, const train_config& config);
 
-  // One pass over every row that has at least one rating (the seed skips empty rows).
+  // One pass over every row that has at least one rating (the seed skips
+  // empty rows). With L-BFGS (train_config::lbfgs), one lbfgs::step over all
+  // of them; its figures are those of the step's first evaluation, before any update.
   epoch_report run_epoch(const ratings& train);
   // The same, but between two batches asks `stop` and, when it says so,
   // returns nothing: the next call continues the epoch where it stopped, and
-  // the result is exactly that of an uninterrupted epoch.
+  // the result is exactly that of an uninterrupted epoch. (L-BFGS's one
+  // batch: asked once, before the step.)
   std::optional<epoch_report> run_epoch(const ratings& train, const std::function<bool()>& stop);
   int epochs_done() const { return epochs_done_; }
 
@@ -58,7 +65,34 @@ class trainer {
     epoch_sums sums;
     double seconds = 0;
   };
+  // Every non-empty training row as one batch on the backend, for L-BFGS;
+  // kept from epoch to epoch while the training rows are the same.
+  struct full_batch {
+    const ratings* source = nullptr;
+    std::int32_t source_rows = 0;
+    std::size_t source_nnz = 0;
+    std::vector<int> offsets;  // the batch's row offsets, on the host
+    device_sparse rows;
+  };
+  // The full-batch objective at the parameters' current values.
+  struct full_batch_value {
+    double objective;
+    loss_value fit;  // the rated entries' squared errors (row_sums: each row's sum)
+  };
   void train_batch(const sparse_batch& batch, epoch_sums& sums);
+  // Adds a batch's squared errors (rows delimited by `offsets`) to the sums.
+  static void add_fit(const loss_value& loss, std::span<const int> offsets, epoch_sums& sums);
+  epoch_report finish_epoch(const epoch_sums& sums, double seconds);
+  // One L-BFGS step over every non-empty row of `train`.
+  epoch_report run_lbfgs_epoch(const ratings& train);
+  const full_batch& full_batch_of(const ratings& train);
+  // L-BFGS's objective on `rows` (1/2 squared error + lambda_2 / 2 * the
+  // squared weights + the model's penalties); writes every parameter's
+  // gradient of it (overwriting).
+  full_batch_value full_batch_objective(const sparse_view& rows);
+  // lambda_2 / 2 * the sum of the squared `.weight` parameters; adds its
+  // gradient, lambda_2 * w, to theirs.
+  double weight_penalty();
   // Loss and gradients of a batch (on the backend) that the network sees as x, by the cheapest path.
   loss_value forward_backward(const sparse_view& x, const sparse_view& target, const sparse_view* mask);
   // Inverted dropout's draw for one unit or rating: kept with probability
@@ -91,6 +125,11 @@ class trainer {
   sparse_view mask_view_{};
   int epochs_done_ = 0;
   epoch_progress progress_;
+  std::optional<lbfgs> lbfgs_;
+  full_batch full_batch_;
+  device_array<float> row_sums_;  // the full batch's squared errors by row
+  device_array<float> one_;      // [1]: the left factor of w's scaled copy, done by gemm
+  device_array<float> product_;  // [1]: a sum of squares, done by gemm
 };
 
 }  // namespace aerec
