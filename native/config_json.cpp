@@ -11,14 +11,6 @@ namespace {
 
 constexpr const char* lbfgs_name = "lbfgs";
 
-lbfgs_config default_lbfgs() {
-  lbfgs_config l;
-  l.max_iter = 5;        // GLocal-K's maxiter per epoch
-  l.history_size = 10;   // scipy's maxcor, which GLocal-K used
-  l.strong_wolfe = true;
-  return l;
-}
-
 // A name among `known`, or an invalid_argument error listing them.
 std::string checked_name(const char* what, const std::string& name, const std::vector<std::string>& known) {
   std::string list;
@@ -45,7 +37,7 @@ void choose_optimizer(train_config& c, const std::string& name) {
     c.optimizer = default_optimizer_config(parse_optimizer(name));
     return;
   }
-  c.lbfgs = default_lbfgs();
+  c.lbfgs = training_lbfgs();
   // Plain SGD keeps no state arrays; only its weight decay (lambda_2) applies.
   c.optimizer = default_optimizer_config(optimizer_kind::sgd);
   // A preset's accumulated gradients (the seed's) belong to its own optimizer.
@@ -62,9 +54,10 @@ bool parse_line_search(const std::string& name) {
 json to_json(const train_config& c) {
   const optimizer_config& o = c.optimizer;
   // The L-BFGS keys are always there, so that aerec tune can vary them.
-  const lbfgs_config l = c.lbfgs.value_or(default_lbfgs());
+  const lbfgs_config l = c.lbfgs.value_or(training_lbfgs());
   return {{"layers", c.model.hidden},
           {"variational", c.model.variational},
+          {"kernel-dim", c.model.kernel_dim},
           {"activation", activation_name(c.model.hidden_act)},
           {"output-activation", activation_name(c.model.output_act)},
           {"init", init_scheme_name(c.model.init)},
@@ -97,6 +90,10 @@ json to_json(const train_config& c) {
           {"activity-target", c.penalties.activity.target},
           {"activity-layer", c.penalties.activity.layer},
           {"contractive", c.penalties.contractive},
+          {"kernel-penalty", c.penalties.kernel},
+          {"global-kernel", c.global_kernel.size},
+          {"global-kernel-scale", c.global_kernel.dot_scale},
+          {"pretrain-epochs", c.global_kernel.pretrain_epochs},
           {"refeed", c.refeed},
           {"item-based", c.item_based},
           {"accumulate-gradients", c.accumulate_gradients},
@@ -150,6 +147,12 @@ train_config train_config_from_json(const json& j, const std::string& source) {
     a.target = j.value("activity-target", a.target);
     a.layer = j.value("activity-layer", a.layer);
     c.penalties.contractive = j.value("contractive", 0.0f);
+    // Absent from files written before kernel layers.
+    c.model.kernel_dim = j.value("kernel-dim", 0);
+    c.penalties.kernel = j.value("kernel-penalty", 0.0f);
+    c.global_kernel.size = j.value("global-kernel", 0);
+    c.global_kernel.dot_scale = j.value("global-kernel-scale", c.global_kernel.dot_scale);
+    c.global_kernel.pretrain_epochs = j.value("pretrain-epochs", c.global_kernel.pretrain_epochs);
     c.refeed = j.value("refeed", false);
     c.item_based = j.value("item-based", false);
     c.model.variational = j.value("variational", false);

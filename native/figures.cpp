@@ -19,11 +19,14 @@ ratings predicted_entries(autoencoder& net, const ratings& input, const ratings&
   std::vector<float> values;
   values.reserve(target.nnz());
   const auto width = static_cast<std::size_t>(target.cols());
+  // A global kernel convolves the whole matrix: every row in one batch.
+  const bool whole = net.global() != nullptr;
+  const std::int32_t batch_rows = whole ? std::max(1, target.rows()) : prediction_rows;
   std::vector<std::int32_t> rows;
-  for (std::int32_t first = 0; first < target.rows(); first += prediction_rows) {
+  for (std::int32_t first = 0; first < target.rows(); first += batch_rows) {
     rows.clear();
-    for (std::int32_t r = first; r < std::min(first + prediction_rows, target.rows()); ++r)
-      if (target.row_size(r) > 0) rows.push_back(r);
+    for (std::int32_t r = first; r < std::min(first + batch_rows, target.rows()); ++r)
+      if (whole || target.row_size(r) > 0) rows.push_back(r);
     if (rows.empty()) continue;
     const std::vector<float> p = net.predict(gather_rows(input, rows));
     for (std::size_t i = 0; i < rows.size(); ++i)

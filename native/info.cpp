@@ -35,8 +35,9 @@ json describe(const std::string& path, std::size_t bytes, model& m, const extra_
   json layers = json::array();
   json shape = {net.items()};
   for (const layer_spec& s : net.specs()) {
-    layers.push_back(
-        {{"inputs", s.inputs}, {"outputs", s.outputs}, {"activation", activation_name(s.act)}});
+    json layer = {{"inputs", s.inputs}, {"outputs", s.outputs}, {"activation", activation_name(s.act)}};
+    if (s.kind == layer_kind::kernel) layer["kernel_dim"] = s.kernel_dim;
+    layers.push_back(layer);
     shape.push_back(s.outputs);
   }
   json out = {{"file", path},
@@ -47,6 +48,8 @@ json describe(const std::string& path, std::size_t bytes, model& m, const extra_
               {"layers", layers},
               {"parameters", net.parameter_count()},
               {"scale", {{"min", shortest(m.scale().min)}, {"max", shortest(m.scale().max)}}}};
+  if (const global_kernel* g = net.global())
+    out["global_kernel"] = {{"rows", g->shape().rows}, {"size", g->shape().size}, {"dot_scale", g->shape().dot_scale}};
   if (!extra.empty()) {
     json sizes = json::object();
     for (const auto& [tag, payload] : extra) sizes[tag] = payload.size();
@@ -110,7 +113,11 @@ void print_text(const json& d, bool item_based) {
   std::string network = std::to_string(d["items"].get<int>());
   for (const json& layer : d["layers"])
     network += " -> " + std::to_string(layer["outputs"].get<int>()) + " " +
-               layer["activation"].get<std::string>();
+               layer["activation"].get<std::string>() +
+               (layer.contains("kernel_dim") ? " (kernel, R^" + std::to_string(layer["kernel_dim"].get<int>()) + ")" : "");
+  if (d.contains("global_kernel"))
+    network += ", global kernel " + std::to_string(d["global_kernel"]["size"].get<int>()) + "x" +
+               std::to_string(d["global_kernel"]["size"].get<int>());
   std::printf("file        %s\n", d["file"].get<std::string>().c_str());
   std::printf("format      aerec model file, version %u\n", d["format_version"].get<unsigned>());
   std::printf("size        %zu bytes\n", d["bytes"].get<std::size_t>());

@@ -123,6 +123,22 @@ void add_train_command(CLI::App& app) {
                        "Contractive autoencoder: the weight of the first layer's Jacobian penalty "
                        "||dh/dx||^2 (sigmoid or tanh)",
                        [](cfg& c, float v) { c.penalties.contractive = v; });
+  config_option<int>(*cmd, a, "--kernel-dim",
+                     "Kernel layers (Sparse FC / GLocal-K): each weight is scaled by a kernel of its "
+                     "input's and output's learned points in R^D (0: dense layers)",
+                     [](cfg& c, int v) { c.model.kernel_dim = v; });
+  config_option<float>(*cmd, a, "--kernel-penalty",
+                       "Kernel layers: the weight of the L2 penalty on their kernels (GLocal-K's lambda_s)",
+                       [](cfg& c, float v) { c.penalties.kernel = v; });
+  config_option<int>(*cmd, a, "--global-kernel",
+                     "GLocal-K's global kernel: after --pretrain-epochs, fine-tune with a SIZE x SIZE "
+                     "convolution of the rating matrix made from the model's own reconstruction "
+                     "(item-based, lbfgs; 0: none)",
+                     [](cfg& c, int v) { c.global_kernel.size = v; });
+  config_option<float>(*cmd, a, "--global-kernel-scale", "The global kernel's dot-product scale",
+                       [](cfg& c, float v) { c.global_kernel.dot_scale = v; });
+  config_option<int>(*cmd, a, "--pretrain-epochs", "Epochs before the global kernel joins (of --epochs)",
+                     [](cfg& c, int v) { c.global_kernel.pretrain_epochs = v; });
   config_flag(*cmd, a, "--refeed,!--no-refeed",
               "Dense re-feeding (DeepRecommender): a second step on the network's own output each batch",
               [](cfg& c, bool v) { c.refeed = v; });

@@ -74,6 +74,38 @@ train_config deeprec_preset() {
   return c;
 }
 
+}  // namespace
+
+lbfgs_config training_lbfgs() {
+  lbfgs_config l;
+  l.max_iter = 5;
+  l.history_size = 10;
+  l.strong_wolfe = true;
+  return l;
+}
+
+namespace {
+
+train_config glocal_k_preset() {
+  // GLocal-K (Han et al. 2021), item-based: users-500-500-users kernel layers
+  // (points in R^5), sigmoid, identity output, full-batch L-BFGS on half the
+  // squared error + lambda_2 / 2 |W|^2 + lambda_s / 2 |kernel|^2; 30
+  // pretraining epochs of 5 iterations each, then 60 more with a 3 x 3
+  // global kernel. The paper's ML-100K settings (lambda_2 20, lambda_s 0.006).
+  train_config c;
+  c.item_based = true;
+  c.model.hidden = {500, 500};
+  c.model.kernel_dim = 5;
+  c.model.init = init_scheme::xavier;
+  c.optimizer = default_optimizer_config(optimizer_kind::sgd);
+  c.optimizer.weight_decay = 20;
+  c.lbfgs = training_lbfgs();
+  c.penalties.kernel = 0.006f;
+  c.global_kernel = {3, 1.0f, 30};
+  c.epochs = 90;
+  return c;
+}
+
 train_config mult_preset() {
   // Liang et al.'s recipe: the ratings of 4 or more as implicit feedback,
   // tanh, input dropout 0.5 after L2 normalisation, Adam(lr 1e-3), 500
@@ -181,6 +213,11 @@ const std::vector<preset_info>& presets() {
        "Adam(lr 3e-4, weight decay 30) on accumulated gradients, loss averaged over rated entries, 16 movies a step, "
        "shuffled, 150 epochs",
        autorec_i_preset},
+      {"glocal-k",
+       "GLocal-K, item-based: users-500-500-users kernel layers (points in R^5), sigmoid, full-batch "
+       "L-BFGS (5 iterations an epoch, lambda_2 20, kernel penalty 0.006), 30 epochs, then 60 with a "
+       "3 x 3 global kernel",
+       glocal_k_preset},
   };
   return all;
 }
@@ -210,6 +247,24 @@ void validate_full_batch(const train_config& c) {
   validate(*c.lbfgs);
 }
 
+// The global kernel convolves the whole matrix of movies x users: one
+// deterministic full batch whose rows (movies) are fixed, and no penalty
+// besides the kernels'.
+void validate_global_kernel(const train_config& c) {
+  const train_config::global_kernel_config& g = c.global_kernel;
+  if (g.size == 0) return;
+  const auto require = [](bool ok, const std::string& what) {
+    if (!ok) throw error(error_code::invalid_argument, "the global kernel " + what);
+  };
+  require(g.size > 0 && g.size % 2 == 1 && g.size <= 15, "size must be odd, from 1 to 15 (0: none)");
+  require(std::isfinite(g.dot_scale) && g.dot_scale > 0, "dot scale must be a finite number > 0");
+  require(g.pretrain_epochs >= 0, "pretraining epochs must be >= 0");
+  require(c.lbfgs.has_value(), "trains with the lbfgs optimizer (full batch)");
+  require(c.item_based, "needs item-based training: it convolves the movies x users matrix whole");
+  require(c.penalties.activity.kind == activity_kind::none && c.penalties.contractive == 0,
+          "takes no penalty but the kernel penalty");
+}
+
 }  // namespace
 
 void validate(const train_config& c) {
@@ -232,6 +287,9 @@ void validate(const train_config& c) {
           "a variational code takes no dropout; use --input-dropout for noise on the input");
   validate(c.optimizer);
   if (c.lbfgs) validate_full_batch(c);
+  require(c.model.kernel_dim >= 0, "the kernel dimension must be >= 0");
+  require(c.penalties.kernel == 0 || c.model.kernel_dim > 0, "a kernel penalty needs kernel layers (a kernel dimension)");
+  validate_global_kernel(c);
 }
 
 }  // namespace aerec

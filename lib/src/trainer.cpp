@@ -51,12 +51,13 @@ void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
 void trainer::add_fit(const loss_value& loss, std::span<const int> offsets, epoch_sums& sums) {
   const std::size_t rows = offsets.size() - 1;
   for (std::size_t r = 0; r < rows; ++r) {
+    if (offsets[r + 1] == offsets[r]) continue;  // a global kernel's full batch keeps empty rows
     const double squared = loss.row_sums[r];
     sums.user_rmse += std::sqrt(squared / (offsets[r + 1] - offsets[r]));
     sums.squared += squared;
+    ++sums.users;
   }
   sums.rated += loss.rated;
-  sums.users += rows;
 }
 
 epoch_report trainer::finish_epoch(const epoch_sums& sums, double seconds) {
@@ -70,6 +71,8 @@ epoch_report trainer::finish_epoch(const epoch_sums& sums, double seconds) {
 
 epoch_report trainer::run_lbfgs_epoch(const ratings& train) {
   const auto start = std::chrono::steady_clock::now();
+  const train_config::global_kernel_config& g = config_.global_kernel;
+  if (g.size > 0 && !model_.global() && epochs_done_ >= g.pretrain_epochs) start_fine_tuning(train);
   const full_batch& batch = full_batch_of(train);
   const sparse_view rows = batch.rows.view();
   // torch's step returns the first evaluation, at the parameters the epoch starts from.
@@ -84,12 +87,22 @@ epoch_report trainer::run_lbfgs_epoch(const ratings& train) {
   return finish_epoch(sums, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
+void trainer::start_fine_tuning(const ratings& train) {
+  const train_config::global_kernel_config& g = config_.global_kernel;
+  model_.add_global_kernel({train.rows(), g.size, g.dot_scale});
+  model_.global()->initialize(random_);
+  lbfgs_.reset();
+  lbfgs_.emplace(model_.device(), *config_.lbfgs, model_.parameters());
+}
+
 const trainer::full_batch& trainer::full_batch_of(const ratings& train) {
   full_batch& f = full_batch_;
   if (f.source == &train && f.source_rows == train.rows() && f.source_nnz == train.nnz()) return f;
+  // A global kernel convolves the whole matrix, empty rows too.
+  const bool whole = config_.global_kernel.size > 0;
   std::vector<std::int32_t> rows;
   for (std::int32_t r = 0; r < train.rows(); ++r)
-    if (train.row_size(r) > 0) rows.push_back(r);
+    if (whole || train.row_size(r) > 0) rows.push_back(r);
   const sparse_batch batch = gather_rows(train, rows);
   f.rows.assign(model_.device(), batch);
   f.offsets = batch.offsets;

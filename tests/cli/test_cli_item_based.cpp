@@ -7,6 +7,7 @@
 #include "aerec/cpu_backend.h"
 #include "aerec/model_file.h"
 #include "cli/cli_runner.h"
+#include "cli/train_runs.h"
 #include "cli/model_weights.h"
 #include "temp_dir.h"
 
@@ -23,15 +24,9 @@ struct item_data {
   std::string flags;
 
   item_data() {
-    std::string lines;
-    for (int u = 1; u <= 120; ++u)
-      for (int m = 1; m <= 40; ++m) {
-        if (m == 40 ? u != 7 : (u * 11 + m * 5) % 4 >= 2) continue;
-        const int r = 1 + ((u % 2 == m % 2) ? 3 : 0) + (u + m) % 2;
-        lines += std::to_string(u) + "\t" + std::to_string(m) + "\t" + std::to_string(r) + "\t" +
-                 std::to_string(880000000 + u * 100 + m) + "\n";
-      }
-    dir.write("u.data", lines);
+    dir.write("u.data", two_taste_ratings(120, 40, [](int u, int m) {
+                return m == 40 ? u == 7 : (u * 11 + m * 5) % 4 < 2;
+              }));
     // Small and fast: a narrow layer, a large step, 4 movies a step, gradients zeroed.
     flags = "--data " + dir.path().string() +
             " --preset autorec-i --layers 16 --lr 0.01 --weight-decay 0.001 --batch 4 --threads 1 "
@@ -45,19 +40,7 @@ const item_data& data() {
 }
 
 json train_metrics(const std::string& args, const temp_dir& out, const std::string& name) {
-  const auto metrics = out.path() / (name + ".json");
-  const result r = run_aerec("train " + data().flags + args + " --checkpoint " +
-                             (out.path() / (name + ".ckpt")).string() + " --metrics-out " +
-                             metrics.string());
-  INFO(r.err);
-  REQUIRE(r.code == 0);
-  return json::parse(read(metrics));
-}
-
-void expect_refusal(const result& r, const std::string& message) {
-  INFO("stderr: " << r.err);
-  CHECK(r.code == 2);
-  CHECK_THAT(r.err, Catch::StartsWith("aerec: error: ") && Catch::Contains(message));
+  return aerec::testing::train_metrics(data().flags, args, out, name);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_runner.h"
+#include "cli/train_runs.h"
 #include "cli/model_weights.h"
 #include "temp_dir.h"
 
@@ -20,15 +21,7 @@ struct lbfgs_data {
   std::string flags;  // and L-BFGS
 
   lbfgs_data() {
-    std::string lines;
-    for (int u = 1; u <= 80; ++u)
-      for (int m = 1; m <= 30; ++m) {
-        if ((u * 7 + m * 3) % 4 >= 2) continue;
-        const int r = 1 + ((u % 2 == m % 2) ? 3 : 0) + (u + m) % 2;
-        lines += std::to_string(u) + "\t" + std::to_string(m) + "\t" + std::to_string(r) + "\t" +
-                 std::to_string(880000000 + u * 100 + m) + "\n";
-      }
-    dir.write("u.data", lines);
+    dir.write("u.data", two_taste_ratings(80, 30, [](int u, int m) { return (u * 7 + m * 3) % 4 < 2; }));
     base = "--data " + dir.path().string() + " --split random:0.2 --item-based --layers 8 --threads 1 ";
     flags = base + "--optimizer lbfgs --lbfgs-iters 3 --weight-decay 1 ";
   }
@@ -41,19 +34,7 @@ const lbfgs_data& data() {
 
 // Trains with the fixture's flags and `args`; returns the metrics.
 json train_metrics(const std::string& args, const temp_dir& out, const std::string& name) {
-  const auto metrics = out.path() / (name + ".json");
-  const result r = run_aerec("train " + data().flags + args + " --checkpoint " +
-                             (out.path() / (name + ".ckpt")).string() + " --metrics-out " +
-                             metrics.string());
-  INFO(r.err);
-  REQUIRE(r.code == 0);
-  return json::parse(read(metrics));
-}
-
-void expect_refusal(const result& r, const std::string& message) {
-  INFO("stderr: " << r.err);
-  CHECK(r.code == 2);
-  CHECK_THAT(r.err, Catch::StartsWith("aerec: error: ") && Catch::Contains(message));
+  return aerec::testing::train_metrics(data().flags, args, out, name);
 }
 
 }  // namespace

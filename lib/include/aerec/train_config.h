@@ -25,6 +25,8 @@ struct model_config {
   std::vector<int> hidden = {20, 10, 20};
   // A variational code (stacked_layers): Mult-VAE.
   bool variational = false;
+  // Kernel layers (layer.h) with points of this dimension (GLocal-K: 5); 0: dense layers.
+  int kernel_dim = 0;
   activation hidden_act = activation::sigmoid;
   activation output_act = activation::identity;
   init_scheme init = init_scheme::pytorch;
@@ -41,6 +43,15 @@ struct train_config {
   // optimizer's other settings do not apply; nothing stochastic or
   // step-based may be combined with it (validate).
   std::optional<lbfgs_config> lbfgs;
+  // GLocal-K's global kernel (global_kernel.h), for item-based L-BFGS
+  // training: after pretrain_epochs epochs of the layers alone, the network
+  // gains a size x size global kernel (size 0: never) and fine-tunes with it,
+  // under a new L-BFGS history (GLocal-K's second optimizer).
+  struct global_kernel_config {
+    int size = 0;
+    float dot_scale = 1;
+    int pretrain_epochs = 30;
+  } global_kernel;
   int epochs = 200;
   int batch_size = 1;       // users per step; 1 is the seed's one-user-per-step training
   bool shuffle = false;     // visit users in a new random order every epoch
@@ -83,6 +94,10 @@ struct preset_info {
   std::string description;
   train_config (*make)();
 };
+
+// The L-BFGS settings that training with it starts from: GLocal-K's (5
+// iterations an epoch, scipy's history of 10, a strong-Wolfe line search).
+lbfgs_config training_lbfgs();
 
 const std::vector<preset_info>& presets();
 // Throws error_code::invalid_argument listing the known presets.
