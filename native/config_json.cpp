@@ -79,6 +79,7 @@ json to_json(const train_config& c) {
           {"lbfgs-iters", l.max_iter},
           {"lbfgs-history", l.history_size},
           {"lbfgs-line-search", line_search_name(l.strong_wolfe)},
+          {"lbfgs-restart", c.lbfgs_restart},
           {"epochs", c.epochs},
           {"batch", c.batch_size},
           {"shuffle", c.shuffle},
@@ -133,6 +134,7 @@ train_config train_config_from_json(const json& j, const std::string& source) {
       j.at("lbfgs-history").get_to(c.lbfgs->history_size);
       c.lbfgs->strong_wolfe = parse_line_search(j.at("lbfgs-line-search").get<std::string>());
     }
+    c.lbfgs_restart = j.value("lbfgs-restart", false);
     j.at("epochs").get_to(c.epochs);
     j.at("batch").get_to(c.batch_size);
     j.at("shuffle").get_to(c.shuffle);

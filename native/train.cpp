@@ -214,6 +214,9 @@ void add_train_command(CLI::App& app) {
                      [](cfg& c, int v) {
                        if (c.lbfgs) c.lbfgs->history_size = v;
                      });
+  config_flag(*cmd, a, "--lbfgs-restart,!--no-lbfgs-restart",
+              "Start each epoch's L-BFGS step from an empty history, as GLocal-K's scipy calls do (lbfgs)",
+              [](cfg& c, bool v) { c.lbfgs_restart = v; });
   config_option<std::string>(*cmd, a, "--lbfgs-line-search",
                              "L-BFGS's line search: strong_wolfe or none, a fixed step of 1 "
                              "(lbfgs; default strong_wolfe)",

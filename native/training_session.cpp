@@ -198,7 +198,11 @@ bool run_epochs(session& s) {
       autoencoder& net = s.trained->network();
       val = validation_figure(s);
       entry[validation_key(s)] = *val;
-      stop = s.stopping->record(report->epoch, ranks(s) ? -*val : *val, net);
+      // A global kernel joins after pretraining: the epochs before it are no
+      // candidates (their network has fewer parameters), as in GLocal-K.
+      const train_config::global_kernel_config& g = s.config.global_kernel;
+      if (g.size == 0 || report->epoch > g.pretrain_epochs)
+        stop = s.stopping->record(report->epoch, ranks(s) ? -*val : *val, net);
     }
     s.run["history"].push_back(entry);
     bar.update(*report, val);

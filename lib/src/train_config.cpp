@@ -91,7 +91,10 @@ train_config glocal_k_preset() {
   // (points in R^5), sigmoid, identity output, full-batch L-BFGS on half the
   // squared error + lambda_2 / 2 |W|^2 + lambda_s / 2 |kernel|^2; 30
   // pretraining epochs of 5 iterations each, then 60 more with a 3 x 3
-  // global kernel. The paper's ML-100K settings (lambda_2 20, lambda_s 0.006).
+  // global kernel. The paper's ML-100K settings (lambda_2 20, lambda_s 0.006),
+  // and its history restarted every epoch: on a 5% validation slice of
+  // u1.base that ends at RMSE 0.888, against 0.894 at best carrying the
+  // history on (which overfits once the global kernel joins).
   train_config c;
   c.item_based = true;
   c.model.hidden = {500, 500};
@@ -100,6 +103,7 @@ train_config glocal_k_preset() {
   c.optimizer = default_optimizer_config(optimizer_kind::sgd);
   c.optimizer.weight_decay = 20;
   c.lbfgs = training_lbfgs();
+  c.lbfgs_restart = true;
   c.penalties.kernel = 0.006f;
   c.global_kernel = {3, 1.0f, 30};
   c.epochs = 90;
@@ -215,8 +219,8 @@ const std::vector<preset_info>& presets() {
        autorec_i_preset},
       {"glocal-k",
        "GLocal-K, item-based: users-500-500-users kernel layers (points in R^5), sigmoid, full-batch "
-       "L-BFGS (5 iterations an epoch, lambda_2 20, kernel penalty 0.006), 30 epochs, then 60 with a "
-       "3 x 3 global kernel",
+       "L-BFGS (5 iterations an epoch from an empty history, lambda_2 20, kernel penalty 0.006), 30 "
+       "epochs, then 60 with a 3 x 3 global kernel",
        glocal_k_preset},
   };
   return all;

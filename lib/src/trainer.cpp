@@ -72,7 +72,10 @@ epoch_report trainer::finish_epoch(const epoch_sums& sums, double seconds) {
 epoch_report trainer::run_lbfgs_epoch(const ratings& train) {
   const auto start = std::chrono::steady_clock::now();
   const train_config::global_kernel_config& g = config_.global_kernel;
-  if (g.size > 0 && !model_.global() && epochs_done_ >= g.pretrain_epochs) start_fine_tuning(train);
+  if (g.size > 0 && !model_.global() && epochs_done_ >= g.pretrain_epochs)
+    start_fine_tuning(train);
+  else if (config_.lbfgs_restart)
+    restart_lbfgs();
   const full_batch& batch = full_batch_of(train);
   const sparse_view rows = batch.rows.view();
   // torch's step returns the first evaluation, at the parameters the epoch starts from.
@@ -91,6 +94,10 @@ void trainer::start_fine_tuning(const ratings& train) {
   const train_config::global_kernel_config& g = config_.global_kernel;
   model_.add_global_kernel({train.rows(), g.size, g.dot_scale});
   model_.global()->initialize(random_);
+  restart_lbfgs();
+}
+
+void trainer::restart_lbfgs() {
   lbfgs_.reset();
   lbfgs_.emplace(model_.device(), *config_.lbfgs, model_.parameters());
 }

@@ -64,6 +64,18 @@ TEST_CASE("train --preset glocal-k: pretraining, then the global kernel; eval sc
   CHECK_THAT(info.out, Catch::Contains("8 sigmoid (kernel, R^2)") && Catch::Contains("global kernel 3x3"));
 }
 
+TEST_CASE("train --preset glocal-k --val: the best epoch is one with the global kernel", "[cli][glocal]") {
+  temp_dir out;
+  const auto model = out.path() / "best.aerec";
+  const json trained = train_metrics("--val 0.2 --epochs 5 --pretrain-epochs 3 --out " + model.string(), out, "best");
+  REQUIRE(trained["history"].size() == 5);
+  CHECK(trained["history"][0].contains("validation_rmse"));  // reported every epoch
+  CHECK(trained["best_epoch"].get<int>() > 3);
+  const result e = run_aerec("eval --json " + model.string());
+  INFO(e.err);
+  CHECK(e.code == 0);
+}
+
 TEST_CASE("train --preset glocal-k: a run resumed on either side of the global kernel ends as the whole run",
           "[cli][glocal]") {
   temp_dir out;

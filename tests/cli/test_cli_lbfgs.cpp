@@ -78,7 +78,7 @@ TEST_CASE("train --optimizer lbfgs: the L-BFGS flags change training", "[cli][lb
   const std::string one_iteration = "train " + data().base + "--optimizer lbfgs --lbfgs-iters 1 --epochs 2 --out ";
   REQUIRE(run_aerec(one_iteration + (out.path() / "one.aerec").string()).code == 0);
   CHECK(weights(out.path() / "one.aerec") != weights(out.path() / "three.aerec"));
-  for (const char* flags : {"--lbfgs-history 1", "--lbfgs-line-search none"}) {
+  for (const char* flags : {"--lbfgs-history 1", "--lbfgs-line-search none", "--lbfgs-restart"}) {
     CAPTURE(flags);
     const json other = train_metrics(std::string("--epochs 2 ") + flags, out, "other");
     CHECK(other["test_rmse"] != three["test_rmse"]);

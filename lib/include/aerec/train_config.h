@@ -43,6 +43,10 @@ struct train_config {
   // optimizer's other settings do not apply; nothing stochastic or
   // step-based may be combined with it (validate).
   std::optional<lbfgs_config> lbfgs;
+  // Start every epoch's L-BFGS step from an empty history, as GLocal-K's
+  // scipy minimize() call per epoch does (its first iteration then takes a
+  // short gradient step); else the history carries on, as torch's does.
+  bool lbfgs_restart = false;
   // GLocal-K's global kernel (global_kernel.h), for item-based L-BFGS
   // training: after pretrain_epochs epochs of the layers alone, the network
   // gains a size x size global kernel (size 0: never) and fine-tunes with it,

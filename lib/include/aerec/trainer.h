@@ -88,6 +88,8 @@ class trainer {
   const full_batch& full_batch_of(const ratings& train);
   // GLocal-K's second stage: adds the global kernel to the network, and a new L-BFGS for every parameter.
   void start_fine_tuning(const ratings& train);
+  // A new L-BFGS over every parameter, with an empty history.
+  void restart_lbfgs();
   // L-BFGS's objective on `rows` (1/2 squared error + lambda_2 / 2 * the
   // squared weights + the model's penalties); writes every parameter's
   // gradient of it (overwriting).
