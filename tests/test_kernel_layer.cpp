@@ -185,7 +185,7 @@ TEST_CASE("a kernel layer's backward accumulates with beta 1", "[kernel]") {
     for (std::size_t i = 0; i < ps[k].size; ++i) REQUIRE(ps[k].grad[i] == Approx(2 * once[k][i]).margin(1e-6));
 }
 
-TEST_CASE("a dense layer refuses a kernel penalty; autoencoders check theirs", "[kernel]") {
+TEST_CASE("a dense layer refuses a kernel penalty, and autoencoders check theirs", "[kernel]") {
   auto b = make_cpu_backend();
   auto dense = make_layer(*b, {layer_kind::dense, inputs, outputs, activation::sigmoid});
   REQUIRE_THROWS_AS(dense->set_kernel_penalty(0.1f), error);

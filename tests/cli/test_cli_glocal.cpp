@@ -38,7 +38,7 @@ json train_metrics(const std::string& args, const temp_dir& out, const std::stri
 
 }  // namespace
 
-TEST_CASE("train --preset glocal-k: pretraining, then the global kernel; eval scores the model",
+TEST_CASE("train --preset glocal-k: pretraining, then the global kernel, and eval scores the model",
           "[cli][glocal]") {
   temp_dir out;
   const auto model = out.path() / "glocal.aerec";
