@@ -41,11 +41,7 @@ global_kernel::global_kernel(backend& b, const global_kernel_shape& shape, int c
 
 void global_kernel::initialize(rng& random) {
   std::vector<float> c(weights_.capacity());
-  for (float& v : c) {
-    do v = random.normal();
-    while (std::abs(v) > 2);  // TensorFlow's truncated normal redraws beyond 2 sd
-    v *= 0.1f;
-  }
+  for (float& v : c) v = 0.1f * random.truncated_normal();
   weights_.upload(c);
 }
 

@@ -1,6 +1,5 @@
 #include "kernel_layer.h"
 
-#include <cmath>
 #include <utility>
 
 namespace aerec {
@@ -37,11 +36,7 @@ void kernel_layer::initialize(init_scheme scheme, rng& random) {
   weight_.upload(host);
   for (device_array<float>* points : {&input_points_, &output_points_}) {
     std::vector<float> p(points->capacity());
-    for (float& v : p) {
-      do v = random.normal();
-      while (std::abs(v) > 2);  // TensorFlow's truncated normal redraws beyond 2 sd
-      v *= 1e-3f;
-    }
+    for (float& v : p) v = 1e-3f * random.truncated_normal();
     points->upload(p);
   }
 }

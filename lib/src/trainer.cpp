@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <numeric>
 
 #include "aerec/error.h"
 #include "binary_io.h"
@@ -186,14 +185,7 @@ void trainer::refeed(const sparse_view& x) {
   backend& b = model_.device();
   // DeepRecommender re-feeds its dense output f(x) as a fully rated row: a
   // sparse batch with every entry, so the same rated-output path trains on it.
-  if (every_entry_.view().rows != x.rows) {
-    sparse_batch all;
-    all.cols = model_.items();
-    std::vector<std::int32_t> cols(static_cast<std::size_t>(all.cols));
-    std::iota(cols.begin(), cols.end(), 0);
-    for (int r = 0; r < x.rows; ++r) all.append_row(cols, std::vector<float>(cols.size(), 1.0f));
-    every_entry_.assign(b, all);
-  }
+  if (every_entry_.view().rows != x.rows) every_entry_.assign(b, every_entry(x.rows, model_.items()));
   sparse_view fed = every_entry_.view();
   refeed_values_.reserve(b, static_cast<std::size_t>(fed.nnz));
   b.gather(model_.forward(x), fed, refeed_values_.data());

@@ -34,6 +34,13 @@ class rng {
     return static_cast<float>(radius * std::cos(6.283185307179586 * static_cast<double>(uniform())));
   }
 
+  // Standard normal redrawn beyond 2 standard deviations (TensorFlow's truncated_normal).
+  float truncated_normal() {
+    float z = normal();
+    while (std::abs(z) > 2) z = normal();
+    return z;
+  }
+
   // Uniform integer in [0, n), without modulo bias (Lemire's method).
   std::uint32_t below(std::uint32_t n) {
     std::uint64_t m = (next() >> 32) * n;
