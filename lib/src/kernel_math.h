@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "aerec/backend.h"
+#include "host_device.h"
 
 namespace aerec::math {
 
@@ -14,7 +15,7 @@ inline std::size_t at(int row, int cols, int col) {
   return static_cast<std::size_t>(row) * static_cast<std::size_t>(cols) + static_cast<std::size_t>(col);
 }
 
-inline float squared_distance(const float* a, const float* b, int d) {
+AEREC_HOST_DEVICE inline float squared_distance(const float* a, const float* b, int d) {
   float sum = 0;
   for (int k = 0; k < d; ++k) sum += (a[k] - b[k]) * (a[k] - b[k]);
   return sum;
@@ -27,14 +28,24 @@ inline void scale(float* dst, std::size_t n, float beta) {
 }
 }  // namespace detail
 
+// max(0, 1 - |a - b|^2) for two points in R^d (0 for NaN, as std::max(0, NaN)).
+AEREC_HOST_DEVICE inline float kernel_value(const float* a, const float* b, int d) {
+  const float k = 1 - detail::squared_distance(a, b, d);
+  return k > 0 ? k : 0.0f;
+}
+
+// dL/dkernel times 2, where the kernel is positive: d/da = -2 (a - b) times dL/dkernel.
+AEREC_HOST_DEVICE inline float kernel_slope(float d_eff, float w, float penalty, float kernel) {
+  return 2 * (d_eff * w + penalty * kernel);
+}
+
 inline double local_kernel(const_matrix_view a, const_matrix_view b, const float* w, float* kernel,
                            float* w_eff) {
   double sum = 0;
   for (int i = 0; i < a.rows; ++i)
     for (int j = 0; j < b.rows; ++j) {
       const std::size_t e = detail::at(i, b.rows, j);
-      const float k = std::max(0.0f, 1 - detail::squared_distance(a.data + detail::at(i, a.cols, 0),
-                                                                   b.data + detail::at(j, b.cols, 0), a.cols));
+      const float k = kernel_value(a.data + detail::at(i, a.cols, 0), b.data + detail::at(j, b.cols, 0), a.cols);
       kernel[e] = k;
       w_eff[e] = w[e] * k;
       sum += static_cast<double>(k) * k;
@@ -56,7 +67,7 @@ inline void local_kernel_backward(const_matrix_view a, const_matrix_view b, cons
       dw[e] = (beta == 0 ? 0.0f : beta * dw[e]) + d_eff[e] * kernel[e];
       if (kernel[e] <= 0) continue;  // max(0, .) is flat there
       // kernel = 1 - |a_i - b_j|^2: d/da_i = -2 (a_i - b_j), d/db_j = +2 (a_i - b_j).
-      const float g = 2 * (d_eff[e] * w[e] + penalty * kernel[e]);
+      const float g = kernel_slope(d_eff[e], w[e], penalty, kernel[e]);
       const float* bj = b.data + detail::at(j, d, 0);
       float* dbj = db + detail::at(j, d, 0);
       for (int k = 0; k < d; ++k) {

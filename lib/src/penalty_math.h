@@ -9,6 +9,7 @@
 
 #include "aerec/backend.h"
 #include "aerec/penalty.h"
+#include "host_device.h"
 
 namespace aerec::math {
 
@@ -17,7 +18,13 @@ inline std::size_t element(int row, int cols, int col) {
 }
 
 // A mean activation kept off 0 and 1, where KL's gradient is infinite.
-inline double clamp_mean(double m) { return std::clamp(m, 1e-6, 1 - 1e-6); }
+AEREC_HOST_DEVICE inline double clamp_mean(double m) { return m < 1e-6 ? 1e-6 : (m > 1 - 1e-6 ? 1 - 1e-6 : m); }
+
+// KL(target || mean) of one unit, and its derivative in the mean.
+AEREC_HOST_DEVICE inline double kl_divergence(double t, double mean) {
+  return t * std::log(t / mean) + (1 - t) * std::log((1 - t) / (1 - mean));
+}
+AEREC_HOST_DEVICE inline double kl_slope(double t, double mean) { return -t / mean + (1 - t) / (1 - mean); }
 
 inline double activity_penalty(const aerec::activity_penalty& p, const_matrix_view h, const_matrix_view d_in,
                                float* d_out) {
@@ -30,8 +37,8 @@ inline double activity_penalty(const aerec::activity_penalty& p, const_matrix_vi
       double sum = 0;
       for (int i = 0; i < h.rows; ++i) sum += h.data[element(i, h.cols, j)];
       const double t = p.target, mean = clamp_mean(sum / h.rows);
-      value += p.weight * (t * std::log(t / mean) + (1 - t) * std::log((1 - t) / (1 - mean)));
-      slope = scale * (-t / mean + (1 - t) / (1 - mean));
+      value += p.weight * kl_divergence(t, mean);
+      slope = scale * kl_slope(t, mean);
     }
     for (int i = 0; i < h.rows; ++i) {
       const std::size_t at = element(i, h.cols, j);
@@ -51,7 +58,7 @@ inline double activity_penalty(const aerec::activity_penalty& p, const_matrix_vi
 struct derivatives {
   double first, second;
 };
-inline derivatives contractive_derivatives(activation a, double y) {
+AEREC_HOST_DEVICE inline derivatives contractive_derivatives(activation a, double y) {
   if (a == activation::tanh) return {1 - y * y, -2 * y * (1 - y * y)};
   const double first = y * (1 - y);  // sigmoid
   return {first, first * (1 - 2 * y)};

@@ -7,16 +7,34 @@
 #include <cstddef>
 
 #include "aerec/backend.h"
+#include "host_device.h"
 #include "penalty_math.h"  // element()
 
 namespace aerec::math {
+
+// One code element: mu + eps * exp(logvar / 2).
+AEREC_HOST_DEVICE inline float sample_code(float mu, float logvar, float eps) { return mu + eps * std::exp(0.5f * logvar); }
+
+// One code element's backward: dL/dmu and dL/dlogvar, given dz = dL/dz and
+// scale = kl_weight / rows, and its KL term (before scaling).
+struct code_gradient {
+  float d_mu, d_logvar;
+  double kl;
+};
+AEREC_HOST_DEVICE inline code_gradient code_backward(double mu, double logvar, const float* eps, float dz,
+                                                     double scale) {
+  const double var = std::exp(logvar);
+  const double through_sample = eps ? dz * *eps * 0.5 * std::exp(0.5 * logvar) : 0.0;
+  return {static_cast<float>(dz + scale * mu), static_cast<float>(through_sample + scale * 0.5 * (var - 1)),
+          0.5 * (var + mu * mu - 1 - logvar)};
+}
 
 // z = mu + eps * exp(logvar / 2), x = [mu | logvar] row by row; z = mu without eps.
 inline void gaussian_sample(const_matrix_view x, const float* eps, matrix_view z) {
   for (int i = 0; i < z.rows; ++i)
     for (int j = 0; j < z.cols; ++j) {
       const float mu = x.data[element(i, x.cols, j)], logvar = x.data[element(i, x.cols, z.cols + j)];
-      z.data[element(i, z.cols, j)] = eps ? mu + eps[element(i, z.cols, j)] * std::exp(0.5f * logvar) : mu;
+      z.data[element(i, z.cols, j)] = eps ? sample_code(mu, logvar, eps[element(i, z.cols, j)]) : mu;
     }
 }
 
@@ -30,12 +48,11 @@ inline double gaussian_backward(const_matrix_view x, const float* eps, const flo
   for (int i = 0; i < x.rows; ++i)
     for (int j = 0; j < k; ++j) {
       const std::size_t m = element(i, x.cols, j), v = element(i, x.cols, k + j), e = element(i, k, j);
-      const double mu = x.data[m], logvar = x.data[v], var = std::exp(logvar);
-      kl += 0.5 * (var + mu * mu - 1 - logvar);
+      const code_gradient g = code_backward(x.data[m], x.data[v], eps ? eps + e : nullptr, dx ? dz[e] : 0.0f, scale);
+      kl += g.kl;
       if (!dx) continue;
-      const double through_sample = eps ? dz[e] * eps[e] * 0.5 * std::exp(0.5 * logvar) : 0.0;
-      dx[m] = static_cast<float>(dz[e] + scale * mu);
-      dx[v] = static_cast<float>(through_sample + scale * 0.5 * (var - 1));
+      dx[m] = g.d_mu;
+      dx[v] = g.d_logvar;
     }
   return scale * kl;
 }
