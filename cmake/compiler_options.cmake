@@ -1,7 +1,8 @@
 # Compiler options for aerec's own targets (dependencies are included as system headers).
 function(aerec_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
-                                           -Wno-sign-conversion)
+  target_compile_options(${target} PRIVATE
+    "$<$<COMPILE_LANGUAGE:CXX>:-Wall;-Wextra;-Wpedantic;-Wshadow;-Wconversion;-Wno-sign-conversion>"
+    "$<$<COMPILE_LANGUAGE:CUDA>:-Xcompiler=-Wall,-Wextra>")
 endfunction()
 
 # Floating point exactly as written: no compiler-fused multiply-adds. Element-wise
@@ -10,5 +11,5 @@ endfunction()
 # -fno-math-errno changes no result: it only drops errno for sqrt of a negative,
 # whose check otherwise keeps element-wise loops (optimizer steps) from vectorising.
 function(aerec_strict_float target)
-  target_compile_options(${target} PRIVATE -ffp-contract=off -fno-math-errno)
+  target_compile_options(${target} PRIVATE "$<$<COMPILE_LANGUAGE:CXX>:-ffp-contract=off;-fno-math-errno>")
 endfunction()

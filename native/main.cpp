@@ -15,6 +15,7 @@ int exit_code(aerec::error_code code) {
     case aerec::error_code::io_error: return 4;
     case aerec::error_code::model_format: return 5;
     case aerec::error_code::unknown_id: return 6;
+    case aerec::error_code::device_error: return 7;
     case aerec::error_code::internal: return 70;
   }
   return 70;

@@ -88,8 +88,9 @@ layer_input autoencoder::input_of(std::size_t layer, const sparse_view& input) c
 
 bool autoencoder::sparse_code() const {
   // The layer above the code takes it sparse unless it is the output layer,
-  // which stores W^T and so takes dense inputs only.
-  return code_layer() + 2 < layers_.size();
+  // which stores W^T and so takes dense inputs only, or the backend multiplies
+  // dense matrices faster.
+  return code_layer() + 2 < layers_.size() && !backend_.dense_beats_sparse();
 }
 
 void autoencoder::forward_hidden(const sparse_view& input, const sparse_view* code_mask) {

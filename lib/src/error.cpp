@@ -9,6 +9,7 @@ const char* error_code_name(error_code code) {
     case error_code::io_error: return "io_error";
     case error_code::model_format: return "model_format";
     case error_code::unknown_id: return "unknown_id";
+    case error_code::device_error: return "device_error";
     case error_code::internal: return "internal";
   }
   return "internal";

@@ -40,6 +40,10 @@ class backend {
  public:
   virtual ~backend() = default;
   virtual std::string name() const = 0;
+  // Whether a dense product of a matrix that is mostly non-zero (a dropout
+  // mask's survivors, say) beats the sparse kernels: on a GPU it does, on a
+  // CPU multiplying only the non-zeros is faster.
+  virtual bool dense_beats_sparse() const { return false; }
 
   // Memory.
   virtual void* allocate(std::size_t bytes) = 0;

@@ -14,6 +14,7 @@ enum class error_code {
   io_error,          // a file could not be opened, read or written
   model_format,      // a model file that is truncated, corrupted, foreign or unsupported
   unknown_id,        // a user or item id the data or model does not know
+  device_error,      // no usable GPU, or a GPU call failed (the CUDA backend)
   internal,          // a broken invariant: a bug in aerec
 };
 
