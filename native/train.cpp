@@ -82,6 +82,7 @@ void add_train_command(CLI::App& app) {
                   "Checkpoint file (default: OUT.ckpt, or aerec-train.ckpt without --out); "
                   "written on Ctrl-C and every --checkpoint-every epochs");
   cmd->add_option("--checkpoint-every", a.checkpoint_every, "Save a checkpoint every N epochs");
+  add_device_option(*cmd, a.device);
   cmd->add_option("--resume", a.resume,
                   "Continue the run saved in this checkpoint (same data, split and configuration)");
 

@@ -5,6 +5,7 @@
 
 #include "aerec/checkpoint.h"
 #include "aerec/cpu_backend.h"
+#include "aerec/device.h"
 #include "aerec/file_io.h"
 #include "aerec/implicit_feedback.h"
 #include "aerec/ranking_metrics.h"
@@ -100,9 +101,25 @@ void make_trainer(session& s) {
   s.stopping = std::make_unique<early_stopping>(s.run["patience"].get<int>());
 }
 
+// The backend --device names; unless it is the default, a note says which one it is.
+std::unique_ptr<backend> make_device(device_choice choice, bool quiet, int threads) {
+  auto device = make_backend(choice, threads);
+  if (!quiet && choice != device_choice::cpu)
+    std::fprintf(stderr, "aerec: computing on %s\n", device->name().c_str());
+  return device;
+}
+
 }  // namespace
 
+void add_device_option(CLI::App& cmd, std::string& device) {
+  cmd.add_option("--device", device,
+                 "Compute on cpu, cuda (a GPU; an error when there is none or this aerec has no "
+                 "CUDA) or auto (a GPU when one is present)")
+      ->capture_default_str();
+}
+
 session start(const train_args& a) {
+  const device_choice device = parse_device_choice(a.device);  // before the data loads
   session s;
   s.config = preset(a.preset);
   for (const auto& apply : a.overrides) apply(s.config);
@@ -116,7 +133,7 @@ session start(const train_args& a) {
     if (!path.empty()) check_writable(path);
   load_session_data(s);
 
-  s.device = make_cpu_backend(s.config.threads);
+  s.device = make_device(device, a.quiet, s.config.threads);
   const model_config& mc = s.config.model;
   auto net = std::make_unique<autoencoder>(
       *s.device, stacked_layers(s.data.items.size(), mc.hidden, mc.hidden_act, mc.output_act,
@@ -132,6 +149,7 @@ session start(const train_args& a) {
 }
 
 session resume(const train_args& a) {
+  const device_choice device = parse_device_choice(a.device);
   for (const CLI::Option* flag : a.config_flags)
     if (flag->count() > 0)
       throw error(error_code::invalid_argument,
@@ -156,7 +174,7 @@ session resume(const train_args& a) {
     if (const std::string path = s.run[key]; !path.empty()) check_writable(path);
   load_session_data(s);
 
-  s.device = make_cpu_backend(s.config.threads);
+  s.device = make_device(device, a.quiet, s.config.threads);
   model restored = deserialize_model(*s.device, serialize_model(saved), a.resume);
   if (restored.items().ids().size() != s.data.items.ids().size() ||
       !std::equal(restored.items().ids().begin(), restored.items().ids().end(),
@@ -249,6 +267,7 @@ json final_metrics(session& s) {
   metrics["train_seconds"] = seconds;
   metrics["epochs"] = s.train->epochs_done();
   metrics["parameters"] = net.parameter_count();
+  metrics["device"] = s.device->name();
   metrics["config"] = s.run["config"];
   metrics["history"] = s.run["history"];
   return metrics;

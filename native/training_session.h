@@ -23,6 +23,8 @@ struct train_args {
   bool quiet = false;
   data_args data;
   std::string split = "u1", preset = "seed", out, metrics_out, resume, checkpoint;
+  // Where to compute (--device): not part of the configuration, so a run may resume on another device.
+  std::string device = "cpu";
   double val = 0;
   int patience = 0;
   int checkpoint_every = 0;
@@ -44,6 +46,9 @@ struct session {
   bool checkpoints = true;
   bool quiet = false;
 };
+
+// --device cpu|cuda|auto, for the commands that train.
+void add_device_option(CLI::App& cmd, std::string& device);
 
 // A new run (its data loaded, the network initialised), or the one saved in a.resume.
 session start(const train_args& a);

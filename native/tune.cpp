@@ -20,6 +20,7 @@ struct tune_args {
   double val = 0.1;
   int patience = 10;
   int threads = 1;
+  std::string device = "cpu";
   std::vector<std::string> grid;  // "KEY=[V1, V2, ...]"
 };
 
@@ -85,6 +86,7 @@ trial run_trial(const tune_args& t, const json& settings) {
   a.preset = t.preset;
   a.val = t.val;
   a.patience = t.patience;
+  a.device = t.device;
   a.checkpoints = false;
   a.quiet = true;
   a.overrides.push_back([&](train_config& c) { c = config_of(t, c, settings); });
@@ -153,6 +155,7 @@ void add_tune_command(CLI::App& app) {
   cmd->add_option("--patience", t.patience, "Stop a trial after this many epochs without a better validation figure")
       ->capture_default_str();
   cmd->add_option("--threads", t.threads, "CPU threads")->capture_default_str();
+  add_device_option(*cmd, t.device);
   cmd->add_option("--config-out", t.config_out,
                   "Write the best configuration here (epochs = its best epoch), for aerec train --config");
   cmd->callback([args] { run(*args); });
