@@ -236,15 +236,22 @@ const sparse_view* trainer::dropout_mask(int rows) {
   // survivors scaled by 1 / (1 - rate) so that the expected activation is unchanged.
   const float keep_scale = 1 / (1 - rate);
   const int units = model_.code_size();
-  sparse_batch kept;
+  sparse_batch& kept = mask_rows_;
   kept.cols = units;
-  std::vector<std::int32_t> cols;
+  kept.offsets.assign(1, 0);
+  // Every unit's index is written and kept only if it survives: no branch to
+  // mispredict on a coin flip (this loop is most of a GPU epoch's host time).
+  kept.cols_index.resize(static_cast<std::size_t>(rows) * static_cast<std::size_t>(units));
+  std::size_t n = 0;
   for (int r = 0; r < rows; ++r) {
-    cols.clear();
-    for (std::int32_t j = 0; j < units; ++j)
-      if (survives(rate)) cols.push_back(j);
-    kept.append_row(cols, std::vector<float>(cols.size(), keep_scale));
+    for (std::int32_t j = 0; j < units; ++j) {
+      kept.cols_index[n] = j;
+      n += survives(rate) ? 1 : 0;
+    }
+    kept.offsets.push_back(static_cast<int>(n));
   }
+  kept.cols_index.resize(n);
+  kept.values.assign(n, keep_scale);
   mask_.assign(model_.device(), kept);
   mask_view_ = mask_.view();
   return &mask_view_;

@@ -125,6 +125,7 @@ class trainer {
   device_array<float> d_output_;
   device_sparse every_entry_;           // rows x items, every entry, valued 1: re-feeding's pattern
   device_array<float> refeed_values_;  // the output there
+  sparse_batch mask_rows_;  // the host side of mask_, its memory reused batch after batch
   device_sparse mask_;  // the units each row keeps, valued by their scale
   sparse_view mask_view_{};
   int epochs_done_ = 0;
