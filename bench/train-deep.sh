@@ -47,6 +47,7 @@ if [[ $dropout != 0 ]]; then
 fi
 
 find_pytorch_blas
+set_deep_flags
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -62,10 +63,7 @@ for ((r = 1; r <= repeats; r++)); do
     echo "repeat $r/$repeats, $t thread(s): aerec ..." >&2
     # seed-fixed zeroes gradients every step; every other setting is given here.
     run "aerec-$r-$t" "$t" "$aerec" train --data "$data" --split random:0.1 --seed "$r" \
-      --preset seed-fixed --layers 512 512 1024 512 512 --activation selu \
-      --output-activation identity --init pytorch --loss-normalization rated "${dropout_flags[@]}" \
-      --optimizer sgd --lr "$lr" --momentum "$momentum" --weight-decay 0 --batch "$batch" \
-      --shuffle --no-accumulate-gradients --epochs "$epochs" --threads "$t" \
+      "${deep_flags[@]}" "${dropout_flags[@]}" --epochs "$epochs" --threads "$t" \
       --metrics-out "$tmp/aerec-$r-$t.json" >/dev/null
     echo "repeat $r/$repeats, $t thread(s): pytorch ..." >&2
     run "torch-$r-$t" "$t" "$python" "$root/bench/deep_pytorch.py" --data "$data" \

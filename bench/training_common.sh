@@ -17,3 +17,13 @@ find_pytorch_blas() {
     echo "warning: PyTorch runs on the reference BLAS; apt-get install libopenblas0-pthread" >&2
   fi
 }
+
+# Sets deep_flags to aerec train's flags for the DeepRecommender-size recipe
+# (items-512-512-1024-512-512-items, SELU, identity output, PyTorch's init,
+# SGD with momentum, shuffled batches) with the caller's lr, momentum and batch.
+set_deep_flags() {
+  deep_flags=(--preset seed-fixed --layers 512 512 1024 512 512 --activation selu
+    --output-activation identity --init pytorch --loss-normalization rated
+    --optimizer sgd --lr "$lr" --momentum "$momentum" --weight-decay 0 --batch "$batch"
+    --shuffle --no-accumulate-gradients)
+}
