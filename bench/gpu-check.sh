@@ -6,16 +6,18 @@
 #  3. trains the DeepRecommender-size model (bench/train-deep.sh's recipe: items-512-512-1024-
 #     512-512-items, SELU, dropout 0.8 on the code, SGD momentum 0.9, batch 128) on ML-1M
 #     random:0.1 for E epochs on the CPU (--cpu-threads threads, pinned to as many cores) and on
-#     the GPU, with the same seed, and PyTorch the same recipe on the GPU when its torch has CUDA;
-#  4. prints seconds per epoch (median, first epoch left out), the GPU's speed-up and each run's
-#     test RMSE after the same epochs; --json FILE writes them too.
+#     the GPU, with the same seed, and PyTorch the same recipe on the GPU when its torch has CUDA,
+#     R times, interleaved;
+#  4. prints seconds per epoch (the median over repeats of each run's median, first epochs left
+#     out), the GPU's speed-up and each run's test RMSE after the same epochs; --json FILE
+#     writes them too.
 # Exits non-zero when a test fails or the GPU's RMSE differs from the CPU's by more than 0.01.
-# usage: bench/gpu-check.sh [--data DIR] [--epochs E] [--cpu-threads N] [--prebuilt BUILD_DIR]
-#                           [--json FILE] [--no-torch]
+# usage: bench/gpu-check.sh [--data DIR] [--epochs E] [--repeats R] [--cpu-threads N]
+#                           [--prebuilt BUILD_DIR] [--json FILE] [--no-torch]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 data=${MOVIELENS_DIR:-$root/../shared/data}
-epochs=5 cpu_threads=2 prebuilt= json= torch=1
+epochs=5 repeats=1 cpu_threads=2 prebuilt= json= torch=1
 python=${PYTHON:-python3}
 lr=0.005 momentum=0.9 batch=128 dropout=0.8 seed=1
 
@@ -26,11 +28,12 @@ while (($#)); do
   case $1 in
     --data) data=${2:?--data needs a value} ;;
     --epochs) epochs=${2:?--epochs needs a value} ;;
+    --repeats) repeats=${2:?--repeats needs a value} ;;
     --cpu-threads) cpu_threads=${2:?--cpu-threads needs a value} ;;
     --prebuilt) prebuilt=${2:?--prebuilt needs a value} ;;
     --json) json=${2:?--json needs a value} ;;
     --no-torch) torch=0; shift; continue ;;
-    -h | --help) sed -n '2,16p' "$0" | cut -c3-; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0" | cut -c3-; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
   shift 2
@@ -57,40 +60,51 @@ tests_ok=1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 set_deep_flags
-train() { # train DEVICE [COMMAND PREFIX...]: E epochs of the recipe, figures in $tmp/DEVICE.json
-  local device=$1
-  shift
-  echo "== aerec, $device: $epochs epochs" >&2
+train() { # train DEVICE REPEAT [COMMAND PREFIX...]: E epochs of the recipe, figures in $tmp/DEVICE-REPEAT.json
+  local device=$1 repeat=$2
+  shift 2
+  echo "== aerec, $device: $epochs epochs (repeat $repeat/$repeats)" >&2
   "$@" "$aerec" train --data "$data" --split random:0.1 --seed "$seed" "${deep_flags[@]}" --dropout "$dropout" \
-    --epochs "$epochs" --threads "$cpu_threads" --device "$device" --metrics-out "$tmp/$device.json" >/dev/null
+    --epochs "$epochs" --threads "$cpu_threads" --device "$device" --metrics-out "$tmp/$device-$repeat.json" >/dev/null
 }
-train cpu env OMP_NUM_THREADS="$cpu_threads" taskset -c "0-$((cpu_threads - 1))"
-train cuda
+torch_cuda=0
 if ((torch)) && "$python" -c 'import torch, sys; sys.exit(not torch.cuda.is_available())' 2>/dev/null; then
-  echo "== pytorch, cuda: $epochs epochs" >&2
-  "$python" "$root/bench/deep_pytorch.py" --data "$data" --device cuda --test-fraction 0.1 --seed "$seed" \
-    --dropout "$dropout" --lr "$lr" --momentum "$momentum" --batch "$batch" --epochs "$epochs" >"$tmp/torch.json"
+  torch_cuda=1
 fi
+for ((r = 1; r <= repeats; r++)); do
+  train cpu "$r" env OMP_NUM_THREADS="$cpu_threads" taskset -c "0-$((cpu_threads - 1))"
+  train cuda "$r"
+  if ((torch_cuda)); then
+    echo "== pytorch, cuda: $epochs epochs (repeat $r/$repeats)" >&2
+    "$python" "$root/bench/deep_pytorch.py" --data "$data" --device cuda --test-fraction 0.1 --seed "$seed" \
+      --dropout "$dropout" --lr "$lr" --momentum "$momentum" --batch "$batch" --epochs "$epochs" >"$tmp/torch-$r.json"
+  fi
+done
 
-"$python" - "$tmp" "$cpu_threads" "$tests_ok" "$json" <<'EOF'
+"$python" - "$tmp" "$cpu_threads" "$tests_ok" "$repeats" "$json" <<'EOF'
 import json, os, statistics, sys
 
-tmp, cpu_threads, tests_ok, out = sys.argv[1:]
+tmp, cpu_threads, tests_ok, repeats, out = sys.argv[1:]
+repeats = range(1, int(repeats) + 1)
+median = statistics.median
 def epoch_seconds(seconds):
-    return statistics.median(seconds[1:])  # the first epoch warms up (allocations, CUDA's start)
+    return median(seconds[1:])  # the first epoch warms up (allocations, CUDA's start)
 
-cpu, gpu = (json.load(open(f"{tmp}/{d}.json")) for d in ("cpu", "cuda"))
-result = {"tests_passed": tests_ok == "1", "device": gpu["device"], "epochs": gpu["epochs"]}
-for name, m in (("cpu", cpu), ("cuda", gpu)):
-    result[name] = {"epoch_seconds": epoch_seconds([e["seconds"] for e in m["history"]]),
-                    "test_rmse": m["test_rmse"]}
+def runs(name):
+    return [json.load(open(f"{tmp}/{name}-{r}.json")) for r in repeats]
+
+result = {"tests_passed": tests_ok == "1", "repeats": len(repeats)}
+for name in ("cpu", "cuda"):
+    ms = runs(name)
+    result[name] = {"epoch_seconds": median(epoch_seconds([e["seconds"] for e in m["history"]]) for m in ms),
+                    "test_rmse": ms[0]["test_rmse"], "device": ms[0]["device"], "epochs": ms[0]["epochs"]}
 result["cpu"]["threads"] = int(cpu_threads)
 result["speedup"] = result["cpu"]["epoch_seconds"] / result["cuda"]["epoch_seconds"]
 result["rmse_difference"] = abs(result["cpu"]["test_rmse"] - result["cuda"]["test_rmse"])
-if os.path.exists(f"{tmp}/torch.json"):
-    t = json.load(open(f"{tmp}/torch.json"))
-    result["pytorch_cuda"] = {"epoch_seconds": epoch_seconds(t["epoch_seconds"]), "test_rmse": t["test_rmse"],
-                              "version": t["peer"]}
+if os.path.exists(f"{tmp}/torch-1.json"):
+    ts = runs("torch")
+    result["pytorch_cuda"] = {"epoch_seconds": median(epoch_seconds(t["epoch_seconds"]) for t in ts),
+                              "test_rmse": ts[0]["test_rmse"], "version": ts[0]["peer"]}
     result["speedup_over_pytorch_cuda"] = result["pytorch_cuda"]["epoch_seconds"] / result["cuda"]["epoch_seconds"]
 print(json.dumps(result, indent=2))
 if out:

@@ -39,15 +39,18 @@ ratings fixture() {
 //  - an optimizer eps of at least 1e-5: Adam's first step is lr * g / (|g| +
 //    eps), so a gradient within eps of 0 (a sum that cancels) turns its float
 //    noise into a step difference of lr * noise / eps;
-//  - three L-BFGS iterations an epoch: GLocal-K's fifth iteration of the second
-//    epoch amplifies 1e-8 differences to 1e-3 on this fixture.
+//  - one L-BFGS iteration an epoch: its line search compares losses, and where
+//    two are within rounding of each other the backends can choose differently
+//    (GLocal-K's fifth iteration of the second epoch amplifies 1e-8 differences
+//    to 1e-3 on this fixture; on an H200, the third once did to 1.8e-2, with
+//    the GPU's atomic sums in another order).
 // The optimizer steps themselves are compared with PyTorch's eps in test_cuda_ops.cpp.
 train_config two_epochs(const std::string& name) {
   train_config c = preset(name);
   c.epochs = 2;
   c.global_kernel.pretrain_epochs = 1;
   c.optimizer.eps = std::max(c.optimizer.eps, 1e-5);
-  if (c.lbfgs) c.lbfgs->max_iter = std::min(c.lbfgs->max_iter, 3);
+  if (c.lbfgs) c.lbfgs->max_iter = 1;
   return c;
 }
 

@@ -4,6 +4,7 @@
 // backends' (activation_math.h, optimizer_math.h, penalty_math.h, ...). All
 // work runs in order on the default stream; results that the host needs
 // (losses, penalties) are copied back, which waits for the work before them.
+#include <cstring>
 #include <string>
 
 #include "../activation_math.h"
@@ -34,17 +35,32 @@ __global__ void optimizer_kernel(math::optimizer_scalars s, std::size_t n, float
     math::optimizer_element<K, Decay, Momentum, Variant>(s, param[i], grad[i], state.s, i);
 }
 
+// A warp per entry (r, c): dot(A row r, B row c). Block (r, y) takes row r's
+// entries y * warps + warp, y * warps + warp + step, ...: a row's entries are
+// spread over gridDim.y blocks, so that even a batch of few rows fills the GPU.
 __global__ void sampled_product_kernel(const float* a, const float* b, int k, sparse_view pattern,
                                        const float* bias, float* out) {
   const int r = blockIdx.x, lane = threadIdx.x % 32, warps = blockDim.x / 32;
-  for (int e = pattern.offsets[r] + threadIdx.x / 32; e < pattern.offsets[r + 1]; e += warps) {
+  const int step = gridDim.y * warps;
+  const float* ar = a + at(r, k, 0);
+  for (int e = pattern.offsets[r] + blockIdx.y * warps + threadIdx.x / 32; e < pattern.offsets[r + 1]; e += step) {
     const int c = pattern.cols_index[e];
-    double sum = 0;
-    for (int t = lane; t < k; t += 32) sum += a[at(r, k, t)] * b[at(c, k, t)];
-    sum = warp_sum(sum);
-    if (lane == 0) out[e] = static_cast<float>(sum) + (bias ? bias[c] : 0.0f);
+    const float* bc = b + at(c, k, 0);
+    // Four partial sums: four loads in flight per lane.
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int t = lane;
+    for (; t + 96 < k; t += 128) {
+      s0 += ar[t] * bc[t];
+      s1 += ar[t + 32] * bc[t + 32];
+      s2 += ar[t + 64] * bc[t + 64];
+      s3 += ar[t + 96] * bc[t + 96];
+    }
+    for (; t < k; t += 32) s0 += ar[t] * bc[t];
+    const float sum = warp_sum((s0 + s1) + (s2 + s3));
+    if (lane == 0) out[e] = sum + (bias ? bias[c] : 0.0f);
   }
 }
+
 }  // namespace
 
 class cuda_backend final : public backend {
@@ -56,8 +72,10 @@ class cuda_backend final : public backend {
     name_ = std::string("cuda (") + props.name + ")";
     AEREC_CUDA_CHECK(cublasCreate(&blas_));
     AEREC_CUDA_CHECK(cudaMalloc(&total_, sizeof(double)));
+    AEREC_CUDA_CHECK(cudaMallocHost(&staging_, staging_size));
   }
   ~cuda_backend() override {
+    cudaFreeHost(staging_);
     cudaFree(scratch_);
     cudaFree(total_);
     cublasDestroy(blas_);
@@ -74,8 +92,23 @@ class cuda_backend final : public backend {
     return p;
   }
   void deallocate(void* p) noexcept override { cudaFree(p); }
+  // Small uploads (a batch, its dropout mask) go through pinned staging memory
+  // and return at once: the host prepares the next batch while the GPU works.
+  // The stream runs the copy after the work before it, so no kernel sees it early.
   void to_device(void* dst, const void* src, std::size_t bytes) override {
-    if (bytes) AEREC_CUDA_CHECK(cudaMemcpy(dst, src, bytes, cudaMemcpyHostToDevice));
+    if (bytes == 0) return;
+    if (bytes > staging_size) {
+      AEREC_CUDA_CHECK(cudaMemcpy(dst, src, bytes, cudaMemcpyHostToDevice));
+      return;
+    }
+    if (staged_ + bytes > staging_size) {
+      AEREC_CUDA_CHECK(cudaStreamSynchronize(nullptr));  // every earlier copy has left the staging memory
+      staged_ = 0;
+    }
+    char* from = staging_ + staged_;
+    std::memcpy(from, src, bytes);
+    AEREC_CUDA_CHECK(cudaMemcpyAsync(dst, from, bytes, cudaMemcpyHostToDevice, nullptr));
+    staged_ += (bytes + 255) / 256 * 256;
   }
   void to_host(void* dst, const void* src, std::size_t bytes) override {
     if (bytes) AEREC_CUDA_CHECK(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToHost));
@@ -96,13 +129,21 @@ class cuda_backend final : public backend {
   }
 
   void sparse_dense(const sparse_view& x, const_matrix_view w, float beta, matrix_view c) override {
-    const int n = w.cols;
+    const int n = w.cols, parts = row_parts(x);
     const float* wd = w.data;
     float* cd = c.data;
+    // Split rows add their parts' sums into C, scaled first.
+    if (parts > 1) scale(cd, count(c.rows, c.cols), beta);
     each_cell_over_row_entries(
-        x, n, [] __device__(int, int) { return 0.0f; },
+        x, n, parts, [] __device__(int, int) { return 0.0f; },
         [=] __device__(float& sum, int col, float v, int j) { sum += v * wd[at(col, n, j)]; },
-        [=] __device__(float sum, int r, int j) { cd[at(r, n, j)] = sum + scaled(beta, cd[at(r, n, j)]); });
+        [=] __device__(float sum, int r, int j) {
+          float& out = cd[at(r, n, j)];
+          if (parts > 1)
+            atomicAdd(&out, sum);
+          else
+            out = sum + scaled(beta, out);
+        });
   }
 
   void sparse_t_dense(const sparse_view& x, const_matrix_view d, float beta, matrix_view g) override {
@@ -111,7 +152,7 @@ class cuda_backend final : public backend {
     const float* dd = d.data;
     float* gd = g.data;
     each_cell_over_row_entries(
-        x, n, [=] __device__(int r, int j) { return dd[at(r, n, j)]; },
+        x, n, row_parts(x), [=] __device__(int r, int j) { return dd[at(r, n, j)]; },
         [=] __device__(float& dv, int col, float v, int j) { atomicAdd(&gd[at(col, n, j)], v * dv); },
         [] __device__(float, int, int) {});
   }
@@ -119,8 +160,8 @@ class cuda_backend final : public backend {
   void sampled_product(const_matrix_view a, const_matrix_view b, const sparse_view& pattern,
                        const float* bias, float* out) override {
     if (pattern.rows == 0) return;
-    sampled_product_kernel<<<static_cast<unsigned>(pattern.rows), block_threads>>>(a.data, b.data, a.cols, pattern,
-                                                                                   bias, out);
+    const dim3 grid(static_cast<unsigned>(pattern.rows), 8);
+    sampled_product_kernel<<<grid, block_threads>>>(a.data, b.data, a.cols, pattern, bias, out);
     AEREC_CUDA_LAUNCHED();
   }
 
@@ -453,8 +494,12 @@ class cuda_backend final : public backend {
     return scratch_;
   }
 
+  static constexpr std::size_t staging_size = std::size_t(16) << 20;
+
   std::string name_;
   cublasHandle_t blas_ = nullptr;
+  char* staging_ = nullptr;  // pinned host memory for to_device
+  std::size_t staged_ = 0;   // bytes of it in use since the last synchronisation
   double* total_ = nullptr;
   double* scratch_ = nullptr;
   std::size_t scratch_size_ = 0;

@@ -17,6 +17,11 @@ __device__ inline double warp_sum(double v) {
   return v;
 }
 
+__device__ inline float warp_sum(float v) {
+  for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_down_sync(0xffffffffu, v, offset);
+  return v;
+}
+
 __device__ inline float warp_max(float v) {
   for (int offset = 16; offset > 0; offset >>= 1) v = fmaxf(v, __shfl_down_sync(0xffffffffu, v, offset));
   return v;
@@ -120,7 +125,9 @@ __global__ void row_entries_kernel(sparse_view x, int cols, Init init, Entry ent
   __shared__ int index[block_threads];
   __shared__ float value[block_threads];
   const int r = blockIdx.x, j = blockIdx.y * blockDim.x + threadIdx.x;
-  const int begin = x.offsets[r], end = x.offsets[r + 1];
+  const int row_begin = x.offsets[r], length = x.offsets[r + 1] - row_begin;
+  const int begin = row_begin + static_cast<int>(static_cast<long long>(length) * blockIdx.z / gridDim.z);
+  const int end = row_begin + static_cast<int>(static_cast<long long>(length) * (blockIdx.z + 1) / gridDim.z);
   float acc = j < cols ? init(r, j) : 0.0f;
   for (int chunk = begin; chunk < end; chunk += blockDim.x) {
     if (chunk + threadIdx.x < end) {
@@ -136,14 +143,23 @@ __global__ void row_entries_kernel(sparse_view x, int cols, Init init, Entry ent
   if (j < cols) finish(acc, r, j);
 }
 
-// For each cell (r, j) of an x.rows x cols matrix: acc = init(r, j), then
-// entry(acc, c, v, j) for each entry (c, v) of x's row r in order, then
-// finish(acc, r, j). A block covers part of a row and stages the row's entries
-// in shared memory, so that its threads read each index once.
+// Into how many parts each_cell_over_row_entries splits x's rows: rows of
+// many entries are split, so that a batch of few rows still fills the GPU.
+inline int row_parts(const sparse_view& x) {
+  const int per_row = x.rows > 0 ? x.nnz / x.rows : 0;
+  return per_row < 64 ? 1 : (per_row < 256 ? per_row / 32 : 8);
+}
+
+// For each cell (r, j) of an x.rows x cols matrix and each of `parts` parts
+// of x's row r: acc = init(r, j), then entry(acc, c, v, j) for each entry
+// (c, v) of the part, in order, then finish(acc, r, j). A block covers part of
+// a row and stages its entries in shared memory, so that its threads read each
+// index once.
 template <class Init, class Entry, class Finish>
-void each_cell_over_row_entries(const sparse_view& x, int cols, Init init, Entry entry, Finish finish) {
+void each_cell_over_row_entries(const sparse_view& x, int cols, int parts, Init init, Entry entry, Finish finish) {
   if (x.rows == 0 || cols == 0) return;
-  const dim3 grid(static_cast<unsigned>(x.rows), static_cast<unsigned>((cols + block_threads - 1) / block_threads));
+  const dim3 grid(static_cast<unsigned>(x.rows), static_cast<unsigned>((cols + block_threads - 1) / block_threads),
+                  static_cast<unsigned>(parts));
   row_entries_kernel<<<grid, block_threads>>>(x, cols, init, entry, finish);
   AEREC_CUDA_LAUNCHED();
 }
