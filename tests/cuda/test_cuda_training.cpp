@@ -164,3 +164,19 @@ TEST_CASE("cuda: --device cuda, and auto with a GPU present, choose the CUDA bac
     CHECK_THAT(make_backend(d, 1)->name(), Catch::Contains("cuda", Catch::CaseSensitive::No));
   }
 }
+
+TEST_CASE("cuda: a failed CUDA call is a device error naming file, line, call and CUDA's reason", "[cuda]") {
+  const std::unique_ptr<backend> gpu = device_backend();
+  try {
+    gpu->allocate(std::size_t(1) << 52);  // 4 PiB: more than any GPU has
+    FAIL("an impossible allocation succeeded");
+  } catch (const aerec::error& e) {
+    CHECK(e.code() == error_code::device_error);
+    CHECK_THAT(e.what(), Catch::Contains("cuda_backend.cu:") && Catch::Contains("cudaMalloc") &&
+                             Catch::Contains("cudaErrorMemoryAllocation"));
+  }
+  // The error is not sticky: the backend goes on working.
+  device_array<float> x(*gpu, 3);
+  gpu->fill(x.data(), 3, 2.5f);
+  CHECK(x.download() == std::vector<float>(3, 2.5f));
+}

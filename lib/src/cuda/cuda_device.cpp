@@ -14,7 +14,10 @@ int cuda_device_count(std::string* why) {
   const cudaError_t status = cudaGetDeviceCount(&count);
   if (status != cudaSuccess) {
     cudaGetLastError();
-    if (why) *why = std::string("no usable CUDA device (") + cudaGetErrorName(status) + ": " + cudaGetErrorString(status) + ")";
+    // Without a GPU or its driver CUDA says "driver version is insufficient": say what that usually means.
+    if (why)
+      *why = std::string("no usable CUDA device: no GPU, or no NVIDIA driver for it (CUDA: ") +
+             cudaGetErrorName(status) + ": " + cudaGetErrorString(status) + ")";
     return 0;
   }
   if (count == 0 && why) *why = "no CUDA device";
