@@ -103,7 +103,13 @@ void make_trainer(session& s) {
 
 // The backend --device names; unless it is the default, a note says which one it is.
 std::unique_ptr<backend> make_device(device_choice choice, bool quiet, int threads) {
-  auto device = make_backend(choice, threads);
+  std::unique_ptr<backend> device;
+  try {
+    device = make_backend(choice, threads);
+  } catch (const error& e) {
+    if (e.code() != error_code::device_error) throw;
+    throw error(e.code(), std::string("--device ") + device_choice_name(choice) + ": " + e.what());
+  }
   if (!quiet && choice != device_choice::cpu)
     std::fprintf(stderr, "aerec: computing on %s\n", device->name().c_str());
   return device;

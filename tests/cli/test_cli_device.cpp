@@ -24,7 +24,7 @@ bool has_gpu() { return aerec::cuda_device_count() > 0; }
 
 }  // namespace
 
-TEST_CASE("--device cpu and auto train, and the metrics name the device", "[cli][device]") {
+TEST_CASE("train --device cpu and auto train, and the metrics name the device", "[cli][device]") {
   device_fixture f;
   const json cpu = train_metrics("--device cpu", f.data, f.dir, "cpu");
   CHECK(cpu["device"] == "cpu");
@@ -33,7 +33,7 @@ TEST_CASE("--device cpu and auto train, and the metrics name the device", "[cli]
   CHECK(automatic["device"].get<std::string>().rfind(has_gpu() ? "cuda" : "cpu", 0) == 0);
 }
 
-TEST_CASE("--device cuda trains on the GPU, or says clearly why it cannot", "[cli][device]") {
+TEST_CASE("train --device cuda trains on the GPU, or says clearly why it cannot", "[cli][device]") {
   device_fixture f;
   if (has_gpu()) {
     const json m = train_metrics("--device cuda", f.data, f.dir, "cuda");
@@ -47,7 +47,7 @@ TEST_CASE("--device cuda trains on the GPU, or says clearly why it cannot", "[cl
                         Catch::Contains(aerec::cuda_built() ? "CUDA device" : "built without CUDA"));
 }
 
-TEST_CASE("--device takes only cpu, cuda or auto", "[cli][device]") {
+TEST_CASE("train --device takes only cpu, cuda or auto", "[cli][device]") {
   device_fixture f;
   const result r = run_aerec("train --device gpu" + f.data);
   expect_refusal(r, "unknown device 'gpu' (known: cpu, cuda, auto)");

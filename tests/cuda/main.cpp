@@ -1,11 +1,10 @@
 // The CUDA backend's tests need a GPU. Without one they cannot run: they say
 // why and exit with 77, which ctest reports as skipped, never as passed.
-#define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
 #include <cstdio>
 #include <string>
 
 #include "aerec/cuda_backend.h"
+#include "catch_session.h"
 
 int main(int argc, char** argv) {
   std::string why;
@@ -13,5 +12,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "aerec_cuda_tests: skipped: %s\n", why.c_str());
     return 77;
   }
-  return Catch::Session().run(argc, argv);
+  return aerec::testing::run_catch(argc, argv);
 }

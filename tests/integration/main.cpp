@@ -2,11 +2,11 @@
 // it): a folder holding ml-100k/, ml-1m/ and ml-latest-small/. Without the
 // data they cannot run: they say why and exit with 77, which ctest reports as
 // skipped, never as passed.
-#define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+
+#include "catch_session.h"
 
 int main(int argc, char** argv) {
   const char* dir = std::getenv("MOVIELENS_DIR");
@@ -21,5 +21,5 @@ int main(int argc, char** argv) {
       return 77;
     }
   }
-  return Catch::Session().run(argc, argv);
+  return aerec::testing::run_catch(argc, argv);
 }

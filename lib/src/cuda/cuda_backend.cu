@@ -379,26 +379,21 @@ class cuda_backend final : public backend {
     const float *ad = a.data, *bd = b.data;
     const int d = a.cols, rows = a.rows, cols = b.rows;
     each_index(count(rows, cols), [=] __device__(std::size_t e) { dw[e] = scaled(beta, dw[e]) + d_eff[e] * kernel[e]; });
-    // slope(i, j) * (a_i - b_j) summed over j gives -da_i, over i +db_j; max(0, .) is flat where kernel is 0.
+    // term(i, j, k) summed over j is -da_i[k], over i db_j[k]; max(0, .) is flat where the kernel is 0.
+    const auto term = [=] __device__(int i, int j, int k) -> double {
+      const std::size_t e = at(i, cols, j);
+      return kernel[e] > 0 ? math::kernel_slope(d_eff[e], w[e], penalty, kernel[e]) * (ad[at(i, d, k)] - bd[at(j, d, k)])
+                           : 0.0;
+    };
     each_row(rows, [=] __device__(int i) {
       for (int k = 0; k < d; ++k) {
-        double sum = 0;
-        for (int j = threadIdx.x; j < cols; j += blockDim.x) {
-          const std::size_t e = at(i, cols, j);
-          if (kernel[e] > 0) sum += math::kernel_slope(d_eff[e], w[e], penalty, kernel[e]) * (ad[at(i, d, k)] - bd[at(j, d, k)]);
-        }
-        sum = block_sum(sum);
+        const double sum = block_sum_of(cols, [&](int j) { return term(i, j, k); });
         if (threadIdx.x == 0) da[at(i, d, k)] = scaled(beta, da[at(i, d, k)]) - static_cast<float>(sum);
       }
     });
     each_row(cols, [=] __device__(int j) {
       for (int k = 0; k < d; ++k) {
-        double sum = 0;
-        for (int i = threadIdx.x; i < rows; i += blockDim.x) {
-          const std::size_t e = at(i, cols, j);
-          if (kernel[e] > 0) sum += math::kernel_slope(d_eff[e], w[e], penalty, kernel[e]) * (ad[at(i, d, k)] - bd[at(j, d, k)]);
-        }
-        sum = block_sum(sum);
+        const double sum = block_sum_of(rows, [&](int i) { return term(i, j, k); });
         if (threadIdx.x == 0) db[at(j, d, k)] = scaled(beta, db[at(j, d, k)]) + static_cast<float>(sum);
       }
     });

@@ -26,7 +26,7 @@ int cuda_device_count(std::string* why) {
 
 std::unique_ptr<backend> make_cuda_backend() {
   std::string why;
-  if (cuda_device_count(&why) == 0) throw error(error_code::device_error, "--device cuda: " + why);
+  if (cuda_device_count(&why) == 0) throw error(error_code::device_error, why);
   return cuda::make_backend_on(0);
 }
 

@@ -45,6 +45,14 @@ __device__ inline double block_sum(double v) {
   return result;
 }
 
+// The sum of f(t) for t in [0, n), the block's threads striding over t; in every thread.
+template <class F>
+__device__ double block_sum_of(int n, F f) {
+  double sum = 0;
+  for (int t = threadIdx.x; t < n; t += blockDim.x) sum += f(t);
+  return block_sum(sum);
+}
+
 __device__ inline float block_max(float v) {
   __shared__ float partial[32];
   __shared__ float result;
