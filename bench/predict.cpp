@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/error.h"
-#include "aerec/model_file.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/core/error.h"
+#include "aerec/io/model_file.h"
 
 namespace {
 

@@ -8,10 +8,10 @@
 #include <cstdio>
 #include <optional>
 
-#include "aerec/data_files.h"
-#include "aerec/error.h"
-#include "aerec/rating_reader.h"
-#include "aerec/split.h"
+#include "aerec/data/data_files.h"
+#include "aerec/core/error.h"
+#include "aerec/data/rating_reader.h"
+#include "aerec/data/split.h"
 
 namespace {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "aerec/error.h"
-#include "aerec/file_io.h"
+#include "aerec/core/error.h"
+#include "aerec/io/file_io.h"
 
 namespace aerec::cli {
 

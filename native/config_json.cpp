@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "aerec/error.h"
+#include "aerec/core/error.h"
 
 namespace aerec::cli {
 

@@ -2,7 +2,7 @@
 // A training configuration as JSON whose keys are `aerec train`'s flag names
 // ("lr", "weight-decay", "layers", ...): the form stored in model files and
 // checkpoints, and accepted by --config.
-#include "aerec/train_config.h"
+#include "aerec/train/train_config.h"
 #include "output.h"
 
 namespace aerec::cli {

@@ -9,11 +9,11 @@
 #include <optional>
 #include <string>
 
-#include "aerec/data_files.h"
-#include "aerec/data_stats.h"
-#include "aerec/download.h"
-#include "aerec/error.h"
-#include "aerec/movies.h"
+#include "aerec/data/data_files.h"
+#include "aerec/data/data_stats.h"
+#include "aerec/data/download.h"
+#include "aerec/core/error.h"
+#include "aerec/data/movies.h"
 #include "commands.h"
 #include "data_source.h"
 #include "output.h"

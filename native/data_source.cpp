@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "aerec/download.h"
-#include "aerec/error.h"
+#include "aerec/data/download.h"
+#include "aerec/core/error.h"
 #include "output.h"
 
 namespace aerec::cli {

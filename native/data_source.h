@@ -6,8 +6,8 @@
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 
-#include "aerec/data_files.h"
-#include "aerec/split.h"
+#include "aerec/data/data_files.h"
+#include "aerec/data/split.h"
 
 namespace aerec::cli {
 

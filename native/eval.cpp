@@ -2,10 +2,10 @@
 #include <cstdio>
 #include <optional>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/implicit_feedback.h"
-#include "aerec/model_file.h"
-#include "aerec/ranking_metrics.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/data/implicit_feedback.h"
+#include "aerec/io/model_file.h"
+#include "aerec/eval/ranking_metrics.h"
 #include "commands.h"
 #include "data_source.h"
 #include "figures.h"

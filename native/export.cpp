@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <unordered_map>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/error.h"
-#include "aerec/file_io.h"
-#include "aerec/model_file.h"
-#include "aerec/movies.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/core/error.h"
+#include "aerec/io/file_io.h"
+#include "aerec/io/model_file.h"
+#include "aerec/data/movies.h"
 #include "commands.h"
 #include "model_kind.h"
 #include "data_source.h"

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "aerec/ranking_metrics.h"
-#include "aerec/sparse_batch.h"
+#include "aerec/eval/ranking_metrics.h"
+#include "aerec/data/sparse_batch.h"
 
 namespace aerec::cli {
 

@@ -1,8 +1,8 @@
 #pragma once
 // The test figures that train and eval report: rating accuracy and top-N
 // ranking, each beside its baseline.
-#include "aerec/autoencoder.h"
-#include "aerec/dataset.h"
+#include "aerec/nn/autoencoder.h"
+#include "aerec/data/dataset.h"
 #include "output.h"
 
 namespace aerec::cli {

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/file_io.h"
-#include "aerec/model_file.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/io/file_io.h"
+#include "aerec/io/model_file.h"
 #include "commands.h"
 #include "model_kind.h"
 #include "output.h"

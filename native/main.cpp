@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <exception>
 
-#include "aerec/error.h"
+#include "aerec/core/error.h"
 #include "commands.h"
 
 namespace {

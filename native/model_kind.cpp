@@ -1,6 +1,6 @@
 #include "model_kind.h"
 
-#include "aerec/error.h"
+#include "aerec/core/error.h"
 #include "output.h"
 
 namespace aerec::cli {

@@ -6,7 +6,7 @@
 // ratings by movie id and read back ratings take neither.
 #include <string>
 
-#include "aerec/model.h"
+#include "aerec/nn/model.h"
 
 namespace aerec::cli {
 

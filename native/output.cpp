@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "aerec/error.h"
-#include "aerec/file_io.h"
+#include "aerec/core/error.h"
+#include "aerec/io/file_io.h"
 
 namespace aerec::cli {
 

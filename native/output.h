@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "aerec/metrics.h"
-#include "aerec/ranking_metrics.h"
-#include "aerec/trainer.h"
+#include "aerec/eval/metrics.h"
+#include "aerec/eval/ranking_metrics.h"
+#include "aerec/train/trainer.h"
 
 namespace aerec::cli {
 

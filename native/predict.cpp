@@ -2,8 +2,8 @@
 #include <charconv>
 #include <cstdio>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/model_file.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/io/model_file.h"
 #include "commands.h"
 #include "model_kind.h"
 #include "output.h"

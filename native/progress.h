@@ -3,7 +3,7 @@
 // plain line per epoch otherwise (logs, CI).
 #include <optional>
 
-#include "aerec/trainer.h"
+#include "aerec/train/trainer.h"
 
 namespace aerec::cli {
 

@@ -2,9 +2,9 @@
 #include <cstdio>
 #include <unordered_map>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/model_file.h"
-#include "aerec/movies.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/io/model_file.h"
+#include "aerec/data/movies.h"
 #include "commands.h"
 #include "model_kind.h"
 #include "data_source.h"

@@ -3,7 +3,7 @@
 // and save a checkpoint on Ctrl-C (the run itself: training_session.h).
 #include <memory>
 
-#include "aerec/model_file.h"
+#include "aerec/io/model_file.h"
 #include "commands.h"
 #include "config_file.h"
 #include "config_json.h"

@@ -3,12 +3,12 @@
 #include <csignal>
 #include <cstdio>
 
-#include "aerec/checkpoint.h"
-#include "aerec/cpu_backend.h"
-#include "aerec/device.h"
-#include "aerec/file_io.h"
-#include "aerec/implicit_feedback.h"
-#include "aerec/ranking_metrics.h"
+#include "aerec/io/checkpoint.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/backend/device.h"
+#include "aerec/io/file_io.h"
+#include "aerec/data/implicit_feedback.h"
+#include "aerec/eval/ranking_metrics.h"
 #include "commands.h"
 #include "config_json.h"
 #include "figures.h"

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "aerec/early_stopping.h"
-#include "aerec/model.h"
-#include "aerec/train_config.h"
-#include "aerec/trainer.h"
+#include "aerec/train/early_stopping.h"
+#include "aerec/nn/model.h"
+#include "aerec/train/train_config.h"
+#include "aerec/train/trainer.h"
 #include "data_source.h"
 #include "output.h"
 

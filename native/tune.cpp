@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "aerec/error.h"
+#include "aerec/core/error.h"
 #include "commands.h"
 #include "config_json.h"
 #include "training_session.h"

@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "aerec/error.h"
+#include "aerec/core/error.h"
 
 namespace aerec::testing {
 

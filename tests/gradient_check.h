@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "aerec/rng.h"
+#include "aerec/core/rng.h"
 
 namespace aerec::testing {
 

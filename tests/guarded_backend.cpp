@@ -12,7 +12,7 @@
 #include <string>
 #include <utility>
 
-#include "aerec/cpu_backend.h"
+#include "aerec/backend/cpu_backend.h"
 
 namespace aerec::testing {
 

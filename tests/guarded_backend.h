@@ -9,7 +9,7 @@
 // a GPU could not follow either.
 #include <memory>
 
-#include "aerec/backend.h"
+#include "aerec/backend/backend.h"
 
 namespace aerec::testing {
 

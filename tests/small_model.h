@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "aerec/model.h"
+#include "aerec/nn/model.h"
 
 namespace aerec::testing {
 

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/error.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/core/error.h"
 #include "gradient_check.h"
 
 using namespace aerec;

@@ -3,11 +3,11 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "aerec/autoencoder.h"
-#include "aerec/cpu_backend.h"
-#include "aerec/device_array.h"
-#include "aerec/error.h"
-#include "aerec/loss.h"
+#include "aerec/nn/autoencoder.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/backend/device_array.h"
+#include "aerec/core/error.h"
+#include "aerec/nn/loss.h"
 #include "gradient_check.h"
 
 using namespace aerec;

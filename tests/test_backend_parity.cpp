@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstring>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/sparse_batch.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/data/sparse_batch.h"
 #include "gradient_check.h"
 
 using namespace aerec;

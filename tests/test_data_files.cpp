@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <string>
 
-#include "aerec/data_files.h"
-#include "aerec/error.h"
+#include "aerec/data/data_files.h"
+#include "aerec/core/error.h"
 #include "expect_error.h"
 #include "temp_dir.h"
 

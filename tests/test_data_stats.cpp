@@ -4,7 +4,7 @@
 #include <map>
 #include <vector>
 
-#include "aerec/data_stats.h"
+#include "aerec/data/data_stats.h"
 
 namespace {
 

@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "aerec/download.h"
-#include "aerec/error.h"
+#include "aerec/data/download.h"
+#include "aerec/core/error.h"
 #include "expect_error.h"
 #include "temp_dir.h"
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "aerec/autoencoder.h"
-#include "aerec/cpu_backend.h"
-#include "aerec/early_stopping.h"
-#include "aerec/rng.h"
+#include "aerec/nn/autoencoder.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/train/early_stopping.h"
+#include "aerec/core/rng.h"
 #include "expect_error.h"
 
 using aerec::autoencoder;

@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <cmath>
 
-#include "aerec/autoencoder.h"
-#include "aerec/cpu_backend.h"
-#include "aerec/error.h"
-#include "aerec/loss.h"
-#include "aerec/model.h"
-#include "aerec/model_file.h"
+#include "aerec/nn/autoencoder.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/core/error.h"
+#include "aerec/nn/loss.h"
+#include "aerec/nn/model.h"
+#include "aerec/io/model_file.h"
 #include "gradient_check.h"
 
 using namespace aerec;

@@ -15,14 +15,14 @@
 #include <string>
 #include <vector>
 
-#include "aerec/checkpoint.h"
-#include "aerec/cpu_backend.h"
-#include "aerec/early_stopping.h"
-#include "aerec/implicit_feedback.h"
-#include "aerec/metrics.h"
-#include "aerec/model_file.h"
-#include "aerec/ranking_metrics.h"
-#include "aerec/trainer.h"
+#include "aerec/io/checkpoint.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/train/early_stopping.h"
+#include "aerec/data/implicit_feedback.h"
+#include "aerec/eval/metrics.h"
+#include "aerec/io/model_file.h"
+#include "aerec/eval/ranking_metrics.h"
+#include "aerec/train/trainer.h"
 #include "guarded_backend.h"
 #include "temp_dir.h"
 

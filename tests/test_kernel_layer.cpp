@@ -7,12 +7,12 @@
 #include <cmath>
 #include <functional>
 
-#include "aerec/autoencoder.h"
-#include "aerec/cpu_backend.h"
-#include "aerec/layer.h"
-#include "aerec/model.h"
-#include "aerec/model_file.h"
-#include "aerec/sparse_batch.h"
+#include "aerec/nn/autoencoder.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/nn/layer.h"
+#include "aerec/nn/model.h"
+#include "aerec/io/model_file.h"
+#include "aerec/data/sparse_batch.h"
 #include "gradient_check.h"
 
 using namespace aerec;

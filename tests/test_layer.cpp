@@ -2,9 +2,9 @@
 // for every activation, with sparse and dense inputs.
 #include <catch2/catch.hpp>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/layer.h"
-#include "aerec/sparse_batch.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/nn/layer.h"
+#include "aerec/data/sparse_batch.h"
 #include "gradient_check.h"
 
 using namespace aerec;

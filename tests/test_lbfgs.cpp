@@ -1,6 +1,6 @@
 // aerec's L-BFGS against torch.optim.LBFGS. The expected values below came
 // from tests/reference/lbfgs_reference.py under PyTorch 1.13.1 (Debian's
-// python3-torch), the code lib/src/lbfgs.cpp follows line by line. To
+// python3-torch), the code lib/src/train/lbfgs.cpp follows line by line. To
 // regenerate, run
 //   /usr/bin/python3 tests/reference/lbfgs_reference.py
 // and paste its output between the "generated" markers; the configs built in
@@ -17,11 +17,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/device_array.h"
-#include "aerec/error.h"
-#include "aerec/layer.h"
-#include "aerec/lbfgs.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/backend/device_array.h"
+#include "aerec/core/error.h"
+#include "aerec/nn/layer.h"
+#include "aerec/train/lbfgs.h"
 #include "expect_error.h"
 
 namespace {

@@ -2,10 +2,10 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/error.h"
-#include "aerec/loss.h"
-#include "aerec/sparse_batch.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/core/error.h"
+#include "aerec/nn/loss.h"
+#include "aerec/data/sparse_batch.h"
 #include "gradient_check.h"
 
 using namespace aerec;

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "aerec/metrics.h"
+#include "aerec/eval/metrics.h"
 
 using namespace aerec;
 

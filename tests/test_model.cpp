@@ -4,9 +4,9 @@
 #include <cmath>
 #include <limits>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/error.h"
-#include "aerec/model.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/core/error.h"
+#include "aerec/nn/model.h"
 #include "expect_error.h"
 
 using namespace aerec;

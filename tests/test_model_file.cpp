@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "aerec/autoencoder.h"
-#include "aerec/cpu_backend.h"
-#include "aerec/error.h"
-#include "aerec/file_io.h"
-#include "aerec/model.h"
-#include "aerec/model_file.h"
-#include "aerec/rng.h"
+#include "aerec/nn/autoencoder.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/core/error.h"
+#include "aerec/io/file_io.h"
+#include "aerec/nn/model.h"
+#include "aerec/io/model_file.h"
+#include "aerec/core/rng.h"
 #include "expect_error.h"
 #include "small_model.h"
 #include "temp_dir.h"

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "aerec/error.h"
-#include "aerec/movies.h"
+#include "aerec/core/error.h"
+#include "aerec/data/movies.h"
 #include "expect_error.h"
 #include "temp_dir.h"
 

@@ -12,13 +12,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/device_array.h"
-#include "aerec/error.h"
-#include "aerec/layer.h"
-#include "aerec/optimizer.h"
-#include "aerec/optimizer_config.h"
-#include "aerec/rng.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/backend/device_array.h"
+#include "aerec/core/error.h"
+#include "aerec/nn/layer.h"
+#include "aerec/train/optimizer.h"
+#include "aerec/train/optimizer_config.h"
+#include "aerec/core/rng.h"
 
 namespace {
 

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/ranking_metrics.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/eval/ranking_metrics.h"
 #include "expect_error.h"
 
 using namespace aerec;

@@ -6,8 +6,8 @@
 #include <tuple>
 #include <vector>
 
-#include "aerec/error.h"
-#include "aerec/rating_reader.h"
+#include "aerec/core/error.h"
+#include "aerec/data/rating_reader.h"
 #include "expect_error.h"
 #include "temp_dir.h"
 

@@ -6,10 +6,10 @@
 #include <tuple>
 #include <vector>
 
-#include "aerec/dataset.h"
-#include "aerec/error.h"
-#include "aerec/id_map.h"
-#include "aerec/ratings.h"
+#include "aerec/data/dataset.h"
+#include "aerec/core/error.h"
+#include "aerec/data/id_map.h"
+#include "aerec/data/ratings.h"
 #include "expect_error.h"
 
 using aerec::testing::code_name;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "cpu/simd_gemm.h"
+#include "backend/cpu/simd_gemm.h"
 
 using namespace aerec;
 

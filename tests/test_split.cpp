@@ -13,9 +13,9 @@
 #include <utility>
 #include <vector>
 
-#include "aerec/error.h"
-#include "aerec/rng.h"
-#include "aerec/split.h"
+#include "aerec/core/error.h"
+#include "aerec/core/rng.h"
+#include "aerec/data/split.h"
 #include "expect_error.h"
 #include "temp_dir.h"
 

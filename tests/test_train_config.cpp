@@ -1,8 +1,8 @@
 // The presets say what README and the issue say they are.
 #include <catch2/catch.hpp>
 
-#include "aerec/error.h"
-#include "aerec/train_config.h"
+#include "aerec/core/error.h"
+#include "aerec/train/train_config.h"
 
 using namespace aerec;
 

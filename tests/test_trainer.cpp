@@ -7,9 +7,9 @@
 #include <memory>
 #include <optional>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/metrics.h"
-#include "aerec/trainer.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/eval/metrics.h"
+#include "aerec/train/trainer.h"
 #include "expect_error.h"
 #include "gradient_check.h"
 

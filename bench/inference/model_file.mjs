@@ -1,7 +1,7 @@
-// Reads an aerec model file (format: lib/include/aerec/model_file.h) into plain
+// Reads an aerec model file (format: lib/include/aerec/io/model_file.h) into plain
 // typed arrays, so that the peers run with exactly aerec's weights.
 
-// The numbers a model file stores for each activation (lib/include/aerec/activation.h).
+// The numbers a model file stores for each activation (lib/include/aerec/nn/activation.h).
 export const activations = ['identity', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'selu', 'elu'];
 
 function sections(bytes) {

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <vector>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/model_file.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/io/model_file.h"
 
 namespace aerec::testing {
 

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "aerec/cuda_backend.h"
+#include "aerec/backend/cuda_backend.h"
 #include "cli/train_runs.h"
 
 using json = nlohmann::json;

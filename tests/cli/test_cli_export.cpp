@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/model_file.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/io/model_file.h"
 #include "cli/cli_runner.h"
 #include "small_model.h"
 #include "temp_dir.h"

@@ -6,8 +6,8 @@
 #include <sstream>
 #include <string>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/model_file.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/io/model_file.h"
 #include "cli/cli_runner.h"
 #include "temp_dir.h"
 

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "aerec/train_config.h"
+#include "aerec/train/train_config.h"
 #include "cli/cli_runner.h"
 #include "temp_dir.h"
 

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/model_file.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/io/model_file.h"
 #include "cli/cli_runner.h"
 #include "cli/model_weights.h"
 #include "temp_dir.h"

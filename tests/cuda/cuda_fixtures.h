@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/cuda_backend.h"
-#include "aerec/sparse_batch.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/backend/cuda_backend.h"
+#include "aerec/data/sparse_batch.h"
 #include "gradient_check.h"
 
 namespace aerec::testing {

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <string>
 
-#include "aerec/cuda_backend.h"
+#include "aerec/backend/cuda_backend.h"
 #include "catch_session.h"
 
 int main(int argc, char** argv) {

@@ -5,10 +5,10 @@
 #include <cmath>
 #include <numeric>
 
-#include "aerec/device.h"
-#include "aerec/implicit_feedback.h"
-#include "aerec/model_file.h"
-#include "aerec/trainer.h"
+#include "aerec/backend/device.h"
+#include "aerec/data/implicit_feedback.h"
+#include "aerec/io/model_file.h"
+#include "aerec/train/trainer.h"
 #include "temp_dir.h"
 
 using namespace aerec;

@@ -2,11 +2,11 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
-#include "aerec/cpu_backend.h"
-#include "aerec/metrics.h"
-#include "aerec/model_file.h"
-#include "aerec/split.h"
-#include "aerec/trainer.h"
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/eval/metrics.h"
+#include "aerec/io/model_file.h"
+#include "aerec/data/split.h"
+#include "aerec/train/trainer.h"
 
 using namespace aerec;
 

@@ -2,10 +2,10 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
-#include "aerec/data_files.h"
-#include "aerec/error.h"
-#include "aerec/movies.h"
-#include "aerec/split.h"
+#include "aerec/data/data_files.h"
+#include "aerec/core/error.h"
+#include "aerec/data/movies.h"
+#include "aerec/data/split.h"
 
 using namespace aerec;
 

@@ -1,0 +1,172 @@
+#pragma once
+// An autoencoder: a stack of layers from items back to items. Input rows are
+// sparse (a user's ratings, 0 = not rated); outputs are dense predictions.
+#include <memory>
+#include <optional>
+#include <string>
+#include <span>
+#include <vector>
+
+#include "aerec/backend/device_array.h"
+#include "aerec/nn/global_kernel.h"
+#include "aerec/nn/layer.h"
+#include "aerec/nn/penalty.h"
+#include "aerec/data/sparse_batch.h"
+
+namespace aerec {
+
+// items -> hidden[0] -> ... -> hidden[n-1] -> items, hidden layers with
+// `hidden_act`, the output layer with `output_act`. Variational: the code
+// layer (see autoencoder::code_layer) is instead a linear layer emitting the
+// mean and log-variance of a Gaussian code, twice as wide, and the layer
+// above it takes a sample of that code (Mult-VAE's items-600-200-600-items).
+// A kernel_dim above 0 makes every layer a kernel layer with points of that
+// dimension (GLocal-K: 5).
+std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden,
+                                       activation hidden_act, activation output_act,
+                                       bool variational = false, int kernel_dim = 0);
+
+// Why `specs` do not form an autoencoder (see its constructor); empty when they do.
+std::string layer_chain_problem(const std::vector<layer_spec>& specs);
+// The layer emitting a variational code in `specs`, if one does.
+std::optional<std::size_t> variational_code_of(const std::vector<layer_spec>& specs);
+
+class autoencoder {
+ public:
+  // Parameters start at zero; call initialize() or load them. Each layer's
+  // inputs are the outputs of the one below, except that one hidden layer may
+  // emit twice what the layer above takes: it is then a variational code
+  // [mean | log-variance], and the layer above takes a sample of it.
+  autoencoder(backend& b, std::vector<layer_spec> specs);
+
+  void initialize(init_scheme scheme, rng& random);
+
+  int items() const { return specs_.front().inputs; }
+  const std::vector<layer_spec>& specs() const { return specs_; }
+  backend& device() { return backend_; }
+
+  // Output for a batch on the backend; valid until the next forward. With a
+  // `code_mask` (rows x code_size, sparse, on the backend, kept by the caller
+  // until backward), the code layer's activations are multiplied by it on
+  // their way up, and are zero where it has no entry: dropout while training.
+  // The layer above then multiplies only the surviving units.
+  const_matrix_view forward(const sparse_view& input, const sparse_view* code_mask = nullptr);
+  // Backpropagates dL/d(output) of the last forward (and its mask) through
+  // every layer: gradients become beta * gradients + new (beta 0 overwrites,
+  // 1 accumulates).
+  void backward(const sparse_view& input, const_matrix_view d_output, float beta);
+
+  // Training with a loss over the rated outputs only: forward() computed
+  // just at the entries of `rated` (one value per entry, in its order; the
+  // input's own entries, or more when the input is corrupted), so the output
+  // layer costs what the ratings number, not rows x items. Needs a hidden
+  // layer (computes_rated()).
+  bool computes_rated() const { return layers_.size() > 1; }
+  const float* forward_rated(const sparse_view& input, const sparse_view& rated,
+                             const sparse_view* code_mask = nullptr);
+  // backward() for forward_rated, given dL/d(output) at each entry of `rated`.
+  void backward_rated(const sparse_view& input, const sparse_view& rated, const float* d_rated,
+                      float beta);
+
+  // Penalties that backward() and backward_rated() add to the loss they
+  // differentiate (throws error_code::invalid_argument for ones this network
+  // cannot take); penalty() is their value on the last forward's batch.
+  void set_penalties(const penalty_config& p);
+  double penalty();
+
+  // GLocal-K's global kernel stage (global_kernel.h): from now on the
+  // network takes relu(convolve(R, kernel)) for the rating matrix R it is
+  // given, whole, the kernel made from its own reconstruction of R (so each
+  // forward runs the layers twice, and backward through both passes). Its
+  // weights start at zero (initialize them through global()). Throws
+  // invalid_argument for a bad shape, or a network with dropout, a
+  // variational code or penalties other than the kernel penalty.
+  void add_global_kernel(const global_kernel_shape& shape);
+  global_kernel* global() { return global_.get(); }
+  const global_kernel* global() const { return global_.get(); }
+
+  // "layers.<i>.weight", "layers.<i>.bias", ... in layer order, then
+  // "global_kernel.weights" when there is one.
+  std::vector<parameter> parameters();
+  std::size_t parameter_count();
+
+  // Predictions (rows x items, row-major) for a host batch, copied to the host.
+  std::vector<float> predict(const sparse_batch& batch);
+
+  // The code layer, whose activations are the compressed representation of a
+  // user: the middle hidden layer of an odd number (20-10-20's 10, and
+  // DeepRecommender's 512-512-1024-512-512's 1024), else the narrowest (the
+  // first of equals).
+  // A variational network's code layer is the one emitting the Gaussian code.
+  std::size_t code_layer() const;
+  // The code layer of a plain stack of these layers (the rule above).
+  static std::size_t code_layer_of(const std::vector<layer_spec>& specs);
+  int code_size() const { return specs_[code_layer()].outputs / (variational() ? 2 : 1); }
+  bool variational() const { return variational_; }
+  // The standard normal draws (rows x code_size, on the backend; null: none)
+  // that forward() samples a variational code with until they are cleared,
+  // and the weight of the code's KL divergence in the loss (penalty()).
+  // Without draws the code is its mean, as for prediction.
+  void set_code_sample(const float* normal_draws, float kl_weight);
+  // Code-layer activations (rows x code_size, row-major) for a host batch.
+  std::vector<float> encode(const sparse_batch& batch);
+
+ private:
+  layer_input input_of(std::size_t layer, const sparse_view& input) const;
+  // What the layers take for `input`: itself, or the global kernel's transform of it.
+  const sparse_view& fed(const sparse_view& input, const sparse_view* code_mask);
+  // The layers alone, forward and backward (which returns dL/d(input) at its
+  // entries when there is a global kernel, to backpropagate into it).
+  const_matrix_view forward_stack(const sparse_view& input, const sparse_view* code_mask);
+  const_matrix_view backward_stack(const sparse_view& input, const_matrix_view d_output, float beta);
+  // Backpropagates dL/d(fed input) through the global kernel and the pass
+  // that reconstructed `input` for it.
+  void backward_global(const sparse_view& input, const_matrix_view d_fed, float beta);
+  void set_kernel_penalties(float weight);
+  // Every layer but the output, forward; and backward from the output layer's input gradient.
+  void forward_hidden(const sparse_view& input, const sparse_view* code_mask);
+  const_matrix_view backward_hidden(const sparse_view& input, const_matrix_view grad, float beta);
+  // grad (dL/d layer i's activations) plus the penalties' gradient there.
+  const_matrix_view add_penalties(std::size_t layer, const_matrix_view grad);
+  // The contractive penalty's gradient through the first layer's weights alone.
+  void add_contractive_weight_grad();
+  // The first layer's W (inputs x units).
+  const_matrix_view first_weights();
+  // Layer i's activations before any dropout mask.
+  const_matrix_view activations(std::size_t layer) const;
+  std::size_t activity_layer() const;
+  // The variational code's sample, and dL/d(code) from dL/d(sample).
+  const_matrix_view sample_code(const_matrix_view code);
+  const_matrix_view unsample_grad(const_matrix_view grad);
+  // Whether the layer above the code takes the masked code as a sparse input.
+  bool sparse_code() const;
+  // The code times the mask, kept as masked_code_; returns what the layer above sees when dense.
+  const_matrix_view mask_code(const_matrix_view code);
+  // dL/d(code) from dL/d(masked code) (dense, or at the mask's entries when sparse_code()).
+  const_matrix_view unmask_grad(const_matrix_view grad);
+  const_matrix_view dense_copy(const sparse_view& x);
+  // Runs the batch forward and copies layer `layer`'s output to the host.
+  std::vector<float> output_of(std::size_t layer, const sparse_batch& batch);
+
+  backend& backend_;
+  std::vector<layer_spec> specs_;
+  std::vector<std::unique_ptr<layer>> layers_;
+  std::vector<const_matrix_view> outputs_;
+  const sparse_view* code_mask_ = nullptr;
+  const_matrix_view raw_code_{nullptr, 0, 0};  // the code before its mask or sampling
+  bool variational_ = false;
+  std::size_t variational_code_ = 0;  // the layer emitting the variational code
+  const float* code_draws_ = nullptr;
+  float kl_weight_ = 0;
+  device_array<float> sample_;       // the sampled code
+  device_array<float> sample_grad_;  // dL/d[mean | log-variance]
+  penalty_config penalties_;
+  device_array<float> penalty_grad_;
+  sparse_view masked_code_{};          // the mask's entries, valued code times mask
+  device_array<float> masked_values_;  // masked_code_'s values; in backward, dL/d(code) there
+  device_array<float> masked_dense_;   // a dense copy, for layers that take one
+  device_sparse predict_input_;
+  std::unique_ptr<global_kernel> global_;
+};
+
+}  // namespace aerec

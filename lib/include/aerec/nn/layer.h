@@ -1,0 +1,106 @@
+#pragma once
+// Layers of an autoencoder. Each layer keeps its parameters, their gradients
+// and its forward results in backend memory.
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "aerec/nn/activation.h"
+#include "aerec/backend/backend.h"
+#include "aerec/core/rng.h"
+
+namespace aerec {
+
+// kernel: a dense layer whose weights are reparameterised by a local kernel
+// (Sparse FC, Muller et al. 2018; GLocal-K, Han et al. 2021): every input i
+// and output j has a point u_i, v_j in R^kernel_dim, and the layer uses
+// W * max(0, 1 - |u_i - v_j|^2) element by element, so that learning the
+// points learns which weights exist.
+enum class layer_kind { dense = 1, kernel = 2 };
+
+// A layer's shape: what a model file stores besides the weights.
+struct layer_spec {
+  layer_kind kind = layer_kind::dense;
+  int inputs = 0;
+  int outputs = 0;
+  activation act = activation::identity;
+  int kernel_dim = 0;  // kernel layers' point dimension
+};
+
+// How many floats a layer of this shape trains.
+std::size_t parameter_floats(const layer_spec& spec);
+
+// PyTorch's nn.Linear default (weights and biases uniform in +-1/sqrt(fan_in)),
+// or Xavier/Glorot uniform weights (gain 1) with zero biases.
+enum class init_scheme { pytorch, xavier };
+const char* init_scheme_name(init_scheme s);
+init_scheme parse_init_scheme(const std::string& name);
+
+// How a dense layer stores its inputs x outputs weight matrix W. by_input
+// keeps W (a row per input: a sparse input row selects rows of W); by_output
+// keeps W^T (a row per output, as nn.Linear does: an output needed only at
+// some entries is one dot product with a row).
+enum class weight_layout { by_input, by_output };
+
+// The transpose of a row-major rows x cols matrix (a by_output weight to W
+// and back, on the host).
+std::vector<float> transposed(std::span<const float> m, int rows, int cols);
+
+// A trainable array: its value and gradient, each `size` floats in backend memory.
+struct parameter {
+  std::string name;
+  float* value;
+  float* grad;
+  std::size_t size;
+  // Set for a weight stored as W^T: W is `rows` x `cols` (inputs x outputs).
+  // Model files always hold W, so they transpose this one on the way.
+  bool transposed = false;
+  int rows = 0;
+  int cols = 0;
+};
+
+// A layer's input: a sparse batch (the ratings, for the first layer) or the
+// dense output of the layer below.
+struct layer_input {
+  const sparse_view* sparse = nullptr;
+  const_matrix_view dense{nullptr, 0, 0};
+  int rows() const { return sparse ? sparse->rows : dense.rows; }
+};
+
+class layer {
+ public:
+  virtual ~layer() = default;
+  virtual layer_spec spec() const = 0;
+  virtual void initialize(init_scheme scheme, rng& random) = 0;
+  // Computes and keeps the output for a batch.
+  virtual const_matrix_view forward(const layer_input& x) = 0;
+  // Given dL/d(output) for the last forward batch, sets each parameter's
+  // gradient to beta * gradient + dL/d(parameter) (beta 0 overwrites, 1
+  // accumulates) and, when want_input_grad, returns dL/d(input): for a sparse
+  // input, only at its entries (1 x nnz, in their order).
+  virtual const_matrix_view backward(const layer_input& x, const_matrix_view d_output,
+                                     float beta, bool want_input_grad) = 0;
+  virtual std::vector<parameter> parameters() = 0;
+
+  // A penalty on the layer's own parameters, which backward() differentiates
+  // too: a kernel layer's weight / 2 * sum of its kernel's squared values
+  // (GLocal-K's lambda_s). Other layers have none and refuse a nonzero weight.
+  virtual void set_kernel_penalty(float weight);
+  // Its value at the last forward.
+  virtual double kernel_penalty() const { return 0; }
+
+  // The output only at `pattern`'s entries (pattern.rows x outputs), one value
+  // per entry in its order: all a loss over the rated outputs needs, at a
+  // fraction of the cost. For layers stored by_output; kept for backward_at.
+  virtual const float* forward_at(const layer_input& x, const sparse_view& pattern) = 0;
+  // backward() for forward_at, given dL/d(value) for each pattern entry.
+  virtual const_matrix_view backward_at(const layer_input& x, const sparse_view& pattern,
+                                        const float* d_values, float beta,
+                                        bool want_input_grad) = 0;
+};
+
+std::unique_ptr<layer> make_layer(backend& b, const layer_spec& spec,
+                                  weight_layout layout = weight_layout::by_input);
+
+}  // namespace aerec

@@ -1,0 +1,140 @@
+#pragma once
+// Trains an autoencoder on the rows of a ratings matrix (each row is both
+// the input and the target: the autoencoder reconstructs the rated entries).
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aerec/nn/autoencoder.h"
+#include "aerec/train/lbfgs.h"
+#include "aerec/nn/loss.h"
+#include "aerec/train/optimizer.h"
+#include "aerec/train/train_config.h"
+
+namespace aerec {
+
+struct epoch_report {
+  int epoch;               // 1-based
+  double train_rmse;       // over the epoch's rated entries, each measured before its update
+  double train_seed_loss;  // the seed's figure: each user's RMSE, averaged over users
+  double seconds;
+  // The multinomial objective's mean negative log-likelihood per user (the
+  // rating figures above are then 0).
+  double train_nll = 0;
+};
+
+class trainer {
+ public:
+  trainer(autoencoder& model, const train_config& config);
+
+  // One pass over every row that has at least one rating (the seed skips
+  // empty rows). With L-BFGS (train_config::lbfgs), one lbfgs::step over all
+  // of them; its figures are those of the step's first evaluation, before any update.
+  epoch_report run_epoch(const ratings& train);
+  // The same, but between two batches asks `stop` and, when it says so,
+  // returns nothing: the next call continues the epoch where it stopped, and
+  // the result is exactly that of an uninterrupted epoch. (L-BFGS's one
+  // batch: asked once, before the step.)
+  std::optional<epoch_report> run_epoch(const ratings& train, const std::function<bool()>& stop);
+  int epochs_done() const { return epochs_done_; }
+
+  // Everything later epochs depend on besides the parameters: gradients (the
+  // seed accumulates them), optimizer state, random state and the progress
+  // of an unfinished epoch. load_state throws error_code::model_format,
+  // naming `source`, for a state that does not fit this model and config.
+  std::string save_state() const;
+  void load_state(std::string_view bytes, const std::string& source);
+
+ private:
+  // Running sums over an epoch's batches.
+  struct epoch_sums {
+    double squared = 0;       // squared error over rated entries
+    std::size_t rated = 0;    // rated entries
+    double user_rmse = 0;     // sum of each user's RMSE
+    double nll = 0;           // sum of each user's negative log-likelihood
+    std::size_t users = 0;
+  };
+  // An epoch under way.
+  struct epoch_progress {
+    std::vector<std::int32_t> rows;  // the order of this epoch; empty between epochs
+    std::size_t next = 0;            // the first row not yet trained
+    epoch_sums sums;
+    double seconds = 0;
+  };
+  // Every non-empty training row as one batch on the backend, for L-BFGS;
+  // kept from epoch to epoch while the training rows are the same.
+  struct full_batch {
+    const ratings* source = nullptr;
+    std::int32_t source_rows = 0;
+    std::size_t source_nnz = 0;
+    std::vector<int> offsets;  // the batch's row offsets, on the host
+    device_sparse rows;
+  };
+  // The full-batch objective at the parameters' current values.
+  struct full_batch_value {
+    double objective;
+    loss_value fit;  // the rated entries' squared errors (row_sums: each row's sum)
+  };
+  void train_batch(const sparse_batch& batch, epoch_sums& sums);
+  // Adds a batch's squared errors (rows delimited by `offsets`) to the sums.
+  static void add_fit(const loss_value& loss, std::span<const int> offsets, epoch_sums& sums);
+  epoch_report finish_epoch(const epoch_sums& sums, double seconds);
+  // One L-BFGS step over every non-empty row of `train`.
+  epoch_report run_lbfgs_epoch(const ratings& train);
+  const full_batch& full_batch_of(const ratings& train);
+  // GLocal-K's second stage: adds the global kernel to the network, and a new L-BFGS for every parameter.
+  void start_fine_tuning(const ratings& train);
+  // A new L-BFGS over every parameter, with an empty history.
+  void restart_lbfgs();
+  // L-BFGS's objective on `rows` (1/2 squared error + lambda_2 / 2 * the
+  // squared weights + the model's penalties); writes every parameter's
+  // gradient of it (overwriting).
+  full_batch_value full_batch_objective(const sparse_view& rows);
+  // lambda_2 / 2 * the sum of the squared `.weight` parameters; adds its
+  // gradient, lambda_2 * w, to theirs.
+  double weight_penalty();
+  // Loss and gradients of a batch (on the backend) that the network sees as x, by the cheapest path.
+  loss_value forward_backward(const sparse_view& x, const sparse_view& target, const sparse_view* mask);
+  // Inverted dropout's draw for one unit or rating: kept with probability
+  // 1 - rate (no draw at rate 0); both kinds of noise below use it.
+  bool survives(float rate);
+  // The batch with masking and Gaussian noise (input_dropout, input_noise), drawn from random_.
+  sparse_batch corrupted(const sparse_batch& batch);
+  // Draws the variational code's noise for `rows` users, with the KL weight of this step.
+  void sample_code(int rows);
+  // A new dropout mask for `rows` users' codes, on the backend; null without dropout.
+  const sparse_view* dropout_mask(int rows);
+  void start_epoch(const ratings& train);
+  // Dense re-feeding: one more step with the network's output for the batch
+  // (seen as `x`) as both input and target.
+  void refeed(const sparse_view& x);
+
+  autoencoder& model_;
+  train_config config_;
+  optimizer optimizer_;
+  masked_mse loss_;
+  multinomial_nll multinomial_;
+  device_array<float> code_draws_;
+  rng random_;
+  device_sparse target_;  // the batch
+  device_sparse input_;   // the batch as the network sees it, when corrupted
+  device_array<float> d_output_;
+  device_sparse every_entry_;           // rows x items, every entry, valued 1: re-feeding's pattern
+  device_array<float> refeed_values_;  // the output there
+  sparse_batch mask_rows_;  // the host side of mask_, its memory reused batch after batch
+  device_sparse mask_;  // the units each row keeps, valued by their scale
+  sparse_view mask_view_{};
+  int epochs_done_ = 0;
+  epoch_progress progress_;
+  std::optional<lbfgs> lbfgs_;
+  full_batch full_batch_;
+  device_array<float> row_sums_;  // the full batch's squared errors by row
+  device_array<float> one_;      // [1]: the left factor of w's scaled copy, done by gemm
+  device_array<float> product_;  // [1]: a sum of squares, done by gemm
+};
+
+}  // namespace aerec

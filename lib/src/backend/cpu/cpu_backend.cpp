@@ -1,0 +1,358 @@
+#include "aerec/backend/cpu_backend.h"
+
+#include <Eigen/Core>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <numeric>
+#include <vector>
+
+#include "backend/activation_math.h"
+#include "backend/optimizer_math.h"
+#include "backend/cpu/host_math_backend.h"
+#include "backend/cpu/parallel.h"
+#include "backend/cpu/simd_gemm.h"
+#include "backend/cpu/vector_activation.h"
+#include "backend/cpu/vector_math.h"
+#include "aerec/core/error.h"
+
+namespace aerec {
+
+namespace {
+
+using row_major = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using map = Eigen::Map<row_major>;
+using const_map = Eigen::Map<const row_major>;
+
+const_map as_eigen(const_matrix_view m) { return const_map(m.data, m.rows, m.cols); }
+
+template <class A, class B, class C>
+void assign_product(float alpha, const A& a, const B& b, float beta, C&& c) {
+  if (beta == 0) {
+    c.noalias() = alpha * (a * b);
+  } else {
+    if (beta != 1) c *= beta;
+    c.noalias() += alpha * (a * b);
+  }
+}
+
+// C's rows [first, first + band) of op(A) op(B), or its columns when `by_columns`.
+template <class A, class B>
+void product_band(float alpha, const A& a, const B& b, float beta, map c, bool by_columns,
+                  Eigen::Index first, Eigen::Index band) {
+  if (by_columns)
+    assign_product(alpha, a, b.middleCols(first, band), beta, c.middleCols(first, band));
+  else
+    assign_product(alpha, a.middleRows(first, band), b, beta, c.middleRows(first, band));
+}
+
+template <class A>
+void product_band_b(bool transpose_b, float alpha, const A& a, const_matrix_view b, float beta,
+                    map c, bool by_columns, Eigen::Index first, Eigen::Index band) {
+  if (transpose_b)
+    product_band(alpha, a, as_eigen(b).transpose(), beta, c, by_columns, first, band);
+  else
+    product_band(alpha, a, as_eigen(b), beta, c, by_columns, first, band);
+}
+
+void scale_or_zero(float* x, std::size_t n, float beta) {
+  if (beta == 0)
+    std::memset(x, 0, n * sizeof(float));
+  else if (beta != 1)
+    for (std::size_t i = 0; i < n; ++i) x[i] *= beta;
+}
+
+std::size_t count(int rows, int cols) {
+  return static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);
+}
+
+// out (n floats) += sum over the entries [begin, end) of x of value * row of w.
+void add_sparse_rows(const sparse_view& x, int begin, int end, const_matrix_view w, float* out) {
+  const std::size_t n = static_cast<std::size_t>(w.cols);
+  int e = begin;
+  for (; e + 4 <= end; e += 4) {
+    const float a[4] = {x.values[e], x.values[e + 1], x.values[e + 2], x.values[e + 3]};
+    const float* const rows[4] = {w.data + count(x.cols_index[e], w.cols),
+                                  w.data + count(x.cols_index[e + 1], w.cols),
+                                  w.data + count(x.cols_index[e + 2], w.cols),
+                                  w.data + count(x.cols_index[e + 3], w.cols)};
+    cpu::axpy4(a, rows, out, n);
+  }
+  for (; e < end; ++e) cpu::axpy(x.values[e], w.data + count(x.cols_index[e], w.cols), out, n);
+}
+
+class cpu_backend final : public host_math_backend {
+ public:
+  explicit cpu_backend(int threads) : threads_(threads) {
+    if (threads < 1) throw error(error_code::invalid_argument, "threads must be at least 1");
+  }
+
+  std::string name() const override { return "cpu"; }
+
+  void* allocate(std::size_t bytes) override {
+    // 64-byte alignment suits every SIMD width.
+    void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+    if (!p) throw std::bad_alloc();
+    return p;
+  }
+  void deallocate(void* p) noexcept override { std::free(p); }
+  void to_device(void* dst, const void* src, std::size_t bytes) override {
+    std::memcpy(dst, src, bytes);
+  }
+  void to_host(void* dst, const void* src, std::size_t bytes) override {
+    std::memcpy(dst, src, bytes);
+  }
+  void fill(float* x, std::size_t n, float value) override {
+    elementwise(n, [&](std::size_t i) { x[i] = value; });
+  }
+
+  // Each part owns a band of C's rows or columns, whichever dimension is
+  // longer (each part packs the whole of the other operand, so this copies
+  // least), and runs Eigen's single-threaded kernel on it: Eigen's own
+  // threading barely pays at a batch's sizes.
+  void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a,
+            const_matrix_view b, float beta, matrix_view c) override {
+#ifdef __EMSCRIPTEN__
+    // Eigen 3.4 has no WebAssembly SIMD path: there, the portable kernel is faster
+    // (natively, Eigen's is, by 1.3-1.5x at a batch's sizes). No threads in wasm.
+    simd_gemm(transpose_a, transpose_b, alpha, a, b, beta, c);
+#else
+    Eigen::setNbThreads(1);
+    const std::size_t depth = static_cast<std::size_t>(transpose_a ? a.rows : a.cols);
+    const bool by_columns = c.cols > c.rows;
+    const std::size_t length = static_cast<std::size_t>(by_columns ? c.cols : c.rows);
+    const map c_all(c.data, c.rows, c.cols);
+    cpu::parallel_for(threads_, length, count(c.rows, c.cols) * depth, [&](std::size_t begin, std::size_t end) {
+      const auto first = static_cast<Eigen::Index>(begin), band = static_cast<Eigen::Index>(end - begin);
+      if (transpose_a)
+        product_band_b(transpose_b, alpha, as_eigen(a).transpose(), b, beta, c_all, by_columns, first, band);
+      else
+        product_band_b(transpose_b, alpha, as_eigen(a), b, beta, c_all, by_columns, first, band);
+    }, 16);
+#endif
+  }
+
+  // Each part owns whole output rows.
+  void sparse_dense(const sparse_view& x, const_matrix_view w, float beta,
+                    matrix_view c) override {
+    const std::size_t n = static_cast<std::size_t>(w.cols);
+    by_rows(x.rows, static_cast<std::size_t>(x.nnz) * n, [&](int r) {
+      float* out = c.data + count(r, w.cols);
+      scale_or_zero(out, n, beta);
+      add_sparse_rows(x, x.offsets[r], x.offsets[r + 1], w, out);
+    });
+  }
+
+  // Each part owns a slice of G's columns, across every row: the scatter into
+  // rows of G never races, and every element sums in entry order.
+  void sparse_t_dense(const sparse_view& x, const_matrix_view d, float beta,
+                      matrix_view g) override {
+    const std::size_t n = static_cast<std::size_t>(d.cols);
+    const std::size_t work = (static_cast<std::size_t>(x.nnz) + count(g.rows, 1)) * n;
+    if (by_column(x)) {
+      // One pass over G: each row scaled, then its entries added while it is in cache.
+      cpu::parallel_for(threads_, n, work, [&](std::size_t j0, std::size_t j1) {
+        for (int k = 0; k < g.rows; ++k) {
+          float* row = g.data + count(k, g.cols) + j0;
+          scale_or_zero(row, j1 - j0, beta);
+          for (int s = column_offsets_[k]; s < column_offsets_[k + 1]; ++s)
+            cpu::axpy(x.values[column_entries_[s]], d.data + count(column_rows_[s], d.cols) + j0, row, j1 - j0);
+        }
+      }, 16);
+      return;
+    }
+    cpu::parallel_for(threads_, n, work, [&](std::size_t j0, std::size_t j1) {
+      if (j1 - j0 == n)  // the whole of G: one pass, not one per row
+        scale_or_zero(g.data, count(g.rows, g.cols), beta);
+      else
+        for (int i = 0; i < g.rows; ++i) scale_or_zero(g.data + count(i, g.cols) + j0, j1 - j0, beta);
+      for (int r = 0; r < x.rows; ++r) {
+        const float* in = d.data + count(r, d.cols) + j0;
+        for (int e = x.offsets[r]; e < x.offsets[r + 1]; ++e)
+          cpu::axpy(x.values[e], in, g.data + count(x.cols_index[e], g.cols) + j0, j1 - j0);
+      }
+    }, 16);
+  }
+
+  void sampled_product(const_matrix_view a, const_matrix_view b, const sparse_view& pattern,
+                       const float* bias, float* out) override {
+    const std::size_t k = static_cast<std::size_t>(a.cols);
+    const std::size_t work = static_cast<std::size_t>(pattern.nnz) * k;
+    if (by_column(pattern)) {
+      // Each part owns whole columns (rows of B), each read once.
+      cpu::parallel_for(threads_, static_cast<std::size_t>(pattern.cols), work, [&](std::size_t c0, std::size_t c1) {
+        for (auto c = static_cast<int>(c0); c < static_cast<int>(c1); ++c)
+          for (int s = column_offsets_[c]; s < column_offsets_[c + 1]; ++s)
+            out[column_entries_[s]] = cpu::dot(a.data + count(column_rows_[s], a.cols),
+                                               b.data + count(c, b.cols), k) + (bias ? bias[c] : 0.0f);
+      });
+      return;
+    }
+    by_rows(pattern.rows, work, [&](int r) {
+      const float* row = a.data + count(r, a.cols);
+      for (int e = pattern.offsets[r]; e < pattern.offsets[r + 1]; ++e) {
+        const int c = pattern.cols_index[e];
+        out[e] = cpu::dot(row, b.data + count(c, b.cols), k) + (bias ? bias[c] : 0.0f);
+      }
+    });
+  }
+
+  void gather(const_matrix_view x, const sparse_view& pattern, float* out) override {
+    by_rows(pattern.rows, static_cast<std::size_t>(pattern.nnz), [&](int r) {
+      const float* row = x.data + count(r, x.cols);
+      for (int e = pattern.offsets[r]; e < pattern.offsets[r + 1]; ++e)
+        out[e] = row[pattern.cols_index[e]] * pattern.values[e];
+    });
+  }
+
+  void scatter(const sparse_view& x, matrix_view out) override {
+    by_rows(out.rows, count(out.rows, out.cols), [&](int r) {
+      float* row = out.data + count(r, out.cols);
+      std::memset(row, 0, count(1, out.cols) * sizeof(float));
+      for (int e = x.offsets[r]; e < x.offsets[r + 1]; ++e) row[x.cols_index[e]] = x.values[e];
+    });
+  }
+
+  void multiply(const_matrix_view a, const_matrix_view b, matrix_view out) override {
+    elementwise(count(a.rows, a.cols), [&](std::size_t i) { out.data[i] = a.data[i] * b.data[i]; });
+  }
+
+  void add_row_vector(matrix_view y, const float* bias) override {
+    by_rows(y.rows, count(y.rows, y.cols), [&](int r) {
+      float* row = y.data + count(r, y.cols);
+      for (int j = 0; j < y.cols; ++j) row[j] += bias[j];
+    });
+  }
+
+  void column_sums(const_matrix_view x, float beta, float* sums) override {
+    Eigen::Map<Eigen::RowVectorXf> s(sums, x.cols);
+    if (beta == 0)
+      s = as_eigen(x).colwise().sum();
+    else
+      s = beta * s + as_eigen(x).colwise().sum();
+  }
+
+  void activation_forward(activation a, const_matrix_view z, matrix_view y) override {
+    const std::size_t n = count(z.rows, z.cols);
+    if (!cpu::has_vector_form(a)) {
+      elementwise(n, [&](std::size_t i) { y.data[i] = math::activate(a, z.data[i]); });
+      return;
+    }
+    cpu::parallel_for(threads_, n, 8 * n, [&](std::size_t begin, std::size_t end) {
+      cpu::activate_block(a, z.data + begin, y.data + begin, end - begin);
+    }, 16);
+  }
+
+  void activation_backward(activation a, const_matrix_view z, const_matrix_view y,
+                           const_matrix_view dy, matrix_view dz) override {
+    elementwise(count(z.rows, z.cols), [&](std::size_t i) {
+      dz.data[i] = dy.data[i] * math::activate_derivative(a, z.data[i], y.data[i]);
+    });
+  }
+
+  void masked_squared_error(const_matrix_view output, const sparse_view& target, float grad_scale,
+                            matrix_view grad, float* row_sums) override {
+    by_rows(target.rows, count(target.rows, output.cols), [&](int r) {
+      const float* o = output.data + count(r, output.cols);
+      float* g = grad.data + count(r, grad.cols);
+      std::memset(g, 0, count(1, grad.cols) * sizeof(float));
+      row_sums[r] = row_squared_error(target, r, [&](int e, float err) {
+        g[target.cols_index[e]] = grad_scale * err;
+      }, [&](int e) { return o[target.cols_index[e]]; });
+    });
+  }
+
+  void rated_squared_error(const float* predicted, const sparse_view& target, float grad_scale,
+                           float* grad, float* row_sums) override {
+    by_rows(target.rows, static_cast<std::size_t>(target.nnz), [&](int r) {
+      row_sums[r] = row_squared_error(target, r, [&](int e, float err) { grad[e] = grad_scale * err; },
+                                      [&](int e) { return predicted[e]; });
+    });
+  }
+
+  void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,
+                      const float* grad, float* const state[3]) override {
+    // A local copy of the scalars: stores to float arrays cannot alias it, so
+    // the loop keeps them in registers and vectorises.
+    const math::optimizer_scalars s = math::make_optimizer_scalars(config, step);
+    float* const arrays[3] = {state[0], state[1], state[2]};
+    math::with_optimizer_choices(s, [&](auto kind, auto decay, auto momentum, auto variant) {
+      cpu::parallel_for(threads_, n, n, [&](std::size_t begin, std::size_t end) {
+        const math::optimizer_scalars local = s;
+        for (std::size_t i = begin; i < end; ++i)
+          math::optimizer_element<kind(), decay(), momentum(), variant()>(local, param[i], grad[i],
+                                                                          arrays, i);
+      }, 16);
+    });
+  }
+
+ private:
+  // Whether to visit x's entries by column: in a batch of many users, a
+  // column (a movie) recurs, and visiting its entries together reads or writes
+  // its row of weights once instead of once per entry. Also indexes them so.
+  bool by_column(const sparse_view& x) {
+    constexpr int min_rows = 16;
+    if (x.rows < min_rows) return false;
+    index_columns(x);
+    return true;
+  }
+
+  // x's entries grouped by column, rows ascending within each (a counting
+  // sort, O(nnz + cols): small beside the products that use it).
+  void index_columns(const sparse_view& x) {
+    column_offsets_.assign(static_cast<std::size_t>(x.cols) + 1, 0);
+    for (int e = 0; e < x.nnz; ++e) ++column_offsets_[static_cast<std::size_t>(x.cols_index[e]) + 1];
+    std::partial_sum(column_offsets_.begin(), column_offsets_.end(), column_offsets_.begin());
+    next_.assign(column_offsets_.begin(), column_offsets_.end() - 1);
+    column_rows_.resize(static_cast<std::size_t>(x.nnz));
+    column_entries_.resize(static_cast<std::size_t>(x.nnz));
+    for (int r = 0; r < x.rows; ++r)
+      for (int e = x.offsets[r]; e < x.offsets[r + 1]; ++e) {
+        const int slot = next_[static_cast<std::size_t>(x.cols_index[e])]++;
+        column_rows_[static_cast<std::size_t>(slot)] = r;
+        column_entries_[static_cast<std::size_t>(slot)] = e;
+      }
+  }
+
+  // f(i) for every i in [0, n), in parts.
+  template <class F>
+  void elementwise(std::size_t n, F&& f) {
+    cpu::parallel_for(threads_, n, n, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) f(i);
+    }, 16);
+  }
+
+  // f(r) for every row, in parts of whole rows; `work` is the total cost.
+  template <class F>
+  void by_rows(int rows, std::size_t work, F&& f) {
+    cpu::parallel_for(threads_, static_cast<std::size_t>(rows), work,
+                      [&](std::size_t begin, std::size_t end) {
+                        for (std::size_t r = begin; r < end; ++r) f(static_cast<int>(r));
+                      });
+  }
+
+  // Row r's sum of squared errors over its target entries, with on_error(e,
+  // predicted - target) for each entry e and predicted(e) its output.
+  template <class OnError, class Predicted>
+  static float row_squared_error(const sparse_view& target, int r, OnError&& on_error,
+                                 Predicted&& predicted) {
+    double sum = 0;
+    for (int e = target.offsets[r]; e < target.offsets[r + 1]; ++e) {
+      const float err = predicted(e) - target.values[e];
+      sum += static_cast<double>(err) * err;
+      on_error(e, err);
+    }
+    return static_cast<float>(sum);
+  }
+
+  int threads_;
+  std::vector<int> column_offsets_, column_rows_, column_entries_, next_;  // index_columns
+};
+
+}  // namespace
+
+std::unique_ptr<backend> make_cpu_backend(int threads) {
+  return std::make_unique<cpu_backend>(threads);
+}
+
+}  // namespace aerec

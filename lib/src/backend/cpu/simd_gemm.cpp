@@ -1,0 +1,344 @@
+#include "backend/cpu/simd_gemm.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <vector>
+
+namespace aerec {
+
+namespace {
+
+using index = std::ptrdiff_t;
+
+// The widest float vector the target has: 8 with AVX, else 4 (SSE, NEON, wasm SIMD128).
+#if defined(__AVX__)
+#define AEREC_SIMD_LANES 8
+#else
+#define AEREC_SIMD_LANES 4
+#endif
+constexpr int lanes = AEREC_SIMD_LANES;
+typedef float vf __attribute__((vector_size(lanes * sizeof(float))));
+typedef float v4 __attribute__((vector_size(4 * sizeof(float))));
+
+// Tile shapes: MR rows of C by NV vectors, MR * NV accumulators in registers
+// (V8 gives wasm 15 of x64's 16 vector registers; AVX has 16).
+#if AEREC_SIMD_LANES == 8
+constexpr int tile_rows = 6, tile_vectors = 2;
+#else
+constexpr int tile_rows = 4, tile_vectors = 2;
+#endif
+// One row times a row-major B sums this many of B's rows per pass over C's row.
+constexpr int row_pass = 4;
+// Blocks of the product: a packed panel of B (block_depth x NV vectors) stays
+// in L1, A's block (rows x block_depth) and B's (block_depth x block_cols) in L2.
+constexpr index block_depth = 256;
+constexpr int block_cols = 256;
+// Up to this many rows, A * Bt^T goes by dot products, without packing Bt; at
+// 64 rows, packing it into panels is faster.
+constexpr int dot_rows_max = 8;
+
+// Unaligned vector loads and stores (vf, or v4 where four lanes are wanted).
+template <class V = vf>
+V load(const float* p) {
+  V v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <class V>
+void store(float* p, V v) {
+  std::memcpy(p, &v, sizeof v);
+}
+inline vf splat(float x) {
+#if AEREC_SIMD_LANES == 8
+  return vf{x, x, x, x, x, x, x, x};
+#else
+  return vf{x, x, x, x};
+#endif
+}
+
+// op(X)(i, j) is at data + i * row_step + j * col_step.
+struct operand {
+  const float* data;
+  index row_step, col_step;
+  const float* at(index i, index j) const { return data + i * row_step + j * col_step; }
+};
+
+operand as_operand(const_matrix_view x, bool transposed) {
+  return transposed ? operand{x.data, 1, x.cols} : operand{x.data, x.cols, 1};
+}
+
+// How a block of sums lands in C: c = alpha * sum + beta * c, or alpha * sum
+// when overwriting (C's old value, NaN included, then never read).
+struct update {
+  float alpha, beta;
+  bool overwrite;
+};
+
+inline float updated(float sum, const float* c, update u) {
+  return u.overwrite ? u.alpha * sum : u.alpha * sum + u.beta * *c;
+}
+template <class V>
+V updated(V sum, const float* c, update u) {
+  return u.overwrite ? u.alpha * sum : u.alpha * sum + u.beta * load<V>(c);
+}
+
+// The 4 x 4 matrix with rows x0 .. x3, transposed in place.
+inline void transpose(v4& x0, v4& x1, v4& x2, v4& x3) {
+  const v4 t0 = __builtin_shufflevector(x0, x1, 0, 4, 1, 5);
+  const v4 t1 = __builtin_shufflevector(x0, x1, 2, 6, 3, 7);
+  const v4 t2 = __builtin_shufflevector(x2, x3, 0, 4, 1, 5);
+  const v4 t3 = __builtin_shufflevector(x2, x3, 2, 6, 3, 7);
+  x0 = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+  x1 = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+  x2 = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+  x3 = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+}
+
+// C's rows x cols tile (rows <= MR, cols <= NV * lanes) from kc steps: op(A)'s
+// rows packed MR-interleaved at `a` (step k's MR values at a + k * MR), the
+// packed panel of op(B) at `b` (step k's NV vectors at b + k * NV * lanes).
+template <int MR, int NV>
+void tile(index kc, const float* a, const float* b, float* c, index ldc, int rows, int cols,
+          update u) {
+  vf sum[MR][NV] = {};
+  for (index k = 0; k < kc; ++k, a += MR, b += NV * lanes) {
+    vf bk[NV];
+    for (int v = 0; v < NV; ++v) bk[v] = load(b + v * lanes);
+    for (int i = 0; i < MR; ++i) {
+      const vf aik = splat(a[i]);
+      for (int v = 0; v < NV; ++v) sum[i][v] += aik * bk[v];
+    }
+  }
+  if (rows == MR && cols == NV * lanes) {
+    for (int i = 0; i < MR; ++i)
+      for (int v = 0; v < NV; ++v) {
+        float* p = c + i * ldc + v * lanes;
+        store(p, updated(sum[i][v], p, u));
+      }
+    return;
+  }
+  float partial[MR][NV * lanes];
+  std::memcpy(partial, sum, sizeof partial);
+  for (int i = 0; i < rows; ++i)
+    for (int j = 0; j < cols; ++j) c[i * ldc + j] = updated(partial[i][j], c + i * ldc + j, u);
+}
+
+// op(A)'s rows i0 .. i0 + MR (zero past `rows`), steps k0 .. k0 + kc, interleaved:
+// step k's MR values together, so that the tile reads one stream.
+template <int MR>
+void pack_rows(operand a, int i0, int rows, index k0, index kc, float* out) {
+  for (index k = 0; k < kc; ++k)
+    for (int i = 0; i < MR; ++i) out[k * MR + i] = i < rows ? *a.at(i0 + i, k0 + k) : 0.0f;
+}
+
+// Transposed B's kc x cols block at (k0, j0) (B's rows are the panel's
+// columns) as a panel `width` wide, zero-padded: four rows by four steps at a time.
+void pack_transposed_panel(operand b, index k0, index kc, int j0, int cols, int width, float* out) {
+  int j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const float* r[4];
+    for (int t = 0; t < 4; ++t) r[t] = b.at(k0, j0 + j + t);
+    index k = 0;
+    for (; k + 4 <= kc; k += 4) {
+      v4 x0 = load<v4>(r[0] + k), x1 = load<v4>(r[1] + k), x2 = load<v4>(r[2] + k),
+         x3 = load<v4>(r[3] + k);
+      transpose(x0, x1, x2, x3);
+      store(out + k * width + j, x0);
+      store(out + (k + 1) * width + j, x1);
+      store(out + (k + 2) * width + j, x2);
+      store(out + (k + 3) * width + j, x3);
+    }
+    for (; k < kc; ++k)
+      for (int t = 0; t < 4; ++t) out[k * width + j + t] = r[t][k];
+  }
+  for (; j < width; ++j)
+    for (index k = 0; k < kc; ++k) out[k * width + j] = j < cols ? *b.at(k0 + k, j0 + j) : 0.0f;
+}
+
+// Packed panels lie this far apart: kc x width, plus a cache line, since panels a
+// multiple of 4 KiB apart share cache sets and packing writes to all of them in turn.
+index panel_stride(index kc, int width) {
+  return kc * width + 64 / static_cast<index>(sizeof(float));
+}
+
+// op(B)'s kc x cols block at (k0, j0) as panels `width` wide (the last
+// zero-padded), panel_stride apart.
+void pack_block(operand b, index k0, index kc, int j0, int cols, int width, float* out) {
+  const int panels = (cols + width - 1) / width;
+  if (b.col_step != 1) {
+    for (int p = 0; p < panels; ++p)
+      pack_transposed_panel(b, k0, kc, j0 + p * width, std::min(width, cols - p * width), width,
+                            out + p * panel_stride(kc, width));
+    return;
+  }
+  // Row-major B: each of its rows read in order, across the panels (strided
+  // reads, one panel at a time, would miss the cache on every row).
+  for (index k = 0; k < kc; ++k) {
+    const float* from = b.at(k0 + k, j0);
+    for (int p = 0; p < panels; ++p, from += width) {
+      float* to = out + p * panel_stride(kc, width) + k * width;
+      const int valid = std::min(width, cols - p * width);
+      if (valid == width) {
+        for (int j = 0; j < width; j += lanes) store(to + j, load(from + j));
+      } else {
+        for (int j = 0; j < width; ++j) to[j] = j < valid ? from[j] : 0.0f;
+      }
+    }
+  }
+}
+
+// C (m x n) from panels of op(B), NV vectors wide, each used by all of C's
+// rows in tiles of MR; packed a block of panels at a time, op(A)'s block
+// packed once per depth block.
+template <int MR, int NV>
+void panel_product(operand a, operand b, int m, int n, index k, float alpha, float beta, float* c,
+                   index ldc) {
+  constexpr int width = NV * lanes;
+  const int row_tiles = (m + MR - 1) / MR;
+  const int block_width = std::min(block_cols / width, (n + width - 1) / width) * width;
+  const index depth = std::min(k, block_depth);
+  std::vector<float> packed_a(static_cast<std::size_t>(row_tiles * MR * depth));
+  std::vector<float> packed_b(
+      static_cast<std::size_t>(block_width / width * panel_stride(depth, width)));
+  for (index k0 = 0; k0 < k; k0 += block_depth) {
+    const index kc = std::min(block_depth, k - k0);
+    const update u{alpha, k0 == 0 ? beta : 1.0f, k0 == 0 && beta == 0};
+    for (int t = 0; t < row_tiles; ++t)
+      pack_rows<MR>(a, t * MR, std::min(MR, m - t * MR), k0, kc, packed_a.data() + t * MR * kc);
+    for (int j_block = 0; j_block < n; j_block += block_width) {
+      pack_block(b, k0, kc, j_block, std::min(block_width, n - j_block), width, packed_b.data());
+      for (int j0 = j_block; j0 < std::min(n, j_block + block_width); j0 += width) {
+        const float* panel = packed_b.data() + (j0 - j_block) / width * panel_stride(kc, width);
+        for (int t = 0; t < row_tiles; ++t)
+          tile<MR, NV>(kc, packed_a.data() + t * MR * kc, panel, c + t * MR * ldc + j0, ldc,
+                       std::min(MR, m - t * MR), std::min(width, n - j0), u);
+      }
+    }
+  }
+}
+
+// Four lanes: vf's halves added (AVX), or vf itself.
+inline v4 fold(vf x) {
+#if AEREC_SIMD_LANES == 8
+  return __builtin_shufflevector(x, x, 0, 1, 2, 3) + __builtin_shufflevector(x, x, 4, 5, 6, 7);
+#else
+  return x;
+#endif
+}
+
+// (sum of a0's lanes, of a1's, of a2's, of a3's).
+inline v4 lane_sums(vf a0, vf a1, vf a2, vf a3) {
+  v4 x0 = fold(a0), x1 = fold(a1), x2 = fold(a2), x3 = fold(a3);
+  transpose(x0, x1, x2, x3);
+  return (x0 + x1) + (x2 + x3);
+}
+
+// C's MR x items tile (items <= 4) as dot products of A's rows (at `a`, lda
+// apart) with Bt's rows (at `bt`, ldb apart): C = A * Bt^T without packing.
+template <int MR>
+void dot_tile(index k, const float* a, index lda, const float* bt, index ldb, int items, float* c,
+              index ldc, update u) {
+  const float* rows[4];
+  // Past `items`, row 0 again: its dot products are computed and dropped.
+  for (int t = 0; t < 4; ++t) rows[t] = bt + (t < items ? t : 0) * ldb;
+  vf sum[MR][4] = {};
+  const index whole = k - k % lanes;
+  for (index p = 0; p < whole; p += lanes) {
+    vf b[4];
+    for (int t = 0; t < 4; ++t) b[t] = load(rows[t] + p);
+    for (int i = 0; i < MR; ++i) {
+      const vf x = load(a + i * lda + p);
+      for (int t = 0; t < 4; ++t) sum[i][t] += x * b[t];
+    }
+  }
+  for (int i = 0; i < MR; ++i) {
+    v4 dots = lane_sums(sum[i][0], sum[i][1], sum[i][2], sum[i][3]);
+    if (whole < k) {
+      float rest[4] = {};
+      for (int t = 0; t < 4; ++t)
+        for (index p = whole; p < k; ++p) rest[t] += a[i * lda + p] * rows[t][p];
+      dots += load<v4>(rest);
+    }
+    float* ci = c + i * ldc;
+    if (items == 4) {
+      store(ci, updated(dots, ci, u));
+    } else {
+      float d[4];
+      store(d, dots);
+      for (int t = 0; t < items; ++t) ci[t] = updated(d[t], ci + t, u);
+    }
+  }
+}
+
+// C (m x n) = alpha * A * Bt^T + beta * C, row by row (m is small).
+void dot_product(const_matrix_view a, const_matrix_view bt, float alpha, float beta,
+                 matrix_view c) {
+  const update u{alpha, beta, beta == 0};
+  const index k = a.cols, ldc = c.cols;
+  for (int i = 0; i < c.rows; i += 2)
+    for (int j = 0; j < c.cols; j += 4) {
+      const float* bj = bt.data + j * k;
+      float* cij = c.data + i * ldc + j;
+      const int items = std::min(4, c.cols - j);
+      if (c.rows - i >= 2)
+        dot_tile<2>(k, a.data + i * k, k, bj, k, items, cij, ldc, u);
+      else
+        dot_tile<1>(k, a.data + i * k, k, bj, k, items, cij, ldc, u);
+    }
+}
+
+// C (1 x n) = alpha * x * B + beta * C, B row-major (k x n): B's rows stream in
+// order (prefetch-friendly when B is larger than the caches), row_pass rows
+// added into a row of sums per pass.
+void row_times_matrix(operand x, operand b, int n, index k, float alpha, float beta, float* c) {
+  std::vector<float> sums(static_cast<std::size_t>(n), 0.0f);
+  float* out = sums.data();
+  const int whole = n - n % lanes;
+  index p = 0;
+  for (; p + row_pass <= k; p += row_pass) {
+    vf xs[row_pass];
+    const float* rows[row_pass];
+    for (int r = 0; r < row_pass; ++r) {
+      xs[r] = splat(*x.at(0, p + r));
+      rows[r] = b.at(p + r, 0);
+    }
+    for (int j = 0; j < whole; j += lanes) {
+      vf s = load(out + j);
+      for (int r = 0; r < row_pass; ++r) s += xs[r] * load(rows[r] + j);
+      store(out + j, s);
+    }
+    for (int j = whole; j < n; ++j)
+      for (int r = 0; r < row_pass; ++r) out[j] += xs[r][0] * rows[r][j];
+  }
+  for (; p < k; ++p) {
+    const float xp = *x.at(0, p);
+    const float* row = b.at(p, 0);
+    for (int j = 0; j < n; ++j) out[j] += xp * row[j];
+  }
+  const update u{alpha, beta, beta == 0};
+  for (int j = 0; j < n; ++j) c[j] = updated(out[j], c + j, u);
+}
+
+void scale(matrix_view c, float beta) {
+  const std::size_t n = static_cast<std::size_t>(c.rows) * static_cast<std::size_t>(c.cols);
+  for (std::size_t i = 0; i < n; ++i) c.data[i] = beta == 0 ? 0.0f : beta * c.data[i];
+}
+
+}  // namespace
+
+void simd_gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a,
+               const_matrix_view b, float beta, matrix_view c) {
+  const int m = c.rows, n = c.cols;
+  const index k = transpose_a ? a.rows : a.cols;
+  if (m == 0 || n == 0) return;
+  if (k == 0) return scale(c, beta);
+  if (!transpose_a && transpose_b && m <= dot_rows_max) return dot_product(a, b, alpha, beta, c);
+  const operand oa = as_operand(a, transpose_a), ob = as_operand(b, transpose_b);
+  if (m == 1 && !transpose_b)
+    row_times_matrix(oa, ob, n, k, alpha, beta, c.data);
+  else
+    panel_product<tile_rows, tile_vectors>(oa, ob, m, n, k, alpha, beta, c.data, n);
+}
+
+}  // namespace aerec

@@ -1,0 +1,365 @@
+#include "aerec/data/split.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <numeric>
+
+#include "aerec/core/error.h"
+#include "aerec/core/rng.h"
+
+namespace aerec {
+
+namespace {
+
+// Where each rating goes. Held-out users' ratings are split into an input
+// part (fold-in) and a target part.
+enum part : std::uint8_t { train_part, test_target, test_input, val_target, val_input };
+
+// Of a held-out user's ratings, this share is the target, the rest the input
+// (the protocol of Liang et al. 2018, Mult-VAE).
+constexpr double held_out_user_target_share = 0.2;
+
+const std::vector<std::string>& fold_names() {
+  static const std::vector<std::string> names = {"u1", "u2", "u3", "u4", "u5", "ua", "ub"};
+  return names;
+}
+
+[[noreturn]] void bad_split(const std::string& text, const std::string& why) {
+  std::string folds;
+  for (const auto& f : fold_names()) folds += f + ", ";
+  throw error(error_code::invalid_argument,
+              "split '" + text + "': " + why + " (use " + folds +
+                  "all, random:F, user:F, time:F or users:F with 0 < F < 1)");
+}
+
+// The ratings of one or two files (a fold's base and test) as one table,
+// remembering which file and line each rating came from.
+struct source {
+  rating_table table;
+  std::size_t first_of_second = 0;  // ratings from here on came from `second`
+  rating_table second;              // whole, for where(): line() needs its size
+
+  std::string where(std::size_t i) const {
+    if (i < first_of_second || second.path.empty())
+      return table.path.string() + ":" + std::to_string(table.line(i));
+    return second.path.string() + ":" + std::to_string(second.line(i - first_of_second));
+  }
+};
+
+source read_fold(const data_files& files, const std::string& fold) {
+  if (files.folds_dir.empty())
+    throw error(error_code::invalid_argument,
+                "split '" + fold + "' needs MovieLens-100K's fold files (" + fold +
+                    ".base, .test); " + files.ratings.parent_path().string() +
+                    " has none: use random:0.1, user:F, time:F or users:F");
+  source s{read_ratings(files.folds_dir / (fold + ".base"), files.format), 0, {}};
+  rating_table test = read_ratings(files.folds_dir / (fold + ".test"), files.format);
+  s.first_of_second = s.table.size();
+  auto append = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
+  append(s.table.users, test.users);
+  append(s.table.items, test.items);
+  append(s.table.values, test.values);
+  s.second = std::move(test);
+  return s;
+}
+
+// Replaces external ids by their index in the sorted distinct ids, which it returns.
+id_map to_indices(std::vector<std::int32_t>& ids) {
+  std::vector<std::int32_t> distinct = ids;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  id_map map(distinct);
+  // MovieLens ids are dense enough for a direct lookup table; sparse ids
+  // from other files take the hash map.
+  const auto top = static_cast<std::size_t>(distinct.back());
+  if (top > 4 * distinct.size() + (1u << 20)) {
+    for (std::int32_t& id : ids) id = *map.find(id);
+    return map;
+  }
+  std::vector<std::int32_t> index(top + 1, -1);
+  for (std::size_t k = 0; k < distinct.size(); ++k)
+    index[static_cast<std::size_t>(distinct[k])] = static_cast<std::int32_t>(k);
+  for (std::int32_t& id : ids) id = index[static_cast<std::size_t>(id)];
+  return map;
+}
+
+// Rating indices ordered by (row, column), and where each row starts.
+struct row_major {
+  std::vector<std::uint32_t> order;
+  std::vector<std::size_t> start;  // rows + 1
+};
+
+// Counting sort by row, then each row by column. A pair rated twice is
+// reported with both lines.
+row_major row_major_order(const source& s, const id_map& users, const id_map& items) {
+  const rating_table& t = s.table;
+  const std::int32_t rows = users.size();
+  std::vector<std::size_t> start(static_cast<std::size_t>(rows) + 1, 0);
+  for (const std::int32_t r : t.users) ++start[static_cast<std::size_t>(r) + 1];
+  std::partial_sum(start.begin(), start.end(), start.begin());
+  std::vector<std::uint32_t> order(t.size());
+  std::vector<std::size_t> next(start.begin(), start.end() - 1);
+  for (std::size_t i = 0; i < t.size(); ++i)
+    order[next[static_cast<std::size_t>(t.users[i])]++] = static_cast<std::uint32_t>(i);
+  for (std::size_t r = 0; r < static_cast<std::size_t>(rows); ++r) {
+    const auto first = order.begin() + static_cast<std::ptrdiff_t>(start[r]);
+    const auto last = order.begin() + static_cast<std::ptrdiff_t>(start[r + 1]);
+    std::sort(first, last, [&](std::uint32_t a, std::uint32_t b) {
+      return std::pair(t.items[a], a) < std::pair(t.items[b], b);
+    });
+    const auto twin = std::adjacent_find(
+        first, last, [&](std::uint32_t a, std::uint32_t b) { return t.items[a] == t.items[b]; });
+    if (twin != last)
+      throw error(error_code::parse_error,
+                  s.where(*(twin + 1)) + ": user " + std::to_string(users.id(t.users[*twin])) +
+                      " rated movie " + std::to_string(items.id(t.items[*twin])) + " already, at " +
+                      s.where(*twin));
+  }
+  return {std::move(order), std::move(start)};
+}
+
+// Marks exactly `k` of the `n` positions that `select` receives, uniformly at
+// random in one pass (Knuth's selection sampling, algorithm S).
+template <class Select>
+void sample(std::size_t n, std::size_t k, rng& random, Select select) {
+  for (std::size_t i = 0; i < n && k > 0; ++i)
+    if (random.below(static_cast<std::uint32_t>(n - i)) < k) {
+      select(i);
+      --k;
+    }
+}
+
+std::size_t share(double fraction, std::size_t n) {
+  return static_cast<std::size_t>(std::llround(fraction * static_cast<double>(n)));
+}
+
+// Moves `fraction` of the ratings now in `from` to `to`.
+void split_ratings(std::vector<std::uint8_t>& parts, part from, part to, double fraction, rng& random) {
+  const auto n = static_cast<std::size_t>(std::count(parts.begin(), parts.end(), from));
+  std::size_t seen = 0;
+  std::vector<std::size_t> chosen;
+  sample(n, share(fraction, n), random, [&](std::size_t k) { chosen.push_back(k); });
+  auto next = chosen.begin();
+  for (std::uint8_t& p : parts) {
+    if (p != from) continue;
+    if (next != chosen.end() && *next == seen) {
+      p = to;
+      ++next;
+    }
+    ++seen;
+  }
+}
+
+// Holds out `fraction` of each user's ratings, keeping at least one in training.
+void split_each_user(std::vector<std::uint8_t>& parts, const row_major& m, double fraction,
+                     rng& random) {
+  const auto& order = m.order;  // not a structured binding: lambdas below capture it
+  const auto& start = m.start;
+  for (std::size_t r = 0; r + 1 < start.size(); ++r) {
+    const std::size_t n = start[r + 1] - start[r];
+    const std::size_t k = std::min(share(fraction, n), n > 0 ? n - 1 : 0);
+    sample(n, k, random, [&](std::size_t i) { parts[order[start[r] + i]] = test_target; });
+  }
+}
+
+// The latest `fraction` of the ratings (ties: later in the file) become the test part.
+void split_by_time(std::vector<std::uint8_t>& parts, const rating_table& t, double fraction) {
+  std::vector<std::uint32_t> index(t.size());
+  std::iota(index.begin(), index.end(), 0u);
+  const std::size_t keep = t.size() - share(fraction, t.size());
+  std::nth_element(index.begin(), index.begin() + static_cast<std::ptrdiff_t>(keep), index.end(),
+                   [&](std::uint32_t a, std::uint32_t b) {
+                     return std::pair(t.timestamps[a], a) < std::pair(t.timestamps[b], b);
+                   });
+  for (std::size_t k = keep; k < index.size(); ++k) parts[index[k]] = test_target;
+}
+
+// Makes `fraction` of the users whose ratings are all in `from` held-out
+// users: each one's ratings split into `input` and `target`.
+void hold_out_users(std::vector<std::uint8_t>& parts, const row_major& m, part from, part input,
+                    part target, double fraction, rng& random) {
+  const auto& order = m.order;  // not a structured binding: lambdas below capture it
+  const auto& start = m.start;
+  std::vector<std::size_t> candidates;
+  for (std::size_t r = 0; r + 1 < start.size(); ++r)
+    if (start[r + 1] > start[r] && parts[order[start[r]]] == from) candidates.push_back(r);
+  sample(candidates.size(), share(fraction, candidates.size()), random, [&](std::size_t c) {
+    const std::size_t r = candidates[c];
+    const std::size_t n = start[r + 1] - start[r];
+    for (std::size_t i = start[r]; i < start[r + 1]; ++i) parts[order[i]] = input;
+    sample(n, std::max<std::size_t>(1, share(held_out_user_target_share, n)), random,
+           [&](std::size_t i) { parts[order[start[r] + i]] = target; });
+  });
+}
+
+std::vector<std::uint8_t> assign_parts(const source& s, const row_major& m, const load_options& o) {
+  const rating_table& t = s.table;
+  std::vector<std::uint8_t> parts(t.size(), train_part);
+  rng random(o.seed ^ 0x5B117ull);
+  const split_spec& sp = o.split;
+  switch (sp.kind) {
+    case split_kind::fold:
+      std::fill(parts.begin() + static_cast<std::ptrdiff_t>(s.first_of_second), parts.end(), test_target);
+      break;
+    case split_kind::all: break;
+    case split_kind::random: split_ratings(parts, train_part, test_target, sp.fraction, random); break;
+    case split_kind::per_user: split_each_user(parts, m, sp.fraction, random); break;
+    case split_kind::time:
+      if (!t.has_timestamps())
+        throw error(error_code::invalid_argument, "split '" + split_name(sp) + "' needs timestamps, and " +
+                                                      t.path.string() + " has none");
+      split_by_time(parts, t, sp.fraction);
+      break;
+    case split_kind::users:
+      hold_out_users(parts, m, train_part, test_input, test_target, sp.fraction, random);
+      break;
+  }
+  if (o.validation > 0) {
+    if (sp.kind == split_kind::users)
+      hold_out_users(parts, m, train_part, val_input, val_target, o.validation, random);
+    else
+      split_ratings(parts, train_part, val_target, o.validation, random);
+  }
+  return parts;
+}
+
+// Builds one part's CSR arrays from the row-major order.
+class part_builder {
+ public:
+  part_builder(std::int32_t rows, std::int32_t cols) : rows_(rows), cols_(cols) {
+    offsets_.assign(static_cast<std::size_t>(rows) + 1, 0);
+  }
+  void add(std::int32_t row, std::int32_t col, float value) {
+    ++offsets_[static_cast<std::size_t>(row) + 1];
+    cols_index_.push_back(col);
+    values_.push_back(value);
+  }
+  ratings finish() {
+    std::partial_sum(offsets_.begin(), offsets_.end(), offsets_.begin());
+    return ratings(rows_, cols_, std::move(offsets_), std::move(cols_index_), std::move(values_));
+  }
+
+ private:
+  std::int32_t rows_, cols_;
+  std::vector<std::int64_t> offsets_;
+  std::vector<std::int32_t> cols_index_;
+  std::vector<float> values_;
+};
+
+void build_parts(dataset& d, const rating_table& t, const std::vector<std::uint32_t>& order,
+                 const std::vector<std::uint8_t>& parts) {
+  const std::int32_t rows = d.users.size(), cols = d.items.size();
+  // What a target rating needs to be predictable: an input row and a trained column.
+  std::vector<std::uint8_t> item_trained(static_cast<std::size_t>(cols), 0);
+  std::vector<std::uint8_t> has_input(static_cast<std::size_t>(rows), 0);
+  bool held_out_users = false;
+  for (const std::uint32_t i : order) {
+    const part p = static_cast<part>(parts[i]);
+    if (p == train_part) item_trained[static_cast<std::size_t>(t.items[i])] = 1;
+    if (p == train_part || p == test_input || p == val_input)
+      has_input[static_cast<std::size_t>(t.users[i])] |= static_cast<std::uint8_t>(1u << p);
+    held_out_users |= p == test_input || p == val_input;
+  }
+  std::vector<part_builder> built(5, part_builder(rows, cols));
+  for (const std::uint32_t i : order) {
+    const auto p = static_cast<part>(parts[i]);
+    const std::int32_t row = t.users[i], col = t.items[i];
+    if (p == test_target || p == val_target) {
+      holdout& h = p == test_target ? d.test : d.validation;
+      const part input = !held_out_users ? train_part : p == test_target ? test_input : val_input;
+      if (!(has_input[static_cast<std::size_t>(row)] & (1u << input))) {
+        ++h.unknown_user;
+        continue;
+      }
+      if (!item_trained[static_cast<std::size_t>(col)]) {
+        ++h.unknown_item;
+        continue;
+      }
+    }
+    built[p].add(row, col, t.values[i]);
+  }
+  d.train = built[train_part].finish();
+  d.test.target = built[test_target].finish();
+  d.validation.target = built[val_target].finish();
+  if (held_out_users) {
+    d.test.input = built[test_input].finish();
+    d.validation.input = built[val_input].finish();
+  }
+}
+
+void check_fraction(const std::string& text, double fraction) {
+  if (!(fraction > 0 && fraction < 1)) bad_split(text, "the fraction must lie between 0 and 1");
+}
+
+}  // namespace
+
+split_spec parse_split(const std::string& text) {
+  if (text == "all") return {split_kind::all, {}, 0};
+  if (std::find(fold_names().begin(), fold_names().end(), text) != fold_names().end())
+    return {split_kind::fold, text, 0};
+  static const std::vector<std::pair<std::string, split_kind>> kinds = {
+      {"random", split_kind::random}, {"user", split_kind::per_user},
+      {"time", split_kind::time}, {"users", split_kind::users}};
+  const std::size_t colon = text.find(':');
+  if (colon == std::string::npos) bad_split(text, "unknown split");
+  const auto kind = std::find_if(kinds.begin(), kinds.end(),
+                                 [&](const auto& k) { return k.first == text.substr(0, colon); });
+  if (kind == kinds.end()) bad_split(text, "unknown split kind '" + text.substr(0, colon) + "'");
+  const std::string number = text.substr(colon + 1);
+  std::size_t used = 0;
+  double fraction = 0;
+  try {
+    fraction = std::stod(number, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (number.empty() || used != number.size()) bad_split(text, "'" + number + "' is not a number");
+  check_fraction(text, fraction);
+  return {kind->second, {}, fraction};
+}
+
+std::string split_name(const split_spec& s) {
+  switch (s.kind) {
+    case split_kind::fold: return s.fold;
+    case split_kind::all: return "all";
+    default: break;
+  }
+  const char* kind = s.kind == split_kind::random ? "random"
+                     : s.kind == split_kind::per_user ? "user"
+                     : s.kind == split_kind::time ? "time"
+                                                  : "users";
+  // The shortest text that parses back to the same fraction ("0.1", "1e-07");
+  // not std::to_chars, which Emscripten's libc++ lacks for double.
+  char number[32];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(number, sizeof number, "%.*g", digits, s.fraction);
+    if (std::strtod(number, nullptr) == s.fraction) break;
+  }
+  return std::string(kind) + ":" + number;
+}
+
+dataset load_dataset(const data_files& files, const load_options& options) {
+  if (options.validation != 0 && !(options.validation > 0 && options.validation < 1))
+    throw error(error_code::invalid_argument, "the validation fraction (--val) must lie between 0 and 1");
+  data_files only_needed = files;
+  only_needed.format.keep_timestamps = options.split.kind == split_kind::time;
+  source s = options.split.kind == split_kind::fold
+                 ? read_fold(only_needed, options.split.fold)
+                 : source{read_ratings(files.ratings, only_needed.format), 0, {}};
+  rating_table& t = s.table;
+  dataset d;
+  d.name = files.name;
+  d.split = split_name(options.split);
+  const auto [lo, hi] = std::minmax_element(t.values.begin(), t.values.end());
+  // One rating value throughout (implicit feedback) leaves no range: take the format's.
+  d.scale = *lo < *hi ? rating_scale{*lo, *hi} : files.format.valid;
+  d.users = to_indices(t.users);
+  d.items = to_indices(t.items);
+  const row_major m = row_major_order(s, d.users, d.items);
+  build_parts(d, t, m.order, assign_parts(s, m, options));
+  return d;
+}
+
+}  // namespace aerec

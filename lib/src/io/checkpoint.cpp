@@ -1,0 +1,25 @@
+#include "aerec/io/checkpoint.h"
+
+#include "aerec/core/error.h"
+#include "aerec/io/file_io.h"
+
+namespace aerec {
+
+void save_checkpoint(const std::filesystem::path& path, model& m, const checkpoint_state& state) {
+  write_file_atomic(path, serialize_model(m, {{"TRNR", state.trainer},
+                                              {"STOP", state.stopping},
+                                              {"RUNJ", state.run}}));
+}
+
+model load_checkpoint(backend& b, const std::filesystem::path& path, checkpoint_state& state) {
+  extra_sections extra;
+  model m = deserialize_model(b, read_file(path), path.string(), &extra);
+  for (const char* tag : {"TRNR", "STOP", "RUNJ"})
+    if (!extra.contains(tag))
+      throw error(error_code::model_format,
+                  path.string() + ": a model file, not a checkpoint (no training state to resume)");
+  state = {extra["TRNR"], extra["STOP"], extra["RUNJ"]};
+  return m;
+}
+
+}  // namespace aerec

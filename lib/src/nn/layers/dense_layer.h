@@ -1,0 +1,43 @@
+#pragma once
+// y = activation(x W + b) for an inputs x outputs W, stored by_input (W) or
+// by_output (W^T); see weight_layout.
+#include "aerec/backend/device_array.h"
+#include "aerec/nn/layer.h"
+
+namespace aerec {
+
+class dense_layer final : public layer {
+ public:
+  dense_layer(backend& b, const layer_spec& spec, weight_layout layout);
+
+  layer_spec spec() const override { return spec_; }
+  void initialize(init_scheme scheme, rng& random) override;
+  const_matrix_view forward(const layer_input& x) override;
+  const_matrix_view backward(const layer_input& x, const_matrix_view d_output, float beta,
+                             bool want_input_grad) override;
+  std::vector<parameter> parameters() override;
+  const float* forward_at(const layer_input& x, const sparse_view& pattern) override;
+  const_matrix_view backward_at(const layer_input& x, const sparse_view& pattern,
+                                const float* d_values, float beta, bool want_input_grad) override;
+
+ private:
+  matrix_view batch_matrix(device_array<float>& a, int rows, int cols) {
+    return {a.data(), rows, cols};
+  }
+  bool by_output() const { return layout_ == weight_layout::by_output; }
+  // The stored weight and its gradient: W (inputs x outputs) or W^T.
+  matrix_view stored(device_array<float>& a);
+  void reserve(int rows);
+  // dL/d(input) = dZ W^T for a dense dZ, into dx_.
+  const_matrix_view input_grad(const_matrix_view dz);
+
+  backend& backend_;
+  layer_spec spec_;
+  weight_layout layout_;
+  device_array<float> weight_, bias_, weight_grad_, bias_grad_;
+  device_array<float> z_, y_, dz_, dx_;  // batch workspaces
+  device_array<float> ones_;             // forward_at's bias gradient sums dz with it
+  int rows_ = 0;
+};
+
+}  // namespace aerec

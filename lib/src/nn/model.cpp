@@ -1,0 +1,129 @@
+#include "aerec/nn/model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+
+#include "aerec/core/error.h"
+
+namespace aerec {
+
+model::model(std::unique_ptr<autoencoder> network, id_map items, rating_scale scale,
+             std::string metadata)
+    : network_(std::move(network)), items_(std::move(items)), scale_(scale),
+      metadata_(std::move(metadata)) {
+  AEREC_ASSERT(network_ && network_->items() == items_.size());
+}
+
+sparse_batch model::to_batch(std::span<const std::span<const item_rating>> users) const {
+  std::vector<rating_entry> entries;
+  for (std::size_t row = 0; row < users.size(); ++row)
+    for (const item_rating& r : users[row]) {
+      const std::int32_t col = items_.index_of(r.item_id, "movie");
+      check_rating(r.item_id, r.value);
+      entries.push_back({static_cast<std::int32_t>(row), col, r.value});
+    }
+  std::sort(entries.begin(), entries.end(), [](const rating_entry& a, const rating_entry& b) {
+    return a.row != b.row ? a.row < b.row : a.col < b.col;
+  });
+  for (std::size_t k = 1; k < entries.size(); ++k)
+    if (entries[k].row == entries[k - 1].row && entries[k].col == entries[k - 1].col)
+      throw error(error_code::invalid_argument,
+                  "movie " + std::to_string(items_.id(entries[k].col)) + " is rated twice");
+  const auto n = static_cast<std::int32_t>(users.size());
+  const ratings all(n, items_.size(), entries);
+  std::vector<std::int32_t> rows(users.size());
+  std::iota(rows.begin(), rows.end(), 0);
+  return gather_rows(all, rows);
+}
+
+void model::check_rating(std::int32_t item_id, float value) const {
+  if (!std::isfinite(value))
+    throw error(error_code::invalid_argument,
+                "the rating for movie " + std::to_string(item_id) + " is not a number");
+  if (value < scale_.min || value > scale_.max) {
+    std::ostringstream s;
+    s << "rating " << value << " for movie " << item_id << " is outside " << scale_.min << ".."
+      << scale_.max;
+    throw error(error_code::invalid_argument, s.str());
+  }
+}
+
+sparse_batch model::dense_to_batch(std::span<const float> rows) const {
+  const auto n = static_cast<std::size_t>(items_.size());
+  AEREC_ASSERT(rows.size() % n == 0);
+  sparse_batch batch;
+  batch.cols = items_.size();
+  for (std::size_t start = 0; start < rows.size(); start += n) {
+    for (std::size_t j = 0; j < n; ++j) {
+      const float v = rows[start + j];
+      if (v == 0) continue;  // not rated (NaN is not 0: it is checked)
+      check_rating(items_.id(static_cast<std::int32_t>(j)), v);
+      batch.cols_index.push_back(static_cast<int>(j));
+      batch.values.push_back(v);
+    }
+    batch.offsets.push_back(batch.nnz());
+  }
+  return batch;
+}
+
+float model::clip(float prediction) const {
+  return std::clamp(prediction, scale_.min, scale_.max);
+}
+
+std::vector<float> model::predict(std::span<const item_rating> user_ratings) {
+  return predict_rows(std::span(&user_ratings, 1));
+}
+
+std::vector<float> model::predict_rows(std::span<const std::span<const item_rating>> users) {
+  return clipped_predictions(to_batch(users));
+}
+
+std::vector<float> model::predict_dense(std::span<const float> rows) {
+  return clipped_predictions(dense_to_batch(rows));
+}
+
+std::vector<float> model::clipped_predictions(const sparse_batch& batch) {
+  std::vector<float> out = network_->predict(batch);
+  for (float& v : out) v = clip(v);
+  return out;
+}
+
+std::vector<float> model::encode(std::span<const item_rating> user_ratings) {
+  return encode(to_batch(std::span(&user_ratings, 1)));
+}
+
+std::vector<float> model::encode(const sparse_batch& user) {
+  AEREC_ASSERT(user.rows() == 1);
+  return network_->encode(user);
+}
+
+std::vector<recommendation> model::recommend(std::span<const item_rating> user_ratings,
+                                             std::size_t k) {
+  return recommend(to_batch(std::span(&user_ratings, 1)), k);
+}
+
+std::vector<recommendation> model::recommend(const sparse_batch& batch, std::size_t k) {
+  AEREC_ASSERT(batch.rows() == 1);
+  // Ranked by the raw outputs, which still order the movies that clipping ties at the top.
+  const std::vector<float> raw = network_->predict(batch);
+  std::vector<bool> rated(raw.size(), false);
+  for (const int c : batch.cols_index) rated[static_cast<std::size_t>(c)] = true;
+  std::vector<std::int32_t> candidates;
+  for (std::int32_t c = 0; c < items_.size(); ++c)
+    if (!rated[static_cast<std::size_t>(c)]) candidates.push_back(c);
+  k = std::min(k, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k),
+                    candidates.end(), [&](std::int32_t a, std::int32_t b) {
+                      const float sa = raw[static_cast<std::size_t>(a)];
+                      const float sb = raw[static_cast<std::size_t>(b)];
+                      return sa != sb ? sa > sb : a < b;
+                    });
+  std::vector<recommendation> top;
+  for (std::size_t i = 0; i < k; ++i)
+    top.push_back({items_.id(candidates[i]), clip(raw[static_cast<std::size_t>(candidates[i])])});
+  return top;
+}
+
+}  // namespace aerec

@@ -1,0 +1,377 @@
+#include "aerec/train/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "aerec/core/error.h"
+#include "io/binary_io.h"
+
+namespace aerec {
+
+trainer::trainer(autoencoder& model, const train_config& config)
+    : model_(model), config_((validate(config), config)),
+      optimizer_(model.device(), config.optimizer, model.parameters()),
+      loss_(model.device(), config.loss), multinomial_(model.device()),
+      random_(config.seed ^ 0x5EED5EEDull) {
+  model_.set_penalties(config_.penalties);
+  if (config_.lbfgs) {
+    backend& b = model_.device();
+    lbfgs_.emplace(b, *config_.lbfgs, model_.parameters());
+    one_ = device_array<float>(b, 1);
+    product_ = device_array<float>(b, 1);
+    const float one = 1.0f;
+    one_.upload(std::span<const float>(&one, 1));
+  }
+}
+
+void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
+  backend& b = model_.device();
+  target_.assign(b, batch);
+  sparse_view input = target_.view();
+  if (config_.input_dropout > 0 || config_.input_noise > 0) {
+    input_.assign(b, corrupted(batch));
+    input = input_.view();
+  }
+  if (model_.variational()) sample_code(batch.rows());
+  const loss_value loss = forward_backward(input, target_.view(), dropout_mask(batch.rows()));
+  model_.set_code_sample(nullptr, 0);
+  optimizer_.step();
+  if (config_.refeed) refeed(input);
+
+  if (config_.goal == objective::multinomial) {
+    sums.users += static_cast<std::size_t>(batch.rows());
+    for (const float nll : loss.row_sums) sums.nll += nll;
+    return;
+  }
+  add_fit(loss, batch.offsets, sums);
+}
+
+void trainer::add_fit(const loss_value& loss, std::span<const int> offsets, epoch_sums& sums) {
+  const std::size_t rows = offsets.size() - 1;
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (offsets[r + 1] == offsets[r]) continue;  // a global kernel's full batch keeps empty rows
+    const double squared = loss.row_sums[r];
+    sums.user_rmse += std::sqrt(squared / (offsets[r + 1] - offsets[r]));
+    sums.squared += squared;
+    ++sums.users;
+  }
+  sums.rated += loss.rated;
+}
+
+epoch_report trainer::finish_epoch(const epoch_sums& sums, double seconds) {
+  const auto per_user = [&](double sum) {
+    return sums.users > 0 ? sum / static_cast<double>(sums.users) : 0.0;
+  };
+  return {++epochs_done_,
+          sums.rated > 0 ? std::sqrt(sums.squared / static_cast<double>(sums.rated)) : 0.0,
+          per_user(sums.user_rmse), seconds, per_user(sums.nll)};
+}
+
+epoch_report trainer::run_lbfgs_epoch(const ratings& train) {
+  const auto start = std::chrono::steady_clock::now();
+  const train_config::global_kernel_config& g = config_.global_kernel;
+  if (g.size > 0 && !model_.global() && epochs_done_ >= g.pretrain_epochs)
+    start_fine_tuning(train);
+  else if (config_.lbfgs_restart)
+    restart_lbfgs();
+  const full_batch& batch = full_batch_of(train);
+  const sparse_view rows = batch.rows.view();
+  // torch's step returns the first evaluation, at the parameters the epoch starts from.
+  std::optional<loss_value> first_fit;
+  lbfgs_->step([&] {
+    full_batch_value v = full_batch_objective(rows);
+    if (!first_fit) first_fit = std::move(v.fit);
+    return v.objective;
+  });
+  epoch_sums sums;
+  add_fit(*first_fit, batch.offsets, sums);
+  return finish_epoch(sums, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+}
+
+void trainer::start_fine_tuning(const ratings& train) {
+  const train_config::global_kernel_config& g = config_.global_kernel;
+  model_.add_global_kernel({train.rows(), g.size, g.dot_scale});
+  model_.global()->initialize(random_);
+  restart_lbfgs();
+}
+
+void trainer::restart_lbfgs() {
+  lbfgs_.reset();
+  lbfgs_.emplace(model_.device(), *config_.lbfgs, model_.parameters());
+}
+
+const trainer::full_batch& trainer::full_batch_of(const ratings& train) {
+  full_batch& f = full_batch_;
+  if (f.source == &train && f.source_rows == train.rows() && f.source_nnz == train.nnz()) return f;
+  // A global kernel convolves the whole matrix, empty rows too.
+  const bool whole = config_.global_kernel.size > 0;
+  std::vector<std::int32_t> rows;
+  for (std::int32_t r = 0; r < train.rows(); ++r)
+    if (whole || train.row_size(r) > 0) rows.push_back(r);
+  const sparse_batch batch = gather_rows(train, rows);
+  f.rows.assign(model_.device(), batch);
+  f.offsets = batch.offsets;
+  f.source = &train;
+  f.source_rows = train.rows();
+  f.source_nnz = train.nnz();
+  return f;
+}
+
+trainer::full_batch_value trainer::full_batch_objective(const sparse_view& rows) {
+  backend& b = model_.device();
+  const auto n = static_cast<std::size_t>(rows.rows);
+  row_sums_.reserve(b, std::max<std::size_t>(1, n));
+  // grad_scale 1: d/do of 1/2 (o - t)^2 is o - t.
+  if (model_.computes_rated()) {
+    const float* rated = model_.forward_rated(rows, rows);
+    d_output_.reserve(b, static_cast<std::size_t>(rows.nnz));
+    b.rated_squared_error(rated, rows, 1.0f, d_output_.data(), row_sums_.data());
+    model_.backward_rated(rows, rows, d_output_.data(), 0.0f);
+  } else {
+    const const_matrix_view output = model_.forward(rows);
+    d_output_.reserve(b, n * static_cast<std::size_t>(output.cols));
+    const matrix_view grad{d_output_.data(), output.rows, output.cols};
+    b.masked_squared_error(output, rows, 1.0f, grad, row_sums_.data());
+    model_.backward(rows, grad, 0.0f);
+  }
+  full_batch_value v{0, {0, row_sums_.download(n), static_cast<std::size_t>(rows.nnz)}};
+  for (const float s : v.fit.row_sums) v.fit.loss += s;
+  v.objective = v.fit.loss / 2 + model_.penalty() + weight_penalty();
+  return v;
+}
+
+double trainer::weight_penalty() {
+  const double lambda = config_.optimizer.weight_decay;
+  if (lambda == 0) return 0;
+  backend& b = model_.device();
+  double squares = 0;
+  for (const parameter& p : model_.parameters()) {
+    if (!p.name.ends_with(".weight")) continue;
+    // A weight stored as W^T has the same squares: the layout does not matter here.
+    const int n = static_cast<int>(p.size);
+    b.gemm(false, true, 1.0f, {p.value, 1, n}, {p.value, 1, n}, 0.0f, {product_.data(), 1, 1});
+    squares += product_.download(1)[0];
+    b.gemm(false, false, static_cast<float>(lambda), {one_.data(), 1, 1}, {p.value, 1, n}, 1.0f,
+           {p.grad, 1, n});
+  }
+  return lambda / 2 * squares;
+}
+
+loss_value trainer::forward_backward(const sparse_view& x, const sparse_view& target,
+                                     const sparse_view* mask) {
+  backend& b = model_.device();
+  const float beta = config_.accumulate_gradients ? 1.0f : 0.0f;
+  // The masked loss needs the rated outputs only; the full product is for
+  // models without a hidden layer, and for the multinomial's softmax over all items.
+  const bool multinomial = config_.goal == objective::multinomial;
+  if (model_.computes_rated() && !multinomial) {
+    const float* rated = model_.forward_rated(x, target, mask);
+    d_output_.reserve(b, static_cast<std::size_t>(target.nnz));
+    const loss_value loss = loss_.evaluate_rated(rated, target, d_output_.data());
+    model_.backward_rated(x, target, d_output_.data(), beta);
+    return loss;
+  }
+  const const_matrix_view output = model_.forward(x, mask);
+  d_output_.reserve(b, static_cast<std::size_t>(output.rows) * static_cast<std::size_t>(output.cols));
+  const matrix_view grad{d_output_.data(), output.rows, output.cols};
+  const loss_value loss =
+      multinomial ? multinomial_.evaluate(output, target, grad) : loss_.evaluate(output, target, grad);
+  model_.backward(x, grad, beta);
+  return loss;
+}
+
+void trainer::refeed(const sparse_view& x) {
+  backend& b = model_.device();
+  // DeepRecommender re-feeds its dense output f(x) as a fully rated row: a
+  // sparse batch with every entry, so the same rated-output path trains on it.
+  if (every_entry_.view().rows != x.rows) every_entry_.assign(b, every_entry(x.rows, model_.items()));
+  sparse_view fed = every_entry_.view();
+  refeed_values_.reserve(b, static_cast<std::size_t>(fed.nnz));
+  b.gather(model_.forward(x), fed, refeed_values_.data());
+  fed.values = refeed_values_.data();
+  forward_backward(fed, fed, dropout_mask(x.rows));
+  optimizer_.step();
+}
+
+sparse_batch trainer::corrupted(const sparse_batch& batch) {
+  // Masking noise, drawn like dropout: each rating kept with probability
+  // 1 - rate and scaled by 1 / (1 - rate); then Gaussian noise on those kept.
+  const float rate = config_.input_dropout, sigma = config_.input_noise;
+  const float keep_scale = 1 / (1 - rate);
+  sparse_batch out;
+  out.cols = batch.cols;
+  std::vector<std::int32_t> cols;
+  std::vector<float> values;
+  for (int r = 0; r < batch.rows(); ++r) {
+    cols.clear();
+    values.clear();
+    for (int e = batch.offsets[r]; e < batch.offsets[r + 1]; ++e)
+      if (survives(rate)) {
+        cols.push_back(batch.cols_index[e]);
+        values.push_back(batch.values[e] * keep_scale + (sigma > 0 ? sigma * random_.normal() : 0.0f));
+      }
+    out.append_row(cols, values);
+  }
+  return out;
+}
+
+void trainer::sample_code(int rows) {
+  std::vector<float> draws(static_cast<std::size_t>(rows) * static_cast<std::size_t>(model_.code_size()));
+  for (float& z : draws) z = random_.normal();
+  code_draws_.reserve(model_.device(), draws.size());
+  model_.device().to_device(code_draws_.data(), draws.data(), draws.size() * sizeof(float));
+  // Liang et al.'s annealing: the KL weight grows with the updates made so far.
+  const double anneal = config_.kl_anneal_steps;
+  const double progress = anneal > 0 ? std::min(1.0, static_cast<double>(optimizer_.steps()) / anneal) : 1.0;
+  model_.set_code_sample(code_draws_.data(), static_cast<float>(config_.kl_cap * progress));
+}
+
+bool trainer::survives(float rate) { return rate == 0 || !(random_.uniform() < rate); }
+
+const sparse_view* trainer::dropout_mask(int rows) {
+  const float rate = config_.dropout;
+  if (rate == 0) return nullptr;
+  // PyTorch's inverted dropout: each unit kept with probability 1 - rate, and
+  // survivors scaled by 1 / (1 - rate) so that the expected activation is unchanged.
+  const float keep_scale = 1 / (1 - rate);
+  const int units = model_.code_size();
+  sparse_batch& kept = mask_rows_;
+  kept.cols = units;
+  kept.offsets.assign(1, 0);
+  // Every unit's index is written and kept only if it survives: no branch to
+  // mispredict on a coin flip (this loop is most of a GPU epoch's host time).
+  kept.cols_index.resize(static_cast<std::size_t>(rows) * static_cast<std::size_t>(units));
+  std::size_t n = 0;
+  for (int r = 0; r < rows; ++r) {
+    for (std::int32_t j = 0; j < units; ++j) {
+      kept.cols_index[n] = j;
+      n += survives(rate) ? 1 : 0;
+    }
+    kept.offsets.push_back(static_cast<int>(n));
+  }
+  kept.cols_index.resize(n);
+  kept.values.assign(n, keep_scale);
+  mask_.assign(model_.device(), kept);
+  mask_view_ = mask_.view();
+  return &mask_view_;
+}
+
+void trainer::start_epoch(const ratings& train) {
+  progress_ = {};
+  for (std::int32_t r = 0; r < train.rows(); ++r)
+    if (train.row_size(r) > 0) progress_.rows.push_back(r);
+  if (config_.shuffle) random_.shuffle(std::span(progress_.rows));
+}
+
+epoch_report trainer::run_epoch(const ratings& train) { return *run_epoch(train, {}); }
+
+std::optional<epoch_report> trainer::run_epoch(const ratings& train, const std::function<bool()>& stop) {
+  AEREC_ASSERT(train.cols() == model_.items());
+  if (lbfgs_) {
+    if (stop && stop()) return std::nullopt;
+    return run_lbfgs_epoch(train);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  if (progress_.rows.empty()) start_epoch(train);
+  epoch_progress& p = progress_;
+  // An epoch resumed from a saved state must be of the same data.
+  if (std::any_of(p.rows.begin(), p.rows.end(), [&](std::int32_t r) { return r >= train.rows(); }))
+    throw error(error_code::invalid_argument,
+                "the unfinished epoch being resumed does not fit these training rows");
+  const auto batch = static_cast<std::size_t>(config_.batch_size);
+  const auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  while (p.next < p.rows.size()) {
+    if (stop && stop()) {
+      p.seconds += elapsed();
+      return std::nullopt;
+    }
+    const std::size_t count = std::min(batch, p.rows.size() - p.next);
+    train_batch(gather_rows(train, std::span(p.rows).subspan(p.next, count)), p.sums);
+    p.next += count;
+  }
+  const epoch_report report = finish_epoch(p.sums, p.seconds + elapsed());
+  progress_ = {};
+  return report;
+}
+
+namespace {
+// Leads a trainer state, so that an older layout is refused rather than
+// misread: before "TRS2" the output layer stored W, not W^T (gradients and
+// optimizer state are saved as stored in memory); "TRS2" lacked the
+// multinomial objective's sums; "TRS3" the L-BFGS state.
+constexpr std::uint32_t state_tag = 0x34535254;  // "TRS4"
+}  // namespace
+
+std::string trainer::save_state() const {
+  binary_writer w;
+  w.put(state_tag);
+  w.put(static_cast<std::int32_t>(epochs_done_));
+  w.put(random_.state());
+  w.put(static_cast<std::uint64_t>(progress_.rows.size()));
+  w.put_array(std::span<const std::int32_t>(progress_.rows));
+  w.put(static_cast<std::uint64_t>(progress_.next));
+  w.put(progress_.sums.squared);
+  w.put(static_cast<std::uint64_t>(progress_.sums.rated));
+  w.put(progress_.sums.user_rmse);
+  w.put(progress_.sums.nll);
+  w.put(static_cast<std::uint64_t>(progress_.sums.users));
+  w.put(progress_.seconds);
+  for (const parameter& p : model_.parameters()) {
+    std::vector<float> grad(p.size);
+    model_.device().to_host(grad.data(), p.grad, p.size * sizeof(float));
+    w.put_array(std::span<const float>(grad));
+  }
+  const std::string optimizer_state = optimizer_.save_state();
+  w.put(static_cast<std::uint64_t>(optimizer_state.size()));
+  w.put_bytes(optimizer_state);
+  if (lbfgs_) w.put_bytes(lbfgs_->save_state());  // the rest
+  return std::move(w.bytes());
+}
+
+void trainer::load_state(std::string_view bytes, const std::string& source) {
+  binary_reader r(bytes, source + ": trainer state");
+  if (r.get<std::uint32_t>() != state_tag)
+    r.fail("made by an older aerec whose training state this one cannot resume; train again");
+  const auto epochs = r.get<std::int32_t>();
+  const auto random_state = r.get<std::uint64_t>();
+  const auto rows = r.get<std::uint64_t>();
+  if (epochs < 0 || rows > r.size() / sizeof(std::int32_t)) r.fail("damaged");
+  epoch_progress p;
+  p.rows = r.get_array<std::int32_t>(static_cast<std::size_t>(rows));
+  p.next = static_cast<std::size_t>(r.get<std::uint64_t>());
+  p.sums.squared = r.get<double>();
+  p.sums.rated = static_cast<std::size_t>(r.get<std::uint64_t>());
+  p.sums.user_rmse = r.get<double>();
+  p.sums.nll = r.get<double>();
+  p.sums.users = static_cast<std::size_t>(r.get<std::uint64_t>());
+  p.seconds = r.get<double>();
+  if (p.next > p.rows.size()) r.fail("damaged");
+  // Nothing changes until every part has been checked.
+  std::vector<std::string_view> grads;
+  for (const parameter& param : model_.parameters()) grads.push_back(r.take(param.size * sizeof(float)));
+  const auto optimizer_bytes = r.get<std::uint64_t>();
+  if (optimizer_bytes > r.size()) r.fail("damaged");
+  const std::string_view optimizer_state = r.take(static_cast<std::size_t>(optimizer_bytes));
+  std::optional<lbfgs> restored;
+  if (lbfgs_) {
+    restored.emplace(model_.device(), *config_.lbfgs, model_.parameters());
+    restored->load_state(r.take(r.size()), source);
+  }
+  if (!r.empty()) r.fail("damaged");
+  optimizer_.load_state(optimizer_state, source);
+  const auto params = model_.parameters();
+  for (std::size_t i = 0; i < params.size(); ++i)
+    model_.device().to_device(params[i].grad, grads[i].data(), grads[i].size());
+  if (restored) {
+    lbfgs_.reset();
+    lbfgs_.emplace(std::move(*restored));
+  }
+  epochs_done_ = epochs;
+  random_ = rng(random_state);
+  progress_ = std::move(p);
+}
+
+}  // namespace aerec
