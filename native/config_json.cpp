@@ -57,7 +57,7 @@ json to_json(const train_config& c) {
   const lbfgs_config l = c.lbfgs.value_or(training_lbfgs());
   return {{"layers", c.model.hidden},
           {"variational", c.model.variational},
-          {"kernel-dim", c.model.kernel_dim},
+          {"kernel-dim", c.model.local_kernel_dim},
           {"activation", activation_name(c.model.hidden_act)},
           {"output-activation", activation_name(c.model.output_act)},
           {"init", init_scheme_name(c.model.init)},
@@ -91,14 +91,14 @@ json to_json(const train_config& c) {
           {"activity-target", c.penalties.activity.target},
           {"activity-layer", c.penalties.activity.layer},
           {"contractive", c.penalties.contractive},
-          {"kernel-penalty", c.penalties.kernel},
+          {"kernel-penalty", c.penalties.local_kernel},
           {"global-kernel", c.global_kernel.size},
           {"global-kernel-scale", c.global_kernel.dot_scale},
           {"pretrain-epochs", c.global_kernel.pretrain_epochs},
           {"refeed", c.refeed},
           {"item-based", c.item_based},
           {"accumulate-gradients", c.accumulate_gradients},
-          {"loss-normalization", loss_normalization_name(c.loss)},
+          {"loss-normalization", loss_normalization_name(c.squared_error_normalization)},
           {"objective", objective_name(c.goal)},
           {"kl-cap", c.kl_cap},
           {"kl-anneal-steps", c.kl_anneal_steps},
@@ -150,8 +150,8 @@ train_config train_config_from_json(const json& j, const std::string& source) {
     a.layer = j.value("activity-layer", a.layer);
     c.penalties.contractive = j.value("contractive", 0.0f);
     // Absent from files written before kernel layers.
-    c.model.kernel_dim = j.value("kernel-dim", 0);
-    c.penalties.kernel = j.value("kernel-penalty", 0.0f);
+    c.model.local_kernel_dim = j.value("kernel-dim", 0);
+    c.penalties.local_kernel = j.value("kernel-penalty", 0.0f);
     c.global_kernel.size = j.value("global-kernel", 0);
     c.global_kernel.dot_scale = j.value("global-kernel-scale", c.global_kernel.dot_scale);
     c.global_kernel.pretrain_epochs = j.value("pretrain-epochs", c.global_kernel.pretrain_epochs);
@@ -162,7 +162,7 @@ train_config train_config_from_json(const json& j, const std::string& source) {
     c.kl_cap = j.value("kl-cap", c.kl_cap);
     c.kl_anneal_steps = j.value("kl-anneal-steps", c.kl_anneal_steps);
     j.at("accumulate-gradients").get_to(c.accumulate_gradients);
-    c.loss = parse_loss_normalization(j.at("loss-normalization").get<std::string>());
+    c.squared_error_normalization = parse_loss_normalization(j.at("loss-normalization").get<std::string>());
     j.at("seed").get_to(c.seed);
     j.at("threads").get_to(c.threads);
   } catch (const json::exception& e) {

@@ -36,7 +36,7 @@ json describe(const std::string& path, std::size_t bytes, model& m, const extra_
   json shape = {net.items()};
   for (const layer_spec& s : net.specs()) {
     json layer = {{"inputs", s.inputs}, {"outputs", s.outputs}, {"activation", activation_name(s.act)}};
-    if (s.kind == layer_kind::kernel) layer["kernel_dim"] = s.kernel_dim;
+    if (s.kind == layer_kind::local_kernel) layer["kernel_dim"] = s.kernel_dim;
     layers.push_back(layer);
     shape.push_back(s.outputs);
   }

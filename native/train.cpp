@@ -127,10 +127,10 @@ void add_train_command(CLI::App& app) {
   config_option<int>(*cmd, a, "--kernel-dim",
                      "Kernel layers (Sparse FC / GLocal-K): each weight is scaled by a kernel of its "
                      "input's and output's learned points in R^D (0: dense layers)",
-                     [](cfg& c, int v) { c.model.kernel_dim = v; });
+                     [](cfg& c, int v) { c.model.local_kernel_dim = v; });
   config_option<float>(*cmd, a, "--kernel-penalty",
                        "Kernel layers: the weight of the L2 penalty on their kernels (GLocal-K's lambda_s)",
-                       [](cfg& c, float v) { c.penalties.kernel = v; });
+                       [](cfg& c, float v) { c.penalties.local_kernel = v; });
   config_option<int>(*cmd, a, "--global-kernel",
                      "GLocal-K's global kernel: after --pretrain-epochs, fine-tune with a SIZE x SIZE "
                      "convolution of the rating matrix made from the model's own reconstruction "
@@ -173,7 +173,7 @@ void add_train_command(CLI::App& app) {
   config_option<std::string>(*cmd, a, "--loss-normalization",
                              "Divide the masked squared error by all output entries (all: PyTorch's "
                              "MSELoss, as in the seed) or by the rated ones (rated)",
-                             [](cfg& c, const std::string& v) { c.loss = parse_loss_normalization(v); });
+                             [](cfg& c, const std::string& v) { c.squared_error_normalization = parse_loss_normalization(v); });
   config_flag(*cmd, a, "--accumulate-gradients,!--no-accumulate-gradients",
               "Never zero gradients: each step applies the sum of all gradients so far (the seed's "
               "behaviour)",

@@ -143,7 +143,7 @@ session start(const train_args& a) {
   const model_config& mc = s.config.model;
   auto net = std::make_unique<autoencoder>(
       *s.device, stacked_layers(s.data.items.size(), mc.hidden, mc.hidden_act, mc.output_act,
-                                mc.variational, mc.kernel_dim));
+                                mc.variational, mc.local_kernel_dim));
   rng init_random(s.config.seed);
   net->initialize(mc.init, init_random);
   // The configuration travels with checkpoints too, so that commands that load

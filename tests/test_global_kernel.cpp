@@ -111,7 +111,7 @@ TEST_CASE("gradients through the global kernel and both passes match central dif
     CAPTURE(hidden.size());
     auto net = glocal(*b, hidden, 17);
     penalty_config p;
-    p.kernel = 0.3f;
+    p.local_kernel = 0.3f;
     net->set_penalties(p);
     masked_mse loss(*b, loss_normalization::rated_entries);
     std::vector<float> grad(x.view().nnz);

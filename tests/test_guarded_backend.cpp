@@ -108,7 +108,7 @@ std::vector<named_config> configurations() {
   all.push_back({"user-based L-BFGS, fixed steps, no hidden layer", c});
   c = small(preset("seed-fixed"));
   c.model.hidden = {8, 4, 8};
-  c.model.kernel_dim = 3;
+  c.model.local_kernel_dim = 3;
   c.dropout = 0.3f;  // the kernel layer above the code takes it sparse
   c.input_noise = 0.1f;
   c.penalties.activity = {activity_kind::kl, 0.01f, 0.05f, -1};
@@ -194,7 +194,7 @@ class cli_paths {
     const model_config& mc = c_.model;
     auto net = std::make_unique<autoencoder>(
         b_, stacked_layers(d_.items.size(), mc.hidden, mc.hidden_act, mc.output_act, mc.variational,
-                           mc.kernel_dim));
+                           mc.local_kernel_dim));
     rng init(c_.seed);
     net->initialize(mc.init, init);
     return model(std::move(net), d_.items, d_.scale, "{\"k\":1}");

@@ -19,7 +19,7 @@ TEST_CASE("the seed preset is the published recipe", "[train_config]") {
   REQUIRE(c.batch_size == 1);
   REQUIRE_FALSE(c.shuffle);
   REQUIRE(c.accumulate_gradients);
-  REQUIRE(c.loss == loss_normalization::all_entries);
+  REQUIRE(c.squared_error_normalization == loss_normalization::all_entries);
 }
 
 TEST_CASE("seed-fixed keeps the architecture and zeroes its gradients", "[train_config]") {

@@ -38,7 +38,7 @@ train_config small_config() {
   c.model.hidden = {8};
   c.optimizer = default_optimizer_config(optimizer_kind::adam);
   c.optimizer.lr = 0.01f;
-  c.loss = loss_normalization::rated_entries;
+  c.squared_error_normalization = loss_normalization::rated_entries;
   c.batch_size = 4;
   c.shuffle = true;
   c.epochs = 3;
@@ -145,7 +145,7 @@ TEST_CASE("gradient accumulation applies the sum of all gradients so far", "[tra
   std::vector<std::int32_t> all_rows = {0, 1, 2, 3, 4, 5};
   device_sparse x;
   x.assign(*b, gather_rows(data, all_rows));
-  masked_mse loss(*b, c.loss);
+  masked_mse loss(*b, c.squared_error_normalization);
   std::vector<float> d_output(6 * 10);
   const auto params = net.parameters();
   std::vector<std::vector<float>> sum(params.size());
@@ -172,7 +172,7 @@ TEST_CASE("re-feeding takes a second step on the network's own dense output", "[
   c.model.hidden = {4, 3};
   c.optimizer = default_optimizer_config(optimizer_kind::sgd);
   c.optimizer.lr = 0.05f;
-  c.loss = loss_normalization::rated_entries;
+  c.squared_error_normalization = loss_normalization::rated_entries;
   c.batch_size = 6;
   c.epochs = 1;
   c.refeed = true;
@@ -184,7 +184,7 @@ TEST_CASE("re-feeding takes a second step on the network's own dense output", "[
   autoencoder net(*b, stacked_layers(10, c.model.hidden, c.model.hidden_act, c.model.output_act));
   rng init(c.seed);
   net.initialize(c.model.init, init);
-  masked_mse loss(*b, c.loss);
+  masked_mse loss(*b, c.squared_error_normalization);
   std::vector<float> d_output(6 * 10);
   const auto params = net.parameters();
   const auto sgd_step = [&](const sparse_batch& batch) {

@@ -69,7 +69,7 @@ struct training_run {
 training_run train(backend& b, const train_config& c, const ratings& rows) {
   const model_config& mc = c.model;
   training_run run{std::make_unique<autoencoder>(b, stacked_layers(rows.cols(), mc.hidden, mc.hidden_act, mc.output_act,
-                                                                   mc.variational, mc.kernel_dim)),
+                                                                   mc.variational, mc.local_kernel_dim)),
                    {}};
   rng init(c.seed);
   run.net->initialize(mc.init, init);

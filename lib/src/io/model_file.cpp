@@ -40,7 +40,7 @@ std::string shape_payload(const autoencoder& net) {
     w.put(static_cast<std::uint32_t>(s.outputs));
     w.put(static_cast<std::uint32_t>(s.act));
     // Only kernel layers have a fifth field, so that files of dense layers read as before.
-    if (s.kind == layer_kind::kernel) w.put(static_cast<std::uint32_t>(s.kernel_dim));
+    if (s.kind == layer_kind::local_kernel) w.put(static_cast<std::uint32_t>(s.kernel_dim));
   }
   // A global kernel follows the layers; files without one end here.
   if (const global_kernel* g = net.global()) {
@@ -89,9 +89,9 @@ network_shape read_shape(binary_reader r) {
     const auto outputs = r.get<std::uint32_t>();
     const auto act = r.get<std::uint32_t>();
     const std::string which = "layer " + std::to_string(i) + ": ";
-    if (kind != static_cast<std::uint32_t>(layer_kind::dense) && kind != static_cast<std::uint32_t>(layer_kind::kernel))
+    if (kind != static_cast<std::uint32_t>(layer_kind::dense) && kind != static_cast<std::uint32_t>(layer_kind::local_kernel))
       r.fail(which + "unknown layer kind " + std::to_string(kind));
-    const bool kernel = kind == static_cast<std::uint32_t>(layer_kind::kernel);
+    const bool kernel = kind == static_cast<std::uint32_t>(layer_kind::local_kernel);
     const auto kernel_dim = kernel ? r.get<std::uint32_t>() : 0u;
     if (kernel && (kernel_dim == 0 || kernel_dim > max_kernel_dim))
       r.fail(which + "implausible kernel dimension " + std::to_string(kernel_dim));

@@ -12,7 +12,7 @@ std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden,
                                        activation hidden_act, activation output_act, bool variational,
                                        int kernel_dim) {
   if (kernel_dim < 0) throw error(error_code::invalid_argument, "the kernel dimension must be >= 0");
-  const layer_kind kind = kernel_dim > 0 ? layer_kind::kernel : layer_kind::dense;
+  const layer_kind kind = kernel_dim > 0 ? layer_kind::local_kernel : layer_kind::dense;
   std::vector<layer_spec> specs;
   int inputs = items;
   for (const int width : hidden) {
@@ -175,7 +175,7 @@ void autoencoder::backward_global(const sparse_view& input, const_matrix_view d_
   forward_stack(input, nullptr);
   set_kernel_penalties(0);
   backward_stack(input, d_reconstruction, 1);
-  set_kernel_penalties(penalties_.kernel);
+  set_kernel_penalties(penalties_.local_kernel);
 }
 
 void autoencoder::add_global_kernel(const global_kernel_shape& shape) {
@@ -187,7 +187,7 @@ void autoencoder::add_global_kernel(const global_kernel_shape& shape) {
 }
 
 void autoencoder::set_kernel_penalties(float weight) {
-  for (auto& l : layers_) l->set_kernel_penalty(l->spec().kind == layer_kind::kernel ? weight : 0);
+  for (auto& l : layers_) l->set_kernel_penalty(l->spec().kind == layer_kind::local_kernel ? weight : 0);
 }
 
 void autoencoder::set_penalties(const penalty_config& p) {
@@ -199,12 +199,12 @@ void autoencoder::set_penalties(const penalty_config& p) {
   if (p.contractive > 0 && specs_.front().kind != layer_kind::dense)
     throw error(error_code::invalid_argument, "the contractive penalty needs a dense first layer, not a kernel layer");
   const bool kernels = std::any_of(specs_.begin(), specs_.end(),
-                                   [](const layer_spec& s) { return s.kind == layer_kind::kernel; });
-  if (p.kernel > 0 && !kernels)
+                                   [](const layer_spec& s) { return s.kind == layer_kind::local_kernel; });
+  if (p.local_kernel > 0 && !kernels)
     throw error(error_code::invalid_argument, "a kernel penalty needs kernel layers (a kernel dimension)");
   if (global_ && (p.activity.kind != activity_kind::none || p.contractive > 0))
     throw error(error_code::invalid_argument, "a global kernel takes no penalty but the kernel penalty");
-  set_kernel_penalties(p.kernel);
+  set_kernel_penalties(p.local_kernel);
   penalties_ = p;
 }
 

@@ -2,7 +2,7 @@
 
 #include "aerec/core/error.h"
 #include "nn/layers/dense_layer.h"
-#include "nn/layers/kernel_layer.h"
+#include "nn/layers/local_kernel_layer.h"
 #include "core/names.h"
 
 namespace aerec {
@@ -18,7 +18,7 @@ init_scheme parse_init_scheme(const std::string& name) {
 
 std::size_t parameter_floats(const layer_spec& spec) {
   const auto in = static_cast<std::size_t>(spec.inputs), out = static_cast<std::size_t>(spec.outputs);
-  const std::size_t points = spec.kind == layer_kind::kernel ? (in + out) * static_cast<std::size_t>(spec.kernel_dim) : 0;
+  const std::size_t points = spec.kind == layer_kind::local_kernel ? (in + out) * static_cast<std::size_t>(spec.kernel_dim) : 0;
   return in * out + out + points;
 }
 
@@ -29,7 +29,7 @@ void layer::set_kernel_penalty(float weight) {
 std::unique_ptr<layer> make_layer(backend& b, const layer_spec& spec, weight_layout layout) {
   switch (spec.kind) {
     case layer_kind::dense: return std::make_unique<dense_layer>(b, spec, layout);
-    case layer_kind::kernel: return std::make_unique<kernel_layer>(b, spec, layout);
+    case layer_kind::local_kernel: return std::make_unique<local_kernel_layer>(b, spec, layout);
   }
   throw error(error_code::internal, "unknown layer kind");
 }

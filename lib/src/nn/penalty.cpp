@@ -39,7 +39,7 @@ void validate(const penalty_config& p, const std::vector<int>& hidden, activatio
   require(std::isfinite(a.weight) && a.weight >= 0, "the activity penalty's weight must be a finite number >= 0");
   require(std::isfinite(p.contractive) && p.contractive >= 0,
           "the contractive penalty's weight must be a finite number >= 0");
-  require(std::isfinite(p.kernel) && p.kernel >= 0, "the kernel penalty's weight must be a finite number >= 0");
+  require(std::isfinite(p.local_kernel) && p.local_kernel >= 0, "the kernel penalty's weight must be a finite number >= 0");
   if (a.kind != activity_kind::none) {
     require(!hidden.empty(), "an activity penalty needs a hidden layer");
     require(a.layer >= -1 && a.layer < static_cast<int>(hidden.size()),

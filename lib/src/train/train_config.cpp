@@ -14,7 +14,7 @@ train_config seed_preset() {
   c.optimizer = default_optimizer_config(optimizer_kind::rmsprop);  // lr 0.01
   c.optimizer.weight_decay = 0.5;
   c.accumulate_gradients = true;
-  c.loss = loss_normalization::all_entries;
+  c.squared_error_normalization = loss_normalization::all_entries;
   return c;
 }
 
@@ -24,7 +24,7 @@ train_config seed_fixed_preset() {
   // Adam at lr 1e-3 with L2 1e-4, 16 users a step, 300 epochs.
   c.optimizer = default_optimizer_config(optimizer_kind::adam);
   c.optimizer.weight_decay = 1e-4;
-  c.loss = loss_normalization::rated_entries;
+  c.squared_error_normalization = loss_normalization::rated_entries;
   c.batch_size = 16;
   c.shuffle = true;
   c.epochs = 300;
@@ -98,13 +98,13 @@ train_config glocal_k_preset() {
   train_config c;
   c.item_based = true;
   c.model.hidden = {500, 500};
-  c.model.kernel_dim = 5;
+  c.model.local_kernel_dim = 5;
   c.model.init = init_scheme::xavier;
   c.optimizer = default_optimizer_config(optimizer_kind::sgd);
   c.optimizer.weight_decay = 20;
   c.lbfgs = training_lbfgs();
   c.lbfgs_restart = true;
-  c.penalties.kernel = 0.006f;
+  c.penalties.local_kernel = 0.006f;
   c.global_kernel = {3, 1.0f, 30};
   c.epochs = 90;
   return c;
@@ -158,7 +158,7 @@ train_config autorec_i_preset() {
   c.accumulate_gradients = true;
   c.optimizer.lr = 3e-4;
   c.optimizer.weight_decay = 30;
-  c.loss = loss_normalization::rated_entries;
+  c.squared_error_normalization = loss_normalization::rated_entries;
   c.batch_size = 16;
   c.shuffle = true;
   c.epochs = 150;
@@ -291,8 +291,8 @@ void validate(const train_config& c) {
           "a variational code takes no dropout; use --input-dropout for noise on the input");
   validate(c.optimizer);
   if (c.lbfgs) validate_full_batch(c);
-  require(c.model.kernel_dim >= 0, "the kernel dimension must be >= 0");
-  require(c.penalties.kernel == 0 || c.model.kernel_dim > 0, "a kernel penalty needs kernel layers (a kernel dimension)");
+  require(c.model.local_kernel_dim >= 0, "the kernel dimension must be >= 0");
+  require(c.penalties.local_kernel == 0 || c.model.local_kernel_dim > 0, "a kernel penalty needs kernel layers (a kernel dimension)");
   validate_global_kernel(c);
 }
 

@@ -12,7 +12,7 @@ namespace aerec {
 trainer::trainer(autoencoder& model, const train_config& config)
     : model_(model), config_((validate(config), config)),
       optimizer_(model.device(), config.optimizer, model.parameters()),
-      loss_(model.device(), config.loss), multinomial_(model.device()),
+      loss_(model.device(), config.squared_error_normalization), multinomial_(model.device()),
       random_(config.seed ^ 0x5EED5EEDull) {
   model_.set_penalties(config_.penalties);
   if (config_.lbfgs) {

@@ -17,7 +17,7 @@ namespace aerec {
 // and output j has a point u_i, v_j in R^kernel_dim, and the layer uses
 // W * max(0, 1 - |u_i - v_j|^2) element by element, so that learning the
 // points learns which weights exist.
-enum class layer_kind { dense = 1, kernel = 2 };
+enum class layer_kind { dense = 1, local_kernel = 2 };
 
 // A layer's shape: what a model file stores besides the weights.
 struct layer_spec {

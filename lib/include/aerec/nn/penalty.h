@@ -27,10 +27,10 @@ struct penalty_config {
   // Contractive autoencoder: weight * ||dh/dx||_F^2 per user, for the first
   // layer h = f(xW + b) (Rifai et al.'s one-layer encoder); sigmoid or tanh.
   float contractive = 0;
-  // Kernel layers' (layer.h) L2 penalty on their kernels: kernel / 2 * the sum
-  // of every kernel value's square (GLocal-K's lambda_s), which drives
-  // kernel values, and so weights, to zero.
-  float kernel = 0;
+  // Local-kernel layers' (layer.h) L2 penalty on their kernels: local_kernel /
+  // 2 * the sum of every kernel value's square (GLocal-K's lambda_s), which
+  // drives kernel values, and so weights, to zero.
+  float local_kernel = 0;
 };
 
 // Throws error_code::invalid_argument for penalties that do not fit hidden

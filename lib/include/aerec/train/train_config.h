@@ -26,7 +26,7 @@ struct model_config {
   // A variational code (stacked_layers): Mult-VAE.
   bool variational = false;
   // Kernel layers (layer.h) with points of this dimension (GLocal-K: 5); 0: dense layers.
-  int kernel_dim = 0;
+  int local_kernel_dim = 0;
   activation hidden_act = activation::sigmoid;
   activation output_act = activation::identity;
   init_scheme init = init_scheme::pytorch;
@@ -63,7 +63,9 @@ struct train_config {
   // far. The seed's PyTorch code omits optimizer.zero_grad(), and its recipe
   // (RMSprop with weight decay 0.5) only trains because of that.
   bool accumulate_gradients = false;
-  loss_normalization loss = loss_normalization::all_entries;
+  // What the squared-error objective divides its sum by (loss.h); the
+  // multinomial objective has its own scale.
+  loss_normalization squared_error_normalization = loss_normalization::all_entries;
   objective goal = objective::squared_error;
   // A variational code's KL weight: raised linearly from 0 over this many
   // optimizer steps to kl_cap (Liang et al.'s annealing); 0 steps: kl_cap throughout.

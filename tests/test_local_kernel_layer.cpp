@@ -22,7 +22,7 @@ namespace {
 constexpr int rows = 3, inputs = 6, outputs = 4, dim = 2;
 constexpr float kernel_weight = 0.7f;
 
-layer_spec kernel_spec(activation act) { return {layer_kind::kernel, inputs, outputs, act, dim}; }
+layer_spec kernel_spec(activation act) { return {layer_kind::local_kernel, inputs, outputs, act, dim}; }
 
 // The points spread over [-0.6, 0.6]^2, so that kernel values range over
 // (0, 1] and some pairs lie beyond distance 1 (kernel 0: no weight there).
@@ -192,7 +192,7 @@ TEST_CASE("a dense layer refuses a kernel penalty, and autoencoders check theirs
   const int hidden[] = {3};
   autoencoder plain(*b, stacked_layers(inputs, hidden, activation::sigmoid, activation::identity));
   penalty_config p;
-  p.kernel = 0.1f;
+  p.local_kernel = 0.1f;
   REQUIRE_THROWS_AS(plain.set_penalties(p), error);
   autoencoder kernels(*b, stacked_layers(inputs, hidden, activation::sigmoid, activation::identity, false, dim));
   kernels.set_penalties(p);
@@ -219,7 +219,7 @@ TEST_CASE("an autoencoder of kernel layers saves and loads exactly", "[kernel][m
 
   const std::string bytes = serialize_model(m);
   model loaded = deserialize_model(*b, bytes, "kernel model");
-  REQUIRE(loaded.network().specs()[1].kind == layer_kind::kernel);
+  REQUIRE(loaded.network().specs()[1].kind == layer_kind::local_kernel);
   REQUIRE(loaded.network().specs()[1].kernel_dim == dim);
   REQUIRE(loaded.network().parameter_count() == m.network().parameter_count());
   REQUIRE(loaded.network().predict(batch) == before);

@@ -1,4 +1,4 @@
-#include "nn/layers/kernel_layer.h"
+#include "nn/layers/local_kernel_layer.h"
 
 #include <utility>
 
@@ -14,21 +14,21 @@ layer_spec dense_spec(layer_spec spec) {
 }
 }  // namespace
 
-kernel_layer::kernel_layer(backend& b, const layer_spec& spec, weight_layout layout)
+local_kernel_layer::local_kernel_layer(backend& b, const layer_spec& spec, weight_layout layout)
     : backend_(b), spec_(spec), layout_(layout), effective_(b, dense_spec(spec), layout),
       weight_(b, count(spec.inputs, spec.outputs)), weight_grad_(b, count(spec.inputs, spec.outputs)),
       kernel_(b, count(spec.inputs, spec.outputs)), input_points_(b, count(spec.inputs, spec.kernel_dim)),
       output_points_(b, count(spec.outputs, spec.kernel_dim)),
       input_points_grad_(b, count(spec.inputs, spec.kernel_dim)),
       output_points_grad_(b, count(spec.outputs, spec.kernel_dim)) {
-  AEREC_ASSERT(spec.kind == layer_kind::kernel && spec.kernel_dim > 0);
+  AEREC_ASSERT(spec.kind == layer_kind::local_kernel && spec.kernel_dim > 0);
   for (const parameter& p : parameters()) {
     b.fill(p.value, p.size, 0);
     b.fill(p.grad, p.size, 0);
   }
 }
 
-void kernel_layer::initialize(init_scheme scheme, rng& random) {
+void local_kernel_layer::initialize(init_scheme scheme, rng& random) {
   effective_.initialize(scheme, random);
   const parameter w = effective_.parameters()[0];
   std::vector<float> host(w.size);
@@ -41,7 +41,7 @@ void kernel_layer::initialize(init_scheme scheme, rng& random) {
   }
 }
 
-kernel_layer::stored_points kernel_layer::points() {
+local_kernel_layer::stored_points local_kernel_layer::points() {
   const int d = spec_.kernel_dim;
   stored_points p{{input_points_.data(), spec_.inputs, d}, {output_points_.data(), spec_.outputs, d},
                   input_points_grad_.data(), output_points_grad_.data()};
@@ -52,32 +52,32 @@ kernel_layer::stored_points kernel_layer::points() {
   return p;
 }
 
-void kernel_layer::apply_kernel() {
+void local_kernel_layer::apply_kernel() {
   const stored_points p = points();
   kernel_squares_ = backend_.local_kernel(p.rows, p.cols, weight_.data(), kernel_.data(),
                                           effective_.parameters()[0].value);
 }
 
-void kernel_layer::prepare_backward(float beta) {
+void local_kernel_layer::prepare_backward(float beta) {
   if (beta != 0) {
     const parameter w = effective_.parameters()[0];
     backend_.fill(w.grad, w.size, 0);
   }
 }
 
-void kernel_layer::kernel_backward(float beta) {
+void local_kernel_layer::kernel_backward(float beta) {
   const stored_points p = points();
   backend_.local_kernel_backward(p.rows, p.cols, weight_.data(), kernel_.data(),
                                  effective_.parameters()[0].grad, penalty_, beta, weight_grad_.data(),
                                  p.rows_grad, p.cols_grad);
 }
 
-const_matrix_view kernel_layer::forward(const layer_input& x) {
+const_matrix_view local_kernel_layer::forward(const layer_input& x) {
   apply_kernel();
   return effective_.forward(x);
 }
 
-const_matrix_view kernel_layer::backward(const layer_input& x, const_matrix_view d_output, float beta,
+const_matrix_view local_kernel_layer::backward(const layer_input& x, const_matrix_view d_output, float beta,
                                          bool want_input_grad) {
   prepare_backward(beta);
   const const_matrix_view dx = effective_.backward(x, d_output, beta, want_input_grad);
@@ -85,12 +85,12 @@ const_matrix_view kernel_layer::backward(const layer_input& x, const_matrix_view
   return dx;
 }
 
-const float* kernel_layer::forward_at(const layer_input& x, const sparse_view& pattern) {
+const float* local_kernel_layer::forward_at(const layer_input& x, const sparse_view& pattern) {
   apply_kernel();
   return effective_.forward_at(x, pattern);
 }
 
-const_matrix_view kernel_layer::backward_at(const layer_input& x, const sparse_view& pattern,
+const_matrix_view local_kernel_layer::backward_at(const layer_input& x, const sparse_view& pattern,
                                             const float* d_values, float beta, bool want_input_grad) {
   prepare_backward(beta);
   const const_matrix_view dx = effective_.backward_at(x, pattern, d_values, beta, want_input_grad);
@@ -98,7 +98,7 @@ const_matrix_view kernel_layer::backward_at(const layer_input& x, const sparse_v
   return dx;
 }
 
-std::vector<parameter> kernel_layer::parameters() {
+std::vector<parameter> local_kernel_layer::parameters() {
   const parameter w = effective_.parameters()[0];
   const parameter bias = effective_.parameters()[1];
   return {{"weight", weight_.data(), weight_grad_.data(), weight_.capacity(), w.transposed, w.rows, w.cols},

@@ -1,5 +1,5 @@
 #pragma once
-// A kernel layer (layer.h's layer_kind::kernel): a dense layer whose weights
+// A kernel layer (layer.h's layer_kind::local_kernel): a dense layer whose weights
 // W are multiplied by the local kernel of its inputs' and outputs' points
 // before use. The dense layer inside computes with those effective weights.
 #include "aerec/backend/device_array.h"
@@ -8,9 +8,9 @@
 
 namespace aerec {
 
-class kernel_layer final : public layer {
+class local_kernel_layer final : public layer {
  public:
-  kernel_layer(backend& b, const layer_spec& spec, weight_layout layout);
+  local_kernel_layer(backend& b, const layer_spec& spec, weight_layout layout);
 
   layer_spec spec() const override { return spec_; }
   // W and the bias as a dense layer's; the points near 0 (truncated normal,
