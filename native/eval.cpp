@@ -9,7 +9,6 @@
 #include "commands.h"
 #include "data_source.h"
 #include "figures.h"
-#include "model_kind.h"
 #include "output.h"
 
 namespace aerec::cli {
@@ -60,10 +59,10 @@ void run(eval_args a) {
   out["test_left_out_unknown_user"] = data.test.unknown_user;
   out["test_left_out_unknown_item"] = data.test.unknown_item;
   // An item-based model's rows are movies and its columns users.
-  const bool item_based = is_item_based(m);
+  const bool item_based = m.meaning().rows == row_kind::items;
   if (item_based) data = transposed(data);
   // A ranking model takes and is scored on implicit feedback, as in training.
-  const bool ranking = is_ranking_model(m);
+  const bool ranking = m.meaning().output == output_kind::ranking;
   if (ranking) data = implicit_feedback(data, ranking_options{}.relevance_threshold);
   const char* columns = item_based ? "users" : "movies";
   const ratings train = to_model_columns(data.train, data, m, "training", columns);

@@ -7,7 +7,7 @@
 #include "aerec/io/file_io.h"
 #include "aerec/io/model_file.h"
 #include "commands.h"
-#include "model_kind.h"
+#include "aerec/nn/layer_registry.h"
 #include "output.h"
 
 namespace aerec::cli {
@@ -30,29 +30,43 @@ json parse_metadata(const std::string& text) {
   }
 }
 
-json describe(const std::string& path, std::size_t bytes, model& m, const extra_sections& extra) {
+// A layer as its registry entry describes it: kind, widths (and shapes that
+// are not plain features), activation, the kind's own settings.
+json describe_layer(const layer_spec& s) {
+  json layer = {{"kind", s.kind}, {"inputs", s.inputs()}, {"outputs", s.outputs()},
+                {"activation", activation_name(s.act)}};
+  for (const auto& [name, shape_of] : {std::pair{"input_shape", s.input}, std::pair{"output_shape", s.output}})
+    if (shape_of.kind() != shape_kind::features) layer[name] = shape_of.text();
+  for (const auto& [name, value] : s.attributes) layer[name] = value;
+  if (const std::string words = layer_kind(s.kind).describe(s); !words.empty()) layer["description"] = words;
+  return layer;
+}
+
+json describe(const std::string& path, std::size_t bytes, model& m, const model_file_details& details) {
   autoencoder& net = m.network();
   json layers = json::array();
   json shape = {net.items()};
   for (const layer_spec& s : net.specs()) {
-    json layer = {{"inputs", s.inputs}, {"outputs", s.outputs}, {"activation", activation_name(s.act)}};
-    if (s.kind == layer_kind::local_kernel) layer["kernel_dim"] = s.kernel_dim;
-    layers.push_back(layer);
-    shape.push_back(s.outputs);
+    layers.push_back(describe_layer(s));
+    shape.push_back(s.outputs());
   }
   json out = {{"file", path},
-              {"format_version", model_file_version},
+              {"format_version", details.version},
               {"bytes", bytes},
+              {"rows", row_kind_name(m.meaning().rows)},
+              {"output", output_kind_name(m.meaning().output)},
               {"items", net.items()},
               {"shape", shape},
               {"layers", layers},
+              {"code_layer", net.code_layer()},
+              {"code_size", net.code_size()},
               {"parameters", net.parameter_count()},
               {"scale", {{"min", shortest(m.scale().min)}, {"max", shortest(m.scale().max)}}}};
   if (const global_kernel* g = net.global())
     out["global_kernel"] = {{"rows", g->shape().rows}, {"size", g->shape().size}, {"dot_scale", g->shape().dot_scale}};
-  if (!extra.empty()) {
+  if (!details.extra.empty()) {
     json sizes = json::object();
-    for (const auto& [tag, payload] : extra) sizes[tag] = payload.size();
+    for (const auto& [tag, payload] : details.extra) sizes[tag] = payload.size();
     out["extra_sections"] = sizes;
   }
   out["metadata"] = parse_metadata(m.metadata());
@@ -109,12 +123,13 @@ void print_metadata(const json& meta) {
 }
 
 // An item-based model's columns are users (its rows are movies).
-void print_text(const json& d, bool item_based) {
+void print_text(const json& d) {
+  const bool item_based = d["rows"] == row_kind_name(row_kind::items);
   std::string network = std::to_string(d["items"].get<int>());
   for (const json& layer : d["layers"])
     network += " -> " + std::to_string(layer["outputs"].get<int>()) + " " +
                layer["activation"].get<std::string>() +
-               (layer.contains("kernel_dim") ? " (kernel, R^" + std::to_string(layer["kernel_dim"].get<int>()) + ")" : "");
+               (layer.contains("description") ? " (" + layer["description"].get<std::string>() + ")" : "");
   if (d.contains("global_kernel"))
     network += ", global kernel " + std::to_string(d["global_kernel"]["size"].get<int>()) + "x" +
                std::to_string(d["global_kernel"]["size"].get<int>());
@@ -127,6 +142,10 @@ void print_text(const json& d, bool item_based) {
               text_of(d["scale"]["max"]).c_str());
   std::printf("items       %d %s\n", d["items"].get<int>(),
               item_based ? "users (item-based: its rows are movies)" : "movies");
+  std::printf("output      %s\n", d["output"] == output_kind_name(output_kind::rating)
+                                      ? "predicted ratings"
+                                      : "ranking scores (implicit feedback), not ratings");
+  std::printf("code        layer %d, %d units\n", d["code_layer"].get<int>(), d["code_size"].get<int>());
   if (d.contains("extra_sections")) {
     std::string sections;
     for (const auto& item : d["extra_sections"].items())
@@ -140,13 +159,13 @@ void print_text(const json& d, bool item_based) {
 void run(const info_args& a) {
   const std::string bytes = read_file(a.model);
   const std::unique_ptr<backend> device = make_cpu_backend(1);
-  extra_sections extra;
-  model m = deserialize_model(*device, bytes, a.model, &extra);
-  const json d = describe(a.model, bytes.size(), m, extra);
+  model_file_details details;
+  model m = deserialize_model(*device, bytes, a.model, &details);
+  const json d = describe(a.model, bytes.size(), m, details);
   if (a.json_output)
     std::printf("%s\n", d.dump(2).c_str());
   else
-    print_text(d, is_item_based(m));
+    print_text(d);
 }
 
 }  // namespace

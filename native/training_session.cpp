@@ -146,9 +146,8 @@ session start(const train_args& a) {
                                 mc.variational, mc.local_kernel_dim));
   rng init_random(s.config.seed);
   net->initialize(mc.init, init_random);
-  // The configuration travels with checkpoints too, so that commands that load
-  // one know an item-based model (whose columns are users) when they see it.
-  s.trained = std::make_unique<model>(std::move(net), s.data.items, s.data.scale,
+  // The configuration travels with checkpoints too, for aerec info.
+  s.trained = std::make_unique<model>(std::move(net), s.data.items, s.data.scale, meaning_of(s.config),
                                       json{{"config", s.run["config"]}}.dump());
   make_trainer(s);
   return s;

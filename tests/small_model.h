@@ -17,7 +17,7 @@ inline model make_small_model(backend& b, std::uint64_t seed = 7, rating_scale s
       b, stacked_layers(6, hidden, activation::sigmoid, activation::identity));
   rng random(seed);
   net->initialize(init_scheme::pytorch, random);
-  return model(std::move(net), id_map(small_model_movie_ids), scale, "{\"k\":1}");
+  return model(std::move(net), id_map(small_model_movie_ids), scale, {}, "{\"k\":1}");
 }
 
 }  // namespace aerec::testing

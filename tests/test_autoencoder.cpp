@@ -7,6 +7,7 @@
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/backend/device_array.h"
 #include "aerec/core/error.h"
+#include "aerec/nn/layers/dense.h"
 #include "aerec/nn/loss.h"
 #include "gradient_check.h"
 
@@ -116,10 +117,10 @@ TEST_CASE("stacked_layers builds items -> hidden -> items", "[autoencoder]") {
   const std::vector<int> hidden = {20, 10, 20};
   const auto specs = stacked_layers(1682, hidden, activation::sigmoid, activation::identity);
   REQUIRE(specs.size() == 4);
-  REQUIRE(specs[0].inputs == 1682);
-  REQUIRE(specs[1].inputs == 20);
-  REQUIRE(specs[1].outputs == 10);
-  REQUIRE(specs[3].outputs == 1682);
+  REQUIRE(specs[0].inputs() == 1682);
+  REQUIRE(specs[1].inputs() == 20);
+  REQUIRE(specs[1].outputs() == 10);
+  REQUIRE(specs[3].outputs() == 1682);
   REQUIRE(specs[2].act == activation::sigmoid);
   REQUIRE(specs[3].act == activation::identity);
   auto b = make_cpu_backend();
@@ -145,11 +146,11 @@ TEST_CASE("the code is the middle hidden layer of an odd number, else the narrow
 
 TEST_CASE("layers that do not chain are rejected", "[autoencoder]") {
   auto b = make_cpu_backend();
-  const std::vector<layer_spec> broken = {{layer_kind::dense, 6, 4, activation::sigmoid},
-                                          {layer_kind::dense, 3, 6, activation::identity}};
+  const std::vector<layer_spec> broken = {dense_spec(6, 4, activation::sigmoid),
+                                          dense_spec(3, 6, activation::identity)};
   REQUIRE_THROWS_AS(autoencoder(*b, broken), error);
-  const std::vector<layer_spec> not_square = {{layer_kind::dense, 6, 4, activation::sigmoid},
-                                              {layer_kind::dense, 4, 5, activation::identity}};
+  const std::vector<layer_spec> not_square = {dense_spec(6, 4, activation::sigmoid),
+                                              dense_spec(4, 5, activation::identity)};
   REQUIRE_THROWS_AS(autoencoder(*b, not_square), error);
   REQUIRE_THROWS_AS(stacked_layers(6, std::vector<int>{4, 0}, activation::sigmoid, activation::identity), error);
 }
@@ -336,9 +337,9 @@ TEST_CASE("a variational code: its shape, its sample and its gradients with the 
   auto b = make_cpu_backend();
   const std::vector<int> hidden = {5, 3, 5};
   const auto specs = stacked_layers(8, hidden, activation::tanh, activation::identity, true);
-  REQUIRE(specs[1].outputs == 6);  // [mean | log-variance] of 3 units
+  REQUIRE(specs[1].outputs() == 6);  // [mean | log-variance] of 3 units
   REQUIRE(specs[1].act == activation::identity);
-  REQUIRE(specs[2].inputs == 3);
+  REQUIRE(specs[2].inputs() == 3);
   autoencoder net(*b, specs);
   REQUIRE(net.variational());
   REQUIRE(net.code_layer() == 1);

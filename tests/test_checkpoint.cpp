@@ -104,15 +104,15 @@ TEST_CASE("checkpoint: load_model reads a checkpoint as a model", "[checkpoint]"
   require_same_model(m, loaded);
 
   // The training state is three extra sections after the model's own.
-  aerec::extra_sections extra;
-  aerec::deserialize_model(*b, aerec::read_file(path), path.string(), &extra);
-  CHECK(extra == aerec::extra_sections{{"RUNJ", ""},
-                                       {"STOP", sample_state().stopping},
-                                       {"TRNR", sample_state().trainer}});
+  aerec::model_file_details details;
+  aerec::deserialize_model(*b, aerec::read_file(path), path.string(), &details);
+  CHECK(details.extra == aerec::extra_sections{{"RUNJ", ""},
+                                               {"STOP", sample_state().stopping},
+                                               {"TRNR", sample_state().trainer}});
   // A plain model file has none.
-  aerec::extra_sections none;
+  aerec::model_file_details none;
   aerec::deserialize_model(*b, aerec::serialize_model(m), "model bytes", &none);
-  CHECK(none.empty());
+  CHECK(none.extra.empty());
 }
 
 TEST_CASE("checkpoint: a model file is not a checkpoint", "[checkpoint]") {

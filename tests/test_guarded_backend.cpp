@@ -197,7 +197,7 @@ class cli_paths {
                            mc.local_kernel_dim));
     rng init(c_.seed);
     net->initialize(mc.init, init);
-    return model(std::move(net), d_.items, d_.scale, "{\"k\":1}");
+    return model(std::move(net), d_.items, d_.scale, {}, "{\"k\":1}");
   }
 
   double validation(autoencoder& net) {

@@ -3,7 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "aerec/backend/cpu_backend.h"
-#include "aerec/nn/layer.h"
+#include "aerec/nn/layer_registry.h"
+#include "aerec/nn/layers/dense.h"
 #include "aerec/data/sparse_batch.h"
 #include "gradient_check.h"
 
@@ -51,7 +52,7 @@ TEST_CASE("dense layer gradients match central differences", "[layer][gradient]"
   for (const activation act : all_activations()) {
     const std::string what = activation_name(act);
     rng random(7);
-    auto l = make_layer(*b, {layer_kind::dense, inputs, outputs, act});
+    auto l = make_layer(*b, dense_spec(inputs, outputs, act));
     l->initialize(init_scheme::pytorch, random);
     const objective f{*l, testing::random_vector(random, rows * outputs, -1, 1)};
     const const_matrix_view dy(f.c.data(), rows, outputs);
@@ -87,7 +88,7 @@ TEST_CASE("dense layer gradients match central differences", "[layer][gradient]"
 TEST_CASE("backward overwrites gradients with beta 0 and accumulates with beta 1", "[layer]") {
   auto b = make_cpu_backend();
   rng random(3);
-  auto l = make_layer(*b, {layer_kind::dense, inputs, outputs, activation::sigmoid});
+  auto l = make_layer(*b, dense_spec(inputs, outputs, activation::sigmoid));
   l->initialize(init_scheme::pytorch, random);
   std::vector<float> input = testing::random_vector(random, rows * inputs, -1, 1);
   std::vector<float> c = testing::random_vector(random, rows * outputs, -1, 1);
@@ -109,7 +110,7 @@ TEST_CASE("initialisation follows PyTorch's nn.Linear and Xavier bounds", "[laye
   auto b = make_cpu_backend();
   rng random(11);
   const int in = 400, out = 30;
-  auto l = make_layer(*b, {layer_kind::dense, in, out, activation::identity});
+  auto l = make_layer(*b, dense_spec(in, out, activation::identity));
 
   l->initialize(init_scheme::pytorch, random);
   std::vector<parameter> p = l->parameters();
@@ -163,8 +164,8 @@ TEST_CASE("a layer stored by output computes what one stored by input does", "[l
   auto b = make_cpu_backend();
   for (const activation act : all_activations()) {
     CAPTURE(activation_name(act));
-    auto by_input = make_layer(*b, {layer_kind::dense, inputs, outputs, act});
-    auto by_output = make_layer(*b, {layer_kind::dense, inputs, outputs, act}, weight_layout::by_output);
+    auto by_input = make_layer(*b, dense_spec(inputs, outputs, act));
+    auto by_output = make_layer(*b, dense_spec(inputs, outputs, act), weight_layout::by_output);
     rng r1(5), r2(5);
     by_input->initialize(init_scheme::pytorch, r1);
     by_output->initialize(init_scheme::pytorch, r2);
@@ -203,7 +204,7 @@ TEST_CASE("gradients of a layer stored by output match central differences", "[l
   for (const activation act : all_activations()) {
     const std::string what = std::string(activation_name(act)) + ", by output";
     rng random(7);
-    auto l = make_layer(*b, {layer_kind::dense, inputs, outputs, act}, weight_layout::by_output);
+    auto l = make_layer(*b, dense_spec(inputs, outputs, act), weight_layout::by_output);
     l->initialize(init_scheme::pytorch, random);
     std::vector<float> input = testing::random_vector(random, rows * inputs, -2, 2);
     layer_input x;

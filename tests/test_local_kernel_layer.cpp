@@ -9,7 +9,9 @@
 
 #include "aerec/nn/autoencoder.h"
 #include "aerec/backend/cpu_backend.h"
-#include "aerec/nn/layer.h"
+#include "aerec/nn/layer_registry.h"
+#include "aerec/nn/layers/dense.h"
+#include "aerec/nn/layers/local_kernel.h"
 #include "aerec/nn/model.h"
 #include "aerec/io/model_file.h"
 #include "aerec/data/sparse_batch.h"
@@ -22,7 +24,7 @@ namespace {
 constexpr int rows = 3, inputs = 6, outputs = 4, dim = 2;
 constexpr float kernel_weight = 0.7f;
 
-layer_spec kernel_spec(activation act) { return {layer_kind::local_kernel, inputs, outputs, act, dim}; }
+layer_spec kernel_spec(activation act) { return local_kernel_spec(inputs, outputs, act, dim); }
 
 // The points spread over [-0.6, 0.6]^2, so that kernel values range over
 // (0, 1] and some pairs lie beyond distance 1 (kernel 0: no weight there).
@@ -33,7 +35,7 @@ std::unique_ptr<layer> spread_layer(backend& b, activation act, weight_layout la
   for (const parameter& p : l->parameters())
     if (p.name.find("points") != std::string::npos)
       for (std::size_t i = 0; i < p.size; ++i) p.value[i] = random.uniform(-0.6f, 0.6f);
-  l->set_kernel_penalty(kernel_weight);
+  l->set_own_penalty(kernel_weight);
   return l;
 }
 
@@ -65,7 +67,7 @@ std::vector<float> effective_weights(layer& l, int* zeros) {
 // L = sum(c * y) + the layer's kernel penalty.
 double objective(layer& l, const layer_input& x, const std::vector<float>& c) {
   const const_matrix_view y = l.forward(x);
-  double sum = l.kernel_penalty();
+  double sum = l.own_penalty();
   for (std::size_t i = 0; i < c.size(); ++i) sum += static_cast<double>(c[i]) * y.data[i];
   return sum;
 }
@@ -155,7 +157,7 @@ TEST_CASE("kernel layer gradients, with its kernel penalty, match central differ
       const std::vector<float> cp(c.begin(), c.begin() + p.nnz);
       const auto f = [&] {
         const float* y = l->forward_at(x, p);
-        double sum = l->kernel_penalty();
+        double sum = l->own_penalty();
         for (int e = 0; e < p.nnz; ++e) sum += static_cast<double>(cp[static_cast<std::size_t>(e)]) * y[e];
         return sum;
       };
@@ -187,8 +189,8 @@ TEST_CASE("a kernel layer's backward accumulates with beta 1", "[kernel]") {
 
 TEST_CASE("a dense layer refuses a kernel penalty, and autoencoders check theirs", "[kernel]") {
   auto b = make_cpu_backend();
-  auto dense = make_layer(*b, {layer_kind::dense, inputs, outputs, activation::sigmoid});
-  REQUIRE_THROWS_AS(dense->set_kernel_penalty(0.1f), error);
+  auto dense = make_layer(*b, dense_spec(inputs, outputs, activation::sigmoid));
+  REQUIRE_THROWS_AS(dense->set_own_penalty(0.1f), error);
   const int hidden[] = {3};
   autoencoder plain(*b, stacked_layers(inputs, hidden, activation::sigmoid, activation::identity));
   penalty_config p;
@@ -219,8 +221,8 @@ TEST_CASE("an autoencoder of kernel layers saves and loads exactly", "[kernel][m
 
   const std::string bytes = serialize_model(m);
   model loaded = deserialize_model(*b, bytes, "kernel model");
-  REQUIRE(loaded.network().specs()[1].kind == layer_kind::local_kernel);
-  REQUIRE(loaded.network().specs()[1].kernel_dim == dim);
+  REQUIRE(loaded.network().specs()[1].kind == local_kernel_kind_name);
+  REQUIRE(loaded.network().specs()[1].attribute("kernel_dim") == dim);
   REQUIRE(loaded.network().parameter_count() == m.network().parameter_count());
   REQUIRE(loaded.network().predict(batch) == before);
   // A truncated file is refused, not misread.

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -19,6 +20,7 @@
 #include "aerec/io/model_file.h"
 #include "aerec/core/rng.h"
 #include "expect_error.h"
+#include "model_file_v1.h"
 #include "small_model.h"
 #include "temp_dir.h"
 
@@ -30,14 +32,7 @@ using Catch::Matchers::Contains;
 namespace {
 
 // CRC-32 as zlib computes it, bit by bit: independent of the library's table version.
-std::uint32_t crc32(std::string_view bytes) {
-  std::uint32_t c = 0xFFFFFFFFu;
-  for (const char ch : bytes) {
-    c ^= static_cast<unsigned char>(ch);
-    for (int k = 0; k < 8; ++k) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-  }
-  return c ^ 0xFFFFFFFFu;
-}
+std::uint32_t crc32(std::string_view bytes) { return aerec::testing::crc32_of(bytes); }
 
 // Little-endian fields, written byte by byte so the test does not rely on the host order.
 std::uint64_t get_le(const std::string& bytes, std::size_t at, std::size_t width) {
@@ -60,6 +55,59 @@ void fix_crc(std::string& bytes) {
   put_u32(bytes, bytes.size() - 4, crc32(std::string_view(bytes).substr(0, bytes.size() - 4)));
 }
 
+// A record's fields (type, name, value bytes) as the documented format lays
+// them out, read and written here independently of the library.
+struct test_field {
+  std::uint8_t type;
+  std::string name;
+  std::string value;
+};
+
+std::vector<test_field> parse_record(const std::string& bytes) {
+  std::vector<test_field> fields;
+  std::size_t at = 0;
+  while (at < bytes.size()) {
+    test_field f{static_cast<std::uint8_t>(bytes.at(at)), bytes.substr(at + 2, static_cast<unsigned char>(bytes.at(at + 1))), {}};
+    at += 2 + f.name.size();
+    std::size_t length = 8;
+    if (f.type == 3) length = 4 + static_cast<std::size_t>(get_le(bytes, at, 4));
+    if (f.type == 4) length = 2 + 8 * static_cast<std::size_t>(static_cast<unsigned char>(bytes.at(at + 1)));
+    f.value = bytes.substr(at, length);
+    REQUIRE(f.value.size() == length);
+    at += length;
+    fields.push_back(f);
+  }
+  return fields;
+}
+
+std::string encode_record(const std::vector<test_field>& fields) {
+  std::string out;
+  for (const test_field& f : fields) {
+    out += static_cast<char>(f.type);
+    out += static_cast<char>(f.name.size());
+    out += f.name + f.value;
+  }
+  return out;
+}
+
+test_field* field_named(std::vector<test_field>& fields, const std::string& name) {
+  for (test_field& f : fields)
+    if (f.name == name) return &f;
+  FAIL("no field " << name);
+  return nullptr;
+}
+
+std::string text_value(const std::string& s) {
+  std::string v(4, '\0');
+  put_le(v, 0, s.size(), 4);
+  return v + s;
+}
+std::string integer_value(std::int64_t x) {
+  std::string v(8, '\0');
+  put_le(v, 0, static_cast<std::uint64_t>(x), 8);
+  return v;
+}
+
 struct section_at {
   std::size_t header;   // offset of the 4-byte tag
   std::size_t payload;  // offset of the payload
@@ -79,6 +127,49 @@ std::map<std::string, section_at> sections_of(const std::string& bytes) {
   }
   REQUIRE(at + 4 == bytes.size());
   return out;
+}
+
+// The file with section `tag`'s payload replaced (lengths and CRC fixed).
+std::string with_section(const std::string& bytes, const std::string& tag, const std::string& payload) {
+  const section_at s = sections_of(bytes).at(tag);
+  std::string out = bytes.substr(0, s.header + 4);
+  std::string length(8, '\0');
+  put_le(length, 0, payload.size(), 8);
+  out += length + payload + bytes.substr(s.payload + static_cast<std::size_t>(s.length));
+  fix_crc(out);
+  return out;
+}
+
+// LAYR's layer records.
+std::vector<std::vector<test_field>> layer_records(const std::string& bytes) {
+  const section_at s = sections_of(bytes).at("LAYR");
+  std::vector<std::vector<test_field>> layers;
+  const std::uint32_t count = get_u32(bytes, s.payload);
+  std::size_t at = s.payload + 4;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::uint32_t length = get_u32(bytes, at);
+    layers.push_back(parse_record(bytes.substr(at + 4, length)));
+    at += 4 + length;
+  }
+  REQUIRE(at == s.payload + s.length);
+  return layers;
+}
+
+std::string with_layers(const std::string& bytes, const std::vector<std::vector<test_field>>& layers) {
+  std::string payload(4, '\0');
+  put_u32(payload, 0, static_cast<std::uint32_t>(layers.size()));
+  for (const auto& fields : layers) {
+    const std::string record = encode_record(fields);
+    std::string length(4, '\0');
+    put_u32(length, 0, static_cast<std::uint32_t>(record.size()));
+    payload += length + record;
+  }
+  return with_section(bytes, "LAYR", payload);
+}
+
+std::vector<test_field> meaning_record(const std::string& bytes) {
+  const section_at s = sections_of(bytes).at("MEAN");
+  return parse_record(bytes.substr(s.payload, static_cast<std::size_t>(s.length)));
 }
 
 using aerec::testing::make_small_model;
@@ -116,10 +207,13 @@ void require_same_model(aerec::model& a, aerec::model& b) {
   for (std::size_t i = 0; i < sa.size(); ++i) {
     CAPTURE(i);
     CHECK(sa[i].kind == sb[i].kind);
-    CHECK(sa[i].inputs == sb[i].inputs);
-    CHECK(sa[i].outputs == sb[i].outputs);
+    CHECK(sa[i].inputs() == sb[i].inputs());
+    CHECK(sa[i].outputs() == sb[i].outputs());
     CHECK(sa[i].act == sb[i].act);
+    CHECK(sa[i] == sb[i]);
   }
+  CHECK(a.meaning() == b.meaning());
+  CHECK(a.network().code_layer() == b.network().code_layer());
   CHECK(std::vector<std::int32_t>(b.items().ids().begin(), b.items().ids().end()) ==
         std::vector<std::int32_t>(a.items().ids().begin(), a.items().ids().end()));
   CHECK(b.scale().min == a.scale().min);
@@ -151,14 +245,38 @@ TEST_CASE("model_file: serialized bytes follow the documented layout", "[model_f
   REQUIRE(bytes.size() > 20);
   CHECK(bytes.substr(0, 8) == "AERECMDL");
   CHECK(get_u32(bytes, 8) == aerec::model_file_version);
-  CHECK(get_u32(bytes, 12) == 5);
+  CHECK(aerec::model_file_version == 2);
+  CHECK(get_u32(bytes, 12) == 6);
   CHECK(get_u32(bytes, bytes.size() - 4) == crc32(std::string_view(bytes).substr(0, bytes.size() - 4)));
 
   const auto s = sections_of(bytes);
-  REQUIRE(s.size() == 5);
-  CHECK(s.at("SHAP").length == 8 + 4 * 16);
-  CHECK(get_u32(bytes, s.at("SHAP").payload) == 6);
-  CHECK(get_u32(bytes, s.at("SHAP").payload + 4) == 4);
+  REQUIRE(s.size() == 6);
+  CHECK(s.at("MEAN").header < s.at("LAYR").header);
+  // What the model means: rows, output, code layer.
+  const auto meaning = meaning_record(bytes);
+  REQUIRE(meaning.size() == 3);
+  CHECK(meaning[0].name == "rows");
+  CHECK(meaning[0].value == text_value("users"));
+  CHECK(meaning[1].name == "output");
+  CHECK(meaning[1].value == text_value("rating"));
+  CHECK(meaning[2].name == "code_layer");
+  CHECK(meaning[2].type == 1);
+  CHECK(meaning[2].value == integer_value(1));  // 4-3-4's middle layer
+  // Four layer records: kind, input and output shapes, activation.
+  const auto layers = layer_records(bytes);
+  REQUIRE(layers.size() == 4);
+  const std::vector<std::string> names = {"kind", "input", "output", "activation"};
+  for (const auto& fields : layers) {
+    REQUIRE(fields.size() == 4);
+    for (std::size_t i = 0; i < 4; ++i) CHECK(fields[i].name == names[i]);
+    CHECK(fields[0].value == text_value("dense"));
+  }
+  // A shape: u8 kind (1 features), u8 rank, the widths as i64.
+  CHECK(layers[0][1].type == 4);
+  CHECK(layers[0][1].value == std::string("\x01\x01", 2) + integer_value(6));
+  CHECK(layers[0][2].value == std::string("\x01\x01", 2) + integer_value(4));
+  CHECK(layers[0][3].value == text_value("sigmoid"));
+  CHECK(layers[3][3].value == text_value("identity"));
   CHECK(s.at("ITEM").length == 6 * 4);
   CHECK(get_u32(bytes, s.at("ITEM").payload + 4 * 4) == 1000);
   CHECK(s.at("SCAL").length == 8);
@@ -265,7 +383,7 @@ TEST_CASE("model_file: an unsupported version with a valid checksum", "[model_fi
   const auto b = aerec::make_cpu_backend(1);
   aerec::model m = make_model(*b);
   const std::string bytes = aerec::serialize_model(m);
-  for (const std::uint32_t version : {0u, 2u, 0xFFFFFFFFu}) {
+  for (const std::uint32_t version : {0u, 3u, 0xFFFFFFFFu}) {
     CAPTURE(version);
     std::string patched = bytes;
     put_u32(patched, 8, version);
@@ -275,10 +393,10 @@ TEST_CASE("model_file: an unsupported version with a valid checksum", "[model_fi
   }
 }
 
-TEST_CASE("model_file: absurd shapes with a valid checksum are rejected", "[model_file]") {
+TEST_CASE("model_file: absurd version-1 shapes with a valid checksum are rejected", "[model_file]") {
   const auto b = aerec::make_cpu_backend(1);
   aerec::model m = make_model(*b);
-  const std::string bytes = aerec::serialize_model(m);
+  const std::string bytes = aerec::testing::serialize_v1(m);
   const auto s = sections_of(bytes);
   const std::size_t shap = s.at("SHAP").payload;
   const std::size_t layer0 = shap + 8;  // kind, inputs, outputs, activation
@@ -423,7 +541,7 @@ TEST_CASE("model_file: extra sections follow the model's and come back", "[model
   const auto b = aerec::make_cpu_backend(1);
   aerec::model m = make_model(*b);
   const std::string bytes = aerec::serialize_model(m, sample_extra);
-  CHECK(get_u32(bytes, 12) == 5 + sample_extra.size());
+  CHECK(get_u32(bytes, 12) == 6 + sample_extra.size());
   const auto s = sections_of(bytes);
   for (const auto& [tag, payload] : sample_extra) {
     CAPTURE(tag);
@@ -432,11 +550,12 @@ TEST_CASE("model_file: extra sections follow the model's and come back", "[model
     CHECK(bytes.substr(s.at(tag).payload, s.at(tag).length) == payload);
   }
 
-  aerec::extra_sections extra;
-  aerec::model loaded = aerec::deserialize_model(*b, bytes, "model bytes", &extra);
-  CHECK(extra == sample_extra);
+  aerec::model_file_details details;
+  aerec::model loaded = aerec::deserialize_model(*b, bytes, "model bytes", &details);
+  CHECK(details.extra == sample_extra);
+  CHECK(details.version == 2);
   require_same_model(m, loaded);
-  CHECK(aerec::serialize_model(loaded, extra) == bytes);
+  CHECK(aerec::serialize_model(loaded, details.extra) == bytes);
   // Without extra sections the bytes are those of the plain model.
   CHECK(aerec::serialize_model(m, {}) == aerec::serialize_model(m));
 }
@@ -479,10 +598,167 @@ TEST_CASE("model_file: a file with extra sections is still checked whole", "[mod
 TEST_CASE("model_file: an extra section may not reuse a model tag", "[model_file]") {
   const auto b = aerec::make_cpu_backend(1);
   aerec::model m = make_model(*b);
-  for (const char* tag : {"META", "WGHT", "LONGER", "ABC"}) {
+  for (const char* tag : {"META", "WGHT", "MEAN", "LAYR", "GLBK", "SHAP", "LONGER", "ABC"}) {
     CAPTURE(tag);
     const auto e = error_from([&] { aerec::serialize_model(m, {{tag, "x"}}); });
     REQUIRE(e);
     CHECK(code_name(*e) == "internal");
   }
+}
+
+// --- version 2's records ----------------------------------------------------
+
+TEST_CASE("model_file: damaged or foreign records with a valid checksum are rejected", "[model_file]") {
+  const auto b = aerec::make_cpu_backend(1);
+  aerec::model m = make_model(*b);
+  const std::string bytes = aerec::serialize_model(m);
+  const auto layers = layer_records(bytes);
+  const auto rejected_layers = [&](const std::function<void(std::vector<std::vector<test_field>>&)>& edit) {
+    auto edited = layers;
+    edit(edited);
+    return format_error(*b, with_layers(bytes, edited));
+  };
+  const auto rejected_meaning = [&](const std::function<void(std::vector<test_field>&)>& edit) {
+    auto edited = meaning_record(bytes);
+    edit(edited);
+    return format_error(*b, with_section(bytes, "MEAN", encode_record(edited)));
+  };
+
+  SECTION("the records as written load") {
+    aerec::model loaded = aerec::deserialize_model(*b, with_layers(bytes, layers), "model bytes");
+    require_same_model(m, loaded);
+  }
+  SECTION("an unknown layer kind") {
+    CHECK_THAT(rejected_layers([](auto& l) { field_named(l[2], "kind")->value = text_value("lstm"); }),
+               Contains("section LAYR: layer 2") && Contains("unknown layer kind 'lstm'") &&
+                   Contains("known: dense, local_kernel"));
+  }
+  SECTION("an unknown activation") {
+    CHECK_THAT(rejected_layers([](auto& l) { field_named(l[0], "activation")->value = text_value("swish"); }),
+               Contains("layer 0") && Contains("unknown activation 'swish'"));
+  }
+  SECTION("a width of 2^31 - 1") {
+    CHECK_THAT(rejected_layers([](auto& l) {
+                 field_named(l[0], "output")->value = std::string("\x01\x01", 2) + integer_value(0x7FFFFFFF);
+               }),
+               Contains("layer 0") && Contains("implausible width"));
+  }
+  SECTION("a shape whose rank does not fit its kind") {
+    CHECK_THAT(rejected_layers([](auto& l) {
+                 field_named(l[1], "input")->value = std::string("\x01\x02", 2) + integer_value(2) + integer_value(2);
+               }),
+               Contains("layer 1") && Contains("the shape input has 2 dimensions"));
+  }
+  SECTION("layers that do not chain") {
+    CHECK_THAT(rejected_layers([](auto& l) {
+                 field_named(l[0], "output")->value = std::string("\x01\x01", 2) + integer_value(5);
+               }),
+               Contains("layer 1 does not fit the layer below it"));
+  }
+  SECTION("a missing field") {
+    CHECK_THAT(rejected_layers([](auto& l) { l[1].erase(l[1].begin() + 3); }),
+               Contains("layer 1") && Contains("no field activation"));
+  }
+  SECTION("a field of another type") {
+    CHECK_THAT(rejected_layers([](auto& l) { *field_named(l[1], "activation") = {1, "activation", integer_value(1)}; }),
+               Contains("the field activation is an integer, not text"));
+  }
+  SECTION("a field this aerec does not know (a later version's)") {
+    CHECK_THAT(rejected_layers([](auto& l) { l[3].push_back({1, "dilation", integer_value(2)}); }),
+               Contains("layer 3") && Contains("unknown field dilation"));
+  }
+  SECTION("a field twice") {
+    CHECK_THAT(rejected_layers([](auto& l) { l[3].push_back(l[3][0]); }), Contains("the field kind appears twice"));
+  }
+  SECTION("a field of an unknown type") {
+    CHECK_THAT(rejected_layers([](auto& l) { l[3].push_back({9, "x", ""}); }), Contains("unknown type 9"));
+  }
+  SECTION("a record running past its length") {
+    CHECK_THAT(rejected_layers([](auto& l) { field_named(l[0], "kind")->value = text_value("dense").substr(0, 6); }),
+               Contains("truncated"));
+  }
+  SECTION("a layer count of 2^31") {
+    std::string p = bytes;
+    put_u32(p, sections_of(bytes).at("LAYR").payload, 1u << 31);
+    fix_crc(p);
+    CHECK_THAT(format_error(*b, p), Contains("implausible layer count"));
+  }
+  SECTION("a code layer beyond the layers") {
+    CHECK_THAT(rejected_meaning([](auto& f) { field_named(f, "code_layer")->value = integer_value(9); }),
+               Contains("section MEAN") && Contains("implausible code_layer 9"));
+  }
+  SECTION("the output layer as the code") {
+    CHECK_THAT(rejected_meaning([](auto& f) { field_named(f, "code_layer")->value = integer_value(3); }),
+               Contains("section MEAN") && Contains("layer 3 cannot be this network's code"));
+  }
+  SECTION("an unknown kind of rows") {
+    CHECK_THAT(rejected_meaning([](auto& f) { field_named(f, "rows")->value = text_value("sessions"); }),
+               Contains("section MEAN") && Contains("unknown kind of rows 'sessions'"));
+  }
+  SECTION("no meaning at all") {
+    std::string p = bytes;
+    p.replace(sections_of(bytes).at("MEAN").header, 4, "XXXX");
+    fix_crc(p);
+    CHECK_THAT(format_error(*b, p), Contains("missing section MEAN"));
+  }
+}
+
+TEST_CASE("model_file: what a model means comes back, and another code layer too", "[model_file]") {
+  const auto b = aerec::make_cpu_backend(1);
+  const int hidden[] = {4, 2, 3, 4};
+  for (const std::size_t code : {std::size_t{1}, std::size_t{2}}) {
+    CAPTURE(code);
+    auto net = std::make_unique<aerec::autoencoder>(
+        *b, aerec::stacked_layers(6, hidden, aerec::activation::tanh, aerec::activation::identity), code);
+    aerec::rng random(3);
+    net->initialize(aerec::init_scheme::pytorch, random);
+    aerec::model m(std::move(net), aerec::id_map(movie_ids), {0, 1},
+                   {aerec::row_kind::items, aerec::output_kind::ranking});
+    aerec::model loaded = aerec::deserialize_model(*b, aerec::serialize_model(m), "model bytes");
+    CHECK(loaded.meaning() == aerec::model_meaning{aerec::row_kind::items, aerec::output_kind::ranking});
+    CHECK(loaded.network().code_layer() == code);
+    CHECK(loaded.network().code_size() == hidden[code]);
+  }
+}
+
+// --- version 1, still read ----------------------------------------------------
+
+TEST_CASE("model_file: version-1 files load, their meaning from the configuration in META", "[model_file]") {
+  const auto b = aerec::make_cpu_backend(1);
+  aerec::model m = make_model(*b);
+  aerec::model_file_details details;
+  aerec::model loaded = aerec::deserialize_model(*b, aerec::testing::serialize_v1(m), "model bytes", &details);
+  CHECK(details.version == 1);
+  require_same_model(m, loaded);
+  // Written again, it is version 2, byte for byte what the model itself gives.
+  CHECK(aerec::serialize_model(loaded) == aerec::serialize_model(m));
+
+  const std::pair<const char*, aerec::model_meaning> metadata[] = {
+      {"", {}},
+      {"not json", {}},
+      {R"({"config": {"item-based": false, "objective": "squared-error"}})", {}},
+      {R"({"config": {"item-based": true}})", {aerec::row_kind::items, aerec::output_kind::rating}},
+      {R"({"config": {"objective": "multinomial"}})", {aerec::row_kind::users, aerec::output_kind::ranking}},
+  };
+  for (const auto& [meta, meaning] : metadata) {
+    CAPTURE(meta);
+    m.set_metadata(meta);
+    CHECK(aerec::deserialize_model(*b, aerec::testing::serialize_v1(m), "model bytes").meaning() == meaning);
+  }
+}
+
+TEST_CASE("model_file: the committed demo model (version 1) loads and predicts", "[model_file]") {
+  const auto b = aerec::make_cpu_backend(1);
+  aerec::model_file_details details;
+  const std::string path = std::string(AEREC_SOURCE_DIR) + "/web/demo/model.aerec";
+  aerec::model demo = aerec::deserialize_model(*b, aerec::read_file(path), path, &details);
+  CHECK(details.version == 1);
+  CHECK(demo.meaning() == aerec::model_meaning{});
+  CHECK(demo.rating_prediction_problem().empty());
+  CHECK(demo.items().size() == 3706);
+  const aerec::item_rating liked[] = {{260, 5}, {1196, 5}, {2571, 4}};
+  const std::vector<float> p = demo.predict(liked);
+  REQUIRE(p.size() == 3706);
+  CHECK(std::all_of(p.begin(), p.end(), [&](float v) { return v >= demo.scale().min && v <= demo.scale().max; }));
+  CHECK(*std::max_element(p.begin(), p.end()) > *std::min_element(p.begin(), p.end()));
 }

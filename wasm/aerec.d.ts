@@ -67,7 +67,11 @@ export interface Model {
 }
 
 export interface AerecModule {
-  /** Loads a model file (as written by `aerec train` or `aerec export`). Throws `model_format` for bad bytes. */
+  /**
+   * Loads a model file (as written by `aerec train` or `aerec export`). Throws `model_format` for bad
+   * bytes, and `invalid_argument` for a model that predicts no ratings by movie: an item-based model
+   * (its columns are users) or a ranking model (its outputs are scores, not ratings).
+   */
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
   readonly AerecError: typeof AerecError;
 }

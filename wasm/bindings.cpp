@@ -66,11 +66,17 @@ class float_array {
 
 }  // namespace
 
-// A loaded model with its own single-threaded CPU backend.
+// A loaded model with its own single-threaded CPU backend. Every call takes
+// and returns ratings by movie, so a model whose file says it makes none
+// (item-based, or ranking scores) is refused here, once, with the reason.
 class model_handle {
  public:
   explicit model_handle(const std::string& bytes)
-      : device_(make_cpu_backend(1)), model_(deserialize_model(*device_, bytes, "model bytes")) {}
+      : device_(make_cpu_backend(1)), model_(deserialize_model(*device_, bytes, "model bytes")) {
+    if (const std::string problem = model_.rating_prediction_problem(); !problem.empty())
+      throw error(error_code::invalid_argument,
+                  "model bytes: " + problem + "; this module predicts ratings by movie");
+  }
 
   int num_items() const { return model_.items().size(); }
   int code_size() { return model_.network().code_size(); }

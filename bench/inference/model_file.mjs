@@ -1,7 +1,8 @@
-// Reads an aerec model file (format: lib/include/aerec/io/model_file.h) into plain
-// typed arrays, so that the peers run with exactly aerec's weights.
+// Reads an aerec model file of dense layers (format, versions 1 and 2:
+// lib/include/aerec/io/model_file.h) into plain typed arrays, so that the peers
+// run with exactly aerec's weights.
 
-// The numbers a model file stores for each activation (lib/include/aerec/nn/activation.h).
+// The numbers a version-1 file stores for each activation (lib/include/aerec/nn/activation.h).
 export const activations = ['identity', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'selu', 'elu'];
 
 function sections(bytes) {
@@ -27,29 +28,79 @@ function section(found, tag) {
   return new DataView(payload.slice().buffer);
 }
 
+// Version 1's SHAP: per layer u32 kind, inputs, outputs, activation.
+function layersV1(found) {
+  const shape = section(found, 'SHAP');
+  const layers = [];
+  for (let i = 0; i < shape.getUint32(4, true); ++i) {
+    const at = 8 + 16 * i;
+    if (shape.getUint32(at, true) !== 1) throw new Error(`layer ${i} is not a dense layer`);
+    layers.push({ inputs: shape.getUint32(at + 4, true), outputs: shape.getUint32(at + 8, true),
+      activation: activations[shape.getUint32(at + 12, true)] });
+  }
+  return layers;
+}
+
+// A version-2 record's fields by name (types: 1 integer, 2 real, 3 text, 4 shape).
+function record(view, at, end) {
+  const fields = {};
+  while (at < end) {
+    const type = view.getUint8(at);
+    const name = new TextDecoder().decode(new Uint8Array(view.buffer, at + 2, view.getUint8(at + 1)));
+    at += 2 + name.length;
+    if (type === 3) {
+      const length = view.getUint32(at, true);
+      fields[name] = new TextDecoder().decode(new Uint8Array(view.buffer, at + 4, length));
+      at += 4 + length;
+    } else if (type === 4) {
+      const rank = view.getUint8(at + 1);
+      fields[name] = Array.from({ length: rank }, (_, d) => Number(view.getBigInt64(at + 2 + 8 * d, true)));
+      at += 2 + 8 * rank;
+    } else {
+      fields[name] = type === 1 ? Number(view.getBigInt64(at, true)) : view.getFloat64(at, true);
+      at += 8;
+    }
+  }
+  return fields;
+}
+
+// Version 2's LAYR: a length-prefixed record per layer.
+function layersV2(found) {
+  const view = section(found, 'LAYR');
+  const layers = [];
+  let at = 4;
+  for (let i = 0; i < view.getUint32(0, true); ++i) {
+    const length = view.getUint32(at, true);
+    const r = record(view, at + 4, at + 4 + length);
+    at += 4 + length;
+    if (r.kind !== 'dense') throw new Error(`layer ${i} is a ${r.kind} layer, not a dense one`);
+    const size = (shape) => shape.reduce((a, b) => a * b, 1);
+    layers.push({ inputs: size(r.input), outputs: size(r.output), activation: r.activation });
+  }
+  return layers;
+}
+
 /**
  * { items, scale: {min, max}, layers: [{ inputs, outputs, activation,
  *   weight (Float32Array, inputs x outputs, row-major), bias (Float32Array) }] }
  */
 export function readModel(bytes) {
   const found = sections(bytes);
-  const shape = section(found, 'SHAP');
+  const version = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
+  const shapes = version === 1 ? layersV1(found) : layersV2(found);
   const scale = section(found, 'SCAL');
   const params = new Float32Array(section(found, 'WGHT').buffer);
   const layers = [];
   let offset = 0;
-  for (let i = 0; i < shape.getUint32(4, true); ++i) {
-    const at = 8 + 16 * i;
-    const inputs = shape.getUint32(at + 4, true);
-    const outputs = shape.getUint32(at + 8, true);
+  for (const { inputs, outputs, activation } of shapes) {
     const weight = params.subarray(offset, offset + inputs * outputs);
     const bias = params.subarray(offset + inputs * outputs, offset + inputs * outputs + outputs);
     offset += inputs * outputs + outputs;
-    layers.push({ inputs, outputs, activation: activations[shape.getUint32(at + 12, true)], weight, bias });
+    layers.push({ inputs, outputs, activation, weight, bias });
   }
-  if (offset !== params.length) throw new Error('WGHT size does not match SHAP');
+  if (offset !== params.length) throw new Error('WGHT size does not match the layers');
   return {
-    items: shape.getUint32(0, true),
+    items: layers[0].inputs,
     scale: { min: scale.getFloat32(0, true), max: scale.getFloat32(4, true) },
     layers,
   };

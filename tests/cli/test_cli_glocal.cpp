@@ -61,7 +61,7 @@ TEST_CASE("train --preset glocal-k: pretraining, then the global kernel, and eva
   CHECK(weights(local).size() < weights(model).size());  // the global kernel's weights, besides the layers'
   const result info = run_aerec("info " + model.string());
   REQUIRE(info.code == 0);
-  CHECK_THAT(info.out, Catch::Contains("8 sigmoid (kernel, R^2)") && Catch::Contains("global kernel 3x3"));
+  CHECK_THAT(info.out, Catch::Contains("8 sigmoid (local kernel, R^2)") && Catch::Contains("global kernel 3x3"));
 }
 
 TEST_CASE("train --preset glocal-k --val: the best epoch is one with the global kernel", "[cli][glocal]") {

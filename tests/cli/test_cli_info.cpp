@@ -110,13 +110,15 @@ TEST_CASE("info describes the shape, scale and training of a model", "[cli][info
   INFO(r.err);
   REQUIRE(r.code == 0);
   REQUIRE(value_after(r.out, "file") == model.string());
-  REQUIRE(value_after(r.out, "format") == "aerec model file, version 1");
+  REQUIRE(value_after(r.out, "format") == "aerec model file, version 2");
   REQUIRE(value_after(r.out, "size") ==
           std::to_string(std::filesystem::file_size(model)) + " bytes");
   REQUIRE(value_after(r.out, "network") == "12 -> 6 sigmoid -> 4 sigmoid -> 12 identity");
   REQUIRE(value_after(r.out, "parameters") == m["parameters"].dump());
   REQUIRE(value_after(r.out, "scale") == "1..5");
   REQUIRE(value_after(r.out, "items") == "12 movies");
+  REQUIRE(value_after(r.out, "output") == "predicted ratings");
+  REQUIRE(value_after(r.out, "code") == "layer 1, 4 units");
   // The metadata: training data, figures (6 significant digits), configuration.
   REQUIRE_THAT(r.out, Catch::Contains("\ntraining\n") && Catch::Contains("\nfigures\n") &&
                           Catch::Contains("\nconfiguration\n"));
@@ -137,12 +139,15 @@ TEST_CASE("info --json gives the shape, scale and the metadata as stored", "[cli
   REQUIRE(r.code == 0);
   const json d = json::parse(r.out);
   REQUIRE(d["file"] == model.string());
-  REQUIRE(d["format_version"] == 1);
+  REQUIRE(d["format_version"] == 2);
+  REQUIRE(d["rows"] == "users");
+  REQUIRE(d["output"] == "rating");
+  REQUIRE(d["code_layer"] == 1);
   REQUIRE(d["bytes"] == std::filesystem::file_size(model));
   REQUIRE(d["items"] == 12);
   REQUIRE(d["shape"] == json::array({12, 6, 4, 12}));
   REQUIRE(d["layers"].size() == 3);
-  REQUIRE(d["layers"][1] == json({{"inputs", 6}, {"outputs", 4}, {"activation", "sigmoid"}}));
+  REQUIRE(d["layers"][1] == json({{"kind", "dense"}, {"inputs", 6}, {"outputs", 4}, {"activation", "sigmoid"}}));
   REQUIRE(d["layers"][2]["activation"] == "identity");
   REQUIRE(d["parameters"] == m["parameters"]);
   REQUIRE(d["scale"] == json({{"min", 1}, {"max", 5}}));

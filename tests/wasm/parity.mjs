@@ -5,7 +5,8 @@
 //   node parity.mjs --module DIR --aerec PATH [--model FILE ...] --work DIR
 //
 // Models: the given files (the committed demo model) and small ones the native
-// CLI trains here on a synthetic rating file, with other activations.
+// CLI trains here on a synthetic rating file, with other activations. Models
+// whose outputs are not ratings by movie (item-based, ranking) are refused.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,13 @@ import { generator } from './random.mjs';
 const args = parseArgs(process.argv.slice(2));
 const limit = 1e-5;
 
-function syntheticModels(aerec, work) {
+function train(aerec, data, out, flags) {
+  execFileSync(aerec, ['train', '--data', data, '--split', 'all', '--epochs', '3', '--out', out, ...flags],
+    { stdio: 'pipe' });
+  return out;
+}
+
+function syntheticData(work) {
   const random = generator(42);
   const lines = [];
   for (let user = 1; user <= 80; ++user)
@@ -24,16 +31,16 @@ function syntheticModels(aerec, work) {
   fs.mkdirSync(work, { recursive: true });
   const data = path.join(work, 'u.data');
   fs.writeFileSync(data, lines.join('\n') + '\n');
+  return data;
+}
+
+function syntheticModels(aerec, data, work) {
   const variants = {
     tanh: ['--layers', '8', '4', '8', '--activation', 'tanh'],
     selu: ['--layers', '6', '--activation', 'selu', '--output-activation', 'identity'],
   };
-  return Object.entries(variants).map(([name, flags]) => {
-    const out = path.join(work, `${name}.aerec`);
-    execFileSync(aerec, ['train', '--data', data, '--split', 'all', '--preset', 'seed-fixed',
-      '--epochs', '3', '--out', out, ...flags], { stdio: 'pipe' });
-    return out;
-  });
+  return Object.entries(variants).map(([name, flags]) =>
+    train(aerec, data, path.join(work, `${name}.aerec`), ['--preset', 'seed-fixed', ...flags]));
 }
 
 // Users: none, one, five and many ratings, at random columns and values on the scale's half steps.
@@ -151,11 +158,28 @@ function checkBadInput(aerecModule, file) {
   console.log('  the module still predicts the same after every error');
 }
 
+// The module predicts ratings by movie: a model that makes neither is refused at load, saying why.
+function checkRefusals(aerecModule, aerec, data, work) {
+  console.log('models that predict no ratings by movie:');
+  const refused = {
+    'a ranking model': ['--preset', 'mult-dae', '--layers', '6'],
+    'an item-based model': ['--preset', 'autorec-i', '--layers', '6'],
+  };
+  for (const [what, flags] of Object.entries(refused)) {
+    const file = train(aerec, data, path.join(work, `refused-${flags[1]}.aerec`), flags);
+    expectError(aerecModule, 'invalid_argument', what, () => aerecModule.loadModel(fs.readFileSync(file)));
+    try { aerecModule.loadModel(fs.readFileSync(file)); } catch (e) {
+      if (!e.message.includes(what)) fail(`${what}: the message does not say so: ${e.message}`);
+    }
+  }
+}
+
 const aerecModule = await loadModule(args.module);
 if (!args.aerec || !fs.existsSync(args.aerec)) fail(`no native aerec at ${args.aerec}`);
 const files = [].concat(args.model || []);
 for (const file of files) if (!fs.existsSync(file)) fail(`no model file ${file}`);
-files.push(...syntheticModels(args.aerec, args.work));
+const data = syntheticData(args.work);
+files.push(...syntheticModels(args.aerec, data, args.work));
 
 const random = generator(7);
 let worst = 0;
@@ -166,6 +190,7 @@ for (const file of files) {
   count += r.count;
 }
 checkBadInput(aerecModule, files[0]);
+checkRefusals(aerecModule, args.aerec, data, args.work);
 console.log(`wasm vs native: ${count} predictions from ${files.length} models, each made alone and in a batch; ` +
   `max relative difference ${worst.toExponential(2)} (limit ${limit})`);
 if (!(worst <= limit)) fail(`max relative difference ${worst} exceeds ${limit}`);

@@ -12,8 +12,9 @@ void save_checkpoint(const std::filesystem::path& path, model& m, const checkpoi
 }
 
 model load_checkpoint(backend& b, const std::filesystem::path& path, checkpoint_state& state) {
-  extra_sections extra;
-  model m = deserialize_model(b, read_file(path), path.string(), &extra);
+  model_file_details details;
+  model m = deserialize_model(b, read_file(path), path.string(), &details);
+  extra_sections& extra = details.extra;
   for (const char* tag : {"TRNR", "STOP", "RUNJ"})
     if (!extra.contains(tag))
       throw error(error_code::model_format,

@@ -5,30 +5,36 @@
 #include <string>
 
 #include "aerec/core/error.h"
+#include "aerec/nn/layer_registry.h"
+#include "aerec/nn/layers/dense.h"
+#include "aerec/nn/layers/local_kernel.h"
 
 namespace aerec {
 
 std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden,
                                        activation hidden_act, activation output_act, bool variational,
-                                       int kernel_dim) {
-  if (kernel_dim < 0) throw error(error_code::invalid_argument, "the kernel dimension must be >= 0");
-  const layer_kind kind = kernel_dim > 0 ? layer_kind::local_kernel : layer_kind::dense;
+                                       int local_kernel_dim) {
+  if (local_kernel_dim < 0) throw error(error_code::invalid_argument, "the kernel dimension must be >= 0");
+  const auto layer = [&](int inputs, int outputs, activation act) {
+    return local_kernel_dim > 0 ? local_kernel_spec(inputs, outputs, act, local_kernel_dim)
+                                : dense_spec(inputs, outputs, act);
+  };
   std::vector<layer_spec> specs;
   int inputs = items;
   for (const int width : hidden) {
     if (width <= 0)
       throw error(error_code::invalid_argument, "layer widths must be positive");
-    specs.push_back({kind, inputs, width, hidden_act, kernel_dim});
+    specs.push_back(layer(inputs, width, hidden_act));
     inputs = width;
   }
-  specs.push_back({kind, inputs, items, output_act, kernel_dim});
+  specs.push_back(layer(inputs, items, output_act));
   if (variational) {
     // Built as a plain stack first, so that code_layer() picks the same layer.
     const std::size_t code = autoencoder::code_layer_of(specs);
     if (code == 0 || code + 1 >= specs.size())
       throw error(error_code::invalid_argument,
                   "a variational autoencoder needs a hidden layer below its code, and one above");
-    specs[code].outputs *= 2;
+    specs[code].output = shape::features(specs[code].outputs() * 2);
     specs[code].act = activation::identity;
   }
   return specs;
@@ -37,7 +43,7 @@ std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden,
 std::optional<std::size_t> variational_code_of(const std::vector<layer_spec>& specs) {
   // A hidden layer (not the first) emitting twice what the next layer takes.
   for (std::size_t i = 2; i + 1 < specs.size(); ++i)
-    if (specs[i].inputs * 2 == specs[i - 1].outputs) return i - 1;
+    if (specs[i].inputs() * 2 == specs[i - 1].outputs()) return i - 1;
   return std::nullopt;
 }
 
@@ -45,21 +51,31 @@ std::string layer_chain_problem(const std::vector<layer_spec>& specs) {
   if (specs.empty()) return "an autoencoder needs layers";
   const std::optional<std::size_t> code = variational_code_of(specs);
   for (std::size_t i = 0; i < specs.size(); ++i) {
-    const bool chained = i == 0 || specs[i].inputs == specs[i - 1].outputs || (code && i == *code + 1);
-    if (!chained || specs[i].inputs <= 0 || specs[i].outputs <= 0)
-      return "layer " + std::to_string(i) + " does not fit the layer below it";
+    if (const std::string problem = layer_problem(specs[i]); !problem.empty())
+      return "layer " + std::to_string(i) + ": " + problem;
+    // Each layer takes the shape the one below emits; a variational code's
+    // layer emits the code's mean and log-variance, twice what the next takes.
+    const bool chained = i == 0 || specs[i].input == specs[i - 1].output || (code && i == *code + 1);
+    if (!chained) return "layer " + std::to_string(i) + " does not fit the layer below it";
   }
-  if (specs.back().outputs != specs.front().inputs) return "an autoencoder's output width must equal its input";
+  if (specs.back().output != specs.front().input) return "an autoencoder's output shape must equal its input's";
   return {};
 }
 
-autoencoder::autoencoder(backend& b, std::vector<layer_spec> specs)
+autoencoder::autoencoder(backend& b, std::vector<layer_spec> specs, std::optional<std::size_t> code_layer)
     : backend_(b), specs_(std::move(specs)) {
   if (const std::string problem = layer_chain_problem(specs_); !problem.empty())
     throw error(error_code::invalid_argument, problem);
   if (const auto code = variational_code_of(specs_)) {
     variational_ = true;
     variational_code_ = *code;
+  }
+  code_layer_ = variational_ ? variational_code_ : code_layer_of(specs_);
+  if (code_layer && *code_layer != code_layer_) {
+    if (variational_ || *code_layer + 1 >= specs_.size())
+      throw error(error_code::invalid_argument,
+                  "layer " + std::to_string(*code_layer) + " cannot be this network's code");
+    code_layer_ = *code_layer;
   }
   for (std::size_t i = 0; i < specs_.size(); ++i) {
     // The output layer stores W^T when it is not also the input layer (which
@@ -173,9 +189,9 @@ void autoencoder::backward_global(const sparse_view& input, const_matrix_view d_
   // it again, and add its gradients to the transformed pass's. The kernel
   // penalty counted once, in the transformed pass.
   forward_stack(input, nullptr);
-  set_kernel_penalties(0);
+  set_own_penalties(0);
   backward_stack(input, d_reconstruction, 1);
-  set_kernel_penalties(penalties_.local_kernel);
+  set_own_penalties(penalties_.local_kernel);
 }
 
 void autoencoder::add_global_kernel(const global_kernel_shape& shape) {
@@ -186,32 +202,33 @@ void autoencoder::add_global_kernel(const global_kernel_shape& shape) {
   global_ = std::make_unique<global_kernel>(backend_, shape, items());
 }
 
-void autoencoder::set_kernel_penalties(float weight) {
-  for (auto& l : layers_) l->set_kernel_penalty(l->spec().kind == layer_kind::local_kernel ? weight : 0);
+void autoencoder::set_own_penalties(float weight) {
+  for (auto& l : layers_) l->set_own_penalty(layer_kind(l->spec().kind).own_penalty ? weight : 0);
 }
 
 void autoencoder::set_penalties(const penalty_config& p) {
   std::vector<int> hidden;
-  for (std::size_t i = 0; i + 1 < specs_.size(); ++i) hidden.push_back(specs_[i].outputs);
+  for (std::size_t i = 0; i + 1 < specs_.size(); ++i) hidden.push_back(specs_[i].outputs());
   // The hidden layers' activation is the first's: that is what the penalties depend on.
   validate(p, hidden, specs_.front().act);
-  // The contractive penalty reads the first layer's weights, which a kernel layer does not use as they are.
-  if (p.contractive > 0 && specs_.front().kind != layer_kind::dense)
-    throw error(error_code::invalid_argument, "the contractive penalty needs a dense first layer, not a kernel layer");
+  // The contractive penalty reads the first layer's weights, which a local-kernel layer does not use as they are.
+  if (p.contractive > 0 && specs_.front().kind != dense_kind_name)
+    throw error(error_code::invalid_argument,
+                "the contractive penalty needs a dense first layer, not a " + specs_.front().kind + " layer");
   const bool kernels = std::any_of(specs_.begin(), specs_.end(),
-                                   [](const layer_spec& s) { return s.kind == layer_kind::local_kernel; });
+                                   [](const layer_spec& s) { return layer_kind(s.kind).own_penalty; });
   if (p.local_kernel > 0 && !kernels)
     throw error(error_code::invalid_argument, "a kernel penalty needs kernel layers (a kernel dimension)");
   if (global_ && (p.activity.kind != activity_kind::none || p.contractive > 0))
     throw error(error_code::invalid_argument, "a global kernel takes no penalty but the kernel penalty");
-  set_kernel_penalties(p.local_kernel);
+  set_own_penalties(p.local_kernel);
   penalties_ = p;
 }
 
 double autoencoder::penalty() {
   const const_matrix_view none{nullptr, 0, 0};
   double value = 0;
-  for (const auto& l : layers_) value += l->kernel_penalty();
+  for (const auto& l : layers_) value += l->own_penalty();
   if (penalties_.activity.kind != activity_kind::none)
     value += backend_.activity_penalty(penalties_.activity, activations(activity_layer()), none, nullptr);
   if (variational_ && kl_weight_ > 0)
@@ -278,7 +295,7 @@ void autoencoder::add_contractive_weight_grad() {
 const_matrix_view autoencoder::first_weights() {
   // The first layer stores W (inputs x units) by input: see the constructor.
   const parameter w = layers_[0]->parameters()[0];
-  return {w.value, specs_[0].inputs, specs_[0].outputs};
+  return {w.value, specs_[0].inputs(), specs_[0].outputs()};
 }
 
 const_matrix_view autoencoder::mask_code(const_matrix_view code) {
@@ -347,17 +364,13 @@ std::vector<float> autoencoder::predict(const sparse_batch& batch) {
   return output_of(layers_.size() - 1, batch);
 }
 
-std::size_t autoencoder::code_layer() const {
-  return variational_ ? variational_code_ : code_layer_of(specs_);
-}
-
 std::size_t autoencoder::code_layer_of(const std::vector<layer_spec>& specs) {
   // A single-layer network has no hidden layer: its output is its code.
   const std::size_t hidden = specs.size() - 1;
   if (hidden % 2 == 1) return hidden / 2;
   std::size_t best = 0;
   for (std::size_t i = 1; i < hidden; ++i)
-    if (specs[i].outputs < specs[best].outputs) best = i;
+    if (specs[i].outputs() < specs[best].outputs()) best = i;
   return best;
 }
 

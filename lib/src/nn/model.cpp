@@ -6,14 +6,36 @@
 #include <sstream>
 
 #include "aerec/core/error.h"
+#include "core/names.h"
 
 namespace aerec {
 
-model::model(std::unique_ptr<autoencoder> network, id_map items, rating_scale scale,
+const char* row_kind_name(row_kind k) { return k == row_kind::users ? "users" : "items"; }
+const char* output_kind_name(output_kind k) { return k == output_kind::rating ? "rating" : "ranking"; }
+
+row_kind parse_row_kind(const std::string& name) {
+  static const std::vector<row_kind> all = {row_kind::users, row_kind::items};
+  return find_by_name("kind of rows", name, all, row_kind_name);
+}
+
+output_kind parse_output_kind(const std::string& name) {
+  static const std::vector<output_kind> all = {output_kind::rating, output_kind::ranking};
+  return find_by_name("kind of output", name, all, output_kind_name);
+}
+
+model::model(std::unique_ptr<autoencoder> network, id_map items, rating_scale scale, model_meaning meaning,
              std::string metadata)
-    : network_(std::move(network)), items_(std::move(items)), scale_(scale),
+    : network_(std::move(network)), items_(std::move(items)), scale_(scale), meaning_(meaning),
       metadata_(std::move(metadata)) {
   AEREC_ASSERT(network_ && network_->items() == items_.size());
+}
+
+std::string model::rating_prediction_problem() const {
+  if (meaning_.rows == row_kind::items)
+    return "an item-based model: its columns are the users it was trained on, not movies";
+  if (meaning_.output == output_kind::ranking)
+    return "a ranking model: it scores movies from implicit feedback rather than predicting ratings";
+  return {};
 }
 
 sparse_batch model::to_batch(std::span<const std::span<const item_rating>> users) const {

@@ -271,6 +271,11 @@ void validate_global_kernel(const train_config& c) {
 
 }  // namespace
 
+model_meaning meaning_of(const train_config& c) {
+  return {c.item_based ? row_kind::items : row_kind::users,
+          c.goal == objective::multinomial ? output_kind::ranking : output_kind::rating};
+}
+
 void validate(const train_config& c) {
   auto require = [](bool ok, const std::string& what) {
     if (!ok) throw error(error_code::invalid_argument, what);

@@ -2,15 +2,34 @@
 // The model file: versioned, checksummed, little-endian binary.
 //
 //   "AERECMDL"  magic (8 bytes)
-//   u32 version, u32 section count
+//   u32 version (2), u32 section count
 //   sections:   4-byte tag, u64 length, payload
-//     SHAP  u32 items, u32 layers, per layer u32 kind, inputs, outputs, activation
-//     ITEM  i32 movie id of each column
+//     MEAN  what the model means, a record (see below): rows ("users" or
+//           "items"), output ("rating" or "ranking"), code_layer (integer)
+//     LAYR  u32 layer count, then per layer a u32 length and a record: kind
+//           (text, a layer registry name), input and output (shapes),
+//           activation (text), and the kind's own settings (integers)
+//     GLBK  only with GLocal-K's global kernel, a record: rows, size (integers), dot_scale (real)
+//     ITEM  i32 id of each column (movies; users for an item-based model)
 //     SCAL  f32 lowest and highest rating
-//     WGHT  f32 parameters, layer by layer (weight inputs x outputs, then bias)
+//     WGHT  f32 parameters, layer by layer in each kind's order (weights as W,
+//           inputs x outputs), then the global kernel's
 //     META  UTF-8 text (JSON written by the CLI)
 //     (checkpoints add sections of training state; readers skip tags they do not need)
 //   u32 CRC-32 of every byte before it
+//
+// A record is a run of named, typed fields (lib/src/io/record.h): per field
+// u8 type, u8 name length, name, value (1 i64; 2 f64; 3 u32 length + UTF-8;
+// 4 shape: u8 kind, u8 rank, rank x i64). A field a reader does not know is
+// an error, not something to skip.
+//
+// Version 1 (still read) had SHAP instead of MEAN, LAYR and GLBK: u32 items,
+// u32 layers, per layer u32 kind (1 dense, 2 local kernel), inputs, outputs,
+// activation (activation.h's numbers), a local-kernel layer then its point
+// dimension; after the layers, a global kernel's u32 rows, u32 size, f32 dot
+// scale. What such a model means comes from its META's "config" (the CLI's
+// "item-based" and "objective"), and its code layer from the rule of
+// autoencoder::code_layer_of.
 //
 // Readers check sizes against the bytes actually present before allocating,
 // so a damaged file is an error, never a crash or a huge allocation.
@@ -24,16 +43,22 @@
 
 namespace aerec {
 
-inline constexpr std::uint32_t model_file_version = 1;
+// The version written; versions 1 and 2 are read.
+inline constexpr std::uint32_t model_file_version = 2;
 
 // Sections beyond the model's own, by 4-character tag.
 using extra_sections = std::map<std::string, std::string, std::less<>>;
 
+// What a file held besides the model.
+struct model_file_details {
+  std::uint32_t version = 0;
+  extra_sections extra;  // the sections other than the model's own
+};
+
 std::string serialize_model(model& m, const extra_sections& extra = {});
 // `source` names the bytes in error messages (a path, or "model bytes").
-// Sections other than the model's own are copied into `extra` when given.
 model deserialize_model(backend& b, std::string_view bytes, const std::string& source,
-                        extra_sections* extra = nullptr);
+                        model_file_details* details = nullptr);
 
 // Writes atomically: a failure leaves any earlier file at `path` untouched.
 void save_model(const std::filesystem::path& path, model& m);

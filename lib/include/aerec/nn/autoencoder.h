@@ -20,11 +20,11 @@ namespace aerec {
 // layer (see autoencoder::code_layer) is instead a linear layer emitting the
 // mean and log-variance of a Gaussian code, twice as wide, and the layer
 // above it takes a sample of that code (Mult-VAE's items-600-200-600-items).
-// A kernel_dim above 0 makes every layer a kernel layer with points of that
-// dimension (GLocal-K: 5).
+// A local_kernel_dim above 0 makes every layer a local-kernel layer with
+// points of that dimension (GLocal-K: 5).
 std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden,
                                        activation hidden_act, activation output_act,
-                                       bool variational = false, int kernel_dim = 0);
+                                       bool variational = false, int local_kernel_dim = 0);
 
 // Why `specs` do not form an autoencoder (see its constructor); empty when they do.
 std::string layer_chain_problem(const std::vector<layer_spec>& specs);
@@ -37,11 +37,13 @@ class autoencoder {
   // inputs are the outputs of the one below, except that one hidden layer may
   // emit twice what the layer above takes: it is then a variational code
   // [mean | log-variance], and the layer above takes a sample of it.
-  autoencoder(backend& b, std::vector<layer_spec> specs);
+  // `code_layer` names the code (a model file says which); by default the
+  // rule of code_layer_of, or the variational code's layer.
+  autoencoder(backend& b, std::vector<layer_spec> specs, std::optional<std::size_t> code_layer = {});
 
   void initialize(init_scheme scheme, rng& random);
 
-  int items() const { return specs_.front().inputs; }
+  int items() const { return specs_.front().inputs(); }
   const std::vector<layer_spec>& specs() const { return specs_; }
   backend& device() { return backend_; }
 
@@ -98,10 +100,10 @@ class autoencoder {
   // DeepRecommender's 512-512-1024-512-512's 1024), else the narrowest (the
   // first of equals).
   // A variational network's code layer is the one emitting the Gaussian code.
-  std::size_t code_layer() const;
+  std::size_t code_layer() const { return code_layer_; }
   // The code layer of a plain stack of these layers (the rule above).
   static std::size_t code_layer_of(const std::vector<layer_spec>& specs);
-  int code_size() const { return specs_[code_layer()].outputs / (variational() ? 2 : 1); }
+  int code_size() const { return specs_[code_layer()].outputs() / (variational() ? 2 : 1); }
   bool variational() const { return variational_; }
   // The standard normal draws (rows x code_size, on the backend; null: none)
   // that forward() samples a variational code with until they are cleared,
@@ -122,7 +124,8 @@ class autoencoder {
   // Backpropagates dL/d(fed input) through the global kernel and the pass
   // that reconstructed `input` for it.
   void backward_global(const sparse_view& input, const_matrix_view d_fed, float beta);
-  void set_kernel_penalties(float weight);
+  // Sets every layer's penalty on its own parameters, where its kind has one.
+  void set_own_penalties(float weight);
   // Every layer but the output, forward; and backward from the output layer's input gradient.
   void forward_hidden(const sparse_view& input, const sparse_view* code_mask);
   const_matrix_view backward_hidden(const sparse_view& input, const_matrix_view grad, float beta);
@@ -154,6 +157,7 @@ class autoencoder {
   std::vector<const_matrix_view> outputs_;
   const sparse_view* code_mask_ = nullptr;
   const_matrix_view raw_code_{nullptr, 0, 0};  // the code before its mask or sampling
+  std::size_t code_layer_ = 0;
   bool variational_ = false;
   std::size_t variational_code_ = 0;  // the layer emitting the variational code
   const float* code_draws_ = nullptr;

@@ -1,35 +1,39 @@
 #pragma once
 // Layers of an autoencoder. Each layer keeps its parameters, their gradients
 // and its forward results in backend memory.
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "aerec/nn/activation.h"
 #include "aerec/backend/backend.h"
 #include "aerec/core/rng.h"
+#include "aerec/core/shape.h"
+#include "aerec/nn/activation.h"
 
 namespace aerec {
 
-// kernel: a dense layer whose weights are reparameterised by a local kernel
-// (Sparse FC, Muller et al. 2018; GLocal-K, Han et al. 2021): every input i
-// and output j has a point u_i, v_j in R^kernel_dim, and the layer uses
-// W * max(0, 1 - |u_i - v_j|^2) element by element, so that learning the
-// points learns which weights exist.
-enum class layer_kind { dense = 1, local_kernel = 2 };
-
-// A layer's shape: what a model file stores besides the weights.
+// A layer's kind and shape: what a model file stores besides the weights.
+// The kind names an entry of the layer registry (layer_registry.h), which
+// knows its settings, parameters and how to make it.
 struct layer_spec {
-  layer_kind kind = layer_kind::dense;
-  int inputs = 0;
-  int outputs = 0;
+  std::string kind;
+  shape input, output;
   activation act = activation::identity;
-  int kernel_dim = 0;  // kernel layers' point dimension
-};
+  // The kind's own settings by name (a local-kernel layer's "kernel_dim"),
+  // each an integer field of the layer's record in a model file.
+  std::map<std::string, std::int64_t, std::less<>> attributes;
 
-// How many floats a layer of this shape trains.
-std::size_t parameter_floats(const layer_spec& spec);
+  // Floats per example in and out.
+  int inputs() const { return input.size(); }
+  int outputs() const { return output.size(); }
+  // The attribute `name`, which the kind declares (layer_problem checks it is there).
+  std::int64_t attribute(std::string_view name) const;
+  bool operator==(const layer_spec&) const = default;
+};
 
 // PyTorch's nn.Linear default (weights and biases uniform in +-1/sqrt(fan_in)),
 // or Xavier/Glorot uniform weights (gain 1) with zero biases.
@@ -84,11 +88,12 @@ class layer {
   virtual std::vector<parameter> parameters() = 0;
 
   // A penalty on the layer's own parameters, which backward() differentiates
-  // too: a kernel layer's weight / 2 * sum of its kernel's squared values
-  // (GLocal-K's lambda_s). Other layers have none and refuse a nonzero weight.
-  virtual void set_kernel_penalty(float weight);
+  // too, for kinds that have one (layer_kind_info::own_penalty): a local-kernel
+  // layer's weight / 2 * sum of its kernel's squared values (GLocal-K's
+  // lambda_s). Other layers refuse a nonzero weight.
+  virtual void set_own_penalty(float weight);
   // Its value at the last forward.
-  virtual double kernel_penalty() const { return 0; }
+  virtual double own_penalty() const { return 0; }
 
   // The output only at `pattern`'s entries (pattern.rows x outputs), one value
   // per entry in its order: all a loss over the rated outputs needs, at a
@@ -99,8 +104,5 @@ class layer {
                                         const float* d_values, float beta,
                                         bool want_input_grad) = 0;
 };
-
-std::unique_ptr<layer> make_layer(backend& b, const layer_spec& spec,
-                                  weight_layout layout = weight_layout::by_input);
 
 }  // namespace aerec

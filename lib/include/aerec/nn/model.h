@@ -1,7 +1,7 @@
 #pragma once
-// A trained recommender: the autoencoder with the movie ids of its columns,
-// the rating scale it predicts on, and free-form metadata (the CLI stores the
-// training configuration and metrics there as JSON).
+// A trained recommender: the autoencoder with the ids of its columns, the
+// rating scale it predicts on, what its rows and outputs are, and free-form
+// metadata (the CLI stores the training configuration and metrics there as JSON).
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -25,14 +25,39 @@ struct recommendation {
   float score;
 };
 
+// What a model's rows are: users (each row a user's ratings of the movies
+// that are its columns), or items (item-based, as I-AutoRec and GLocal-K:
+// each row a movie's ratings by the users it was trained on, its columns).
+// The names are stored in model files.
+enum class row_kind { users, items };
+// What it outputs: ratings on its scale, or ranking scores (Mult-VAE and
+// Mult-DAE's logits over implicit feedback), which no scale bounds.
+enum class output_kind { rating, ranking };
+const char* row_kind_name(row_kind k);
+const char* output_kind_name(output_kind k);
+// Throw error_code::invalid_argument listing the known names.
+row_kind parse_row_kind(const std::string& name);
+output_kind parse_output_kind(const std::string& name);
+
+struct model_meaning {
+  row_kind rows = row_kind::users;
+  output_kind output = output_kind::rating;
+  bool operator==(const model_meaning&) const = default;
+};
+
 class model {
  public:
-  model(std::unique_ptr<autoencoder> network, id_map items, rating_scale scale,
+  model(std::unique_ptr<autoencoder> network, id_map items, rating_scale scale, model_meaning meaning = {},
         std::string metadata = {});
 
   autoencoder& network() { return *network_; }
   const id_map& items() const { return items_; }
   rating_scale scale() const { return scale_; }
+  const model_meaning& meaning() const { return meaning_; }
+  // Why this model cannot predict a user's ratings by movie id (its columns
+  // are users, or it outputs ranking scores); empty when it can. predict,
+  // recommend and the wasm module need it to.
+  std::string rating_prediction_problem() const;
   const std::string& metadata() const { return metadata_; }
   void set_metadata(std::string metadata) { metadata_ = std::move(metadata); }
 
@@ -71,6 +96,7 @@ class model {
   std::unique_ptr<autoencoder> network_;
   id_map items_;
   rating_scale scale_;
+  model_meaning meaning_;
   std::string metadata_;
 };
 

@@ -9,6 +9,7 @@
 #include "aerec/nn/layer.h"
 #include "aerec/train/lbfgs.h"
 #include "aerec/nn/loss.h"
+#include "aerec/nn/model.h"
 #include "aerec/train/optimizer_config.h"
 #include "aerec/nn/penalty.h"
 
@@ -111,5 +112,8 @@ train_config preset(const std::string& name);
 
 // Throws error_code::invalid_argument for an unusable configuration.
 void validate(const train_config& config);
+
+// What a model trained so is: item-based or not, ratings or ranking scores.
+model_meaning meaning_of(const train_config& config);
 
 }  // namespace aerec

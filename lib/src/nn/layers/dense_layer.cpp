@@ -4,12 +4,34 @@
 #include <cmath>
 
 #include "aerec/core/error.h"
+#include "aerec/nn/layer_registry.h"
 
 namespace aerec {
 
 namespace {
 std::size_t count(int a, int b) { return static_cast<std::size_t>(a) * static_cast<std::size_t>(b); }
+
+std::vector<parameter_shape> dense_parameters(const layer_spec& s) {
+  const auto in = static_cast<std::size_t>(s.inputs()), out = static_cast<std::size_t>(s.outputs());
+  return {{"weight", in, out}, {"bias", 1, out}};
+}
 }  // namespace
+
+layer_spec dense_spec(int inputs, int outputs, activation act) {
+  return {std::string(dense_kind_name), shape::features(inputs), shape::features(outputs), act, {}};
+}
+
+const layer_kind_info dense_layer_kind = {
+    dense_kind_name,
+    "y = activation(x W + b): every input feeds every output",
+    {},
+    [](const layer_spec&) { return std::string(); },
+    dense_parameters,
+    [](backend& b, const layer_spec& spec, weight_layout layout) -> std::unique_ptr<layer> {
+      return std::make_unique<dense_layer>(b, spec, layout);
+    },
+    [](const layer_spec&) { return std::string(); },
+};
 
 std::vector<float> transposed(std::span<const float> m, int rows, int cols) {
   AEREC_ASSERT(m.size() == count(rows, cols));
@@ -22,9 +44,9 @@ std::vector<float> transposed(std::span<const float> m, int rows, int cols) {
 
 dense_layer::dense_layer(backend& b, const layer_spec& spec, weight_layout layout)
     : backend_(b), spec_(spec), layout_(layout),
-      weight_(b, count(spec.inputs, spec.outputs)), bias_(b, count(1, spec.outputs)),
-      weight_grad_(b, count(spec.inputs, spec.outputs)), bias_grad_(b, count(1, spec.outputs)) {
-  AEREC_ASSERT(spec.inputs > 0 && spec.outputs > 0);
+      weight_(b, count(spec.inputs(), spec.outputs())), bias_(b, count(1, spec.outputs())),
+      weight_grad_(b, count(spec.inputs(), spec.outputs())), bias_grad_(b, count(1, spec.outputs())) {
+  AEREC_ASSERT(spec.inputs() > 0 && spec.outputs() > 0);
   for (const parameter& p : parameters()) {
     b.fill(p.value, p.size, 0);
     b.fill(p.grad, p.size, 0);
@@ -32,8 +54,8 @@ dense_layer::dense_layer(backend& b, const layer_spec& spec, weight_layout layou
 }
 
 void dense_layer::initialize(init_scheme scheme, rng& random) {
-  const float fan_in = static_cast<float>(spec_.inputs);
-  const float fan_out = static_cast<float>(spec_.outputs);
+  const float fan_in = static_cast<float>(spec_.inputs());
+  const float fan_out = static_cast<float>(spec_.outputs());
   const float weight_bound = scheme == init_scheme::pytorch
                                  ? 1.0f / std::sqrt(fan_in)
                                  : std::sqrt(6.0f / (fan_in + fan_out));
@@ -42,27 +64,27 @@ void dense_layer::initialize(init_scheme scheme, rng& random) {
   for (float& v : w) v = random.uniform(-weight_bound, weight_bound);
   for (float& v : b) v = bias_bound == 0 ? 0.0f : random.uniform(-bias_bound, bias_bound);
   // The same draws in either layout: W's elements in row-major order.
-  if (by_output()) w = transposed(w, spec_.inputs, spec_.outputs);
+  if (by_output()) w = transposed(w, spec_.inputs(), spec_.outputs());
   weight_.upload(w);
   bias_.upload(b);
 }
 
 void dense_layer::reserve(int rows) {
   rows_ = rows;
-  const std::size_t out = count(rows, spec_.outputs);
+  const std::size_t out = count(rows, spec_.outputs());
   z_.reserve(backend_, out);
   y_.reserve(backend_, out);
   dz_.reserve(backend_, out);
 }
 
 matrix_view dense_layer::stored(device_array<float>& a) {
-  return by_output() ? matrix_view{a.data(), spec_.outputs, spec_.inputs}
-                     : matrix_view{a.data(), spec_.inputs, spec_.outputs};
+  return by_output() ? matrix_view{a.data(), spec_.outputs(), spec_.inputs()}
+                     : matrix_view{a.data(), spec_.inputs(), spec_.outputs()};
 }
 
 const_matrix_view dense_layer::forward(const layer_input& x) {
   reserve(x.rows());
-  const matrix_view z = batch_matrix(z_, rows_, spec_.outputs);
+  const matrix_view z = batch_matrix(z_, rows_, spec_.outputs());
   if (x.sparse) {
     // A sparse input selects rows of W, so it needs W stored by input.
     AEREC_ASSERT(!by_output());
@@ -71,17 +93,17 @@ const_matrix_view dense_layer::forward(const layer_input& x) {
     backend_.gemm(false, by_output(), 1, x.dense, stored(weight_), 0, z);
   }
   backend_.add_row_vector(z, bias_.data());
-  const matrix_view y = batch_matrix(y_, rows_, spec_.outputs);
+  const matrix_view y = batch_matrix(y_, rows_, spec_.outputs());
   backend_.activation_forward(spec_.act, z, y);
   return y;
 }
 
 const_matrix_view dense_layer::backward(const layer_input& x, const_matrix_view d_output,
                                         float beta, bool want_input_grad) {
-  AEREC_ASSERT(d_output.rows == rows_ && d_output.cols == spec_.outputs);
-  const matrix_view dz = batch_matrix(dz_, rows_, spec_.outputs);
-  backend_.activation_backward(spec_.act, batch_matrix(z_, rows_, spec_.outputs),
-                               batch_matrix(y_, rows_, spec_.outputs), d_output, dz);
+  AEREC_ASSERT(d_output.rows == rows_ && d_output.cols == spec_.outputs());
+  const matrix_view dz = batch_matrix(dz_, rows_, spec_.outputs());
+  backend_.activation_backward(spec_.act, batch_matrix(z_, rows_, spec_.outputs()),
+                               batch_matrix(y_, rows_, spec_.outputs()), d_output, dz);
   if (x.sparse)
     backend_.sparse_t_dense(*x.sparse, dz, beta, stored(weight_grad_));
   else if (by_output())
@@ -100,14 +122,14 @@ const_matrix_view dense_layer::backward(const layer_input& x, const_matrix_view 
 }
 
 const_matrix_view dense_layer::input_grad(const_matrix_view dz) {
-  dx_.reserve(backend_, count(rows_, spec_.inputs));
-  const matrix_view dx = batch_matrix(dx_, rows_, spec_.inputs);
+  dx_.reserve(backend_, count(rows_, spec_.inputs()));
+  const matrix_view dx = batch_matrix(dx_, rows_, spec_.inputs());
   backend_.gemm(false, !by_output(), 1, dz, stored(weight_), 0, dx);
   return dx;
 }
 
 const float* dense_layer::forward_at(const layer_input& x, const sparse_view& pattern) {
-  AEREC_ASSERT(by_output() && !x.sparse && pattern.rows == x.rows() && pattern.cols == spec_.outputs);
+  AEREC_ASSERT(by_output() && !x.sparse && pattern.rows == x.rows() && pattern.cols == spec_.outputs());
   rows_ = x.rows();
   const auto nnz = static_cast<std::size_t>(pattern.nnz);
   z_.reserve(backend_, nnz);
@@ -134,17 +156,17 @@ const_matrix_view dense_layer::backward_at(const layer_input& x, const sparse_vi
     backend_.fill(ones_.data(), ones_.capacity(), 1);
   }
   // The bias gradient sums each column of dZ: dZ^T times a column of ones.
-  backend_.sparse_t_dense(dz, {ones_.data(), rows_, 1}, beta, {bias_grad_.data(), spec_.outputs, 1});
+  backend_.sparse_t_dense(dz, {ones_.data(), rows_, 1}, beta, {bias_grad_.data(), spec_.outputs(), 1});
   if (!want_input_grad) return {nullptr, 0, 0};
-  dx_.reserve(backend_, count(rows_, spec_.inputs));
-  const matrix_view dx = batch_matrix(dx_, rows_, spec_.inputs);
+  dx_.reserve(backend_, count(rows_, spec_.inputs()));
+  const matrix_view dx = batch_matrix(dx_, rows_, spec_.inputs());
   backend_.sparse_dense(dz, stored(weight_), 0, dx);  // dX = dZ W^T
   return dx;
 }
 
 std::vector<parameter> dense_layer::parameters() {
   return {{"weight", weight_.data(), weight_grad_.data(), weight_.capacity(), by_output(),
-           spec_.inputs, spec_.outputs},
+           spec_.inputs(), spec_.outputs()},
           {"bias", bias_.data(), bias_grad_.data(), bias_.capacity()}};
 }
 

@@ -3,8 +3,12 @@
 // by_output (W^T); see weight_layout.
 #include "aerec/backend/device_array.h"
 #include "aerec/nn/layer.h"
+#include "aerec/nn/layers/dense.h"
 
 namespace aerec {
+
+struct layer_kind_info;
+extern const layer_kind_info dense_layer_kind;
 
 class dense_layer final : public layer {
  public:

@@ -2,26 +2,56 @@
 
 #include <utility>
 
+#include "aerec/nn/layer_registry.h"
+#include "aerec/nn/layers/dense.h"
+
 namespace aerec {
 
 namespace {
 std::size_t count(int a, int b) { return static_cast<std::size_t>(a) * static_cast<std::size_t>(b); }
 
-layer_spec dense_spec(layer_spec spec) {
-  spec.kind = layer_kind::dense;
-  spec.kernel_dim = 0;
+constexpr std::string_view kernel_dim = "kernel_dim";
+
+// The dense layer inside, which computes with the effective weights.
+layer_spec effective_spec(layer_spec spec) {
+  spec.kind = dense_kind_name;
+  spec.attributes.clear();
   return spec;
 }
+
+std::vector<parameter_shape> local_kernel_parameters(const layer_spec& s) {
+  const auto in = static_cast<std::size_t>(s.inputs()), out = static_cast<std::size_t>(s.outputs());
+  const auto d = static_cast<std::size_t>(s.attribute(kernel_dim));
+  return {{"weight", in, out}, {"bias", 1, out}, {"input_points", in, d}, {"output_points", out, d}};
+}
+
 }  // namespace
 
+layer_spec local_kernel_spec(int inputs, int outputs, activation act, int dim) {
+  return {std::string(local_kernel_kind_name), shape::features(inputs), shape::features(outputs), act,
+          {{std::string(kernel_dim), dim}}};
+}
+
+const layer_kind_info local_kernel_layer_kind = {
+    local_kernel_kind_name,
+    "a dense layer whose weights are scaled by a local kernel of learned points (Sparse FC, GLocal-K)",
+    {{kernel_dim, "the dimension of the inputs' and outputs' points", 1, 1024}},
+    [](const layer_spec&) { return std::string(); },
+    local_kernel_parameters,
+    [](backend& b, const layer_spec& spec, weight_layout layout) -> std::unique_ptr<layer> {
+      return std::make_unique<local_kernel_layer>(b, spec, layout);
+    },
+    [](const layer_spec& spec) { return "local kernel, R^" + std::to_string(spec.attribute(kernel_dim)); },
+    true,
+};
+
 local_kernel_layer::local_kernel_layer(backend& b, const layer_spec& spec, weight_layout layout)
-    : backend_(b), spec_(spec), layout_(layout), effective_(b, dense_spec(spec), layout),
-      weight_(b, count(spec.inputs, spec.outputs)), weight_grad_(b, count(spec.inputs, spec.outputs)),
-      kernel_(b, count(spec.inputs, spec.outputs)), input_points_(b, count(spec.inputs, spec.kernel_dim)),
-      output_points_(b, count(spec.outputs, spec.kernel_dim)),
-      input_points_grad_(b, count(spec.inputs, spec.kernel_dim)),
-      output_points_grad_(b, count(spec.outputs, spec.kernel_dim)) {
-  AEREC_ASSERT(spec.kind == layer_kind::local_kernel && spec.kernel_dim > 0);
+    : backend_(b), spec_(spec), layout_(layout), kernel_dim_(static_cast<int>(spec.attribute(kernel_dim))),
+      effective_(b, effective_spec(spec), layout), weight_(b, count(spec.inputs(), spec.outputs())),
+      weight_grad_(b, count(spec.inputs(), spec.outputs())), kernel_(b, count(spec.inputs(), spec.outputs())),
+      input_points_(b, count(spec.inputs(), kernel_dim_)), output_points_(b, count(spec.outputs(), kernel_dim_)),
+      input_points_grad_(b, count(spec.inputs(), kernel_dim_)),
+      output_points_grad_(b, count(spec.outputs(), kernel_dim_)) {
   for (const parameter& p : parameters()) {
     b.fill(p.value, p.size, 0);
     b.fill(p.grad, p.size, 0);
@@ -42,8 +72,8 @@ void local_kernel_layer::initialize(init_scheme scheme, rng& random) {
 }
 
 local_kernel_layer::stored_points local_kernel_layer::points() {
-  const int d = spec_.kernel_dim;
-  stored_points p{{input_points_.data(), spec_.inputs, d}, {output_points_.data(), spec_.outputs, d},
+  const int d = kernel_dim_;
+  stored_points p{{input_points_.data(), spec_.inputs(), d}, {output_points_.data(), spec_.outputs(), d},
                   input_points_grad_.data(), output_points_grad_.data()};
   if (layout_ == weight_layout::by_output) {
     std::swap(p.rows, p.cols);

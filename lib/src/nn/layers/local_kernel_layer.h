@@ -1,12 +1,16 @@
 #pragma once
-// A kernel layer (layer.h's layer_kind::local_kernel): a dense layer whose weights
+// A local-kernel layer (aerec/nn/layers/local_kernel.h): a dense layer whose weights
 // W are multiplied by the local kernel of its inputs' and outputs' points
 // before use. The dense layer inside computes with those effective weights.
 #include "aerec/backend/device_array.h"
 #include "aerec/nn/layer.h"
+#include "aerec/nn/layers/local_kernel.h"
 #include "nn/layers/dense_layer.h"
 
 namespace aerec {
+
+struct layer_kind_info;
+extern const layer_kind_info local_kernel_layer_kind;
 
 class local_kernel_layer final : public layer {
  public:
@@ -25,8 +29,8 @@ class local_kernel_layer final : public layer {
   const float* forward_at(const layer_input& x, const sparse_view& pattern) override;
   const_matrix_view backward_at(const layer_input& x, const sparse_view& pattern,
                                 const float* d_values, float beta, bool want_input_grad) override;
-  void set_kernel_penalty(float weight) override { penalty_ = weight; }
-  double kernel_penalty() const override { return penalty_ / 2 * kernel_squares_; }
+  void set_own_penalty(float weight) override { penalty_ = weight; }
+  double own_penalty() const override { return penalty_ / 2 * kernel_squares_; }
 
  private:
   // The points of the stored weight's rows and columns, and their gradients:
@@ -47,6 +51,7 @@ class local_kernel_layer final : public layer {
   backend& backend_;
   layer_spec spec_;
   weight_layout layout_;
+  int kernel_dim_;
   dense_layer effective_;  // its weight is W * kernel; its bias is the layer's
   device_array<float> weight_, weight_grad_, kernel_;
   device_array<float> input_points_, output_points_, input_points_grad_, output_points_grad_;

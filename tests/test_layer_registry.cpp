@@ -1,0 +1,113 @@
+// The layer registry: every kind's entry agrees with the layers it makes, and
+// layer specs are checked against their kind's declared settings.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/core/error.h"
+#include "aerec/nn/autoencoder.h"
+#include "aerec/nn/layer_registry.h"
+#include "aerec/nn/layers/dense.h"
+#include "aerec/nn/layers/local_kernel.h"
+
+using namespace aerec;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// A valid spec of each registered kind; a new kind adds its own here.
+layer_spec sample_of(std::string_view kind) {
+  if (kind == dense_kind_name) return dense_spec(7, 5, activation::tanh);
+  if (kind == local_kernel_kind_name) return local_kernel_spec(7, 5, activation::sigmoid, 3);
+  FAIL("no sample spec for the layer kind " << kind << ": add one to sample_of");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("layer registry: every kind makes layers that follow its parameter layout", "[layer][registry]") {
+  const auto b = make_cpu_backend(1);
+  std::set<std::string_view> names;
+  for (const layer_kind_info* kind : layer_kinds()) {
+    CAPTURE(kind->name);
+    CHECK(names.insert(kind->name).second);
+    CHECK(&layer_kind(kind->name) == kind);
+    CHECK_FALSE(kind->summary.empty());
+    const layer_spec spec = sample_of(kind->name);
+    CHECK(layer_problem(spec).empty());
+    for (const weight_layout layout : {weight_layout::by_input, weight_layout::by_output}) {
+      const auto l = make_layer(*b, spec, layout);
+      CHECK(l->spec() == spec);
+      const auto declared = kind->parameters(spec);
+      const auto made = l->parameters();
+      REQUIRE(made.size() == declared.size());
+      std::size_t floats = 0;
+      for (std::size_t i = 0; i < made.size(); ++i) {
+        CHECK(made[i].name == declared[i].name);
+        CHECK(made[i].size == declared[i].rows * declared[i].cols);
+        floats += made[i].size;
+      }
+      CHECK(parameter_floats(spec) == floats);
+    }
+  }
+  CHECK(names == std::set<std::string_view>{"dense", "local_kernel"});
+}
+
+TEST_CASE("layer registry: specs are checked against their kind", "[layer][registry]") {
+  CHECK_THAT(layer_problem({"conv", shape::features(3), shape::features(3), activation::relu, {}}),
+             Contains("unknown layer kind 'conv'"));
+  CHECK_THROWS_WITH(layer_kind("conv"), Contains("known: dense, local_kernel"));
+
+  layer_spec missing = local_kernel_spec(4, 3, activation::sigmoid, 2);
+  missing.attributes.clear();
+  CHECK_THAT(layer_problem(missing), Contains("needs its kernel_dim"));
+
+  layer_spec extra = dense_spec(4, 3, activation::sigmoid);
+  extra.attributes["kernel_dim"] = 2;
+  CHECK_THAT(layer_problem(extra), Contains("a dense layer has no setting 'kernel_dim'"));
+
+  CHECK_THAT(layer_problem(local_kernel_spec(4, 3, activation::sigmoid, 0)), Contains("kernel_dim 0 is outside 1..1024"));
+  CHECK_THAT(layer_problem(dense_spec(0, 3, activation::sigmoid)), Contains("widths must be positive"));
+
+  const auto b = make_cpu_backend(1);
+  const auto e = [&] { make_layer(*b, missing); };
+  CHECK_THROWS_AS(e(), error);
+  CHECK(layer_kind(dense_kind_name).describe(dense_spec(4, 3, activation::sigmoid)).empty());
+  CHECK(layer_kind(local_kernel_kind_name).describe(local_kernel_spec(4, 3, activation::sigmoid, 5)) ==
+        "local kernel, R^5");
+}
+
+TEST_CASE("shapes: features, images and sequences", "[layer][shape]") {
+  CHECK(shape::features(1682).size() == 1682);
+  CHECK(shape::features(1682).rank() == 1);
+  CHECK(shape::features(1682).text() == "1682");
+  const shape image = shape::image(3, 28, 28);
+  CHECK(image.size() == 3 * 28 * 28);
+  CHECK(image.rank() == 3);
+  CHECK(image.text() == "3x28x28 (channels x height x width)");
+  const shape sequence = shape::sequence(20, 64);
+  CHECK(sequence.size() == 1280);
+  CHECK(sequence.text() == "20x64 (steps x features)");
+  CHECK(shape::features(784) != shape::image(1, 28, 28));
+  CHECK(shape::features(0).size() == 0);
+  CHECK(shape::image(1 << 16, 1 << 16, 2).size() == 0);  // beyond any real example
+}
+
+TEST_CASE("autoencoder: each layer takes exactly the shape the one below emits", "[autoencoder][shape]") {
+  const auto b = make_cpu_backend(1);
+  // A dense layer may read an image as its floats; then the next must take that shape.
+  layer_spec encoder = dense_spec(784, 32, activation::relu);
+  encoder.input = shape::image(1, 28, 28);
+  layer_spec decoder = dense_spec(32, 784, activation::sigmoid);
+  decoder.output = shape::image(1, 28, 28);
+  CHECK(layer_chain_problem({encoder, decoder}).empty());
+  decoder.output = shape::features(784);
+  CHECK_THAT(layer_chain_problem({encoder, decoder}), Contains("output shape must equal its input's"));
+  layer_spec sequence_in = dense_spec(32, 784, activation::sigmoid);
+  sequence_in.input = shape::sequence(4, 8);
+  sequence_in.output = shape::image(1, 28, 28);
+  CHECK_THAT(layer_chain_problem({encoder, sequence_in}), Contains("layer 1 does not fit the layer below it"));
+  CHECK_THAT(layer_chain_problem({encoder, local_kernel_spec(32, 784, activation::identity, 0)}),
+             Contains("layer 1: its kernel_dim 0"));
+}
