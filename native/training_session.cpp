@@ -23,7 +23,7 @@ const char* validation_key(const session& s) {
 }
 
 double best_validation(const session& s) {
-  return ranks(s) ? -s.stopping->best_rmse() : s.stopping->best_rmse();
+  return s.stopping->best_figure();
 }
 
 namespace {
@@ -98,7 +98,7 @@ void load_session_data(session& s) {
 
 void make_trainer(session& s) {
   s.train = std::make_unique<trainer>(s.trained->network(), s.config);
-  s.stopping = std::make_unique<early_stopping>(s.run["patience"].get<int>());
+  s.stopping = std::make_unique<early_stopping>(s.run["patience"].get<int>(), ranks(s) ? improves::up : improves::down);
 }
 
 // The backend --device names; unless it is the default, a note says which one it is.
@@ -207,7 +207,8 @@ bool run_epochs(session& s) {
   const int every = s.checkpoints ? s.run["checkpoint-every"].get<int>() : 0;
   progress bar(s.config.epochs, quiet);
   catch_interrupts();
-  while (s.train->epochs_done() < s.config.epochs) {
+  // A run saved at the epoch that stopped it early is finished too.
+  while (s.train->epochs_done() < s.config.epochs && !s.stopping->stopped()) {
     const auto report = s.train->run_epoch(d.train, [] { return interrupted != 0; });
     if (!report) {
       bar.finish();
@@ -225,7 +226,7 @@ bool run_epochs(session& s) {
       // candidates (their network has fewer parameters), as in GLocal-K.
       const train_config::global_kernel_config& g = s.config.global_kernel;
       if (g.size == 0 || report->epoch > g.pretrain_epochs)
-        stop = s.stopping->record(report->epoch, ranks(s) ? -*val : *val, net);
+        stop = s.stopping->record(report->epoch, *val, net);
     }
     s.run["history"].push_back(entry);
     bar.update(*report, val);

@@ -61,10 +61,10 @@ TEST_CASE("early_stopping: tracks the best epoch and RMSE", "[early_stopping]") 
   auto net = network(*b);
   early_stopping s(10);
   CHECK(s.best_epoch() == 0);
-  CHECK(s.best_rmse() == std::numeric_limits<double>::infinity());
+  CHECK(s.best_figure() == std::numeric_limits<double>::infinity());
   stops_for(s, *net, {1.0, 0.9, 0.95, 0.85, 0.86, 0.85});
   CHECK(s.best_epoch() == 4);
-  CHECK(s.best_rmse() == 0.85);  // an equal RMSE later is no improvement
+  CHECK(s.best_figure() == 0.85);  // an equal RMSE later is no improvement
 }
 
 TEST_CASE("early_stopping: stops after exactly `patience` epochs without improvement", "[early_stopping]") {
@@ -95,8 +95,40 @@ TEST_CASE("early_stopping: stops after exactly `patience` epochs without improve
   SECTION("a NaN RMSE is no improvement") {
     early_stopping s(1);
     CHECK(stops_for(s, *net, {1.0, std::numeric_limits<double>::quiet_NaN()}) == std::vector<bool>{false, true});
-    CHECK(s.best_rmse() == 1.0);
+    CHECK(s.best_figure() == 1.0);
   }
+}
+
+TEST_CASE("early_stopping: a figure that improves up (NDCG) keeps its highest epoch", "[early_stopping]") {
+  const auto b = aerec::make_cpu_backend();
+  auto net = network(*b);
+  early_stopping s(2, aerec::improves::up);
+  CHECK(s.best_figure() == -std::numeric_limits<double>::infinity());
+  CHECK(stops_for(s, *net, {0.3, 0.35, 0.34, 0.36, 0.2, 0.36}) ==
+        std::vector<bool>{false, false, false, false, false, true});
+  CHECK(s.best_epoch() == 4);
+  CHECK(s.best_figure() == 0.36);
+  // Its state holds the figure negated, as checkpoints always have: it reads back either way.
+  early_stopping loaded(2, aerec::improves::up);
+  loaded.load_state(s.save_state(), "ckpt.aerec");
+  CHECK(loaded.best_figure() == 0.36);
+  CHECK(loaded.stopped());
+}
+
+TEST_CASE("early_stopping: stopped() says that patience ran out, also after a reload", "[early_stopping]") {
+  const auto b = aerec::make_cpu_backend();
+  auto net = network(*b);
+  early_stopping s(2);
+  stops_for(s, *net, {1.0, 1.1});
+  CHECK_FALSE(s.stopped());
+  stops_for(s, *net, {1.2});
+  CHECK(s.stopped());
+  early_stopping loaded(2);
+  loaded.load_state(s.save_state(), "ckpt.aerec");
+  CHECK(loaded.stopped());
+  early_stopping never(0);
+  stops_for(never, *net, {1.0, 2.0, 3.0});
+  CHECK_FALSE(never.stopped());
 }
 
 TEST_CASE("early_stopping: a negative patience is an invalid argument", "[early_stopping]") {
@@ -141,7 +173,7 @@ TEST_CASE("early_stopping: saved state round trip", "[early_stopping]") {
   early_stopping loaded(3);
   loaded.load_state(state, "ckpt.aerec");
   CHECK(loaded.best_epoch() == s.best_epoch());
-  CHECK(loaded.best_rmse() == s.best_rmse());
+  CHECK(loaded.best_figure() == s.best_figure());
   CHECK(loaded.save_state() == state);
 
   // Into another network: the best parameters come with the state.
@@ -160,7 +192,7 @@ TEST_CASE("early_stopping: saved state round trip", "[early_stopping]") {
   early_stopping fresh_loaded(2);
   fresh_loaded.load_state(fresh.save_state(), "ckpt.aerec");
   CHECK(fresh_loaded.best_epoch() == 0);
-  CHECK(fresh_loaded.best_rmse() == std::numeric_limits<double>::infinity());
+  CHECK(fresh_loaded.best_figure() == std::numeric_limits<double>::infinity());
   const std::vector<float> before = parameters_of(*other);
   fresh_loaded.restore_best(*other);
   CHECK(parameters_of(*other) == before);

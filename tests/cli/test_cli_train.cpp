@@ -124,6 +124,31 @@ TEST_CASE("train: early stopping keeps the best epoch", "[cli][train]") {
   CHECK(m["validation_rmse"].get<double>() == lowest);
 }
 
+TEST_CASE("train: a checkpoint saved at the epoch that stopped early resumes to that same end",
+          "[cli][train][resume]") {
+  temp_dir out;
+  const auto ckpt = out.path() / "run.ckpt";
+  const auto first = out.path() / "first.json";
+  // As above, it stops early; a checkpoint after every epoch is saved at the stopping one.
+  const result r = run_aerec("train --data " + data().path + " --split random:0.2 --val 0.2 --patience 3 "
+                             "--preset seed-fixed --lr 0.05 --epochs 300 --checkpoint-every 1 --checkpoint " +
+                             ckpt.string() + " --metrics-out " + first.string());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const json a = json::parse(read(first));
+  REQUIRE(a["epochs"].get<int>() < 300);
+  const auto resumed = out.path() / "resumed.json";
+  const result again = run_aerec("train --resume " + ckpt.string() + " --metrics-out " + resumed.string());
+  INFO(again.err);
+  REQUIRE(again.code == 0);
+  const json b = json::parse(read(resumed));
+  // No epoch more: the same history, best epoch and figures.
+  CHECK(b["epochs"] == a["epochs"]);
+  CHECK(b["history"].size() == a["history"].size());
+  CHECK(b["best_epoch"] == a["best_epoch"]);
+  CHECK(b["test_rmse"] == a["test_rmse"]);
+}
+
 TEST_CASE("train: Ctrl-C saves a checkpoint - resuming ends with the uninterrupted model",
           "[cli][train][resume]") {
   for (const char* preset : {"seed", "seed-fixed"}) {

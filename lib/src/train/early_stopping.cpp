@@ -6,13 +6,14 @@
 
 namespace aerec {
 
-early_stopping::early_stopping(int patience) : patience_(patience) {
+early_stopping::early_stopping(int patience, improves direction) : patience_(patience), direction_(direction) {
   if (patience < 0) throw error(error_code::invalid_argument, "patience must be 0 or more epochs");
 }
 
-bool early_stopping::record(int epoch, double validation_rmse, autoencoder& net) {
-  if (validation_rmse < best_) {
-    best_ = validation_rmse;
+bool early_stopping::record(int epoch, double figure, autoencoder& net) {
+  const double error = direction_ == improves::down ? figure : -figure;
+  if (error < best_) {
+    best_ = error;
     best_epoch_ = epoch;
     since_best_ = 0;
     best_parameters_.clear();
@@ -23,7 +24,9 @@ bool early_stopping::record(int epoch, double validation_rmse, autoencoder& net)
     }
     return false;
   }
-  return patience_ > 0 && ++since_best_ >= patience_;
+  if (patience_ == 0) return false;
+  ++since_best_;
+  return stopped();
 }
 
 void early_stopping::restore_best(autoencoder& net) const {
