@@ -11,6 +11,7 @@
 
 #include "aerec/data/data_files.h"
 #include "aerec/data/data_stats.h"
+#include "aerec/data/data_source.h"
 #include "aerec/data/download.h"
 #include "aerec/core/error.h"
 #include "aerec/data/movies.h"
@@ -55,7 +56,7 @@ double percent(std::size_t part, std::size_t whole) {
 // ---- aerec data info ----
 
 struct info_args {
-  data_args data;  // data.data is the PATH argument
+  data_source data;  // data.data is the PATH argument
   bool json_output = false;
 };
 

@@ -1,22 +1,15 @@
 #pragma once
-// Where the CLI finds rating data: --data (a folder, a file, or the name of a
-// set in $MOVIELENS_DIR or the download folder), else $MOVIELENS_DIR; and how
-// the file is read (--format, --delimiter, --columns).
+// The CLI's data flags: --data (a folder, a file, or the name of a set in
+// $MOVIELENS_DIR or the download folder), --format, --delimiter, --columns
+// (resolved by the library: aerec/data/data_source.h).
 #include <CLI/CLI.hpp>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 
-#include "aerec/data/data_files.h"
+#include "aerec/data/data_source.h"
 #include "aerec/data/split.h"
 
 namespace aerec::cli {
-
-struct data_args {
-  std::string data;
-  std::string format;     // empty: detect from the file names
-  std::string delimiter;  // empty: the format's own
-  std::string columns;    // "user=uid,item=iid,rating=stars[,timestamp=ts]"
-};
 
 inline constexpr const char* split_help =
     "u1..u5, ua, ub (MovieLens-100K's folds), all (no test part), random:F (a random fraction F "
@@ -24,17 +17,13 @@ inline constexpr const char* split_help =
     "users, each with 80% of their ratings as input and 20% as target)";
 
 // Adds --format, --delimiter and --columns to a command.
-void add_format_options(CLI::App& command, data_args& args);
+void add_format_options(CLI::App& command, data_source& source);
 // Adds --data and the format options.
-void add_data_options(CLI::App& command, data_args& args);
-
-data_files resolve_data(const data_args& args);
+void add_data_options(CLI::App& command, data_source& source);
 
 // For commands on a saved model: unless --data was given, the data the model
 // was trained on (the "data_path" train stores in its metadata, `meta`).
-void default_data_from_metadata(data_args& args, const nlohmann::ordered_json& meta);
-
-dataset load_data(const data_args& args, const load_options& options);
+void default_data_from_metadata(data_source& source, const nlohmann::ordered_json& meta);
 
 // Says on stderr how many of `part`'s ratings were left out (unknown user or movie).
 void report_left_out(const holdout& part, const char* name);

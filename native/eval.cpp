@@ -17,7 +17,7 @@ namespace {
 
 struct eval_args {
   std::string model, split;
-  data_args data;
+  data_source data;
   bool json_output = false;
   int threads = 1;
   std::optional<std::uint64_t> seed;

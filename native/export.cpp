@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 
 struct export_args {
   std::string model, web;
-  data_args data;
+  data_source data;
 };
 
 // How often each model column is rated in the whole rating file, and the sum.

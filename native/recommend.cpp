@@ -16,7 +16,7 @@ namespace {
 
 struct recommend_args {
   std::string model, split = "all";
-  data_args data;
+  data_source data;
   std::int32_t user = 0;
   std::size_t k = 10;
   bool json_output = false;

@@ -62,7 +62,7 @@ std::string default_checkpoint(const train_args& a) {
   return a.out.empty() ? std::string("aerec-train.ckpt") : a.out + ".ckpt";
 }
 
-data_args data_of(const json& run) {
+data_source data_of(const json& run) {
   return {run["data"], run["format"], run["delimiter"], run["columns"]};
 }
 

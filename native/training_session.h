@@ -21,7 +21,7 @@ struct train_args {
   // on Ctrl-C), and prints progress and notes: tune's trials do neither.
   bool checkpoints = true;
   bool quiet = false;
-  data_args data;
+  data_source data;
   std::string split = "u1", preset = "seed", out, metrics_out, resume, checkpoint;
   // Where to compute (--device): not part of the configuration, so a run may resume on another device.
   std::string device = "cpu";

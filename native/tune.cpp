@@ -15,7 +15,7 @@ namespace aerec::cli {
 namespace {
 
 struct tune_args {
-  data_args data;
+  data_source data;
   std::string split = "u1", preset = "seed-fixed", config_out;
   double val = 0.1;
   int patience = 10;

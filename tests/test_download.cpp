@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "aerec/data/data_source.h"
 #include "aerec/data/download.h"
 #include "aerec/core/error.h"
 #include "expect_error.h"

@@ -347,17 +347,6 @@ const dataset_source& movielens_source(const std::string& name) {
                       [](const dataset_source& s) { return s.name; });
 }
 
-fs::path default_data_home() {
-  const auto set = [](const char* name) -> const char* {
-    const char* value = std::getenv(name);
-    return value && *value ? value : nullptr;
-  };
-  if (const char* home = set("AEREC_DATA_HOME")) return home;
-  if (const char* cache = set("XDG_CACHE_HOME")) return fs::path(cache) / "aerec";
-  if (const char* home = set("HOME")) return fs::path(home) / ".cache" / "aerec";
-  throw error(error_code::invalid_argument, "no folder for data sets: set AEREC_DATA_HOME or HOME");
-}
-
 fs::path download_dataset(const dataset_source& source, const fs::path& data_home,
                           const download_progress& progress, bool force) {
   const fs::path target = data_home / source.name;

@@ -22,9 +22,6 @@ const std::vector<dataset_source>& movielens_sources();
 // Throws error_code::invalid_argument listing the known names.
 const dataset_source& movielens_source(const std::string& name);
 
-// $AEREC_DATA_HOME, else $XDG_CACHE_HOME/aerec, else ~/.cache/aerec.
-std::filesystem::path default_data_home();
-
 // (bytes so far, total bytes or 0 when unknown)
 using download_progress = std::function<void(std::uint64_t, std::uint64_t)>;
 
