@@ -5,13 +5,14 @@
 # timings (bench/same_bits.py). With --against REV, the same runs with aerec
 # built from commit REV (in a temporary worktree), compared run by run, and
 # REV's mid-run checkpoints resumed by this aerec: a refactoring that changes
-# no behaviour changes no bit. Exit 1 when any differs.
-# usage: bench/same-bits.sh [--data DIR] [--aerec PATH] [--against REV] [--keep DIR]
+# no behaviour changes no bit. Exit 1 when any differs. --against-aerec PATH
+# compares with an older aerec already built instead.
+# usage: bench/same-bits.sh [--data DIR] [--aerec PATH] [--against REV | --against-aerec PATH] [--keep DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 data=${MOVIELENS_DIR:-$root/../shared/data}
 default_aerec=$root/build/native-release/native/aerec
-aerec=$default_aerec against= keep=
+aerec=$default_aerec against= old_aerec= keep=
 
 die() { echo "same-bits.sh: $*" >&2; exit 2; }
 # shellcheck source=training_common.sh
@@ -21,6 +22,7 @@ while (($#)); do
     --data) data=${2:?--data needs a value} ;;
     --aerec) aerec=${2:?--aerec needs a value} ;;
     --against) against=${2:?--against needs a value} ;;
+    --against-aerec) old_aerec=${2:?--against-aerec needs a value} against=$old_aerec ;;
     --keep) keep=${2:?--keep needs a value} ;;
     -h | --help) sed -n '2,10p' "$0" | cut -c3-; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
@@ -87,13 +89,16 @@ if [[ -z $against ]]; then
   python3 "$root/bench/same_bits.py" "$out/new"
   exit 0
 fi
-worktree=$tmp/against
-git -C "$root" worktree add --detach "$worktree" "$against" >/dev/null
-trap 'git -C "$root" worktree remove --force "$worktree"; rm -rf "$tmp"' EXIT
-echo "same-bits: building aerec at $against" >&2
-(cd "$worktree" && cmake --preset native-release -DAEREC_BUILD_TESTS=OFF -DAEREC_BUILD_BENCH=OFF >/dev/null &&
-  cmake --build build/native-release --target aerec_cli >/dev/null) || die "could not build $against"
-old_aerec=$worktree/build/native-release/native/aerec
+if [[ -z $old_aerec ]]; then
+  worktree=$tmp/against
+  git -C "$root" worktree add --detach "$worktree" "$against" >/dev/null
+  trap 'git -C "$root" worktree remove --force "$worktree"; rm -rf "$tmp"' EXIT
+  echo "same-bits: building aerec at $against" >&2
+  (cd "$worktree" && cmake --preset native-release -DAEREC_BUILD_TESTS=OFF -DAEREC_BUILD_BENCH=OFF >/dev/null &&
+    cmake --build build/native-release --target aerec_cli >/dev/null) || die "could not build $against"
+  old_aerec=$worktree/build/native-release/native/aerec
+fi
+[[ -x $old_aerec ]] || die "no aerec binary at $old_aerec"
 train_all "$old_aerec" "$out/old"
 # The new aerec resumes the old one's checkpoints, and ends where the old one did.
 resume_all "$aerec" "$out/old" "$out/resumed"

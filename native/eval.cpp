@@ -68,10 +68,9 @@ void run(eval_args a) {
   const ratings train = to_model_columns(data.train, data, m, "training", columns);
   const ratings input = to_model_columns(data.input_for(data.test), data, m, "input", columns);
   const ratings target = to_model_columns(data.test.target, data, m, "test", columns);
-  if (ranking)
-    report_ranking_figures(out, m.network(), train, input, target, !a.json_output);
-  else
-    report_test_figures(out, m.network(), train, input, target, m.scale(), item_based, !a.json_output);
+  const test_figures figures = measure_test_figures(m.network(), m.meaning(), train, input, target, m.scale());
+  add_figures(out, figures);
+  if (!a.json_output) print_figures(figures, m.meaning());
   if (a.json_output) std::printf("%s\n", out.dump(2).c_str());
 }
 

@@ -35,15 +35,6 @@ json to_json(const epoch_report& r) {
           {"seconds", r.seconds}};
 }
 
-void add_metrics(json& out, const std::string& prefix, const rating_metrics& m) {
-  out[prefix + "rmse"] = m.rmse;
-  out[prefix + "mae"] = m.mae;
-  out[prefix + "seed_loss"] = m.seed_loss;
-  out[prefix + "seed_loss_unclipped"] = m.seed_loss_unclipped;
-  out[prefix + "ratings"] = m.ratings;
-  out[prefix + "users"] = m.users;
-}
-
 void print_test_figures(const rating_metrics& test, const rating_metrics& baseline) {
   std::printf("test_rmse %.4f  test_mae %.4f  test_seed_loss %.4f (unclipped %.4f)\n", test.rmse,
               test.mae, test.seed_loss, test.seed_loss_unclipped);
@@ -53,17 +44,6 @@ void print_test_figures(const rating_metrics& test, const rating_metrics& baseli
 
 void write_json(const std::string& path, const json& value) {
   write_file_atomic(path, value.dump(2) + "\n");
-}
-
-void add_ranking_metrics(json& out, const std::string& prefix, const ranking_metrics& m) {
-  for (const ranking_at_k& a : m.at) {
-    const std::string at = "_at_" + std::to_string(a.k);
-    out[prefix + "precision" + at] = a.precision;
-    out[prefix + "recall" + at] = a.recall;
-    out[prefix + "ndcg" + at] = a.ndcg;
-    out[prefix + "coverage" + at] = a.coverage;
-  }
-  out[prefix + "ranking_users"] = m.users;
 }
 
 void print_ranking_figures(const ranking_metrics& m, const ranking_metrics& popularity) {

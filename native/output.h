@@ -20,18 +20,11 @@ json shortest(float value);
 std::string thousands(std::uint64_t n);
 
 json to_json(const epoch_report& report);
-// The test figures, keys prefixed with `prefix` ("test_rmse", ...).
-void add_metrics(json& out, const std::string& prefix, const rating_metrics& m);
-
 // The test figures and the global-mean baseline, as text on stdout.
 void print_test_figures(const rating_metrics& test, const rating_metrics& baseline);
 
 // Writes `value` (pretty-printed) to `path` atomically.
 void write_json(const std::string& path, const json& value);
-
-// The top-N figures, keys prefixed with `prefix` ("test_precision_at_10",
-// "test_recall_at_20", ..., "test_ranking_users").
-void add_ranking_metrics(json& out, const std::string& prefix, const ranking_metrics& m);
 
 // The top-N figures as a table on stdout, beside the popularity baseline's
 // recall and NDCG (computed at the same cutoffs).

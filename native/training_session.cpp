@@ -261,11 +261,10 @@ json final_metrics(session& s) {
     // By real users and movies: transposing swapped the two counts.
     metrics["test_left_out_unknown_user"] = item_based ? d.test.unknown_item : d.test.unknown_user;
     metrics["test_left_out_unknown_item"] = item_based ? d.test.unknown_user : d.test.unknown_item;
-    if (ranks(s))
-      report_ranking_figures(metrics, net, d.train, d.input_for(d.test), d.test.target, true);
-    else
-      report_test_figures(metrics, net, d.train, d.input_for(d.test), d.test.target, d.scale,
-                          item_based, true);
+    const test_figures figures =
+        measure_test_figures(net, s.trained->meaning(), d.train, d.input_for(d.test), d.test.target, d.scale);
+    add_figures(metrics, figures);
+    print_figures(figures, s.trained->meaning());
   }
   double seconds = 0;
   for (const json& e : s.run["history"]) seconds += e["seconds"].get<double>();
