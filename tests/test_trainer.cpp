@@ -652,3 +652,71 @@ TEST_CASE("L-BFGS training resumes bit for bit from a saved state", "[trainer][l
   CHECK(aerec::testing::error_from([&] { stochastic.load_state(state, "ckpt.aerec"); }));
   CHECK(second.save_state() == trained_state);  // a refused state changes nothing
 }
+
+namespace {
+
+// A stand-in for a data-parallel collective: counts the times gradients pass
+// through it and scales them, as a mean over processes would.
+class scaling_collective final : public collective {
+ public:
+  explicit scaling_collective(float factor) : factor_(factor) {}
+  int rank() const override { return 0; }
+  int size() const override { return 1; }
+  void average_gradients(backend& b, std::span<const parameter> params) override {
+    ++calls;
+    for (const parameter& p : params) {
+      std::vector<float> g(p.size);
+      b.to_host(g.data(), p.grad, p.size * sizeof(float));
+      for (float& x : g) x *= factor_;
+      b.to_device(p.grad, g.data(), p.size * sizeof(float));
+    }
+  }
+  void sum(std::span<double>) override {}
+  int calls = 0;
+
+ private:
+  float factor_;
+};
+
+std::vector<float> parameters_after_epoch(const ratings& data, const train_config& c, collective& together) {
+  auto b = make_cpu_backend(1);
+  autoencoder net(*b, stacked_layers(data.cols(), c.model.hidden, c.model.hidden_act, c.model.output_act));
+  rng init(c.seed);
+  net.initialize(c.model.init, init);
+  trainer t(net, c, together);
+  t.run_epoch(data);
+  std::vector<float> all;
+  for (const parameter& p : net.parameters()) all.insert(all.end(), p.value, p.value + p.size);
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("every update goes through the collective, once per optimizer step", "[trainer][collective]") {
+  const ratings data = synthetic(40, 25, 5);
+  train_config c = small_config();
+  c.optimizer = default_optimizer_config(optimizer_kind::sgd);
+  c.optimizer.lr = 0.05;
+  const std::vector<float> initial = [&] {
+    auto b = make_cpu_backend(1);
+    autoencoder net(*b, stacked_layers(data.cols(), c.model.hidden, c.model.hidden_act, c.model.output_act));
+    rng init(c.seed);
+    net.initialize(c.model.init, init);
+    std::vector<float> all;
+    for (const parameter& p : net.parameters()) all.insert(all.end(), p.value, p.value + p.size);
+    return all;
+  }();
+  scaling_collective same(1.0f), none(0.0f);
+  single_process alone;
+  const std::vector<float> trained = parameters_after_epoch(data, c, alone);
+  CHECK(parameters_after_epoch(data, c, same) == trained);
+  CHECK(same.calls == 10);  // 40 users, 4 a step
+  // The optimizer applies what the collective hands it: zeroed gradients move nothing.
+  CHECK(parameters_after_epoch(data, c, none) == initial);
+  CHECK(trained != initial);
+  // Re-feeding is a second update per batch.
+  c.refeed = true;
+  scaling_collective counting(1.0f);
+  parameters_after_epoch(data, c, counting);
+  CHECK(counting.calls == 20);
+}

@@ -9,8 +9,13 @@
 
 namespace aerec {
 
-trainer::trainer(autoencoder& model, const train_config& config)
-    : model_(model), config_((validate(config), config)),
+collective& one_process() {
+  static single_process alone;
+  return alone;
+}
+
+trainer::trainer(autoencoder& model, const train_config& config, collective& together)
+    : model_(model), config_((validate(config), config)), together_(together),
       optimizer_(model.device(), config.optimizer, model.parameters()),
       loss_(model.device(), config.squared_error_normalization), multinomial_(model.device()),
       random_(config.seed ^ 0x5EED5EEDull) {
@@ -36,7 +41,7 @@ void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
   if (model_.variational()) sample_code(batch.rows());
   const loss_value loss = forward_backward(input, target_.view(), dropout_mask(batch.rows()));
   model_.set_code_sample(nullptr, 0);
-  optimizer_.step();
+  apply_gradients();
   if (config_.refeed) refeed(input);
 
   if (config_.goal == objective::multinomial) {
@@ -191,6 +196,11 @@ void trainer::refeed(const sparse_view& x) {
   b.gather(model_.forward(x), fed, refeed_values_.data());
   fed.values = refeed_values_.data();
   forward_backward(fed, fed, dropout_mask(x.rows));
+  apply_gradients();
+}
+
+void trainer::apply_gradients() {
+  together_.average_gradients(model_.device(), model_.parameters());
   optimizer_.step();
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "aerec/nn/autoencoder.h"
+#include "aerec/train/collective.h"
 #include "aerec/train/lbfgs.h"
 #include "aerec/nn/loss.h"
 #include "aerec/train/optimizer.h"
@@ -29,7 +30,9 @@ struct epoch_report {
 
 class trainer {
  public:
-  trainer(autoencoder& model, const train_config& config);
+  // `together` combines the gradients of a data-parallel run's processes
+  // (collective.h); one process by default.
+  trainer(autoencoder& model, const train_config& config, collective& together = one_process());
 
   // One pass over every row that has at least one rating (the seed skips
   // empty rows). With L-BFGS (train_config::lbfgs), one lbfgs::step over all
@@ -80,6 +83,9 @@ class trainer {
     loss_value fit;  // the rated entries' squared errors (row_sums: each row's sum)
   };
   void train_batch(const sparse_batch& batch, epoch_sums& sums);
+  // The one place where gradients are applied: summed over the processes,
+  // then the optimizer's step.
+  void apply_gradients();
   // Adds a batch's squared errors (rows delimited by `offsets`) to the sums.
   static void add_fit(const loss_value& loss, std::span<const int> offsets, epoch_sums& sums);
   epoch_report finish_epoch(const epoch_sums& sums, double seconds);
@@ -115,6 +121,7 @@ class trainer {
 
   autoencoder& model_;
   train_config config_;
+  collective& together_;
   optimizer optimizer_;
   masked_mse loss_;
   multinomial_nll multinomial_;
