@@ -7,50 +7,6 @@
 
 namespace aerec::cli {
 
-namespace {
-
-constexpr const char* lbfgs_name = "lbfgs";
-
-// A name among `known`, or an invalid_argument error listing them.
-std::string checked_name(const char* what, const std::string& name, const std::vector<std::string>& known) {
-  std::string list;
-  for (const std::string& k : known) {
-    if (k == name) return name;
-    list += (list.empty() ? "" : ", ") + k;
-  }
-  throw error(error_code::invalid_argument, std::string("unknown ") + what + " '" + name + "' (known: " + list + ")");
-}
-
-}  // namespace
-
-std::string optimizer_choice(const train_config& c) {
-  return c.lbfgs ? lbfgs_name : optimizer_name(c.optimizer.kind);
-}
-
-void choose_optimizer(train_config& c, const std::string& name) {
-  std::vector<std::string> known;
-  for (const optimizer_kind k : all_optimizers()) known.emplace_back(optimizer_name(k));
-  known.emplace_back(lbfgs_name);
-  checked_name("optimizer", name, known);
-  c.lbfgs.reset();
-  if (name != lbfgs_name) {
-    c.optimizer = default_optimizer_config(parse_optimizer(name));
-    return;
-  }
-  c.lbfgs = training_lbfgs();
-  // Plain SGD keeps no state arrays; only its weight decay (lambda_2) applies.
-  c.optimizer = default_optimizer_config(optimizer_kind::sgd);
-  // A preset's accumulated gradients (the seed's) belong to its own optimizer.
-  c.accumulate_gradients = false;
-}
-
-const char* line_search_name(bool strong_wolfe) { return strong_wolfe ? "strong_wolfe" : "none"; }
-
-bool parse_line_search(const std::string& name) {
-  return checked_name("line search", name, {line_search_name(true), line_search_name(false)}) ==
-         line_search_name(true);
-}
-
 json to_json(const train_config& c) {
   const optimizer_config& o = c.optimizer;
   // The L-BFGS keys are always there, so that aerec tune can vary them.
