@@ -45,7 +45,7 @@ row lbfgs_option(const char* name, const char* help, V lbfgs_config::*setting, T
 // is that of the stored JSON and the one options apply in: --optimizer comes
 // before the settings it starts afresh (the optimizer's and L-BFGS's, and
 // accumulate-gradients), so that flags given with it modify the optimizer it
-// chooses. Keys added after the first stored configurations are `added_later`.
+// chooses. A new option is `added_later`: files stored before it lack its key.
 const std::vector<row>& train_options() {
   using c = train_config;
   static const std::vector<row> all = {
