@@ -7,10 +7,10 @@
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/backend/device.h"
 #include "aerec/io/file_io.h"
+#include "aerec/train/options.h"
 #include "aerec/data/implicit_feedback.h"
 #include "aerec/eval/ranking_metrics.h"
 #include "commands.h"
-#include "config_json.h"
 #include "figures.h"
 #include "progress.h"
 

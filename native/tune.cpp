@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "aerec/core/error.h"
+#include "aerec/train/options.h"
 #include "commands.h"
-#include "config_json.h"
 #include "training_session.h"
 
 namespace aerec::cli {

@@ -2,9 +2,12 @@
 // checkpoints, resuming, Ctrl-C, and the errors around them.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/io/model_file.h"
+#include "aerec/train/options.h"
 #include "cli/cli_runner.h"
 #include "cli/model_weights.h"
 #include "temp_dir.h"
@@ -251,6 +254,40 @@ TEST_CASE("train: the configuration stored in a model file trains the same model
     REQUIRE(again.code == 0);
     CHECK(weights(second) == weights(first));
   }
+}
+
+TEST_CASE("train: its configuration flags are the stored configuration's keys",
+          "[cli][train][config]") {
+  // The long flags --help lists ("  --shuffle,--no-shuffle{false}  Visit ...").
+  const result help = run_aerec("train --help");
+  REQUIRE(help.code == 0);
+  std::set<std::string> flags;
+  std::istringstream lines(help.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  -", 0) != 0) continue;
+    std::istringstream names(line.substr(2, line.find_first_of(" {", 2) - 2));
+    for (std::string name; std::getline(names, name, ',');)
+      if (name.rfind("--", 0) == 0) flags.insert(name.substr(2));
+  }
+  // Not configuration: the run's data, outputs and checkpoints.
+  for (const char* run : {"help", "config", "data", "format", "delimiter", "columns", "split", "val",
+                          "patience", "preset", "out", "metrics-out", "checkpoint",
+                          "checkpoint-every", "device", "resume"})
+    REQUIRE(flags.erase(run) == 1);
+  const aerec::json config = aerec::to_json(aerec::preset("seed"));
+  std::set<std::string> keys;
+  for (const auto& item : config.items()) {
+    keys.insert(item.key());
+    if (item.value().is_boolean()) keys.insert("no-" + item.key());  // each on/off flag's --no- form
+  }
+  REQUIRE(flags == keys);
+  // A --config file takes every key.
+  temp_dir out;
+  const auto file = out.write("all.json", config.dump());
+  const result r = run_aerec("train --data " + data().path + " --split random:0.1 --config " +
+                             file.string() + " --epochs 1 --layers 4");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
 }
 
 TEST_CASE("eval: by default scores the model's own split of its own data", "[cli][train]") {

@@ -85,6 +85,39 @@ lbfgs_config training_lbfgs() {
 }
 
 namespace {
+constexpr const char* lbfgs_name = "lbfgs";
+const std::string& same(const std::string& name) { return name; }
+}  // namespace
+
+std::string optimizer_choice(const train_config& c) {
+  return c.lbfgs ? lbfgs_name : optimizer_name(c.optimizer.kind);
+}
+
+void choose_optimizer(train_config& c, const std::string& name) {
+  std::vector<std::string> names;
+  for (const optimizer_kind k : all_optimizers()) names.emplace_back(optimizer_name(k));
+  names.emplace_back(lbfgs_name);
+  find_by_name("optimizer", name, names, same);
+  c.lbfgs.reset();
+  if (name != lbfgs_name) {
+    c.optimizer = default_optimizer_config(parse_optimizer(name));
+    return;
+  }
+  c.lbfgs = training_lbfgs();
+  // Plain SGD keeps no state arrays; only its weight decay (lambda_2) applies.
+  c.optimizer = default_optimizer_config(optimizer_kind::sgd);
+  // A preset's accumulated gradients (the seed's) belong to its own optimizer.
+  c.accumulate_gradients = false;
+}
+
+const char* line_search_name(bool strong_wolfe) { return strong_wolfe ? "strong_wolfe" : "none"; }
+
+bool parse_line_search(const std::string& name) {
+  static const std::vector<std::string> names = {line_search_name(true), line_search_name(false)};
+  return find_by_name("line search", name, names, same) == names.front();
+}
+
+namespace {
 
 train_config glocal_k_preset() {
   // GLocal-K (Han et al. 2021), item-based: users-500-500-users kernel layers

@@ -106,6 +106,17 @@ struct preset_info {
 // iterations an epoch, scipy's history of 10, a strong-Wolfe line search).
 lbfgs_config training_lbfgs();
 
+// The optimizer's names: torch.optim's, and lbfgs (full-batch L-BFGS, train_config::lbfgs).
+std::string optimizer_choice(const train_config& config);
+// Starts the optimizer settings afresh for `name`: PyTorch's defaults, or for
+// lbfgs training_lbfgs() with plain SGD's settings (no weight decay) and
+// gradients that do not accumulate. Throws error_code::invalid_argument
+// listing the names for an unknown one.
+void choose_optimizer(train_config& config, const std::string& name);
+// L-BFGS's line search: strong_wolfe or none (a fixed step).
+const char* line_search_name(bool strong_wolfe);
+bool parse_line_search(const std::string& name);  // true for strong_wolfe
+
 const std::vector<preset_info>& presets();
 // Throws error_code::invalid_argument listing the known presets.
 train_config preset(const std::string& name);
