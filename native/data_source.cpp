@@ -2,25 +2,17 @@
 
 #include <cstdio>
 
+#include "option_flags.h"
 #include "output.h"
 
 namespace aerec::cli {
 
 void add_data_options(CLI::App& command, data_source& a) {
-  command.add_option("--data", a.data,
-                     "Rating data: a MovieLens folder, a ratings file, or the name of a set in "
-                     "$MOVIELENS_DIR or the download folder (default: $MOVIELENS_DIR)");
-  add_format_options(command, a);
+  add_target_flags(command, data_source_options(), a, [](const auto&) { return true; });
 }
 
 void add_format_options(CLI::App& command, data_source& a) {
-  command.add_option("--format", a.format,
-                     "Read the ratings as tab (u.data), dat (ratings.dat), csv (ratings.csv) or "
-                     "delimited (header names the columns); default: from the file names");
-  command.add_option("--delimiter", a.delimiter,
-                     "Field delimiter (\\t or tab for a tab); alone, it means --format delimited");
-  command.add_option("--columns", a.columns,
-                     "Header names of the columns: user=NAME,item=NAME,rating=NAME[,timestamp=NAME]");
+  add_target_flags(command, data_source_options(), a, [](const auto& o) { return o.name != "data"; });
 }
 
 void default_data_from_metadata(data_source& a, const json& meta) {

@@ -11,11 +11,6 @@
 
 namespace aerec::cli {
 
-inline constexpr const char* split_help =
-    "u1..u5, ua, ub (MovieLens-100K's folds), all (no test part), random:F (a random fraction F "
-    "of the ratings), user:F (F of each user's ratings), time:F (the latest F), users:F (F of the "
-    "users, each with 80% of their ratings as input and 20% as target)";
-
 // Adds --format, --delimiter and --columns to a command.
 void add_format_options(CLI::App& command, data_source& source);
 // Adds --data and the format options.

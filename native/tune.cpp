@@ -7,8 +7,11 @@
 
 #include "aerec/core/error.h"
 #include "aerec/train/options.h"
+#include "aerec/train/run.h"
 #include "commands.h"
-#include "training_session.h"
+#include "data_source.h"
+#include "output.h"
+#include "run_cli.h"
 
 namespace aerec::cli {
 
@@ -41,9 +44,6 @@ axis parse_axis(const std::string& text, const json& keys) {
   if (!values.is_array() || values.empty())
     throw error(error_code::invalid_argument,
                 "--grid " + text + ": the values must be a non-empty JSON array, e.g. " + key + "=[1, 2]");
-  if (key == "item-based" || key == "objective")
-    throw error(error_code::invalid_argument,
-                "--grid " + key + ": it changes the data a model is judged on; tune each separately");
   return {key, values.get<std::vector<json>>()};
 }
 
@@ -72,32 +72,36 @@ struct trial {
 };
 
 // The preset with a combination's settings (and the thread count) on top.
-train_config config_of(const tune_args& t, const train_config& base, const json& settings) {
+// Every trial must be judged on the same data, as the preset's kind of model:
+// a setting that makes another (item-based, ranking) is refused.
+train_config config_of(const tune_args& t, const json& settings) {
+  const train_config base = preset(t.preset);
   json merged = to_json(base);
   merged.update(settings);
   merged["threads"] = t.threads;
-  return train_config_from_json(merged, "--grid " + settings.dump());
+  train_config config = train_config_from_json(merged, "--grid " + settings.dump());
+  if (!(meaning_of(config) == meaning_of(base)))
+    throw error(error_code::invalid_argument,
+                "--grid " + settings.dump() + ": it changes the data a model is judged on; tune each separately");
+  return config;
 }
 
 trial run_trial(const tune_args& t, const json& settings) {
-  train_args a;
-  a.data = t.data;
-  a.split = t.split;
-  a.preset = t.preset;
-  a.val = t.val;
-  a.patience = t.patience;
-  a.device = t.device;
-  a.checkpoints = false;
-  a.quiet = true;
-  a.overrides.push_back([&](train_config& c) { c = config_of(t, c, settings); });
-  session s = start(a);
-  if (!run_epochs(s)) throw exit_request{130};
+  run_spec spec;
+  spec.data = t.data;
+  spec.split = t.split;
+  spec.preset = t.preset;
+  spec.val = t.val;
+  spec.patience = t.patience;
+  // Trials save no checkpoints and show no progress.
+  training_run r(spec, config_of(t, settings), {}, device_factory(t.device, true));
+  if (!run_epochs(r, true)) throw exit_request{130};
   double seconds = 0;
-  for (const json& e : s.run["history"]) seconds += e["seconds"].get<double>();
-  json config = s.run["config"];
+  for (const auto& e : r.history()) seconds += e["seconds"].get<double>();
+  json config = to_json(r.config());
   // Retraining the chosen configuration on the whole training part takes its best epoch count.
-  config["epochs"] = s.stopping->best_epoch();
-  return {settings, best_validation(s), s.stopping->best_epoch(), seconds, config};
+  config["epochs"] = r.stopping().best_epoch();
+  return {settings, r.stopping().best_figure(), r.stopping().best_epoch(), seconds, config};
 }
 
 void run(const tune_args& t) {
@@ -109,13 +113,14 @@ void run(const tune_args& t) {
   for (const std::string& g : t.grid) axes.push_back(parse_axis(g, keys));
   const std::vector<json> settings = combinations(axes);
   // Every combination is checked before the first trains: a bad value fails at once.
-  for (const json& s : settings) config_of(t, preset(t.preset), s);
+  for (const json& s : settings) config_of(t, s);
 
+  // Every trial is the same kind of model: one figure judges them all.
+  const validation_figure figure = validation_figure_of(preset(t.preset));
+  const bool ranking = figure.direction == improves::up;
   std::vector<trial> trials;
-  bool ranking = false;
   for (std::size_t i = 0; i < settings.size(); ++i) {
     trials.push_back(run_trial(t, settings[i]));
-    ranking = trials.back().config["objective"] == "multinomial";
     const trial& r = trials.back();
     std::printf("%3zu/%zu  %s %.4f  best epoch %d  %.1fs  %s\n", i + 1, settings.size(),
                 ranking ? "validation ndcg@100" : "validation rmse", r.validation, r.best_epoch, r.seconds,

@@ -72,6 +72,26 @@ std::optional<fs::path> find_named(const std::string& name) {
 
 }  // namespace
 
+const std::vector<option<data_source>>& data_source_options() {
+  using s = data_source;
+  const auto required = always<data_source>;
+  static const std::vector<option<data_source>> all = {
+      field_option<s>("data",
+                      "Rating data: a MovieLens folder, a ratings file, or the name of a set in $MOVIELENS_DIR "
+                      "or the download folder (default: $MOVIELENS_DIR)",
+                      required, [](auto& a) -> auto& { return a.data; }),
+      field_option<s>("format",
+                      "Read the ratings as tab (u.data), dat (ratings.dat), csv (ratings.csv) or delimited "
+                      "(header names the columns); default: from the file names",
+                      required, [](auto& a) -> auto& { return a.format; }),
+      field_option<s>("delimiter", "Field delimiter (\\t or tab for a tab); alone, it means --format delimited",
+                      required, [](auto& a) -> auto& { return a.delimiter; }),
+      field_option<s>("columns", "Header names of the columns: user=NAME,item=NAME,rating=NAME[,timestamp=NAME]",
+                      required, [](auto& a) -> auto& { return a.columns; }),
+  };
+  return all;
+}
+
 data_files resolve_data(const data_source& a) {
   const auto format = format_of(a);
   if (!a.data.empty()) {

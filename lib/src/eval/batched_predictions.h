@@ -26,11 +26,11 @@ void for_each_prediction(std::span<const std::int32_t> rows, std::int32_t cols,
   }
 }
 
-// The model's predictions when each user's `input` row is its input. A
-// global kernel convolves the whole matrix: such a model predicts every row
-// once, on the first call, and later calls read from that.
+// The model's predictions when each user's `input` row is its input. A model
+// that takes the whole matrix predicts every row once, on the first call, and
+// later calls read from that.
 inline row_predictor model_predictor(autoencoder& model, const ratings& input) {
-  if (model.global()) {
+  if (model.takes_whole_matrix()) {
     auto whole = std::make_shared<std::vector<float>>();
     return [&model, &input, whole](std::span<const std::int32_t> rows) {
       const auto width = static_cast<std::size_t>(input.cols());

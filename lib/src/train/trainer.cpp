@@ -109,7 +109,9 @@ void trainer::restart_lbfgs() {
 const trainer::full_batch& trainer::full_batch_of(const ratings& train) {
   full_batch& f = full_batch_;
   if (f.source == &train && f.source_rows == train.rows() && f.source_nnz == train.nnz()) return f;
-  // A global kernel convolves the whole matrix, empty rows too.
+  // The network takes the whole matrix once the global kernel joins
+  // (autoencoder::takes_whole_matrix); its pretraining epochs train on that
+  // whole matrix too, as they always have.
   const bool whole = config_.global_kernel.size > 0;
   std::vector<std::int32_t> rows;
   for (std::int32_t r = 0; r < train.rows(); ++r)

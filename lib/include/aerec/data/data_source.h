@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "aerec/core/option.h"
 #include "aerec/data/data_files.h"
 #include "aerec/data/dataset.h"
 #include "aerec/data/split.h"
@@ -18,6 +19,10 @@ struct data_source {
   std::string columns;    // "user=uid,item=iid,rating=stars[,timestamp=ts]"
   bool operator==(const data_source&) const = default;
 };
+
+// Its options (core/option.h): --data, --format, --delimiter and --columns of
+// every command that reads ratings, and keys of a run's description.
+const std::vector<option<data_source>>& data_source_options();
 
 // The files `source` names. A folder holding ml-100k/ (such as the shared
 // data folder) stands for MovieLens-100K. Throws error_code::invalid_argument

@@ -27,6 +27,11 @@ struct split_spec {
 
 // Throws error_code::invalid_argument naming the accepted forms.
 split_spec parse_split(const std::string& text);
+// The forms parse_split takes, for help texts.
+inline constexpr const char* split_help =
+    "u1..u5, ua, ub (MovieLens-100K's folds), all (no test part), random:F (a random fraction F "
+    "of the ratings), user:F (F of each user's ratings), time:F (the latest F), users:F (F of the "
+    "users, each with 80% of their ratings as input and 20% as target)";
 std::string split_name(const split_spec& split);
 
 struct load_options {

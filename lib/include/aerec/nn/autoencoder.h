@@ -85,6 +85,9 @@ class autoencoder {
   // variational code or penalties other than the kernel penalty.
   void add_global_kernel(const global_kernel_shape& shape);
   global_kernel* global() { return global_.get(); }
+  // GLocal-K's rule: a network with a global kernel convolves the whole
+  // rating matrix, so it takes every row of it at once, empty rows included.
+  bool takes_whole_matrix() const { return global_ != nullptr; }
   const global_kernel* global() const { return global_.get(); }
 
   // "layers.<i>.weight", "layers.<i>.bias", ... in layer order, then

@@ -1,0 +1,79 @@
+#include "run_cli.h"
+
+#include <csignal>
+#include <cstdio>
+
+#include "aerec/backend/device.h"
+#include "progress.h"
+
+namespace aerec::cli {
+
+namespace {
+
+// Set by SIGINT; training looks at it between batches.
+volatile std::sig_atomic_t interrupted = 0;
+
+void on_interrupt(int) { interrupted = 1; }
+
+// Ctrl-C asks training to stop at the next batch; a second Ctrl-C kills as usual.
+void catch_interrupts() {
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  action.sa_flags = SA_RESETHAND;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+}
+
+void report(const left_out& part, const char* name) {
+  if (part.unknown_user + part.unknown_item == 0) return;
+  std::fprintf(stderr,
+               "aerec: note: %zu %s ratings left out: %zu of users with no input ratings, %zu of "
+               "movies with no training rating\n",
+               part.unknown_user + part.unknown_item, name, part.unknown_user, part.unknown_item);
+}
+
+}  // namespace
+
+void add_device_option(CLI::App& cmd, std::string& device) {
+  cmd.add_option("--device", device,
+                 "Compute on cpu, cuda (a GPU; an error when there is none or this aerec has no "
+                 "CUDA) or auto (a GPU when one is present)")
+      ->capture_default_str();
+}
+
+backend_factory device_factory(const std::string& device, bool quiet) {
+  const device_choice choice = parse_device_choice(device);
+  return [choice, quiet](const train_config& config) {
+    std::unique_ptr<backend> made;
+    try {
+      made = make_backend(choice, config.threads);
+    } catch (const error& e) {
+      if (e.code() != error_code::device_error) throw;
+      throw error(e.code(), std::string("--device ") + device_choice_name(choice) + ": " + e.what());
+    }
+    if (!quiet && choice != device_choice::cpu) std::fprintf(stderr, "aerec: computing on %s\n", made->name().c_str());
+    return made;
+  };
+}
+
+bool run_epochs(training_run& run, bool quiet) {
+  progress bar(run.config().epochs, quiet);
+  catch_interrupts();
+  int early_stop = 0;  // the epoch that stopped the run early
+  const bool finished = run.run_epochs([] { return interrupted != 0; }, [&](const epoch_event& e) {
+    bar.update(e.report, e.validation);
+    if (e.early_stop) early_stop = e.report.epoch;
+  });
+  bar.finish();
+  if (early_stop > 0 && !quiet)
+    std::printf("early stop after epoch %d: no better %s for %d epochs\n", early_stop,
+                validation_figure_of(run.config()).key, run.spec().patience);
+  return finished;
+}
+
+void report_left_out(const training_run& run) {
+  report(run.test_left_out(), "test");
+  report(run.validation_left_out(), "validation");
+}
+
+}  // namespace aerec::cli
