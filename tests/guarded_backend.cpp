@@ -119,11 +119,11 @@ class guarded_backend final : public backend {
     call("local_kernel_backward", &backend::local_kernel_backward, a, b, w, kernel, d_eff, penalty, beta, dw,
          da, db);
   }
-  void convolve(const_matrix_view x, const float* k, int size, matrix_view out) override {
-    call("convolve", &backend::convolve, x, k, size, out);
+  void global_convolve(const_matrix_view x, const float* k, int size, matrix_view out) override {
+    call("global_convolve", &backend::global_convolve, x, k, size, out);
   }
-  void convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) override {
-    call("convolve_kernel_grad", &backend::convolve_kernel_grad, x, d, size, dk);
+  void global_convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) override {
+    call("global_convolve_kernel_grad", &backend::global_convolve_kernel_grad, x, d, size, dk);
   }
   void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,
                       const float* grad, float* const state[3]) override {

@@ -255,15 +255,16 @@ TEST_CASE("cuda: the local kernel and the global convolution match the CPU", "[c
     const std::vector<float> x = random_matrix(random, s.rows, s.k, 0, 5);
     for (const int size : {1, 3, 5}) {
       const std::vector<float> k = random_matrix(random, size, size);
-      require_same(on, "convolve " + what + " size " + std::to_string(size), [&](workspace& w) {
-        w.device().convolve(w.in(x, s.rows, s.k), w.in(k), size, w.out(nans(x.size()), s.rows, s.k));
+      require_same(on, "global_convolve " + what + " size " + std::to_string(size), [&](workspace& w) {
+        w.device().global_convolve(w.in(x, s.rows, s.k), w.in(k), size, w.out(nans(x.size()), s.rows, s.k));
       });
     }
     for (const int size : {3, 5})
-      require_same(on, "convolve_kernel_grad " + what + " size " + std::to_string(size), [&](workspace& w) {
-        w.device().convolve_kernel_grad(w.in(x, s.rows, s.k), w.in(d_eff, s.rows, s.k), size,
-                                        w.out(nans(std::size_t(size * size))));
-      });
+      require_same(on, "global_convolve_kernel_grad " + what + " size " + std::to_string(size),
+                   [&](workspace& w) {
+                     w.device().global_convolve_kernel_grad(w.in(x, s.rows, s.k), w.in(d_eff, s.rows, s.k), size,
+                                                            w.out(nans(std::size_t(size * size))));
+                   });
   }
 }
 

@@ -139,9 +139,10 @@ class backend {
   // GLocal-K's global convolution: out = x convolved with the size x size
   // kernel k (odd size, cross-correlation with zero padding keeping x's shape,
   // as tf.nn.conv2d's "SAME").
-  virtual void convolve(const_matrix_view x, const float* k, int size, matrix_view out) = 0;
-  // dk = dL/dk given d = dL/dout of convolve(x, k).
-  virtual void convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) = 0;
+  virtual void global_convolve(const_matrix_view x, const float* k, int size, matrix_view out) = 0;
+  // dk = dL/dk given d = dL/dout of global_convolve(x, k).
+  virtual void global_convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size,
+                                           float* dk) = 0;
 
   // One optimizer step over n elements; `step` counts from 1; state[k] are the
   // optimizer's state arrays (optimizer_state_count of them).

@@ -2,7 +2,7 @@
 // The operations that both CPU backends run as the same host loops: the
 // regularising penalties, the variational code, the multinomial likelihood
 // and GLocal-K's kernels (internal). They cost little beside the layers around them.
-#include "backend/kernel_math.h"
+#include "backend/glocal_math.h"
 #include "backend/penalty_math.h"
 #include "backend/variational_math.h"
 #include "aerec/backend/backend.h"
@@ -46,12 +46,12 @@ class host_math_backend : public backend {
     math::local_kernel_backward(a, b, w, kernel, d_eff, penalty, beta, dw, da, db);
   }
 
-  void convolve(const_matrix_view x, const float* k, int size, matrix_view out) override {
-    math::convolve(x, k, size, out);
+  void global_convolve(const_matrix_view x, const float* k, int size, matrix_view out) override {
+    math::global_convolve(x, k, size, out);
   }
 
-  void convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) override {
-    math::convolve_kernel_grad(x, d, size, dk);
+  void global_convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) override {
+    math::global_convolve_kernel_grad(x, d, size, dk);
   }
 };
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "backend/activation_math.h"
-#include "backend/kernel_math.h"
+#include "backend/glocal_math.h"
 #include "backend/optimizer_math.h"
 #include "backend/penalty_math.h"
 #include "backend/variational_math.h"
@@ -399,7 +399,7 @@ class cuda_backend final : public backend {
     });
   }
 
-  void convolve(const_matrix_view x, const float* k, int size, matrix_view out) override {
+  void global_convolve(const_matrix_view x, const float* k, int size, matrix_view out) override {
     const float* xd = x.data;
     float* od = out.data;
     const int rows = x.rows, cols = x.cols, half = size / 2;
@@ -414,7 +414,7 @@ class cuda_backend final : public backend {
     });
   }
 
-  void convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) override {
+  void global_convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) override {
     const int taps = size * size, rows = x.rows, cols = x.cols, half = size / 2;
     double* sums = scratch(static_cast<std::size_t>(taps));
     AEREC_CUDA_CHECK(cudaMemset(sums, 0, sizeof(double) * taps));

@@ -1,6 +1,6 @@
 #pragma once
-// GLocal-K's local and global kernels (backend.h) as host loops, for the CPU
-// backends (internal). They cost little beside the layers' products.
+// GLocal-K's local kernel and global convolution (backend.h) as host loops,
+// for the CPU backends (internal). They cost little beside the layers' products.
 #include <algorithm>
 #include <cstddef>
 #include <vector>
@@ -93,7 +93,7 @@ void for_each_tap(const_matrix_view x, int size, F&& f) {
     }
 }
 
-inline void convolve(const_matrix_view x, const float* k, int size, matrix_view out) {
+inline void global_convolve(const_matrix_view x, const float* k, int size, matrix_view out) {
   const int half = size / 2;
   std::fill(out.data, out.data + detail::at(out.rows, out.cols, 0), 0.0f);
   for_each_tap(x, size, [&](int i, int j, int p, int q) {
@@ -101,7 +101,7 @@ inline void convolve(const_matrix_view x, const float* k, int size, matrix_view 
   });
 }
 
-inline void convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) {
+inline void global_convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) {
   const int half = size / 2;
   std::vector<double> sums(static_cast<std::size_t>(size * size), 0.0);
   for_each_tap(x, size, [&](int i, int j, int p, int q) {
