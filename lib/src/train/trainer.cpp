@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "aerec/backend/ops/loss_ops.h"
 #include "aerec/core/error.h"
 #include "io/binary_io.h"
 
@@ -126,13 +127,13 @@ trainer::full_batch_value trainer::full_batch_objective(const sparse_view& rows)
   if (model_.computes_rated()) {
     const float* rated = model_.forward_rated(rows, rows);
     d_output_.reserve(b, static_cast<std::size_t>(rows.nnz));
-    b.rated_squared_error(rated, rows, 1.0f, d_output_.data(), row_sums_.data());
+    ops<loss_ops>(b).rated_squared_error(rated, rows, 1.0f, d_output_.data(), row_sums_.data());
     model_.backward_rated(rows, rows, d_output_.data(), 0.0f);
   } else {
     const const_matrix_view output = model_.forward(rows);
     d_output_.reserve(b, n * static_cast<std::size_t>(output.cols));
     const matrix_view grad{d_output_.data(), output.rows, output.cols};
-    b.masked_squared_error(output, rows, 1.0f, grad, row_sums_.data());
+    ops<loss_ops>(b).masked_squared_error(output, rows, 1.0f, grad, row_sums_.data());
     model_.backward(rows, grad, 0.0f);
   }
   full_batch_value v{0, {0, row_sums_.download(n), static_cast<std::size_t>(rows.nnz)}};

@@ -7,14 +7,17 @@
 #include <numeric>
 #include <vector>
 
+#include "aerec/backend/ops/elementwise_ops.h"
+#include "aerec/backend/ops/loss_ops.h"
+#include "aerec/backend/ops/optimizer_ops.h"
+#include "aerec/core/error.h"
 #include "backend/activation_math.h"
-#include "backend/optimizer_math.h"
-#include "backend/cpu/host_math_backend.h"
 #include "backend/cpu/parallel.h"
 #include "backend/cpu/simd_gemm.h"
 #include "backend/cpu/vector_activation.h"
 #include "backend/cpu/vector_math.h"
-#include "aerec/core/error.h"
+#include "backend/optimizer_math.h"
+#include "backend/variational_math.h"
 
 namespace aerec {
 
@@ -81,13 +84,18 @@ void add_sparse_rows(const sparse_view& x, int begin, int end, const_matrix_view
   for (; e < end; ++e) cpu::axpy(x.values[e], w.data + count(x.cols_index[e], w.cols), out, n);
 }
 
-class cpu_backend final : public host_math_backend {
+// The core primitives, and fast implementations of the element-wise, loss
+// and optimizer families. The penalties, the variational code and GLocal-K's
+// operations cost little beside the layers around them: they come from their
+// host implementations, in place.
+class cpu_backend final : public backend, public elementwise_ops, public loss_ops, public optimizer_ops {
  public:
   explicit cpu_backend(int threads) : threads_(threads) {
     if (threads < 1) throw error(error_code::invalid_argument, "threads must be at least 1");
   }
 
   std::string name() const override { return "cpu"; }
+  bool host_memory() const override { return true; }
 
   void* allocate(std::size_t bytes) override {
     // 64-byte alignment suits every SIMD width.
@@ -268,6 +276,11 @@ class cpu_backend final : public host_math_backend {
       row_sums[r] = row_squared_error(target, r, [&](int e, float err) { grad[e] = grad_scale * err; },
                                       [&](int e) { return predicted[e]; });
     });
+  }
+
+  void multinomial_loss(const_matrix_view logits, const sparse_view& target, float grad_scale, matrix_view grad,
+                        float* row_sums) override {
+    math::multinomial_loss(logits, target, grad_scale, grad, row_sums);
   }
 
   void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,

@@ -1,18 +1,26 @@
-// The CUDA backend: cuBLAS for dense products, own kernels for the sparse
-// layers, activations, losses, penalties, GLocal-K's kernels and optimizer
-// steps. Element-wise formulas come from the same headers as the CPU
-// backends' (activation_math.h, optimizer_math.h, penalty_math.h, ...). All
-// work runs in order on the default stream; results that the host needs
-// (losses, penalties) are copied back, which waits for the work before them.
+// The CUDA backend: cuBLAS for dense products, own kernels for the
+// sparse layers and for every op family (activations, losses, penalties, the
+// variational code, GLocal-K's operations, optimizer steps), so that none
+// falls back on the host. Element-wise formulas come from the same headers as
+// the host implementations' (activation_math.h, optimizer_math.h,
+// penalty_math.h, ...). All work runs in order on the default stream; results
+// that the host needs (losses, penalties) are copied back, which waits for the
+// work before them.
 #include <cstring>
 #include <string>
 
+#include "aerec/backend/ops/elementwise_ops.h"
+#include "aerec/backend/ops/glocal_ops.h"
+#include "aerec/backend/ops/loss_ops.h"
+#include "aerec/backend/ops/optimizer_ops.h"
+#include "aerec/backend/ops/penalty_ops.h"
+#include "aerec/backend/ops/variational_ops.h"
+#include "aerec/core/error.h"
 #include "backend/activation_math.h"
 #include "backend/glocal_math.h"
 #include "backend/optimizer_math.h"
 #include "backend/penalty_math.h"
 #include "backend/variational_math.h"
-#include "aerec/core/error.h"
 #include "backend/cuda/cuda_backend_impl.h"
 #include "backend/cuda/launch.cuh"
 
@@ -63,7 +71,13 @@ __global__ void sampled_product_kernel(const float* a, const float* b, int k, sp
 
 }  // namespace
 
-class cuda_backend final : public backend {
+class cuda_backend final : public backend,
+                           public elementwise_ops,
+                           public loss_ops,
+                           public penalty_ops,
+                           public variational_ops,
+                           public glocal_ops,
+                           public optimizer_ops {
  public:
   explicit cuda_backend(int device) {
     AEREC_CUDA_CHECK(cudaSetDevice(device));
@@ -80,11 +94,10 @@ class cuda_backend final : public backend {
     cudaFree(total_);
     cublasDestroy(blas_);
   }
-  cuda_backend(const cuda_backend&) = delete;
-  cuda_backend& operator=(const cuda_backend&) = delete;
 
   std::string name() const override { return name_; }
   bool dense_beats_sparse() const override { return true; }
+  bool host_memory() const override { return false; }
 
   void* allocate(std::size_t bytes) override {
     void* p = nullptr;
