@@ -54,6 +54,15 @@ class guarded_backend : public backend {
   }
   void fill(float* x, std::size_t n, float value) override { call("fill", inner(), &backend::fill, x, n, value); }
 
+  void copy(int n, const float* x, float* y) override { call("copy", inner(), &backend::copy, n, x, y); }
+  void scal(int n, float alpha, float* x) override { call("scal", inner(), &backend::scal, n, alpha, x); }
+  void axpy(int n, float alpha, const float* x, float* y) override {
+    call("axpy", inner(), &backend::axpy, n, alpha, x, y);
+  }
+  float dot(int n, const float* x, const float* y) override {
+    return call("dot", inner(), &backend::dot, n, x, y);
+  }
+
   void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a, const_matrix_view b,
             float beta, matrix_view c) override {
     call("gemm", inner(), &backend::gemm, transpose_a, transpose_b, alpha, a, b, beta, c);

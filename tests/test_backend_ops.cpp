@@ -117,10 +117,32 @@ T* or_null(bool present, T* p) {
   return present ? p : nullptr;
 }
 
-std::vector<op_case> memory_cases() {
+std::vector<op_case> memory_and_blas1_cases() {
   std::vector<op_case> all;
   for (const std::size_t n : {std::size_t(0), std::size_t(1), std::size_t(7), std::size_t(300 * 700 + 3)})
     all.push_back({"fill " + std::to_string(n), [=](workspace& w) { w.device().fill(w.out(nans(n)), n, 2.5f); }});
+  // 17 and 18 elements: the two sides of Eigen's switch from coefficient-wise
+  // products to its GEMV kernels, which the CPU's BLAS-1 goes through.
+  for (const int n : {0, 1, 7, 17, 18, 100003}) {
+    const std::string size = " " + std::to_string(n);
+    const auto elements = static_cast<std::size_t>(n);
+    all.push_back({"copy" + size, [=](workspace& w) {
+                     const auto x = w.random(elements);
+                     w.device().copy(n, w.in(x), w.out(nans(elements)));
+                   }});
+    all.push_back({"scal" + size, [=](workspace& w) {
+                     const auto x = w.random(elements);
+                     w.device().scal(n, -0.75f, w.out(x));
+                   }});
+    all.push_back({"axpy" + size, [=](workspace& w) {
+                     const auto x = w.random(elements), y = w.random(elements);
+                     w.device().axpy(n, -0.75f, w.in(x), w.out(y));
+                   }, rounding});
+    all.push_back({"dot" + size, [=](workspace& w) {
+                     const auto x = w.random(elements), y = w.random(elements);
+                     w.returned(w.device().dot(n, w.in(x), w.in(y)));
+                   }, rounding});
+  }
   return all;
 }
 
@@ -461,7 +483,7 @@ std::vector<op_case> family_cases() {
 
 }  // namespace
 
-TEST_CASE("backends: memory matches the reference", "[backend]") { check(memory_cases()); }
+TEST_CASE("backends: memory and BLAS-1 match the reference", "[backend]") { check(memory_and_blas1_cases()); }
 
 TEST_CASE("backends: every kind of gemm matches the reference", "[backend]") { check(gemm_cases()); }
 

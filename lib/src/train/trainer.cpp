@@ -16,14 +16,7 @@ trainer::trainer(autoencoder& model, const train_config& config)
       loss_(model.device(), config.squared_error_normalization), multinomial_(model.device()),
       random_(config.seed ^ 0x5EED5EEDull) {
   model_.set_penalties(config_.penalties);
-  if (config_.lbfgs) {
-    backend& b = model_.device();
-    lbfgs_.emplace(b, *config_.lbfgs, model_.parameters());
-    one_ = device_array<float>(b, 1);
-    product_ = device_array<float>(b, 1);
-    const float one = 1.0f;
-    one_.upload(std::span<const float>(&one, 1));
-  }
+  if (config_.lbfgs) lbfgs_.emplace(model_.device(), *config_.lbfgs, model_.parameters());
 }
 
 void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
@@ -151,10 +144,8 @@ double trainer::weight_penalty() {
     if (!p.name.ends_with(".weight")) continue;
     // A weight stored as W^T has the same squares: the layout does not matter here.
     const int n = static_cast<int>(p.size);
-    b.gemm(false, true, 1.0f, {p.value, 1, n}, {p.value, 1, n}, 0.0f, {product_.data(), 1, 1});
-    squares += product_.download(1)[0];
-    b.gemm(false, false, static_cast<float>(lambda), {one_.data(), 1, 1}, {p.value, 1, n}, 1.0f,
-           {p.grad, 1, n});
+    squares += b.dot(n, p.value, p.value);
+    b.axpy(n, static_cast<float>(lambda), p.value, p.grad);
   }
   return lambda / 2 * squares;
 }

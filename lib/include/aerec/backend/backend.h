@@ -2,7 +2,7 @@
 // The compute seam. Model, trainer and model files call only this interface;
 // each backend (CPU, CUDA) owns its memory. It has two parts:
 //  - the core primitives below, which every backend implements: memory,
-//    GEMM, the sparse products, gather and scatter;
+//    BLAS-1, GEMM, the sparse products, gather and scatter;
 //  - op families (aerec/backend/ops/*.h: element-wise, losses, penalties,
 //    the variational code, GLocal-K, optimizer steps), reached through
 //    ops<family>(backend). Each family has one host implementation, plain
@@ -75,6 +75,12 @@ class backend {
   virtual void to_device(void* device_dst, const void* host_src, std::size_t bytes) = 0;
   virtual void to_host(void* host_dst, const void* device_src, std::size_t bytes) = 0;
   virtual void fill(float* x, std::size_t n, float value) = 0;
+
+  // BLAS-1 over n elements: y = x; x = alpha * x; y += alpha * x; and x . y.
+  virtual void copy(int n, const float* x, float* y) = 0;
+  virtual void scal(int n, float alpha, float* x) = 0;
+  virtual void axpy(int n, float alpha, const float* x, float* y) = 0;
+  virtual float dot(int n, const float* x, const float* y) = 0;
 
   // C = alpha * op(A) * op(B) + beta * C, op transposing when asked. beta = 0
   // overwrites C (whatever it held, NaN included).

@@ -114,6 +114,28 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
     elementwise(n, [&](std::size_t i) { x[i] = value; });
   }
 
+  // BLAS-1 as the 1 x n GEMMs that callers made before it existed, through
+  // the same kernels, so that training keeps its bits: Eigen's GEMV adds
+  // products to a zeroed result (-0 becomes +0) and sums a dot product in its
+  // own order, which a copy or a plain loop would not reproduce.
+  void copy(int n, const float* x, float* y) override {
+    gemm(false, false, 1, {&one_, 1, 1}, {x, 1, n}, 0, {y, 1, n});
+  }
+  // In place a GEMM would read what it had zeroed, so the same sum written
+  // out: alpha * x + 0 (Eigen multiplied fewer than 18 elements coefficient
+  // by coefficient, keeping -0, which only tiny vectors ever met).
+  void scal(int n, float alpha, float* x) override {
+    elementwise(static_cast<std::size_t>(n), [&](std::size_t i) { x[i] = alpha * x[i] + 0.0f; });
+  }
+  void axpy(int n, float alpha, const float* x, float* y) override {
+    gemm(false, false, alpha, {&one_, 1, 1}, {x, 1, n}, 1, {y, 1, n});
+  }
+  float dot(int n, const float* x, const float* y) override {
+    float result = 0;
+    gemm(false, true, 1, {x, 1, n}, {y, 1, n}, 0, {&result, 1, 1});
+    return result;
+  }
+
   // Each part owns a band of C's rows or columns, whichever dimension is
   // longer (each part packs the whole of the other operand, so this copies
   // least), and runs Eigen's single-threaded kernel on it: Eigen's own
@@ -359,6 +381,7 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
   }
 
   int threads_;
+  const float one_ = 1;  // the left factor of BLAS-1's GEMMs
   std::vector<int> column_offsets_, column_rows_, column_entries_, next_;  // index_columns
 };
 

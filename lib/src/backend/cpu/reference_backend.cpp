@@ -43,6 +43,21 @@ class reference_backend final : public backend {
     for (std::size_t i = 0; i < n; ++i) x[i] = value;
   }
 
+  void copy(int n, const float* x, float* y) override {
+    for (int i = 0; i < n; ++i) y[i] = x[i];
+  }
+  void scal(int n, float alpha, float* x) override {
+    for (int i = 0; i < n; ++i) x[i] = alpha * x[i];
+  }
+  void axpy(int n, float alpha, const float* x, float* y) override {
+    for (int i = 0; i < n; ++i) y[i] += alpha * x[i];
+  }
+  float dot(int n, const float* x, const float* y) override {
+    double sum = 0;
+    for (int i = 0; i < n; ++i) sum += static_cast<double>(x[i]) * y[i];
+    return static_cast<float>(sum);
+  }
+
   void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a,
             const_matrix_view b, float beta, matrix_view c) override {
     const int depth = transpose_a ? a.rows : a.cols;

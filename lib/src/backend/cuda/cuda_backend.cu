@@ -1,4 +1,4 @@
-// The CUDA backend: cuBLAS for dense products, own kernels for the
+// The CUDA backend: cuBLAS for dense products and BLAS-1, own kernels for the
 // sparse layers and for every op family (activations, losses, penalties, the
 // variational code, GLocal-K's operations, optimizer steps), so that none
 // falls back on the host. Element-wise formulas come from the same headers as
@@ -128,6 +128,22 @@ class cuda_backend final : public backend,
   }
   void fill(float* x, std::size_t n, float value) override {
     each_index(n, [=] __device__(std::size_t i) { x[i] = value; });
+  }
+
+  void copy(int n, const float* x, float* y) override {
+    AEREC_CUDA_CHECK(cublasScopy(blas_, n, x, 1, y, 1));
+  }
+  void scal(int n, float alpha, float* x) override {
+    AEREC_CUDA_CHECK(cublasSscal(blas_, n, &alpha, x, 1));
+  }
+  void axpy(int n, float alpha, const float* x, float* y) override {
+    AEREC_CUDA_CHECK(cublasSaxpy(blas_, n, &alpha, x, 1, y, 1));
+  }
+  // The result comes back to the host, which waits for the work before it.
+  float dot(int n, const float* x, const float* y) override {
+    float result = 0;
+    AEREC_CUDA_CHECK(cublasSdot(blas_, n, x, 1, y, 1, &result));
+    return result;
   }
 
   void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a, const_matrix_view b,
