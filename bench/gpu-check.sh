@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The CUDA backend's check on a GPU machine, in one run:
 #  1. builds the CUDA configuration (preset native-cuda), unless --prebuilt names such a build;
-#  2. runs its [cuda] tests (CPU-vs-CUDA parity of every backend operation and of each preset's
-#     first epochs);
+#  2. runs its CUDA tests (every backend operation against the reference backend, and CPU-vs-CUDA
+#     parity of each preset's first epochs);
 #  3. trains the DeepRecommender-size model (bench/train-deep.sh's recipe: items-512-512-1024-
 #     512-512-items, SELU, dropout 0.8 on the code, SGD momentum 0.9, batch 128) on ML-1M
 #     random:0.1 for E epochs on the CPU (--cpu-threads threads, pinned to as many cores) and on

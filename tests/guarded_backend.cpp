@@ -13,14 +13,20 @@
 #include <utility>
 
 #include "aerec/backend/cpu_backend.h"
+#include "aerec/backend/ops/elementwise_ops.h"
+#include "aerec/backend/ops/loss_ops.h"
+#include "aerec/backend/ops/optimizer_ops.h"
 
 namespace aerec::testing {
 
 namespace {
 
-class guarded_backend final : public backend {
+class guarded_backend : public backend {
  public:
-  std::string name() const override { return "guarded-cpu"; }
+  explicit guarded_backend(std::string name) : name_(std::move(name)) {}
+
+  std::string name() const override { return name_; }
+  bool host_memory() const override { return false; }
 
   void* allocate(std::size_t bytes) override {
     const std::size_t length = (bytes / page_ + 1) * page_;  // whole pages, at least one
@@ -39,95 +45,55 @@ class guarded_backend final : public backend {
   void to_device(void* device_dst, const void* host_src, std::size_t bytes) override {
     require_host("to_device", host_src);
     require_device("to_device", device_dst);
-    call("to_device", &backend::to_device, device_dst, host_src, bytes);
+    call("to_device", inner(), &backend::to_device, device_dst, host_src, bytes);
   }
   void to_host(void* host_dst, const void* device_src, std::size_t bytes) override {
     require_host("to_host", host_dst);
     require_device("to_host", device_src);
-    call("to_host", &backend::to_host, host_dst, device_src, bytes);
+    call("to_host", inner(), &backend::to_host, host_dst, device_src, bytes);
   }
-  void fill(float* x, std::size_t n, float value) override { call("fill", &backend::fill, x, n, value); }
+  void fill(float* x, std::size_t n, float value) override { call("fill", inner(), &backend::fill, x, n, value); }
+
+  void copy(int n, const float* x, float* y) override { call("copy", inner(), &backend::copy, n, x, y); }
+  void scal(int n, float alpha, float* x) override { call("scal", inner(), &backend::scal, n, alpha, x); }
+  void axpy(int n, float alpha, const float* x, float* y) override {
+    call("axpy", inner(), &backend::axpy, n, alpha, x, y);
+  }
+  float dot(int n, const float* x, const float* y) override {
+    return call("dot", inner(), &backend::dot, n, x, y);
+  }
 
   void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a, const_matrix_view b,
             float beta, matrix_view c) override {
-    call("gemm", &backend::gemm, transpose_a, transpose_b, alpha, a, b, beta, c);
+    call("gemm", inner(), &backend::gemm, transpose_a, transpose_b, alpha, a, b, beta, c);
   }
   void sparse_dense(const sparse_view& x, const_matrix_view w, float beta, matrix_view c) override {
-    call("sparse_dense", &backend::sparse_dense, x, w, beta, c);
+    call("sparse_dense", inner(), &backend::sparse_dense, x, w, beta, c);
   }
   void sparse_t_dense(const sparse_view& x, const_matrix_view d, float beta, matrix_view g) override {
-    call("sparse_t_dense", &backend::sparse_t_dense, x, d, beta, g);
+    call("sparse_t_dense", inner(), &backend::sparse_t_dense, x, d, beta, g);
   }
   void sampled_product(const_matrix_view a, const_matrix_view b, const sparse_view& pattern,
                        const float* bias, float* out) override {
-    call("sampled_product", &backend::sampled_product, a, b, pattern, bias, out);
+    call("sampled_product", inner(), &backend::sampled_product, a, b, pattern, bias, out);
   }
   void gather(const_matrix_view x, const sparse_view& pattern, float* out) override {
-    call("gather", &backend::gather, x, pattern, out);
+    call("gather", inner(), &backend::gather, x, pattern, out);
   }
-  void scatter(const sparse_view& x, matrix_view out) override { call("scatter", &backend::scatter, x, out); }
-  void multiply(const_matrix_view a, const_matrix_view b, matrix_view out) override {
-    call("multiply", &backend::multiply, a, b, out);
+  void scatter(const sparse_view& x, matrix_view out) override {
+    call("scatter", inner(), &backend::scatter, x, out);
   }
-  void add_row_vector(matrix_view y, const float* bias) override {
-    call("add_row_vector", &backend::add_row_vector, y, bias);
-  }
-  void column_sums(const_matrix_view x, float beta, float* sums) override {
-    call("column_sums", &backend::column_sums, x, beta, sums);
-  }
-  void activation_forward(activation a, const_matrix_view z, matrix_view y) override {
-    call("activation_forward", &backend::activation_forward, a, z, y);
-  }
-  void activation_backward(activation a, const_matrix_view z, const_matrix_view y, const_matrix_view dy,
-                           matrix_view dz) override {
-    call("activation_backward", &backend::activation_backward, a, z, y, dy, dz);
-  }
-  void masked_squared_error(const_matrix_view output, const sparse_view& target, float grad_scale,
-                            matrix_view grad, float* row_sums) override {
-    call("masked_squared_error", &backend::masked_squared_error, output, target, grad_scale, grad, row_sums);
-  }
-  void rated_squared_error(const float* predicted, const sparse_view& target, float grad_scale, float* grad,
-                           float* row_sums) override {
-    call("rated_squared_error", &backend::rated_squared_error, predicted, target, grad_scale, grad, row_sums);
-  }
-  double activity_penalty(const aerec::activity_penalty& p, const_matrix_view h, const_matrix_view d_in,
-                          float* d_out) override {
-    return call("activity_penalty", &backend::activity_penalty, p, h, d_in, d_out);
-  }
-  double contractive_penalty(activation a, float weight, const_matrix_view w, const_matrix_view y,
-                             const_matrix_view d_in, float* d_out, float* w_grad) override {
-    return call("contractive_penalty", &backend::contractive_penalty, a, weight, w, y, d_in, d_out, w_grad);
-  }
-  void gaussian_sample(const_matrix_view x, const float* eps, matrix_view z) override {
-    call("gaussian_sample", &backend::gaussian_sample, x, eps, z);
-  }
-  double gaussian_backward(const_matrix_view x, const float* eps, const float* dz, float kl_weight,
-                           float* dx) override {
-    return call("gaussian_backward", &backend::gaussian_backward, x, eps, dz, kl_weight, dx);
-  }
-  void multinomial_loss(const_matrix_view logits, const sparse_view& target, float grad_scale,
-                        matrix_view grad, float* row_sums) override {
-    call("multinomial_loss", &backend::multinomial_loss, logits, target, grad_scale, grad, row_sums);
-  }
-  double local_kernel(const_matrix_view a, const_matrix_view b, const float* w, float* kernel,
-                      float* w_eff) override {
-    return call("local_kernel", &backend::local_kernel, a, b, w, kernel, w_eff);
-  }
-  void local_kernel_backward(const_matrix_view a, const_matrix_view b, const float* w, const float* kernel,
-                             const float* d_eff, float penalty, float beta, float* dw, float* da,
-                             float* db) override {
-    call("local_kernel_backward", &backend::local_kernel_backward, a, b, w, kernel, d_eff, penalty, beta, dw,
-         da, db);
-  }
-  void convolve(const_matrix_view x, const float* k, int size, matrix_view out) override {
-    call("convolve", &backend::convolve, x, k, size, out);
-  }
-  void convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) override {
-    call("convolve_kernel_grad", &backend::convolve_kernel_grad, x, d, size, dk);
-  }
-  void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,
-                      const float* grad, float* const state[3]) override {
-    call("optimizer_step", &backend::optimizer_step, config, step, n, param, grad, state);
+
+ protected:
+  backend& inner() { return *inner_; }
+
+  // `target`'s `op` (the inner backend's, or one of its op families') with
+  // these arguments, the memory open meanwhile.
+  template <class R, class Target, class... P, class... A>
+  R call(const char* name, Target& target, R (Target::*op)(P...), A&&... args) {
+    (check(name, args), ...);
+    const opened scope(*this);
+    return (target.*op)(std::forward<A>(args)...);
   }
 
  private:
@@ -188,22 +154,68 @@ class guarded_backend final : public backend {
     guarded_backend& g_;
   };
 
-  // The inner backend's `op` with these arguments, its memory open meanwhile.
-  template <class R, class... P, class... A>
-  R call(const char* name, R (backend::*op)(P...), A&&... args) {
-    (check(name, args), ...);
-    const opened scope(*this);
-    return (inner_.get()->*op)(std::forward<A>(args)...);
-  }
-
+  const std::string name_;
   const std::size_t page_ = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   const std::unique_ptr<backend> inner_ = make_cpu_backend(1);
   std::map<char*, std::size_t, std::less<>> live_;  // allocation -> mapped length
   int open_ = 0;
 };
 
+// With the CPU backend's element-wise, loss and optimizer families.
+class guarded_cpu_ops_backend final : public guarded_backend,
+                                      public elementwise_ops,
+                                      public loss_ops,
+                                      public optimizer_ops {
+ public:
+  guarded_cpu_ops_backend() : guarded_backend("guarded-cpu") {}
+
+  void multiply(const_matrix_view a, const_matrix_view b, matrix_view out) override {
+    call("multiply", elementwise(), &elementwise_ops::multiply, a, b, out);
+  }
+  void add_row_vector(matrix_view y, const float* bias) override {
+    call("add_row_vector", elementwise(), &elementwise_ops::add_row_vector, y, bias);
+  }
+  void column_sums(const_matrix_view x, float beta, float* sums) override {
+    call("column_sums", elementwise(), &elementwise_ops::column_sums, x, beta, sums);
+  }
+  void activation_forward(activation a, const_matrix_view z, matrix_view y) override {
+    call("activation_forward", elementwise(), &elementwise_ops::activation_forward, a, z, y);
+  }
+  void activation_backward(activation a, const_matrix_view z, const_matrix_view y, const_matrix_view dy,
+                           matrix_view dz) override {
+    call("activation_backward", elementwise(), &elementwise_ops::activation_backward, a, z, y, dy, dz);
+  }
+  void masked_squared_error(const_matrix_view output, const sparse_view& target, float grad_scale,
+                            matrix_view grad, float* row_sums) override {
+    call("masked_squared_error", losses(), &loss_ops::masked_squared_error, output, target, grad_scale, grad,
+         row_sums);
+  }
+  void rated_squared_error(const float* predicted, const sparse_view& target, float grad_scale, float* grad,
+                           float* row_sums) override {
+    call("rated_squared_error", losses(), &loss_ops::rated_squared_error, predicted, target, grad_scale, grad,
+         row_sums);
+  }
+  void multinomial_loss(const_matrix_view logits, const sparse_view& target, float grad_scale,
+                        matrix_view grad, float* row_sums) override {
+    call("multinomial_loss", losses(), &loss_ops::multinomial_loss, logits, target, grad_scale, grad, row_sums);
+  }
+  void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,
+                      const float* grad, float* const state[3]) override {
+    call("optimizer_step", ops<optimizer_ops>(inner()), &optimizer_ops::optimizer_step, config, step, n, param,
+         grad, state);
+  }
+
+ private:
+  elementwise_ops& elementwise() { return ops<elementwise_ops>(inner()); }
+  loss_ops& losses() { return ops<loss_ops>(inner()); }
+};
+
 }  // namespace
 
-std::unique_ptr<backend> make_guarded_backend() { return std::make_unique<guarded_backend>(); }
+std::unique_ptr<backend> make_guarded_backend() { return std::make_unique<guarded_cpu_ops_backend>(); }
+
+std::unique_ptr<backend> make_guarded_core_backend() {
+  return std::make_unique<guarded_backend>("guarded-cpu, core only");
+}
 
 }  // namespace aerec::testing

@@ -9,6 +9,7 @@
 
 #include "aerec/nn/autoencoder.h"
 #include "aerec/backend/cpu_backend.h"
+#include "aerec/backend/ops/glocal_ops.h"
 #include "aerec/nn/layer_registry.h"
 #include "aerec/nn/layers/dense.h"
 #include "aerec/nn/layers/local_kernel.h"
@@ -229,14 +230,16 @@ TEST_CASE("an autoencoder of kernel layers saves and loads exactly", "[kernel][m
   REQUIRE_THROWS_AS(deserialize_model(*b, bytes.substr(0, bytes.size() - 9), "kernel model"), error);
 }
 
-TEST_CASE("convolve is tf.nn.conv2d's SAME cross-correlation, and its kernel gradient is right", "[kernel][gradient]") {
-  auto b = make_cpu_backend();
+TEST_CASE("global_convolve is tf.nn.conv2d's SAME cross-correlation, and its kernel gradient is right",
+          "[kernel][gradient]") {
+  auto cpu = make_cpu_backend();
+  glocal_ops& b = ops<glocal_ops>(*cpu);
   const int r = 4, c = 5, size = 3;
   rng random(8);
   std::vector<float> x = testing::random_vector(random, r * c, -1, 1);
   std::vector<float> k = testing::random_vector(random, size * size, -1, 1);
   std::vector<float> out(r * c);
-  b->convolve({x.data(), r, c}, k.data(), size, {out.data(), r, c});
+  b.global_convolve({x.data(), r, c}, k.data(), size, {out.data(), r, c});
   for (int i = 0; i < r; ++i)
     for (int j = 0; j < c; ++j) {
       double expected = 0;
@@ -249,13 +252,13 @@ TEST_CASE("convolve is tf.nn.conv2d's SAME cross-correlation, and its kernel gra
     }
   const std::vector<float> weights = testing::random_vector(random, r * c, -1, 1);
   const auto f = [&] {
-    b->convolve({x.data(), r, c}, k.data(), size, {out.data(), r, c});
+    b.global_convolve({x.data(), r, c}, k.data(), size, {out.data(), r, c});
     double sum = 0;
     for (std::size_t e = 0; e < out.size(); ++e) sum += static_cast<double>(weights[e]) * out[e];
     return sum;
   };
   std::vector<float> dk(size * size);
-  b->convolve_kernel_grad({x.data(), r, c}, {weights.data(), r, c}, size, dk.data());
+  b.global_convolve_kernel_grad({x.data(), r, c}, {weights.data(), r, c}, size, dk.data());
   for (std::size_t t = 0; t < k.size(); ++t)
     testing::require_close(dk[t], testing::central_difference(k[t], f, 1e-3f), "kernel[" + std::to_string(t) + "]");
 }

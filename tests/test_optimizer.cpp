@@ -14,6 +14,7 @@
 
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/backend/device_array.h"
+#include "aerec/backend/ops/optimizer_ops.h"
 #include "aerec/core/error.h"
 #include "aerec/nn/layer.h"
 #include "aerec/train/optimizer.h"
@@ -381,7 +382,8 @@ TEST_CASE("parse_optimizer knows exactly the optimizers' names", "[optimizer]") 
 // match the same step taken one element at a time, bit for bit, for every
 // optimizer and every combination of its loop-invariant choices.
 TEST_CASE("a vectorised optimizer step equals the step element by element", "[optimizer]") {
-  auto b = aerec::make_cpu_backend();
+  auto cpu = aerec::make_cpu_backend();
+  aerec::optimizer_ops& b = aerec::ops<aerec::optimizer_ops>(*cpu);
   constexpr std::size_t n = 1003;
   aerec::rng random(11);
   const auto uniform = [&](float lo, float hi) {
@@ -408,10 +410,10 @@ TEST_CASE("a vectorised optimizer step equals the step element by element", "[op
       auto state_single = state_whole;
       for (long step = 1; step <= 3; ++step) {
         float* const arrays[3] = {state_whole[0].data(), state_whole[1].data(), state_whole[2].data()};
-        b->optimizer_step(c, step, n, whole.data(), grad.data(), arrays);
+        b.optimizer_step(c, step, n, whole.data(), grad.data(), arrays);
         for (std::size_t i = 0; i < n; ++i) {
           float* const one[3] = {&state_single[0][i], &state_single[1][i], &state_single[2][i]};
-          b->optimizer_step(c, step, 1, &single[i], &grad[i], one);
+          b.optimizer_step(c, step, 1, &single[i], &grad[i], one);
         }
       }
       REQUIRE(whole == single);

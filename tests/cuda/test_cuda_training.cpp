@@ -44,7 +44,7 @@ ratings fixture() {
 //    (GLocal-K's fifth iteration of the second epoch amplifies 1e-8 differences
 //    to 1e-3 on this fixture; on an H200, the third once did to 1.8e-2, with
 //    the GPU's atomic sums in another order).
-// The optimizer steps themselves are compared with PyTorch's eps in test_cuda_ops.cpp.
+// The optimizer steps themselves are compared with PyTorch's eps in test_backend_ops.cpp.
 train_config two_epochs(const std::string& name) {
   train_config c = preset(name);
   c.epochs = 2;
@@ -103,7 +103,7 @@ sparse_batch all_rows(const ratings& rows) {
 // 1, so that arrays of small values (kernel points, biases) are still checked.
 // Against the reference backend the largest difference is 6.4e-6 of that scale.
 void require_trained_alike(std::span<const float> actual, std::span<const float> expected, const std::string& what) {
-  require_matches(actual, expected, 1e-4, what, 0.1);
+  require_matches(actual, expected, tolerance{1e-4, 1e-4, true, 0.1}, what);
 }
 
 }  // namespace

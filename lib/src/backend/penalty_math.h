@@ -1,7 +1,8 @@
 #pragma once
-// The sparse and contractive autoencoders' penalties on host memory, as
-// scalar loops (internal). Both CPU backends run these: the penalties cost
-// O(rows x units + inputs x units), small beside the layer they regularise.
+// The sparse and contractive autoencoders' penalties (internal): per-element
+// formulas for every backend, and the host loops (penalty_ops' host
+// implementation). The penalties cost O(rows x units + inputs x units), small
+// beside the layer they regularise.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -12,10 +13,6 @@
 #include "backend/host_device.h"
 
 namespace aerec::math {
-
-inline std::size_t element(int row, int cols, int col) {
-  return static_cast<std::size_t>(row) * static_cast<std::size_t>(cols) + static_cast<std::size_t>(col);
-}
 
 // A mean activation kept off 0 and 1, where KL's gradient is infinite.
 AEREC_HOST_DEVICE inline double clamp_mean(double m) { return m < 1e-6 ? 1e-6 : (m > 1 - 1e-6 ? 1 - 1e-6 : m); }

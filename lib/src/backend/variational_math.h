@@ -1,14 +1,14 @@
 #pragma once
 // The variational autoencoder's Gaussian code and the multinomial likelihood
-// (Liang et al.'s Mult-VAE and Mult-DAE) on host memory, as scalar loops
-// (internal; both CPU backends run these).
+// (Liang et al.'s Mult-VAE and Mult-DAE) (internal): per-element formulas for
+// every backend, and the host loops (variational_ops' host implementation;
+// the CPU's multinomial loss).
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 
 #include "aerec/backend/backend.h"
 #include "backend/host_device.h"
-#include "backend/penalty_math.h"  // element()
 
 namespace aerec::math {
 

@@ -4,6 +4,9 @@
 #include <optional>
 #include <string>
 
+#include "aerec/backend/ops/elementwise_ops.h"
+#include "aerec/backend/ops/penalty_ops.h"
+#include "aerec/backend/ops/variational_ops.h"
 #include "aerec/core/error.h"
 #include "aerec/nn/layer_registry.h"
 #include "aerec/nn/layers/dense.h"
@@ -227,15 +230,16 @@ void autoencoder::set_penalties(const penalty_config& p) {
 
 double autoencoder::penalty() {
   const const_matrix_view none{nullptr, 0, 0};
+  penalty_ops& penalties = ops<penalty_ops>(backend_);
   double value = 0;
   for (const auto& l : layers_) value += l->own_penalty();
   if (penalties_.activity.kind != activity_kind::none)
-    value += backend_.activity_penalty(penalties_.activity, activations(activity_layer()), none, nullptr);
+    value += penalties.activity_penalty(penalties_.activity, activations(activity_layer()), none, nullptr);
   if (variational_ && kl_weight_ > 0)
-    value += backend_.gaussian_backward(raw_code_, nullptr, nullptr, kl_weight_, nullptr);
+    value += ops<variational_ops>(backend_).gaussian_backward(raw_code_, nullptr, nullptr, kl_weight_, nullptr);
   if (penalties_.contractive > 0)
-    value += backend_.contractive_penalty(specs_[0].act, penalties_.contractive, first_weights(),
-                                          activations(0), none, nullptr, nullptr);
+    value += penalties.contractive_penalty(specs_[0].act, penalties_.contractive, first_weights(), activations(0),
+                                           none, nullptr, nullptr);
   return value;
 }
 
@@ -257,13 +261,14 @@ void autoencoder::set_code_sample(const float* normal_draws, float kl_weight) {
 const_matrix_view autoencoder::sample_code(const_matrix_view code) {
   sample_.reserve(backend_, static_cast<std::size_t>(code.rows) * static_cast<std::size_t>(code_size()));
   const matrix_view z{sample_.data(), code.rows, code_size()};
-  backend_.gaussian_sample(code, code_draws_, z);
+  ops<variational_ops>(backend_).gaussian_sample(code, code_draws_, z);
   return z;
 }
 
 const_matrix_view autoencoder::unsample_grad(const_matrix_view grad) {
   sample_grad_.reserve(backend_, static_cast<std::size_t>(raw_code_.rows) * static_cast<std::size_t>(raw_code_.cols));
-  backend_.gaussian_backward(raw_code_, code_draws_, grad.data, kl_weight_, sample_grad_.data());
+  ops<variational_ops>(backend_).gaussian_backward(raw_code_, code_draws_, grad.data, kl_weight_,
+                                                   sample_grad_.data());
   return {sample_grad_.data(), raw_code_.rows, raw_code_.cols};
 }
 
@@ -275,12 +280,12 @@ const_matrix_view autoencoder::add_penalties(std::size_t layer, const_matrix_vie
   const matrix_view out{penalty_grad_.data(), grad.rows, grad.cols};
   const const_matrix_view h = activations(layer);
   if (activity) {
-    backend_.activity_penalty(penalties_.activity, h, grad, out.data);
+    ops<penalty_ops>(backend_).activity_penalty(penalties_.activity, h, grad, out.data);
     grad = out;
   }
   if (contractive) {
-    backend_.contractive_penalty(specs_[0].act, penalties_.contractive, first_weights(), h,
-                                 grad, out.data, nullptr);
+    ops<penalty_ops>(backend_).contractive_penalty(specs_[0].act, penalties_.contractive, first_weights(), h,
+                                                   grad, out.data, nullptr);
     grad = out;
   }
   return grad;
@@ -288,8 +293,8 @@ const_matrix_view autoencoder::add_penalties(std::size_t layer, const_matrix_vie
 
 void autoencoder::add_contractive_weight_grad() {
   const const_matrix_view none{nullptr, 0, 0};
-  backend_.contractive_penalty(specs_[0].act, penalties_.contractive, first_weights(), activations(0),
-                               none, nullptr, layers_[0]->parameters()[0].grad);
+  ops<penalty_ops>(backend_).contractive_penalty(specs_[0].act, penalties_.contractive, first_weights(),
+                                                 activations(0), none, nullptr, layers_[0]->parameters()[0].grad);
 }
 
 const_matrix_view autoencoder::first_weights() {
@@ -314,7 +319,8 @@ const_matrix_view autoencoder::unmask_grad(const_matrix_view grad) {
   d.values = masked_values_.data();
   if (sparse_code()) {
     // grad holds dL/d(masked code) at the mask's entries (the layer above took it sparse).
-    backend_.multiply({grad.data, 1, d.nnz}, {code_mask_->values, 1, d.nnz}, {masked_values_.data(), 1, d.nnz});
+    ops<elementwise_ops>(backend_).multiply({grad.data, 1, d.nnz}, {code_mask_->values, 1, d.nnz},
+                                            {masked_values_.data(), 1, d.nnz});
   } else {
     backend_.gather(grad, *code_mask_, masked_values_.data());
   }

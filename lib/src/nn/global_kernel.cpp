@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "aerec/backend/ops/elementwise_ops.h"
+#include "aerec/backend/ops/glocal_ops.h"
 #include "aerec/core/error.h"
 
 namespace aerec {
@@ -60,8 +62,10 @@ const sparse_view& global_kernel::transform(const sparse_view& ratings, const_ma
   backend_.gemm(true, false, shape_.dot_scale, {pooled_.data(), rows, 1}, {weights_.data(), rows, taps}, 0,
                 matrix(kernel_, 1, taps));
   backend_.scatter(ratings, matrix(ratings_, rows, cols_));
-  backend_.convolve(matrix(ratings_, rows, cols_), kernel_.data(), shape_.size, matrix(convolved_, rows, cols_));
-  backend_.activation_forward(activation::relu, matrix(convolved_, rows, cols_), matrix(input_values_, rows, cols_));
+  ops<glocal_ops>(backend_).global_convolve(matrix(ratings_, rows, cols_), kernel_.data(), shape_.size,
+                                            matrix(convolved_, rows, cols_));
+  ops<elementwise_ops>(backend_).activation_forward(activation::relu, matrix(convolved_, rows, cols_),
+                                                    matrix(input_values_, rows, cols_));
   input_ = every_entry_.view();
   input_.values = input_values_.data();
   return input_;
@@ -69,10 +73,12 @@ const sparse_view& global_kernel::transform(const sparse_view& ratings, const_ma
 
 const_matrix_view global_kernel::backward(const float* d_input, float beta) {
   const int rows = shape_.rows, taps = shape_.size * shape_.size;
-  backend_.activation_backward(activation::relu, matrix(convolved_, rows, cols_), matrix(input_values_, rows, cols_),
-                               {d_input, rows, cols_}, matrix(d_convolved_, rows, cols_));
-  backend_.convolve_kernel_grad(matrix(ratings_, rows, cols_), matrix(d_convolved_, rows, cols_), shape_.size,
-                                d_kernel_.data());
+  ops<elementwise_ops>(backend_).activation_backward(activation::relu, matrix(convolved_, rows, cols_),
+                                                     matrix(input_values_, rows, cols_), {d_input, rows, cols_},
+                                                     matrix(d_convolved_, rows, cols_));
+  ops<glocal_ops>(backend_).global_convolve_kernel_grad(matrix(ratings_, rows, cols_),
+                                                        matrix(d_convolved_, rows, cols_), shape_.size,
+                                                        d_kernel_.data());
   // kernel = s * pooled^T C: dC = s * pooled dkernel, dpooled = s * C dkernel^T.
   backend_.gemm(false, false, shape_.dot_scale, {pooled_.data(), rows, 1}, {d_kernel_.data(), 1, taps}, beta,
                 matrix(weights_grad_, rows, taps));

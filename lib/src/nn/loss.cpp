@@ -1,5 +1,6 @@
 #include "aerec/nn/loss.h"
 
+#include "aerec/backend/ops/loss_ops.h"
 #include "aerec/core/error.h"
 #include "core/names.h"
 
@@ -19,14 +20,14 @@ loss_value masked_mse::evaluate(const_matrix_view output, const sparse_view& tar
                                 matrix_view grad) {
   AEREC_ASSERT(output.rows == target.rows && output.cols == target.cols);
   return evaluate_with(target, [&](float scale, float* row_sums) {
-    backend_.masked_squared_error(output, target, scale, grad, row_sums);
+    ops<loss_ops>(backend_).masked_squared_error(output, target, scale, grad, row_sums);
   });
 }
 
 loss_value masked_mse::evaluate_rated(const float* predicted, const sparse_view& target,
                                       float* grad) {
   return evaluate_with(target, [&](float scale, float* row_sums) {
-    backend_.rated_squared_error(predicted, target, scale, grad, row_sums);
+    ops<loss_ops>(backend_).rated_squared_error(predicted, target, scale, grad, row_sums);
   });
 }
 
@@ -52,7 +53,7 @@ loss_value multinomial_nll::evaluate(const_matrix_view output, const sparse_view
   AEREC_ASSERT(output.rows == target.rows && output.cols == target.cols);
   const double scale = target.rows > 0 ? 1.0 / target.rows : 0.0;
   row_sums_.reserve(backend_, static_cast<std::size_t>(std::max(1, target.rows)));
-  backend_.multinomial_loss(output, target, static_cast<float>(scale), grad, row_sums_.data());
+  ops<loss_ops>(backend_).multinomial_loss(output, target, static_cast<float>(scale), grad, row_sums_.data());
   loss_value v{0, row_sums_.download(static_cast<std::size_t>(target.rows)),
                static_cast<std::size_t>(target.nnz)};
   for (const float s : v.row_sums) v.loss += s * scale;

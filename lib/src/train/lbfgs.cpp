@@ -2,8 +2,8 @@
 // (/usr/lib/python3/dist-packages/torch/optim/lbfgs.py on Debian 12):
 // _cubic_interpolate, _strong_wolfe and LBFGS.step keep their structure and
 // names, so the two can be read side by side. Vector work goes through the
-// backend (gemm serves as dot product and axpy); scalar bookkeeping stays on
-// the host, with each scalar rounded as torch rounds it (torch_scalar).
+// backend (BLAS-1); scalar bookkeeping stays on the host, with each scalar
+// rounded as torch rounds it (torch_scalar).
 #include "aerec/train/lbfgs.h"
 
 #include <algorithm>
@@ -288,6 +288,17 @@ int as_int(std::size_t n, const char* what) {
 
 constexpr std::string_view state_magic = "AERECLBF";
 
+// f(slice, p, n) for each parameter p and its slice of the flat vector `all`
+// (n elements), in order: torch.cat's layout.
+template <class F>
+void for_each_slice(const std::vector<parameter>& params, float* all, F&& f) {
+  std::size_t offset = 0;
+  for (const parameter& p : params) {
+    f(all + offset, p, static_cast<int>(p.size));
+    offset += p.size;
+  }
+}
+
 }  // namespace
 
 void validate(const lbfgs_config& c) {
@@ -305,15 +316,13 @@ void validate(const lbfgs_config& c) {
 }
 
 lbfgs::lbfgs(backend& b, const lbfgs_config& config, std::vector<parameter> params)
-    : backend_(b), config_(config), params_(std::move(params)), one_(b, 1), product_(b, 1) {
+    : backend_(b), config_(config), params_(std::move(params)) {
   validate(config_);
   if (config_.max_eval == 0) config_.max_eval = config_.max_iter * 5 / 4;
   std::size_t total = 0;
   for (const parameter& p : params_) total += p.size;
   numel_ = as_int(total, "the parameter vector");
   if (numel_ == 0) throw error(error_code::invalid_argument, "lbfgs: no parameters to optimize");
-  const float one = 1.0f;
-  one_.upload(std::span<const float>(&one, 1));
 }
 
 lbfgs::flat_vector lbfgs::new_vector() const {
@@ -323,23 +332,18 @@ lbfgs::flat_vector lbfgs::new_vector() const {
 // alpha * x, a new vector (alpha = -1: neg(); 1: clone()).
 lbfgs::flat_vector lbfgs::scaled(float alpha, const flat_vector& x) const {
   flat_vector out = new_vector();
-  backend_.gemm(false, false, alpha, {one_.data(), 1, 1}, {x->data(), 1, numel_}, 0.0f,
-                {out->data(), 1, numel_});
+  backend_.copy(numel_, x->data(), out->data());
+  if (alpha != 1) backend_.scal(numel_, alpha, out->data());
   return out;
 }
 
 // y += alpha * x (torch's y.add_(x, alpha=alpha)).
 void lbfgs::add_scaled(float alpha, const flat_vector& x, const flat_vector& y) const {
-  backend_.gemm(false, false, alpha, {one_.data(), 1, 1}, {x->data(), 1, numel_}, 1.0f,
-                {y->data(), 1, numel_});
+  backend_.axpy(numel_, alpha, x->data(), y->data());
 }
 
 float lbfgs::dot(const flat_vector& a, const flat_vector& b) const {
-  backend_.gemm(false, true, 1.0f, {a->data(), 1, numel_}, {b->data(), 1, numel_}, 0.0f,
-                {product_.data(), 1, 1});
-  float result = 0;
-  backend_.to_host(&result, product_.data(), sizeof result);
-  return result;
+  return backend_.dot(numel_, a->data(), b->data());
 }
 
 // The backend has no reductions besides sums of products, so x.abs().max()
@@ -355,41 +359,31 @@ float lbfgs::abs_sum(const flat_vector& x) const {
   return static_cast<float>(sum);
 }
 
-// For each parameter, its slice of `flat` and its `field` (value or grad):
-// to = alpha * from + beta * to, from the parameter into the slice when
-// `into_flat`, else the other way.
-void lbfgs::transfer(float* flat, float* parameter::*field, bool into_flat, float alpha, float beta) const {
-  std::size_t offset = 0;
-  for (const parameter& p : params_) {
-    const int n = static_cast<int>(p.size);
-    float* const slice = flat + offset;
-    float* const own = p.*field;
-    backend_.gemm(false, false, alpha, {one_.data(), 1, 1}, {into_flat ? own : slice, 1, n}, beta,
-                  {into_flat ? slice : own, 1, n});
-    offset += p.size;
-  }
-}
-
 // Each parameter's gradient into one slice of a new flat vector (torch.cat).
 lbfgs::flat_vector lbfgs::gather_flat_grad() const {
   flat_vector out = new_vector();
-  transfer(out->data(), &parameter::grad, true, 1.0f, 0.0f);
+  for_each_slice(params_, out->data(),
+                 [&](float* slice, const parameter& p, int n) { backend_.copy(n, p.grad, slice); });
   return out;
 }
 
 // p.add_(update slice, alpha=step_size) for each parameter.
 void lbfgs::add_grad(number step_size, const flat_vector& update) const {
-  transfer(update->data(), &parameter::value, false, static_cast<float>(step_size.value), 1.0f);
+  const auto alpha = static_cast<float>(step_size.value);
+  for_each_slice(params_, update->data(),
+                 [&](float* slice, const parameter& p, int n) { backend_.axpy(n, alpha, slice, p.value); });
 }
 
 lbfgs::flat_vector lbfgs::clone_params() const {
   flat_vector out = new_vector();
-  transfer(out->data(), &parameter::value, true, 1.0f, 0.0f);
+  for_each_slice(params_, out->data(),
+                 [&](float* slice, const parameter& p, int n) { backend_.copy(n, p.value, slice); });
   return out;
 }
 
 void lbfgs::set_params(const flat_vector& x) const {
-  transfer(x->data(), &parameter::value, false, 1.0f, 0.0f);
+  for_each_slice(params_, x->data(),
+                 [&](float* slice, const parameter& p, int n) { backend_.copy(n, slice, p.value); });
 }
 
 // The L-BFGS update (update memory, then the two-loop recursion) that sets d

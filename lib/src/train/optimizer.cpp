@@ -1,5 +1,6 @@
 #include "aerec/train/optimizer.h"
 
+#include "aerec/backend/ops/optimizer_ops.h"
 #include "io/binary_io.h"
 
 namespace aerec {
@@ -25,8 +26,8 @@ void optimizer::step() {
   ++steps_;
   for (std::size_t i = 0; i < params_.size(); ++i) {
     float* const state[3] = {state_[i][0].data(), state_[i][1].data(), state_[i][2].data()};
-    backend_.optimizer_step(config_, steps_, params_[i].size, params_[i].value, params_[i].grad,
-                            state);
+    ops<optimizer_ops>(backend_).optimizer_step(config_, steps_, params_[i].size, params_[i].value,
+                                                params_[i].grad, state);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "aerec/backend/ops/loss_ops.h"
 #include "aerec/core/error.h"
 #include "io/binary_io.h"
 
@@ -20,14 +21,7 @@ trainer::trainer(autoencoder& model, const train_config& config, collective& tog
       loss_(model.device(), config.squared_error_normalization), multinomial_(model.device()),
       random_(config.seed ^ 0x5EED5EEDull) {
   model_.set_penalties(config_.penalties);
-  if (config_.lbfgs) {
-    backend& b = model_.device();
-    lbfgs_.emplace(b, *config_.lbfgs, model_.parameters());
-    one_ = device_array<float>(b, 1);
-    product_ = device_array<float>(b, 1);
-    const float one = 1.0f;
-    one_.upload(std::span<const float>(&one, 1));
-  }
+  if (config_.lbfgs) lbfgs_.emplace(model_.device(), *config_.lbfgs, model_.parameters());
 }
 
 void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
@@ -133,13 +127,13 @@ trainer::full_batch_value trainer::full_batch_objective(const sparse_view& rows)
   if (model_.computes_rated()) {
     const float* rated = model_.forward_rated(rows, rows);
     d_output_.reserve(b, static_cast<std::size_t>(rows.nnz));
-    b.rated_squared_error(rated, rows, 1.0f, d_output_.data(), row_sums_.data());
+    ops<loss_ops>(b).rated_squared_error(rated, rows, 1.0f, d_output_.data(), row_sums_.data());
     model_.backward_rated(rows, rows, d_output_.data(), 0.0f);
   } else {
     const const_matrix_view output = model_.forward(rows);
     d_output_.reserve(b, n * static_cast<std::size_t>(output.cols));
     const matrix_view grad{d_output_.data(), output.rows, output.cols};
-    b.masked_squared_error(output, rows, 1.0f, grad, row_sums_.data());
+    ops<loss_ops>(b).masked_squared_error(output, rows, 1.0f, grad, row_sums_.data());
     model_.backward(rows, grad, 0.0f);
   }
   full_batch_value v{0, {0, row_sums_.download(n), static_cast<std::size_t>(rows.nnz)}};
@@ -157,10 +151,8 @@ double trainer::weight_penalty() {
     if (!p.name.ends_with(".weight")) continue;
     // A weight stored as W^T has the same squares: the layout does not matter here.
     const int n = static_cast<int>(p.size);
-    b.gemm(false, true, 1.0f, {p.value, 1, n}, {p.value, 1, n}, 0.0f, {product_.data(), 1, 1});
-    squares += product_.download(1)[0];
-    b.gemm(false, false, static_cast<float>(lambda), {one_.data(), 1, 1}, {p.value, 1, n}, 1.0f,
-           {p.grad, 1, n});
+    squares += b.dot(n, p.value, p.value);
+    b.axpy(n, static_cast<float>(lambda), p.value, p.grad);
   }
   return lambda / 2 * squares;
 }

@@ -1,14 +1,23 @@
 #pragma once
 // The compute seam. Model, trainer and model files call only this interface;
-// each backend (CPU now, CUDA later) owns its memory and implements the
-// operations. Matrices are row-major and contiguous; pointers in views point
-// at the backend's memory.
+// each backend (CPU, CUDA) owns its memory. It has two parts:
+//  - the core primitives below, which every backend implements: memory,
+//    BLAS-1, GEMM, the sparse products, gather and scatter;
+//  - op families (aerec/backend/ops/*.h: element-wise, losses, penalties,
+//    the variational code, GLocal-K, optimizer steps), reached through
+//    ops<family>(backend). Each family has one host implementation, plain
+//    loops that serve every backend that does not implement the family
+//    itself, GPUs included (they stage their arrays through the host).
+// Why: a new family then costs its interface and one host implementation,
+// and a fast implementation only on the backends that want speed, not one
+// on every backend for it to exist at all.
+// Matrices are row-major and contiguous; pointers in views point at the
+// backend's memory.
 #include <cstddef>
+#include <map>
+#include <memory>
 #include <string>
-
-#include "aerec/nn/activation.h"
-#include "aerec/train/optimizer_config.h"
-#include "aerec/nn/penalty.h"
+#include <typeindex>
 
 namespace aerec {
 
@@ -36,14 +45,29 @@ struct sparse_view {
   const float* values;
 };
 
+// The base of every op family's interface (ops/*.h), so that a backend can
+// keep the host implementations it falls back on.
+class op_family {
+ public:
+  virtual ~op_family() = default;
+};
+
 class backend {
  public:
+  backend() = default;
+  backend(const backend&) = delete;
+  backend& operator=(const backend&) = delete;
   virtual ~backend() = default;
+
   virtual std::string name() const = 0;
   // Whether a dense product of a matrix that is mostly non-zero (a dropout
   // mask's survivors, say) beats the sparse kernels: on a GPU it does, on a
   // CPU multiplying only the non-zeros is faster.
   virtual bool dense_beats_sparse() const { return false; }
+  // Whether host code may read and write this backend's memory directly. The
+  // host implementations of op families then work on it in place; otherwise
+  // they copy their arrays to the host and back.
+  virtual bool host_memory() const = 0;
 
   // Memory.
   virtual void* allocate(std::size_t bytes) = 0;
@@ -51,6 +75,12 @@ class backend {
   virtual void to_device(void* device_dst, const void* host_src, std::size_t bytes) = 0;
   virtual void to_host(void* host_dst, const void* device_src, std::size_t bytes) = 0;
   virtual void fill(float* x, std::size_t n, float value) = 0;
+
+  // BLAS-1 over n elements: y = x; x = alpha * x; y += alpha * x; and x . y.
+  virtual void copy(int n, const float* x, float* y) = 0;
+  virtual void scal(int n, float alpha, float* x) = 0;
+  virtual void axpy(int n, float alpha, const float* x, float* y) = 0;
+  virtual float dot(int n, const float* x, const float* y) = 0;
 
   // C = alpha * op(A) * op(B) + beta * C, op transposing when asked. beta = 0
   // overwrites C (whatever it held, NaN included).
@@ -73,80 +103,24 @@ class backend {
   virtual void gather(const_matrix_view x, const sparse_view& pattern, float* out) = 0;
   // out = x as a dense matrix, zero where x has no entry.
   virtual void scatter(const sparse_view& x, matrix_view out) = 0;
-  // out = a * b element by element (out may be a or b).
-  virtual void multiply(const_matrix_view a, const_matrix_view b, matrix_view out) = 0;
-  // Adds the row vector `bias` (y.cols long) to every row of y.
-  virtual void add_row_vector(matrix_view y, const float* bias) = 0;
-  // sums[j] = sum_i x(i, j) + beta * sums[j].
-  virtual void column_sums(const_matrix_view x, float beta, float* sums) = 0;
 
-  virtual void activation_forward(activation a, const_matrix_view z, matrix_view y) = 0;
-  // dz = dy * activation'(z), given z and y = activation(z).
-  virtual void activation_backward(activation a, const_matrix_view z, const_matrix_view y,
-                                   const_matrix_view dy, matrix_view dz) = 0;
+ private:
+  template <class Family>
+  friend Family& ops(backend& b);
 
-  // Masked squared error of `output` against the sparse `target` (only its
-  // entries count): row_sums[i] = sum over row i's entries of (o - t)^2, and
-  // grad = grad_scale * (o - t) at those entries, 0 elsewhere.
-  virtual void masked_squared_error(const_matrix_view output, const sparse_view& target,
-                                    float grad_scale, matrix_view grad, float* row_sums) = 0;
-
-  // The same for outputs known only at the target's entries: `predicted` and
-  // `grad` hold one value per entry of `target`, in its order.
-  virtual void rated_squared_error(const float* predicted, const sparse_view& target,
-                                   float grad_scale, float* grad, float* row_sums) = 0;
-
-  // The sparse autoencoder's penalty (penalty.h) on a layer's activations h
-  // (rows x units): returns its value and, unless d_out is null, sets
-  // d_out = d_in + dP/dh (d_out may be d_in's memory).
-  virtual double activity_penalty(const aerec::activity_penalty& p, const_matrix_view h,
-                                  const_matrix_view d_in, float* d_out) = 0;
-  // The contractive penalty of a layer y = act(xW + b), act sigmoid or tanh, W
-  // inputs x units, y rows x units: weight / rows * sum_ij act'(z_ij)^2 *
-  // sum_k W_kj^2. Returns it; unless d_out is null sets d_out = d_in + dP/dy
-  // (the path through z), and unless w_grad is null adds dP/dW (the path
-  // through W alone) to w_grad.
-  virtual double contractive_penalty(activation a, float weight, const_matrix_view w,
-                                     const_matrix_view y, const_matrix_view d_in, float* d_out,
-                                     float* w_grad) = 0;
-
-  // A variational autoencoder's code: z = mu + eps * exp(logvar / 2) for
-  // x = [mu | logvar] (rows x 2k; eps and z rows x k); z = mu when eps is null.
-  virtual void gaussian_sample(const_matrix_view x, const float* eps, matrix_view z) = 0;
-  // Returns kl_weight times the batch's mean KL divergence of N(mu,
-  // exp(logvar)) from N(0, 1); unless dx is null, sets dx (rows x 2k) to
-  // dL/dx given dz = dL/dz (rows x k) through the sample, plus the KL term's.
-  virtual double gaussian_backward(const_matrix_view x, const float* eps, const float* dz,
-                                   float kl_weight, float* dx) = 0;
-  // Each row's negative multinomial log-likelihood of its `target` entries
-  // (each counts once, whatever its value: implicit feedback) under
-  // softmax(logits row), into row_sums; grad = grad_scale * dL/dlogits (dense).
-  virtual void multinomial_loss(const_matrix_view logits, const sparse_view& target,
-                                float grad_scale, matrix_view grad, float* row_sums) = 0;
-
-  // GLocal-K's local kernel between points a (rows x d) and b (cols x d):
-  // kernel(i, j) = max(0, 1 - |a_i - b_j|^2), and w_eff = w * kernel element
-  // by element (all rows x cols). Returns the sum of kernel's squares.
-  virtual double local_kernel(const_matrix_view a, const_matrix_view b, const float* w,
-                              float* kernel, float* w_eff) = 0;
-  // Its backward, given d_eff = dL/dw_eff: dw = beta * dw + d_eff * kernel,
-  // and da, db = beta * (da, db) + their gradients through kernel, where
-  // dL/dkernel = d_eff * w + penalty * kernel (penalty / 2 * sum kernel^2 is
-  // the kernel's L2 penalty). beta 0 overwrites.
-  virtual void local_kernel_backward(const_matrix_view a, const_matrix_view b, const float* w,
-                                     const float* kernel, const float* d_eff, float penalty,
-                                     float beta, float* dw, float* da, float* db) = 0;
-  // GLocal-K's global convolution: out = x convolved with the size x size
-  // kernel k (odd size, cross-correlation with zero padding keeping x's shape,
-  // as tf.nn.conv2d's "SAME").
-  virtual void convolve(const_matrix_view x, const float* k, int size, matrix_view out) = 0;
-  // dk = dL/dk given d = dL/dout of convolve(x, k).
-  virtual void convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) = 0;
-
-  // One optimizer step over n elements; `step` counts from 1; state[k] are the
-  // optimizer's state arrays (optimizer_state_count of them).
-  virtual void optimizer_step(const optimizer_config& config, long step, std::size_t n,
-                              float* param, const float* grad, float* const state[3]) = 0;
+  std::map<std::type_index, std::unique_ptr<op_family>> fallbacks_;  // by family, made on first use
 };
+
+// The op family `Family` on b: b's own implementation when b implements the
+// family (derives from its interface), else the family's host implementation,
+// made on first use and kept with b. Not for concurrent first uses, as no
+// backend call is.
+template <class Family>
+Family& ops(backend& b) {
+  if (auto* own = dynamic_cast<Family*>(&b)) return *own;
+  std::unique_ptr<op_family>& fallback = b.fallbacks_[typeid(Family)];
+  if (!fallback) fallback = Family::host_fallback(b);
+  return static_cast<Family&>(*fallback);
+}
 
 }  // namespace aerec

@@ -10,8 +10,9 @@ namespace aerec {
 // given thread count.
 std::unique_ptr<backend> make_cpu_backend(int threads = 1);
 
-// Every operation as a plain scalar loop: slow, obviously right, and what the
-// fast backends are tested against.
+// The core primitives as plain scalar loops, and every op family from its host
+// implementation: slow, obviously right, and what the fast backends are
+// tested against.
 std::unique_ptr<backend> make_reference_backend();
 
 }  // namespace aerec

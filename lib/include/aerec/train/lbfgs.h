@@ -69,7 +69,6 @@ class lbfgs {
   float dot(const flat_vector& a, const flat_vector& b) const;
   float abs_max(const flat_vector& x) const;
   float abs_sum(const flat_vector& x) const;
-  void transfer(float* flat, float* parameter::*field, bool into_flat, float alpha, float beta) const;
   flat_vector gather_flat_grad() const;
   void add_grad(detail::torch_scalar step_size, const flat_vector& update) const;
   flat_vector clone_params() const;
@@ -80,8 +79,6 @@ class lbfgs {
   lbfgs_config config_;
   std::vector<parameter> params_;
   int numel_ = 0;
-  device_array<float> one_;      // [1], the left factor of an axpy done by gemm
-  mutable device_array<float> product_;  // a dot product's 1 x 1 result (scratch)
 
   // PyTorch's state, kept from step to step.
   long func_evals_ = 0;

@@ -140,8 +140,6 @@ class trainer {
   std::optional<lbfgs> lbfgs_;
   full_batch full_batch_;
   device_array<float> row_sums_;  // the full batch's squared errors by row
-  device_array<float> one_;      // [1]: the left factor of w's scaled copy, done by gemm
-  device_array<float> product_;  // [1]: a sum of squares, done by gemm
 };
 
 }  // namespace aerec

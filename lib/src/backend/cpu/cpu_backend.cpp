@@ -7,14 +7,17 @@
 #include <numeric>
 #include <vector>
 
+#include "aerec/backend/ops/elementwise_ops.h"
+#include "aerec/backend/ops/loss_ops.h"
+#include "aerec/backend/ops/optimizer_ops.h"
+#include "aerec/core/error.h"
 #include "backend/activation_math.h"
-#include "backend/optimizer_math.h"
-#include "backend/cpu/host_math_backend.h"
 #include "backend/cpu/parallel.h"
 #include "backend/cpu/simd_gemm.h"
 #include "backend/cpu/vector_activation.h"
 #include "backend/cpu/vector_math.h"
-#include "aerec/core/error.h"
+#include "backend/optimizer_math.h"
+#include "backend/variational_math.h"
 
 namespace aerec {
 
@@ -81,13 +84,18 @@ void add_sparse_rows(const sparse_view& x, int begin, int end, const_matrix_view
   for (; e < end; ++e) cpu::axpy(x.values[e], w.data + count(x.cols_index[e], w.cols), out, n);
 }
 
-class cpu_backend final : public host_math_backend {
+// The core primitives, and fast implementations of the element-wise, loss
+// and optimizer families. The penalties, the variational code and GLocal-K's
+// operations cost little beside the layers around them: they come from their
+// host implementations, in place.
+class cpu_backend final : public backend, public elementwise_ops, public loss_ops, public optimizer_ops {
  public:
   explicit cpu_backend(int threads) : threads_(threads) {
     if (threads < 1) throw error(error_code::invalid_argument, "threads must be at least 1");
   }
 
   std::string name() const override { return "cpu"; }
+  bool host_memory() const override { return true; }
 
   void* allocate(std::size_t bytes) override {
     // 64-byte alignment suits every SIMD width.
@@ -104,6 +112,28 @@ class cpu_backend final : public host_math_backend {
   }
   void fill(float* x, std::size_t n, float value) override {
     elementwise(n, [&](std::size_t i) { x[i] = value; });
+  }
+
+  // BLAS-1 as the 1 x n GEMMs that callers made before it existed, through
+  // the same kernels, so that training keeps its bits: Eigen's GEMV adds
+  // products to a zeroed result (-0 becomes +0) and sums a dot product in its
+  // own order, which a copy or a plain loop would not reproduce.
+  void copy(int n, const float* x, float* y) override {
+    gemm(false, false, 1, {&one_, 1, 1}, {x, 1, n}, 0, {y, 1, n});
+  }
+  // In place a GEMM would read what it had zeroed, so the same sum written
+  // out: alpha * x + 0 (Eigen multiplied fewer than 18 elements coefficient
+  // by coefficient, keeping -0, which only tiny vectors ever met).
+  void scal(int n, float alpha, float* x) override {
+    elementwise(static_cast<std::size_t>(n), [&](std::size_t i) { x[i] = alpha * x[i] + 0.0f; });
+  }
+  void axpy(int n, float alpha, const float* x, float* y) override {
+    gemm(false, false, alpha, {&one_, 1, 1}, {x, 1, n}, 1, {y, 1, n});
+  }
+  float dot(int n, const float* x, const float* y) override {
+    float result = 0;
+    gemm(false, true, 1, {x, 1, n}, {y, 1, n}, 0, {&result, 1, 1});
+    return result;
   }
 
   // Each part owns a band of C's rows or columns, whichever dimension is
@@ -270,6 +300,11 @@ class cpu_backend final : public host_math_backend {
     });
   }
 
+  void multinomial_loss(const_matrix_view logits, const sparse_view& target, float grad_scale, matrix_view grad,
+                        float* row_sums) override {
+    math::multinomial_loss(logits, target, grad_scale, grad, row_sums);
+  }
+
   void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,
                       const float* grad, float* const state[3]) override {
     // A local copy of the scalars: stores to float arrays cannot alias it, so
@@ -346,6 +381,7 @@ class cpu_backend final : public host_math_backend {
   }
 
   int threads_;
+  const float one_ = 1;  // the left factor of BLAS-1's GEMMs
   std::vector<int> column_offsets_, column_rows_, column_entries_, next_;  // index_columns
 };
 

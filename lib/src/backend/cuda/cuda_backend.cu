@@ -1,18 +1,28 @@
-// The CUDA backend: cuBLAS for dense products, own kernels for the sparse
-// layers, activations, losses, penalties, GLocal-K's kernels and optimizer
-// steps. Element-wise formulas come from the same headers as the CPU
-// backends' (activation_math.h, optimizer_math.h, penalty_math.h, ...). All
-// work runs in order on the default stream; results that the host needs
-// (losses, penalties) are copied back, which waits for the work before them.
+// The CUDA backend: cuBLAS for dense products and BLAS-1, own kernels for the
+// sparse layers and for every op family (activations, losses, penalties, the
+// variational code, GLocal-K's operations, optimizer steps), so that none
+// falls back on the host. Element-wise formulas come from the same headers as
+// the host implementations' (activation_math.h, optimizer_math.h,
+// penalty_math.h, ...). All work runs in order on the default stream; results
+// that the host needs (losses, penalties) are copied back, which waits for the
+// work before them.
 #include <cstring>
+#include <memory>
 #include <string>
+#include <type_traits>
 
+#include "aerec/backend/ops/elementwise_ops.h"
+#include "aerec/backend/ops/glocal_ops.h"
+#include "aerec/backend/ops/loss_ops.h"
+#include "aerec/backend/ops/optimizer_ops.h"
+#include "aerec/backend/ops/penalty_ops.h"
+#include "aerec/backend/ops/variational_ops.h"
+#include "aerec/core/error.h"
 #include "backend/activation_math.h"
-#include "backend/kernel_math.h"
+#include "backend/glocal_math.h"
 #include "backend/optimizer_math.h"
 #include "backend/penalty_math.h"
 #include "backend/variational_math.h"
-#include "aerec/core/error.h"
 #include "backend/cuda/cuda_backend_impl.h"
 #include "backend/cuda/launch.cuh"
 
@@ -61,30 +71,56 @@ __global__ void sampled_product_kernel(const float* a, const float* b, int k, sp
   }
 }
 
+// Owners of what the backend makes, so that a constructor failing half-way
+// frees what it had made.
+struct blas_destroy {
+  void operator()(cublasHandle_t h) const noexcept { cublasDestroy(h); }
+};
+struct device_free {
+  void operator()(void* p) const noexcept { cudaFree(p); }
+};
+struct pinned_free {
+  void operator()(void* p) const noexcept { cudaFreeHost(p); }
+};
+using blas_handle = std::unique_ptr<std::remove_pointer_t<cublasHandle_t>, blas_destroy>;
+template <class T>
+using device_memory = std::unique_ptr<T, device_free>;
+template <class T>
+using pinned_memory = std::unique_ptr<T, pinned_free>;
+
+blas_handle make_blas() {
+  cublasHandle_t h = nullptr;
+  AEREC_CUDA_CHECK(cublasCreate(&h));
+  return blas_handle(h);
+}
+template <class T>
+device_memory<T> device_alloc(std::size_t n) {
+  void* p = nullptr;
+  AEREC_CUDA_CHECK(cudaMalloc(&p, n * sizeof(T)));
+  return device_memory<T>(static_cast<T*>(p));
+}
+template <class T>
+pinned_memory<T> pinned_alloc(std::size_t n) {
+  void* p = nullptr;
+  AEREC_CUDA_CHECK(cudaMallocHost(&p, n * sizeof(T)));
+  return pinned_memory<T>(static_cast<T*>(p));
+}
+
 }  // namespace
 
-class cuda_backend final : public backend {
+class cuda_backend final : public backend,
+                           public elementwise_ops,
+                           public loss_ops,
+                           public penalty_ops,
+                           public variational_ops,
+                           public glocal_ops,
+                           public optimizer_ops {
  public:
-  explicit cuda_backend(int device) {
-    AEREC_CUDA_CHECK(cudaSetDevice(device));
-    cudaDeviceProp props{};
-    AEREC_CUDA_CHECK(cudaGetDeviceProperties(&props, device));
-    name_ = std::string("cuda (") + props.name + ")";
-    AEREC_CUDA_CHECK(cublasCreate(&blas_));
-    AEREC_CUDA_CHECK(cudaMalloc(&total_, sizeof(double)));
-    AEREC_CUDA_CHECK(cudaMallocHost(&staging_, staging_size));
-  }
-  ~cuda_backend() override {
-    cudaFreeHost(staging_);
-    cudaFree(scratch_);
-    cudaFree(total_);
-    cublasDestroy(blas_);
-  }
-  cuda_backend(const cuda_backend&) = delete;
-  cuda_backend& operator=(const cuda_backend&) = delete;
+  explicit cuda_backend(int device) : name_(device_name(device)) {}
 
   std::string name() const override { return name_; }
   bool dense_beats_sparse() const override { return true; }
+  bool host_memory() const override { return false; }
 
   void* allocate(std::size_t bytes) override {
     void* p = nullptr;
@@ -105,7 +141,7 @@ class cuda_backend final : public backend {
       AEREC_CUDA_CHECK(cudaStreamSynchronize(nullptr));  // every earlier copy has left the staging memory
       staged_ = 0;
     }
-    char* from = staging_ + staged_;
+    char* from = staging_.get() + staged_;
     std::memcpy(from, src, bytes);
     AEREC_CUDA_CHECK(cudaMemcpyAsync(dst, from, bytes, cudaMemcpyHostToDevice, nullptr));
     staged_ += (bytes + 255) / 256 * 256;
@@ -117,13 +153,29 @@ class cuda_backend final : public backend {
     each_index(n, [=] __device__(std::size_t i) { x[i] = value; });
   }
 
+  void copy(int n, const float* x, float* y) override {
+    AEREC_CUDA_CHECK(cublasScopy(blas_.get(), n, x, 1, y, 1));
+  }
+  void scal(int n, float alpha, float* x) override {
+    AEREC_CUDA_CHECK(cublasSscal(blas_.get(), n, &alpha, x, 1));
+  }
+  void axpy(int n, float alpha, const float* x, float* y) override {
+    AEREC_CUDA_CHECK(cublasSaxpy(blas_.get(), n, &alpha, x, 1, y, 1));
+  }
+  // The result comes back to the host, which waits for the work before it.
+  float dot(int n, const float* x, const float* y) override {
+    float result = 0;
+    AEREC_CUDA_CHECK(cublasSdot(blas_.get(), n, x, 1, y, 1, &result));
+    return result;
+  }
+
   void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a, const_matrix_view b,
             float beta, matrix_view c) override {
     const int depth = transpose_a ? a.rows : a.cols;
     if (c.rows == 0 || c.cols == 0) return;
     if (depth == 0) return scale(c.data, count(c.rows, c.cols), beta);
     // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: swap the operands.
-    AEREC_CUDA_CHECK(cublasSgemm(blas_, transpose_b ? CUBLAS_OP_T : CUBLAS_OP_N,
+    AEREC_CUDA_CHECK(cublasSgemm(blas_.get(), transpose_b ? CUBLAS_OP_T : CUBLAS_OP_N,
                                  transpose_a ? CUBLAS_OP_T : CUBLAS_OP_N, c.cols, c.rows, depth, &alpha,
                                  b.data, b.cols, a.data, a.cols, &beta, c.data, c.cols));
   }
@@ -399,7 +451,7 @@ class cuda_backend final : public backend {
     });
   }
 
-  void convolve(const_matrix_view x, const float* k, int size, matrix_view out) override {
+  void global_convolve(const_matrix_view x, const float* k, int size, matrix_view out) override {
     const float* xd = x.data;
     float* od = out.data;
     const int rows = x.rows, cols = x.cols, half = size / 2;
@@ -414,7 +466,7 @@ class cuda_backend final : public backend {
     });
   }
 
-  void convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) override {
+  void global_convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) override {
     const int taps = size * size, rows = x.rows, cols = x.cols, half = size / 2;
     double* sums = scratch(static_cast<std::size_t>(taps));
     AEREC_CUDA_CHECK(cudaMemset(sums, 0, sizeof(double) * taps));
@@ -467,12 +519,12 @@ class cuda_backend final : public backend {
  private:
   // A device double accumulator, zeroed, and its value once the work before finishes.
   double* zeroed_total() {
-    AEREC_CUDA_CHECK(cudaMemset(total_, 0, sizeof(double)));
-    return total_;
+    AEREC_CUDA_CHECK(cudaMemset(total_.get(), 0, sizeof(double)));
+    return total_.get();
   }
   double read_total() {
     double value = 0;
-    to_host(&value, total_, sizeof value);
+    to_host(&value, total_.get(), sizeof value);
     return value;
   }
 
@@ -480,23 +532,30 @@ class cuda_backend final : public backend {
   double* scratch(std::size_t n) {
     if (n > scratch_size_) {
       AEREC_CUDA_CHECK(cudaDeviceSynchronize());  // work in flight may still read the old room
-      cudaFree(scratch_);
-      scratch_ = nullptr;
+      scratch_.reset();
       scratch_size_ = 0;
-      AEREC_CUDA_CHECK(cudaMalloc(&scratch_, n * sizeof(double)));
+      scratch_ = device_alloc<double>(n);
       scratch_size_ = n;
     }
-    return scratch_;
+    return scratch_.get();
+  }
+
+  // "cuda (its name)", once the device is the current one.
+  static std::string device_name(int device) {
+    AEREC_CUDA_CHECK(cudaSetDevice(device));
+    cudaDeviceProp props{};
+    AEREC_CUDA_CHECK(cudaGetDeviceProperties(&props, device));
+    return std::string("cuda (") + props.name + ")";
   }
 
   static constexpr std::size_t staging_size = std::size_t(16) << 20;
 
   std::string name_;
-  cublasHandle_t blas_ = nullptr;
-  char* staging_ = nullptr;  // pinned host memory for to_device
-  std::size_t staged_ = 0;   // bytes of it in use since the last synchronisation
-  double* total_ = nullptr;
-  double* scratch_ = nullptr;
+  blas_handle blas_ = make_blas();
+  pinned_memory<char> staging_ = pinned_alloc<char>(staging_size);  // for to_device
+  std::size_t staged_ = 0;  // bytes of it in use since the last synchronisation
+  device_memory<double> total_ = device_alloc<double>(1);
+  device_memory<double> scratch_;
   std::size_t scratch_size_ = 0;
 };
 

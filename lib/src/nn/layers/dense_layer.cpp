@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "aerec/backend/ops/elementwise_ops.h"
 #include "aerec/core/error.h"
 #include "aerec/nn/layer_registry.h"
 
@@ -92,9 +93,9 @@ const_matrix_view dense_layer::forward(const layer_input& x) {
   } else {
     backend_.gemm(false, by_output(), 1, x.dense, stored(weight_), 0, z);
   }
-  backend_.add_row_vector(z, bias_.data());
+  ops<elementwise_ops>(backend_).add_row_vector(z, bias_.data());
   const matrix_view y = batch_matrix(y_, rows_, spec_.outputs());
-  backend_.activation_forward(spec_.act, z, y);
+  ops<elementwise_ops>(backend_).activation_forward(spec_.act, z, y);
   return y;
 }
 
@@ -102,15 +103,15 @@ const_matrix_view dense_layer::backward(const layer_input& x, const_matrix_view 
                                         float beta, bool want_input_grad) {
   AEREC_ASSERT(d_output.rows == rows_ && d_output.cols == spec_.outputs());
   const matrix_view dz = batch_matrix(dz_, rows_, spec_.outputs());
-  backend_.activation_backward(spec_.act, batch_matrix(z_, rows_, spec_.outputs()),
-                               batch_matrix(y_, rows_, spec_.outputs()), d_output, dz);
+  ops<elementwise_ops>(backend_).activation_backward(spec_.act, batch_matrix(z_, rows_, spec_.outputs()),
+                                                     batch_matrix(y_, rows_, spec_.outputs()), d_output, dz);
   if (x.sparse)
     backend_.sparse_t_dense(*x.sparse, dz, beta, stored(weight_grad_));
   else if (by_output())
     backend_.gemm(true, false, 1, dz, x.dense, beta, stored(weight_grad_));  // dW^T = dZ^T X
   else
     backend_.gemm(true, false, 1, x.dense, dz, beta, stored(weight_grad_));  // dW = X^T dZ
-  backend_.column_sums(dz, beta, bias_grad_.data());
+  ops<elementwise_ops>(backend_).column_sums(dz, beta, bias_grad_.data());
   if (!want_input_grad) return {nullptr, 0, 0};
   if (x.sparse) {
     // Only at the input's entries: dX(r, j) = dZ row r . W row j.
@@ -135,7 +136,8 @@ const float* dense_layer::forward_at(const layer_input& x, const sparse_view& pa
   z_.reserve(backend_, nnz);
   y_.reserve(backend_, nnz);
   backend_.sampled_product(x.dense, stored(weight_), pattern, bias_.data(), z_.data());
-  backend_.activation_forward(spec_.act, batch_matrix(z_, 1, pattern.nnz), batch_matrix(y_, 1, pattern.nnz));
+  ops<elementwise_ops>(backend_).activation_forward(spec_.act, batch_matrix(z_, 1, pattern.nnz),
+                                                    batch_matrix(y_, 1, pattern.nnz));
   return y_.data();
 }
 
@@ -145,9 +147,9 @@ const_matrix_view dense_layer::backward_at(const layer_input& x, const sparse_vi
   AEREC_ASSERT(by_output() && !x.sparse && pattern.rows == rows_);
   dz_.reserve(backend_, static_cast<std::size_t>(pattern.nnz));
   const matrix_view dz_values = batch_matrix(dz_, 1, pattern.nnz);
-  backend_.activation_backward(spec_.act, batch_matrix(z_, 1, pattern.nnz),
-                               batch_matrix(y_, 1, pattern.nnz), {d_values, 1, pattern.nnz},
-                               dz_values);
+  ops<elementwise_ops>(backend_).activation_backward(spec_.act, batch_matrix(z_, 1, pattern.nnz),
+                                                     batch_matrix(y_, 1, pattern.nnz), {d_values, 1, pattern.nnz},
+                                                     dz_values);
   sparse_view dz = pattern;  // dL/dz at the pattern's entries, 0 elsewhere
   dz.values = dz_.data();
   backend_.sparse_t_dense(dz, x.dense, beta, stored(weight_grad_));  // dW^T = dZ^T X

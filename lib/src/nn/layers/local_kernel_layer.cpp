@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "aerec/backend/ops/glocal_ops.h"
 #include "aerec/nn/layer_registry.h"
 #include "aerec/nn/layers/dense.h"
 
@@ -84,8 +85,8 @@ local_kernel_layer::stored_points local_kernel_layer::points() {
 
 void local_kernel_layer::apply_kernel() {
   const stored_points p = points();
-  kernel_squares_ = backend_.local_kernel(p.rows, p.cols, weight_.data(), kernel_.data(),
-                                          effective_.parameters()[0].value);
+  kernel_squares_ = ops<glocal_ops>(backend_).local_kernel(p.rows, p.cols, weight_.data(), kernel_.data(),
+                                                           effective_.parameters()[0].value);
 }
 
 void local_kernel_layer::prepare_backward(float beta) {
@@ -97,9 +98,9 @@ void local_kernel_layer::prepare_backward(float beta) {
 
 void local_kernel_layer::kernel_backward(float beta) {
   const stored_points p = points();
-  backend_.local_kernel_backward(p.rows, p.cols, weight_.data(), kernel_.data(),
-                                 effective_.parameters()[0].grad, penalty_, beta, weight_grad_.data(),
-                                 p.rows_grad, p.cols_grad);
+  ops<glocal_ops>(backend_).local_kernel_backward(p.rows, p.cols, weight_.data(), kernel_.data(),
+                                                  effective_.parameters()[0].grad, penalty_, beta,
+                                                  weight_grad_.data(), p.rows_grad, p.cols_grad);
 }
 
 const_matrix_view local_kernel_layer::forward(const layer_input& x) {

@@ -1,6 +1,8 @@
 #pragma once
-// GLocal-K's local and global kernels (backend.h) as host loops, for the CPU
-// backends (internal). They cost little beside the layers' products.
+// GLocal-K's local kernel and global convolution (ops/glocal_ops.h)
+// (internal): per-element formulas for every backend, and the host loops
+// (glocal_ops' host implementation). They cost little beside the layers'
+// products.
 #include <algorithm>
 #include <cstddef>
 #include <vector>
@@ -11,10 +13,6 @@
 namespace aerec::math {
 
 namespace detail {
-inline std::size_t at(int row, int cols, int col) {
-  return static_cast<std::size_t>(row) * static_cast<std::size_t>(cols) + static_cast<std::size_t>(col);
-}
-
 AEREC_HOST_DEVICE inline float squared_distance(const float* a, const float* b, int d) {
   float sum = 0;
   for (int k = 0; k < d; ++k) sum += (a[k] - b[k]) * (a[k] - b[k]);
@@ -44,8 +42,8 @@ inline double local_kernel(const_matrix_view a, const_matrix_view b, const float
   double sum = 0;
   for (int i = 0; i < a.rows; ++i)
     for (int j = 0; j < b.rows; ++j) {
-      const std::size_t e = detail::at(i, b.rows, j);
-      const float k = kernel_value(a.data + detail::at(i, a.cols, 0), b.data + detail::at(j, b.cols, 0), a.cols);
+      const std::size_t e = element(i, b.rows, j);
+      const float k = kernel_value(a.data + element(i, a.cols, 0), b.data + element(j, b.cols, 0), a.cols);
       kernel[e] = k;
       w_eff[e] = w[e] * k;
       sum += static_cast<double>(k) * k;
@@ -57,19 +55,19 @@ inline void local_kernel_backward(const_matrix_view a, const_matrix_view b, cons
                                   const float* kernel, const float* d_eff, float penalty, float beta,
                                   float* dw, float* da, float* db) {
   const int d = a.cols;
-  detail::scale(da, detail::at(a.rows, d, 0), beta);
-  detail::scale(db, detail::at(b.rows, d, 0), beta);
+  detail::scale(da, element(a.rows, d, 0), beta);
+  detail::scale(db, element(b.rows, d, 0), beta);
   for (int i = 0; i < a.rows; ++i) {
-    const float* ai = a.data + detail::at(i, d, 0);
-    float* dai = da + detail::at(i, d, 0);
+    const float* ai = a.data + element(i, d, 0);
+    float* dai = da + element(i, d, 0);
     for (int j = 0; j < b.rows; ++j) {
-      const std::size_t e = detail::at(i, b.rows, j);
+      const std::size_t e = element(i, b.rows, j);
       dw[e] = (beta == 0 ? 0.0f : beta * dw[e]) + d_eff[e] * kernel[e];
       if (kernel[e] <= 0) continue;  // max(0, .) is flat there
       // kernel = 1 - |a_i - b_j|^2: d/da_i = -2 (a_i - b_j), d/db_j = +2 (a_i - b_j).
       const float g = kernel_slope(d_eff[e], w[e], penalty, kernel[e]);
-      const float* bj = b.data + detail::at(j, d, 0);
-      float* dbj = db + detail::at(j, d, 0);
+      const float* bj = b.data + element(j, d, 0);
+      float* dbj = db + element(j, d, 0);
       for (int k = 0; k < d; ++k) {
         const float diff = g * (ai[k] - bj[k]);
         dai[k] -= diff;
@@ -93,20 +91,20 @@ void for_each_tap(const_matrix_view x, int size, F&& f) {
     }
 }
 
-inline void convolve(const_matrix_view x, const float* k, int size, matrix_view out) {
+inline void global_convolve(const_matrix_view x, const float* k, int size, matrix_view out) {
   const int half = size / 2;
-  std::fill(out.data, out.data + detail::at(out.rows, out.cols, 0), 0.0f);
+  std::fill(out.data, out.data + element(out.rows, out.cols, 0), 0.0f);
   for_each_tap(x, size, [&](int i, int j, int p, int q) {
-    out.data[detail::at(i, out.cols, j)] += k[p * size + q] * x.data[detail::at(i + p - half, x.cols, j + q - half)];
+    out.data[element(i, out.cols, j)] += k[p * size + q] * x.data[element(i + p - half, x.cols, j + q - half)];
   });
 }
 
-inline void convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) {
+inline void global_convolve_kernel_grad(const_matrix_view x, const_matrix_view d, int size, float* dk) {
   const int half = size / 2;
   std::vector<double> sums(static_cast<std::size_t>(size * size), 0.0);
   for_each_tap(x, size, [&](int i, int j, int p, int q) {
     sums[static_cast<std::size_t>(p * size + q)] +=
-        static_cast<double>(d.data[detail::at(i, d.cols, j)]) * x.data[detail::at(i + p - half, x.cols, j + q - half)];
+        static_cast<double>(d.data[element(i, d.cols, j)]) * x.data[element(i + p - half, x.cols, j + q - half)];
   });
   for (std::size_t t = 0; t < sums.size(); ++t) dk[t] = static_cast<float>(sums[t]);
 }
