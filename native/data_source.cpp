@@ -20,7 +20,7 @@ void default_data_from_metadata(data_source& a, const json& meta) {
     a.data = meta["data_path"];
 }
 
-void report_left_out(const holdout& part, const char* name) {
+void report_left_out(const left_out& part, const char* name) {
   if (part.unknown_user + part.unknown_item == 0) return;
   std::fprintf(stderr,
                "aerec: note: %zu %s ratings left out: %zu of users with no input ratings, %zu of "

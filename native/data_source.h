@@ -20,7 +20,7 @@ void add_data_options(CLI::App& command, data_source& source);
 // was trained on (the "data_path" train stores in its metadata, `meta`).
 void default_data_from_metadata(data_source& source, const nlohmann::ordered_json& meta);
 
-// Says on stderr how many of `part`'s ratings were left out (unknown user or movie).
-void report_left_out(const holdout& part, const char* name);
+// Says on stderr how many of a held-out part's ratings were left out (unknown user or movie).
+void report_left_out(const left_out& part, const char* name);
 
 }  // namespace aerec::cli

@@ -54,7 +54,7 @@ void run(eval_args a) {
   dataset data = load_data(a.data, {parse_split(a.split), 0, a.seed.value_or(1)});
   if (data.test.target.nnz() == 0)
     throw error(error_code::invalid_argument, "split '" + a.split + "' has no test part");
-  report_left_out(data.test, "test");
+  report_left_out({data.test.unknown_user, data.test.unknown_item}, "test");
   json out = {{"model", a.model}, {"data", data.name}, {"split", data.split}};
   out["test_left_out_unknown_user"] = data.test.unknown_user;
   out["test_left_out_unknown_item"] = data.test.unknown_item;

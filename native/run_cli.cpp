@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "aerec/backend/device.h"
+#include "data_source.h"
 #include "progress.h"
 
 namespace aerec::cli {
@@ -22,14 +23,6 @@ void catch_interrupts() {
   action.sa_flags = SA_RESETHAND;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
-}
-
-void report(const left_out& part, const char* name) {
-  if (part.unknown_user + part.unknown_item == 0) return;
-  std::fprintf(stderr,
-               "aerec: note: %zu %s ratings left out: %zu of users with no input ratings, %zu of "
-               "movies with no training rating\n",
-               part.unknown_user + part.unknown_item, name, part.unknown_user, part.unknown_item);
 }
 
 }  // namespace
@@ -72,8 +65,8 @@ bool run_epochs(training_run& run, bool quiet) {
 }
 
 void report_left_out(const training_run& run) {
-  report(run.test_left_out(), "test");
-  report(run.validation_left_out(), "validation");
+  report_left_out(run.test_left_out(), "test");
+  report_left_out(run.validation_left_out(), "validation");
 }
 
 }  // namespace aerec::cli

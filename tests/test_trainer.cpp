@@ -45,12 +45,14 @@ train_config small_config() {
   return c;
 }
 
-std::vector<float> trained_parameters(const ratings& data, const train_config& c) {
+// The parameters after c.epochs epochs (0: as initialised).
+std::vector<float> trained_parameters(const ratings& data, const train_config& c,
+                                      collective& together = one_process()) {
   auto b = make_cpu_backend(c.threads);
   autoencoder net(*b, stacked_layers(data.cols(), c.model.hidden, c.model.hidden_act, c.model.output_act));
   rng init(c.seed);
   net.initialize(c.model.init, init);
-  trainer t(net, c);
+  trainer t(net, c, together);
   for (int e = 0; e < c.epochs; ++e) t.run_epoch(data);
   std::vector<float> all;
   for (const parameter& p : net.parameters()) all.insert(all.end(), p.value, p.value + p.size);
@@ -678,18 +680,6 @@ class scaling_collective final : public collective {
   float factor_;
 };
 
-std::vector<float> parameters_after_epoch(const ratings& data, const train_config& c, collective& together) {
-  auto b = make_cpu_backend(1);
-  autoencoder net(*b, stacked_layers(data.cols(), c.model.hidden, c.model.hidden_act, c.model.output_act));
-  rng init(c.seed);
-  net.initialize(c.model.init, init);
-  trainer t(net, c, together);
-  t.run_epoch(data);
-  std::vector<float> all;
-  for (const parameter& p : net.parameters()) all.insert(all.end(), p.value, p.value + p.size);
-  return all;
-}
-
 }  // namespace
 
 TEST_CASE("every update goes through the collective, once per optimizer step", "[trainer][collective]") {
@@ -697,26 +687,20 @@ TEST_CASE("every update goes through the collective, once per optimizer step", "
   train_config c = small_config();
   c.optimizer = default_optimizer_config(optimizer_kind::sgd);
   c.optimizer.lr = 0.05;
-  const std::vector<float> initial = [&] {
-    auto b = make_cpu_backend(1);
-    autoencoder net(*b, stacked_layers(data.cols(), c.model.hidden, c.model.hidden_act, c.model.output_act));
-    rng init(c.seed);
-    net.initialize(c.model.init, init);
-    std::vector<float> all;
-    for (const parameter& p : net.parameters()) all.insert(all.end(), p.value, p.value + p.size);
-    return all;
-  }();
+  c.epochs = 0;
+  const std::vector<float> initial = trained_parameters(data, c);
+  c.epochs = 1;
   scaling_collective same(1.0f), none(0.0f);
   single_process alone;
-  const std::vector<float> trained = parameters_after_epoch(data, c, alone);
-  CHECK(parameters_after_epoch(data, c, same) == trained);
+  const std::vector<float> trained = trained_parameters(data, c, alone);
+  CHECK(trained_parameters(data, c, same) == trained);
   CHECK(same.calls == 10);  // 40 users, 4 a step
   // The optimizer applies what the collective hands it: zeroed gradients move nothing.
-  CHECK(parameters_after_epoch(data, c, none) == initial);
+  CHECK(trained_parameters(data, c, none) == initial);
   CHECK(trained != initial);
   // Re-feeding is a second update per batch.
   c.refeed = true;
   scaling_collective counting(1.0f);
-  parameters_after_epoch(data, c, counting);
+  trained_parameters(data, c, counting);
   CHECK(counting.calls == 20);
 }

@@ -15,6 +15,13 @@ struct rating_scale {
 
 // Ratings held out of training (the test part, or the validation slice) and
 // what the model is given to predict them.
+// How many of a held-out part's ratings nothing could predict: of a user
+// with no input rating, or of a movie with no training rating.
+struct left_out {
+  std::size_t unknown_user = 0;
+  std::size_t unknown_item = 0;
+};
+
 struct holdout {
   ratings target;  // users x items; no ratings when the split has no such part
   // The users' inputs when these are not their training rows (held-out users,

@@ -58,14 +58,6 @@ struct epoch_event {
 // Makes the backend a run computes on, given its configuration (the thread count).
 using backend_factory = std::function<std::unique_ptr<backend>(const train_config&)>;
 
-// Ratings of a held-out part that nothing could predict: of a user with no
-// input rating, or of a movie with no training rating (by real users and
-// movies, also for an item-based run).
-struct left_out {
-  std::size_t unknown_user = 0;
-  std::size_t unknown_item = 0;
-};
-
 class training_run {
  public:
   // A new run of `config` (a preset and the caller's changes to it): its
@@ -107,6 +99,7 @@ class training_run {
   const run_spec& spec() const { return spec_; }
   const train_config& config() const { return config_; }
   const dataset& data() const { return data_; }
+  // By real users and movies, also for an item-based run.
   const left_out& test_left_out() const { return test_left_out_; }
   const left_out& validation_left_out() const { return validation_left_out_; }
   model& trained() { return *model_; }
