@@ -57,8 +57,7 @@ double median_us(aerec::model& m, const float* dense, std::size_t rows, int repe
   for (int i = 0; i < repeats; ++i) {
     const auto start = std::chrono::steady_clock::now();
     predict(m, dense, rows);
-    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-                     .count());
+    us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
   }
   std::nth_element(us.begin(), us.begin() + repeats / 2, us.end());
   return us[static_cast<std::size_t>(repeats / 2)];
@@ -86,14 +85,14 @@ int main(int argc, char** argv) {
     const std::size_t rows = dense.size() / items;
     const int repeats = std::stoi(argv[3]);
     if (rows == 0 || rows * items != dense.size() || repeats < 1)
-      throw aerec::error(aerec::error_code::invalid_argument,
-                         std::string(argv[2]) + ": not whole rows of " + std::to_string(items) +
-                             " floats, or REPEATS < 1");
+      throw aerec::error(
+          aerec::error_code::invalid_argument,
+          std::string(argv[2]) + ": not whole rows of " + std::to_string(items) + " floats, or REPEATS < 1");
     const double one = median_us(m, dense.data(), 1, repeats);
     const double all = median_us(m, dense.data(), rows, repeats);
     if (argc == 5) write_floats(argv[4], predict(m, dense.data(), rows));
-    std::printf("{\"batch1_us\": %.2f, \"batch%zu_us\": %.2f, \"repeats\": %d, \"items\": %zu}\n",
-                one, rows, all, repeats, items);
+    std::printf("{\"batch1_us\": %.2f, \"batch%zu_us\": %.2f, \"repeats\": %d, \"items\": %zu}\n", one, rows,
+                all, repeats, items);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "aerec_bench_predict: %s\n", e.what());
     return 1;

@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <optional>
 
-#include "aerec/data/data_files.h"
 #include "aerec/core/error.h"
+#include "aerec/data/data_files.h"
 #include "aerec/data/rating_reader.h"
 #include "aerec/data/split.h"
 
@@ -25,15 +25,15 @@ void time_read(const aerec::data_files& files) {
   const auto start = std::chrono::steady_clock::now();
   const aerec::rating_table table = aerec::read_ratings(files.ratings, files.format);
   const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
-  std::printf("%s: %zu ratings (%s) in %.3f s: %.1f M ratings/s, peak RSS %.0f MiB\n",
-              files.ratings.c_str(), table.size(), aerec::rating_format_name(files.format.kind),
-              seconds.count(), static_cast<double>(table.size()) / seconds.count() / 1e6,
-              peak_rss_mib());
+  std::printf("%s: %zu ratings (%s) in %.3f s: %.1f M ratings/s, peak RSS %.0f MiB\n", files.ratings.c_str(),
+              table.size(), aerec::rating_format_name(files.format.kind), seconds.count(),
+              static_cast<double>(table.size()) / seconds.count() / 1e6, peak_rss_mib());
 }
 
 double csr_mib(const aerec::ratings& r) {
   return static_cast<double>(r.offsets().size_bytes() + r.cols_index().size_bytes() +
-                             r.values().size_bytes()) / (1024.0 * 1024.0);
+                             r.values().size_bytes()) /
+         (1024.0 * 1024.0);
 }
 
 // Reads the file again (the first table is gone) and splits it.
@@ -41,10 +41,11 @@ void time_split(const aerec::data_files& files) {
   const auto start = std::chrono::steady_clock::now();
   const aerec::dataset d = aerec::load_dataset(files, {aerec::parse_split("random:0.1"), 0, 1});
   const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
-  std::printf("load_dataset random:0.1: %.3f s, %d users, %d items, CSR arrays %.0f MiB, "
-              "peak RSS %.0f MiB\n",
-              seconds.count(), d.users.size(), d.items.size(),
-              csr_mib(d.train) + csr_mib(d.test.target), peak_rss_mib());
+  std::printf(
+      "load_dataset random:0.1: %.3f s, %d users, %d items, CSR arrays %.0f MiB, "
+      "peak RSS %.0f MiB\n",
+      seconds.count(), d.users.size(), d.items.size(), csr_mib(d.train) + csr_mib(d.test.target),
+      peak_rss_mib());
 }
 
 }  // namespace

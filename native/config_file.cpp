@@ -32,11 +32,10 @@ json read_object(const std::string& path) {
     const std::string what = e.what();
     const std::size_t colon = what.find(": ", what.find("column"));
     const std::size_t end = std::min(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    const auto line =
-        1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n');
+    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n');
     throw error(error_code::invalid_argument,
-                path + ":" + std::to_string(line) + ": invalid JSON: " +
-                    (colon == std::string::npos ? what : what.substr(colon + 2)));
+                path + ":" + std::to_string(line) +
+                    ": invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
   }
   if (!values.is_object())
     fail(path, std::string("expected a JSON object of flag values, not ") +
@@ -68,11 +67,10 @@ const value_kind& kind_of(const CLI::Option& option) {
 }
 
 // The command-line words equivalent to `value` for `option`.
-std::vector<std::string> option_words(const CLI::Option& option, const std::string& key,
-                                      const json& value, const std::string& path) {
+std::vector<std::string> option_words(const CLI::Option& option, const std::string& key, const json& value,
+                                      const std::string& path) {
   if (option.get_expected_max() == 0) {  // a flag
-    if (!value.is_boolean())
-      fail(path, quoted(key) + ": " + value.dump() + " is not true or false");
+    if (!value.is_boolean()) fail(path, quoted(key) + ": " + value.dump() + " is not true or false");
     return {option.get_flag_value(key, value.get<bool>() ? "true" : "false")};
   }
   const value_kind& kind = kind_of(option);
@@ -96,11 +94,10 @@ void apply_config_file(CLI::App& command, const std::string& path) {
     const std::string& key = item.key();
     CLI::Option* option = command.get_option_no_throw("--" + key);
     if (option == nullptr)
-      fail(path, "unknown key " + quoted(key) + " (aerec " + command.get_name() +
-                     " has no flag --" + key + ")");
+      fail(path,
+           "unknown key " + quoted(key) + " (aerec " + command.get_name() + " has no flag --" + key + ")");
     if (!option->get_configurable()) fail(path, quoted(key) + " cannot be set in a config file");
-    if (!from_file.insert(option).second)
-      fail(path, quoted(key) + " sets the same flag as an earlier key");
+    if (!from_file.insert(option).second) fail(path, quoted(key) + " sets the same flag as an earlier key");
     const std::vector<std::string> words = option_words(*option, key, item.value(), path);
     if (option->count() > 0) continue;  // given on the command line, which wins
     option->add_result(words);

@@ -9,11 +9,11 @@
 #include <optional>
 #include <string>
 
-#include "aerec/data/data_files.h"
-#include "aerec/data/data_stats.h"
-#include "aerec/data/data_source.h"
-#include "aerec/data/download.h"
 #include "aerec/core/error.h"
+#include "aerec/data/data_files.h"
+#include "aerec/data/data_source.h"
+#include "aerec/data/data_stats.h"
+#include "aerec/data/download.h"
 #include "aerec/data/movies.h"
 #include "commands.h"
 #include "data_source.h"
@@ -98,9 +98,8 @@ json to_json(const description& d) {
 }
 
 std::string spread_text(const count_spread& s) {
-  return "min " + thousands(static_cast<std::uint64_t>(s.min)) + ", median " +
-         median_text(s.median) + ", mean " + fixed(s.mean, 1) + ", max " +
-         thousands(static_cast<std::uint64_t>(s.max));
+  return "min " + thousands(static_cast<std::uint64_t>(s.min)) + ", median " + median_text(s.median) +
+         ", mean " + fixed(s.mean, 1) + ", max " + thousands(static_cast<std::uint64_t>(s.max));
 }
 
 void print_histogram(const data_stats& s) {
@@ -201,8 +200,8 @@ void run_download(const download_args& a) {
     std::fprintf(stderr, "downloading %s\n", source.url.c_str());
     auto meter = std::make_shared<download_meter>();
     const auto folder = download_dataset(
-        source, home,
-        [meter](std::uint64_t now, std::uint64_t total) { meter->update(now, total); }, a.force);
+        source, home, [meter](std::uint64_t now, std::uint64_t total) { meter->update(now, total); },
+        a.force);
     meter->finish();
     std::fprintf(stderr, "checksum verified, unpacked into %s\n", folder.c_str());
   }
@@ -213,8 +212,7 @@ void run_list(const std::string& data_home) {
   const std::filesystem::path home = data_home_of(data_home);
   std::printf("%-16s %s\n", "name", ("in " + home.string()).c_str());
   for (const dataset_source& s : movielens_sources())
-    std::printf("%-16s %s\n", s.name.c_str(),
-                std::filesystem::is_directory(home / s.name) ? "yes" : "no");
+    std::printf("%-16s %s\n", s.name.c_str(), std::filesystem::is_directory(home / s.name) ? "yes" : "no");
 }
 
 std::string known_names() {
@@ -246,16 +244,16 @@ void add_data_command(CLI::App& app) {
   info_cmd->callback([info] { run_info(*info); });
 
   auto download = std::make_shared<download_args>();
-  CLI::App* download_cmd = data->add_subcommand(
-      "download", "Download a MovieLens data set from GroupLens, verify and unpack it");
+  CLI::App* download_cmd =
+      data->add_subcommand("download", "Download a MovieLens data set from GroupLens, verify and unpack it");
   download_cmd->add_option("name", download->name, "One of: " + known_names())->required();
   add_data_home_option(*download_cmd, download->data_home);
   download_cmd->add_flag("--force", download->force, "Download again even if already there");
   download_cmd->callback([download] { run_download(*download); });
 
   auto list_home = std::make_shared<std::string>();
-  CLI::App* list_cmd = data->add_subcommand(
-      "list", "The MovieLens data sets aerec can download, and which are there");
+  CLI::App* list_cmd =
+      data->add_subcommand("list", "The MovieLens data sets aerec can download, and which are there");
   add_data_home_option(*list_cmd, *list_home);
   list_cmd->callback([list_home] { run_list(*list_home); });
 }

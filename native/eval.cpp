@@ -4,8 +4,8 @@
 
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/data/implicit_feedback.h"
-#include "aerec/io/model_file.h"
 #include "aerec/eval/ranking_metrics.h"
+#include "aerec/io/model_file.h"
 #include "commands.h"
 #include "data_source.h"
 #include "figures.h"
@@ -41,8 +41,8 @@ ratings to_model_columns(const ratings& r, const dataset& data, const model& m, 
   std::size_t dropped = 0;
   ratings out = reindex_items(r, data.items, m.items(), dropped);
   if (dropped > 0)
-    std::fprintf(stderr, "aerec: note: %zu %s ratings are of %s the model does not know; left out\n",
-                 dropped, part, columns);
+    std::fprintf(stderr, "aerec: note: %zu %s ratings are of %s the model does not know; left out\n", dropped,
+                 part, columns);
   return out;
 }
 
@@ -68,7 +68,8 @@ void run(eval_args a) {
   const ratings train = to_model_columns(data.train, data, m, "training", columns);
   const ratings input = to_model_columns(data.input_for(data.test), data, m, "input", columns);
   const ratings target = to_model_columns(data.test.target, data, m, "test", columns);
-  const test_figures figures = measure_test_figures(m.network(), m.meaning(), train, input, target, m.scale());
+  const test_figures figures =
+      measure_test_figures(m.network(), m.meaning(), train, input, target, m.scale());
   add_figures(out, figures);
   if (!a.json_output) print_figures(figures, m.meaning());
   if (a.json_output) std::printf("%s\n", out.dump(2).c_str());
@@ -81,8 +82,7 @@ void add_eval_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("eval", "Test figures of a saved model on a split");
   cmd->add_option("model", args->model, "Model file written by aerec train")->required();
   add_data_options(*cmd, args->data);
-  cmd->add_option("--split", args->split,
-                  std::string(split_help) + "; default: the model's own, else u1");
+  cmd->add_option("--split", args->split, std::string(split_help) + "; default: the model's own, else u1");
   cmd->add_option("--seed", args->seed,
                   "Seed of a random split; default: the one the model was trained with");
   cmd->add_option("--threads", args->threads, "CPU threads")->capture_default_str();

@@ -8,12 +8,12 @@
 
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/core/error.h"
+#include "aerec/data/movies.h"
 #include "aerec/io/file_io.h"
 #include "aerec/io/model_file.h"
-#include "aerec/data/movies.h"
 #include "commands.h"
-#include "model_kind.h"
 #include "data_source.h"
+#include "model_kind.h"
 #include "output.h"
 
 namespace aerec::cli {

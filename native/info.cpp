@@ -6,8 +6,8 @@
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/io/file_io.h"
 #include "aerec/io/model_file.h"
-#include "commands.h"
 #include "aerec/nn/layer_registry.h"
+#include "commands.h"
 #include "output.h"
 
 namespace aerec::cli {
@@ -33,9 +33,12 @@ json parse_metadata(const std::string& text) {
 // A layer as its registry entry describes it: kind, widths (and shapes that
 // are not plain features), activation, the kind's own settings.
 json describe_layer(const layer_spec& s) {
-  json layer = {{"kind", s.kind}, {"inputs", s.inputs()}, {"outputs", s.outputs()},
+  json layer = {{"kind", s.kind},
+                {"inputs", s.inputs()},
+                {"outputs", s.outputs()},
                 {"activation", activation_name(s.act)}};
-  for (const auto& [name, shape_of] : {std::pair{"input_shape", s.input}, std::pair{"output_shape", s.output}})
+  for (const auto& [name, shape_of] :
+       {std::pair{"input_shape", s.input}, std::pair{"output_shape", s.output}})
     if (shape_of.kind() != shape_kind::features) layer[name] = shape_of.text();
   for (const auto& [name, value] : s.attributes) layer[name] = value;
   if (const std::string words = layer_kind(s.kind).describe(s); !words.empty()) layer["description"] = words;
@@ -63,7 +66,8 @@ json describe(const std::string& path, std::size_t bytes, model& m, const model_
               {"parameters", net.parameter_count()},
               {"scale", {{"min", shortest(m.scale().min)}, {"max", shortest(m.scale().max)}}}};
   if (const global_kernel* g = net.global())
-    out["global_kernel"] = {{"rows", g->shape().rows}, {"size", g->shape().size}, {"dot_scale", g->shape().dot_scale}};
+    out["global_kernel"] = {
+        {"rows", g->shape().rows}, {"size", g->shape().size}, {"dot_scale", g->shape().dot_scale}};
   if (!details.extra.empty()) {
     json sizes = json::object();
     for (const auto& [tag, payload] : details.extra) sizes[tag] = payload.size();
@@ -110,8 +114,7 @@ void print_metadata(const json& meta) {
   }
   std::vector<std::string> training, figures;
   for (const auto& item : meta.items())
-    if (!item.value().is_object())
-      (is_figure(item.key()) ? figures : training).push_back(item.key());
+    if (!item.value().is_object()) (is_figure(item.key()) ? figures : training).push_back(item.key());
   print_block("training", meta, training);
   print_block("figures", meta, figures);
   for (const auto& item : meta.items()) {
@@ -138,8 +141,7 @@ void print_text(const json& d) {
   std::printf("size        %zu bytes\n", d["bytes"].get<std::size_t>());
   std::printf("network     %s\n", network.c_str());
   std::printf("parameters  %zu\n", d["parameters"].get<std::size_t>());
-  std::printf("scale       %s..%s\n", text_of(d["scale"]["min"]).c_str(),
-              text_of(d["scale"]["max"]).c_str());
+  std::printf("scale       %s..%s\n", text_of(d["scale"]["min"]).c_str(), text_of(d["scale"]["max"]).c_str());
   std::printf("items       %d %s\n", d["items"].get<int>(),
               item_based ? "users (item-based: its rows are movies)" : "movies");
   std::printf("output      %s\n", d["output"] == output_kind_name(output_kind::rating)
@@ -149,8 +151,7 @@ void print_text(const json& d) {
   if (d.contains("extra_sections")) {
     std::string sections;
     for (const auto& item : d["extra_sections"].items())
-      sections +=
-          (sections.empty() ? "" : ", ") + item.key() + " (" + item.value().dump() + " bytes)";
+      sections += (sections.empty() ? "" : ", ") + item.key() + " (" + item.value().dump() + " bytes)";
     std::printf("extra       %s\n", sections.c_str());
   }
   print_metadata(d["metadata"]);
@@ -174,8 +175,7 @@ void add_info_command(CLI::App& app) {
   auto args = std::make_shared<info_args>();
   CLI::App* cmd = app.add_subcommand(
       "info", "Describe a model file: shape, scale, training data, figures, configuration");
-  cmd->add_option("model", args->model, "Model file (or checkpoint) written by aerec train")
-      ->required();
+  cmd->add_option("model", args->model, "Model file (or checkpoint) written by aerec train")->required();
   cmd->add_flag("--json", args->json_output, "Print one JSON object");
   cmd->callback([args] { run(*args); });
 }

@@ -10,13 +10,20 @@ namespace {
 // Exit codes: 0 success, 2 usage, then one per error kind.
 int exit_code(aerec::error_code code) {
   switch (code) {
-    case aerec::error_code::invalid_argument: return 2;
-    case aerec::error_code::parse_error: return 3;
-    case aerec::error_code::io_error: return 4;
-    case aerec::error_code::model_format: return 5;
-    case aerec::error_code::unknown_id: return 6;
-    case aerec::error_code::device_error: return 7;
-    case aerec::error_code::internal: return 70;
+    case aerec::error_code::invalid_argument:
+      return 2;
+    case aerec::error_code::parse_error:
+      return 3;
+    case aerec::error_code::io_error:
+      return 4;
+    case aerec::error_code::model_format:
+      return 5;
+    case aerec::error_code::unknown_id:
+      return 6;
+    case aerec::error_code::device_error:
+      return 7;
+    case aerec::error_code::internal:
+      return 70;
   }
   return 70;
 }

@@ -58,8 +58,8 @@ void add_target_flags(CLI::App& cmd, const std::vector<option<T>>& table, T& tar
           using value_type = std::decay_t<decltype(like)>;
           const auto set = [&o, &target](const value_type& v) { o.set(target, v); };
           if constexpr (std::is_same_v<value_type, bool>)
-            cmd.add_flag_function("--" + o.name + ",!--no-" + o.name,
-                                  [set](std::int64_t count) { set(count > 0); }, o.help);
+            cmd.add_flag_function(
+                "--" + o.name + ",!--no-" + o.name, [set](std::int64_t count) { set(count > 0); }, o.help);
           else if constexpr (std::is_same_v<value_type, std::vector<int>>)
             cmd.add_option_function<value_type>("--" + o.name, set, o.help)->delimiter(',');
           else

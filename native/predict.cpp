@@ -35,9 +35,8 @@ std::vector<item_rating> parse_ratings(std::string_view text) {
     item_rating r{};
     if (colon == std::string_view::npos || !parse_whole(pair.substr(0, colon), r.item_id) ||
         !parse_whole(pair.substr(colon + 1), r.value))
-      throw error(error_code::invalid_argument,
-                  "--ratings: item " + std::to_string(position) + " '" + std::string(pair) +
-                      "' is not MOVIEID:RATING");
+      throw error(error_code::invalid_argument, "--ratings: item " + std::to_string(position) + " '" +
+                                                    std::string(pair) + "' is not MOVIEID:RATING");
     out.push_back(r);
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
@@ -67,11 +66,10 @@ void run(const predict_args& a) {
 
 void add_predict_command(CLI::App& app) {
   auto args = std::make_shared<predict_args>();
-  CLI::App* cmd = app.add_subcommand(
-      "predict", "Predicted ratings of every movie for a new user given a few ratings");
+  CLI::App* cmd =
+      app.add_subcommand("predict", "Predicted ratings of every movie for a new user given a few ratings");
   cmd->add_option("model", args->model, "Model file written by aerec train")->required();
-  cmd->add_option("--ratings", args->ratings, "The user's ratings: \"MOVIEID:RATING,...\"")
-      ->required();
+  cmd->add_option("--ratings", args->ratings, "The user's ratings: \"MOVIEID:RATING,...\"")->required();
   cmd->add_flag("--json", args->json_output,
                 "Print {\"item_ids\": [...], \"predictions\": [...]} (column order)");
   cmd->callback([args] { run(*args); });

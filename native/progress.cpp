@@ -31,22 +31,21 @@ void progress::update(const epoch_report& r, std::optional<double> validation) {
   char val[32] = "";
   if (validation) std::snprintf(val, sizeof val, "  val %.4f", *validation);
   if (!terminal_ && r.train_nll > 0) {
-    std::fprintf(stderr, "epoch %d/%d  train_nll %.4f%s  %.2fs  ETA %s\n", r.epoch, epochs_, r.train_nll,
-                 val, r.seconds, duration(eta).c_str());
+    std::fprintf(stderr, "epoch %d/%d  train_nll %.4f%s  %.2fs  ETA %s\n", r.epoch, epochs_, r.train_nll, val,
+                 r.seconds, duration(eta).c_str());
     return;
   }
   if (!terminal_) {
-    std::fprintf(stderr, "epoch %d/%d  train_loss %.4f  seed_loss %.4f%s  %.2fs  ETA %s\n", r.epoch,
-                 epochs_, r.train_rmse, r.train_seed_loss, val, r.seconds, duration(eta).c_str());
+    std::fprintf(stderr, "epoch %d/%d  train_loss %.4f  seed_loss %.4f%s  %.2fs  ETA %s\n", r.epoch, epochs_,
+                 r.train_rmse, r.train_seed_loss, val, r.seconds, duration(eta).c_str());
     return;
   }
   constexpr int width = 30;
   const int done = epochs_ > 0 ? width * r.epoch / epochs_ : width;
   const std::string bar = std::string(static_cast<std::size_t>(done), '#') +
                           std::string(static_cast<std::size_t>(width - done), '.');
-  std::fprintf(stderr, "\r[%s] %d/%d  loss %.4f%s  %.2fs/epoch  ETA %-8s", bar.c_str(), r.epoch,
-               epochs_, r.train_nll > 0 ? r.train_nll : r.train_rmse, val, r.seconds,
-               duration(eta).c_str());
+  std::fprintf(stderr, "\r[%s] %d/%d  loss %.4f%s  %.2fs/epoch  ETA %-8s", bar.c_str(), r.epoch, epochs_,
+               r.train_nll > 0 ? r.train_nll : r.train_rmse, val, r.seconds, duration(eta).c_str());
   std::fflush(stderr);
 }
 

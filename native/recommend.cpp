@@ -3,11 +3,11 @@
 #include <unordered_map>
 
 #include "aerec/backend/cpu_backend.h"
-#include "aerec/io/model_file.h"
 #include "aerec/data/movies.h"
+#include "aerec/io/model_file.h"
 #include "commands.h"
-#include "model_kind.h"
 #include "data_source.h"
+#include "model_kind.h"
 #include "output.h"
 
 namespace aerec::cli {
@@ -51,8 +51,8 @@ void run(const recommend_args& a) {
     if (a.json_output) {
       out.push_back({{"item_id", top[i].item_id}, {"title", title}, {"score", shortest(top[i].score)}});
     } else {
-      std::printf("%3zu. %.2f  %s  (movie %d)\n", i + 1, static_cast<double>(top[i].score),
-                  title.c_str(), top[i].item_id);
+      std::printf("%3zu. %.2f  %s  (movie %d)\n", i + 1, static_cast<double>(top[i].score), title.c_str(),
+                  top[i].item_id);
     }
   }
   if (a.json_output) std::printf("%s\n", out.dump(2).c_str());
@@ -62,8 +62,8 @@ void run(const recommend_args& a) {
 
 void add_recommend_command(CLI::App& app) {
   auto args = std::make_shared<recommend_args>();
-  CLI::App* cmd = app.add_subcommand(
-      "recommend", "Top movies for a user of the data set, excluding those they rated");
+  CLI::App* cmd =
+      app.add_subcommand("recommend", "Top movies for a user of the data set, excluding those they rated");
   cmd->add_option("model", args->model, "Model file written by aerec train")->required();
   add_data_options(*cmd, args->data);
   cmd->add_option("--user", args->user, "MovieLens user id")->required();

@@ -44,7 +44,8 @@ backend_factory device_factory(const std::string& device, bool quiet) {
       if (e.code() != error_code::device_error) throw;
       throw error(e.code(), std::string("--device ") + device_choice_name(choice) + ": " + e.what());
     }
-    if (!quiet && choice != device_choice::cpu) std::fprintf(stderr, "aerec: computing on %s\n", made->name().c_str());
+    if (!quiet && choice != device_choice::cpu)
+      std::fprintf(stderr, "aerec: computing on %s\n", made->name().c_str());
     return made;
   };
 }
@@ -53,10 +54,11 @@ bool run_epochs(training_run& run, bool quiet) {
   progress bar(run.config().epochs, quiet);
   catch_interrupts();
   int early_stop = 0;  // the epoch that stopped the run early
-  const bool finished = run.run_epochs([] { return interrupted != 0; }, [&](const epoch_event& e) {
-    bar.update(e.report, e.validation);
-    if (e.early_stop) early_stop = e.report.epoch;
-  });
+  const bool finished = run.run_epochs([] { return interrupted != 0; },
+                                       [&](const epoch_event& e) {
+                                         bar.update(e.report, e.validation);
+                                         if (e.early_stop) early_stop = e.report.epoch;
+                                       });
   bar.finish();
   if (early_stop > 0 && !quiet)
     std::printf("early stop after epoch %d: no better %s for %d epochs\n", early_stop,

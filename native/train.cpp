@@ -40,8 +40,9 @@ training_run start(const train_args& a) {
   const backend_factory device = device_factory(a.device, false);
   const run_spec spec = with_overrides(run_spec{}, a.run_overrides);
   const train_config config = with_overrides(preset(spec.preset), a.config_overrides);
-  const std::string checkpoint =
-      !a.checkpoint.empty() ? a.checkpoint : spec.out.empty() ? "aerec-train.ckpt" : spec.out + ".ckpt";
+  const std::string checkpoint = !a.checkpoint.empty() ? a.checkpoint
+                                 : spec.out.empty()    ? "aerec-train.ckpt"
+                                                       : spec.out + ".ckpt";
   return training_run(spec, config, checkpoint, device);
 }
 

@@ -38,8 +38,9 @@ axis parse_axis(const std::string& text, const json& keys) {
   const std::string key = text.substr(0, eq);
   if (eq == std::string::npos || !keys.contains(key))
     throw error(error_code::invalid_argument,
-                "--grid " + text + ": expected KEY=[VALUES], KEY a flag of aerec train (such as lr, "
-                "weight-decay, layers, dropout)");
+                "--grid " + text +
+                    ": expected KEY=[VALUES], KEY a flag of aerec train (such as lr, "
+                    "weight-decay, layers, dropout)");
   const json values = json::parse(text.substr(eq + 1), nullptr, false);
   if (!values.is_array() || values.empty())
     throw error(error_code::invalid_argument,
@@ -81,8 +82,9 @@ train_config config_of(const tune_args& t, const json& settings) {
   merged["threads"] = t.threads;
   train_config config = train_config_from_json(merged, "--grid " + settings.dump());
   if (!(meaning_of(config) == meaning_of(base)))
-    throw error(error_code::invalid_argument,
-                "--grid " + settings.dump() + ": it changes the data a model is judged on; tune each separately");
+    throw error(
+        error_code::invalid_argument,
+        "--grid " + settings.dump() + ": it changes the data a model is judged on; tune each separately");
   return config;
 }
 
@@ -145,9 +147,10 @@ void run(const tune_args& t) {
 void add_tune_command(CLI::App& app) {
   auto args = std::make_shared<tune_args>();
   tune_args& t = *args;
-  CLI::App* cmd = app.add_subcommand(
-      "tune", "Grid search: train every combination of --grid values on a validation slice of the "
-              "training part and report the best (the test part is never used)");
+  CLI::App* cmd =
+      app.add_subcommand("tune",
+                         "Grid search: train every combination of --grid values on a validation slice of the "
+                         "training part and report the best (the test part is never used)");
   add_data_options(*cmd, t.data);
   cmd->add_option("--split", t.split, split_help)->capture_default_str();
   cmd->add_option("--preset", t.preset, "The configuration the grid varies")->capture_default_str();
@@ -157,7 +160,8 @@ void add_tune_command(CLI::App& app) {
       ->required();
   cmd->add_option("--val", t.val, "The validation slice's fraction of the training part")
       ->capture_default_str();
-  cmd->add_option("--patience", t.patience, "Stop a trial after this many epochs without a better validation figure")
+  cmd->add_option("--patience", t.patience,
+                  "Stop a trial after this many epochs without a better validation figure")
       ->capture_default_str();
   cmd->add_option("--threads", t.threads, "CPU threads")->capture_default_str();
   add_device_option(*cmd, t.device);

@@ -3,9 +3,9 @@
 // training tests share: the backends under test, which each test program
 // lists; a workspace that runs one operation in a backend's memory; and
 // comparisons within a stated tolerance.
-#include <catch2/catch.hpp>
 #include <algorithm>
 #include <bit>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <deque>
@@ -84,8 +84,8 @@ inline void require_matches(double actual, double expected, tolerance t, const s
   if (t.relative == 0 && t.absolute == 0)
     REQUIRE(std::bit_cast<std::uint64_t>(actual) == std::bit_cast<std::uint64_t>(expected));
   else
-    REQUIRE(agree(actual, expected, t.relative, t.scaled ? t.absolute * std::max(t.floor, std::abs(expected))
-                                                         : t.absolute));
+    REQUIRE(agree(actual, expected, t.relative,
+                  t.scaled ? t.absolute * std::max(t.floor, std::abs(expected)) : t.absolute));
 }
 
 inline std::vector<float> nans(std::size_t n) { return std::vector<float>(n, NAN); }
@@ -134,7 +134,9 @@ class workspace {
   std::vector<float> start(float beta, std::size_t n) { return beta == 0 ? nans(n) : random(n); }
 
   const float* in(const std::vector<float>& host) { return copy(host); }
-  const_matrix_view in(const std::vector<float>& host, int rows, int cols) { return {copy(host), rows, cols}; }
+  const_matrix_view in(const std::vector<float>& host, int rows, int cols) {
+    return {copy(host), rows, cols};
+  }
   sparse_view in(const sparse_batch& batch) {
     sparse_.emplace_back().assign(backend_, batch);
     return sparse_.back().view();
@@ -168,13 +170,15 @@ class workspace {
 };
 
 // Every output and returned value of `actual` matches `expected`'s.
-inline void require_matches(const outcome& actual, const outcome& expected, tolerance t, const std::string& what) {
+inline void require_matches(const outcome& actual, const outcome& expected, tolerance t,
+                            const std::string& what) {
   REQUIRE(actual.arrays.size() == expected.arrays.size());
   REQUIRE(actual.scalars.size() == expected.scalars.size());
   for (std::size_t k = 0; k < expected.arrays.size(); ++k)
     require_matches(actual.arrays[k], expected.arrays[k], t, what + ", output " + std::to_string(k));
   for (std::size_t k = 0; k < expected.scalars.size(); ++k)
-    require_matches(actual.scalars[k], expected.scalars[k], t, what + ", returned value " + std::to_string(k));
+    require_matches(actual.scalars[k], expected.scalars[k], t,
+                    what + ", returned value " + std::to_string(k));
 }
 
 }  // namespace aerec::testing

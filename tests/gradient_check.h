@@ -27,8 +27,8 @@ double central_difference(float& x, F&& f, float h) {
 // Agreement of an analytic derivative with a numeric one: relative to their
 // size, with an absolute floor for the float32 rounding noise that a central
 // difference of a float32 forward pass carries (~1e-7 * |f| / h).
-inline void require_close(double analytic, double numeric, const std::string& what,
-                          double tolerance = 2e-3, double noise = 1e-4) {
+inline void require_close(double analytic, double numeric, const std::string& what, double tolerance = 2e-3,
+                          double noise = 1e-4) {
   const double scale = std::max(std::abs(analytic), std::abs(numeric));
   INFO(what << ": analytic " << analytic << ", numeric " << numeric);
   REQUIRE(std::abs(analytic - numeric) <= tolerance * scale + noise);

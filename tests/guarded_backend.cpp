@@ -52,7 +52,9 @@ class guarded_backend : public backend {
     require_device("to_host", device_src);
     call("to_host", inner(), &backend::to_host, host_dst, device_src, bytes);
   }
-  void fill(float* x, std::size_t n, float value) override { call("fill", inner(), &backend::fill, x, n, value); }
+  void fill(float* x, std::size_t n, float value) override {
+    call("fill", inner(), &backend::fill, x, n, value);
+  }
 
   void copy(int n, const float* x, float* y) override { call("copy", inner(), &backend::copy, n, x, y); }
   void scal(int n, float alpha, float* x) override { call("scal", inner(), &backend::scal, n, alpha, x); }
@@ -197,12 +199,13 @@ class guarded_cpu_ops_backend final : public guarded_backend,
   }
   void multinomial_loss(const_matrix_view logits, const sparse_view& target, float grad_scale,
                         matrix_view grad, float* row_sums) override {
-    call("multinomial_loss", losses(), &loss_ops::multinomial_loss, logits, target, grad_scale, grad, row_sums);
+    call("multinomial_loss", losses(), &loss_ops::multinomial_loss, logits, target, grad_scale, grad,
+         row_sums);
   }
   void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,
                       const float* grad, float* const state[3]) override {
-    call("optimizer_step", ops<optimizer_ops>(inner()), &optimizer_ops::optimizer_step, config, step, n, param,
-         grad, state);
+    call("optimizer_step", ops<optimizer_ops>(inner()), &optimizer_ops::optimizer_step, config, step, n,
+         param, grad, state);
   }
 
  private:

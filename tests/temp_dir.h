@@ -1,12 +1,12 @@
 #pragma once
 // A fresh directory for one test's fixture files, removed afterwards.
+#include <unistd.h>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
-
-#include <unistd.h>
 
 namespace aerec::testing {
 

@@ -15,14 +15,20 @@ namespace {
 // The PyTorch definitions (torch.nn.functional), written out in double.
 double reference(activation a, double z) {
   switch (a) {
-    case activation::identity: return z;
-    case activation::sigmoid: return 1 / (1 + std::exp(-z));
-    case activation::tanh: return std::tanh(z);
-    case activation::relu: return std::max(z, 0.0);
-    case activation::leaky_relu: return z > 0 ? z : 0.01 * z;
+    case activation::identity:
+      return z;
+    case activation::sigmoid:
+      return 1 / (1 + std::exp(-z));
+    case activation::tanh:
+      return std::tanh(z);
+    case activation::relu:
+      return std::max(z, 0.0);
+    case activation::leaky_relu:
+      return z > 0 ? z : 0.01 * z;
     case activation::selu:
       return 1.0507009873554805 * (z > 0 ? z : 1.6732632423543772 * (std::exp(z) - 1));
-    case activation::elu: return z > 0 ? z : std::exp(z) - 1;
+    case activation::elu:
+      return z > 0 ? z : std::exp(z) - 1;
   }
   return 0;
 }
@@ -57,8 +63,7 @@ TEST_CASE("activation derivatives match central differences", "[activation][grad
       float probe = z;
       const double numeric = testing::central_difference(
           probe, [&] { return reference(a, probe); }, 1e-3f);
-      testing::require_close(dz, numeric, std::string(activation_name(a)) + " at " + std::to_string(z),
-                             1e-4);
+      testing::require_close(dz, numeric, std::string(activation_name(a)) + " at " + std::to_string(z), 1e-4);
     }
   }
 }

@@ -3,10 +3,10 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "aerec/nn/autoencoder.h"
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/backend/device_array.h"
 #include "aerec/core/error.h"
+#include "aerec/nn/autoencoder.h"
 #include "aerec/nn/layers/dense.h"
 #include "aerec/nn/loss.h"
 #include "gradient_check.h"
@@ -57,9 +57,7 @@ TEST_CASE("autoencoder gradients match central differences", "[autoencoder][grad
       net.initialize(init_scheme::pytorch, random);
       masked_mse loss(*b, n);
       std::vector<float> grad(2 * 8);
-      const auto f = [&] {
-        return loss.evaluate(net.forward(x.view()), x.view(), {grad.data(), 2, 8}).loss;
-      };
+      const auto f = [&] { return loss.evaluate(net.forward(x.view()), x.view(), {grad.data(), 2, 8}).loss; };
       f();
       net.backward(x.view(), {grad.data(), 2, 8}, 0);
       std::vector<std::vector<float>> analytic;
@@ -69,8 +67,8 @@ TEST_CASE("autoencoder gradients match central differences", "[autoencoder][grad
         for (std::size_t i = 0; i < params[k].size; ++i) {
           const double numeric = testing::central_difference(params[k].value[i], f, 1e-2f);
           testing::require_close(analytic[k][i], numeric,
-                                 std::string(activation_name(act)) + "/" + loss_normalization_name(n) +
-                                     " " + params[k].name + "[" + std::to_string(i) + "]");
+                                 std::string(activation_name(act)) + "/" + loss_normalization_name(n) + " " +
+                                     params[k].name + "[" + std::to_string(i) + "]");
         }
       }
     }
@@ -152,7 +150,8 @@ TEST_CASE("layers that do not chain are rejected", "[autoencoder]") {
   const std::vector<layer_spec> not_square = {dense_spec(6, 4, activation::sigmoid),
                                               dense_spec(4, 5, activation::identity)};
   REQUIRE_THROWS_AS(autoencoder(*b, not_square), error);
-  REQUIRE_THROWS_AS(stacked_layers(6, std::vector<int>{4, 0}, activation::sigmoid, activation::identity), error);
+  REQUIRE_THROWS_AS(stacked_layers(6, std::vector<int>{4, 0}, activation::sigmoid, activation::identity),
+                    error);
 }
 
 TEST_CASE("a loss over the rated outputs alone gives the full outputs' loss and gradients",
@@ -189,7 +188,8 @@ TEST_CASE("a loss over the rated outputs alone gives the full outputs' loss and 
 
       std::vector<float> rated_grad(static_cast<std::size_t>(x.view().nnz));
       const double rated =
-          loss.evaluate_rated(net.forward_rated(input->view(), x.view(), mask), x.view(), rated_grad.data()).loss;
+          loss.evaluate_rated(net.forward_rated(input->view(), x.view(), mask), x.view(), rated_grad.data())
+              .loss;
       REQUIRE(rated == Approx(full).epsilon(1e-6));
       net.backward_rated(input->view(), x.view(), rated_grad.data(), 0);
       const auto params = net.parameters();
@@ -265,11 +265,13 @@ TEST_CASE("activity and contractive penalties' gradients match central differenc
   cae_tanh.contractive = 0.5f;
   both.activity = {activity_kind::l1, 0.3f, 0.05f, 0};
   both.contractive = 0.5f;
-  const std::vector<variant> variants = {
-      {"l1 on the code", activation::sigmoid, l1_code}, {"l1 on layer 0", activation::tanh, l1_first},
-      {"kl on the code", activation::sigmoid, kl_code}, {"kl on layer 0", activation::sigmoid, kl_first},
-      {"contractive, sigmoid", activation::sigmoid, cae_sigmoid},
-      {"contractive, tanh", activation::tanh, cae_tanh}, {"l1 and contractive", activation::tanh, both}};
+  const std::vector<variant> variants = {{"l1 on the code", activation::sigmoid, l1_code},
+                                         {"l1 on layer 0", activation::tanh, l1_first},
+                                         {"kl on the code", activation::sigmoid, kl_code},
+                                         {"kl on layer 0", activation::sigmoid, kl_first},
+                                         {"contractive, sigmoid", activation::sigmoid, cae_sigmoid},
+                                         {"contractive, tanh", activation::tanh, cae_tanh},
+                                         {"l1 and contractive", activation::tanh, both}};
   for (const variant& v : variants) {
     for (const bool masked : {false, true}) {
       const std::vector<int> hidden = {5, 3, 5};

@@ -61,8 +61,8 @@ struct op_case {
 template <class F>
 op_case family_case(std::string name, std::function<void(F&, workspace&)> op, tolerance on_host = same_bits,
                     tolerance on_device = gpu) {
-  return {std::move(name), [op = std::move(op)](workspace& w) { op(ops<F>(w.device()), w); }, on_host, on_device,
-          implements<F>};
+  return {std::move(name), [op = std::move(op)](workspace& w) { op(ops<F>(w.device()), w); }, on_host,
+          on_device, implements<F>};
 }
 
 outcome run_case(const op_case& c, backend& b) {
@@ -102,14 +102,16 @@ struct shape {
 // Empty, tiny and odd; wide enough to thread and vectorise on the CPU; and
 // large on a GPU: 300 x 700 with 129 columns (several blocks and a ragged last
 // one), and rows of 2500 and 1031 (longer than a block of threads).
-const shape shapes[] = {{0, 4, 6},       {1, 1, 1},       {3, 7, 5},      {17, 33, 19},
+const shape shapes[] = {{0, 4, 6},      {1, 1, 1},       {3, 7, 5},      {17, 33, 19},
                         {128, 96, 300}, {300, 700, 129}, {6, 2500, 1031}};
 const float densities[] = {0.0f, 0.1f, 0.6f};
 
 std::string describe(const shape& s) {
   return std::to_string(s.rows) + " x " + std::to_string(s.k) + " x " + std::to_string(s.n);
 }
-std::string describe(const shape& s, float density) { return describe(s) + " density " + std::to_string(density); }
+std::string describe(const shape& s, float density) {
+  return describe(s) + " density " + std::to_string(density);
+}
 
 // A pointer to the array, or null: operations whose arrays are optional.
 template <class T>
@@ -120,7 +122,8 @@ T* or_null(bool present, T* p) {
 std::vector<op_case> memory_and_blas1_cases() {
   std::vector<op_case> all;
   for (const std::size_t n : {std::size_t(0), std::size_t(1), std::size_t(7), std::size_t(300 * 700 + 3)})
-    all.push_back({"fill " + std::to_string(n), [=](workspace& w) { w.device().fill(w.out(nans(n)), n, 2.5f); }});
+    all.push_back(
+        {"fill " + std::to_string(n), [=](workspace& w) { w.device().fill(w.out(nans(n)), n, 2.5f); }});
   // 17 and 18 elements: the two sides of Eigen's switch from coefficient-wise
   // products to its GEMV kernels, which the CPU's BLAS-1 goes through.
   for (const int n : {0, 1, 7, 17, 18, 100003}) {
@@ -134,14 +137,18 @@ std::vector<op_case> memory_and_blas1_cases() {
                      const auto x = w.random(elements);
                      w.device().scal(n, -0.75f, w.out(x));
                    }});
-    all.push_back({"axpy" + size, [=](workspace& w) {
+    all.push_back({"axpy" + size,
+                   [=](workspace& w) {
                      const auto x = w.random(elements), y = w.random(elements);
                      w.device().axpy(n, -0.75f, w.in(x), w.out(y));
-                   }, rounding});
-    all.push_back({"dot" + size, [=](workspace& w) {
+                   },
+                   rounding});
+    all.push_back({"dot" + size,
+                   [=](workspace& w) {
                      const auto x = w.random(elements), y = w.random(elements);
                      w.returned(w.device().dot(n, w.in(x), w.in(y)));
-                   }, rounding});
+                   },
+                   rounding});
   }
   return all;
 }
@@ -172,21 +179,27 @@ std::vector<op_case> sparse_cases() {
       const std::string what = describe(s, density);
       for (const float beta : {0.0f, 1.0f}) {
         const std::string with_beta = what + " beta " + std::to_string(beta);
-        all.push_back({"sparse_dense " + with_beta, [=](workspace& w) {
+        all.push_back({"sparse_dense " + with_beta,
+                       [=](workspace& w) {
                          const sparse_batch x = w.random_sparse(s.rows, s.k, density);
                          const auto weights = w.random(count(s.k, s.n));
                          const auto c = w.start(beta, count(s.rows, s.n));
-                         w.device().sparse_dense(w.in(x), w.in(weights, s.k, s.n), beta, w.out(c, s.rows, s.n));
-                       }, rounding});
-        all.push_back({"sparse_t_dense " + with_beta, [=](workspace& w) {
+                         w.device().sparse_dense(w.in(x), w.in(weights, s.k, s.n), beta,
+                                                 w.out(c, s.rows, s.n));
+                       },
+                       rounding});
+        all.push_back({"sparse_t_dense " + with_beta,
+                       [=](workspace& w) {
                          const sparse_batch x = w.random_sparse(s.rows, s.k, density);
                          const auto d = w.random(count(s.rows, s.n));
                          const auto g = w.start(beta, count(s.k, s.n));
                          w.device().sparse_t_dense(w.in(x), w.in(d, s.rows, s.n), beta, w.out(g, s.k, s.n));
-                       }, rounding});
+                       },
+                       rounding});
       }
       for (const bool with_bias : {false, true})
-        all.push_back({"sampled_product " + what + (with_bias ? " with bias" : ""), [=](workspace& w) {
+        all.push_back({"sampled_product " + what + (with_bias ? " with bias" : ""),
+                       [=](workspace& w) {
                          // x's pattern (rows x k) as entries of d (rows x n) times weights^T (k x n).
                          const sparse_batch x = w.random_sparse(s.rows, s.k, density);
                          const auto d = w.random(count(s.rows, s.n)), weights = w.random(count(s.k, s.n));
@@ -194,11 +207,13 @@ std::vector<op_case> sparse_cases() {
                          float* out = w.out(nans(std::size_t(x.nnz())));
                          w.device().sampled_product(w.in(d, s.rows, s.n), w.in(weights, s.k, s.n), w.in(x),
                                                     or_null(with_bias, w.in(bias)), out);
-                       }, rounding});
+                       },
+                       rounding});
       all.push_back({"gather " + what, [=](workspace& w) {
                        const sparse_batch x = w.random_sparse(s.rows, s.k, density);
                        const auto dense = w.random(count(s.rows, s.k));
-                       w.device().gather(w.in(dense, s.rows, s.k), w.in(x), w.out(nans(std::size_t(x.nnz()))));
+                       w.device().gather(w.in(dense, s.rows, s.k), w.in(x),
+                                         w.out(nans(std::size_t(x.nnz()))));
                      }});
       all.push_back({"scatter " + what, [=](workspace& w) {
                        const sparse_batch x = w.random_sparse(s.rows, s.k, density);
@@ -229,10 +244,13 @@ std::vector<op_case> elementwise_cases() {
       e.add_row_vector(w.out(y, rows, cols), w.in(bias));
     });
     for (const float beta : {0.0f, 0.5f})
-      add("column_sums " + what + " beta " + std::to_string(beta), [=](elementwise_ops& e, workspace& w) {
-        const auto x = w.random(n, -3, 3), sums = w.start(beta, std::size_t(cols));
-        e.column_sums(w.in(x, rows, cols), beta, w.out(sums));
-      }, rounding);
+      add(
+          "column_sums " + what + " beta " + std::to_string(beta),
+          [=](elementwise_ops& e, workspace& w) {
+            const auto x = w.random(n, -3, 3), sums = w.start(beta, std::size_t(cols));
+            e.column_sums(w.in(x, rows, cols), beta, w.out(sums));
+          },
+          rounding);
     for (const activation act : all_activations()) {
       const std::string name = std::string(activation_name(act)) + " " + what;
       // z in [-6, 6], some far into the saturated tails, where exp over- and underflows.
@@ -241,9 +259,12 @@ std::vector<op_case> elementwise_cases() {
         for (std::size_t i = 0; i < z.size(); i += 13) z[i] = i % 2 ? 60.0f : -60.0f;
         return z;
       };
-      add("activation_forward " + name, [=](elementwise_ops& e, workspace& w) {
-        e.activation_forward(act, w.in(inputs(w), rows, cols), w.out(nans(n), rows, cols));
-      }, vector_exp);
+      add(
+          "activation_forward " + name,
+          [=](elementwise_ops& e, workspace& w) {
+            e.activation_forward(act, w.in(inputs(w), rows, cols), w.out(nans(n), rows, cols));
+          },
+          vector_exp);
       // Any y: the derivative is a formula in z and y = act(z).
       add("activation_backward " + name, [=](elementwise_ops& e, workspace& w) {
         const auto z = inputs(w), y = w.random(n), dy = w.random(n, -3, 3);
@@ -260,7 +281,8 @@ std::vector<op_case> elementwise_cases() {
   for (const float v : {0.0f, -0.0f, 0.35f, -0.35f, 88.0f, -88.0f, 1e30f, -1e30f}) sweep.push_back(v);
   const int width = static_cast<int>(sweep.size());
   for (const activation act : all_activations())
-    add(std::string("activation_forward ") + activation_name(act) + " from -1e30 to 1e30",
+    add(
+        std::string("activation_forward ") + activation_name(act) + " from -1e30 to 1e30",
         [=](elementwise_ops& e, workspace& w) {
           e.activation_forward(act, w.in(sweep, 1, width), w.out(nans(sweep.size()), 1, width));
         },
@@ -279,7 +301,8 @@ std::vector<op_case> loss_cases() {
         const sparse_batch target = w.random_sparse(rows, cols, density);
         const auto output = w.random(count(rows, cols), 0, 5);
         const matrix_view grad = w.out(nans(output.size()), rows, cols);
-        l.masked_squared_error(w.in(output, rows, cols), w.in(target), 0.25f, grad, w.out(nans(std::size_t(rows))));
+        l.masked_squared_error(w.in(output, rows, cols), w.in(target), 0.25f, grad,
+                               w.out(nans(std::size_t(rows))));
       });
       add("rated_squared_error " + what, [=](loss_ops& l, workspace& w) {
         const sparse_batch target = w.random_sparse(rows, cols, density);
@@ -290,8 +313,8 @@ std::vector<op_case> loss_cases() {
       add("multinomial_loss " + what, [=](loss_ops& l, workspace& w) {
         const sparse_batch target = w.random_sparse(rows, cols, density);
         const auto logits = w.random(count(rows, cols), -4, 4);
-        l.multinomial_loss(w.in(logits, rows, cols), w.in(target), 0.5f, w.out(nans(logits.size()), rows, cols),
-                           w.out(nans(std::size_t(rows))));
+        l.multinomial_loss(w.in(logits, rows, cols), w.in(target), 0.5f,
+                           w.out(nans(logits.size()), rows, cols), w.out(nans(std::size_t(rows))));
       });
     }
   return all;
@@ -336,14 +359,15 @@ std::vector<op_case> penalty_cases() {
                   (with_d_out ? " d_out" : "") + (with_w_grad ? " w_grad" : ""),
               [=](penalty_ops& o, workspace& w) {
                 // y in act's range.
-                const auto y = act == activation::sigmoid ? w.random(n, 0.01f, 0.99f) : w.random(n, -0.99f, 0.99f);
+                const auto y =
+                    act == activation::sigmoid ? w.random(n, 0.01f, 0.99f) : w.random(n, -0.99f, 0.99f);
                 const auto d_in = w.random(n), weights = w.random(count(inputs, units));
                 const auto w_grad = w.random(weights.size());
                 float* d_out = w.out(nans(n));
                 float* wg = w.out(w_grad);  // added to
-                w.returned(o.contractive_penalty(act, 0.05f, w.in(weights, inputs, units), w.in(y, rows, units),
-                                                 w.in(d_in, rows, units), or_null(with_d_out, d_out),
-                                                 or_null(with_w_grad, wg)));
+                w.returned(o.contractive_penalty(act, 0.05f, w.in(weights, inputs, units),
+                                                 w.in(y, rows, units), w.in(d_in, rows, units),
+                                                 or_null(with_d_out, d_out), or_null(with_w_grad, wg)));
               });
     const std::string what = describe(s);
     add("contractive_penalty in place " + what, [=](penalty_ops& o, workspace& w) {
@@ -372,8 +396,8 @@ std::vector<op_case> variational_cases() {
       for (const bool with_dx : {false, true})
         add("gaussian_backward " + what + (with_dx ? " with dx" : ""), [=](variational_ops& v, workspace& w) {
           const auto x = w.random(2 * n, -2, 2), eps = w.random(n, -2, 2), dz = w.random(n);
-          w.returned(v.gaussian_backward(w.in(x, rows, 2 * code), or_null(with_eps, w.in(eps)), w.in(dz), 0.3f,
-                                         or_null(with_dx, w.out(nans(2 * n)))));
+          w.returned(v.gaussian_backward(w.in(x, rows, 2 * code), or_null(with_eps, w.in(eps)), w.in(dz),
+                                         0.3f, or_null(with_dx, w.out(nans(2 * n)))));
         });
     }
   }
@@ -390,18 +414,19 @@ std::vector<op_case> glocal_cases() {
     const std::size_t n = count(rows, cols);
     const std::string what = describe(s);
     for (const float beta : {0.0f, 1.0f})
-      add("local_kernel and its backward " + what + " beta " + std::to_string(beta),
-          [=](glocal_ops& g, workspace& w) {
-            const auto a = w.random(count(rows, dim), -0.5f, 0.5f), b = w.random(count(cols, dim), -0.5f, 0.5f);
-            const auto weights = w.random(n), d_eff = w.random(n);
-            const auto dw = w.start(beta, n), da = w.start(beta, count(rows, dim));
-            const auto db = w.start(beta, count(cols, dim));
-            const const_matrix_view av = w.in(a, rows, dim), bv = w.in(b, cols, dim);
-            const float* wv = w.in(weights);
-            float* kernel = w.out(nans(n));
-            w.returned(g.local_kernel(av, bv, wv, kernel, w.out(nans(n))));
-            g.local_kernel_backward(av, bv, wv, kernel, w.in(d_eff), 0.006f, beta, w.out(dw), w.out(da), w.out(db));
-          });
+      add("local_kernel and its backward " + what + " beta " + std::to_string(beta), [=](glocal_ops& g,
+                                                                                         workspace& w) {
+        const auto a = w.random(count(rows, dim), -0.5f, 0.5f), b = w.random(count(cols, dim), -0.5f, 0.5f);
+        const auto weights = w.random(n), d_eff = w.random(n);
+        const auto dw = w.start(beta, n), da = w.start(beta, count(rows, dim));
+        const auto db = w.start(beta, count(cols, dim));
+        const const_matrix_view av = w.in(a, rows, dim), bv = w.in(b, cols, dim);
+        const float* wv = w.in(weights);
+        float* kernel = w.out(nans(n));
+        w.returned(g.local_kernel(av, bv, wv, kernel, w.out(nans(n))));
+        g.local_kernel_backward(av, bv, wv, kernel, w.in(d_eff), 0.006f, beta, w.out(dw), w.out(da),
+                                w.out(db));
+      });
     for (const int size : {1, 3, 5})
       add("global_convolve " + what + " size " + std::to_string(size), [=](glocal_ops& g, workspace& w) {
         const auto x = w.random(n, 0, 5), k = w.random(count(size, size));
@@ -433,22 +458,19 @@ std::vector<std::pair<std::string, optimizer_config>> optimizer_variants() {
     add("weight decay", kind, decay);
   }
   add("momentum", optimizer_kind::sgd, [](optimizer_config& c) { c.momentum = 0.9; });
-  add("momentum, dampening, decay", optimizer_kind::sgd, [](optimizer_config& c) {
-    c.momentum = 0.9, c.dampening = 0.1, c.weight_decay = 0.01;
-  });
+  add("momentum, dampening, decay", optimizer_kind::sgd,
+      [](optimizer_config& c) { c.momentum = 0.9, c.dampening = 0.1, c.weight_decay = 0.01; });
   add("nesterov", optimizer_kind::sgd, [](optimizer_config& c) { c.momentum = 0.9, c.nesterov = true; });
   add("centered", optimizer_kind::rmsprop, [](optimizer_config& c) { c.centered = true; });
   add("momentum", optimizer_kind::rmsprop, [](optimizer_config& c) { c.momentum = 0.5; });
-  add("centered momentum decay", optimizer_kind::rmsprop, [](optimizer_config& c) {
-    c.centered = true, c.momentum = 0.5, c.weight_decay = 0.01;
-  });
+  add("centered momentum decay", optimizer_kind::rmsprop,
+      [](optimizer_config& c) { c.centered = true, c.momentum = 0.5, c.weight_decay = 0.01; });
   for (const optimizer_kind kind : {optimizer_kind::adam, optimizer_kind::adamw}) {
     add("amsgrad", kind, [](optimizer_config& c) { c.amsgrad = true; });
     add("amsgrad decay", kind, [](optimizer_config& c) { c.amsgrad = true, c.weight_decay = 0.01; });
   }
-  add("lr decay, initial accumulator", optimizer_kind::adagrad, [](optimizer_config& c) {
-    c.lr_decay = 0.01, c.initial_accumulator = 0.1;
-  });
+  add("lr decay, initial accumulator", optimizer_kind::adagrad,
+      [](optimizer_config& c) { c.lr_decay = 0.01, c.initial_accumulator = 0.1; });
   add("rho", optimizer_kind::adadelta, [](optimizer_config& c) { c.rho = 0.5; });
   return all;
 }
@@ -460,7 +482,8 @@ std::vector<op_case> optimizer_cases() {
   for (const std::size_t n : {std::size_t(0), std::size_t(1), std::size_t(100003)})
     for (const auto& [name, config] : optimizer_variants())
       all.push_back(family_case<optimizer_ops>(
-          name + ", " + std::to_string(n) + " elements", [n, config = config](optimizer_ops& o, workspace& w) {
+          name + ", " + std::to_string(n) + " elements",
+          [n, config = config](optimizer_ops& o, workspace& w) {
             float* p = w.out(w.random(n));
             // PyTorch's state starts at zero, but for Adagrad's sum (as optimizer.cpp does).
             const auto first =
@@ -468,7 +491,8 @@ std::vector<op_case> optimizer_cases() {
             float* state[3] = {nullptr, nullptr, nullptr};
             for (int k = 0; k < optimizer_state_count(config); ++k)
               state[k] = w.out(std::vector<float>(n, k == 0 ? first : 0.0f));
-            for (long step = 1; step <= 4; ++step) o.optimizer_step(config, step, n, p, w.in(w.random(n)), state);
+            for (long step = 1; step <= 4; ++step)
+              o.optimizer_step(config, step, n, p, w.in(w.random(n)), state);
           }));
   return all;
 }

@@ -1,7 +1,6 @@
 // Checkpoints (a model file with training state) and the optimizer state they carry.
-#include <catch2/catch.hpp>
-
 #include <bit>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -10,14 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "aerec/io/checkpoint.h"
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/backend/device_array.h"
-#include "aerec/train/early_stopping.h"
+#include "aerec/core/rng.h"
+#include "aerec/io/checkpoint.h"
 #include "aerec/io/file_io.h"
 #include "aerec/io/model_file.h"
+#include "aerec/train/early_stopping.h"
 #include "aerec/train/optimizer.h"
-#include "aerec/core/rng.h"
 #include "aerec/train/trainer.h"
 #include "expect_error.h"
 #include "small_model.h"
@@ -185,9 +184,16 @@ TEST_CASE("checkpoint: a failed save leaves no file and any earlier one whole", 
 TEST_CASE("checkpoint: training resumed from a checkpoint matches uninterrupted training", "[checkpoint]") {
   // Four users' ratings of the six movies.
   const aerec::ratings data(4, 6,
-                            std::vector<aerec::rating_entry>{{0, 0, 5}, {0, 3, 2}, {1, 1, 1}, {1, 2, 3},
-                                                             {1, 5, 4.5f}, {2, 0, 4}, {2, 4, 1}, {3, 2, 2},
-                                                             {3, 3, 5}, {3, 5, 3}});
+                            std::vector<aerec::rating_entry>{{0, 0, 5},
+                                                             {0, 3, 2},
+                                                             {1, 1, 1},
+                                                             {1, 2, 3},
+                                                             {1, 5, 4.5f},
+                                                             {2, 0, 4},
+                                                             {2, 4, 1},
+                                                             {3, 2, 2},
+                                                             {3, 3, 5},
+                                                             {3, 5, 3}});
   aerec::train_config c;
   c.model.hidden = {4, 3, 4};
   c.optimizer = aerec::default_optimizer_config(optimizer_kind::adam);
@@ -251,7 +257,8 @@ struct optimized {
     for (std::size_t i = 0; i < size_b; ++i) b.data()[i] = -1.0f + 0.75f * static_cast<float>(i);
   }
   void step(int t) {
-    for (std::size_t i = 0; i < a.capacity(); ++i) grad_a.data()[i] = 0.1f * static_cast<float>((t + 1) * static_cast<int>(i % 3) - 1);
+    for (std::size_t i = 0; i < a.capacity(); ++i)
+      grad_a.data()[i] = 0.1f * static_cast<float>((t + 1) * static_cast<int>(i % 3) - 1);
     for (std::size_t i = 0; i < b.capacity(); ++i) grad_b.data()[i] = 0.3f / static_cast<float>(t + i + 1);
     opt.step();
   }
@@ -315,8 +322,7 @@ TEST_CASE("optimizer state: states that do not fit are model_format errors", "[c
   source.step(0);
   const std::string state = source.opt.save_state();
   const auto rejected = [](optimized& target, const std::string& bytes) {
-    const std::string message =
-        model_format_error([&] { target.opt.load_state(bytes, "ckpt.aerec"); });
+    const std::string message = model_format_error([&] { target.opt.load_state(bytes, "ckpt.aerec"); });
     CHECK_THAT(message, Contains("ckpt.aerec") && Contains("optimizer state"));
     return message;
   };

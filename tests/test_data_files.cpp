@@ -1,10 +1,9 @@
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <string>
 
-#include "aerec/data/data_files.h"
 #include "aerec/core/error.h"
+#include "aerec/data/data_files.h"
 #include "expect_error.h"
 #include "temp_dir.h"
 

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <map>
 #include <vector>
@@ -46,8 +45,8 @@ TEST_CASE("describe: figures of a small table, worked by hand", "[data_stats]") 
 
 TEST_CASE("describe: an even number of users takes the median halfway", "[data_stats]") {
   // Ratings per user: 1 -> 1, 2 -> 4, 3 -> 2, 4 -> 1; sorted 1 1 2 4, median (1 + 2) / 2.
-  const auto t = table_of({2, 1, 2, 3, 2, 4, 3, 2}, {1, 1, 2, 1, 3, 1, 2, 4},
-                          {0.5f, 4.5f, 4.5f, 2, 0.5f, 5, 2, 4.5f});
+  const auto t =
+      table_of({2, 1, 2, 3, 2, 4, 3, 2}, {1, 1, 2, 1, 3, 1, 2, 4}, {0.5f, 4.5f, 4.5f, 2, 0.5f, 5, 2, 4.5f});
   const aerec::data_stats s = aerec::describe(t);
   CHECK(s.users == 4);
   CHECK(s.items == 4);
@@ -64,8 +63,7 @@ TEST_CASE("describe: an even number of users takes the median halfway", "[data_s
   CHECK_FALSE(s.has_timestamps);
 }
 
-TEST_CASE("describe: ratings off the half-star grid keep their own histogram entries",
-          "[data_stats]") {
+TEST_CASE("describe: ratings off the half-star grid keep their own histogram entries", "[data_stats]") {
   const auto t = table_of({1, 1, 2, 2, 3, 3}, {1, 2, 1, 2, 1, 2}, {3.7f, 4, 1.25f, 4, 3.7f, 10});
   const aerec::data_stats s = aerec::describe(t);
   CHECK(s.histogram == std::map<float, std::size_t>{{1.25f, 1}, {3.7f, 2}, {4.0f, 2}, {10.0f, 1}});

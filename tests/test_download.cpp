@@ -16,9 +16,9 @@
 #include <utility>
 #include <vector>
 
+#include "aerec/core/error.h"
 #include "aerec/data/data_source.h"
 #include "aerec/data/download.h"
-#include "aerec/core/error.h"
 #include "expect_error.h"
 #include "temp_dir.h"
 
@@ -60,10 +60,9 @@ void write_zip(const fs::path& path, const entries& content) {
   REQUIRE(zip_close(archive) == 0);
 }
 
-const entries good_archive = {
-    {"ml-test/", ""},
-    {"ml-test/ratings.csv", "userId,movieId,rating,timestamp\n1,2,3.5,4\n"},
-    {"ml-test/docs/README.txt", "hello\n"}};
+const entries good_archive = {{"ml-test/", ""},
+                              {"ml-test/ratings.csv", "userId,movieId,rating,timestamp\n1,2,3.5,4\n"},
+                              {"ml-test/docs/README.txt", "hello\n"}};
 
 // Every name in `dir`, hidden ones included.
 std::set<std::string> names_in(const fs::path& dir) {
@@ -121,8 +120,7 @@ TEST_CASE("md5_file: the RFC 1321 test suite and block-boundary lengths", "[down
       {"abc", "900150983cd24fb0d6963f7d28e17f72"},
       {"message digest", "f96b697d7cb7938d525a2f31aaf161d0"},
       {"abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b"},
-      {"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
-       "d174ab98d277d9f5a5611c2c9f419d9f"},
+      {"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "d174ab98d277d9f5a5611c2c9f419d9f"},
       {"12345678901234567890123456789012345678901234567890123456789012345678901234567890",
        "57edf4a22be3c955ac49da2e2107b67a"}};
   for (const auto& [text, digest] : rfc) {
@@ -164,8 +162,8 @@ TEST_CASE("download_dataset: fetches, verifies and unpacks into data_home/name",
   CHECK(read(folder / "ratings.csv") == "userId,movieId,rating,timestamp\n1,2,3.5,4\n");
   CHECK(read(folder / "docs" / "README.txt") == "hello\n");
   // Nothing else: no archive, no temporary folder.
-  CHECK(names_in(f.home) == std::set<std::string>{"ml-test", "ml-test/ratings.csv", "ml-test/docs",
-                                                  "ml-test/docs/README.txt"});
+  CHECK(names_in(f.home) ==
+        std::set<std::string>{"ml-test", "ml-test/ratings.csv", "ml-test/docs", "ml-test/docs/README.txt"});
   CHECK(calls > 0);
   CHECK(last_now == fs::file_size(f.zip));
   CHECK(last_total == fs::file_size(f.zip));
@@ -200,19 +198,17 @@ TEST_CASE("download_dataset: a checksum mismatch says both sums and leaves nothi
   const auto e = error_from([&] { aerec::download_dataset(f.source(expected), f.home); });
   REQUIRE(e);
   CHECK(code_name(*e) == "io_error");
-  CHECK_THAT(e->what(), Contains("checksum mismatch for file://" + f.zip.string() + ": expected " +
-                                 expected + ", got " + aerec::md5_file(f.zip)));
+  CHECK_THAT(e->what(), Contains("checksum mismatch for file://" + f.zip.string() + ": expected " + expected +
+                                 ", got " + aerec::md5_file(f.zip)));
   CHECK_THAT(e->what(), Contains("run the command again"));
   CHECK(fs::exists(f.home));
   CHECK(names_in(f.home).empty());
 }
 
-TEST_CASE("download_dataset: an unreachable host is a network error, leaving nothing",
-          "[download]") {
+TEST_CASE("download_dataset: an unreachable host is a network error, leaving nothing", "[download]") {
   fixture f;
   // Port 9 (discard) on the loopback: refused at once, whatever the network.
-  const aerec::dataset_source source{"ml-test", "http://127.0.0.1:9/x.zip", std::string(32, '0'),
-                                     "ml-test"};
+  const aerec::dataset_source source{"ml-test", "http://127.0.0.1:9/x.zip", std::string(32, '0'), "ml-test"};
   const auto e = error_from([&] { aerec::download_dataset(source, f.home); });
   REQUIRE(e);
   CHECK(code_name(*e) == "io_error");
@@ -222,8 +218,7 @@ TEST_CASE("download_dataset: an unreachable host is a network error, leaving not
 
 TEST_CASE("download_dataset: a missing file:// archive is an io_error naming it", "[download]") {
   fixture f;
-  const auto e =
-      error_from([&] { aerec::download_dataset(f.source(std::string(32, '0')), f.home); });
+  const auto e = error_from([&] { aerec::download_dataset(f.source(std::string(32, '0')), f.home); });
   REQUIRE(e);
   CHECK(code_name(*e) == "io_error");
   CHECK_THAT(e->what(), Contains("cannot download file://" + f.zip.string()));
@@ -249,8 +244,7 @@ TEST_CASE("download_dataset: a damaged archive with the right checksum is named,
     zip_source_t* source = zip_source_buffer(archive, text.data(), text.size(), 0);
     const zip_int64_t index = zip_file_add(archive, "ml-test/ratings.csv", source, 0);
     REQUIRE(index >= 0);
-    REQUIRE(zip_set_file_compression(archive, static_cast<zip_uint64_t>(index), ZIP_CM_STORE, 0) ==
-            0);
+    REQUIRE(zip_set_file_compression(archive, static_cast<zip_uint64_t>(index), ZIP_CM_STORE, 0) == 0);
     REQUIRE(zip_close(archive) == 0);
     std::string bytes = read(f.zip);
     const std::size_t at = bytes.find(std::string(100, 'x'));
@@ -261,13 +255,11 @@ TEST_CASE("download_dataset: a damaged archive with the right checksum is named,
   const auto e = error_from([&] { aerec::download_dataset(f.true_source(), f.home); });
   REQUIRE(e);
   CHECK(code_name(*e) == "io_error");
-  CHECK_THAT(e->what(),
-             Contains("the archive downloaded from file://" + f.zip.string() + " is damaged"));
+  CHECK_THAT(e->what(), Contains("the archive downloaded from file://" + f.zip.string() + " is damaged"));
   CHECK(names_in(f.home).empty());
 }
 
-TEST_CASE("download_dataset: entries that would land outside the folder are refused",
-          "[download]") {
+TEST_CASE("download_dataset: entries that would land outside the folder are refused", "[download]") {
   fixture f;
   std::string entry;
   SECTION("a parent step") { entry = "../evil"; }
@@ -310,8 +302,8 @@ TEST_CASE("download_dataset: without a pinned MD5, the one published beside the 
     overwrite(published, "MD5 (ml-test.zip) = " + std::string(32, 'b') + "\n");
     const auto e = error_from([&] { aerec::download_dataset(f.source(""), f.home); });
     REQUIRE(e);
-    CHECK_THAT(e->what(), Contains("checksum mismatch for file://" + f.zip.string() +
-                                   ": expected " + std::string(32, 'b')));
+    CHECK_THAT(e->what(), Contains("checksum mismatch for file://" + f.zip.string() + ": expected " +
+                                   std::string(32, 'b')));
     CHECK(names_in(f.home).empty());
   }
   SECTION("it holds no checksum") {
@@ -340,8 +332,7 @@ TEST_CASE("download_dataset: the folder is renamed after the data set", "[downlo
   CHECK(names_in(f.home) == std::set<std::string>{"ml-10m", "ml-10m/ratings.dat"});
 }
 
-TEST_CASE("movielens_sources: the GroupLens archives with their checksums and folders",
-          "[download]") {
+TEST_CASE("movielens_sources: the GroupLens archives with their checksums and folders", "[download]") {
   const std::regex md5_hex("[0-9a-f]{32}");
   std::vector<std::string> names;
   for (const aerec::dataset_source& s : aerec::movielens_sources()) {
@@ -354,8 +345,8 @@ TEST_CASE("movielens_sources: the GroupLens archives with their checksums and fo
     else
       CHECK(std::regex_match(s.md5, md5_hex));
   }
-  CHECK(names == std::vector<std::string>{"ml-100k", "ml-1m", "ml-10m", "ml-20m", "ml-25m",
-                                          "ml-latest-small"});
+  CHECK(names ==
+        std::vector<std::string>{"ml-100k", "ml-1m", "ml-10m", "ml-20m", "ml-25m", "ml-latest-small"});
   CHECK(aerec::movielens_source("ml-1m").md5 == "c4d9eecfca2ab87c1945afe126590906");
   CHECK(aerec::movielens_source("ml-10m").folder == "ml-10M100K");
   CHECK(aerec::movielens_source("ml-latest-small").folder == "ml-latest-small");

@@ -1,17 +1,16 @@
 // Early stopping: the best epoch, patience, restoring the best parameters,
 // and its saved state.
 #include <catch2/catch.hpp>
-
 #include <cstring>
 #include <limits>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "aerec/nn/autoencoder.h"
 #include "aerec/backend/cpu_backend.h"
-#include "aerec/train/early_stopping.h"
 #include "aerec/core/rng.h"
+#include "aerec/nn/autoencoder.h"
+#include "aerec/train/early_stopping.h"
 #include "expect_error.h"
 
 using aerec::autoencoder;
@@ -94,7 +93,8 @@ TEST_CASE("early_stopping: stops after exactly `patience` epochs without improve
   }
   SECTION("a NaN RMSE is no improvement") {
     early_stopping s(1);
-    CHECK(stops_for(s, *net, {1.0, std::numeric_limits<double>::quiet_NaN()}) == std::vector<bool>{false, true});
+    CHECK(stops_for(s, *net, {1.0, std::numeric_limits<double>::quiet_NaN()}) ==
+          std::vector<bool>{false, true});
     CHECK(s.best_figure() == 1.0);
   }
 }

@@ -1,17 +1,16 @@
 // GLocal-K's global kernel inside an autoencoder: the input it makes against
 // the formula computed here, gradients through both passes against central
 // differences, model files and the whole-matrix rule.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 
-#include "aerec/nn/autoencoder.h"
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/core/error.h"
+#include "aerec/io/model_file.h"
+#include "aerec/nn/autoencoder.h"
 #include "aerec/nn/loss.h"
 #include "aerec/nn/model.h"
-#include "aerec/io/model_file.h"
 #include "gradient_check.h"
 
 using namespace aerec;
@@ -61,7 +60,8 @@ TEST_CASE("a global kernel feeds relu(convolve(R, s * pooled^T C)) to the layers
   // The same layers without the global kernel.
   autoencoder plain(*b, specs(hidden));
   const auto from = net->parameters(), to = plain.parameters();
-  for (std::size_t k = 0; k < to.size(); ++k) std::copy(from[k].value, from[k].value + from[k].size, to[k].value);
+  for (std::size_t k = 0; k < to.size(); ++k)
+    std::copy(from[k].value, from[k].value + from[k].size, to[k].value);
 
   const sparse_batch r = matrix();
   const std::vector<float> y = plain.predict(r);
@@ -74,7 +74,8 @@ TEST_CASE("a global kernel feeds relu(convolve(R, s * pooled^T C)) to the layers
     for (int i = 0; i < rows; ++i) kernel[t] += 0.5 * pooled[i] * c[i * 9 + t];
   std::vector<float> dense(rows * cols, 0);
   for (int i = 0; i < rows; ++i)
-    for (int e = r.offsets[i]; e < r.offsets[i + 1]; ++e) dense[static_cast<std::size_t>(i * cols + r.cols_index[e])] = r.values[e];
+    for (int e = r.offsets[i]; e < r.offsets[i + 1]; ++e)
+      dense[static_cast<std::size_t>(i * cols + r.cols_index[e])] = r.values[e];
   sparse_batch fed;
   fed.cols = cols;
   int zeros = 0;
@@ -86,7 +87,8 @@ TEST_CASE("a global kernel feeds relu(convolve(R, s * pooled^T C)) to the layers
       for (int p = 0; p < 3; ++p)
         for (int q = 0; q < 3; ++q) {
           const int xi = i + p - 1, xj = j + q - 1;
-          if (xi >= 0 && xi < rows && xj >= 0 && xj < cols) v += kernel[p * 3 + q] * dense[static_cast<std::size_t>(xi * cols + xj)];
+          if (xi >= 0 && xi < rows && xj >= 0 && xj < cols)
+            v += kernel[p * 3 + q] * dense[static_cast<std::size_t>(xi * cols + xj)];
         }
       zeros += v <= 0;
       at.push_back(j);
@@ -116,17 +118,22 @@ TEST_CASE("gradients through the global kernel and both passes match central dif
     masked_mse loss(*b, loss_normalization::rated_entries);
     std::vector<float> grad(x.view().nnz);
     const auto f = [&] {
-      return loss.evaluate_rated(net->forward_rated(x.view(), x.view()), x.view(), grad.data()).loss + net->penalty();
+      return loss.evaluate_rated(net->forward_rated(x.view(), x.view()), x.view(), grad.data()).loss +
+             net->penalty();
     };
     f();
     net->backward_rated(x.view(), x.view(), grad.data(), 0);
     std::vector<std::vector<float>> analytic;
-    for (const parameter& param : net->parameters()) analytic.emplace_back(param.grad, param.grad + param.size);
+    for (const parameter& param : net->parameters())
+      analytic.emplace_back(param.grad, param.grad + param.size);
     const auto params = net->parameters();
     REQUIRE(params.back().name == "global_kernel.weights");
-    INFO("largest global-kernel gradient " << *std::max_element(analytic.back().begin(), analytic.back().end(), [](float a, float c) { return std::abs(a) < std::abs(c); }));
+    INFO("largest global-kernel gradient "
+         << *std::max_element(analytic.back().begin(), analytic.back().end(),
+                              [](float a, float c) { return std::abs(a) < std::abs(c); }));
     // The global kernel's own gradient is not vacuously zero.
-    REQUIRE(std::any_of(analytic.back().begin(), analytic.back().end(), [](float g) { return std::abs(g) > 1e-5f; }));
+    REQUIRE(std::any_of(analytic.back().begin(), analytic.back().end(),
+                        [](float g) { return std::abs(g) > 1e-5f; }));
     for (std::size_t k = 0; k < params.size(); ++k) {
       // C's gradients are small; a wider step lowers the float32 noise floor enough to check them.
       const bool global = k + 1 == params.size();
@@ -138,7 +145,8 @@ TEST_CASE("gradients through the global kernel and both passes match central dif
   }
 }
 
-TEST_CASE("a global-kernel model saves and loads exactly, and takes the whole matrix only", "[global_kernel][model_file]") {
+TEST_CASE("a global-kernel model saves and loads exactly, and takes the whole matrix only",
+          "[global_kernel][model_file]") {
   auto b = make_cpu_backend();
   const std::vector<int> hidden = {4};
   model m(glocal(*b, hidden, 5), id_map({1, 2, 3, 4, 5, 6}), {1, 5});

@@ -15,13 +15,13 @@
 #include <string>
 #include <vector>
 
-#include "aerec/io/checkpoint.h"
 #include "aerec/backend/cpu_backend.h"
-#include "aerec/train/early_stopping.h"
 #include "aerec/data/implicit_feedback.h"
 #include "aerec/eval/metrics.h"
-#include "aerec/io/model_file.h"
 #include "aerec/eval/ranking_metrics.h"
+#include "aerec/io/checkpoint.h"
+#include "aerec/io/model_file.h"
+#include "aerec/train/early_stopping.h"
 #include "aerec/train/trainer.h"
 #include "guarded_backend.h"
 #include "temp_dir.h"
@@ -63,9 +63,12 @@ dataset fixture() {
                           u[2 * static_cast<std::size_t>(i) + 1] * v[2 * static_cast<std::size_t>(j) + 1];
       const rating_entry e{i, j, std::round(std::clamp(3 + 2.5f * taste, 1.0f, 5.0f))};
       if (i == 5 || j == 4) continue;  // a user and a movie with no ratings at all
-      if (draw < 0.45f) train.push_back(e);
-      else if (draw < 0.55f) test.push_back(e);
-      else if (draw < 0.6f) validation.push_back(e);
+      if (draw < 0.45f)
+        train.push_back(e);
+      else if (draw < 0.55f)
+        test.push_back(e);
+      else if (draw < 0.6f)
+        validation.push_back(e);
     }
   dataset d;
   std::vector<std::int32_t> user_ids(users), item_ids(items);
@@ -192,9 +195,9 @@ class cli_paths {
  private:
   model fresh_model() {
     const model_config& mc = c_.model;
-    auto net = std::make_unique<autoencoder>(
-        b_, stacked_layers(d_.items.size(), mc.hidden, mc.hidden_act, mc.output_act, mc.variational,
-                           mc.local_kernel_dim));
+    auto net =
+        std::make_unique<autoencoder>(b_, stacked_layers(d_.items.size(), mc.hidden, mc.hidden_act,
+                                                         mc.output_act, mc.variational, mc.local_kernel_dim));
     rng init(c_.seed);
     net->initialize(mc.init, init);
     return model(std::move(net), d_.items, d_.scale, {}, "{\"k\":1}");
@@ -320,8 +323,7 @@ TEST_CASE("the guarded backend refuses host memory where backend memory belongs"
 
 TEST_CASE("every preset trains, resumes, saves, loads and predicts on guarded memory as on the CPU",
           "[guarded]") {
-  for (const auto& [name, c] : configurations())
-    DYNAMIC_SECTION(name) {
+  for (const auto& [name, c] : configurations()) DYNAMIC_SECTION(name) {
       auto guarded = make_guarded_backend();
       auto cpu = make_cpu_backend(1);
       const run_record on_guard = cli_paths(c, *guarded).run();

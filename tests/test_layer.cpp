@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "aerec/backend/cpu_backend.h"
+#include "aerec/data/sparse_batch.h"
 #include "aerec/nn/layer_registry.h"
 #include "aerec/nn/layers/dense.h"
-#include "aerec/data/sparse_batch.h"
 #include "gradient_check.h"
 
 using namespace aerec;
@@ -39,7 +39,8 @@ sparse_batch sample_sparse() {
 void check_parameters(layer& l, const objective& f, const layer_input& x, const std::string& what) {
   for (const parameter& p : l.parameters()) {
     for (std::size_t i = 0; i < p.size; ++i) {
-      const double numeric = testing::central_difference(p.value[i], [&] { return f(x); }, 1e-3f);
+      const double numeric = testing::central_difference(
+          p.value[i], [&] { return f(x); }, 1e-3f);
       testing::require_close(p.grad[i], numeric, what + " " + p.name + "[" + std::to_string(i) + "]");
     }
   }
@@ -78,7 +79,8 @@ TEST_CASE("dense layer gradients match central differences", "[layer][gradient]"
       const std::vector<float> dx_copy(dx.data, dx.data + rows * inputs);
       check_parameters(*l, f, x, what);
       for (std::size_t i = 0; i < input.size(); ++i) {
-        const double numeric = testing::central_difference(input[i], [&] { return f(x); }, 1e-3f);
+        const double numeric = testing::central_difference(
+            input[i], [&] { return f(x); }, 1e-3f);
         testing::require_close(dx_copy[i], numeric, what + " input[" + std::to_string(i) + "]");
       }
     }
@@ -217,7 +219,8 @@ TEST_CASE("gradients of a layer stored by output match central differences", "[l
       const std::vector<float> dx_copy(dx.data, dx.data + rows * inputs);
       check_parameters(*l, f, x, what);
       for (std::size_t i = 0; i < input.size(); ++i) {
-        const double numeric = testing::central_difference(input[i], [&] { return f(x); }, 1e-3f);
+        const double numeric = testing::central_difference(
+            input[i], [&] { return f(x); }, 1e-3f);
         testing::require_close(dx_copy[i], numeric, what + " input[" + std::to_string(i) + "]");
       }
     }
@@ -229,11 +232,14 @@ TEST_CASE("gradients of a layer stored by output match central differences", "[l
       const std::vector<float> dx_copy(dx.data, dx.data + rows * inputs);
       for (const parameter& param : l->parameters())
         for (std::size_t i = 0; i < param.size; ++i) {
-          const double numeric = testing::central_difference(param.value[i], [&] { return f(x); }, 1e-3f);
-          testing::require_close(param.grad[i], numeric, what + " " + param.name + "[" + std::to_string(i) + "]");
+          const double numeric = testing::central_difference(
+              param.value[i], [&] { return f(x); }, 1e-3f);
+          testing::require_close(param.grad[i], numeric,
+                                 what + " " + param.name + "[" + std::to_string(i) + "]");
         }
       for (std::size_t i = 0; i < input.size(); ++i) {
-        const double numeric = testing::central_difference(input[i], [&] { return f(x); }, 1e-3f);
+        const double numeric = testing::central_difference(
+            input[i], [&] { return f(x); }, 1e-3f);
         testing::require_close(dx_copy[i], numeric, what + " input[" + std::to_string(i) + "]");
       }
       // beta 1 accumulates, as backward does.

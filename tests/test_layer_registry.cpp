@@ -1,7 +1,6 @@
 // The layer registry: every kind's entry agrees with the layers it makes, and
 // layer specs are checked against their kind's declared settings.
 #include <catch2/catch.hpp>
-
 #include <set>
 
 #include "aerec/backend/cpu_backend.h"
@@ -67,7 +66,8 @@ TEST_CASE("layer registry: specs are checked against their kind", "[layer][regis
   extra.attributes["kernel_dim"] = 2;
   CHECK_THAT(layer_problem(extra), Contains("a dense layer has no setting 'kernel_dim'"));
 
-  CHECK_THAT(layer_problem(local_kernel_spec(4, 3, activation::sigmoid, 0)), Contains("kernel_dim 0 is outside 1..1024"));
+  CHECK_THAT(layer_problem(local_kernel_spec(4, 3, activation::sigmoid, 0)),
+             Contains("kernel_dim 0 is outside 1..1024"));
   CHECK_THAT(layer_problem(dense_spec(0, 3, activation::sigmoid)), Contains("widths must be positive"));
 
   const auto b = make_cpu_backend(1);
@@ -107,7 +107,8 @@ TEST_CASE("autoencoder: each layer takes exactly the shape the one below emits",
   layer_spec sequence_in = dense_spec(32, 784, activation::sigmoid);
   sequence_in.input = shape::sequence(4, 8);
   sequence_in.output = shape::image(1, 28, 28);
-  CHECK_THAT(layer_chain_problem({encoder, sequence_in}), Contains("layer 1 does not fit the layer below it"));
+  CHECK_THAT(layer_chain_problem({encoder, sequence_in}),
+             Contains("layer 1 does not fit the layer below it"));
   CHECK_THAT(layer_chain_problem({encoder, local_kernel_spec(32, 784, activation::identity, 0)}),
              Contains("layer 1: its kernel_dim 0"));
 }

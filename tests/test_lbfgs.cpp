@@ -7,6 +7,7 @@
 // the test cases mirror the arguments in its CASES table, and the problems
 // below mirror its ROSENBROCK_* and LSQ_* data.
 #include <array>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -14,8 +15,6 @@
 #include <span>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/backend/device_array.h"
@@ -55,7 +54,10 @@ const std::vector<step_result> rosenbrock_wolfe = {
 const std::vector<step_result> rosenbrock_history3 = {
     {423.0199890136719, {-0.408706248f, 0.0953692347f, -0.22319296f, 0.332069695f, 0.327418566f}, 5, 4},
     {23.33670997619629, {-0.167891011f, 0.0464630164f, 0.00721056014f, 0.0150011564f, 0.00695617031f}, 10, 7},
-    {4.291886329650879, {-0.0382450707f, -0.0131264711f, 0.0199921262f, 0.00150461565f, -0.00898169726f}, 15, 10},
+    {4.291886329650879,
+     {-0.0382450707f, -0.0131264711f, 0.0199921262f, 0.00150461565f, -0.00898169726f},
+     15,
+     10},
 };
 // rosenbrock: LBFGS(max_iter=20, max_eval=7, line_search_fn='strong_wolfe')
 const std::vector<step_result> rosenbrock_max_eval = {
@@ -68,7 +70,8 @@ const std::vector<step_result> least_squares_fixed = {
     {0.4283033311367035, {1.01665878f, 0.563566864f, 1.06531119f, 0.0419406928f}, 8, 8},
     {0.4084159731864929, {1.02419782f, 0.565502286f, 1.07203794f, 0.0404103398f}, 12, 12},
 };
-// least_squares: LBFGS(max_iter=100, tolerance_grad=0.001, tolerance_change=1e-07, line_search_fn='strong_wolfe')
+// least_squares: LBFGS(max_iter=100, tolerance_grad=0.001, tolerance_change=1e-07,
+// line_search_fn='strong_wolfe')
 const std::vector<step_result> least_squares_tolerance = {
     {2.1008124351501465, {1.02477205f, 0.565727711f, 1.07240665f, 0.0400756523f}, 6, 5},
     {0.40833646059036255, {1.02477205f, 0.565727711f, 1.07240665f, 0.0400756523f}, 7, 5},
@@ -331,8 +334,7 @@ TEST_CASE("lbfgs: invalid settings are refused", "[lbfgs]") {
   CHECK_THAT(message([](lbfgs_config& c) { c.lr = std::nan(""); }), Catch::Contains("lr"));
   CHECK_THAT(message([](lbfgs_config& c) { c.max_iter = 0; }), Catch::Contains("max_iter"));
   CHECK_THAT(message([](lbfgs_config& c) { c.max_eval = -1; }), Catch::Contains("max_eval"));
-  CHECK_THAT(message([](lbfgs_config& c) { c.tolerance_grad = -1e-7; }),
-             Catch::Contains("tolerance_grad"));
+  CHECK_THAT(message([](lbfgs_config& c) { c.tolerance_grad = -1e-7; }), Catch::Contains("tolerance_grad"));
   CHECK_THAT(message([](lbfgs_config& c) { c.tolerance_change = std::numeric_limits<double>::infinity(); }),
              Catch::Contains("tolerance_change"));
   CHECK_THAT(message([](lbfgs_config& c) { c.history_size = 0; }), Catch::Contains("history_size"));

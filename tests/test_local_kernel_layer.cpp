@@ -1,21 +1,20 @@
 // Kernel layers (Sparse FC / GLocal-K's local kernel) and the global
 // convolution: values against the formulas computed here, gradients against
 // central differences, model files.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <functional>
 
-#include "aerec/nn/autoencoder.h"
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/backend/ops/glocal_ops.h"
+#include "aerec/data/sparse_batch.h"
+#include "aerec/io/model_file.h"
+#include "aerec/nn/autoencoder.h"
 #include "aerec/nn/layer_registry.h"
 #include "aerec/nn/layers/dense.h"
 #include "aerec/nn/layers/local_kernel.h"
 #include "aerec/nn/model.h"
-#include "aerec/io/model_file.h"
-#include "aerec/data/sparse_batch.h"
 #include "gradient_check.h"
 
 using namespace aerec;
@@ -48,8 +47,9 @@ const parameter& named(const std::vector<parameter>& ps, const std::string& name
 std::vector<float> effective_weights(layer& l, int* zeros) {
   const std::vector<parameter> ps = l.parameters();
   const parameter& w = named(ps, "weight");
-  const std::vector<float> w_in = w.transposed ? transposed(std::span<const float>(w.value, w.size), outputs, inputs)
-                                               : std::vector<float>(w.value, w.value + w.size);
+  const std::vector<float> w_in = w.transposed
+                                      ? transposed(std::span<const float>(w.value, w.size), outputs, inputs)
+                                      : std::vector<float>(w.value, w.value + w.size);
   const float* u = named(ps, "input_points").value;
   const float* v = named(ps, "output_points").value;
   std::vector<float> eff(w_in.size());
@@ -57,10 +57,12 @@ std::vector<float> effective_weights(layer& l, int* zeros) {
   for (int i = 0; i < inputs; ++i)
     for (int j = 0; j < outputs; ++j) {
       float d2 = 0;
-      for (int k = 0; k < dim; ++k) d2 += (u[i * dim + k] - v[j * dim + k]) * (u[i * dim + k] - v[j * dim + k]);
+      for (int k = 0; k < dim; ++k)
+        d2 += (u[i * dim + k] - v[j * dim + k]) * (u[i * dim + k] - v[j * dim + k]);
       const float kernel = std::max(0.0f, 1 - d2);
       *zeros += kernel == 0;
-      eff[static_cast<std::size_t>(i * outputs + j)] = w_in[static_cast<std::size_t>(i * outputs + j)] * kernel;
+      eff[static_cast<std::size_t>(i * outputs + j)] =
+          w_in[static_cast<std::size_t>(i * outputs + j)] * kernel;
     }
   return eff;
 }
@@ -106,13 +108,16 @@ TEST_CASE("a kernel layer computes with W times the local kernel", "[kernel]") {
     for (int r = 0; r < rows; ++r)
       for (int j = 0; j < outputs; ++j) {
         double expected = bias[j];
-        for (int i = 0; i < inputs; ++i) expected += input[static_cast<std::size_t>(r * inputs + i)] * eff[static_cast<std::size_t>(i * outputs + j)];
+        for (int i = 0; i < inputs; ++i)
+          expected += input[static_cast<std::size_t>(r * inputs + i)] *
+                      eff[static_cast<std::size_t>(i * outputs + j)];
         REQUIRE(y.data[r * outputs + j] == Approx(expected).margin(1e-5));
       }
   }
 }
 
-TEST_CASE("kernel layer gradients, with its kernel penalty, match central differences", "[kernel][gradient]") {
+TEST_CASE("kernel layer gradients, with its kernel penalty, match central differences",
+          "[kernel][gradient]") {
   auto b = make_cpu_backend();
   for (const activation act : {activation::sigmoid, activation::identity}) {
     const std::string what = activation_name(act);
@@ -127,7 +132,8 @@ TEST_CASE("kernel layer gradients, with its kernel penalty, match central differ
       objective(*l, x, c);
       const const_matrix_view dx = l->backward(x, {c.data(), rows, outputs}, 0, true);
       const std::vector<float> dx_copy(dx.data, dx.data + rows * inputs);
-      check_gradients(*l, [&] { return objective(*l, x, c); }, &input, dx_copy, what);
+      check_gradients(
+          *l, [&] { return objective(*l, x, c); }, &input, dx_copy, what);
     }
     SECTION(what + ", stored by input, sparse input") {
       auto l = spread_layer(*b, act, weight_layout::by_input, 6);
@@ -143,7 +149,8 @@ TEST_CASE("kernel layer gradients, with its kernel penalty, match central differ
       sparse_x.sparse = &sx;
       objective(*l, sparse_x, c);
       l->backward(sparse_x, {c.data(), rows, outputs}, 0, false);
-      check_gradients(*l, [&] { return objective(*l, sparse_x, c); }, nullptr, {}, what + " sparse");
+      check_gradients(
+          *l, [&] { return objective(*l, sparse_x, c); }, nullptr, {}, what + " sparse");
     }
     SECTION(what + ", stored by output, outputs at a pattern") {
       auto l = spread_layer(*b, act, weight_layout::by_output, 7);
@@ -185,7 +192,8 @@ TEST_CASE("a kernel layer's backward accumulates with beta 1", "[kernel]") {
   l->backward(x, {c.data(), rows, outputs}, 1, false);
   const std::vector<parameter> ps = l->parameters();
   for (std::size_t k = 0; k < ps.size(); ++k)
-    for (std::size_t i = 0; i < ps[k].size; ++i) REQUIRE(ps[k].grad[i] == Approx(2 * once[k][i]).margin(1e-6));
+    for (std::size_t i = 0; i < ps[k].size; ++i)
+      REQUIRE(ps[k].grad[i] == Approx(2 * once[k][i]).margin(1e-6));
 }
 
 TEST_CASE("a dense layer refuses a kernel penalty, and autoencoders check theirs", "[kernel]") {
@@ -197,11 +205,13 @@ TEST_CASE("a dense layer refuses a kernel penalty, and autoencoders check theirs
   penalty_config p;
   p.local_kernel = 0.1f;
   REQUIRE_THROWS_AS(plain.set_penalties(p), error);
-  autoencoder kernels(*b, stacked_layers(inputs, hidden, activation::sigmoid, activation::identity, false, dim));
+  autoencoder kernels(*b,
+                      stacked_layers(inputs, hidden, activation::sigmoid, activation::identity, false, dim));
   kernels.set_penalties(p);
   p.contractive = 0.1f;
   REQUIRE_THROWS_AS(kernels.set_penalties(p), error);
-  REQUIRE_THROWS_AS(stacked_layers(inputs, hidden, activation::sigmoid, activation::identity, false, -1), error);
+  REQUIRE_THROWS_AS(stacked_layers(inputs, hidden, activation::sigmoid, activation::identity, false, -1),
+                    error);
 }
 
 TEST_CASE("an autoencoder of kernel layers saves and loads exactly", "[kernel][model_file]") {
@@ -260,5 +270,6 @@ TEST_CASE("global_convolve is tf.nn.conv2d's SAME cross-correlation, and its ker
   std::vector<float> dk(size * size);
   b.global_convolve_kernel_grad({x.data(), r, c}, {weights.data(), r, c}, size, dk.data());
   for (std::size_t t = 0; t < k.size(); ++t)
-    testing::require_close(dk[t], testing::central_difference(k[t], f, 1e-3f), "kernel[" + std::to_string(t) + "]");
+    testing::require_close(dk[t], testing::central_difference(k[t], f, 1e-3f),
+                           "kernel[" + std::to_string(t) + "]");
 }

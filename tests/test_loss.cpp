@@ -4,8 +4,8 @@
 
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/core/error.h"
-#include "aerec/nn/loss.h"
 #include "aerec/data/sparse_batch.h"
+#include "aerec/nn/loss.h"
 #include "gradient_check.h"
 
 using namespace aerec;
@@ -27,7 +27,7 @@ TEST_CASE("masked MSE counts only rated entries", "[loss]") {
   auto b = make_cpu_backend();
   device_sparse target;
   target.assign(*b, targets());
-  std::vector<float> output = {9, 3, 9, 3,  // errors at items 1 and 3: -1, +1
+  std::vector<float> output = {9, 3, 9, 3,   // errors at items 1 and 3: -1, +1
                                2, 9, 9, 9};  // error at item 0: -3
   std::vector<float> grad(8, 123.0f);
   const const_matrix_view out(output.data(), 2, 4);
@@ -97,7 +97,9 @@ TEST_CASE("the multinomial likelihood: values by hand, gradients against central
   std::vector<float> logits = {0.5f, -1, 2, 0.25f, 1, 0, -0.5f, 3};
   std::vector<float> grad(8);
   multinomial_nll loss(*b);
-  const auto f = [&] { return loss.evaluate({logits.data(), 2, 4}, target.view(), {grad.data(), 2, 4}).loss; };
+  const auto f = [&] {
+    return loss.evaluate({logits.data(), 2, 4}, target.view(), {grad.data(), 2, 4}).loss;
+  };
   // Each rated item counts once, whatever its rating: -log p(1) - log p(3), then -log p(0).
   const auto log_softmax = [&](int row, int col) {
     double sum = 0;

@@ -15,8 +15,8 @@ namespace {
 
 model small_model(backend& b) {
   const std::vector<int> hidden = {3};
-  auto net = std::make_unique<autoencoder>(b, stacked_layers(5, hidden, activation::sigmoid,
-                                                             activation::identity));
+  auto net =
+      std::make_unique<autoencoder>(b, stacked_layers(5, hidden, activation::sigmoid, activation::identity));
   rng random(2);
   net->initialize(init_scheme::pytorch, random);
   // Large output biases push some raw predictions outside 1..5.
@@ -110,8 +110,8 @@ TEST_CASE("dense rows in column order predict as the same ratings by movie id", 
   model m = small_model(*b);
   // Columns are the ids 10, 20, 30, 40, 50 in order; 0 is not rated.
   const std::vector<float> rows = {0, 4, 0, 2.5f, 0,   // {20: 4, 40: 2.5}
-                                   0, 0, 0, 0, 0,      // nothing rated
-                                   5, 1, 0, 0, 0};     // {10: 5, 20: 1}
+                                   0, 0, 0, 0,    0,   // nothing rated
+                                   5, 1, 0, 0,    0};  // {10: 5, 20: 1}
   const std::vector<item_rating> first = {{20, 4}, {40, 2.5f}}, none, second = {{10, 5}, {20, 1}};
   const std::span<const item_rating> users[] = {first, none, second};
   REQUIRE(m.predict_dense(rows) == m.predict_rows(users));

@@ -1,24 +1,23 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <bit>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstring>
-#include <functional>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "aerec/nn/autoencoder.h"
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/core/error.h"
-#include "aerec/io/file_io.h"
-#include "aerec/nn/model.h"
-#include "aerec/io/model_file.h"
 #include "aerec/core/rng.h"
+#include "aerec/io/file_io.h"
+#include "aerec/io/model_file.h"
+#include "aerec/nn/autoencoder.h"
+#include "aerec/nn/model.h"
 #include "expect_error.h"
 #include "model_file_v1.h"
 #include "small_model.h"
@@ -42,8 +41,7 @@ std::uint64_t get_le(const std::string& bytes, std::size_t at, std::size_t width
   return v;
 }
 void put_le(std::string& bytes, std::size_t at, std::uint64_t value, std::size_t width) {
-  for (std::size_t i = 0; i < width; ++i)
-    bytes.at(at + i) = static_cast<char>((value >> (8 * i)) & 0xFFu);
+  for (std::size_t i = 0; i < width; ++i) bytes.at(at + i) = static_cast<char>((value >> (8 * i)) & 0xFFu);
 }
 std::uint32_t get_u32(const std::string& b, std::size_t at) {
   return static_cast<std::uint32_t>(get_le(b, at, 4));
@@ -67,7 +65,9 @@ std::vector<test_field> parse_record(const std::string& bytes) {
   std::vector<test_field> fields;
   std::size_t at = 0;
   while (at < bytes.size()) {
-    test_field f{static_cast<std::uint8_t>(bytes.at(at)), bytes.substr(at + 2, static_cast<unsigned char>(bytes.at(at + 1))), {}};
+    test_field f{static_cast<std::uint8_t>(bytes.at(at)),
+                 bytes.substr(at + 2, static_cast<unsigned char>(bytes.at(at + 1))),
+                 {}};
     at += 2 + f.name.size();
     std::size_t length = 8;
     if (f.type == 3) length = 4 + static_cast<std::size_t>(get_le(bytes, at, 4));
@@ -532,8 +532,10 @@ TEST_CASE("model_file: save_model replaces an existing file whole", "[model_file
 
 namespace {
 
-const aerec::extra_sections sample_extra = {
-    {"RUNJ", "{\"split\":\"u1\"}"}, {"STOP", std::string("\0\1\2", 3)}, {"TRNR", std::string(1000, '\xff')}, {"ZERO", ""}};
+const aerec::extra_sections sample_extra = {{"RUNJ", "{\"split\":\"u1\"}"},
+                                            {"STOP", std::string("\0\1\2", 3)},
+                                            {"TRNR", std::string(1000, '\xff')},
+                                            {"ZERO", ""}};
 
 }  // namespace
 
@@ -645,7 +647,8 @@ TEST_CASE("model_file: damaged or foreign records with a valid checksum are reje
   }
   SECTION("a shape whose rank does not fit its kind") {
     CHECK_THAT(rejected_layers([](auto& l) {
-                 field_named(l[1], "input")->value = std::string("\x01\x02", 2) + integer_value(2) + integer_value(2);
+                 field_named(l[1], "input")->value =
+                     std::string("\x01\x02", 2) + integer_value(2) + integer_value(2);
                }),
                Contains("layer 1") && Contains("the shape input has 2 dimensions"));
   }
@@ -660,22 +663,28 @@ TEST_CASE("model_file: damaged or foreign records with a valid checksum are reje
                Contains("layer 1") && Contains("no field activation"));
   }
   SECTION("a field of another type") {
-    CHECK_THAT(rejected_layers([](auto& l) { *field_named(l[1], "activation") = {1, "activation", integer_value(1)}; }),
+    CHECK_THAT(rejected_layers([](auto& l) {
+                 *field_named(l[1], "activation") = {1, "activation", integer_value(1)};
+               }),
                Contains("the field activation is an integer, not text"));
   }
   SECTION("a field this aerec does not know (a later version's)") {
-    CHECK_THAT(rejected_layers([](auto& l) { l[3].push_back({1, "dilation", integer_value(2)}); }),
+    CHECK_THAT(rejected_layers([](auto& l) {
+                 l[3].push_back({1, "dilation", integer_value(2)});
+               }),
                Contains("layer 3") && Contains("unknown field dilation"));
   }
   SECTION("a field twice") {
-    CHECK_THAT(rejected_layers([](auto& l) { l[3].push_back(l[3][0]); }), Contains("the field kind appears twice"));
+    CHECK_THAT(rejected_layers([](auto& l) { l[3].push_back(l[3][0]); }),
+               Contains("the field kind appears twice"));
   }
   SECTION("a field of an unknown type") {
     CHECK_THAT(rejected_layers([](auto& l) { l[3].push_back({9, "x", ""}); }), Contains("unknown type 9"));
   }
   SECTION("a record running past its length") {
-    CHECK_THAT(rejected_layers([](auto& l) { field_named(l[0], "kind")->value = text_value("dense").substr(0, 6); }),
-               Contains("truncated"));
+    CHECK_THAT(
+        rejected_layers([](auto& l) { field_named(l[0], "kind")->value = text_value("dense").substr(0, 6); }),
+        Contains("truncated"));
   }
   SECTION("a layer count of 2^31") {
     std::string p = bytes;
@@ -727,7 +736,8 @@ TEST_CASE("model_file: version-1 files load, their meaning from the configuratio
   const auto b = aerec::make_cpu_backend(1);
   aerec::model m = make_model(*b);
   aerec::model_file_details details;
-  aerec::model loaded = aerec::deserialize_model(*b, aerec::testing::serialize_v1(m), "model bytes", &details);
+  aerec::model loaded =
+      aerec::deserialize_model(*b, aerec::testing::serialize_v1(m), "model bytes", &details);
   CHECK(details.version == 1);
   require_same_model(m, loaded);
   // Written again, it is version 2, byte for byte what the model itself gives.
@@ -759,6 +769,7 @@ TEST_CASE("model_file: the committed demo model (version 1) loads and predicts",
   const aerec::item_rating liked[] = {{260, 5}, {1196, 5}, {2571, 4}};
   const std::vector<float> p = demo.predict(liked);
   REQUIRE(p.size() == 3706);
-  CHECK(std::all_of(p.begin(), p.end(), [&](float v) { return v >= demo.scale().min && v <= demo.scale().max; }));
+  CHECK(std::all_of(p.begin(), p.end(),
+                    [&](float v) { return v >= demo.scale().min && v <= demo.scale().max; }));
   CHECK(*std::max_element(p.begin(), p.end()) > *std::min_element(p.begin(), p.end()));
 }

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -34,12 +33,11 @@ constexpr const char* u_genre = "unknown|0\nAction|1\nChildren's|2\nComedy|3\n\n
 TEST_CASE("u.item: titles from latin-1, genres named by u.genre, years", "[movies]") {
   temp_dir dir;
   dir.write("u.genre", u_genre);
-  const auto path = dir.write(
-      "u.item",
-      "1|Toy Story (1995)|01-Jan-1995||http://x|0|0|1|1\n"
-      "2|Mis\xE9rables, Les (1995)|01-Jan-1995||http://y|0|1|0|0\r\n"
-      "\n"
-      "267|unknown||||1|0|0|0\n");
+  const auto path = dir.write("u.item",
+                              "1|Toy Story (1995)|01-Jan-1995||http://x|0|0|1|1\n"
+                              "2|Mis\xE9rables, Les (1995)|01-Jan-1995||http://y|0|1|0|0\r\n"
+                              "\n"
+                              "267|unknown||||1|0|0|0\n");
   const std::vector<movie> m = aerec::read_movies(path);
   REQUIRE(m.size() == 3);
   CHECK(m[0].id == 1);
@@ -63,8 +61,7 @@ TEST_CASE("u.item: malformed lines and a missing u.genre", "[movies]") {
   CHECK_THAT(parse_error_of(dir, "u.item", "1|A (1995)|||x|0|2|1|1\n"),
              Contains("u.item:1: genre flag '2' for 'Action' is not 0 or 1"));
   dir.write("u.genre", "Action|0\nComedy|2\n");
-  CHECK_THAT(parse_error_of(dir, "u.item", "1|A (1995)|||x|0|1\n"),
-             Contains("u.genre:2: expected 'name|1'"));
+  CHECK_THAT(parse_error_of(dir, "u.item", "1|A (1995)|||x|0|1\n"), Contains("u.genre:2: expected 'name|1'"));
 
   temp_dir bare;
   const auto item = bare.write("u.item", "1|A (1995)|||x\n");
@@ -101,16 +98,16 @@ TEST_CASE("movies.dat: latin-1 or UTF-8, genres split on '|'", "[movies]") {
 
 TEST_CASE("movies.csv: quoted titles, no genres, years", "[movies]") {
   temp_dir dir;
-  const auto path = dir.write(
-      "movies.csv",
-      "\xEF\xBB\xBFmovieId,title,genres\r\n"
-      "1,Toy Story (1995),Adventure|Animation|Children\r\n"
-      "11,\"American President, The (1995)\",Comedy|Drama|Romance\r\n"
-      "7789,\"11'09\"\"01 - September 11 (2002)\",Drama\n"
-      "149352,Daddy's Home 2 (2017) ,Comedy\n"
-      "171749,Death Note: Desu n\xC3\xB4to (2006\xE2\x80\x93" "2007),(no genres listed)\n"
-      "40697,Babylon 5,Sci-Fi\n"
-      "5,\"\",\n");
+  const auto path = dir.write("movies.csv",
+                              "\xEF\xBB\xBFmovieId,title,genres\r\n"
+                              "1,Toy Story (1995),Adventure|Animation|Children\r\n"
+                              "11,\"American President, The (1995)\",Comedy|Drama|Romance\r\n"
+                              "7789,\"11'09\"\"01 - September 11 (2002)\",Drama\n"
+                              "149352,Daddy's Home 2 (2017) ,Comedy\n"
+                              "171749,Death Note: Desu n\xC3\xB4to (2006\xE2\x80\x93"
+                              "2007),(no genres listed)\n"
+                              "40697,Babylon 5,Sci-Fi\n"
+                              "5,\"\",\n");
   const std::vector<movie> m = aerec::read_movies(path);
   REQUIRE(m.size() == 7);
   CHECK(m[0].title == "Toy Story (1995)");
@@ -122,7 +119,9 @@ TEST_CASE("movies.csv: quoted titles, no genres, years", "[movies]") {
   CHECK(m[2].title == "11'09\"01 - September 11 (2002)");
   CHECK(m[2].year == 2002);
   CHECK(m[3].year == 2017);  // trailing space ignored
-  CHECK(m[4].title == "Death Note: Desu n\xC3\xB4to (2006\xE2\x80\x93" "2007)");
+  CHECK(m[4].title ==
+        "Death Note: Desu n\xC3\xB4to (2006\xE2\x80\x93"
+        "2007)");
   CHECK(m[4].year == 0);  // a range is not a year
   CHECK(m[4].genres.empty());
   CHECK(m[5].year == 0);

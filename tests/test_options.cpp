@@ -31,8 +31,7 @@ option_value changed(const option_value& value) {
 
 const option<train_config>& row(const std::string& name) {
   const auto& all = train_options();
-  const auto it =
-      std::find_if(all.begin(), all.end(), [&](const auto& o) { return o.name == name; });
+  const auto it = std::find_if(all.begin(), all.end(), [&](const auto& o) { return o.name == name; });
   REQUIRE(it != all.end());
   return *it;
 }
@@ -42,11 +41,32 @@ bool among(const std::string& key, const std::vector<std::string>& keys) {
 }
 
 // The keys of the first stored configurations, which every stored one holds.
-const std::vector<std::string> original_keys = {
-    "layers", "activation", "output-activation", "init", "optimizer", "lr", "weight-decay",
-    "momentum", "dampening", "nesterov", "alpha", "centered", "eps", "beta1", "beta2", "amsgrad",
-    "lr-decay", "initial-accumulator", "rho", "epochs", "batch", "shuffle", "accumulate-gradients",
-    "loss-normalization", "seed", "threads"};
+const std::vector<std::string> original_keys = {"layers",
+                                                "activation",
+                                                "output-activation",
+                                                "init",
+                                                "optimizer",
+                                                "lr",
+                                                "weight-decay",
+                                                "momentum",
+                                                "dampening",
+                                                "nesterov",
+                                                "alpha",
+                                                "centered",
+                                                "eps",
+                                                "beta1",
+                                                "beta2",
+                                                "amsgrad",
+                                                "lr-decay",
+                                                "initial-accumulator",
+                                                "rho",
+                                                "epochs",
+                                                "batch",
+                                                "shuffle",
+                                                "accumulate-gradients",
+                                                "loss-normalization",
+                                                "seed",
+                                                "threads"};
 const std::vector<std::string> lbfgs_keys = {"lbfgs-iters", "lbfgs-history", "lbfgs-line-search"};
 
 // The keys added since (dropout, the penalties, kernel layers, ...), which
@@ -106,8 +126,7 @@ TEST_CASE("the L-BFGS options apply with the lbfgs optimizer only", "[options]")
   REQUIRE_FALSE(c.lbfgs->strong_wolfe);
 }
 
-TEST_CASE("a configuration stored before later keys still reads, with their defaults",
-          "[options]") {
+TEST_CASE("a configuration stored before later keys still reads, with their defaults", "[options]") {
   json old = to_json(preset("deeprec"));
   for (const std::string& key : later_keys()) old.erase(key);
   for (const std::string& key : lbfgs_keys) old.erase(key);  // from before L-BFGS

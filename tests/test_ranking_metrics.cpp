@@ -44,8 +44,7 @@ TEST_CASE("precision, recall, NDCG and coverage on two users", "[ranking]") {
   const std::vector<rating_entry> out = {{0, 1, 5}, {0, 2, 3}, {0, 4, 4}, {1, 0, 4.5f},
                                          {1, 3, 5}, {1, 4, 2}, {1, 5, 4}, {2, 0, 3}};
   const ratings input(3, 6, in), target(3, 6, out);
-  fixed_predictor p{
-      {{.9f, .8f, .7f, .6f, .5f, .4f}, {.4f, .5f, .6f, .7f, .8f, .9f}, {1, 1, 1, 1, 1, 1}}};
+  fixed_predictor p{{{.9f, .8f, .7f, .6f, .5f, .4f}, {.4f, .5f, .6f, .7f, .8f, .9f}, {1, 1, 1, 1, 1, 1}}};
   ranking_options options;
   options.ks = {1, 2, 3, 5};
 
@@ -74,8 +73,7 @@ TEST_CASE("precision, recall, NDCG and coverage on two users", "[ranking]") {
   // user 1 [5,4,3,1,0] all three (ranks 0, 2, 4).
   CHECK(m.at[3].precision == Approx((2.0 / 5 + 3.0 / 5) / 2));
   CHECK(m.at[3].recall == Approx(1.0));
-  CHECK(m.at[3].ndcg ==
-        Approx(((gain(1) + gain(4)) / ideal2 + (gain(0) + gain(2) + gain(4)) / ideal3) / 2));
+  CHECK(m.at[3].ndcg == Approx(((gain(1) + gain(4)) / ideal2 + (gain(0) + gain(2) + gain(4)) / ideal3) / 2));
   // Coverage: top 1 lists {0, 5}; top 2 adds 1 and 4; top 3 adds 2 and 3.
   CHECK(m.at[0].coverage == Approx(2.0 / 6));
   CHECK(m.at[1].coverage == Approx(4.0 / 6));

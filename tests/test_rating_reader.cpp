@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -38,8 +37,7 @@ std::vector<std::int64_t> lines_of(const rating_table& t) {
 format_spec format_of(rating_format kind) { return aerec::default_format(kind); }
 
 // Reads `content` as `name` and returns the message of the parse_error it must raise.
-std::string parse_error_of(const std::string& name, const std::string& content,
-                           const format_spec& format) {
+std::string parse_error_of(const std::string& name, const std::string& content, const format_spec& format) {
   temp_dir dir;
   const auto path = dir.write(name, content);
   const auto e = error_from([&] { aerec::read_ratings(path, format); });
@@ -89,8 +87,7 @@ TEST_CASE("tab: values, timestamps, CRLF, blank lines and no final newline", "[r
                               "244\t51\t5\t880606923");
   const rating_table t = aerec::read_ratings(path, format_of(rating_format::tab));
   CHECK(t.path == path);
-  CHECK(rows_of(t) == std::vector<row>{{196, 242, 3.0f}, {186, 302, 4.0f}, {22, 377, 1.0f},
-                                       {244, 51, 5.0f}});
+  CHECK(rows_of(t) == std::vector<row>{{196, 242, 3.0f}, {186, 302, 4.0f}, {22, 377, 1.0f}, {244, 51, 5.0f}});
   REQUIRE(t.has_timestamps());
   CHECK(t.timestamps == std::vector<std::int64_t>{881250949, 891717742, 878887116, 880606923});
   // Blank lines are skipped but counted, so errors and line() point at the right place.
@@ -234,9 +231,9 @@ TEST_CASE("each bad line names file, line and reason", "[reader]") {
 
 TEST_CASE("the header must name the required columns, once", "[reader]") {
   const auto csv = format_of(rating_format::csv);
-  CHECK_THAT(parse_error_of("r.csv", "userId,itemId,rating\n1,2,3\n", csv),
-             Contains("r.csv:1: the header has no column 'movieId'") &&
-                 Contains("'userId', 'itemId', 'rating'"));
+  CHECK_THAT(
+      parse_error_of("r.csv", "userId,itemId,rating\n1,2,3\n", csv),
+      Contains("r.csv:1: the header has no column 'movieId'") && Contains("'userId', 'itemId', 'rating'"));
   CHECK_THAT(parse_error_of("r.csv", "\nuserId,movieId,timestamp\n1,2,3\n", csv),
              Contains("r.csv:2: the header has no column 'rating'"));
   CHECK_THAT(parse_error_of("r.csv", "userId,movieId,rating,userId\n1,2,3,1\n", csv),
@@ -245,14 +242,12 @@ TEST_CASE("the header must name the required columns, once", "[reader]") {
   format_spec tabbed = csv;
   tabbed.delimiter = "\t";
   CHECK_THAT(parse_error_of("r.csv", "userId,movieId,rating\n1,2,3\n", tabbed),
-             Contains("r.csv:1: the header has no column 'userId'") &&
-                 Contains("'userId,movieId,rating'"));
+             Contains("r.csv:1: the header has no column 'userId'") && Contains("'userId,movieId,rating'"));
 }
 
 TEST_CASE("a file without ratings is an error", "[reader]") {
   temp_dir dir;
-  for (const auto& [name, content, kind] :
-       std::vector<std::tuple<std::string, std::string, rating_format>>{
+  for (const auto& [name, content, kind] : std::vector<std::tuple<std::string, std::string, rating_format>>{
            {"empty.data", "", rating_format::tab},
            {"blank.data", "\n\r\n\n", rating_format::tab},
            {"header.csv", "userId,movieId,rating,timestamp\n", rating_format::csv},
@@ -287,15 +282,16 @@ TEST_CASE("lines split across read blocks parse as whole lines", "[reader]") {
       "\xEF\xBB\xBFuserId,movieId,rating,timestamp,note\r\n"
       "1,10,4.5,100,short\r\n"
       "\r\n"
-      "22,333,3,200," + std::string(70, 'x') + "\n"
+      "22,333,3,200," +
+      std::string(70, 'x') +
+      "\n"
       "\n"
       "4444,5,0.5,300,n\n"
       "7,8,5,400,end";
   const auto path = dir.write("blocks.csv", content);
   const auto csv = format_of(rating_format::csv);
   const rating_table whole = aerec::read_ratings(path, csv);
-  REQUIRE(rows_of(whole) ==
-          std::vector<row>{{1, 10, 4.5f}, {22, 333, 3.0f}, {4444, 5, 0.5f}, {7, 8, 5.0f}});
+  REQUIRE(rows_of(whole) == std::vector<row>{{1, 10, 4.5f}, {22, 333, 3.0f}, {4444, 5, 0.5f}, {7, 8, 5.0f}});
   REQUIRE(lines_of(whole) == std::vector<std::int64_t>{2, 4, 6, 7});
   for (std::size_t block = 1; block <= content.size() + 1; ++block) {
     INFO("block size " << block);

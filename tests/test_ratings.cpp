@@ -1,13 +1,12 @@
 #include <catch2/catch.hpp>
-
 #include <optional>
 #include <span>
 #include <string>
 #include <tuple>
 #include <vector>
 
-#include "aerec/data/dataset.h"
 #include "aerec/core/error.h"
+#include "aerec/data/dataset.h"
 #include "aerec/data/id_map.h"
 #include "aerec/data/ratings.h"
 #include "expect_error.h"
@@ -92,8 +91,8 @@ TEST_CASE("ratings: entries() lists row-major and rebuilds the same matrix", "[r
   const aerec::ratings r = sample();
   const auto entries = r.entries();
   using t = std::tuple<std::int32_t, std::int32_t, float>;
-  CHECK(as_tuples(entries) == std::vector<t>{{1, 0, 4.5f}, {1, 1, 1.5f}, {1, 3, 2.0f},
-                                             {2, 0, 1.0f}, {2, 2, 3.0f}, {2, 4, 5.0f}});
+  CHECK(as_tuples(entries) ==
+        std::vector<t>{{1, 0, 4.5f}, {1, 1, 1.5f}, {1, 3, 2.0f}, {2, 0, 1.0f}, {2, 2, 3.0f}, {2, 4, 5.0f}});
   require_same(aerec::ratings(r.rows(), r.cols(), entries), r);
 }
 

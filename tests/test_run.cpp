@@ -52,7 +52,8 @@ backend_factory cpu() {
 
 std::vector<float> parameters_of(training_run& r) {
   std::vector<float> all;
-  for (const parameter& p : r.trained().network().parameters()) all.insert(all.end(), p.value, p.value + p.size);
+  for (const parameter& p : r.trained().network().parameters())
+    all.insert(all.end(), p.value, p.value + p.size);
   return all;
 }
 

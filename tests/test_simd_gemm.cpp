@@ -1,9 +1,8 @@
 // The SIMD matrix product against the textbook triple loop: every transpose
 // combination, alpha and beta cases, and shapes that are not multiples of the
 // vector width or the tiles (1 x 1, k = 1, one row, 64 rows, 3,706 columns).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -40,8 +39,7 @@ expected reference_gemm(bool ta, bool tb, float alpha, const std::vector<float>&
     for (int j = 0; j < s.n; ++j) {
       double sum = 0, size = 0;
       for (int p = 0; p < s.k; ++p) {
-        const double term =
-            static_cast<double>(element(a, a_cols, ta, i, p)) * element(b, b_cols, tb, p, j);
+        const double term = static_cast<double>(element(a, a_cols, ta, i, p)) * element(b, b_cols, tb, p, j);
         sum += term;
         size += std::abs(term);
       }
@@ -82,16 +80,15 @@ void check(shape s, bool ta, bool tb, float alpha, float beta, bool nan_in_c) {
 
   simd_gemm(ta, tb, alpha, {a.data(), ta ? s.k : s.m, ta ? s.m : s.k},
             {b.data(), tb ? s.n : s.k, tb ? s.k : s.n}, beta, {c.data(), s.m, s.n});
-  INFO("m " << s.m << ", n " << s.n << ", k " << s.k << ", transpose " << ta << tb << ", alpha "
-            << alpha << ", beta " << beta << (nan_in_c ? ", NaN in C" : ""));
+  INFO("m " << s.m << ", n " << s.n << ", k " << s.k << ", transpose " << ta << tb << ", alpha " << alpha
+            << ", beta " << beta << (nan_in_c ? ", NaN in C" : ""));
   CHECK(worst_error(c, want) < 1e-5);
 }
 
 const std::vector<shape> shapes = {
-    {1, 1, 1},    {1, 1, 7},      {3, 5, 1},      {1, 3706, 20},  {64, 3706, 20},
-    {1, 20, 3706}, {64, 20, 10},  {7, 9, 13},     {5, 17, 300},   {64, 37, 33},
-    {1, 37, 9},   {2, 33, 17},    {9, 4, 5},      {13, 71, 257},  {64, 512, 512},
-    {1, 1024, 512}, {64, 600, 1},
+    {1, 1, 1},    {1, 1, 7},     {3, 5, 1},      {1, 3706, 20},  {64, 3706, 20}, {1, 20, 3706},
+    {64, 20, 10}, {7, 9, 13},    {5, 17, 300},   {64, 37, 33},   {1, 37, 9},     {2, 33, 17},
+    {9, 4, 5},    {13, 71, 257}, {64, 512, 512}, {1, 1024, 512}, {64, 600, 1},
 };
 
 }  // namespace

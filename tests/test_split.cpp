@@ -1,8 +1,7 @@
 // Splitting rating files into training, validation and test parts: the split
 // names, and load_dataset on small files written here for every split kind.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -43,9 +42,7 @@ struct rating_line {
   float value() const { return static_cast<float>(half_stars) / 2; }
 };
 
-std::string stars(int half_stars) {
-  return std::to_string(half_stars / 2) + (half_stars % 2 ? ".5" : "");
-}
+std::string stars(int half_stars) { return std::to_string(half_stars / 2) + (half_stars % 2 ? ".5" : ""); }
 
 // The file as MovieLens writes it: u.data (tab, with timestamps), ratings.dat
 // ("::", here without timestamps) or ratings.csv (header, timestamps).
@@ -55,16 +52,24 @@ std::string file_text(const std::vector<rating_line>& lines, rating_format forma
     const std::string u = std::to_string(l.user), i = std::to_string(l.item), r = stars(l.half_stars),
                       t = std::to_string(l.time);
     switch (format) {
-      case rating_format::tab: out += u + "\t" + i + "\t" + r + "\t" + t + "\n"; break;
-      case rating_format::dat: out += u + "::" + i + "::" + r + "\n"; break;
-      default: out += u + "," + i + "," + r + "," + t + "\n"; break;
+      case rating_format::tab:
+        out += u + "\t" + i + "\t" + r + "\t" + t + "\n";
+        break;
+      case rating_format::dat:
+        out += u + "::" + i + "::" + r + "\n";
+        break;
+      default:
+        out += u + "," + i + "," + r + "," + t + "\n";
+        break;
     }
   }
   return out;
 }
 
 const char* file_name(rating_format format) {
-  return format == rating_format::tab ? "u.data" : format == rating_format::dat ? "ratings.dat" : "ratings.csv";
+  return format == rating_format::tab   ? "u.data"
+         : format == rating_format::dat ? "ratings.dat"
+                                        : "ratings.csv";
 }
 
 // Writes `lines` in `format` and returns the data_files naming that file.
@@ -76,8 +81,8 @@ data_files write_ratings(const temp_dir& dir, const std::vector<rating_line>& li
 
 // MovieLens-100K's layout: u.data plus fold files in the same folder.
 data_files fold_folder(const temp_dir& dir) {
-  return data_files{"ml-100k", dir.path() / "u.data", aerec::default_format(rating_format::tab), {},
-                    dir.path()};
+  return data_files{
+      "ml-100k", dir.path() / "u.data", aerec::default_format(rating_format::tab), {}, dir.path()};
 }
 
 // Users (sparse ids) rate items (sparse ids) with probability `density`;
@@ -165,8 +170,12 @@ parts check_split(const dataset& d, const std::vector<rating_line>& lines) {
     if (r->rows() > 0) CHECK(r->cols() == cols);
   CHECK((d.test.input.rows() == 0 || d.test.input.rows() == rows));
 
-  parts p{cells_of(d.train, d), cells_of(d.test.target, d), cells_of(d.test.input, d),
-          cells_of(d.validation.target, d), cells_of(d.validation.input, d), {}};
+  parts p{cells_of(d.train, d),
+          cells_of(d.test.target, d),
+          cells_of(d.test.input, d),
+          cells_of(d.validation.target, d),
+          cells_of(d.validation.input, d),
+          {}};
   std::size_t kept = 0;
   std::map<pair_id, int> seen;
   for (const cells* c : {&p.train, &p.test_target, &p.test_input, &p.val_target, &p.val_input}) {
@@ -229,10 +238,11 @@ TEST_CASE("parse_split: every form", "[split]") {
     split_kind kind;
     double fraction;
   };
-  for (const form& f : {form{"random:0.1", split_kind::random, 0.1}, form{"user:0.2", split_kind::per_user, 0.2},
-                        form{"time:0.1", split_kind::time, 0.1}, form{"users:0.1", split_kind::users, 0.1},
-                        form{"random:.5", split_kind::random, 0.5}, form{"users:1e-3", split_kind::users, 1e-3},
-                        form{"time:0.999", split_kind::time, 0.999}}) {
+  for (const form& f :
+       {form{"random:0.1", split_kind::random, 0.1}, form{"user:0.2", split_kind::per_user, 0.2},
+        form{"time:0.1", split_kind::time, 0.1}, form{"users:0.1", split_kind::users, 0.1},
+        form{"random:.5", split_kind::random, 0.5}, form{"users:1e-3", split_kind::users, 1e-3},
+        form{"time:0.999", split_kind::time, 0.999}}) {
     CAPTURE(f.text);
     const aerec::split_spec s = aerec::parse_split(f.text);
     CHECK(s.kind == f.kind);
@@ -249,7 +259,8 @@ TEST_CASE("split_name: names parse back to the same split", "[split]") {
   // Fractions with many digits, or tiny ones, survive the round trip too.
   for (const double fraction : {0.123456789, 1e-7, 0.3333333333333333, 0.9999999}) {
     CAPTURE(fraction);
-    for (const split_kind kind : {split_kind::random, split_kind::per_user, split_kind::time, split_kind::users}) {
+    for (const split_kind kind :
+         {split_kind::random, split_kind::per_user, split_kind::time, split_kind::users}) {
       const aerec::split_spec parsed = aerec::parse_split(aerec::split_name({kind, {}, fraction}));
       CHECK(parsed.kind == kind);
       CHECK(parsed.fraction == fraction);
@@ -262,14 +273,15 @@ TEST_CASE("parse_split: bad forms name the text, the reason and the accepted for
     std::string text;
     std::string reason;
   };
-  for (const bad& b : {bad{"", "unknown split"}, bad{"u6", "unknown split"}, bad{"U1", "unknown split"},
-                       bad{"random", "unknown split"}, bad{"foo:0.1", "unknown split kind 'foo'"},
-                       bad{"Random:0.1", "unknown split kind 'Random'"}, bad{":0.1", "unknown split kind ''"},
-                       bad{"random:", "'' is not a number"}, bad{"random:abc", "'abc' is not a number"},
-                       bad{"user:0.1x", "'0.1x' is not a number"}, bad{"time:0.1:2", "'0.1:2' is not a number"},
-                       bad{"random:0", "between 0 and 1"}, bad{"users:1", "between 0 and 1"},
-                       bad{"random:-0.1", "between 0 and 1"}, bad{"user:1.5", "between 0 and 1"},
-                       bad{"time:nan", "between 0 and 1"}, bad{"random:inf", "between 0 and 1"}}) {
+  for (const bad& b :
+       {bad{"", "unknown split"}, bad{"u6", "unknown split"}, bad{"U1", "unknown split"},
+        bad{"random", "unknown split"}, bad{"foo:0.1", "unknown split kind 'foo'"},
+        bad{"Random:0.1", "unknown split kind 'Random'"}, bad{":0.1", "unknown split kind ''"},
+        bad{"random:", "'' is not a number"}, bad{"random:abc", "'abc' is not a number"},
+        bad{"user:0.1x", "'0.1x' is not a number"}, bad{"time:0.1:2", "'0.1:2' is not a number"},
+        bad{"random:0", "between 0 and 1"}, bad{"users:1", "between 0 and 1"},
+        bad{"random:-0.1", "between 0 and 1"}, bad{"user:1.5", "between 0 and 1"},
+        bad{"time:nan", "between 0 and 1"}, bad{"random:inf", "between 0 and 1"}}) {
     CAPTURE(b.text);
     const std::string message = invalid_split_message(b.text);
     CHECK_THAT(message, Contains("'" + b.text + "'") && Contains(b.reason));
@@ -312,7 +324,8 @@ TEST_CASE("load_dataset: a fold's users and items are the sorted union", "[split
   CHECK(d.train.cols() == 4);
   CHECK(d.test.target.rows() == 3);
   CHECK(d.test.target.cols() == 4);
-  CHECK(cells_of(d.train, d) == cells{{{2, 100}, 3.0f}, {{2, 250}, 5.0f}, {{5, 100}, 1.0f}, {{5, 200}, 4.0f}});
+  CHECK(cells_of(d.train, d) ==
+        cells{{{2, 100}, 3.0f}, {{2, 250}, 5.0f}, {{5, 100}, 1.0f}, {{5, 200}, 4.0f}});
   // User 9 has no training rating: its test rating is counted and left out.
   CHECK(cells_of(d.test.target, d) == cells{{{5, 250}, 4.0f}});
   CHECK(d.test.unknown_user == 1);
@@ -464,7 +477,8 @@ TEST_CASE("load_dataset: random holds out exactly round(F*n) ratings", "[split]"
       const dataset d = load(files, aerec::split_name({split_kind::random, {}, fraction}));
       const parts p = check_split(d, lines);
       CHECK(p.train.size() == lines.size() - share(fraction, lines.size()));
-      CHECK(p.test_target.size() + d.test.unknown_user + d.test.unknown_item == share(fraction, lines.size()));
+      CHECK(p.test_target.size() + d.test.unknown_user + d.test.unknown_item ==
+            share(fraction, lines.size()));
       CHECK(p.test_input.empty());
     }
   }
@@ -530,8 +544,9 @@ TEST_CASE("load_dataset: time puts exactly the latest ratings in the test part",
       cells test;
     };
     // Ties go by file order: of the three 90s, the later lines are the later ratings.
-    for (const expectation& e : {expectation{0.1, latest({7})}, expectation{0.2, latest({4, 7})},
-                                 expectation{0.3, latest({2, 4, 7})}, expectation{0.5, latest({2, 4, 7, 6, 9})}}) {
+    for (const expectation& e :
+         {expectation{0.1, latest({7})}, expectation{0.2, latest({4, 7})},
+          expectation{0.3, latest({2, 4, 7})}, expectation{0.5, latest({2, 4, 7, 6, 9})}}) {
       CAPTURE(aerec::rating_format_name(format), e.fraction);
       const dataset d = load(files, aerec::split_name({split_kind::time, {}, e.fraction}));
       parts p = check_split(d, lines);
@@ -747,8 +762,8 @@ TEST_CASE("load_dataset: large sparse ids", "[split]") {
   temp_dir dir;
   for (const std::int32_t big : {1'000'000, 2'000'000'000, 2'147'483'647}) {
     CAPTURE(big);
-    const std::vector<rating_line> lines = {{big, 5, 8, 1},   {3, big - 1, 6, 2}, {big, big - 1, 4, 3},
-                                            {3, 5, 10, 4},    {17, 5, 2, 5},      {17, 99, 6, 6},
+    const std::vector<rating_line> lines = {{big, 5, 8, 1},     {3, big - 1, 6, 2}, {big, big - 1, 4, 3},
+                                            {3, 5, 10, 4},      {17, 5, 2, 5},      {17, 99, 6, 6},
                                             {big - 2, 99, 6, 7}};
     const dataset d = load(write_ratings(dir, lines), "all");
     check_split(d, lines);

@@ -32,8 +32,8 @@ TEST_CASE("seed-fixed keeps the architecture and zeroes its gradients", "[train_
 
 TEST_CASE("every listed preset resolves and unknown ones are rejected", "[train_config]") {
   for (const preset_info& p : presets()) REQUIRE_NOTHROW(validate(preset(p.name)));
-  REQUIRE_THROWS_WITH(preset("deep"), Catch::Contains("unknown preset 'deep'") &&
-                                          Catch::Contains("seed, seed-fixed"));
+  REQUIRE_THROWS_WITH(preset("deep"),
+                      Catch::Contains("unknown preset 'deep'") && Catch::Contains("seed, seed-fixed"));
   train_config c = preset("seed");
   c.batch_size = 0;
   REQUIRE_THROWS_AS(validate(c), error);

@@ -1,11 +1,11 @@
 // Training: determinism, the seed's gradient accumulation, and learning.
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <tuple>
 #include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <tuple>
 
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/eval/metrics.h"
@@ -300,8 +300,11 @@ std::vector<named_config> resumable_configs() {
   dropout.model.hidden = {8, 4, 8};
   dropout.model.hidden_act = activation::selu;
   dropout.dropout = 0.5f;
-  return {{"adam, shuffled", small_config()}, {"adam, in order", in_order}, {"seed preset", seed},
-          {"rmsprop, centered, momentum", rmsprop}, {"dropout on the code", dropout}};
+  return {{"adam, shuffled", small_config()},
+          {"adam, in order", in_order},
+          {"seed preset", seed},
+          {"rmsprop, centered, momentum", rmsprop},
+          {"dropout on the code", dropout}};
 }
 
 std::size_t batches_per_epoch(const ratings& data, const train_config& c) {
@@ -555,8 +558,7 @@ TEST_CASE("L-BFGS's full-batch objective: its gradient matches finite difference
       for (const std::size_t k : {std::size_t{0}, p.size / 2, p.size - 1}) {
         const double numeric = aerec::testing::central_difference(
             p.value[k], [&] { return objective_of(*net, data, c).total; }, 1e-2f);
-        aerec::testing::require_close(p.grad[k], numeric, p.name + "[" + std::to_string(k) + "]", 2e-3,
-                                      2e-3);
+        aerec::testing::require_close(p.grad[k], numeric, p.name + "[" + std::to_string(k) + "]", 2e-3, 2e-3);
       }
   }
 }

@@ -53,8 +53,7 @@ val typed_copy(const char* array_type, const std::vector<T>& values) {
 // megabyte per 64-user batch).
 class float_array {
  public:
-  explicit float_array(const val& array)
-      : size_(array["length"].as<std::size_t>()), data_(new float[size_]) {
+  explicit float_array(const val& array) : size_(array["length"].as<std::size_t>()), data_(new float[size_]) {
     val(emscripten::typed_memory_view(size_, data_.get())).call<void>("set", array);
   }
   std::span<const float> values() const { return {data_.get(), size_}; }
@@ -90,9 +89,8 @@ class model_handle {
   }
 
   val predict(const val& ratings) {
-    return guarded([&] {
-      return typed_copy("Float32Array", model_.predict_dense(user_row(ratings).values()));
-    });
+    return guarded(
+        [&] { return typed_copy("Float32Array", model_.predict_dense(user_row(ratings).values())); });
   }
 
   // `count` users' rows, one after another, predicted in one batch.
@@ -102,9 +100,9 @@ class model_handle {
       const std::span<const float> all = copied.values();
       const auto n = static_cast<std::size_t>(num_items());
       if (count < 0 || all.size() != static_cast<std::size_t>(count) * n)
-        throw error(error_code::invalid_argument,
-                    "rows has " + std::to_string(all.size()) + " entries, not " +
-                        std::to_string(count) + " users x " + std::to_string(n) + " movies");
+        throw error(error_code::invalid_argument, "rows has " + std::to_string(all.size()) +
+                                                      " entries, not " + std::to_string(count) + " users x " +
+                                                      std::to_string(n) + " movies");
       // Columns straight into the batch: no id lookups on the way in.
       return typed_copy("Float32Array", model_.predict_dense(all));
     });
@@ -138,9 +136,9 @@ class model_handle {
   float_array user_row(const val& ratings) const {
     float_array copied(ratings);
     if (copied.values().size() != static_cast<std::size_t>(num_items()))
-      throw error(error_code::invalid_argument,
-                  "ratings has " + std::to_string(copied.values().size()) + " entries; the model has " +
-                      std::to_string(num_items()) + " movies (one per column, 0 = not rated)");
+      throw error(error_code::invalid_argument, "ratings has " + std::to_string(copied.values().size()) +
+                                                    " entries; the model has " + std::to_string(num_items()) +
+                                                    " movies (one per column, 0 = not rated)");
     return copied;
   }
 

@@ -30,8 +30,8 @@ struct fixture {
       for (int m = 1; m <= 20; ++m) {
         if ((u * 7 + m * 3) % 5 >= 2) continue;
         const int r = 1 + (u % 3 + m % 4 + (u + m) % 2) % 5;
-        const std::string line = std::to_string(u) + "\t" + std::to_string(m) + "\t" +
-                                 std::to_string(r) + "\t88125000" + std::to_string(n % 10) + "\n";
+        const std::string line = std::to_string(u) + "\t" + std::to_string(m) + "\t" + std::to_string(r) +
+                                 "\t88125000" + std::to_string(n % 10) + "\n";
         (((u + 2 * m) % 4 == 3) ? test : base) += line;
         ++n;
         all += line;
@@ -59,8 +59,9 @@ const std::filesystem::path& trained_model() {
   static const std::filesystem::path path = [] {
     const fixture& f = shared_fixture();
     const auto p = f.dir.path() / "model.aerec";
-    const result r = run_aerec("train --data " + f.data + " --split u1 --preset seed-fixed --epochs 3 --out " +
-                           p.string() + " --metrics-out " + (f.dir.path() / "m.json").string());
+    const result r =
+        run_aerec("train --data " + f.data + " --split u1 --preset seed-fixed --epochs 3 --out " +
+                  p.string() + " --metrics-out " + (f.dir.path() / "m.json").string());
     INFO(r.err);
     REQUIRE(r.code == 0);
     return p;
@@ -92,8 +93,8 @@ TEST_CASE("train writes a model and metrics JSON with history", "[cli]") {
   const auto model = f.dir.path() / "train.aerec";
   const auto metrics = f.dir.path() / "train.json";
   const result r = run_aerec("train --split u1 --preset seed --epochs 2 --out " + model.string() +
-                             " --metrics-out " + metrics.string(),
-                         "MOVIELENS_DIR=" + f.data);
+                                 " --metrics-out " + metrics.string(),
+                             "MOVIELENS_DIR=" + f.data);
   INFO(r.err);
   REQUIRE(r.code == 0);
   REQUIRE_THAT(r.out, Catch::Contains("test_rmse"));
@@ -115,9 +116,11 @@ TEST_CASE("train writes a model and metrics JSON with history", "[cli]") {
 TEST_CASE("flags override the preset", "[cli]") {
   const fixture& f = shared_fixture();
   const auto metrics = f.dir.path() / "override.json";
-  const result r = run_aerec("train --data " + f.data + " --preset seed --epochs 1 --layers 6,4 --activation tanh "
-                         "--optimizer adam --lr 0.003 --batch 5 --no-accumulate-gradients --metrics-out " +
-                         metrics.string());
+  const result r =
+      run_aerec("train --data " + f.data +
+                " --preset seed --epochs 1 --layers 6,4 --activation tanh "
+                "--optimizer adam --lr 0.003 --batch 5 --no-accumulate-gradients --metrics-out " +
+                metrics.string());
   INFO(r.err);
   REQUIRE(r.code == 0);
   const json c = json::parse(read(metrics))["config"];
@@ -144,7 +147,8 @@ TEST_CASE("eval reports the figures train reported", "[cli]") {
 
 TEST_CASE("recommend lists unrated movies with titles", "[cli]") {
   const fixture& f = shared_fixture();
-  const result r = run_aerec("recommend " + trained_model().string() + " --data " + f.data + " --user 3 -k 4");
+  const result r =
+      run_aerec("recommend " + trained_model().string() + " --data " + f.data + " --user 3 -k 4");
   INFO(r.err);
   REQUIRE(r.code == 0);
   const std::regex line(R"(\s*\d+\. (\d\.\d\d)  Movie (\d+) \(1995\)  \(movie (\d+)\))");
@@ -177,7 +181,8 @@ TEST_CASE("training is reproducible from the command line", "[cli]") {
   std::string predictions[2];
   for (int i = 0; i < 2; ++i) {
     const auto model = f.dir.path() / ("repeat" + std::to_string(i) + ".aerec");
-    REQUIRE(run_aerec("train --data " + f.data + " --preset seed-fixed --epochs 2 --seed 7 --out " + model.string())
+    REQUIRE(run_aerec("train --data " + f.data + " --preset seed-fixed --epochs 2 --seed 7 --out " +
+                      model.string())
                 .code == 0);
     predictions[i] = run_aerec("predict " + model.string() + " --ratings 2:4 --json").out;
   }
@@ -215,7 +220,8 @@ TEST_CASE("bad input gives a clear error and a non-zero exit code", "[cli]") {
   std::string bytes = read(model);
   bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x10);
   const auto corrupt = bad.write("corrupt.aerec", bytes);
-  expect(run_aerec("eval " + corrupt.string() + " --data " + f.data), 5, corrupt.string() + ": checksum mismatch");
+  expect(run_aerec("eval " + corrupt.string() + " --data " + f.data), 5,
+         corrupt.string() + ": checksum mismatch");
   const auto foreign = bad.write("foreign.aerec", "PK\x03\x04 not a model");
   expect(run_aerec("predict " + foreign.string() + " --ratings 1:4"), 5, "not an aerec model file");
   expect(run_aerec("predict " + (bad.path() / "none.aerec").string() + " --ratings 1:4"), 4, "none.aerec");

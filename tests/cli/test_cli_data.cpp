@@ -119,8 +119,7 @@ TEST_CASE("data info: a dat folder without timestamps (ML-1M's shared copy)", "[
   const fs::path folder = write_folder(
       dir, "ml-dat",
       {{"ratings-notimestamp.dat", "1::1::4\n1::2::5\n1::3::1\n2::1::2\n2::2::3\n"},
-       {"movies.dat",
-        "1::Toy Story (1995)::Animation|Children's|Comedy\n2::Jumanji (1995)::Adventure\n"}});
+       {"movies.dat", "1::Toy Story (1995)::Animation|Children's|Comedy\n2::Jumanji (1995)::Adventure\n"}});
   const json j = info_json(folder);
   CHECK(j["name"] == "ml-dat");
   CHECK(j["format"] == "dat");

@@ -145,8 +145,7 @@ TEST_CASE("export: movies.json describes the model's columns in column order", "
     CHECK(entry["ratings"] == count);
     CHECK(entry["mean"].get<double>() == (count == 0 ? 0.0 : std::round(sum * 100.0 / count) / 100));
     const auto t = data().titles.find(id);
-    const title expected =
-        t == data().titles.end() ? title{"Movie " + std::to_string(id), 0, {}} : t->second;
+    const title expected = t == data().titles.end() ? title{"Movie " + std::to_string(id), 0, {}} : t->second;
     CHECK(entry["title"] == expected.text);
     CHECK(entry["year"] == expected.year);
     CHECK(entry["genres"] == json(expected.genres));

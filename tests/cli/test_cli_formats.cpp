@@ -44,14 +44,16 @@ TEST_CASE("formats: a dat folder without timestamps trains, with titles for reco
               return std::to_string(u) + "::" + std::to_string(m) + "::" + number(r) + "\n";
             }));
   std::string movies;
-  for (int m = 1; m <= 16; ++m) movies += std::to_string(m) + "::Caf\xe9 " + std::to_string(m) + " (1999)::Drama\n";
+  for (int m = 1; m <= 16; ++m)
+    movies += std::to_string(m) + "::Caf\xe9 " + std::to_string(m) + " (1999)::Drama\n";
   dir.write("movies.dat", movies);  // latin-1, as ML-1M's
   const auto model = dir.path() / "m.aerec";
   const result r = train(dir.path().string(), "", model);
   INFO(r.err);
   REQUIRE(r.code == 0);
   CHECK(json::parse(read(model.string() + ".json"))["data"] == dir.path().filename().string());
-  const result rec = run_aerec("recommend " + model.string() + " --data " + dir.path().string() + " --user 2 -k 3");
+  const result rec =
+      run_aerec("recommend " + model.string() + " --data " + dir.path().string() + " --user 2 -k 3");
   INFO(rec.err);
   REQUIRE(rec.code == 0);
   CHECK_THAT(rec.out, Catch::Contains("Caf\xc3\xa9 "));  // UTF-8
@@ -59,11 +61,11 @@ TEST_CASE("formats: a dat folder without timestamps trains, with titles for reco
 
 TEST_CASE("formats: a csv file with half stars keeps its scale in the model", "[cli][formats]") {
   temp_dir dir;
-  const auto csv = dir.write("ratings.csv", "userId,movieId,rating,timestamp\r\n" +
-                                                ratings_lines(true, [](int u, int m, double r) {
-                                                  return std::to_string(u) + "," + std::to_string(m) + "," +
-                                                         number(r) + ",1500000000\r\n";
-                                                }));
+  const auto csv =
+      dir.write("ratings.csv",
+                "userId,movieId,rating,timestamp\r\n" + ratings_lines(true, [](int u, int m, double r) {
+                  return std::to_string(u) + "," + std::to_string(m) + "," + number(r) + ",1500000000\r\n";
+                }));
   const auto model = dir.path() / "m.aerec";
   const result r = train(csv.string(), "", model);
   INFO(r.err);
@@ -77,11 +79,10 @@ TEST_CASE("formats: a csv file with half stars keeps its scale in the model", "[
 
 TEST_CASE("formats: any delimited file, its columns named on the command line", "[cli][formats]") {
   temp_dir dir;
-  const auto file = dir.write("scores.txt", "when;stars;who;what\n" +
-                                                ratings_lines(false, [](int u, int m, double r) {
-                                                  return "7;" + number(r) + ";" + std::to_string(u) + ";" +
-                                                         std::to_string(m) + "\n";
-                                                }));
+  const auto file = dir.write(
+      "scores.txt", "when;stars;who;what\n" + ratings_lines(false, [](int u, int m, double r) {
+                      return "7;" + number(r) + ";" + std::to_string(u) + ";" + std::to_string(m) + "\n";
+                    }));
   const auto model = dir.path() / "m.aerec";
   const std::string format = "--format delimited --delimiter ';' --columns user=who,item=what,rating=stars";
   const result r = train(file.string(), format, model);

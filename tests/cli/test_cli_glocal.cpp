@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_runner.h"
-#include "cli/train_runs.h"
 #include "cli/model_weights.h"
+#include "cli/train_runs.h"
 #include "temp_dir.h"
 
 using json = nlohmann::json;
@@ -53,7 +53,8 @@ TEST_CASE("train --preset glocal-k: pretraining, then the global kernel, and eva
   const result e = run_aerec("eval --json " + model.string());
   INFO(e.err);
   REQUIRE(e.code == 0);
-  CHECK(json::parse(e.out)["test_rmse"].get<double>() == Approx(trained["test_rmse"].get<double>()).epsilon(1e-12));
+  CHECK(json::parse(e.out)["test_rmse"].get<double>() ==
+        Approx(trained["test_rmse"].get<double>()).epsilon(1e-12));
 
   // The global kernel changed the model: the same run stopped before it differs.
   const auto local = out.path() / "local.aerec";
@@ -61,13 +62,15 @@ TEST_CASE("train --preset glocal-k: pretraining, then the global kernel, and eva
   CHECK(weights(local).size() < weights(model).size());  // the global kernel's weights, besides the layers'
   const result info = run_aerec("info " + model.string());
   REQUIRE(info.code == 0);
-  CHECK_THAT(info.out, Catch::Contains("8 sigmoid (local kernel, R^2)") && Catch::Contains("global kernel 3x3"));
+  CHECK_THAT(info.out,
+             Catch::Contains("8 sigmoid (local kernel, R^2)") && Catch::Contains("global kernel 3x3"));
 }
 
 TEST_CASE("train --preset glocal-k --val: the best epoch is one with the global kernel", "[cli][glocal]") {
   temp_dir out;
   const auto model = out.path() / "best.aerec";
-  const json trained = train_metrics("--val 0.2 --epochs 5 --pretrain-epochs 3 --out " + model.string(), out, "best");
+  const json trained =
+      train_metrics("--val 0.2 --epochs 5 --pretrain-epochs 3 --out " + model.string(), out, "best");
   REQUIRE(trained["history"].size() == 5);
   CHECK(trained["history"][0].contains("validation_rmse"));  // reported every epoch
   CHECK(trained["best_epoch"].get<int>() > 3);

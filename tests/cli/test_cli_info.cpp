@@ -30,8 +30,8 @@ struct info_data {
       for (int m = 1; m <= 12; ++m) {
         if ((u * 5 + m * 3) % 4 == 0) continue;
         const int r = 1 + (u % 2 == m % 2 ? 3 : 0) + (u * m) % 2;  // 1, 2, 4 or 5
-        const std::string line = std::to_string(u) + "\t" + std::to_string(m) + "\t" +
-                                 std::to_string(r) + "\t88125000" + std::to_string(n % 10) + "\n";
+        const std::string line = std::to_string(u) + "\t" + std::to_string(m) + "\t" + std::to_string(r) +
+                                 "\t88125000" + std::to_string(n % 10) + "\n";
         (n++ % 5 == 4 ? test : base) += line;
         all += line;
       }
@@ -111,8 +111,7 @@ TEST_CASE("info describes the shape, scale and training of a model", "[cli][info
   REQUIRE(r.code == 0);
   REQUIRE(value_after(r.out, "file") == model.string());
   REQUIRE(value_after(r.out, "format") == "aerec model file, version 2");
-  REQUIRE(value_after(r.out, "size") ==
-          std::to_string(std::filesystem::file_size(model)) + " bytes");
+  REQUIRE(value_after(r.out, "size") == std::to_string(std::filesystem::file_size(model)) + " bytes");
   REQUIRE(value_after(r.out, "network") == "12 -> 6 sigmoid -> 4 sigmoid -> 12 identity");
   REQUIRE(value_after(r.out, "parameters") == m["parameters"].dump());
   REQUIRE(value_after(r.out, "scale") == "1..5");
@@ -147,7 +146,8 @@ TEST_CASE("info --json gives the shape, scale and the metadata as stored", "[cli
   REQUIRE(d["items"] == 12);
   REQUIRE(d["shape"] == json::array({12, 6, 4, 12}));
   REQUIRE(d["layers"].size() == 3);
-  REQUIRE(d["layers"][1] == json({{"kind", "dense"}, {"inputs", 6}, {"outputs", 4}, {"activation", "sigmoid"}}));
+  REQUIRE(d["layers"][1] ==
+          json({{"kind", "dense"}, {"inputs", 6}, {"outputs", 4}, {"activation", "sigmoid"}}));
   REQUIRE(d["layers"][2]["activation"] == "identity");
   REQUIRE(d["parameters"] == m["parameters"]);
   REQUIRE(d["scale"] == json({{"min", 1}, {"max", 5}}));
@@ -157,8 +157,7 @@ TEST_CASE("info --json gives the shape, scale and the metadata as stored", "[cli
   REQUIRE(d["metadata"] == stored);
 }
 
-TEST_CASE("info shows metadata keys it does not know, and metadata that is not JSON",
-          "[cli][info]") {
+TEST_CASE("info shows metadata keys it does not know, and metadata that is not JSON", "[cli][info]") {
   temp_dir dir;
   const auto edited = with_metadata(
       dir,
@@ -169,15 +168,11 @@ TEST_CASE("info shows metadata keys it does not know, and metadata that is not J
   REQUIRE(value_after(r.out, "future_field") == "kept");
   REQUIRE(value_after(r.out, "val_rmse") == "0.91");
   REQUIRE_THAT(r.out, Catch::Contains("\nearly_stopping\n  patience  3\n"));
-  REQUIRE(
-      json::parse(run_aerec("info --json " + edited.string()).out)["metadata"]["future_field"] ==
-      "kept");
+  REQUIRE(json::parse(run_aerec("info --json " + edited.string()).out)["metadata"]["future_field"] == "kept");
 
   const auto raw = with_metadata(dir, "written by hand");
-  REQUIRE(value_after(run_aerec("info " + raw.string()).out, "metadata") ==
-          "(not JSON) written by hand");
-  REQUIRE(json::parse(run_aerec("info --json " + raw.string()).out)["metadata"] ==
-          "written by hand");
+  REQUIRE(value_after(run_aerec("info " + raw.string()).out, "metadata") == "(not JSON) written by hand");
+  REQUIRE(json::parse(run_aerec("info --json " + raw.string()).out)["metadata"] == "written by hand");
 
   const auto none = with_metadata(dir, "");
   const result empty = run_aerec("info --json " + none.string());
@@ -185,8 +180,7 @@ TEST_CASE("info shows metadata keys it does not know, and metadata that is not J
   REQUIRE(json::parse(empty.out)["metadata"] == json::object());
 }
 
-TEST_CASE("info lists sections beyond the model's own (a checkpoint's training state)",
-          "[cli][info]") {
+TEST_CASE("info lists sections beyond the model's own (a checkpoint's training state)", "[cli][info]") {
   temp_dir dir;
   const auto b = aerec::make_cpu_backend(1);
   aerec::model m = aerec::load_model(*b, trained_model());
@@ -194,8 +188,8 @@ TEST_CASE("info lists sections beyond the model's own (a checkpoint's training s
   REQUIRE(value_after(run_aerec("info " + path.string()).out, "extra") == "XTRA (3 bytes)");
   REQUIRE(json::parse(run_aerec("info --json " + path.string()).out)["extra_sections"] ==
           json({{"XTRA", 3}}));
-  REQUIRE_FALSE(json::parse(run_aerec("info --json " + trained_model().string()).out)
-                    .contains("extra_sections"));
+  REQUIRE_FALSE(
+      json::parse(run_aerec("info --json " + trained_model().string()).out).contains("extra_sections"));
 }
 
 TEST_CASE("info on a missing, damaged or foreign file fails clearly", "[cli][info]") {
@@ -238,11 +232,10 @@ TEST_CASE("a --config file trains exactly as the same flags do", "[cli][config]"
 }
 
 TEST_CASE("flags on the command line win over the --config file", "[cli][config]") {
-  const std::string file = config_file(
-      "override.json",
-      R"({"preset": "seed-fixed", "epochs": 3, "lr": 0.02, "shuffle": false, "layers": [5]})");
-  const json m =
-      train("--config " + file + " --epochs 1 --shuffle --layers 3,2", "config-override");
+  const std::string file =
+      config_file("override.json",
+                  R"({"preset": "seed-fixed", "epochs": 3, "lr": 0.02, "shuffle": false, "layers": [5]})");
+  const json m = train("--config " + file + " --epochs 1 --shuffle --layers 3,2", "config-override");
   REQUIRE(m["epochs"] == 1);
   REQUIRE(m["config"]["shuffle"] == true);
   REQUIRE(m["config"]["layers"] == json::array({3, 2}));
@@ -264,8 +257,7 @@ TEST_CASE("false turns off an on/off flag in a --config file", "[cli][config]") 
 }
 
 TEST_CASE("a bad --config file is an error naming the file and the key", "[cli][config]") {
-  const auto expect = [](const std::string& name, const std::string& text,
-                         const std::string& message) {
+  const auto expect = [](const std::string& name, const std::string& text, const std::string& message) {
     const std::string file = config_file(name, text);
     expect_error(run_aerec("train --data " + data().path + " --config " + file), 2, file + message);
   };
@@ -278,8 +270,7 @@ TEST_CASE("a bad --config file is an error naming the file and the key", "[cli][
   expect("list.json", R"({"layers": [20, "x"]})", ": \"layers\": \"x\" is not an integer");
   expect("not-list.json", R"({"lr": [0.1, 0.2]})", ": \"lr\" takes one value");
   expect("range.json", R"({"threads": 99999999999})", ": \"threads\": ");
-  expect("itself.json", R"({"config": "other.json"})",
-         ": \"config\" cannot be set in a config file");
+  expect("itself.json", R"({"config": "other.json"})", ": \"config\" cannot be set in a config file");
   const auto missing = data().dir.path() / "missing.json";
   expect_error(run_aerec("train --data " + data().path + " --config " + missing.string()), 4,
                missing.string());

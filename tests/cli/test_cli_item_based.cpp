@@ -7,8 +7,8 @@
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/io/model_file.h"
 #include "cli/cli_runner.h"
-#include "cli/train_runs.h"
 #include "cli/model_weights.h"
+#include "cli/train_runs.h"
 #include "temp_dir.h"
 
 using json = nlohmann::json;
@@ -76,8 +76,8 @@ TEST_CASE("train --item-based: the top-N figures are skipped with a reason", "[c
 
 TEST_CASE("train --item-based: validation, early stopping and resuming", "[cli][item-based]") {
   temp_dir out;
-  const json stopped = train_metrics("--split random:0.2 --val 0.2 --patience 2 --epochs 300",
-                                     out, "stopped");
+  const json stopped =
+      train_metrics("--split random:0.2 --val 0.2 --patience 2 --epochs 300", out, "stopped");
   CHECK(stopped["epochs"].get<int>() < 300);
   CHECK(stopped["epochs"].get<int>() - stopped["best_epoch"].get<int>() == 2);
   CHECK(stopped["validation_rmse"].get<double>() > 0);
@@ -86,11 +86,11 @@ TEST_CASE("train --item-based: validation, early stopping and resuming", "[cli][
   const std::string common = "--split random:0.2 --val 0.2 --epochs 3 ";
   const json whole = train_metrics(common, out, "whole");
   const auto ckpt = out.path() / "part.ckpt";
-  REQUIRE(run_aerec("train " + data().flags + common + "--checkpoint-every 2 --checkpoint " +
-                    ckpt.string()).code == 0);
+  REQUIRE(run_aerec("train " + data().flags + common + "--checkpoint-every 2 --checkpoint " + ckpt.string())
+              .code == 0);
   const auto resumed_metrics = out.path() / "resumed.json";
-  const result r = run_aerec("train --resume " + ckpt.string() + " --metrics-out " +
-                             resumed_metrics.string());
+  const result r =
+      run_aerec("train --resume " + ckpt.string() + " --metrics-out " + resumed_metrics.string());
   INFO(r.err);
   REQUIRE(r.code == 0);
   const json resumed = json::parse(read(resumed_metrics));
@@ -104,8 +104,10 @@ TEST_CASE("train --item-based: held-out users (users:F) are refused", "[cli][ite
   expect_refusal(run_aerec("train " + data().flags + "--split users:0.2 --epochs 1"),
                  "--item-based cannot use --split users:0.2");
   // Without --item-based the same split trains.
-  CHECK(run_aerec("train " + data().flags + "--no-item-based --split users:0.2 --epochs 1 "
-                  "").code == 0);
+  CHECK(run_aerec("train " + data().flags +
+                  "--no-item-based --split users:0.2 --epochs 1 "
+                  "")
+            .code == 0);
 }
 
 TEST_CASE("item-based models: predict, recommend and export refuse them, eval scores them",
@@ -113,15 +115,15 @@ TEST_CASE("item-based models: predict, recommend and export refuse them, eval sc
   temp_dir out;
   const auto model = out.path() / "item.aerec";
   const auto metrics = out.path() / "item.json";
-  REQUIRE(run_aerec("train " + data().flags + "--split random:0.2 --epochs 5 --checkpoint-every 5 --out " + model.string() +
-                    " --metrics-out " + metrics.string()).code == 0);
+  REQUIRE(run_aerec("train " + data().flags + "--split random:0.2 --epochs 5 --checkpoint-every 5 --out " +
+                    model.string() + " --metrics-out " + metrics.string())
+              .code == 0);
   const std::string refused = "an item-based model (trained with --item-based)";
   expect_refusal(run_aerec("predict " + model.string() + " --ratings 1:5,2:3"), refused);
-  expect_refusal(run_aerec("recommend " + model.string() + " --data " + data().dir.path().string() +
-                           " --user 1"),
-                 refused);
-  expect_refusal(run_aerec("export " + model.string() + " --web " + (out.path() / "web").string()),
-                 refused);
+  expect_refusal(
+      run_aerec("recommend " + model.string() + " --data " + data().dir.path().string() + " --user 1"),
+      refused);
+  expect_refusal(run_aerec("export " + model.string() + " --web " + (out.path() / "web").string()), refused);
   CHECK_FALSE(std::filesystem::exists(out.path() / "web"));
   // So is a checkpoint of an item-based run: it carries the configuration too.
   expect_refusal(run_aerec("predict " + (model.string() + ".ckpt") + " --ratings 1:5"), refused);
@@ -154,8 +156,8 @@ TEST_CASE("train --item-based: the configuration round-trips through the model's
   REQUIRE(config["item-based"] == true);
   const auto file = out.write("config.json", config.dump());
   const auto second = out.path() / "second.aerec";
-  const result again = run_aerec("train --data " + data().dir.path().string() + " --config " +
-                                 file.string() + " " + flags + second.string());
+  const result again = run_aerec("train --data " + data().dir.path().string() + " --config " + file.string() +
+                                 " " + flags + second.string());
   INFO(again.err);
   REQUIRE(again.code == 0);
   CHECK(weights(second) == weights(first));

@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_runner.h"
-#include "cli/train_runs.h"
 #include "cli/model_weights.h"
+#include "cli/train_runs.h"
 #include "temp_dir.h"
 
 using json = nlohmann::json;
@@ -75,7 +75,8 @@ TEST_CASE("train --optimizer lbfgs: the L-BFGS flags change training", "[cli][lb
   temp_dir out;
   const json three = train_metrics("--epochs 2 --out " + (out.path() / "three.aerec").string(), out,
                                    "three");  // --lbfgs-iters 3
-  const std::string one_iteration = "train " + data().base + "--optimizer lbfgs --lbfgs-iters 1 --epochs 2 --out ";
+  const std::string one_iteration =
+      "train " + data().base + "--optimizer lbfgs --lbfgs-iters 1 --epochs 2 --out ";
   REQUIRE(run_aerec(one_iteration + (out.path() / "one.aerec").string()).code == 0);
   CHECK(weights(out.path() / "one.aerec") != weights(out.path() / "three.aerec"));
   for (const char* flags : {"--lbfgs-history 1", "--lbfgs-line-search none", "--lbfgs-restart"}) {
@@ -119,10 +120,12 @@ TEST_CASE("train --optimizer lbfgs: help, names and refusals", "[cli][lbfgs]") {
 TEST_CASE("tune varies the L-BFGS settings", "[cli][lbfgs][tune]") {
   temp_dir out;
   const auto best = out.path() / "best.json";
-  const result r = run_aerec("tune --data " + data().dir.path().string() +
-                             " --split random:0.2 --preset autorec-i --grid 'optimizer=[\"lbfgs\"]' "
-                             "--grid 'accumulate-gradients=[false]' --grid 'layers=[[8]]' --grid 'epochs=[2]' "
-                             "--grid 'lbfgs-iters=[1, 3]' --config-out " + best.string());
+  const result r =
+      run_aerec("tune --data " + data().dir.path().string() +
+                " --split random:0.2 --preset autorec-i --grid 'optimizer=[\"lbfgs\"]' "
+                "--grid 'accumulate-gradients=[false]' --grid 'layers=[[8]]' --grid 'epochs=[2]' "
+                "--grid 'lbfgs-iters=[1, 3]' --config-out " +
+                best.string());
   INFO(r.err);
   REQUIRE(r.code == 0);
   CHECK_THAT(r.out, Catch::Contains("\"lbfgs-iters\":1") && Catch::Contains("\"lbfgs-iters\":3"));

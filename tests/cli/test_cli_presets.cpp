@@ -1,8 +1,8 @@
 // Every preset trains from the CLI; the multinomial objective (Mult-VAE,
 // Mult-DAE) reports top-N figures that beat popularity on data with tastes;
 // aerec tune searches a grid of any of them on a validation slice.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -42,9 +42,9 @@ const taste_data& data() {
 
 json train(const std::string& args, const temp_dir& out) {
   const auto metrics = out.path() / "m.json";
-  const result r = run_aerec("train --data " + data().dir.path().string() + " --threads 1 " + args +
-                             " --checkpoint " + (out.path() / "c.ckpt").string() + " --metrics-out " +
-                             metrics.string());
+  const result r =
+      run_aerec("train --data " + data().dir.path().string() + " --threads 1 " + args + " --checkpoint " +
+                (out.path() / "c.ckpt").string() + " --metrics-out " + metrics.string());
   INFO(r.err);
   REQUIRE(r.code == 0);
   return json::parse(read(metrics));
@@ -58,9 +58,9 @@ TEST_CASE("every preset trains from the CLI and reports its figures", "[cli][pre
     temp_dir out;
     const bool ranking = p.make().goal == aerec::objective::multinomial;
     // A few epochs in small steps: the preset's own network and regulariser.
-    const json m = train("--preset " + p.name + " --epochs 2 --batch 16 --split " +
-                             (ranking ? "users:0.2" : "random:0.2"),
-                         out);
+    const json m = train(
+        "--preset " + p.name + " --epochs 2 --batch 16 --split " + (ranking ? "users:0.2" : "random:0.2"),
+        out);
     CHECK(m["epochs"] == 2);
     CHECK(m["preset"] == p.name);
     if (ranking) {
@@ -72,14 +72,12 @@ TEST_CASE("every preset trains from the CLI and reports its figures", "[cli][pre
   }
 }
 
-TEST_CASE("the multinomial objective ranks each group's movies above popular ones",
-          "[cli][multinomial]") {
+TEST_CASE("the multinomial objective ranks each group's movies above popular ones", "[cli][multinomial]") {
   temp_dir out;
   for (const char* preset : {"mult-dae", "mult-vae"}) {
     CAPTURE(preset);
-    const json m = train(std::string("--preset ") + preset +
-                             " --epochs 60 --batch 16 --split users:0.2 --val 0.1",
-                         out);
+    const json m =
+        train(std::string("--preset ") + preset + " --epochs 60 --batch 16 --split users:0.2 --val 0.1", out);
     CHECK(m["validation_ndcg_at_100"].get<double>() > 0);
     CHECK(m["history"][0].contains("train_nll"));
     CHECK(m["test_ndcg_at_10"].get<double>() > m["baseline_popularity_ndcg_at_10"].get<double>() + 0.1);
@@ -104,20 +102,20 @@ TEST_CASE("what the multinomial objective and a variational code cannot do is re
   }
   // A ranking model's outputs are no ratings: predict refuses it, eval ranks with it.
   const auto model = out.path() / "vae.aerec";
-  REQUIRE(run_aerec(base + "--preset mult-vae --split users:0.2 --out " + model.string() +
-                    " --checkpoint " + (out.path() / "c.ckpt").string())
+  REQUIRE(run_aerec(base + "--preset mult-vae --split users:0.2 --out " + model.string() + " --checkpoint " +
+                    (out.path() / "c.ckpt").string())
               .code == 0);
   const result predict = run_aerec("predict " + model.string() + " --ratings 1:5");
   CHECK(predict.code == 2);
   CHECK_THAT(predict.err, Catch::Contains("a ranking model"));
-  const result eval = run_aerec("eval " + model.string() + " --data " + data().dir.path().string() + " --json");
+  const result eval =
+      run_aerec("eval " + model.string() + " --data " + data().dir.path().string() + " --json");
   INFO(eval.err);
   REQUIRE(eval.code == 0);
   CHECK(json::parse(eval.out).contains("test_ndcg_at_100"));
 }
 
-TEST_CASE("tune trains every combination on the validation slice and reports the best",
-          "[cli][tune]") {
+TEST_CASE("tune trains every combination on the validation slice and reports the best", "[cli][tune]") {
   temp_dir out;
   const auto best = out.path() / "best.json";
   const result r = run_aerec("tune --data " + data().dir.path().string() +
@@ -130,7 +128,8 @@ TEST_CASE("tune trains every combination on the validation slice and reports the
   std::vector<double> rmses;
   std::istringstream lines(r.out);
   for (std::string line; std::getline(lines, line);)
-    if (const auto at = line.find("validation rmse "); at != std::string::npos && line.find("/4") != std::string::npos)
+    if (const auto at = line.find("validation rmse ");
+        at != std::string::npos && line.find("/4") != std::string::npos)
       rmses.push_back(std::stod(line.substr(at + 16)));
   REQUIRE(rmses.size() == 4);
   CHECK_THAT(r.out, Catch::Contains("best: "));

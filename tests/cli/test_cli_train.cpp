@@ -6,9 +6,9 @@
 #include <sstream>
 
 #include "aerec/backend/cpu_backend.h"
+#include "aerec/io/checkpoint.h"
 #include "aerec/io/model_file.h"
 #include "aerec/train/options.h"
-#include "aerec/io/checkpoint.h"
 #include "aerec/train/run.h"
 #include "cli/cli_runner.h"
 #include "cli/model_weights.h"
@@ -56,14 +56,15 @@ void expect_error(const result& r, int code, const std::string& message) {
 // and returns its exit code and stderr.
 result interrupt_after(const std::string& args, int epoch, const temp_dir& scratch) {
   const std::string err = (scratch.path() / "interrupted.err").string();
-  const auto script = scratch.write(
-      "interrupt.sh", std::string(AEREC_CLI_PATH) + " train " + args + " 2>" + err + " >/dev/null &\n" +
-                          "pid=$!\n"
-                          "until grep -q 'epoch " + std::to_string(epoch) + "/' " + err +
-                          " 2>/dev/null; do sleep 0.02; done\n"
-                          "kill -INT $pid\n"
-                          "wait $pid\n"
-                          "echo $?\n");
+  const auto script = scratch.write("interrupt.sh", std::string(AEREC_CLI_PATH) + " train " + args + " 2>" +
+                                                        err + " >/dev/null &\n" +
+                                                        "pid=$!\n"
+                                                        "until grep -q 'epoch " +
+                                                        std::to_string(epoch) + "/' " + err +
+                                                        " 2>/dev/null; do sleep 0.02; done\n"
+                                                        "kill -INT $pid\n"
+                                                        "wait $pid\n"
+                                                        "echo $?\n");
   FILE* pipe = popen(("sh " + script.string()).c_str(), "r");
   REQUIRE(pipe);
   char buffer[64] = {};
@@ -77,8 +78,10 @@ result interrupt_after(const std::string& args, int epoch, const temp_dir& scrat
 TEST_CASE("train: a random split with a validation slice reports both", "[cli][train]") {
   temp_dir out;
   const auto metrics = out.path() / "m.json";
-  const result r = run_aerec("train --data " + data().path + " --split random:0.1 --val 0.1 --preset seed-fixed "
-                             "--epochs 3 --metrics-out " + metrics.string());
+  const result r = run_aerec("train --data " + data().path +
+                             " --split random:0.1 --val 0.1 --preset seed-fixed "
+                             "--epochs 3 --metrics-out " +
+                             metrics.string());
   INFO(r.err);
   REQUIRE(r.code == 0);
   REQUIRE_THAT(r.err, Catch::Contains("val "));
@@ -98,8 +101,8 @@ TEST_CASE("train: a random split with a validation slice reports both", "[cli][t
 TEST_CASE("train: every split form trains", "[cli][train]") {
   for (const char* split : {"user:0.2", "time:0.1", "users:0.2", "all"}) {
     CAPTURE(split);
-    const result r = run_aerec("train --data " + data().path + " --split " + split +
-                               " --preset seed-fixed --epochs 1");
+    const result r =
+        run_aerec("train --data " + data().path + " --split " + split + " --preset seed-fixed --epochs 1");
     INFO(r.err);
     CHECK(r.code == 0);
   }
@@ -109,8 +112,10 @@ TEST_CASE("train: early stopping keeps the best epoch", "[cli][train]") {
   temp_dir out;
   const auto metrics = out.path() / "m.json";
   // A large learning rate on a small set overfits within a few epochs.
-  const result r = run_aerec("train --data " + data().path + " --split random:0.2 --val 0.2 --patience 3 "
-                             "--preset seed-fixed --lr 0.05 --epochs 300 --metrics-out " + metrics.string());
+  const result r = run_aerec("train --data " + data().path +
+                             " --split random:0.2 --val 0.2 --patience 3 "
+                             "--preset seed-fixed --lr 0.05 --epochs 300 --metrics-out " +
+                             metrics.string());
   INFO(r.err);
   REQUIRE(r.code == 0);
   const json m = json::parse(read(metrics));
@@ -135,7 +140,8 @@ TEST_CASE("train: a checkpoint saved at the epoch that stopped early resumes to 
   const auto ckpt = out.path() / "run.ckpt";
   const auto first = out.path() / "first.json";
   // As above, it stops early; a checkpoint after every epoch is saved at the stopping one.
-  const result r = run_aerec("train --data " + data().path + " --split random:0.2 --val 0.2 --patience 3 "
+  const result r = run_aerec("train --data " + data().path +
+                             " --split random:0.2 --val 0.2 --patience 3 "
                              "--preset seed-fixed --lr 0.05 --epochs 300 --checkpoint-every 1 --checkpoint " +
                              ckpt.string() + " --metrics-out " + first.string());
   INFO(r.err);
@@ -163,8 +169,9 @@ TEST_CASE("train: Ctrl-C saves a checkpoint - resuming ends with the uninterrupt
                                " --split random:0.1 --val 0.1 --epochs 300 --preset " + preset;
     const auto whole = out.path() / "whole.aerec";
     const auto whole_metrics = out.path() / "whole.json";
-    REQUIRE(run_aerec("train " + common + " --out " + whole.string() + " --metrics-out " +
-                      whole_metrics.string()).code == 0);
+    REQUIRE(
+        run_aerec("train " + common + " --out " + whole.string() + " --metrics-out " + whole_metrics.string())
+            .code == 0);
 
     const auto ckpt = out.path() / "run.ckpt";
     const auto resumed = out.path() / "resumed.aerec";
@@ -174,8 +181,8 @@ TEST_CASE("train: Ctrl-C saves a checkpoint - resuming ends with the uninterrupt
                                            3, out);
     INFO(stopped.err);
     REQUIRE(stopped.code == 130);
-    REQUIRE_THAT(stopped.err, Catch::Contains("checkpoint saved to " + ckpt.string()) &&
-                                  Catch::Contains("--resume"));
+    REQUIRE_THAT(stopped.err,
+                 Catch::Contains("checkpoint saved to " + ckpt.string()) && Catch::Contains("--resume"));
     REQUIRE(std::filesystem::exists(ckpt));
     REQUIRE_FALSE(std::filesystem::exists(resumed));
 
@@ -200,9 +207,11 @@ TEST_CASE("train: --checkpoint-every writes a resumable checkpoint", "[cli][trai
   REQUIRE(run_aerec("train " + common + " --epochs 4 --out " + whole.string()).code == 0);
   const auto half = out.path() / "half.aerec";
   REQUIRE(run_aerec("train " + common + " --epochs 2 --checkpoint-every 2 --checkpoint " + ckpt.string() +
-                    " --out " + half.string()).code == 0);
+                    " --out " + half.string())
+              .code == 0);
   // A checkpoint of a finished 2-epoch run holds 2 epochs; it is also a model file.
-  const result info = run_aerec("eval " + ckpt.string() + " --data " + data().path + " --split random:0.1 --json");
+  const result info =
+      run_aerec("eval " + ckpt.string() + " --data " + data().path + " --split random:0.1 --json");
   INFO(info.err);
   CHECK(info.code == 0);
   CHECK(weights(ckpt) == weights(half));
@@ -219,13 +228,14 @@ TEST_CASE("train: bad data, splits and paths give clear errors", "[cli][train]")
   expect_error(run_aerec("train --data " + data().path + " --split u1"), 2, "u1.base");
   expect_error(run_aerec("train --data " + data().path + " --split random:0.1 --patience 3"), 2, "--val");
   expect_error(run_aerec("train --data " + data().path + " --val 2"), 2, "between 0 and 1");
-  expect_error(run_aerec("train --data " + data().path + " --input-dropout 1"), 2, "input dropout must be in [0, 1)");
+  expect_error(run_aerec("train --data " + data().path + " --input-dropout 1"), 2,
+               "input dropout must be in [0, 1)");
   const auto dup = bad.write("ratings.csv", "userId,movieId,rating,timestamp\n1,2,4,5\n1,3,4,5\n1,2,3,6\n");
   expect_error(run_aerec("train --data " + dup.string() + " --split random:0.5"), 3,
                dup.string() + ":4: user 1 rated movie 2 already, at " + dup.string() + ":2");
   const auto unwritable = bad.path() / "no" / "such" / "dir" / "m.json";
-  expect_error(run_aerec("train --data " + data().path + " --split all --metrics-out " + unwritable.string()), 4,
-               unwritable.string());
+  expect_error(run_aerec("train --data " + data().path + " --split all --metrics-out " + unwritable.string()),
+               4, unwritable.string());
   CHECK_FALSE(std::filesystem::exists(unwritable.parent_path()));
 }
 
@@ -245,21 +255,22 @@ TEST_CASE("train: the configuration stored in a model file trains the same model
     temp_dir out;
     const auto first = out.path() / "first.aerec";
     REQUIRE(run_aerec("train " + data_flags + " --preset seed-fixed --epochs 3 --layers 8,4,8 --lr 0.004 " +
-                      flags + " --out " + first.string()).code == 0);
+                      flags + " --out " + first.string())
+                .code == 0);
     const result info = run_aerec("info --json " + first.string());
     INFO(info.err);
     REQUIRE(info.code == 0);
     const auto config = out.write("config.json", json::parse(info.out)["metadata"]["config"].dump());
     const auto second = out.path() / "second.aerec";
-    const result again = run_aerec("train " + data_flags + " --config " + config.string() + " --out " + second.string());
+    const result again =
+        run_aerec("train " + data_flags + " --config " + config.string() + " --out " + second.string());
     INFO(again.err);
     REQUIRE(again.code == 0);
     CHECK(weights(second) == weights(first));
   }
 }
 
-TEST_CASE("train: its flags are the run's and the configuration's stored keys",
-          "[cli][train][config]") {
+TEST_CASE("train: its flags are the run's and the configuration's stored keys", "[cli][train][config]") {
   // The long flags --help lists ("  --shuffle,--no-shuffle{false}  Visit ...").
   const result help = run_aerec("train --help");
   REQUIRE(help.code == 0);
@@ -273,7 +284,8 @@ TEST_CASE("train: its flags are the run's and the configuration's stored keys",
   }
   // Neither stored nor configuration: help, the config file, where checkpoints
   // go, where to compute, what to resume.
-  for (const char* other : {"help", "config", "checkpoint", "device", "resume"}) REQUIRE(flags.erase(other) == 1);
+  for (const char* other : {"help", "config", "checkpoint", "device", "resume"})
+    REQUIRE(flags.erase(other) == 1);
   // The run's own (data, split, outputs), as a checkpoint's run description stores them.
   std::set<std::string> run_keys;
   for (const auto& o : aerec::run_options()) {
@@ -282,8 +294,11 @@ TEST_CASE("train: its flags are the run's and the configuration's stored keys",
   }
   temp_dir ckpt_dir;
   const auto ckpt = ckpt_dir.path() / "run.ckpt";
-  REQUIRE(run_aerec("train --data " + data().path + " --split random:0.1 --epochs 1 --checkpoint-every 1 "
-                    "--checkpoint " + ckpt.string()).code == 0);
+  REQUIRE(run_aerec("train --data " + data().path +
+                    " --split random:0.1 --epochs 1 --checkpoint-every 1 "
+                    "--checkpoint " +
+                    ckpt.string())
+              .code == 0);
   aerec::checkpoint_state state;
   const auto reader = aerec::make_cpu_backend(1);
   aerec::load_checkpoint(*reader, ckpt, state);
@@ -302,8 +317,8 @@ TEST_CASE("train: its flags are the run's and the configuration's stored keys",
   // A --config file takes every key.
   temp_dir out;
   const auto file = out.write("all.json", config.dump());
-  const result r = run_aerec("train --data " + data().path + " --split random:0.1 --config " +
-                             file.string() + " --epochs 1 --layers 4");
+  const result r = run_aerec("train --data " + data().path + " --split random:0.1 --config " + file.string() +
+                             " --epochs 1 --layers 4");
   INFO(r.err);
   REQUIRE(r.code == 0);
 }
@@ -312,8 +327,11 @@ TEST_CASE("eval: by default scores the model's own split of its own data", "[cli
   temp_dir out;
   const auto model = out.path() / "m.aerec";
   const auto metrics = out.path() / "m.json";
-  REQUIRE(run_aerec("train --data " + data().path + " --split random:0.15 --seed 5 --preset seed-fixed "
-                    "--epochs 2 --out " + model.string() + " --metrics-out " + metrics.string()).code == 0);
+  REQUIRE(run_aerec("train --data " + data().path +
+                    " --split random:0.15 --seed 5 --preset seed-fixed "
+                    "--epochs 2 --out " +
+                    model.string() + " --metrics-out " + metrics.string())
+              .code == 0);
   const result r = run_aerec("eval --json " + model.string(), "MOVIELENS_DIR=");
   INFO(r.err);
   REQUIRE(r.code == 0);

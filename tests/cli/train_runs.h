@@ -30,8 +30,8 @@ std::string two_taste_ratings(int users, int movies, Rated&& rated) {
 inline nlohmann::json train_metrics(const std::string& flags, const std::string& args, const temp_dir& out,
                                     const std::string& name) {
   const auto metrics = out.path() / (name + ".json");
-  const result r = run_aerec("train " + flags + args + " --checkpoint " + (out.path() / (name + ".ckpt")).string() +
-                             " --metrics-out " + metrics.string());
+  const result r = run_aerec("train " + flags + args + " --checkpoint " +
+                             (out.path() / (name + ".ckpt")).string() + " --metrics-out " + metrics.string());
   INFO(r.err);
   REQUIRE(r.code == 0);
   return nlohmann::json::parse(read(metrics));

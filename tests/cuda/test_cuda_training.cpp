@@ -1,7 +1,5 @@
 // Training every preset on the CUDA backend against the CPU backend, model
 // files across the two, and choosing the device.
-#include "cuda/cuda_fixtures.h"
-
 #include <cmath>
 #include <numeric>
 
@@ -9,6 +7,7 @@
 #include "aerec/data/implicit_feedback.h"
 #include "aerec/io/model_file.h"
 #include "aerec/train/trainer.h"
+#include "cuda/cuda_fixtures.h"
 #include "temp_dir.h"
 
 using namespace aerec;
@@ -21,12 +20,14 @@ namespace {
 ratings fixture() {
   const int users = 37, movies = 29;
   rng random(21);
-  const std::vector<float> u = random_vector(random, users * 2, -1, 1), v = random_vector(random, movies * 2, -1, 1);
+  const std::vector<float> u = random_vector(random, users * 2, -1, 1),
+                           v = random_vector(random, movies * 2, -1, 1);
   std::vector<rating_entry> e;
   for (int i = 0; i < users; ++i)
     for (int j = 0; j < movies; ++j)
       if (i != 5 && j != 7 && random.uniform() < 0.4f) {
-        const float taste = u[std::size_t(2 * i)] * v[std::size_t(2 * j)] + u[std::size_t(2 * i + 1)] * v[std::size_t(2 * j + 1)];
+        const float taste = u[std::size_t(2 * i)] * v[std::size_t(2 * j)] +
+                            u[std::size_t(2 * i + 1)] * v[std::size_t(2 * j + 1)];
         e.push_back({i, j, std::round(std::clamp(3 + 2.5f * taste, 1.0f, 5.0f))});
       }
   return ratings(users, movies, e);
@@ -68,9 +69,10 @@ struct training_run {
 
 training_run train(backend& b, const train_config& c, const ratings& rows) {
   const model_config& mc = c.model;
-  training_run run{std::make_unique<autoencoder>(b, stacked_layers(rows.cols(), mc.hidden, mc.hidden_act, mc.output_act,
-                                                                   mc.variational, mc.local_kernel_dim)),
-                   {}};
+  training_run run{
+      std::make_unique<autoencoder>(b, stacked_layers(rows.cols(), mc.hidden, mc.hidden_act, mc.output_act,
+                                                      mc.variational, mc.local_kernel_dim)),
+      {}};
   rng init(c.seed);
   run.net->initialize(mc.init, init);
   trainer t(*run.net, c);
@@ -102,7 +104,8 @@ sparse_batch all_rows(const ratings& rows) {
 // or within 1e-4 * max(0.1, the array's largest |value|): a floor of 0.1, not
 // 1, so that arrays of small values (kernel points, biases) are still checked.
 // Against the reference backend the largest difference is 6.4e-6 of that scale.
-void require_trained_alike(std::span<const float> actual, std::span<const float> expected, const std::string& what) {
+void require_trained_alike(std::span<const float> actual, std::span<const float> expected,
+                           const std::string& what) {
   require_matches(actual, expected, tolerance{1e-4, 1e-4, true, 0.1}, what);
 }
 
@@ -120,7 +123,8 @@ TEST_CASE("cuda: two epochs of every preset match the CPU's reports and paramete
     for (std::size_t e = 0; e < expected.reports.size(); ++e) {
       const std::string epoch = p.name + " epoch " + std::to_string(e + 1);
       require_matches(actual.reports[e].train_rmse, expected.reports[e].train_rmse, epoch + " train_rmse");
-      require_matches(actual.reports[e].train_seed_loss, expected.reports[e].train_seed_loss, epoch + " seed loss");
+      require_matches(actual.reports[e].train_seed_loss, expected.reports[e].train_seed_loss,
+                      epoch + " seed loss");
       require_matches(actual.reports[e].train_nll, expected.reports[e].train_nll, epoch + " train_nll");
     }
     const auto want = parameters_of(*expected.net), got = parameters_of(*actual.net);

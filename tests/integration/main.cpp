@@ -11,8 +11,9 @@
 int main(int argc, char** argv) {
   const char* dir = std::getenv("MOVIELENS_DIR");
   if (!dir || !*dir) {
-    std::printf("SKIPPED: MOVIELENS_DIR is not set; point it at a folder holding ml-100k/, ml-1m/ "
-                "and ml-latest-small/\n");
+    std::printf(
+        "SKIPPED: MOVIELENS_DIR is not set; point it at a folder holding ml-100k/, ml-1m/ "
+        "and ml-latest-small/\n");
     return 77;
   }
   for (const char* set : {"ml-100k/u.data", "ml-1m/ratings-notimestamp.dat", "ml-latest-small/ratings.csv"}) {

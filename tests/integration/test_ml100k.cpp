@@ -3,9 +3,9 @@
 #include <cstdlib>
 
 #include "aerec/backend/cpu_backend.h"
+#include "aerec/data/split.h"
 #include "aerec/eval/metrics.h"
 #include "aerec/io/model_file.h"
-#include "aerec/data/split.h"
 #include "aerec/train/trainer.h"
 
 using namespace aerec;

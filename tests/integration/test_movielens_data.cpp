@@ -2,8 +2,8 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
-#include "aerec/data/data_files.h"
 #include "aerec/core/error.h"
+#include "aerec/data/data_files.h"
 #include "aerec/data/movies.h"
 #include "aerec/data/split.h"
 
@@ -31,8 +31,7 @@ TEST_CASE("MovieLens-100K u1 has the published shape", "[integration][movielens]
   CHECK(movies[0].year == 1995);
 }
 
-TEST_CASE("MovieLens-1M without timestamps: counts and the random 90/10 split",
-          "[integration][movielens]") {
+TEST_CASE("MovieLens-1M without timestamps: counts and the random 90/10 split", "[integration][movielens]") {
   const data_files files = set("ml-1m");
   CHECK(files.format.kind == rating_format::dat);
   const rating_table table = read_ratings(files.ratings, files.format);

@@ -10,9 +10,12 @@ namespace aerec {
 
 const char* device_choice_name(device_choice d) {
   switch (d) {
-    case device_choice::cpu: return "cpu";
-    case device_choice::cuda: return "cuda";
-    case device_choice::automatic: return "auto";
+    case device_choice::cpu:
+      return "cpu";
+    case device_choice::cuda:
+      return "cuda";
+    case device_choice::automatic:
+      return "auto";
   }
   return "cpu";
 }

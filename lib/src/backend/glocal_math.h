@@ -95,7 +95,8 @@ inline void global_convolve(const_matrix_view x, const float* k, int size, matri
   const int half = size / 2;
   std::fill(out.data, out.data + element(out.rows, out.cols, 0), 0.0f);
   for_each_tap(x, size, [&](int i, int j, int p, int q) {
-    out.data[element(i, out.cols, j)] += k[p * size + q] * x.data[element(i + p - half, x.cols, j + q - half)];
+    out.data[element(i, out.cols, j)] +=
+        k[p * size + q] * x.data[element(i + p - half, x.cols, j + q - half)];
   });
 }
 
@@ -103,8 +104,8 @@ inline void global_convolve_kernel_grad(const_matrix_view x, const_matrix_view d
   const int half = size / 2;
   std::vector<double> sums(static_cast<std::size_t>(size * size), 0.0);
   for_each_tap(x, size, [&](int i, int j, int p, int q) {
-    sums[static_cast<std::size_t>(p * size + q)] +=
-        static_cast<double>(d.data[element(i, d.cols, j)]) * x.data[element(i + p - half, x.cols, j + q - half)];
+    sums[static_cast<std::size_t>(p * size + q)] += static_cast<double>(d.data[element(i, d.cols, j)]) *
+                                                    x.data[element(i + p - half, x.cols, j + q - half)];
   });
   for (std::size_t t = 0; t < sums.size(); ++t) dk[t] = static_cast<float>(sums[t]);
 }

@@ -19,13 +19,13 @@ struct optimizer_scalars {
   optimizer_kind kind;
   bool nesterov, centered, amsgrad, first_step;
   float lr, weight_decay, momentum, one_minus_dampening, eps;
-  float alpha, one_minus_alpha;    // rmsprop
+  float alpha, one_minus_alpha;  // rmsprop
   float beta1, one_minus_beta1, beta2, one_minus_beta2;
-  float adam_step_size;            // lr / (1 - beta1^t)
-  float adam_bias2_sqrt;           // sqrt(1 - beta2^t)
-  float adamw_decay;               // 1 - lr * weight_decay
-  float adagrad_lr;                // lr / (1 + (t - 1) * lr_decay)
-  float rho, one_minus_rho;        // adadelta
+  float adam_step_size;      // lr / (1 - beta1^t)
+  float adam_bias2_sqrt;     // sqrt(1 - beta2^t)
+  float adamw_decay;         // 1 - lr * weight_decay
+  float adagrad_lr;          // lr / (1 + (t - 1) * lr_decay)
+  float rho, one_minus_rho;  // adadelta
 };
 
 inline optimizer_scalars make_optimizer_scalars(const optimizer_config& c, long step) {
@@ -62,8 +62,8 @@ inline optimizer_scalars make_optimizer_scalars(const optimizer_config& c, long 
 //   Momentum: SGD's or RMSprop's momentum buffer
 //   Variant:  Nesterov (SGD), centered (RMSprop), AMSGrad (Adam, AdamW)
 template <bool Amsgrad>
-AEREC_HOST_DEVICE inline void adam_element(const optimizer_scalars& s, float& p, float g, float& m,
-                                           float& v, float& vmax) {
+AEREC_HOST_DEVICE inline void adam_element(const optimizer_scalars& s, float& p, float g, float& m, float& v,
+                                           float& vmax) {
   m = m * s.beta1 + s.one_minus_beta1 * g;
   v = v * s.beta2 + s.one_minus_beta2 * g * g;
   float second = v;
@@ -145,12 +145,18 @@ void with_optimizer_choices(const optimizer_scalars& s, F&& body) {
                        ((s.kind == k::adam || s.kind == k::adamw) && s.amsgrad);
   const auto with_kind = [&](auto... flags) {
     switch (s.kind) {
-      case k::sgd: return body(std::integral_constant<k, k::sgd>{}, flags...);
-      case k::rmsprop: return body(std::integral_constant<k, k::rmsprop>{}, flags...);
-      case k::adam: return body(std::integral_constant<k, k::adam>{}, flags...);
-      case k::adamw: return body(std::integral_constant<k, k::adamw>{}, flags...);
-      case k::adagrad: return body(std::integral_constant<k, k::adagrad>{}, flags...);
-      case k::adadelta: return body(std::integral_constant<k, k::adadelta>{}, flags...);
+      case k::sgd:
+        return body(std::integral_constant<k, k::sgd>{}, flags...);
+      case k::rmsprop:
+        return body(std::integral_constant<k, k::rmsprop>{}, flags...);
+      case k::adam:
+        return body(std::integral_constant<k, k::adam>{}, flags...);
+      case k::adamw:
+        return body(std::integral_constant<k, k::adamw>{}, flags...);
+      case k::adagrad:
+        return body(std::integral_constant<k, k::adagrad>{}, flags...);
+      case k::adadelta:
+        return body(std::integral_constant<k, k::adadelta>{}, flags...);
     }
   };
   with_bool(decay, [&](auto d) {

@@ -15,7 +15,9 @@
 namespace aerec::math {
 
 // A mean activation kept off 0 and 1, where KL's gradient is infinite.
-AEREC_HOST_DEVICE inline double clamp_mean(double m) { return m < 1e-6 ? 1e-6 : (m > 1 - 1e-6 ? 1 - 1e-6 : m); }
+AEREC_HOST_DEVICE inline double clamp_mean(double m) {
+  return m < 1e-6 ? 1e-6 : (m > 1 - 1e-6 ? 1 - 1e-6 : m);
+}
 
 // KL(target || mean) of one unit, and its derivative in the mean.
 AEREC_HOST_DEVICE inline double kl_divergence(double t, double mean) {
@@ -79,7 +81,8 @@ inline double contractive_penalty(activation a, float weight, const_matrix_view 
       c[static_cast<std::size_t>(j)] += d.first * d.first;
       // Through z: dP/dz = scale * s_j * 2 act' act''; the layer's backward
       // multiplies dP/dy by act', so dP/dy is scale * s_j * 2 act''.
-      if (d_out) d_out[at] = d_in.data[at] + static_cast<float>(scale * s[static_cast<std::size_t>(j)] * 2 * d.second);
+      if (d_out)
+        d_out[at] = d_in.data[at] + static_cast<float>(scale * s[static_cast<std::size_t>(j)] * 2 * d.second);
     }
   double value = 0;
   for (std::size_t j = 0; j < s.size(); ++j) value += scale * c[j] * s[j];

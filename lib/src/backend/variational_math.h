@@ -13,7 +13,9 @@
 namespace aerec::math {
 
 // One code element: mu + eps * exp(logvar / 2).
-AEREC_HOST_DEVICE inline float sample_code(float mu, float logvar, float eps) { return mu + eps * std::exp(0.5f * logvar); }
+AEREC_HOST_DEVICE inline float sample_code(float mu, float logvar, float eps) {
+  return mu + eps * std::exp(0.5f * logvar);
+}
 
 // One code element's backward: dL/dmu and dL/dlogvar, given dz = dL/dz and
 // scale = kl_weight / rows, and its KL term (before scaling).
@@ -48,7 +50,8 @@ inline double gaussian_backward(const_matrix_view x, const float* eps, const flo
   for (int i = 0; i < x.rows; ++i)
     for (int j = 0; j < k; ++j) {
       const std::size_t m = element(i, x.cols, j), v = element(i, x.cols, k + j), e = element(i, k, j);
-      const code_gradient g = code_backward(x.data[m], x.data[v], eps ? eps + e : nullptr, dx ? dz[e] : 0.0f, scale);
+      const code_gradient g =
+          code_backward(x.data[m], x.data[v], eps ? eps + e : nullptr, dx ? dz[e] : 0.0f, scale);
       kl += g.kl;
       if (!dx) continue;
       dx[m] = g.d_mu;

@@ -10,8 +10,7 @@ namespace aerec {
 // The element of `all` called `name`; otherwise an invalid_argument error
 // such as "unknown activation 'x' (known: identity, sigmoid, ...)".
 template <class T, class NameOf>
-const T& find_by_name(const char* what, const std::string& name, const std::vector<T>& all,
-                      NameOf name_of) {
+const T& find_by_name(const char* what, const std::string& name, const std::vector<T>& all, NameOf name_of) {
   std::string known;
   for (const T& candidate : all) {
     if (name == name_of(candidate)) return candidate;

@@ -6,9 +6,12 @@ namespace aerec {
 
 int shape::rank() const {
   switch (kind_) {
-    case shape_kind::features: return 1;
-    case shape_kind::sequence: return 2;
-    case shape_kind::image: return 3;
+    case shape_kind::features:
+      return 1;
+    case shape_kind::sequence:
+      return 2;
+    case shape_kind::image:
+      return 3;
   }
   return 1;
 }

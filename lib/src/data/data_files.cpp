@@ -35,8 +35,7 @@ bool is_file(const fs::path& path) {
 std::string expected_names() {
   std::string out;
   for (std::size_t i = 0; i < ratings_names.size(); ++i)
-    out += std::string(i == 0 ? "" : i + 1 == ratings_names.size() ? " or " : ", ") +
-           ratings_names[i].name;
+    out += std::string(i == 0 ? "" : i + 1 == ratings_names.size() ? " or " : ", ") + ratings_names[i].name;
   return out;
 }
 

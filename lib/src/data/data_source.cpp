@@ -42,8 +42,7 @@ std::string parse_delimiter(const std::string& text) {
 // A delimiter or columns without a format mean the delimited format.
 std::optional<format_spec> format_of(const data_source& a) {
   if (a.format.empty() && a.delimiter.empty() && a.columns.empty()) return std::nullopt;
-  format_spec f =
-      default_format(a.format.empty() ? rating_format::delimited : parse_rating_format(a.format));
+  format_spec f = default_format(a.format.empty() ? rating_format::delimited : parse_rating_format(a.format));
   if (!a.delimiter.empty()) f.delimiter = parse_delimiter(a.delimiter);
   if (!a.columns.empty()) set_columns(f, a.columns);
   return f;
@@ -53,7 +52,8 @@ std::optional<format_spec> format_of(const data_source& a) {
 // as $MOVIELENS_DIR always has.
 data_files locate_or_child(const fs::path& dir, const std::optional<format_spec>& format) {
   std::error_code ec;
-  if (fs::is_directory(dir, ec) && !fs::exists(dir / "u.data", ec) && fs::exists(dir / "ml-100k" / "u.data", ec))
+  if (fs::is_directory(dir, ec) && !fs::exists(dir / "u.data", ec) &&
+      fs::exists(dir / "ml-100k" / "u.data", ec))
     return locate_data(dir / "ml-100k", format);
   return locate_data(dir, format);
 }
@@ -76,18 +76,22 @@ const std::vector<option<data_source>>& data_source_options() {
   using s = data_source;
   const auto required = always<data_source>;
   static const std::vector<option<data_source>> all = {
-      field_option<s>("data",
-                      "Rating data: a MovieLens folder, a ratings file, or the name of a set in $MOVIELENS_DIR "
-                      "or the download folder (default: $MOVIELENS_DIR)",
-                      required, [](auto& a) -> auto& { return a.data; }),
-      field_option<s>("format",
-                      "Read the ratings as tab (u.data), dat (ratings.dat), csv (ratings.csv) or delimited "
-                      "(header names the columns); default: from the file names",
-                      required, [](auto& a) -> auto& { return a.format; }),
-      field_option<s>("delimiter", "Field delimiter (\\t or tab for a tab); alone, it means --format delimited",
-                      required, [](auto& a) -> auto& { return a.delimiter; }),
-      field_option<s>("columns", "Header names of the columns: user=NAME,item=NAME,rating=NAME[,timestamp=NAME]",
-                      required, [](auto& a) -> auto& { return a.columns; }),
+      field_option<s>(
+          "data",
+          "Rating data: a MovieLens folder, a ratings file, or the name of a set in $MOVIELENS_DIR "
+          "or the download folder (default: $MOVIELENS_DIR)",
+          required, [](auto& a) -> auto& { return a.data; }),
+      field_option<s>(
+          "format",
+          "Read the ratings as tab (u.data), dat (ratings.dat), csv (ratings.csv) or delimited "
+          "(header names the columns); default: from the file names",
+          required, [](auto& a) -> auto& { return a.format; }),
+      field_option<s>(
+          "delimiter", "Field delimiter (\\t or tab for a tab); alone, it means --format delimited", required,
+          [](auto& a) -> auto& { return a.delimiter; }),
+      field_option<s>(
+          "columns", "Header names of the columns: user=NAME,item=NAME,rating=NAME[,timestamp=NAME]",
+          required, [](auto& a) -> auto& { return a.columns; }),
   };
   return all;
 }
@@ -101,7 +105,8 @@ data_files resolve_data(const data_source& a) {
     return locate_or_child(a.data, format);
   }
   const char* env = std::getenv("MOVIELENS_DIR");
-  if (!env || !*env) throw error(error_code::invalid_argument, "no data: pass --data DIR or set MOVIELENS_DIR");
+  if (!env || !*env)
+    throw error(error_code::invalid_argument, "no data: pass --data DIR or set MOVIELENS_DIR");
   return locate_or_child(env, format);
 }
 

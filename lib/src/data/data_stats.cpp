@@ -21,8 +21,7 @@ std::vector<std::int64_t> ratings_per_id(const std::vector<std::int32_t>& ids) {
   const auto span = static_cast<std::uint64_t>(static_cast<std::int64_t>(*hi) - *lo) + 1;
   if (span <= 2 * ids.size() + (1u << 20)) {
     std::vector<std::uint32_t> by_id(static_cast<std::size_t>(span), 0);
-    for (const std::int32_t id : ids)
-      ++by_id[static_cast<std::size_t>(static_cast<std::int64_t>(id) - *lo)];
+    for (const std::int32_t id : ids) ++by_id[static_cast<std::size_t>(static_cast<std::int64_t>(id) - *lo)];
     for (const std::uint32_t n : by_id)
       if (n > 0) counts.push_back(n);
     return counts;
@@ -51,8 +50,7 @@ count_spread spread_of(std::vector<std::int64_t> counts, std::size_t total) {
     s.median = upper;
   } else {
     // The lower middle is the largest of the elements before `mid`.
-    const auto lower =
-        *std::max_element(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(mid));
+    const auto lower = *std::max_element(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(mid));
     s.median = (static_cast<double>(lower) + upper) / 2;
   }
   return s;
@@ -88,8 +86,7 @@ data_stats describe(const rating_table& table) {
   std::vector<std::int64_t> per_item = ratings_per_id(table.items);
   s.users = per_user.size();
   s.items = per_item.size();
-  s.density = static_cast<double>(s.ratings) /
-              (static_cast<double>(s.users) * static_cast<double>(s.items));
+  s.density = static_cast<double>(s.ratings) / (static_cast<double>(s.users) * static_cast<double>(s.items));
   s.per_user = spread_of(std::move(per_user), s.ratings);
   s.per_item = spread_of(std::move(per_item), s.ratings);
 
@@ -100,8 +97,7 @@ data_stats describe(const rating_table& table) {
   s.mean_rating = sum / static_cast<double>(s.ratings);
 
   if (table.has_timestamps()) {
-    const auto [first, last] =
-        std::minmax_element(table.timestamps.begin(), table.timestamps.end());
+    const auto [first, last] = std::minmax_element(table.timestamps.begin(), table.timestamps.end());
     s.has_timestamps = true;
     s.first_timestamp = *first;
     s.last_timestamp = *last;

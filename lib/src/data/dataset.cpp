@@ -21,8 +21,9 @@ holdout transposed(const holdout& part) {
 }  // namespace
 
 dataset transposed(const dataset& d) {
-  return {d.name,     d.split, d.items, d.users, d.train.transpose(), transposed(d.test),
-          transposed(d.validation), d.scale};
+  return {
+      d.name, d.split, d.items, d.users, d.train.transpose(), transposed(d.test), transposed(d.validation),
+      d.scale};
 }
 
 ratings reindex_items(const ratings& r, const id_map& from, const id_map& to, std::size_t& dropped) {

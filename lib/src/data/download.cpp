@@ -17,8 +17,8 @@
 #include <system_error>
 
 #include "aerec/core/error.h"
-#include "data/md5.h"
 #include "core/names.h"
+#include "data/md5.h"
 
 namespace aerec {
 
@@ -28,8 +28,7 @@ namespace {
 
 constexpr const char* grouplens = "https://files.grouplens.org/datasets/movielens/";
 
-dataset_source movielens(const std::string& name, const std::string& md5_hex,
-                         const std::string& folder) {
+dataset_source movielens(const std::string& name, const std::string& md5_hex, const std::string& folder) {
   return {name, std::string(grouplens) + name + ".zip", md5_hex, folder};
 }
 
@@ -98,8 +97,7 @@ fs::path make_temp_dir(const fs::path& dir, const std::string& stem) {
 void init_curl() {
   static const CURLcode init = curl_global_init(CURL_GLOBAL_DEFAULT);
   if (init != CURLE_OK)
-    throw error(error_code::io_error,
-                std::string("cannot start libcurl: ") + curl_easy_strerror(init));
+    throw error(error_code::io_error, std::string("cannot start libcurl: ") + curl_easy_strerror(init));
 }
 
 std::string host_of(const std::string& url) {
@@ -144,9 +142,8 @@ int on_progress(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_o
   return 0;
 }
 
-[[noreturn]] void throw_transfer_error(CURL* curl, CURLcode code, const char* message,
-                                       const std::string& url, const transfer& t,
-                                       const fs::path& part) {
+[[noreturn]] void throw_transfer_error(CURL* curl, CURLcode code, const char* message, const std::string& url,
+                                       const transfer& t, const fs::path& part) {
   if (t.progress_error) std::rethrow_exception(t.progress_error);
   const std::string reason = *message ? message : curl_easy_strerror(code);
   switch (code) {
@@ -154,13 +151,12 @@ int on_progress(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_o
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_CONNECT:
     case CURLE_OPERATION_TIMEDOUT:
-      throw error(error_code::io_error,
-                  "cannot reach " + host_of(url) + " (no network?): " + reason);
+      throw error(error_code::io_error, "cannot reach " + host_of(url) + " (no network?): " + reason);
     case CURLE_HTTP_RETURNED_ERROR: {
       long status = 0;
       curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-      throw error(error_code::io_error, "cannot download " + url + ": the server answered HTTP " +
-                                            std::to_string(status));
+      throw error(error_code::io_error,
+                  "cannot download " + url + ": the server answered HTTP " + std::to_string(status));
     }
     case CURLE_WRITE_ERROR:
       if (t.write_errno != 0) throw_io("cannot write", part, t.write_errno);
@@ -171,8 +167,7 @@ int on_progress(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_o
 }
 
 // Downloads `url` into the open file `out` (at `part`).
-void fetch(const std::string& url, std::FILE* out, const fs::path& part,
-           const download_progress& progress) {
+void fetch(const std::string& url, std::FILE* out, const fs::path& part, const download_progress& progress) {
   init_curl();
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) throw error(error_code::io_error, "cannot start a libcurl transfer");
@@ -214,8 +209,7 @@ std::string published_md5(const std::string& url) {
       word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       continue;
     }
-    if (word.size() == 32 && word.find_first_not_of("0123456789abcdef") == std::string::npos)
-      return word;
+    if (word.size() == 32 && word.find_first_not_of("0123456789abcdef") == std::string::npos) return word;
     word.clear();
   }
   throw error(error_code::io_error, "no MD5 checksum in " + md5_url);
@@ -224,8 +218,7 @@ std::string published_md5(const std::string& url) {
 // ---- unpacking with libzip ----
 
 [[noreturn]] void throw_damaged(const std::string& url, const std::string& reason) {
-  throw error(error_code::io_error,
-              "the archive downloaded from " + url + " is damaged: " + reason);
+  throw error(error_code::io_error, "the archive downloaded from " + url + " is damaged: " + reason);
 }
 
 // The entry's path below the unpacking folder; refuses names that would
@@ -238,16 +231,14 @@ fs::path safe_entry_path(const std::string& name, const std::string& url) {
     start = end + 1;
   }
   if (!safe)
-    throw error(error_code::io_error, "the archive downloaded from " + url +
-                                          " holds an unsafe entry '" + name +
-                                          "': refusing to unpack it");
+    throw error(error_code::io_error, "the archive downloaded from " + url + " holds an unsafe entry '" +
+                                          name + "': refusing to unpack it");
   return fs::path(name).relative_path();
 }
 
 void unpack_entry(zip_t* archive, zip_uint64_t index, const fs::path& to, const std::string& url,
                   const std::string& name) {
-  std::unique_ptr<zip_file_t, decltype(&zip_fclose)> entry(zip_fopen_index(archive, index, 0),
-                                                           zip_fclose);
+  std::unique_ptr<zip_file_t, decltype(&zip_fclose)> entry(zip_fopen_index(archive, index, 0), zip_fclose);
   if (!entry) throw_damaged(url, name + ": " + zip_strerror(archive));
   unique_file out(std::fopen(to.c_str(), "wb"));
   if (!out) throw_io("cannot create", to, errno);
@@ -256,8 +247,7 @@ void unpack_entry(zip_t* archive, zip_uint64_t index, const fs::path& to, const 
     const zip_int64_t n = zip_fread(entry.get(), buffer, sizeof buffer);
     if (n < 0) throw_damaged(url, name + ": " + zip_file_strerror(entry.get()));
     if (n == 0) break;
-    if (std::fwrite(buffer, 1, static_cast<std::size_t>(n), out.get()) !=
-        static_cast<std::size_t>(n))
+    if (std::fwrite(buffer, 1, static_cast<std::size_t>(n), out.get()) != static_cast<std::size_t>(n))
       throw_io("cannot write", to, errno);
   }
   close_file(out, to);
@@ -295,15 +285,13 @@ void unpack(const fs::path& zip_path, const fs::path& into, const std::string& u
 
 // Renames the finished folder `from` to `target`. With `replace`, an existing
 // target is moved aside first and restored if the rename fails.
-void move_into_place(const fs::path& from, const fs::path& target, bool replace,
-                     const std::string& stem) {
+void move_into_place(const fs::path& from, const fs::path& target, bool replace, const std::string& stem) {
   std::error_code ec;
   std::unique_ptr<scoped_path> old;
   if (replace && fs::exists(target)) {
     old = std::make_unique<scoped_path>(make_temp_dir(target.parent_path(), stem + "-old"));
     fs::rename(target, old->path(), ec);  // replaces the empty placeholder folder
-    if (ec)
-      throw error(error_code::io_error, "cannot replace " + target.string() + ": " + ec.message());
+    if (ec) throw error(error_code::io_error, "cannot replace " + target.string() + ": " + ec.message());
   }
   fs::rename(from, target, ec);
   if (!ec) return;
@@ -343,8 +331,7 @@ const std::vector<dataset_source>& movielens_sources() {
 }
 
 const dataset_source& movielens_source(const std::string& name) {
-  return find_by_name("data set", name, movielens_sources(),
-                      [](const dataset_source& s) { return s.name; });
+  return find_by_name("data set", name, movielens_sources(), [](const dataset_source& s) { return s.name; });
 }
 
 fs::path download_dataset(const dataset_source& source, const fs::path& data_home,
@@ -353,8 +340,7 @@ fs::path download_dataset(const dataset_source& source, const fs::path& data_hom
   if (!force && fs::is_directory(target)) return target;
   std::error_code ec;
   fs::create_directories(data_home, ec);
-  if (ec)
-    throw error(error_code::io_error, "cannot create " + data_home.string() + ": " + ec.message());
+  if (ec) throw error(error_code::io_error, "cannot create " + data_home.string() + ": " + ec.message());
 
   const std::string expected = source.md5.empty() ? published_md5(source.url) : source.md5;
   temp_file part = make_temp_file(data_home, source.name, ".zip");
@@ -366,10 +352,10 @@ fs::path download_dataset(const dataset_source& source, const fs::path& data_hom
   if (got != expected) {
     std::string advice = "the download was damaged or cut short: run the command again";
     if (!source.md5.empty())
-      advice += "; if it persists, GroupLens may have rebuilt the archive: compare with " +
-                source.url + ".md5 and report the new checksum to aerec's maintainers";
-    throw error(error_code::io_error, "checksum mismatch for " + source.url + ": expected " +
-                                          expected + ", got " + got + "; " + advice);
+      advice += "; if it persists, GroupLens may have rebuilt the archive: compare with " + source.url +
+                ".md5 and report the new checksum to aerec's maintainers";
+    throw error(error_code::io_error, "checksum mismatch for " + source.url + ": expected " + expected +
+                                          ", got " + got + "; " + advice);
   }
 
   const scoped_path unpacked(make_temp_dir(data_home, source.name + "-unpack"));

@@ -29,8 +29,7 @@ std::uint32_t rotate_left(std::uint32_t x, int n) { return (x << n) | (x >> (32 
 void md5::transform(const unsigned char* block) {
   std::uint32_t words[16];
   for (int i = 0; i < 16; ++i)  // little-endian, whatever the host
-    words[i] = static_cast<std::uint32_t>(block[4 * i]) |
-               static_cast<std::uint32_t>(block[4 * i + 1]) << 8 |
+    words[i] = static_cast<std::uint32_t>(block[4 * i]) | static_cast<std::uint32_t>(block[4 * i + 1]) << 8 |
                static_cast<std::uint32_t>(block[4 * i + 2]) << 16 |
                static_cast<std::uint32_t>(block[4 * i + 3]) << 24;
   std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];

@@ -14,9 +14,7 @@ namespace fs = std::filesystem;
 
 // The file's text in UTF-8, without a byte-order mark; the encoding is decided
 // for the whole file, since one line alone can pass for UTF-8 by chance.
-std::string read_text(const fs::path& path) {
-  return text::to_utf8(text::strip_bom(read_file(path)));
-}
+std::string read_text(const fs::path& path) { return text::to_utf8(text::strip_bom(read_file(path))); }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -42,15 +40,14 @@ std::vector<std::string> split_genres(std::string_view field) {
   return genres;
 }
 
-movie make_movie(const fs::path& path, std::int64_t line, std::string_view id,
-                 std::string_view title, std::vector<std::string> genres) {
+movie make_movie(const fs::path& path, std::int64_t line, std::string_view id, std::string_view title,
+                 std::vector<std::string> genres) {
   const auto movie_id = text::parse_id(id);
   if (!movie_id) throw text::line_error(path, line, "movie id " + text::quoted(id) + " is not a number");
   return {*movie_id, std::string(title), year_of(title), std::move(genres)};
 }
 
-std::string field_count_reason(std::size_t expected, std::string_view delimiter,
-                               std::size_t found) {
+std::string field_count_reason(std::size_t expected, std::string_view delimiter, std::size_t found) {
   return "expected " + std::to_string(expected) + " " + text::quoted(delimiter) +
          "-separated fields, found " + std::to_string(found);
 }
@@ -62,9 +59,9 @@ std::vector<std::string> read_u_genre(const fs::path& path) {
     if (line.empty()) return;
     const auto fields = text::split(line, '|');
     if (fields.size() != 2 || text::parse_count(fields[1]) != std::int64_t(names.size()))
-      throw text::line_error(path, number,
-                             "expected 'name|" + std::to_string(names.size()) +
-                                 "' (genres numbered from 0 in order)");
+      throw text::line_error(
+          path, number,
+          "expected 'name|" + std::to_string(names.size()) + "' (genres numbered from 0 in order)");
     names.emplace_back(fields[0]);
   });
   return names;
@@ -85,9 +82,9 @@ std::vector<movie> read_u_item(const fs::path& path) {
     for (std::size_t g = 0; g < genre_names.size(); ++g) {
       const std::string_view flag = fields[5 + g];
       if (flag != "0" && flag != "1")
-        throw text::line_error(path, number,
-                               "genre flag " + text::quoted(flag) + " for " +
-                                   text::quoted(genre_names[g]) + " is not 0 or 1");
+        throw text::line_error(
+            path, number,
+            "genre flag " + text::quoted(flag) + " for " + text::quoted(genre_names[g]) + " is not 0 or 1");
       if (flag == "1") genres.push_back(genre_names[g]);
     }
     movies.push_back(make_movie(path, number, fields[0], fields[1], std::move(genres)));
@@ -101,8 +98,7 @@ std::vector<movie> read_movies_dat(const fs::path& path) {
   text::for_each_line(read_text(path), [&](std::string_view line, std::int64_t number) {
     if (line.empty()) return;
     const auto fields = text::split(line, "::");
-    if (fields.size() != 3)
-      throw text::line_error(path, number, field_count_reason(3, "::", fields.size()));
+    if (fields.size() != 3) throw text::line_error(path, number, field_count_reason(3, "::", fields.size()));
     movies.push_back(make_movie(path, number, fields[0], fields[1], split_genres(fields[2])));
   });
   return movies;
@@ -134,8 +130,7 @@ csv_record split_csv(std::string_view line) {
           break;
         }
       }
-      if (pos < line.size() && line[pos] != ',')
-        return {{}, "text after a quoted field's closing quote"};
+      if (pos < line.size() && line[pos] != ',') return {{}, "text after a quoted field's closing quote"};
     } else {
       const std::size_t end = std::min(line.find(',', pos), line.size());
       field.assign(line.substr(pos, end - pos));
@@ -158,8 +153,7 @@ std::vector<movie> read_movies_csv(const fs::path& path) {
     if (!header_seen) {
       if (line != "movieId,title,genres")
         throw text::line_error(path, number,
-                               "expected the header 'movieId,title,genres', found " +
-                                   text::quoted(line));
+                               "expected the header 'movieId,title,genres', found " + text::quoted(line));
       header_seen = true;
       return;
     }
@@ -179,9 +173,9 @@ std::vector<movie> read_movies(const fs::path& path) {
   if (path.filename() == "u.item") return read_u_item(path);
   if (path.extension() == ".dat") return read_movies_dat(path);
   if (path.extension() == ".csv") return read_movies_csv(path);
-  throw error(error_code::invalid_argument,
-              path.string() + ": cannot tell the movie file's format from its name (known: "
-                              "u.item, movies.dat, movies.csv)");
+  throw error(error_code::invalid_argument, path.string() +
+                                                ": cannot tell the movie file's format from its name (known: "
+                                                "u.item, movies.dat, movies.csv)");
 }
 
 }  // namespace aerec

@@ -16,10 +16,14 @@ namespace aerec {
 
 const char* rating_format_name(rating_format f) {
   switch (f) {
-    case rating_format::tab: return "tab";
-    case rating_format::dat: return "dat";
-    case rating_format::csv: return "csv";
-    case rating_format::delimited: return "delimited";
+    case rating_format::tab:
+      return "tab";
+    case rating_format::dat:
+      return "dat";
+    case rating_format::csv:
+      return "csv";
+    case rating_format::delimited:
+      return "delimited";
   }
   AEREC_ASSERT(false && "unknown rating_format");
   return "";
@@ -109,8 +113,7 @@ class rating_parser {
   }
 
   rating_table finish() {
-    if (table_.values.empty())
-      throw error(error_code::parse_error, table_.path.string() + ": no ratings");
+    if (table_.values.empty()) throw error(error_code::parse_error, table_.path.string() + ": no ratings");
     return std::move(table_);
   }
 
@@ -124,8 +127,7 @@ class rating_parser {
     if (count == 4) roles_.push_back(timestamp_column);
     has_timestamp_ = count == 4;
     count_reason_ = "expected " + std::to_string(count) + " " + describe_delimiter(delimiter_) +
-                    "-separated fields (user, item, rating" + (has_timestamp_ ? ", timestamp" : "") +
-                    ")";
+                    "-separated fields (user, item, rating" + (has_timestamp_ ? ", timestamp" : "") + ")";
     if (format_.kind != rating_format::tab) count_reason_ += " as on line " + std::to_string(number_);
   }
 
@@ -141,14 +143,13 @@ class rating_parser {
     const std::vector<std::string_view> names = text::split(row, delimiter_);
     roles_.assign(names.size(), ignored);
     const std::array<const std::string*, 4> wanted = {&format_.user_column, &format_.item_column,
-                                                      &format_.rating_column,
-                                                      &format_.timestamp_column};
+                                                      &format_.rating_column, &format_.timestamp_column};
     for (std::size_t role = 0; role < wanted.size(); ++role) {
       const auto at = std::find(names.begin(), names.end(), *wanted[role]);
       if (at == names.end()) {
         if (role == timestamp_column) continue;
-        fail("the header has no column " + text::quoted(*wanted[role]) + " (its columns: " +
-             join_quoted(names) + ")");
+        fail("the header has no column " + text::quoted(*wanted[role]) +
+             " (its columns: " + join_quoted(names) + ")");
       }
       if (std::find(std::next(at), names.end(), *wanted[role]) != names.end())
         fail("the header names column " + text::quoted(*wanted[role]) + " twice");
@@ -159,8 +160,8 @@ class rating_parser {
       slot = static_cast<int>(role);
       if (role == timestamp_column) has_timestamp_ = true;
     }
-    count_reason_ = "expected " + std::to_string(names.size()) + " " +
-                    describe_delimiter(delimiter_) + "-separated fields as in the header";
+    count_reason_ = "expected " + std::to_string(names.size()) + " " + describe_delimiter(delimiter_) +
+                    "-separated fields as in the header";
   }
 
   static std::string join_quoted(const std::vector<std::string_view>& names) {
@@ -205,12 +206,11 @@ class rating_parser {
     const auto value = text::parse_decimal(rating);
     if (!value) fail("rating " + text::quoted(rating) + " is not a number");
     if (*value < format_.valid.min || *value > format_.valid.max)
-      fail("rating " + text::quoted(rating) + " is outside " + format_number(format_.valid.min) +
-           ".." + format_number(format_.valid.max));
+      fail("rating " + text::quoted(rating) + " is outside " + format_number(format_.valid.min) + ".." +
+           format_number(format_.valid.max));
     if (has_timestamp_) {
       const auto timestamp = text::parse_count(wanted_[timestamp_column]);
-      if (!timestamp)
-        fail("timestamp " + text::quoted(wanted_[timestamp_column]) + " is not a number");
+      if (!timestamp) fail("timestamp " + text::quoted(wanted_[timestamp_column]) + " is not a number");
       if (format_.keep_timestamps) table_.timestamps.push_back(*timestamp);
     }
     if (table_.values.empty() || number_ != last_rating_line_ + 1)
@@ -228,7 +228,7 @@ class rating_parser {
   std::int64_t last_rating_line_ = 0;  // the line of the last rating read
   std::vector<int> roles_;             // per column; empty until the columns are known
   bool has_timestamp_ = false;
-  std::string count_reason_;           // "expected 4 tab-separated fields (...)"
+  std::string count_reason_;                  // "expected 4 tab-separated fields (...)"
   std::array<std::string_view, 4> wanted_{};  // the current line's fields, by role
 };
 
@@ -297,8 +297,8 @@ rating_table read_ratings(const std::filesystem::path& path, const format_spec& 
   input_file file(path);
   const std::uintmax_t file_size = file.size();
   std::vector<char> buffer(static_cast<std::size_t>(std::clamp<std::uintmax_t>(file_size, 1, block_size)));
-  std::size_t kept = 0;          // an unfinished line, carried to the buffer's front
-  std::uintmax_t parsed = 0;     // bytes of whole lines parsed so far
+  std::size_t kept = 0;       // an unfinished line, carried to the buffer's front
+  std::uintmax_t parsed = 0;  // bytes of whole lines parsed so far
   bool reserved = false;
   while (true) {
     if (kept == buffer.size()) buffer.resize(2 * buffer.size());  // a line longer than the buffer

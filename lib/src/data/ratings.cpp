@@ -8,8 +8,11 @@
 namespace aerec {
 
 ratings::ratings(std::int32_t rows, std::int32_t cols, std::span<const rating_entry> entries)
-    : rows_(rows), cols_(cols), offsets_(static_cast<std::size_t>(rows) + 1, 0),
-      cols_index_(entries.size()), values_(entries.size()) {
+    : rows_(rows),
+      cols_(cols),
+      offsets_(static_cast<std::size_t>(rows) + 1, 0),
+      cols_index_(entries.size()),
+      values_(entries.size()) {
   // Counting sort by row, then sort each row by column: O(nnz log row_size).
   for (const rating_entry& e : entries) {
     AEREC_ASSERT(e.row >= 0 && e.row < rows && e.col >= 0 && e.col < cols);
@@ -24,9 +27,8 @@ ratings::ratings(std::int32_t rows, std::int32_t cols, std::span<const rating_en
     auto first = cells.begin() + static_cast<std::ptrdiff_t>(offsets_[static_cast<std::size_t>(r)]);
     auto last = cells.begin() + static_cast<std::ptrdiff_t>(offsets_[static_cast<std::size_t>(r) + 1]);
     std::sort(first, last, [](const auto& a, const auto& b) { return a.first < b.first; });
-    AEREC_ASSERT(std::adjacent_find(first, last, [](const auto& a, const auto& b) {
-                   return a.first == b.first;
-                 }) == last);
+    AEREC_ASSERT(std::adjacent_find(first, last,
+                                    [](const auto& a, const auto& b) { return a.first == b.first; }) == last);
   }
   for (std::size_t k = 0; k < cells.size(); ++k) {
     cols_index_[k] = cells[k].first;
@@ -36,7 +38,10 @@ ratings::ratings(std::int32_t rows, std::int32_t cols, std::span<const rating_en
 
 ratings::ratings(std::int32_t rows, std::int32_t cols, std::vector<std::int64_t> offsets,
                  std::vector<std::int32_t> cols_index, std::vector<float> values)
-    : rows_(rows), cols_(cols), offsets_(std::move(offsets)), cols_index_(std::move(cols_index)),
+    : rows_(rows),
+      cols_(cols),
+      offsets_(std::move(offsets)),
+      cols_index_(std::move(cols_index)),
       values_(std::move(values)) {
   AEREC_ASSERT(offsets_.size() == static_cast<std::size_t>(rows) + 1 && offsets_.front() == 0 &&
                offsets_.back() == static_cast<std::int64_t>(values_.size()) &&

@@ -5,8 +5,7 @@
 
 namespace aerec {
 
-void sparse_batch::append_row(std::span<const std::int32_t> row_cols,
-                              std::span<const float> row_values) {
+void sparse_batch::append_row(std::span<const std::int32_t> row_cols, std::span<const float> row_values) {
   cols_index.insert(cols_index.end(), row_cols.begin(), row_cols.end());
   values.insert(values.end(), row_values.begin(), row_values.end());
   offsets.push_back(static_cast<int>(values.size()));

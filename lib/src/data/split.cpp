@@ -29,9 +29,8 @@ const std::vector<std::string>& fold_names() {
 [[noreturn]] void bad_split(const std::string& text, const std::string& why) {
   std::string folds;
   for (const auto& f : fold_names()) folds += f + ", ";
-  throw error(error_code::invalid_argument,
-              "split '" + text + "': " + why + " (use " + folds +
-                  "all, random:F, user:F, time:F or users:F with 0 < F < 1)");
+  throw error(error_code::invalid_argument, "split '" + text + "': " + why + " (use " + folds +
+                                                "all, random:F, user:F, time:F or users:F with 0 < F < 1)");
 }
 
 // The ratings of one or two files (a fold's base and test) as one table,
@@ -50,10 +49,10 @@ struct source {
 
 source read_fold(const data_files& files, const std::string& fold) {
   if (files.folds_dir.empty())
-    throw error(error_code::invalid_argument,
-                "split '" + fold + "' needs MovieLens-100K's fold files (" + fold +
-                    ".base, .test); " + files.ratings.parent_path().string() +
-                    " has none: use random:0.1, user:F, time:F or users:F");
+    throw error(error_code::invalid_argument, "split '" + fold + "' needs MovieLens-100K's fold files (" +
+                                                  fold + ".base, .test); " +
+                                                  files.ratings.parent_path().string() +
+                                                  " has none: use random:0.1, user:F, time:F or users:F");
   source s{read_ratings(files.folds_dir / (fold + ".base"), files.format), 0, {}};
   rating_table test = read_ratings(files.folds_dir / (fold + ".test"), files.format);
   s.first_of_second = s.table.size();
@@ -112,10 +111,10 @@ row_major row_major_order(const source& s, const id_map& users, const id_map& it
     const auto twin = std::adjacent_find(
         first, last, [&](std::uint32_t a, std::uint32_t b) { return t.items[a] == t.items[b]; });
     if (twin != last)
-      throw error(error_code::parse_error,
-                  s.where(*(twin + 1)) + ": user " + std::to_string(users.id(t.users[*twin])) +
-                      " rated movie " + std::to_string(items.id(t.items[*twin])) + " already, at " +
-                      s.where(*twin));
+      throw error(error_code::parse_error, s.where(*(twin + 1)) + ": user " +
+                                               std::to_string(users.id(t.users[*twin])) + " rated movie " +
+                                               std::to_string(items.id(t.items[*twin])) + " already, at " +
+                                               s.where(*twin));
   }
   return {std::move(order), std::move(start)};
 }
@@ -153,8 +152,7 @@ void split_ratings(std::vector<std::uint8_t>& parts, part from, part to, double 
 }
 
 // Holds out `fraction` of each user's ratings, keeping at least one in training.
-void split_each_user(std::vector<std::uint8_t>& parts, const row_major& m, double fraction,
-                     rng& random) {
+void split_each_user(std::vector<std::uint8_t>& parts, const row_major& m, double fraction, rng& random) {
   const auto& order = m.order;  // not a structured binding: lambdas below capture it
   const auto& start = m.start;
   for (std::size_t r = 0; r + 1 < start.size(); ++r) {
@@ -178,8 +176,8 @@ void split_by_time(std::vector<std::uint8_t>& parts, const rating_table& t, doub
 
 // Makes `fraction` of the users whose ratings are all in `from` held-out
 // users: each one's ratings split into `input` and `target`.
-void hold_out_users(std::vector<std::uint8_t>& parts, const row_major& m, part from, part input,
-                    part target, double fraction, rng& random) {
+void hold_out_users(std::vector<std::uint8_t>& parts, const row_major& m, part from, part input, part target,
+                    double fraction, rng& random) {
   const auto& order = m.order;  // not a structured binding: lambdas below capture it
   const auto& start = m.start;
   std::vector<std::size_t> candidates;
@@ -203,13 +201,18 @@ std::vector<std::uint8_t> assign_parts(const source& s, const row_major& m, cons
     case split_kind::fold:
       std::fill(parts.begin() + static_cast<std::ptrdiff_t>(s.first_of_second), parts.end(), test_target);
       break;
-    case split_kind::all: break;
-    case split_kind::random: split_ratings(parts, train_part, test_target, sp.fraction, random); break;
-    case split_kind::per_user: split_each_user(parts, m, sp.fraction, random); break;
+    case split_kind::all:
+      break;
+    case split_kind::random:
+      split_ratings(parts, train_part, test_target, sp.fraction, random);
+      break;
+    case split_kind::per_user:
+      split_each_user(parts, m, sp.fraction, random);
+      break;
     case split_kind::time:
       if (!t.has_timestamps())
-        throw error(error_code::invalid_argument, "split '" + split_name(sp) + "' needs timestamps, and " +
-                                                      t.path.string() + " has none");
+        throw error(error_code::invalid_argument,
+                    "split '" + split_name(sp) + "' needs timestamps, and " + t.path.string() + " has none");
       split_by_time(parts, t, sp.fraction);
       break;
     case split_kind::users:
@@ -299,9 +302,10 @@ split_spec parse_split(const std::string& text) {
   if (text == "all") return {split_kind::all, {}, 0};
   if (std::find(fold_names().begin(), fold_names().end(), text) != fold_names().end())
     return {split_kind::fold, text, 0};
-  static const std::vector<std::pair<std::string, split_kind>> kinds = {
-      {"random", split_kind::random}, {"user", split_kind::per_user},
-      {"time", split_kind::time}, {"users", split_kind::users}};
+  static const std::vector<std::pair<std::string, split_kind>> kinds = {{"random", split_kind::random},
+                                                                        {"user", split_kind::per_user},
+                                                                        {"time", split_kind::time},
+                                                                        {"users", split_kind::users}};
   const std::size_t colon = text.find(':');
   if (colon == std::string::npos) bad_split(text, "unknown split");
   const auto kind = std::find_if(kinds.begin(), kinds.end(),
@@ -322,14 +326,17 @@ split_spec parse_split(const std::string& text) {
 
 std::string split_name(const split_spec& s) {
   switch (s.kind) {
-    case split_kind::fold: return s.fold;
-    case split_kind::all: return "all";
-    default: break;
+    case split_kind::fold:
+      return s.fold;
+    case split_kind::all:
+      return "all";
+    default:
+      break;
   }
-  const char* kind = s.kind == split_kind::random ? "random"
+  const char* kind = s.kind == split_kind::random     ? "random"
                      : s.kind == split_kind::per_user ? "user"
-                     : s.kind == split_kind::time ? "time"
-                                                  : "users";
+                     : s.kind == split_kind::time     ? "time"
+                                                      : "users";
   // The shortest text that parses back to the same fraction ("0.1", "1e-07");
   // not std::to_chars, which Emscripten's libc++ lacks for double.
   char number[32];

@@ -50,9 +50,7 @@ inline std::optional<std::int64_t> parse_digits(std::string_view field, std::siz
 }
 
 // A non-negative decimal integer that fits the type, nothing else.
-inline std::optional<std::int64_t> parse_count(std::string_view field) {
-  return parse_digits(field, 18);
-}
+inline std::optional<std::int64_t> parse_count(std::string_view field) { return parse_digits(field, 18); }
 inline std::optional<std::int32_t> parse_id(std::string_view field) {
   const auto value = parse_digits(field, 10);
   if (!value || *value > std::numeric_limits<std::int32_t>::max()) return std::nullopt;

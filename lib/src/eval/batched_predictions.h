@@ -15,8 +15,8 @@ inline constexpr std::size_t prediction_batch_rows = 256;
 
 // Calls visit(row, predictions of that row's `cols` columns) for each of `rows`, in order.
 template <class Visit>
-void for_each_prediction(std::span<const std::int32_t> rows, std::int32_t cols,
-                         const row_predictor& predict, Visit&& visit) {
+void for_each_prediction(std::span<const std::int32_t> rows, std::int32_t cols, const row_predictor& predict,
+                         Visit&& visit) {
   const auto width = static_cast<std::size_t>(cols);
   for (std::size_t first = 0; first < rows.size(); first += prediction_batch_rows) {
     const auto batch = rows.subspan(first, std::min(prediction_batch_rows, rows.size() - first));

@@ -43,13 +43,11 @@ rating_metrics score(const ratings& target, rating_scale scale, const row_predic
   return m;
 }
 
-rating_metrics evaluate(autoencoder& model, const ratings& input, const ratings& target,
-                        rating_scale scale) {
+rating_metrics evaluate(autoencoder& model, const ratings& input, const ratings& target, rating_scale scale) {
   return score(target, scale, model_predictor(model, input));
 }
 
-rating_metrics evaluate_global_mean(const ratings& train, const ratings& target,
-                                    rating_scale scale) {
+rating_metrics evaluate_global_mean(const ratings& train, const ratings& target, rating_scale scale) {
   double sum = 0;
   for (const float v : train.values()) sum += v;
   const auto mean = static_cast<float>(train.nnz() > 0 ? sum / static_cast<double>(train.nnz()) : 0);

@@ -21,13 +21,11 @@ void check_options(const ranking_options& options) {
 
 std::size_t relevant_count(const ratings& target, std::int32_t row, float threshold) {
   const auto v = target.row_values(row);
-  return static_cast<std::size_t>(
-      std::count_if(v.begin(), v.end(), [&](float x) { return x >= threshold; }));
+  return static_cast<std::size_t>(std::count_if(v.begin(), v.end(), [&](float x) { return x >= threshold; }));
 }
 
 // The columns `rated` (sorted) leaves out, in increasing order.
-void unrated_columns(std::span<const std::int32_t> rated, std::int32_t cols,
-                     std::vector<std::int32_t>& out) {
+void unrated_columns(std::span<const std::int32_t> rated, std::int32_t cols, std::vector<std::int32_t>& out) {
   out.clear();
   auto next = rated.begin();
   for (std::int32_t c = 0; c < cols; ++c) {
@@ -42,8 +40,7 @@ void unrated_columns(std::span<const std::int32_t> rated, std::int32_t cols,
 // Moves the `top` best candidates to the front, best first: higher score,
 // then lower column. NaN (a diverged model) ranks last, which keeps the
 // comparison a strict weak ordering.
-void rank_top(std::vector<std::int32_t>& candidates, std::span<const float> scores,
-              std::size_t top) {
+void rank_top(std::vector<std::int32_t>& candidates, std::span<const float> scores, std::size_t top) {
   const auto key = [scores](std::int32_t c) {
     const float s = scores[static_cast<std::size_t>(c)];
     return std::isnan(s) ? -std::numeric_limits<float>::infinity() : s;
@@ -59,8 +56,7 @@ void rank_top(std::vector<std::int32_t>& candidates, std::span<const float> scor
 
 // Adds one user's figures, given their ranked list, to the sums in `at`.
 void add_user(std::span<const std::int32_t> ranked, const std::vector<bool>& is_relevant,
-              std::size_t relevant, std::span<const double> discount,
-              std::vector<ranking_at_k>& at) {
+              std::size_t relevant, std::span<const double> discount, std::vector<ranking_at_k>& at) {
   for (ranking_at_k& a : at) {
     const auto k = static_cast<std::size_t>(a.k);
     double hits = 0, dcg = 0, ideal = 0;
@@ -78,8 +74,8 @@ void add_user(std::span<const std::int32_t> ranked, const std::vector<bool>& is_
 
 }  // namespace
 
-ranking_metrics score_ranking(const ratings& input, const ratings& target,
-                              const ranking_options& options, const row_predictor& predict) {
+ranking_metrics score_ranking(const ratings& input, const ratings& target, const ranking_options& options,
+                              const row_predictor& predict) {
   check_options(options);
   AEREC_ASSERT(input.cols() == target.cols() && input.rows() >= target.rows());
   const std::int32_t cols = target.cols();
@@ -144,8 +140,8 @@ ranking_metrics evaluate_ranking(autoencoder& model, const ratings& input, const
   return score_ranking(input, target, options, model_predictor(model, input));
 }
 
-ranking_metrics evaluate_popularity(const ratings& train, const ratings& input,
-                                    const ratings& target, const ranking_options& options) {
+ranking_metrics evaluate_popularity(const ratings& train, const ratings& input, const ratings& target,
+                                    const ranking_options& options) {
   AEREC_ASSERT(train.cols() == target.cols());
   std::vector<float> popularity(static_cast<std::size_t>(train.cols()));
   for (const std::int32_t c : train.cols_index()) popularity[static_cast<std::size_t>(c)] += 1;

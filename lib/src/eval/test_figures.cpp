@@ -24,7 +24,8 @@ ratings predicted_entries(autoencoder& net, const ratings& input, const ratings&
     if (rows.empty()) continue;
     const std::vector<float> p = predict(rows);
     for (std::size_t i = 0; i < rows.size(); ++i)
-      for (const std::int32_t c : target.row_cols(rows[i])) values.push_back(p[i * width + static_cast<std::size_t>(c)]);
+      for (const std::int32_t c : target.row_cols(rows[i]))
+        values.push_back(p[i * width + static_cast<std::size_t>(c)]);
   }
   const auto offsets = target.offsets();
   const auto cols = target.cols_index();
@@ -35,7 +36,8 @@ ratings predicted_entries(autoencoder& net, const ratings& input, const ratings&
 // An item-based model's figures (matrices movies x users) by user, as a
 // user-based model's are: per-user figures (seed_loss, users) group the
 // same test entries by user, not by movie.
-rating_metrics evaluate_item_based(autoencoder& net, const ratings& input, const ratings& target, rating_scale scale) {
+rating_metrics evaluate_item_based(autoencoder& net, const ratings& input, const ratings& target,
+                                   rating_scale scale) {
   const ratings predicted = predicted_entries(net, input, target).transpose();
   const auto width = static_cast<std::size_t>(predicted.cols());
   return score(target.transpose(), scale, [&](std::span<const std::int32_t> rows) {
@@ -77,7 +79,8 @@ test_figures measure_test_figures(autoencoder& net, const model_meaning& meaning
   test_figures f;
   const bool item_based = meaning.rows == row_kind::items;
   if (meaning.output == output_kind::rating) {
-    f.rating = item_based ? evaluate_item_based(net, input, target, scale) : evaluate(net, input, target, scale);
+    f.rating =
+        item_based ? evaluate_item_based(net, input, target, scale) : evaluate(net, input, target, scale);
     f.global_mean = evaluate_global_mean(train, target, scale);
   }
   if (!item_based) {

@@ -6,9 +6,8 @@
 namespace aerec {
 
 void save_checkpoint(const std::filesystem::path& path, model& m, const checkpoint_state& state) {
-  write_file_atomic(path, serialize_model(m, {{"TRNR", state.trainer},
-                                              {"STOP", state.stopping},
-                                              {"RUNJ", state.run}}));
+  write_file_atomic(
+      path, serialize_model(m, {{"TRNR", state.trainer}, {"STOP", state.stopping}, {"RUNJ", state.run}}));
 }
 
 model load_checkpoint(backend& b, const std::filesystem::path& path, checkpoint_state& state) {

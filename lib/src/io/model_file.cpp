@@ -134,7 +134,8 @@ layer_spec read_layer(std::string_view bytes, const std::string& where) {
   } catch (const error& e) {
     r.fail(e.what());
   }
-  for (const layer_attribute& a : kind->attributes) s.attributes[std::string(a.name)] = r.integer(a.name, a.min, a.max);
+  for (const layer_attribute& a : kind->attributes)
+    s.attributes[std::string(a.name)] = r.integer(a.name, a.min, a.max);
   r.finish();
   if (const std::string problem = layer_problem(s); !problem.empty()) r.fail(problem);
   return s;
@@ -163,8 +164,8 @@ network_shape read_network_v2(const section_table& sections) {
     if (e.code() != error_code::invalid_argument) throw;
     meaning.fail(e.what());
   }
-  shape.code_layer =
-      static_cast<std::size_t>(meaning.integer("code_layer", 0, static_cast<std::int64_t>(shape.layers.size()) - 1));
+  shape.code_layer = static_cast<std::size_t>(
+      meaning.integer("code_layer", 0, static_cast<std::int64_t>(shape.layers.size()) - 1));
   meaning.finish();
   if (const auto global_payload = sections.find("GLBK")) {
     record_reader g(*global_payload, sections.where("GLBK"));
@@ -244,7 +245,8 @@ std::uint64_t total_parameter_floats(const network_shape& shape) {
   std::uint64_t n = 0;
   for (const layer_spec& s : shape.layers) n += parameter_floats(s);
   if (shape.global)
-    n += static_cast<std::uint64_t>(shape.global->rows) * static_cast<std::uint64_t>(shape.global->size * shape.global->size);
+    n += static_cast<std::uint64_t>(shape.global->rows) *
+         static_cast<std::uint64_t>(shape.global->size * shape.global->size);
   return n;
 }
 
@@ -295,8 +297,8 @@ model deserialize_model(backend& b, std::string_view bytes, const std::string& s
   r.take(magic.size());
   const auto version = r.get<std::uint32_t>();
   if (version != 1 && version != model_file_version)
-    r.fail("model file version " + std::to_string(version) + " is not supported (this aerec reads versions 1 to " +
-           std::to_string(model_file_version) + ")");
+    r.fail("model file version " + std::to_string(version) +
+           " is not supported (this aerec reads versions 1 to " + std::to_string(model_file_version) + ")");
   if (bytes.size() < magic.size() + 12 ||
       crc32(bytes.substr(0, bytes.size() - 4)) !=
           binary_reader(bytes.substr(bytes.size() - 4), source).get<std::uint32_t>())
@@ -367,9 +369,7 @@ model deserialize_model(backend& b, std::string_view bytes, const std::string& s
   return model(std::move(net), std::move(items), scale, shape.meaning, std::string(table.payload("META")));
 }
 
-void save_model(const std::filesystem::path& path, model& m) {
-  write_file_atomic(path, serialize_model(m));
-}
+void save_model(const std::filesystem::path& path, model& m) { write_file_atomic(path, serialize_model(m)); }
 
 model load_model(backend& b, const std::filesystem::path& path) {
   return deserialize_model(b, read_file(path), path.string());

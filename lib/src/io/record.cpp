@@ -10,11 +10,16 @@ enum field_type : std::uint8_t { integer_field = 1, real_field = 2, text_field =
 
 const char* type_name(std::uint8_t type) {
   switch (type) {
-    case integer_field: return "an integer";
-    case real_field: return "a number";
-    case text_field: return "text";
-    case shape_field_type: return "a shape";
-    default: return "of an unknown type";
+    case integer_field:
+      return "an integer";
+    case real_field:
+      return "a number";
+    case text_field:
+      return "text";
+    case shape_field_type:
+      return "a shape";
+    default:
+      return "of an unknown type";
   }
 }
 
@@ -22,7 +27,8 @@ const char* type_name(std::uint8_t type) {
 std::string_view value_of(binary_reader& r, std::uint8_t type) {
   switch (type) {
     case integer_field:
-    case real_field: return r.take(8);
+    case real_field:
+      return r.take(8);
     case text_field: {
       const std::string_view head = r.take(4);
       std::uint32_t length = 0;
@@ -34,7 +40,8 @@ std::string_view value_of(binary_reader& r, std::uint8_t type) {
       const auto rank = static_cast<std::uint8_t>(head[1]);
       return std::string_view(head.data(), 2 + r.take(std::size_t{8} * rank).size());
     }
-    default: r.fail("a field of unknown type " + std::to_string(type));
+    default:
+      r.fail("a field of unknown type " + std::to_string(type));
   }
 }
 
@@ -100,8 +107,8 @@ binary_reader record_reader::take(std::string_view name, std::uint8_t type) {
 std::int64_t record_reader::integer(std::string_view name, std::int64_t min, std::int64_t max) {
   const auto value = take(name, integer_field).get<std::int64_t>();
   if (value < min || value > max)
-    fail("implausible " + std::string(name) + " " + std::to_string(value) + " (expected " + std::to_string(min) +
-         ".." + std::to_string(max) + ")");
+    fail("implausible " + std::string(name) + " " + std::to_string(value) + " (expected " +
+         std::to_string(min) + ".." + std::to_string(max) + ")");
   return value;
 }
 
@@ -118,7 +125,8 @@ shape record_reader::shape_field(std::string_view name, std::int64_t max_dim) {
   const auto rank = r.get<std::uint8_t>();
   std::int64_t d[3] = {1, 1, 1};
   const auto dims = [&](int expected) {
-    if (rank != expected) fail("the shape " + std::string(name) + " has " + std::to_string(rank) + " dimensions");
+    if (rank != expected)
+      fail("the shape " + std::string(name) + " has " + std::to_string(rank) + " dimensions");
     for (int i = 0; i < rank; ++i) {
       d[i] = r.get<std::int64_t>();
       if (d[i] < 1 || d[i] > max_dim)
@@ -127,9 +135,15 @@ shape record_reader::shape_field(std::string_view name, std::int64_t max_dim) {
   };
   const auto i = [&](int k) { return static_cast<int>(d[k]); };
   switch (static_cast<shape_kind>(kind)) {
-    case shape_kind::features: dims(1); return shape::features(i(0));
-    case shape_kind::sequence: dims(2); return shape::sequence(i(0), i(1));
-    case shape_kind::image: dims(3); return shape::image(i(0), i(1), i(2));
+    case shape_kind::features:
+      dims(1);
+      return shape::features(i(0));
+    case shape_kind::sequence:
+      dims(2);
+      return shape::sequence(i(0), i(1));
+    case shape_kind::image:
+      dims(3);
+      return shape::image(i(0), i(1), i(2));
   }
   fail("the shape " + std::string(name) + " is of unknown kind " + std::to_string(kind));
 }

@@ -5,21 +5,28 @@
 namespace aerec {
 
 const std::vector<activation>& all_activations() {
-  static const std::vector<activation> all = {
-      activation::identity, activation::sigmoid, activation::tanh, activation::relu,
-      activation::leaky_relu, activation::selu, activation::elu};
+  static const std::vector<activation> all = {activation::identity, activation::sigmoid,    activation::tanh,
+                                              activation::relu,     activation::leaky_relu, activation::selu,
+                                              activation::elu};
   return all;
 }
 
 const char* activation_name(activation a) {
   switch (a) {
-    case activation::identity: return "identity";
-    case activation::sigmoid: return "sigmoid";
-    case activation::tanh: return "tanh";
-    case activation::relu: return "relu";
-    case activation::leaky_relu: return "leaky_relu";
-    case activation::selu: return "selu";
-    case activation::elu: return "elu";
+    case activation::identity:
+      return "identity";
+    case activation::sigmoid:
+      return "sigmoid";
+    case activation::tanh:
+      return "tanh";
+    case activation::relu:
+      return "relu";
+    case activation::leaky_relu:
+      return "leaky_relu";
+    case activation::selu:
+      return "selu";
+    case activation::elu:
+      return "elu";
   }
   return "identity";
 }

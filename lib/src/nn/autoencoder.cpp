@@ -14,9 +14,8 @@
 
 namespace aerec {
 
-std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden,
-                                       activation hidden_act, activation output_act, bool variational,
-                                       int local_kernel_dim) {
+std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden, activation hidden_act,
+                                       activation output_act, bool variational, int local_kernel_dim) {
   if (local_kernel_dim < 0) throw error(error_code::invalid_argument, "the kernel dimension must be >= 0");
   const auto layer = [&](int inputs, int outputs, activation act) {
     return local_kernel_dim > 0 ? local_kernel_spec(inputs, outputs, act, local_kernel_dim)
@@ -25,8 +24,7 @@ std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden,
   std::vector<layer_spec> specs;
   int inputs = items;
   for (const int width : hidden) {
-    if (width <= 0)
-      throw error(error_code::invalid_argument, "layer widths must be positive");
+    if (width <= 0) throw error(error_code::invalid_argument, "layer widths must be positive");
     specs.push_back(layer(inputs, width, hidden_act));
     inputs = width;
   }
@@ -61,7 +59,8 @@ std::string layer_chain_problem(const std::vector<layer_spec>& specs) {
     const bool chained = i == 0 || specs[i].input == specs[i - 1].output || (code && i == *code + 1);
     if (!chained) return "layer " + std::to_string(i) + " does not fit the layer below it";
   }
-  if (specs.back().output != specs.front().input) return "an autoencoder's output shape must equal its input's";
+  if (specs.back().output != specs.front().input)
+    return "an autoencoder's output shape must equal its input's";
   return {};
 }
 
@@ -84,8 +83,8 @@ autoencoder::autoencoder(backend& b, std::vector<layer_spec> specs, std::optiona
     // The output layer stores W^T when it is not also the input layer (which
     // needs W for its sparse input): then it computes rated outputs alone.
     const bool output_layer = i + 1 == specs_.size() && i > 0;
-    layers_.push_back(make_layer(b, specs_[i], output_layer ? weight_layout::by_output
-                                                            : weight_layout::by_input));
+    layers_.push_back(
+        make_layer(b, specs_[i], output_layer ? weight_layout::by_output : weight_layout::by_input));
   }
   outputs_.assign(specs_.size(), const_matrix_view(nullptr, 0, 0));
 }
@@ -145,7 +144,7 @@ const_matrix_view autoencoder::forward_stack(const sparse_view& input, const spa
 }
 
 const float* autoencoder::forward_rated(const sparse_view& input, const sparse_view& rated,
-                                       const sparse_view* code_mask) {
+                                        const sparse_view* code_mask) {
   AEREC_ASSERT(computes_rated() && rated.rows == input.rows && rated.cols == items());
   const sparse_view& x = fed(input, code_mask);
   forward_hidden(x, code_mask);
@@ -159,7 +158,8 @@ void autoencoder::backward(const sparse_view& input, const_matrix_view d_output,
   if (global_) backward_global(input, d_fed, beta);
 }
 
-const_matrix_view autoencoder::backward_stack(const sparse_view& input, const_matrix_view d_output, float beta) {
+const_matrix_view autoencoder::backward_stack(const sparse_view& input, const_matrix_view d_output,
+                                              float beta) {
   const std::size_t last = layers_.size() - 1;
   const_matrix_view grad = d_output;
   if (code_mask_ && last == code_layer()) grad = unmask_grad(grad);
@@ -167,8 +167,8 @@ const_matrix_view autoencoder::backward_stack(const sparse_view& input, const_ma
   return backward_hidden(input, grad, beta);
 }
 
-void autoencoder::backward_rated(const sparse_view& input, const sparse_view& rated,
-                                 const float* d_rated, float beta) {
+void autoencoder::backward_rated(const sparse_view& input, const sparse_view& rated, const float* d_rated,
+                                 float beta) {
   const sparse_view& x = global_ ? global_->last_input() : input;
   const std::size_t last = layers_.size() - 1;
   const const_matrix_view d_fed =
@@ -214,7 +214,8 @@ void autoencoder::set_penalties(const penalty_config& p) {
   for (std::size_t i = 0; i + 1 < specs_.size(); ++i) hidden.push_back(specs_[i].outputs());
   // The hidden layers' activation is the first's: that is what the penalties depend on.
   validate(p, hidden, specs_.front().act);
-  // The contractive penalty reads the first layer's weights, which a local-kernel layer does not use as they are.
+  // The contractive penalty reads the first layer's weights, which a local-kernel layer does not use as they
+  // are.
   if (p.contractive > 0 && specs_.front().kind != dense_kind_name)
     throw error(error_code::invalid_argument,
                 "the contractive penalty needs a dense first layer, not a " + specs_.front().kind + " layer");
@@ -236,10 +237,11 @@ double autoencoder::penalty() {
   if (penalties_.activity.kind != activity_kind::none)
     value += penalties.activity_penalty(penalties_.activity, activations(activity_layer()), none, nullptr);
   if (variational_ && kl_weight_ > 0)
-    value += ops<variational_ops>(backend_).gaussian_backward(raw_code_, nullptr, nullptr, kl_weight_, nullptr);
+    value +=
+        ops<variational_ops>(backend_).gaussian_backward(raw_code_, nullptr, nullptr, kl_weight_, nullptr);
   if (penalties_.contractive > 0)
-    value += penalties.contractive_penalty(specs_[0].act, penalties_.contractive, first_weights(), activations(0),
-                                           none, nullptr, nullptr);
+    value += penalties.contractive_penalty(specs_[0].act, penalties_.contractive, first_weights(),
+                                           activations(0), none, nullptr, nullptr);
   return value;
 }
 
@@ -266,7 +268,8 @@ const_matrix_view autoencoder::sample_code(const_matrix_view code) {
 }
 
 const_matrix_view autoencoder::unsample_grad(const_matrix_view grad) {
-  sample_grad_.reserve(backend_, static_cast<std::size_t>(raw_code_.rows) * static_cast<std::size_t>(raw_code_.cols));
+  sample_grad_.reserve(backend_,
+                       static_cast<std::size_t>(raw_code_.rows) * static_cast<std::size_t>(raw_code_.cols));
   ops<variational_ops>(backend_).gaussian_backward(raw_code_, code_draws_, grad.data, kl_weight_,
                                                    sample_grad_.data());
   return {sample_grad_.data(), raw_code_.rows, raw_code_.cols};
@@ -294,7 +297,8 @@ const_matrix_view autoencoder::add_penalties(std::size_t layer, const_matrix_vie
 void autoencoder::add_contractive_weight_grad() {
   const const_matrix_view none{nullptr, 0, 0};
   ops<penalty_ops>(backend_).contractive_penalty(specs_[0].act, penalties_.contractive, first_weights(),
-                                                 activations(0), none, nullptr, layers_[0]->parameters()[0].grad);
+                                                 activations(0), none, nullptr,
+                                                 layers_[0]->parameters()[0].grad);
 }
 
 const_matrix_view autoencoder::first_weights() {
@@ -380,8 +384,6 @@ std::size_t autoencoder::code_layer_of(const std::vector<layer_spec>& specs) {
   return best;
 }
 
-std::vector<float> autoencoder::encode(const sparse_batch& batch) {
-  return output_of(code_layer(), batch);
-}
+std::vector<float> autoencoder::encode(const sparse_batch& batch) { return output_of(code_layer(), batch); }
 
 }  // namespace aerec

@@ -53,12 +53,14 @@ parameter global_kernel::weights() {
 
 const sparse_view& global_kernel::transform(const sparse_view& ratings, const_matrix_view reconstruction) {
   const int rows = shape_.rows, taps = shape_.size * shape_.size;
-  if (ratings.rows != rows || ratings.cols != cols_ || reconstruction.rows != rows || reconstruction.cols != cols_)
+  if (ratings.rows != rows || ratings.cols != cols_ || reconstruction.rows != rows ||
+      reconstruction.cols != cols_)
     throw error(error_code::invalid_argument,
-                "a global-kernel model takes the whole rating matrix it was trained on (" + std::to_string(rows) +
-                    " rows) at once, not " + std::to_string(ratings.rows));
+                "a global-kernel model takes the whole rating matrix it was trained on (" +
+                    std::to_string(rows) + " rows) at once, not " + std::to_string(ratings.rows));
   const float inv_cols = 1.0f / static_cast<float>(cols_);
-  backend_.gemm(false, false, inv_cols, reconstruction, {ones_.data(), cols_, 1}, 0, matrix(pooled_, rows, 1));
+  backend_.gemm(false, false, inv_cols, reconstruction, {ones_.data(), cols_, 1}, 0,
+                matrix(pooled_, rows, 1));
   backend_.gemm(true, false, shape_.dot_scale, {pooled_.data(), rows, 1}, {weights_.data(), rows, taps}, 0,
                 matrix(kernel_, 1, taps));
   backend_.scatter(ratings, matrix(ratings_, rows, cols_));
@@ -73,12 +75,11 @@ const sparse_view& global_kernel::transform(const sparse_view& ratings, const_ma
 
 const_matrix_view global_kernel::backward(const float* d_input, float beta) {
   const int rows = shape_.rows, taps = shape_.size * shape_.size;
-  ops<elementwise_ops>(backend_).activation_backward(activation::relu, matrix(convolved_, rows, cols_),
-                                                     matrix(input_values_, rows, cols_), {d_input, rows, cols_},
-                                                     matrix(d_convolved_, rows, cols_));
-  ops<glocal_ops>(backend_).global_convolve_kernel_grad(matrix(ratings_, rows, cols_),
-                                                        matrix(d_convolved_, rows, cols_), shape_.size,
-                                                        d_kernel_.data());
+  ops<elementwise_ops>(backend_).activation_backward(
+      activation::relu, matrix(convolved_, rows, cols_), matrix(input_values_, rows, cols_),
+      {d_input, rows, cols_}, matrix(d_convolved_, rows, cols_));
+  ops<glocal_ops>(backend_).global_convolve_kernel_grad(
+      matrix(ratings_, rows, cols_), matrix(d_convolved_, rows, cols_), shape_.size, d_kernel_.data());
   // kernel = s * pooled^T C: dC = s * pooled dkernel, dpooled = s * C dkernel^T.
   backend_.gemm(false, false, shape_.dot_scale, {pooled_.data(), rows, 1}, {d_kernel_.data(), 1, taps}, beta,
                 matrix(weights_grad_, rows, taps));
@@ -86,8 +87,8 @@ const_matrix_view global_kernel::backward(const float* d_input, float beta) {
                 matrix(d_pooled_, rows, 1));
   // pooled = Y 1 / cols: dY = dpooled 1^T / cols.
   const matrix_view d_reconstruction = matrix(d_reconstruction_, rows, cols_);
-  backend_.gemm(false, false, 1.0f / static_cast<float>(cols_), {d_pooled_.data(), rows, 1}, {ones_.data(), 1, cols_},
-                0, d_reconstruction);
+  backend_.gemm(false, false, 1.0f / static_cast<float>(cols_), {d_pooled_.data(), rows, 1},
+                {ones_.data(), 1, cols_}, 0, d_reconstruction);
   return d_reconstruction;
 }
 

@@ -11,9 +11,7 @@ std::int64_t layer_spec::attribute(std::string_view name) const {
   return it->second;
 }
 
-const char* init_scheme_name(init_scheme s) {
-  return s == init_scheme::pytorch ? "pytorch" : "xavier";
-}
+const char* init_scheme_name(init_scheme s) { return s == init_scheme::pytorch ? "pytorch" : "xavier"; }
 
 init_scheme parse_init_scheme(const std::string& name) {
   static const std::vector<init_scheme> all = {init_scheme::pytorch, init_scheme::xavier};
@@ -22,7 +20,8 @@ init_scheme parse_init_scheme(const std::string& name) {
 
 void layer::set_own_penalty(float weight) {
   if (weight != 0)
-    throw error(error_code::invalid_argument, "a " + spec().kind + " layer has no penalty on its own parameters");
+    throw error(error_code::invalid_argument,
+                "a " + spec().kind + " layer has no penalty on its own parameters");
 }
 
 }  // namespace aerec

@@ -16,16 +16,14 @@ loss_normalization parse_loss_normalization(const std::string& name) {
   return find_by_name("loss normalisation", name, all, loss_normalization_name);
 }
 
-loss_value masked_mse::evaluate(const_matrix_view output, const sparse_view& target,
-                                matrix_view grad) {
+loss_value masked_mse::evaluate(const_matrix_view output, const sparse_view& target, matrix_view grad) {
   AEREC_ASSERT(output.rows == target.rows && output.cols == target.cols);
   return evaluate_with(target, [&](float scale, float* row_sums) {
     ops<loss_ops>(backend_).masked_squared_error(output, target, scale, grad, row_sums);
   });
 }
 
-loss_value masked_mse::evaluate_rated(const float* predicted, const sparse_view& target,
-                                      float* grad) {
+loss_value masked_mse::evaluate_rated(const float* predicted, const sparse_view& target, float* grad) {
   return evaluate_with(target, [&](float scale, float* row_sums) {
     ops<loss_ops>(backend_).rated_squared_error(predicted, target, scale, grad, row_sums);
   });
@@ -48,8 +46,7 @@ loss_value masked_mse::evaluate_with(const sparse_view& target, Kernel&& kernel)
   return v;
 }
 
-loss_value multinomial_nll::evaluate(const_matrix_view output, const sparse_view& target,
-                                     matrix_view grad) {
+loss_value multinomial_nll::evaluate(const_matrix_view output, const sparse_view& target, matrix_view grad) {
   AEREC_ASSERT(output.rows == target.rows && output.cols == target.cols);
   const double scale = target.rows > 0 ? 1.0 / target.rows : 0.0;
   row_sums_.reserve(backend_, static_cast<std::size_t>(std::max(1, target.rows)));

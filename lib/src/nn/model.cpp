@@ -25,7 +25,10 @@ output_kind parse_output_kind(const std::string& name) {
 
 model::model(std::unique_ptr<autoencoder> network, id_map items, rating_scale scale, model_meaning meaning,
              std::string metadata)
-    : network_(std::move(network)), items_(std::move(items)), scale_(scale), meaning_(meaning),
+    : network_(std::move(network)),
+      items_(std::move(items)),
+      scale_(scale),
+      meaning_(meaning),
       metadata_(std::move(metadata)) {
   AEREC_ASSERT(network_ && network_->items() == items_.size());
 }
@@ -66,8 +69,7 @@ void model::check_rating(std::int32_t item_id, float value) const {
                 "the rating for movie " + std::to_string(item_id) + " is not a number");
   if (value < scale_.min || value > scale_.max) {
     std::ostringstream s;
-    s << "rating " << value << " for movie " << item_id << " is outside " << scale_.min << ".."
-      << scale_.max;
+    s << "rating " << value << " for movie " << item_id << " is outside " << scale_.min << ".." << scale_.max;
     throw error(error_code::invalid_argument, s.str());
   }
 }
@@ -90,9 +92,7 @@ sparse_batch model::dense_to_batch(std::span<const float> rows) const {
   return batch;
 }
 
-float model::clip(float prediction) const {
-  return std::clamp(prediction, scale_.min, scale_.max);
-}
+float model::clip(float prediction) const { return std::clamp(prediction, scale_.min, scale_.max); }
 
 std::vector<float> model::predict(std::span<const item_rating> user_ratings) {
   return predict_rows(std::span(&user_ratings, 1));
@@ -121,8 +121,7 @@ std::vector<float> model::encode(const sparse_batch& user) {
   return network_->encode(user);
 }
 
-std::vector<recommendation> model::recommend(std::span<const item_rating> user_ratings,
-                                             std::size_t k) {
+std::vector<recommendation> model::recommend(std::span<const item_rating> user_ratings, std::size_t k) {
   return recommend(to_batch(std::span(&user_ratings, 1)), k);
 }
 
@@ -136,8 +135,8 @@ std::vector<recommendation> model::recommend(const sparse_batch& batch, std::siz
   for (std::int32_t c = 0; c < items_.size(); ++c)
     if (!rated[static_cast<std::size_t>(c)]) candidates.push_back(c);
   k = std::min(k, candidates.size());
-  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k),
-                    candidates.end(), [&](std::int32_t a, std::int32_t b) {
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k), candidates.end(),
+                    [&](std::int32_t a, std::int32_t b) {
                       const float sa = raw[static_cast<std::size_t>(a)];
                       const float sb = raw[static_cast<std::size_t>(b)];
                       return sa != sb ? sa > sb : a < b;

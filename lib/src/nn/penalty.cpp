@@ -36,15 +36,17 @@ void validate(const penalty_config& p, const std::vector<int>& hidden, activatio
     if (!ok) throw error(error_code::invalid_argument, what);
   };
   const activity_penalty& a = p.activity;
-  require(std::isfinite(a.weight) && a.weight >= 0, "the activity penalty's weight must be a finite number >= 0");
+  require(std::isfinite(a.weight) && a.weight >= 0,
+          "the activity penalty's weight must be a finite number >= 0");
   require(std::isfinite(p.contractive) && p.contractive >= 0,
           "the contractive penalty's weight must be a finite number >= 0");
-  require(std::isfinite(p.local_kernel) && p.local_kernel >= 0, "the kernel penalty's weight must be a finite number >= 0");
+  require(std::isfinite(p.local_kernel) && p.local_kernel >= 0,
+          "the kernel penalty's weight must be a finite number >= 0");
   if (a.kind != activity_kind::none) {
     require(!hidden.empty(), "an activity penalty needs a hidden layer");
     require(a.layer >= -1 && a.layer < static_cast<int>(hidden.size()),
-            "the activity penalty's layer must be a hidden layer (0 to " +
-                std::to_string(hidden.size() - 1) + "), or -1 for the code layer");
+            "the activity penalty's layer must be a hidden layer (0 to " + std::to_string(hidden.size() - 1) +
+                "), or -1 for the code layer");
   }
   if (a.kind == activity_kind::kl) {
     require(a.target > 0 && a.target < 1, "the KL activity penalty's target must be in (0, 1)");

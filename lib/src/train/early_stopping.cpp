@@ -6,7 +6,8 @@
 
 namespace aerec {
 
-early_stopping::early_stopping(int patience, improves direction) : patience_(patience), direction_(direction) {
+early_stopping::early_stopping(int patience, improves direction)
+    : patience_(patience), direction_(direction) {
   if (patience < 0) throw error(error_code::invalid_argument, "patience must be 0 or more epochs");
 }
 

@@ -30,16 +30,14 @@ number lift(double x) { return py(x); }
 
 // Operators on torch_scalar, and on a torch_scalar with a Python float.
 template <class A, class B>
-concept mixed = (std::same_as<A, number> || std::same_as<A, double>) &&
-                (std::same_as<B, number> || std::same_as<B, double>) &&
-                (std::same_as<A, number> || std::same_as<B, number>);
+concept mixed = (std::same_as<A, number> || std::same_as<A, double>)&&(
+    std::same_as<B, number> || std::same_as<B, double>)&&(std::same_as<A, number> || std::same_as<B, number>);
 
 // As torch computes a binary operation: in float when either side is a tensor
 // (a Python float rounded to float first), else in double.
 template <class Op>
 number apply(number a, number b, Op op) {
-  if (a.tensor || b.tensor)
-    return tensor(op(static_cast<float>(a.value), static_cast<float>(b.value)));
+  if (a.tensor || b.tensor) return tensor(op(static_cast<float>(a.value), static_cast<float>(b.value)));
   return py(op(a.value, b.value));
 }
 template <class Op>
@@ -48,26 +46,30 @@ bool compare(number a, number b, Op op) {
   return op(a.value, b.value);
 }
 
-template <class A, class B> requires mixed<A, B>
-number operator+(A a, B b) { return apply(lift(a), lift(b), std::plus<>()); }
-template <class A, class B> requires mixed<A, B>
-number operator-(A a, B b) { return apply(lift(a), lift(b), std::minus<>()); }
-template <class A, class B> requires mixed<A, B>
-number operator*(A a, B b) { return apply(lift(a), lift(b), std::multiplies<>()); }
-template <class A, class B> requires mixed<A, B>
-number operator/(A a, B b) {
+template <class A, class B>
+requires mixed<A, B> number operator+(A a, B b) { return apply(lift(a), lift(b), std::plus<>()); }
+template <class A, class B>
+requires mixed<A, B> number operator-(A a, B b) { return apply(lift(a), lift(b), std::minus<>()); }
+template <class A, class B>
+requires mixed<A, B> number operator*(A a, B b) { return apply(lift(a), lift(b), std::multiplies<>()); }
+template <class A, class B>
+requires mixed<A, B> number operator/(A a, B b) {
   // A Python float over a tensor is Tensor.__rdiv__: reciprocal(), then a product.
   if (!lift(a).tensor && lift(b).tensor)
     return tensor((1.0f / static_cast<float>(lift(b).value)) * static_cast<float>(lift(a).value));
   return apply(lift(a), lift(b), std::divides<>());
 }
-template <class A, class B> requires mixed<A, B>
+template <class A, class B>
+requires mixed<A, B>
 bool operator<(A a, B b) { return compare(lift(a), lift(b), std::less<>()); }
-template <class A, class B> requires mixed<A, B>
+template <class A, class B>
+requires mixed<A, B>
 bool operator<=(A a, B b) { return compare(lift(a), lift(b), std::less_equal<>()); }
-template <class A, class B> requires mixed<A, B>
+template <class A, class B>
+requires mixed<A, B>
 bool operator>(A a, B b) { return compare(lift(a), lift(b), std::greater<>()); }
-template <class A, class B> requires mixed<A, B>
+template <class A, class B>
+requires mixed<A, B>
 bool operator>=(A a, B b) { return compare(lift(a), lift(b), std::greater_equal<>()); }
 
 number abs_of(number x) { return {std::fabs(x.value), x.tensor}; }
@@ -130,8 +132,8 @@ struct line_search_result {
 // dot_d(g) is g.dot(d) and d_abs_max is d.abs().max(). LBFGS.step passes no
 // tolerance_change, so the search uses its default 1e-9 whatever the config.
 line_search_result strong_wolfe(const std::function<evaluation(number)>& obj_func,
-                                const std::function<float(const flat&)>& dot_d, number t,
-                                float d_abs_max, double f, const flat& g, number gtd) {
+                                const std::function<float(const flat&)>& dot_d, number t, float d_abs_max,
+                                double f, const flat& g, number gtd) {
   // ported from https://github.com/torch/optim/blob/master/lswolfe.lua
   constexpr double c1 = 1e-4;
   constexpr double c2 = 0.9;
@@ -221,8 +223,7 @@ line_search_result strong_wolfe(const std::function<evaluation(number)>& obj_fun
     if (abs_of(bracket[1] - bracket[0]) * d_norm < tolerance_change) break;
 
     // compute new trial value
-    t = cubic_interpolate(bracket[0], bracket_f[0], bracket_gtd[0], bracket[1], bracket_f[1],
-                          bracket_gtd[1]);
+    t = cubic_interpolate(bracket[0], bracket_f[0], bracket_gtd[0], bracket[1], bracket_f[1], bracket_gtd[1]);
 
     // Test that we are making sufficient progress: if `t` is so close to a
     // boundary, mark the progress insufficient, and if we made insufficient
@@ -489,8 +490,7 @@ double lbfgs::step(const std::function<double()>& closure) {
         return evaluation{f, std::move(g)};
       };
       const auto dot_d = [&](const flat& g) { return dot(g, d); };
-      const line_search_result r =
-          strong_wolfe(obj_func, dot_d, t_, abs_max(d), loss, flat_grad, gtd);
+      const line_search_result r = strong_wolfe(obj_func, dot_d, t_, abs_max(d), loss, flat_grad, gtd);
       loss = r.f;
       flat_grad = r.g;
       t_ = r.t;
@@ -552,14 +552,12 @@ std::string lbfgs::save_state() const {
 
 void lbfgs::load_state(std::string_view bytes, const std::string& source) {
   binary_reader r(bytes, source + ": L-BFGS state");
-  if (r.size() < state_magic.size() || r.take(state_magic.size()) != state_magic)
-    r.fail("not L-BFGS state");
+  if (r.size() < state_magic.size() || r.take(state_magic.size()) != state_magic) r.fail("not L-BFGS state");
   const auto numel = r.get<std::uint64_t>();
   const auto func_evals = r.get<std::int64_t>();
   const auto n_iter = r.get<std::int64_t>();
   if (numel != static_cast<std::uint64_t>(numel_))
-    r.fail("holds " + std::to_string(numel) + " parameters, this model has " +
-           std::to_string(numel_));
+    r.fail("holds " + std::to_string(numel) + " parameters, this model has " + std::to_string(numel_));
   if (func_evals < 0 || n_iter < 0) r.fail("negative counters");
   const auto n = static_cast<std::size_t>(numel_);
   const auto take_vector = [&] {

@@ -6,20 +6,26 @@
 namespace aerec {
 
 const std::vector<optimizer_kind>& all_optimizers() {
-  static const std::vector<optimizer_kind> all = {optimizer_kind::sgd,  optimizer_kind::rmsprop,
-                                                  optimizer_kind::adam, optimizer_kind::adamw,
+  static const std::vector<optimizer_kind> all = {optimizer_kind::sgd,     optimizer_kind::rmsprop,
+                                                  optimizer_kind::adam,    optimizer_kind::adamw,
                                                   optimizer_kind::adagrad, optimizer_kind::adadelta};
   return all;
 }
 
 const char* optimizer_name(optimizer_kind kind) {
   switch (kind) {
-    case optimizer_kind::sgd: return "sgd";
-    case optimizer_kind::rmsprop: return "rmsprop";
-    case optimizer_kind::adam: return "adam";
-    case optimizer_kind::adamw: return "adamw";
-    case optimizer_kind::adagrad: return "adagrad";
-    case optimizer_kind::adadelta: return "adadelta";
+    case optimizer_kind::sgd:
+      return "sgd";
+    case optimizer_kind::rmsprop:
+      return "rmsprop";
+    case optimizer_kind::adam:
+      return "adam";
+    case optimizer_kind::adamw:
+      return "adamw";
+    case optimizer_kind::adagrad:
+      return "adagrad";
+    case optimizer_kind::adadelta:
+      return "adadelta";
   }
   return "sgd";
 }
@@ -32,24 +38,44 @@ optimizer_config default_optimizer_config(optimizer_kind kind) {
   optimizer_config c;
   c.kind = kind;
   switch (kind) {
-    case optimizer_kind::sgd: c.lr = 0.01; break;
-    case optimizer_kind::rmsprop: c.lr = 0.01; break;
-    case optimizer_kind::adam: c.lr = 1e-3; break;
-    case optimizer_kind::adamw: c.lr = 1e-3; c.weight_decay = 1e-2; break;
-    case optimizer_kind::adagrad: c.lr = 1e-2; c.eps = 1e-10; break;
-    case optimizer_kind::adadelta: c.lr = 1.0; c.eps = 1e-6; break;
+    case optimizer_kind::sgd:
+      c.lr = 0.01;
+      break;
+    case optimizer_kind::rmsprop:
+      c.lr = 0.01;
+      break;
+    case optimizer_kind::adam:
+      c.lr = 1e-3;
+      break;
+    case optimizer_kind::adamw:
+      c.lr = 1e-3;
+      c.weight_decay = 1e-2;
+      break;
+    case optimizer_kind::adagrad:
+      c.lr = 1e-2;
+      c.eps = 1e-10;
+      break;
+    case optimizer_kind::adadelta:
+      c.lr = 1.0;
+      c.eps = 1e-6;
+      break;
   }
   return c;
 }
 
 int optimizer_state_count(const optimizer_config& c) {
   switch (c.kind) {
-    case optimizer_kind::sgd: return c.momentum != 0 ? 1 : 0;
-    case optimizer_kind::rmsprop: return 1 + (c.momentum > 0 ? 1 : 0) + (c.centered ? 1 : 0);
+    case optimizer_kind::sgd:
+      return c.momentum != 0 ? 1 : 0;
+    case optimizer_kind::rmsprop:
+      return 1 + (c.momentum > 0 ? 1 : 0) + (c.centered ? 1 : 0);
     case optimizer_kind::adam:
-    case optimizer_kind::adamw: return c.amsgrad ? 3 : 2;
-    case optimizer_kind::adagrad: return 1;
-    case optimizer_kind::adadelta: return 2;
+    case optimizer_kind::adamw:
+      return c.amsgrad ? 3 : 2;
+    case optimizer_kind::adagrad:
+      return 1;
+    case optimizer_kind::adadelta:
+      return 2;
   }
   return 0;
 }

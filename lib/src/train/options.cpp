@@ -18,8 +18,7 @@ bool with_lbfgs(const train_config& c) { return c.lbfgs.has_value(); }
 // the lbfgs optimizer it reads as the settings lbfgs would start from (so
 // that aerec tune can vary it) and is checked but ignored when set.
 template <class V, class To = std::identity, class From = std::identity>
-row lbfgs_option(const char* name, const char* help, V lbfgs_config::*setting, To to = {},
-                 From from = {}) {
+row lbfgs_option(const char* name, const char* help, V lbfgs_config::*setting, To to = {}, From from = {}) {
   return make_option<train_config>(
       name, help, with_lbfgs,
       [setting, to](const train_config& c) { return to(c.lbfgs.value_or(training_lbfgs()).*setting); },
@@ -40,145 +39,174 @@ row lbfgs_option(const char* name, const char* help, V lbfgs_config::*setting, T
 const std::vector<row>& train_options() {
   using c = train_config;
   static const std::vector<row> all = {
-      field_option<c>("layers", "Hidden widths, e.g. 20,10,20", required,
-                      [](auto& t) -> auto& { return t.model.hidden; }),
-      field_option<c>("variational",
-                      "Variational code (Mult-VAE): the code layer emits a Gaussian's mean and log-variance",
-                      added_later, [](auto& t) -> auto& { return t.model.variational; }),
-      field_option<c>("kernel-dim",
-                      "Kernel layers (Sparse FC / GLocal-K): each weight is scaled by a kernel of its "
-                      "input's and output's learned points in R^D (0: dense layers)",
-                      added_later, [](auto& t) -> auto& { return t.model.local_kernel_dim; }),
-      named_option<c>("activation",
-                      "Hidden activation: identity, sigmoid, tanh, relu, leaky_relu, selu, elu", required,
-                      [](auto& t) -> auto& { return t.model.hidden_act; }, activation_name,
-                      parse_activation),
-      named_option<c>("output-activation", "Output activation", required,
-                      [](auto& t) -> auto& { return t.model.output_act; }, activation_name,
-                      parse_activation),
-      named_option<c>("init", "Weight initialisation: pytorch or xavier", required,
-                      [](auto& t) -> auto& { return t.model.init; }, init_scheme_name,
-                      parse_init_scheme),
+      field_option<c>(
+          "layers", "Hidden widths, e.g. 20,10,20", required,
+          [](auto& t) -> auto& { return t.model.hidden; }),
+      field_option<c>(
+          "variational",
+          "Variational code (Mult-VAE): the code layer emits a Gaussian's mean and log-variance", added_later,
+          [](auto& t) -> auto& { return t.model.variational; }),
+      field_option<c>(
+          "kernel-dim",
+          "Kernel layers (Sparse FC / GLocal-K): each weight is scaled by a kernel of its "
+          "input's and output's learned points in R^D (0: dense layers)",
+          added_later, [](auto& t) -> auto& { return t.model.local_kernel_dim; }),
+      named_option<c>(
+          "activation", "Hidden activation: identity, sigmoid, tanh, relu, leaky_relu, selu, elu", required,
+          [](auto& t) -> auto& { return t.model.hidden_act; }, activation_name, parse_activation),
+      named_option<c>(
+          "output-activation", "Output activation", required,
+          [](auto& t) -> auto& { return t.model.output_act; }, activation_name, parse_activation),
+      named_option<c>(
+          "init", "Weight initialisation: pytorch or xavier", required,
+          [](auto& t) -> auto& { return t.model.init; }, init_scheme_name, parse_init_scheme),
       make_option<c>("optimizer",
                      "sgd, rmsprop, adam, adamw, adagrad, adadelta, or lbfgs (full batch, each epoch "
                      "one L-BFGS step; --weight-decay is its L2 weight; gradients do not accumulate); "
                      "starts from PyTorch's defaults for it, then the optimizer flags apply",
                      required, optimizer_choice, choose_optimizer),
-      field_option<c>("lr", "Learning rate", required, [](auto& t) -> auto& { return t.optimizer.lr; }),
-      field_option<c>("weight-decay",
-                      "L2 penalty (AdamW: decoupled decay; lbfgs: lambda_2 of its objective)", required,
-                      [](auto& t) -> auto& { return t.optimizer.weight_decay; }),
-      field_option<c>("momentum", "Momentum (sgd, rmsprop)", required,
-                      [](auto& t) -> auto& { return t.optimizer.momentum; }),
-      field_option<c>("dampening", "Momentum dampening (sgd)", required,
-                      [](auto& t) -> auto& { return t.optimizer.dampening; }),
-      field_option<c>("nesterov", "Nesterov momentum (sgd)", required,
-                      [](auto& t) -> auto& { return t.optimizer.nesterov; }),
-      field_option<c>("alpha", "RMSprop's smoothing constant", required,
-                      [](auto& t) -> auto& { return t.optimizer.alpha; }),
-      field_option<c>("centered", "Centered RMSprop", required,
-                      [](auto& t) -> auto& { return t.optimizer.centered; }),
-      field_option<c>("eps", "Epsilon of rmsprop, adam, adamw, adagrad, adadelta", required,
-                      [](auto& t) -> auto& { return t.optimizer.eps; }),
-      field_option<c>("beta1", "Adam's first-moment decay", required,
-                      [](auto& t) -> auto& { return t.optimizer.beta1; }),
-      field_option<c>("beta2", "Adam's second-moment decay", required,
-                      [](auto& t) -> auto& { return t.optimizer.beta2; }),
-      field_option<c>("amsgrad", "AMSGrad (adam, adamw)", required,
-                      [](auto& t) -> auto& { return t.optimizer.amsgrad; }),
-      field_option<c>("lr-decay", "Adagrad's learning-rate decay", required,
-                      [](auto& t) -> auto& { return t.optimizer.lr_decay; }),
-      field_option<c>("initial-accumulator", "Adagrad's starting sum", required,
-                      [](auto& t) -> auto& { return t.optimizer.initial_accumulator; }),
-      field_option<c>("rho", "Adadelta's decay", required,
-                      [](auto& t) -> auto& { return t.optimizer.rho; }),
-      lbfgs_option("lbfgs-iters", "L-BFGS iterations per epoch (lbfgs; default 5)",
-                   &lbfgs_config::max_iter),
-      lbfgs_option("lbfgs-history", "L-BFGS's history size (lbfgs; default 10)",
-                   &lbfgs_config::history_size),
+      field_option<c>(
+          "lr", "Learning rate", required, [](auto& t) -> auto& { return t.optimizer.lr; }),
+      field_option<c>(
+          "weight-decay", "L2 penalty (AdamW: decoupled decay; lbfgs: lambda_2 of its objective)", required,
+          [](auto& t) -> auto& { return t.optimizer.weight_decay; }),
+      field_option<c>(
+          "momentum", "Momentum (sgd, rmsprop)", required,
+          [](auto& t) -> auto& { return t.optimizer.momentum; }),
+      field_option<c>(
+          "dampening", "Momentum dampening (sgd)", required,
+          [](auto& t) -> auto& { return t.optimizer.dampening; }),
+      field_option<c>(
+          "nesterov", "Nesterov momentum (sgd)", required,
+          [](auto& t) -> auto& { return t.optimizer.nesterov; }),
+      field_option<c>(
+          "alpha", "RMSprop's smoothing constant", required,
+          [](auto& t) -> auto& { return t.optimizer.alpha; }),
+      field_option<c>(
+          "centered", "Centered RMSprop", required, [](auto& t) -> auto& { return t.optimizer.centered; }),
+      field_option<c>(
+          "eps", "Epsilon of rmsprop, adam, adamw, adagrad, adadelta", required,
+          [](auto& t) -> auto& { return t.optimizer.eps; }),
+      field_option<c>(
+          "beta1", "Adam's first-moment decay", required, [](auto& t) -> auto& { return t.optimizer.beta1; }),
+      field_option<c>(
+          "beta2", "Adam's second-moment decay", required,
+          [](auto& t) -> auto& { return t.optimizer.beta2; }),
+      field_option<c>(
+          "amsgrad", "AMSGrad (adam, adamw)", required, [](auto& t) -> auto& { return t.optimizer.amsgrad; }),
+      field_option<c>(
+          "lr-decay", "Adagrad's learning-rate decay", required,
+          [](auto& t) -> auto& { return t.optimizer.lr_decay; }),
+      field_option<c>(
+          "initial-accumulator", "Adagrad's starting sum", required,
+          [](auto& t) -> auto& { return t.optimizer.initial_accumulator; }),
+      field_option<c>(
+          "rho", "Adadelta's decay", required, [](auto& t) -> auto& { return t.optimizer.rho; }),
+      lbfgs_option("lbfgs-iters", "L-BFGS iterations per epoch (lbfgs; default 5)", &lbfgs_config::max_iter),
+      lbfgs_option("lbfgs-history", "L-BFGS's history size (lbfgs; default 10)", &lbfgs_config::history_size),
       lbfgs_option(
           "lbfgs-line-search",
           "L-BFGS's line search: strong_wolfe or none, a fixed step of 1 (lbfgs; default strong_wolfe)",
           &lbfgs_config::strong_wolfe,
-          [](bool strong_wolfe) { return std::string(line_search_name(strong_wolfe)); },
-          parse_line_search),
-      field_option<c>("lbfgs-restart",
-                      "Start each epoch's L-BFGS step from an empty history, as GLocal-K's scipy calls "
-                      "do (lbfgs)",
-                      added_later, [](auto& t) -> auto& { return t.lbfgs_restart; }),
-      field_option<c>("epochs", "Passes over the training users", required,
-                      [](auto& t) -> auto& { return t.epochs; }),
-      field_option<c>("batch", "Users per optimizer step (1 = the seed's)", required,
-                      [](auto& t) -> auto& { return t.batch_size; }),
-      field_option<c>("shuffle", "Visit users in a new random order each epoch", required,
-                      [](auto& t) -> auto& { return t.shuffle; }),
-      field_option<c>("dropout",
-                      "Dropout on the code layer while training: the fraction of its units zeroed each step",
-                      added_later, [](auto& t) -> auto& { return t.dropout; }),
-      field_option<c>("input-dropout",
-                      "Denoising: the fraction of each user's ratings hidden from the input each step "
-                      "(the loss still scores them all)",
-                      added_later, [](auto& t) -> auto& { return t.input_dropout; }),
-      field_option<c>("input-noise",
-                      "Denoising: the standard deviation of Gaussian noise added to each input rating",
-                      added_later, [](auto& t) -> auto& { return t.input_noise; }),
-      named_option<c>("activity-penalty",
-                      "Sparse autoencoder: penalise a hidden layer's activations, l1 or kl (KL divergence "
-                      "of each unit's mean activation from --activity-target; sigmoid)",
-                      added_later, [](auto& t) -> auto& { return t.penalties.activity.kind; },
-                      activity_kind_name, parse_activity_kind),
-      field_option<c>("activity-weight", "The activity penalty's weight", added_later,
-                      [](auto& t) -> auto& { return t.penalties.activity.weight; }),
-      field_option<c>("activity-target", "The KL activity penalty's target mean activation",
-                      added_later, [](auto& t) -> auto& { return t.penalties.activity.target; }),
-      field_option<c>("activity-layer",
-                      "The hidden layer the activity penalty applies to (0 = first; -1 = the code layer)",
-                      added_later, [](auto& t) -> auto& { return t.penalties.activity.layer; }),
-      field_option<c>("contractive",
-                      "Contractive autoencoder: the weight of the first layer's Jacobian penalty "
-                      "||dh/dx||^2 (sigmoid or tanh)",
-                      added_later, [](auto& t) -> auto& { return t.penalties.contractive; }),
-      field_option<c>("kernel-penalty",
-                      "Kernel layers: the weight of the L2 penalty on their kernels (GLocal-K's lambda_s)",
-                      added_later, [](auto& t) -> auto& { return t.penalties.local_kernel; }),
-      field_option<c>("global-kernel",
-                      "GLocal-K's global kernel: after --pretrain-epochs, fine-tune with a SIZE x SIZE "
-                      "convolution of the rating matrix made from the model's own reconstruction "
-                      "(item-based, lbfgs; 0: none)",
-                      added_later, [](auto& t) -> auto& { return t.global_kernel.size; }),
-      field_option<c>("global-kernel-scale", "The global kernel's dot-product scale", added_later,
-                      [](auto& t) -> auto& { return t.global_kernel.dot_scale; }),
-      field_option<c>("pretrain-epochs", "Epochs before the global kernel joins (of --epochs)",
-                      added_later, [](auto& t) -> auto& { return t.global_kernel.pretrain_epochs; }),
-      field_option<c>("refeed",
-                      "Dense re-feeding (DeepRecommender): a second step on the network's own output "
-                      "each batch",
-                      added_later, [](auto& t) -> auto& { return t.refeed; }),
-      field_option<c>("item-based",
-                      "Item-based (I-AutoRec): rows are movies, reconstructed from the users who rated them",
-                      added_later, [](auto& t) -> auto& { return t.item_based; }),
-      field_option<c>("accumulate-gradients",
-                      "Never zero gradients: each step applies the sum of all gradients so far (the "
-                      "seed's behaviour)",
-                      required, [](auto& t) -> auto& { return t.accumulate_gradients; }),
-      named_option<c>("loss-normalization",
-                      "Divide the masked squared error by all output entries (all: PyTorch's MSELoss, as "
-                      "in the seed) or by the rated ones (rated)",
-                      required, [](auto& t) -> auto& { return t.squared_error_normalization; },
-                      loss_normalization_name, parse_loss_normalization),
-      named_option<c>("objective",
-                      "squared-error (predict ratings) or multinomial (Mult-VAE/DAE: rank the movies "
-                      "each user rated 4 or more, from those alone; top-N figures)",
-                      added_later, [](auto& t) -> auto& { return t.goal; }, objective_name,
-                      parse_objective),
-      field_option<c>("kl-cap", "The variational code's KL weight, after annealing", added_later,
-                      [](auto& t) -> auto& { return t.kl_cap; }),
-      field_option<c>("kl-anneal-steps",
-                      "Raise the KL weight linearly from 0 to --kl-cap over this many steps (0: at once)",
-                      added_later, [](auto& t) -> auto& { return t.kl_anneal_steps; }),
-      field_option<c>("seed", "Random seed (initialisation, shuffling, splits)", required,
-                      [](auto& t) -> auto& { return t.seed; }),
-      field_option<c>("threads", "CPU threads", required, [](auto& t) -> auto& { return t.threads; }),
+          [](bool strong_wolfe) { return std::string(line_search_name(strong_wolfe)); }, parse_line_search),
+      field_option<c>(
+          "lbfgs-restart",
+          "Start each epoch's L-BFGS step from an empty history, as GLocal-K's scipy calls "
+          "do (lbfgs)",
+          added_later, [](auto& t) -> auto& { return t.lbfgs_restart; }),
+      field_option<c>(
+          "epochs", "Passes over the training users", required, [](auto& t) -> auto& { return t.epochs; }),
+      field_option<c>(
+          "batch", "Users per optimizer step (1 = the seed's)", required,
+          [](auto& t) -> auto& { return t.batch_size; }),
+      field_option<c>(
+          "shuffle", "Visit users in a new random order each epoch", required,
+          [](auto& t) -> auto& { return t.shuffle; }),
+      field_option<c>(
+          "dropout", "Dropout on the code layer while training: the fraction of its units zeroed each step",
+          added_later, [](auto& t) -> auto& { return t.dropout; }),
+      field_option<c>(
+          "input-dropout",
+          "Denoising: the fraction of each user's ratings hidden from the input each step "
+          "(the loss still scores them all)",
+          added_later, [](auto& t) -> auto& { return t.input_dropout; }),
+      field_option<c>(
+          "input-noise", "Denoising: the standard deviation of Gaussian noise added to each input rating",
+          added_later, [](auto& t) -> auto& { return t.input_noise; }),
+      named_option<c>(
+          "activity-penalty",
+          "Sparse autoencoder: penalise a hidden layer's activations, l1 or kl (KL divergence "
+          "of each unit's mean activation from --activity-target; sigmoid)",
+          added_later, [](auto& t) -> auto& { return t.penalties.activity.kind; }, activity_kind_name,
+          parse_activity_kind),
+      field_option<c>(
+          "activity-weight", "The activity penalty's weight", added_later,
+          [](auto& t) -> auto& { return t.penalties.activity.weight; }),
+      field_option<c>(
+          "activity-target", "The KL activity penalty's target mean activation", added_later,
+          [](auto& t) -> auto& { return t.penalties.activity.target; }),
+      field_option<c>(
+          "activity-layer",
+          "The hidden layer the activity penalty applies to (0 = first; -1 = the code layer)", added_later,
+          [](auto& t) -> auto& { return t.penalties.activity.layer; }),
+      field_option<c>(
+          "contractive",
+          "Contractive autoencoder: the weight of the first layer's Jacobian penalty "
+          "||dh/dx||^2 (sigmoid or tanh)",
+          added_later, [](auto& t) -> auto& { return t.penalties.contractive; }),
+      field_option<c>(
+          "kernel-penalty",
+          "Kernel layers: the weight of the L2 penalty on their kernels (GLocal-K's lambda_s)", added_later,
+          [](auto& t) -> auto& { return t.penalties.local_kernel; }),
+      field_option<c>(
+          "global-kernel",
+          "GLocal-K's global kernel: after --pretrain-epochs, fine-tune with a SIZE x SIZE "
+          "convolution of the rating matrix made from the model's own reconstruction "
+          "(item-based, lbfgs; 0: none)",
+          added_later, [](auto& t) -> auto& { return t.global_kernel.size; }),
+      field_option<c>(
+          "global-kernel-scale", "The global kernel's dot-product scale", added_later,
+          [](auto& t) -> auto& { return t.global_kernel.dot_scale; }),
+      field_option<c>(
+          "pretrain-epochs", "Epochs before the global kernel joins (of --epochs)", added_later,
+          [](auto& t) -> auto& { return t.global_kernel.pretrain_epochs; }),
+      field_option<c>(
+          "refeed",
+          "Dense re-feeding (DeepRecommender): a second step on the network's own output "
+          "each batch",
+          added_later, [](auto& t) -> auto& { return t.refeed; }),
+      field_option<c>(
+          "item-based",
+          "Item-based (I-AutoRec): rows are movies, reconstructed from the users who rated them", added_later,
+          [](auto& t) -> auto& { return t.item_based; }),
+      field_option<c>(
+          "accumulate-gradients",
+          "Never zero gradients: each step applies the sum of all gradients so far (the "
+          "seed's behaviour)",
+          required, [](auto& t) -> auto& { return t.accumulate_gradients; }),
+      named_option<c>(
+          "loss-normalization",
+          "Divide the masked squared error by all output entries (all: PyTorch's MSELoss, as "
+          "in the seed) or by the rated ones (rated)",
+          required, [](auto& t) -> auto& { return t.squared_error_normalization; }, loss_normalization_name,
+          parse_loss_normalization),
+      named_option<c>(
+          "objective",
+          "squared-error (predict ratings) or multinomial (Mult-VAE/DAE: rank the movies "
+          "each user rated 4 or more, from those alone; top-N figures)",
+          added_later, [](auto& t) -> auto& { return t.goal; }, objective_name, parse_objective),
+      field_option<c>(
+          "kl-cap", "The variational code's KL weight, after annealing", added_later,
+          [](auto& t) -> auto& { return t.kl_cap; }),
+      field_option<c>(
+          "kl-anneal-steps",
+          "Raise the KL weight linearly from 0 to --kl-cap over this many steps (0: at once)", added_later,
+          [](auto& t) -> auto& { return t.kl_anneal_steps; }),
+      field_option<c>(
+          "seed", "Random seed (initialisation, shuffling, splits)", required,
+          [](auto& t) -> auto& { return t.seed; }),
+      field_option<c>(
+          "threads", "CPU threads", required, [](auto& t) -> auto& { return t.threads; }),
   };
   return all;
 }

@@ -19,21 +19,27 @@ const std::vector<option<run_spec>>& run_options() {
     std::string presets_help = "Starting configuration; flags override it (default seed). One of:";
     for (const preset_info& p : presets()) presets_help += "\n  " + p.name + ": " + p.description;
     const std::vector<option<run_spec>> own = {
-        field_option<r>("split", std::string(split_help) + "; default u1", required,
-                        [](auto& s) -> auto& { return s.split; }),
-        field_option<r>("val",
-                        "Carve this fraction of the training part out as a validation slice (held-out users "
-                        "for users:F); reported every epoch, and the best epoch is kept",
-                        required, [](auto& s) -> auto& { return s.val; }),
-        field_option<r>("preset", presets_help, required, [](auto& s) -> auto& { return s.preset; }),
-        field_option<r>("patience",
-                        "Stop after this many epochs without a better validation figure (needs --val)",
-                        required, [](auto& s) -> auto& { return s.patience; }),
-        field_option<r>("out", "Write the trained model here", required, [](auto& s) -> auto& { return s.out; }),
-        field_option<r>("metrics-out", "Write figures and per-epoch history (JSON)", required,
-                        [](auto& s) -> auto& { return s.metrics_out; }),
-        field_option<r>("checkpoint-every", "Save a checkpoint every N epochs", required,
-                        [](auto& s) -> auto& { return s.checkpoint_every; }),
+        field_option<r>(
+            "split", std::string(split_help) + "; default u1", required,
+            [](auto& s) -> auto& { return s.split; }),
+        field_option<r>(
+            "val",
+            "Carve this fraction of the training part out as a validation slice (held-out users "
+            "for users:F); reported every epoch, and the best epoch is kept",
+            required, [](auto& s) -> auto& { return s.val; }),
+        field_option<r>(
+            "preset", presets_help, required, [](auto& s) -> auto& { return s.preset; }),
+        field_option<r>(
+            "patience", "Stop after this many epochs without a better validation figure (needs --val)",
+            required, [](auto& s) -> auto& { return s.patience; }),
+        field_option<r>(
+            "out", "Write the trained model here", required, [](auto& s) -> auto& { return s.out; }),
+        field_option<r>(
+            "metrics-out", "Write figures and per-epoch history (JSON)", required,
+            [](auto& s) -> auto& { return s.metrics_out; }),
+        field_option<r>(
+            "checkpoint-every", "Save a checkpoint every N epochs", required,
+            [](auto& s) -> auto& { return s.checkpoint_every; }),
     };
     rows.insert(rows.end(), own.begin(), own.end());
     return rows;
@@ -58,7 +64,8 @@ double measure_validation(autoencoder& net, const dataset& d, const train_config
 }
 
 void check_spec(const run_spec& spec) {
-  if (spec.checkpoint_every < 0) throw error(error_code::invalid_argument, "--checkpoint-every must be 0 or more");
+  if (spec.checkpoint_every < 0)
+    throw error(error_code::invalid_argument, "--checkpoint-every must be 0 or more");
 }
 
 // Every output the run writes can be written, before any data loads.
@@ -70,14 +77,20 @@ void check_outputs(const run_spec& spec, const fs::path& checkpoint) {
 nlohmann::ordered_json epoch_entry(const epoch_report& r) {
   // The multinomial objective reports its likelihood instead of rating errors.
   if (r.train_nll > 0) return {{"epoch", r.epoch}, {"train_nll", r.train_nll}, {"seconds", r.seconds}};
-  return {{"epoch", r.epoch}, {"train_loss", r.train_rmse}, {"train_seed_loss", r.train_seed_loss}, {"seconds", r.seconds}};
+  return {{"epoch", r.epoch},
+          {"train_loss", r.train_rmse},
+          {"train_seed_loss", r.train_seed_loss},
+          {"seconds", r.seconds}};
 }
 
 }  // namespace
 
 training_run::training_run(run_spec spec, train_config config, nlohmann::ordered_json history,
                            collective& together)
-    : spec_(std::move(spec)), config_(std::move(config)), history_(std::move(history)), together_(together),
+    : spec_(std::move(spec)),
+      config_(std::move(config)),
+      history_(std::move(history)),
+      together_(together),
       stopping_(spec_.patience, validation_figure_of(config_).direction) {}
 
 training_run::training_run(run_spec spec, const train_config& config, fs::path checkpoint,
@@ -87,15 +100,16 @@ training_run::training_run(run_spec spec, const train_config& config, fs::path c
   check_spec(spec_);
   std::error_code ec;
   // A path is stored absolute so that a resume from elsewhere finds the data.
-  if (!spec_.data.data.empty() && fs::exists(spec_.data.data, ec)) spec_.data.data = fs::absolute(spec_.data.data).string();
+  if (!spec_.data.data.empty() && fs::exists(spec_.data.data, ec))
+    spec_.data.data = fs::absolute(spec_.data.data).string();
   checkpoint_ = std::move(checkpoint);
   check_outputs(spec_, checkpoint_);
   prepare_data();
   device_ = device(config_);
   const model_config& mc = config_.model;
-  auto net = std::make_unique<autoencoder>(*device_, stacked_layers(data_.items.size(), mc.hidden, mc.hidden_act,
-                                                                    mc.output_act, mc.variational,
-                                                                    mc.local_kernel_dim));
+  auto net = std::make_unique<autoencoder>(
+      *device_, stacked_layers(data_.items.size(), mc.hidden, mc.hidden_act, mc.output_act, mc.variational,
+                               mc.local_kernel_dim));
   rng init_random(config_.seed);
   net->initialize(mc.init, init_random);
   // The configuration travels with checkpoints too, for aerec info.
@@ -131,9 +145,9 @@ training_run training_run::resume(const fs::path& from, fs::path checkpoint, con
   model restored = deserialize_model(*r.device_, serialize_model(saved), from.string());
   const auto ids = restored.items().ids(), now = r.data_.items.ids();
   if (!std::equal(ids.begin(), ids.end(), now.begin(), now.end()))
-    throw error(error_code::invalid_argument,
-                from.string() + ": the data no longer has the " + (r.config_.item_based ? "users" : "movies") +
-                    " the checkpoint was trained on");
+    throw error(error_code::invalid_argument, from.string() + ": the data no longer has the " +
+                                                  (r.config_.item_based ? "users" : "movies") +
+                                                  " the checkpoint was trained on");
   r.model_ = std::make_unique<model>(std::move(restored));
   r.trainer_ = std::make_unique<trainer>(r.model_->network(), r.config_, r.together_);
   r.trainer_->load_state(state.trainer, from.string());
@@ -218,7 +232,8 @@ training_run::result training_run::finish() {
   if (d.test.target.nnz() > 0) {
     metrics["test_left_out_unknown_user"] = test_left_out_.unknown_user;
     metrics["test_left_out_unknown_item"] = test_left_out_.unknown_item;
-    r.figures = measure_test_figures(net, model_->meaning(), d.train, d.input_for(d.test), d.test.target, d.scale);
+    r.figures =
+        measure_test_figures(net, model_->meaning(), d.train, d.input_for(d.test), d.test.target, d.scale);
     add_figures(metrics, r.figures);
   }
   double seconds = 0;

@@ -247,7 +247,8 @@ const std::vector<preset_info>& presets() {
        mult_dae_preset},
       {"autorec-i",
        "I-AutoRec, item-based: users-500-users per movie, sigmoid, identity output, "
-       "Adam(lr 3e-4, weight decay 30) on accumulated gradients, loss averaged over rated entries, 16 movies a step, "
+       "Adam(lr 3e-4, weight decay 30) on accumulated gradients, loss averaged over rated entries, 16 movies "
+       "a step, "
        "shuffled, 150 epochs",
        autorec_i_preset},
       {"glocal-k",
@@ -260,8 +261,7 @@ const std::vector<preset_info>& presets() {
 }
 
 train_config preset(const std::string& name) {
-  return find_by_name("preset", name, presets(), [](const preset_info& p) { return p.name; })
-      .make();
+  return find_by_name("preset", name, presets(), [](const preset_info& p) { return p.name; }).make();
 }
 
 namespace {
@@ -330,7 +330,8 @@ void validate(const train_config& c) {
   validate(c.optimizer);
   if (c.lbfgs) validate_full_batch(c);
   require(c.model.local_kernel_dim >= 0, "the kernel dimension must be >= 0");
-  require(c.penalties.local_kernel == 0 || c.model.local_kernel_dim > 0, "a kernel penalty needs kernel layers (a kernel dimension)");
+  require(c.penalties.local_kernel == 0 || c.model.local_kernel_dim > 0,
+          "a kernel penalty needs kernel layers (a kernel dimension)");
   validate_global_kernel(c);
 }
 

@@ -16,9 +16,12 @@ collective& one_process() {
 }
 
 trainer::trainer(autoencoder& model, const train_config& config, collective& together)
-    : model_(model), config_((validate(config), config)), together_(together),
+    : model_(model),
+      config_((validate(config), config)),
+      together_(together),
       optimizer_(model.device(), config.optimizer, model.parameters()),
-      loss_(model.device(), config.squared_error_normalization), multinomial_(model.device()),
+      loss_(model.device(), config.squared_error_normalization),
+      multinomial_(model.device()),
       random_(config.seed ^ 0x5EED5EEDull) {
   model_.set_penalties(config_.penalties);
   if (config_.lbfgs) lbfgs_.emplace(model_.device(), *config_.lbfgs, model_.parameters());
@@ -62,8 +65,7 @@ epoch_report trainer::finish_epoch(const epoch_sums& sums, double seconds) {
   const auto per_user = [&](double sum) {
     return sums.users > 0 ? sum / static_cast<double>(sums.users) : 0.0;
   };
-  return {++epochs_done_,
-          sums.rated > 0 ? std::sqrt(sums.squared / static_cast<double>(sums.rated)) : 0.0,
+  return {++epochs_done_, sums.rated > 0 ? std::sqrt(sums.squared / static_cast<double>(sums.rated)) : 0.0,
           per_user(sums.user_rmse), seconds, per_user(sums.nll)};
 }
 

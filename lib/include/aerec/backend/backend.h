@@ -84,20 +84,18 @@ class backend {
 
   // C = alpha * op(A) * op(B) + beta * C, op transposing when asked. beta = 0
   // overwrites C (whatever it held, NaN included).
-  virtual void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a,
-                    const_matrix_view b, float beta, matrix_view c) = 0;
+  virtual void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a, const_matrix_view b,
+                    float beta, matrix_view c) = 0;
   // C = X * W + beta * C for sparse X (rows x k) and dense W (k x n).
-  virtual void sparse_dense(const sparse_view& x, const_matrix_view w, float beta,
-                            matrix_view c) = 0;
+  virtual void sparse_dense(const sparse_view& x, const_matrix_view w, float beta, matrix_view c) = 0;
   // G = X^T * D + beta * G for sparse X (rows x k) and dense D (rows x n).
-  virtual void sparse_t_dense(const sparse_view& x, const_matrix_view d, float beta,
-                              matrix_view g) = 0;
+  virtual void sparse_t_dense(const sparse_view& x, const_matrix_view d, float beta, matrix_view g) = 0;
   // The product A * B^T only where `pattern` has entries: out[e] = dot(A row r,
   // B row c) (+ bias[c] unless bias is null) for each entry e = (r, c), in the
   // pattern's order. A is pattern.rows x k, B is pattern.cols x k. This is how
   // a loss over the rated outputs avoids the full rows x items product.
-  virtual void sampled_product(const_matrix_view a, const_matrix_view b,
-                               const sparse_view& pattern, const float* bias, float* out) = 0;
+  virtual void sampled_product(const_matrix_view a, const_matrix_view b, const sparse_view& pattern,
+                               const float* bias, float* out) = 0;
   // out[e] = x(r, c) * pattern.values[e] for each entry e = (r, c) of `pattern`
   // (x is pattern.rows x pattern.cols): x's elements at the entries, scaled.
   virtual void gather(const_matrix_view x, const sparse_view& pattern, float* out) = 0;

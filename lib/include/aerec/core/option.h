@@ -23,8 +23,7 @@ namespace aerec {
 using json = nlohmann::ordered_json;
 
 // A value of an option; which alternative it holds is the option's type.
-using option_value =
-    std::variant<bool, int, std::uint64_t, float, double, std::string, std::vector<int>>;
+using option_value = std::variant<bool, int, std::uint64_t, float, double, std::string, std::vector<int>>;
 
 template <class T>
 struct option {
@@ -44,16 +43,22 @@ struct option {
 
 // `required` for keys that every stored T holds, and for keys added later.
 template <class T>
-bool always(const T&) { return true; }
+bool always(const T&) {
+  return true;
+}
 template <class T>
-bool never(const T&) { return false; }
+bool never(const T&) {
+  return false;
+}
 
 // A row from a typed getter and setter; the getter's result type is the option's type.
 template <class T, class Get, class Set>
-option<T> make_option(std::string name, std::string help, bool (*required)(const T&), Get get,
-                      Set set) {
+option<T> make_option(std::string name, std::string help, bool (*required)(const T&), Get get, Set set) {
   using value = std::decay_t<std::invoke_result_t<Get, const T&>>;
-  return {std::move(name), std::move(help), option_value(get(T{})), required,
+  return {std::move(name),
+          std::move(help),
+          option_value(get(T{})),
+          required,
           [get](const T& target) { return option_value(get(target)); },
           [set](T& target, const option_value& v) { set(target, std::get<value>(v)); }};
 }
@@ -61,8 +66,7 @@ option<T> make_option(std::string name, std::string help, bool (*required)(const
 // A row for a field: `access` is a generic lambda returning a reference to
 // it, so that one lambda serves to read and to write.
 template <class T, class Access>
-option<T> field_option(std::string name, std::string help, bool (*required)(const T&),
-                       Access access) {
+option<T> field_option(std::string name, std::string help, bool (*required)(const T&), Access access) {
   using value = std::decay_t<decltype(access(std::declval<const T&>()))>;
   return make_option<T>(
       std::move(name), std::move(help), required, [access](const T& t) { return access(t); },
@@ -71,8 +75,8 @@ option<T> field_option(std::string name, std::string help, bool (*required)(cons
 
 // A row for an enumeration written as its name (name_of) and read back by parse.
 template <class T, class Access, class E>
-option<T> named_option(std::string name, std::string help, bool (*required)(const T&),
-                       Access access, const char* (*name_of)(E), E (*parse)(const std::string&)) {
+option<T> named_option(std::string name, std::string help, bool (*required)(const T&), Access access,
+                       const char* (*name_of)(E), E (*parse)(const std::string&)) {
   return make_option<T>(
       std::move(name), std::move(help), required,
       [access, name_of](const T& t) { return std::string(name_of(access(t))); },
@@ -118,7 +122,10 @@ void options_from_json(const std::vector<option<T>>& table, const json& j, T& ta
 // The row `o` of an Inner struct as a row of an Outer struct holding one in `member`.
 template <class Outer, class Inner>
 option<Outer> nested_option(const option<Inner>& o, Inner Outer::*member, bool (*required)(const Outer&)) {
-  return {o.name, o.help, o.default_value, required,
+  return {o.name,
+          o.help,
+          o.default_value,
+          required,
           [get = o.get, member](const Outer& outer) { return get(outer.*member); },
           [set = o.set, member](Outer& outer, const option_value& v) { set(outer.*member, v); }};
 }

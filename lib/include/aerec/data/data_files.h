@@ -10,8 +10,8 @@
 namespace aerec {
 
 struct data_files {
-  std::string name;                 // the folder's name ("ml-1m"), or the file's stem
-  std::filesystem::path ratings;    // the ratings file
+  std::string name;               // the folder's name ("ml-1m"), or the file's stem
+  std::filesystem::path ratings;  // the ratings file
   format_spec format;
   std::filesystem::path movies;     // titles and genres; empty when there are none
   std::filesystem::path folds_dir;  // holds u1.base..ub.test (MovieLens-100K); else empty

@@ -44,9 +44,7 @@ struct dataset {
   rating_scale scale;
 
   // What the model sees to predict `part`'s targets.
-  const ratings& input_for(const holdout& part) const {
-    return part.input.rows() > 0 ? part.input : train;
-  }
+  const ratings& input_for(const holdout& part) const { return part.input.rows() > 0 ? part.input : train; }
 };
 
 // The data set with users and items swapped (item-based training): rows are

@@ -33,8 +33,7 @@ using download_progress = std::function<void(std::uint64_t, std::uint64_t)>;
 // `force`. Throws error_code::io_error with a clear message when the host
 // cannot be reached ("no network?"), the server answers with an error, the
 // checksum differs or the archive is damaged.
-std::filesystem::path download_dataset(const dataset_source& source,
-                                       const std::filesystem::path& data_home,
+std::filesystem::path download_dataset(const dataset_source& source, const std::filesystem::path& data_home,
                                        const download_progress& progress = {}, bool force = false);
 
 // Lower-case hex MD5 of a file (RFC 1321).

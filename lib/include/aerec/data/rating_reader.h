@@ -29,7 +29,7 @@ struct format_spec {
   std::string item_column = "movieId";
   std::string rating_column = "rating";
   std::string timestamp_column = "timestamp";  // optional: absent from the header is fine
-  rating_scale valid{1, 5};  // a rating outside is an error naming file and line
+  rating_scale valid{1, 5};                    // a rating outside is an error naming file and line
   // Off: timestamps are still checked but not kept (a third of the memory).
   bool keep_timestamps = true;
 };

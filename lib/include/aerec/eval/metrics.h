@@ -7,13 +7,13 @@
 #include <span>
 #include <vector>
 
-#include "aerec/nn/autoencoder.h"
 #include "aerec/data/dataset.h"
+#include "aerec/nn/autoencoder.h"
 
 namespace aerec {
 
 struct rating_metrics {
-  double rmse = 0;                 // over all test ratings: the standard figure
+  double rmse = 0;  // over all test ratings: the standard figure
   double mae = 0;
   double seed_loss = 0;            // each test user's RMSE, averaged over users
   double seed_loss_unclipped = 0;  // the same without clipping, as the seed reports it
@@ -28,12 +28,10 @@ using row_predictor = std::function<std::vector<float>(std::span<const std::int3
 rating_metrics score(const ratings& target, rating_scale scale, const row_predictor& predict);
 
 // The model's figures when each user's `input` row predicts their `target` row.
-rating_metrics evaluate(autoencoder& model, const ratings& input, const ratings& target,
-                        rating_scale scale);
+rating_metrics evaluate(autoencoder& model, const ratings& input, const ratings& target, rating_scale scale);
 
 // The figures of predicting the mean training rating everywhere: the baseline
 // every model must beat.
-rating_metrics evaluate_global_mean(const ratings& train, const ratings& target,
-                                    rating_scale scale);
+rating_metrics evaluate_global_mean(const ratings& train, const ratings& target, rating_scale scale);
 
 }  // namespace aerec

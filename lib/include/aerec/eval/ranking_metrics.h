@@ -32,14 +32,14 @@ struct ranking_metrics {
 // A user with fewer than k candidates gets all of them as their top k: precision
 // still divides by k (the short list counts as padded with misses), recall and
 // NDCG as usual. Every k must be positive (else error_code::invalid_argument).
-ranking_metrics score_ranking(const ratings& input, const ratings& target,
-                              const ranking_options& options, const row_predictor& predict);
+ranking_metrics score_ranking(const ratings& input, const ratings& target, const ranking_options& options,
+                              const row_predictor& predict);
 
 ranking_metrics evaluate_ranking(autoencoder& model, const ratings& input, const ratings& target,
                                  const ranking_options& options);
 
 // The baseline: every user gets the movies rated most often in `train`.
-ranking_metrics evaluate_popularity(const ratings& train, const ratings& input,
-                                    const ratings& target, const ranking_options& options);
+ranking_metrics evaluate_popularity(const ratings& train, const ratings& input, const ratings& target,
+                                    const ranking_options& options);
 
 }  // namespace aerec

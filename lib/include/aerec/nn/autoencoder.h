@@ -3,15 +3,15 @@
 // sparse (a user's ratings, 0 = not rated); outputs are dense predictions.
 #include <memory>
 #include <optional>
-#include <string>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "aerec/backend/device_array.h"
+#include "aerec/data/sparse_batch.h"
 #include "aerec/nn/global_kernel.h"
 #include "aerec/nn/layer.h"
 #include "aerec/nn/penalty.h"
-#include "aerec/data/sparse_batch.h"
 
 namespace aerec {
 
@@ -22,9 +22,9 @@ namespace aerec {
 // above it takes a sample of that code (Mult-VAE's items-600-200-600-items).
 // A local_kernel_dim above 0 makes every layer a local-kernel layer with
 // points of that dimension (GLocal-K: 5).
-std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden,
-                                       activation hidden_act, activation output_act,
-                                       bool variational = false, int local_kernel_dim = 0);
+std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden, activation hidden_act,
+                                       activation output_act, bool variational = false,
+                                       int local_kernel_dim = 0);
 
 // Why `specs` do not form an autoencoder (see its constructor); empty when they do.
 std::string layer_chain_problem(const std::vector<layer_spec>& specs);
@@ -67,8 +67,7 @@ class autoencoder {
   const float* forward_rated(const sparse_view& input, const sparse_view& rated,
                              const sparse_view* code_mask = nullptr);
   // backward() for forward_rated, given dL/d(output) at each entry of `rated`.
-  void backward_rated(const sparse_view& input, const sparse_view& rated, const float* d_rated,
-                      float beta);
+  void backward_rated(const sparse_view& input, const sparse_view& rated, const float* d_rated, float beta);
 
   // Penalties that backward() and backward_rated() add to the loss they
   // differentiate (throws error_code::invalid_argument for ones this network

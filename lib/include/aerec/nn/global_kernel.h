@@ -8,9 +8,9 @@
 //   kernel = dot_scale * pooled^T C                (size^2; C rows x size^2, trained)
 //   input  = relu(convolve(R, kernel))             (rows x cols)
 #include "aerec/backend/device_array.h"
-#include "aerec/nn/layer.h"
 #include "aerec/core/rng.h"
 #include "aerec/data/sparse_batch.h"
+#include "aerec/nn/layer.h"
 
 namespace aerec {
 

@@ -83,8 +83,8 @@ class layer {
   // gradient to beta * gradient + dL/d(parameter) (beta 0 overwrites, 1
   // accumulates) and, when want_input_grad, returns dL/d(input): for a sparse
   // input, only at its entries (1 x nnz, in their order).
-  virtual const_matrix_view backward(const layer_input& x, const_matrix_view d_output,
-                                     float beta, bool want_input_grad) = 0;
+  virtual const_matrix_view backward(const layer_input& x, const_matrix_view d_output, float beta,
+                                     bool want_input_grad) = 0;
   virtual std::vector<parameter> parameters() = 0;
 
   // A penalty on the layer's own parameters, which backward() differentiates
@@ -101,8 +101,7 @@ class layer {
   virtual const float* forward_at(const layer_input& x, const sparse_view& pattern) = 0;
   // backward() for forward_at, given dL/d(value) for each pattern entry.
   virtual const_matrix_view backward_at(const layer_input& x, const sparse_view& pattern,
-                                        const float* d_values, float beta,
-                                        bool want_input_grad) = 0;
+                                        const float* d_values, float beta, bool want_input_grad) = 0;
 };
 
 }  // namespace aerec

@@ -16,9 +16,9 @@ const char* loss_normalization_name(loss_normalization n);
 loss_normalization parse_loss_normalization(const std::string& name);
 
 struct loss_value {
-  double loss;                      // sum of squared errors / normaliser
-  std::vector<float> row_sums;      // each row's sum of squared errors (or its multinomial_nll)
-  std::size_t rated;                // how many entries counted
+  double loss;                  // sum of squared errors / normaliser
+  std::vector<float> row_sums;  // each row's sum of squared errors (or its multinomial_nll)
+  std::size_t rated;            // how many entries counted
 };
 
 class masked_mse {

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "aerec/nn/autoencoder.h"
 #include "aerec/data/dataset.h"
 #include "aerec/data/id_map.h"
+#include "aerec/nn/autoencoder.h"
 
 namespace aerec {
 

@@ -12,18 +12,18 @@ enum class optimizer_kind { sgd, rmsprop, adam, adamw, adagrad, adadelta };
 struct optimizer_config {
   optimizer_kind kind = optimizer_kind::rmsprop;
   double lr = 0.01;
-  double weight_decay = 0;   // L2 added to the gradient; AdamW: decoupled decay
-  double momentum = 0;       // sgd, rmsprop
-  double dampening = 0;      // sgd
+  double weight_decay = 0;  // L2 added to the gradient; AdamW: decoupled decay
+  double momentum = 0;      // sgd, rmsprop
+  double dampening = 0;     // sgd
   bool nesterov = false;    // sgd
   double alpha = 0.99;      // rmsprop smoothing constant
   bool centered = false;    // rmsprop
   double eps = 1e-8;
-  double beta1 = 0.9;       // adam, adamw
-  double beta2 = 0.999;     // adam, adamw
-  bool amsgrad = false;     // adam, adamw
-  double rho = 0.9;         // adadelta
-  double lr_decay = 0;       // adagrad
+  double beta1 = 0.9;              // adam, adamw
+  double beta2 = 0.999;            // adam, adamw
+  bool amsgrad = false;            // adam, adamw
+  double rho = 0.9;                // adadelta
+  double lr_decay = 0;             // adagrad
   double initial_accumulator = 0;  // adagrad
 };
 

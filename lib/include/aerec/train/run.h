@@ -30,8 +30,8 @@ namespace aerec {
 struct run_spec {
   data_source data;
   std::string split = "u1";
-  double val = 0;     // the training part's fraction carved out for validation
-  int patience = 0;   // early stopping (needs val)
+  double val = 0;    // the training part's fraction carved out for validation
+  int patience = 0;  // early stopping (needs val)
   std::string preset = "seed";
   std::string out, metrics_out;  // where the caller writes the model and the figures ("": nowhere)
   int checkpoint_every = 0;      // epochs between checkpoints (0: none)
@@ -74,7 +74,8 @@ class training_run {
   // outputs go; the rest is as saved. Throws error_code::model_format for a
   // damaged run description, invalid_argument for data that changed.
   static training_run resume(const std::filesystem::path& from, std::filesystem::path checkpoint,
-                             const backend_factory& device, const std::function<void(run_spec&)>& redirect = {},
+                             const backend_factory& device,
+                             const std::function<void(run_spec&)>& redirect = {},
                              collective& together = one_process());
 
   const std::filesystem::path& checkpoint_path() const { return checkpoint_; }

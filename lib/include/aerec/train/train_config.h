@@ -7,11 +7,11 @@
 
 #include "aerec/nn/activation.h"
 #include "aerec/nn/layer.h"
-#include "aerec/train/lbfgs.h"
 #include "aerec/nn/loss.h"
 #include "aerec/nn/model.h"
-#include "aerec/train/optimizer_config.h"
 #include "aerec/nn/penalty.h"
+#include "aerec/train/lbfgs.h"
+#include "aerec/train/optimizer_config.h"
 
 namespace aerec {
 
@@ -58,8 +58,8 @@ struct train_config {
     int pretrain_epochs = 30;
   } global_kernel;
   int epochs = 200;
-  int batch_size = 1;       // users per step; 1 is the seed's one-user-per-step training
-  bool shuffle = false;     // visit users in a new random order every epoch
+  int batch_size = 1;    // users per step; 1 is the seed's one-user-per-step training
+  bool shuffle = false;  // visit users in a new random order every epoch
   // Never zero the gradients: every step applies the sum of all gradients so
   // far. The seed's PyTorch code omits optimizer.zero_grad(), and its recipe
   // (RMSprop with weight decay 0.5) only trains because of that.

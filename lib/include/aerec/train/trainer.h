@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "aerec/nn/autoencoder.h"
+#include "aerec/nn/loss.h"
 #include "aerec/train/collective.h"
 #include "aerec/train/lbfgs.h"
-#include "aerec/nn/loss.h"
 #include "aerec/train/optimizer.h"
 #include "aerec/train/train_config.h"
 
@@ -55,10 +55,10 @@ class trainer {
  private:
   // Running sums over an epoch's batches.
   struct epoch_sums {
-    double squared = 0;       // squared error over rated entries
-    std::size_t rated = 0;    // rated entries
-    double user_rmse = 0;     // sum of each user's RMSE
-    double nll = 0;           // sum of each user's negative log-likelihood
+    double squared = 0;     // squared error over rated entries
+    std::size_t rated = 0;  // rated entries
+    double user_rmse = 0;   // sum of each user's RMSE
+    double nll = 0;         // sum of each user's negative log-likelihood
     std::size_t users = 0;
   };
   // An epoch under way.
@@ -130,10 +130,10 @@ class trainer {
   device_sparse target_;  // the batch
   device_sparse input_;   // the batch as the network sees it, when corrupted
   device_array<float> d_output_;
-  device_sparse every_entry_;           // rows x items, every entry, valued 1: re-feeding's pattern
+  device_sparse every_entry_;          // rows x items, every entry, valued 1: re-feeding's pattern
   device_array<float> refeed_values_;  // the output there
-  sparse_batch mask_rows_;  // the host side of mask_, its memory reused batch after batch
-  device_sparse mask_;  // the units each row keeps, valued by their scale
+  sparse_batch mask_rows_;             // the host side of mask_, its memory reused batch after batch
+  device_sparse mask_;                 // the units each row keeps, valued by their scale
   sparse_view mask_view_{};
   int epochs_done_ = 0;
   epoch_progress progress_;

@@ -41,8 +41,8 @@ void assign_product(float alpha, const A& a, const B& b, float beta, C&& c) {
 
 // C's rows [first, first + band) of op(A) op(B), or its columns when `by_columns`.
 template <class A, class B>
-void product_band(float alpha, const A& a, const B& b, float beta, map c, bool by_columns,
-                  Eigen::Index first, Eigen::Index band) {
+void product_band(float alpha, const A& a, const B& b, float beta, map c, bool by_columns, Eigen::Index first,
+                  Eigen::Index band) {
   if (by_columns)
     assign_product(alpha, a, b.middleCols(first, band), beta, c.middleCols(first, band));
   else
@@ -50,8 +50,8 @@ void product_band(float alpha, const A& a, const B& b, float beta, map c, bool b
 }
 
 template <class A>
-void product_band_b(bool transpose_b, float alpha, const A& a, const_matrix_view b, float beta,
-                    map c, bool by_columns, Eigen::Index first, Eigen::Index band) {
+void product_band_b(bool transpose_b, float alpha, const A& a, const_matrix_view b, float beta, map c,
+                    bool by_columns, Eigen::Index first, Eigen::Index band) {
   if (transpose_b)
     product_band(alpha, a, as_eigen(b).transpose(), beta, c, by_columns, first, band);
   else
@@ -75,10 +75,9 @@ void add_sparse_rows(const sparse_view& x, int begin, int end, const_matrix_view
   int e = begin;
   for (; e + 4 <= end; e += 4) {
     const float a[4] = {x.values[e], x.values[e + 1], x.values[e + 2], x.values[e + 3]};
-    const float* const rows[4] = {w.data + count(x.cols_index[e], w.cols),
-                                  w.data + count(x.cols_index[e + 1], w.cols),
-                                  w.data + count(x.cols_index[e + 2], w.cols),
-                                  w.data + count(x.cols_index[e + 3], w.cols)};
+    const float* const rows[4] = {
+        w.data + count(x.cols_index[e], w.cols), w.data + count(x.cols_index[e + 1], w.cols),
+        w.data + count(x.cols_index[e + 2], w.cols), w.data + count(x.cols_index[e + 3], w.cols)};
     cpu::axpy4(a, rows, out, n);
   }
   for (; e < end; ++e) cpu::axpy(x.values[e], w.data + count(x.cols_index[e], w.cols), out, n);
@@ -104,12 +103,8 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
     return p;
   }
   void deallocate(void* p) noexcept override { std::free(p); }
-  void to_device(void* dst, const void* src, std::size_t bytes) override {
-    std::memcpy(dst, src, bytes);
-  }
-  void to_host(void* dst, const void* src, std::size_t bytes) override {
-    std::memcpy(dst, src, bytes);
-  }
+  void to_device(void* dst, const void* src, std::size_t bytes) override { std::memcpy(dst, src, bytes); }
+  void to_host(void* dst, const void* src, std::size_t bytes) override { std::memcpy(dst, src, bytes); }
   void fill(float* x, std::size_t n, float value) override {
     elementwise(n, [&](std::size_t i) { x[i] = value; });
   }
@@ -140,8 +135,8 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
   // longer (each part packs the whole of the other operand, so this copies
   // least), and runs Eigen's single-threaded kernel on it: Eigen's own
   // threading barely pays at a batch's sizes.
-  void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a,
-            const_matrix_view b, float beta, matrix_view c) override {
+  void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a, const_matrix_view b,
+            float beta, matrix_view c) override {
 #ifdef __EMSCRIPTEN__
     // Eigen 3.4 has no WebAssembly SIMD path: there, the portable kernel is faster
     // (natively, Eigen's is, by 1.3-1.5x at a batch's sizes). No threads in wasm.
@@ -152,19 +147,22 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
     const bool by_columns = c.cols > c.rows;
     const std::size_t length = static_cast<std::size_t>(by_columns ? c.cols : c.rows);
     const map c_all(c.data, c.rows, c.cols);
-    cpu::parallel_for(threads_, length, count(c.rows, c.cols) * depth, [&](std::size_t begin, std::size_t end) {
-      const auto first = static_cast<Eigen::Index>(begin), band = static_cast<Eigen::Index>(end - begin);
-      if (transpose_a)
-        product_band_b(transpose_b, alpha, as_eigen(a).transpose(), b, beta, c_all, by_columns, first, band);
-      else
-        product_band_b(transpose_b, alpha, as_eigen(a), b, beta, c_all, by_columns, first, band);
-    }, 16);
+    cpu::parallel_for(
+        threads_, length, count(c.rows, c.cols) * depth,
+        [&](std::size_t begin, std::size_t end) {
+          const auto first = static_cast<Eigen::Index>(begin), band = static_cast<Eigen::Index>(end - begin);
+          if (transpose_a)
+            product_band_b(transpose_b, alpha, as_eigen(a).transpose(), b, beta, c_all, by_columns, first,
+                           band);
+          else
+            product_band_b(transpose_b, alpha, as_eigen(a), b, beta, c_all, by_columns, first, band);
+        },
+        16);
 #endif
   }
 
   // Each part owns whole output rows.
-  void sparse_dense(const sparse_view& x, const_matrix_view w, float beta,
-                    matrix_view c) override {
+  void sparse_dense(const sparse_view& x, const_matrix_view w, float beta, matrix_view c) override {
     const std::size_t n = static_cast<std::size_t>(w.cols);
     by_rows(x.rows, static_cast<std::size_t>(x.nnz) * n, [&](int r) {
       float* out = c.data + count(r, w.cols);
@@ -175,33 +173,39 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
 
   // Each part owns a slice of G's columns, across every row: the scatter into
   // rows of G never races, and every element sums in entry order.
-  void sparse_t_dense(const sparse_view& x, const_matrix_view d, float beta,
-                      matrix_view g) override {
+  void sparse_t_dense(const sparse_view& x, const_matrix_view d, float beta, matrix_view g) override {
     const std::size_t n = static_cast<std::size_t>(d.cols);
     const std::size_t work = (static_cast<std::size_t>(x.nnz) + count(g.rows, 1)) * n;
     if (by_column(x)) {
       // One pass over G: each row scaled, then its entries added while it is in cache.
-      cpu::parallel_for(threads_, n, work, [&](std::size_t j0, std::size_t j1) {
-        for (int k = 0; k < g.rows; ++k) {
-          float* row = g.data + count(k, g.cols) + j0;
-          scale_or_zero(row, j1 - j0, beta);
-          for (int s = column_offsets_[k]; s < column_offsets_[k + 1]; ++s)
-            cpu::axpy(x.values[column_entries_[s]], d.data + count(column_rows_[s], d.cols) + j0, row, j1 - j0);
-        }
-      }, 16);
+      cpu::parallel_for(
+          threads_, n, work,
+          [&](std::size_t j0, std::size_t j1) {
+            for (int k = 0; k < g.rows; ++k) {
+              float* row = g.data + count(k, g.cols) + j0;
+              scale_or_zero(row, j1 - j0, beta);
+              for (int s = column_offsets_[k]; s < column_offsets_[k + 1]; ++s)
+                cpu::axpy(x.values[column_entries_[s]], d.data + count(column_rows_[s], d.cols) + j0, row,
+                          j1 - j0);
+            }
+          },
+          16);
       return;
     }
-    cpu::parallel_for(threads_, n, work, [&](std::size_t j0, std::size_t j1) {
-      if (j1 - j0 == n)  // the whole of G: one pass, not one per row
-        scale_or_zero(g.data, count(g.rows, g.cols), beta);
-      else
-        for (int i = 0; i < g.rows; ++i) scale_or_zero(g.data + count(i, g.cols) + j0, j1 - j0, beta);
-      for (int r = 0; r < x.rows; ++r) {
-        const float* in = d.data + count(r, d.cols) + j0;
-        for (int e = x.offsets[r]; e < x.offsets[r + 1]; ++e)
-          cpu::axpy(x.values[e], in, g.data + count(x.cols_index[e], g.cols) + j0, j1 - j0);
-      }
-    }, 16);
+    cpu::parallel_for(
+        threads_, n, work,
+        [&](std::size_t j0, std::size_t j1) {
+          if (j1 - j0 == n)  // the whole of G: one pass, not one per row
+            scale_or_zero(g.data, count(g.rows, g.cols), beta);
+          else
+            for (int i = 0; i < g.rows; ++i) scale_or_zero(g.data + count(i, g.cols) + j0, j1 - j0, beta);
+          for (int r = 0; r < x.rows; ++r) {
+            const float* in = d.data + count(r, d.cols) + j0;
+            for (int e = x.offsets[r]; e < x.offsets[r + 1]; ++e)
+              cpu::axpy(x.values[e], in, g.data + count(x.cols_index[e], g.cols) + j0, j1 - j0);
+          }
+        },
+        16);
   }
 
   void sampled_product(const_matrix_view a, const_matrix_view b, const sparse_view& pattern,
@@ -210,12 +214,14 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
     const std::size_t work = static_cast<std::size_t>(pattern.nnz) * k;
     if (by_column(pattern)) {
       // Each part owns whole columns (rows of B), each read once.
-      cpu::parallel_for(threads_, static_cast<std::size_t>(pattern.cols), work, [&](std::size_t c0, std::size_t c1) {
-        for (auto c = static_cast<int>(c0); c < static_cast<int>(c1); ++c)
-          for (int s = column_offsets_[c]; s < column_offsets_[c + 1]; ++s)
-            out[column_entries_[s]] = cpu::dot(a.data + count(column_rows_[s], a.cols),
-                                               b.data + count(c, b.cols), k) + (bias ? bias[c] : 0.0f);
-      });
+      cpu::parallel_for(
+          threads_, static_cast<std::size_t>(pattern.cols), work, [&](std::size_t c0, std::size_t c1) {
+            for (auto c = static_cast<int>(c0); c < static_cast<int>(c1); ++c)
+              for (int s = column_offsets_[c]; s < column_offsets_[c + 1]; ++s)
+                out[column_entries_[s]] =
+                    cpu::dot(a.data + count(column_rows_[s], a.cols), b.data + count(c, b.cols), k) +
+                    (bias ? bias[c] : 0.0f);
+          });
       return;
     }
     by_rows(pattern.rows, work, [&](int r) {
@@ -268,13 +274,16 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
       elementwise(n, [&](std::size_t i) { y.data[i] = math::activate(a, z.data[i]); });
       return;
     }
-    cpu::parallel_for(threads_, n, 8 * n, [&](std::size_t begin, std::size_t end) {
-      cpu::activate_block(a, z.data + begin, y.data + begin, end - begin);
-    }, 16);
+    cpu::parallel_for(
+        threads_, n, 8 * n,
+        [&](std::size_t begin, std::size_t end) {
+          cpu::activate_block(a, z.data + begin, y.data + begin, end - begin);
+        },
+        16);
   }
 
-  void activation_backward(activation a, const_matrix_view z, const_matrix_view y,
-                           const_matrix_view dy, matrix_view dz) override {
+  void activation_backward(activation a, const_matrix_view z, const_matrix_view y, const_matrix_view dy,
+                           matrix_view dz) override {
     elementwise(count(z.rows, z.cols), [&](std::size_t i) {
       dz.data[i] = dy.data[i] * math::activate_derivative(a, z.data[i], y.data[i]);
     });
@@ -286,22 +295,23 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
       const float* o = output.data + count(r, output.cols);
       float* g = grad.data + count(r, grad.cols);
       std::memset(g, 0, count(1, grad.cols) * sizeof(float));
-      row_sums[r] = row_squared_error(target, r, [&](int e, float err) {
-        g[target.cols_index[e]] = grad_scale * err;
-      }, [&](int e) { return o[target.cols_index[e]]; });
+      row_sums[r] = row_squared_error(
+          target, r, [&](int e, float err) { g[target.cols_index[e]] = grad_scale * err; },
+          [&](int e) { return o[target.cols_index[e]]; });
     });
   }
 
-  void rated_squared_error(const float* predicted, const sparse_view& target, float grad_scale,
-                           float* grad, float* row_sums) override {
+  void rated_squared_error(const float* predicted, const sparse_view& target, float grad_scale, float* grad,
+                           float* row_sums) override {
     by_rows(target.rows, static_cast<std::size_t>(target.nnz), [&](int r) {
-      row_sums[r] = row_squared_error(target, r, [&](int e, float err) { grad[e] = grad_scale * err; },
-                                      [&](int e) { return predicted[e]; });
+      row_sums[r] = row_squared_error(
+          target, r, [&](int e, float err) { grad[e] = grad_scale * err; },
+          [&](int e) { return predicted[e]; });
     });
   }
 
-  void multinomial_loss(const_matrix_view logits, const sparse_view& target, float grad_scale, matrix_view grad,
-                        float* row_sums) override {
+  void multinomial_loss(const_matrix_view logits, const sparse_view& target, float grad_scale,
+                        matrix_view grad, float* row_sums) override {
     math::multinomial_loss(logits, target, grad_scale, grad, row_sums);
   }
 
@@ -312,12 +322,15 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
     const math::optimizer_scalars s = math::make_optimizer_scalars(config, step);
     float* const arrays[3] = {state[0], state[1], state[2]};
     math::with_optimizer_choices(s, [&](auto kind, auto decay, auto momentum, auto variant) {
-      cpu::parallel_for(threads_, n, n, [&](std::size_t begin, std::size_t end) {
-        const math::optimizer_scalars local = s;
-        for (std::size_t i = begin; i < end; ++i)
-          math::optimizer_element<kind(), decay(), momentum(), variant()>(local, param[i], grad[i],
-                                                                          arrays, i);
-      }, 16);
+      cpu::parallel_for(
+          threads_, n, n,
+          [&](std::size_t begin, std::size_t end) {
+            const math::optimizer_scalars local = s;
+            for (std::size_t i = begin; i < end; ++i)
+              math::optimizer_element<kind(), decay(), momentum(), variant()>(local, param[i], grad[i],
+                                                                              arrays, i);
+          },
+          16);
     });
   }
 
@@ -352,9 +365,12 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
   // f(i) for every i in [0, n), in parts.
   template <class F>
   void elementwise(std::size_t n, F&& f) {
-    cpu::parallel_for(threads_, n, n, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t i = begin; i < end; ++i) f(i);
-    }, 16);
+    cpu::parallel_for(
+        threads_, n, n,
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t i = begin; i < end; ++i) f(i);
+        },
+        16);
   }
 
   // f(r) for every row, in parts of whole rows; `work` is the total cost.
@@ -387,8 +403,6 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
 
 }  // namespace
 
-std::unique_ptr<backend> make_cpu_backend(int threads) {
-  return std::make_unique<cpu_backend>(threads);
-}
+std::unique_ptr<backend> make_cpu_backend(int threads) { return std::make_unique<cpu_backend>(threads); }
 
 }  // namespace aerec

@@ -26,8 +26,10 @@ void parallel_for(int threads, std::size_t n, std::size_t work, F&& fn, std::siz
 #pragma omp parallel for schedule(static, 1) num_threads(parts)
 #endif
   for (long p = 0; p < parts; ++p) {
-    const std::size_t begin = std::min(n, chunks * static_cast<std::size_t>(p) / static_cast<std::size_t>(parts) * align);
-    const std::size_t end = std::min(n, chunks * static_cast<std::size_t>(p + 1) / static_cast<std::size_t>(parts) * align);
+    const std::size_t begin =
+        std::min(n, chunks * static_cast<std::size_t>(p) / static_cast<std::size_t>(parts) * align);
+    const std::size_t end =
+        std::min(n, chunks * static_cast<std::size_t>(p + 1) / static_cast<std::size_t>(parts) * align);
     if (begin < end) fn(begin, end);
   }
 }

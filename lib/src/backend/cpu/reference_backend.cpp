@@ -58,8 +58,8 @@ class reference_backend final : public backend {
     return static_cast<float>(sum);
   }
 
-  void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a,
-            const_matrix_view b, float beta, matrix_view c) override {
+  void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a, const_matrix_view b,
+            float beta, matrix_view c) override {
     const int depth = transpose_a ? a.rows : a.cols;
     for (int i = 0; i < c.rows; ++i)
       for (int j = 0; j < c.cols; ++j) {
@@ -76,7 +76,8 @@ class reference_backend final : public backend {
       for (int j = 0; j < w.cols; ++j) {
         double sum = 0;
         for (int e = x.offsets[r]; e < x.offsets[r + 1]; ++e)
-          sum += static_cast<double>(x.values[e]) * w.data[count(x.cols_index[e], w.cols) + static_cast<std::size_t>(j)];
+          sum += static_cast<double>(x.values[e]) *
+                 w.data[count(x.cols_index[e], w.cols) + static_cast<std::size_t>(j)];
         float& out = c.data[count(r, c.cols) + static_cast<std::size_t>(j)];
         out = static_cast<float>(sum) + scaled(beta, out);
       }
@@ -97,8 +98,7 @@ class reference_backend final : public backend {
       for (int e = pattern.offsets[r]; e < pattern.offsets[r + 1]; ++e) {
         const int c = pattern.cols_index[e];
         double sum = 0;
-        for (int k = 0; k < a.cols; ++k)
-          sum += static_cast<double>(at(a, false, r, k)) * at(b, false, c, k);
+        for (int k = 0; k < a.cols; ++k) sum += static_cast<double>(at(a, false, r, k)) * at(b, false, c, k);
         out[e] = static_cast<float>(sum) + (bias ? bias[c] : 0.0f);
       }
   }

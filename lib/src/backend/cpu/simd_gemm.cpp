@@ -99,8 +99,7 @@ inline void transpose(v4& x0, v4& x1, v4& x2, v4& x3) {
 // rows packed MR-interleaved at `a` (step k's MR values at a + k * MR), the
 // packed panel of op(B) at `b` (step k's NV vectors at b + k * NV * lanes).
 template <int MR, int NV>
-void tile(index kc, const float* a, const float* b, float* c, index ldc, int rows, int cols,
-          update u) {
+void tile(index kc, const float* a, const float* b, float* c, index ldc, int rows, int cols, update u) {
   vf sum[MR][NV] = {};
   for (index k = 0; k < kc; ++k, a += MR, b += NV * lanes) {
     vf bk[NV];
@@ -141,8 +140,7 @@ void pack_transposed_panel(operand b, index k0, index kc, int j0, int cols, int 
     for (int t = 0; t < 4; ++t) r[t] = b.at(k0, j0 + j + t);
     index k = 0;
     for (; k + 4 <= kc; k += 4) {
-      v4 x0 = load<v4>(r[0] + k), x1 = load<v4>(r[1] + k), x2 = load<v4>(r[2] + k),
-         x3 = load<v4>(r[3] + k);
+      v4 x0 = load<v4>(r[0] + k), x1 = load<v4>(r[1] + k), x2 = load<v4>(r[2] + k), x3 = load<v4>(r[3] + k);
       transpose(x0, x1, x2, x3);
       store(out + k * width + j, x0);
       store(out + (k + 1) * width + j, x1);
@@ -158,9 +156,7 @@ void pack_transposed_panel(operand b, index k0, index kc, int j0, int cols, int 
 
 // Packed panels lie this far apart: kc x width, plus a cache line, since panels a
 // multiple of 4 KiB apart share cache sets and packing writes to all of them in turn.
-index panel_stride(index kc, int width) {
-  return kc * width + 64 / static_cast<index>(sizeof(float));
-}
+index panel_stride(index kc, int width) { return kc * width + 64 / static_cast<index>(sizeof(float)); }
 
 // op(B)'s kc x cols block at (k0, j0) as panels `width` wide (the last
 // zero-padded), panel_stride apart.
@@ -199,8 +195,7 @@ void panel_product(operand a, operand b, int m, int n, index k, float alpha, flo
   const int block_width = std::min(block_cols / width, (n + width - 1) / width) * width;
   const index depth = std::min(k, block_depth);
   std::vector<float> packed_a(static_cast<std::size_t>(row_tiles * MR * depth));
-  std::vector<float> packed_b(
-      static_cast<std::size_t>(block_width / width * panel_stride(depth, width)));
+  std::vector<float> packed_b(static_cast<std::size_t>(block_width / width * panel_stride(depth, width)));
   for (index k0 = 0; k0 < k; k0 += block_depth) {
     const index kc = std::min(block_depth, k - k0);
     const update u{alpha, k0 == 0 ? beta : 1.0f, k0 == 0 && beta == 0};
@@ -237,8 +232,8 @@ inline v4 lane_sums(vf a0, vf a1, vf a2, vf a3) {
 // C's MR x items tile (items <= 4) as dot products of A's rows (at `a`, lda
 // apart) with Bt's rows (at `bt`, ldb apart): C = A * Bt^T without packing.
 template <int MR>
-void dot_tile(index k, const float* a, index lda, const float* bt, index ldb, int items, float* c,
-              index ldc, update u) {
+void dot_tile(index k, const float* a, index lda, const float* bt, index ldb, int items, float* c, index ldc,
+              update u) {
   const float* rows[4];
   // Past `items`, row 0 again: its dot products are computed and dropped.
   for (int t = 0; t < 4; ++t) rows[t] = bt + (t < items ? t : 0) * ldb;
@@ -272,8 +267,7 @@ void dot_tile(index k, const float* a, index lda, const float* bt, index ldb, in
 }
 
 // C (m x n) = alpha * A * Bt^T + beta * C, row by row (m is small).
-void dot_product(const_matrix_view a, const_matrix_view bt, float alpha, float beta,
-                 matrix_view c) {
+void dot_product(const_matrix_view a, const_matrix_view bt, float alpha, float beta, matrix_view c) {
   const update u{alpha, beta, beta == 0};
   const index k = a.cols, ldc = c.cols;
   for (int i = 0; i < c.rows; i += 2)
@@ -327,8 +321,8 @@ void scale(matrix_view c, float beta) {
 
 }  // namespace
 
-void simd_gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a,
-               const_matrix_view b, float beta, matrix_view c) {
+void simd_gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a, const_matrix_view b,
+               float beta, matrix_view c) {
   const int m = c.rows, n = c.cols;
   const index k = transpose_a ? a.rows : a.cols;
   if (m == 0 || n == 0) return;

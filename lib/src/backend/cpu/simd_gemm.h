@@ -8,7 +8,7 @@ namespace aerec {
 
 // C = alpha * op(A) * op(B) + beta * C, as backend::gemm: row-major views,
 // op transposing when asked, beta = 0 overwriting C (NaN included).
-void simd_gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a,
-               const_matrix_view b, float beta, matrix_view c);
+void simd_gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a, const_matrix_view b,
+               float beta, matrix_view c);
 
 }  // namespace aerec

@@ -15,14 +15,16 @@ inline bool has_vector_form(activation a) {
 
 inline float8 activate8(activation a, float8 z) {
   switch (a) {
-    case activation::sigmoid: return 1.0f / (1.0f + exp8(-z));
+    case activation::sigmoid:
+      return 1.0f / (1.0f + exp8(-z));
     case activation::selu: {
       const float8 negative = (math::selu_scale * math::selu_alpha) * expm1_8(select(z < 0, z, float8{}));
       return select(z > 0, math::selu_scale * z, negative);
     }
     case activation::elu:
       return select(z > 0, z, math::elu_alpha * expm1_8(select(z < 0, z, float8{})));
-    default: break;
+    default:
+      break;
   }
   float8 y{};
   for (int i = 0; i < 8; ++i) y[i] = math::activate(a, z[i]);

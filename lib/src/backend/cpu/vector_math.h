@@ -20,9 +20,7 @@ inline float8 load8(const float* p) {
 
 inline void store8(float* p, float8 v) { std::memcpy(p, &v, sizeof v); }
 
-inline float sum8(float8 v) {
-  return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]));
-}
+inline float sum8(float8 v) { return ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7])); }
 
 // sum_i a[i] * b[i], in a fixed order for a given n.
 inline float dot(const float* a, const float* b, std::size_t n) {

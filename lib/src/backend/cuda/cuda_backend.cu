@@ -19,12 +19,12 @@
 #include "aerec/backend/ops/variational_ops.h"
 #include "aerec/core/error.h"
 #include "backend/activation_math.h"
+#include "backend/cuda/cuda_backend_impl.h"
+#include "backend/cuda/launch.cuh"
 #include "backend/glocal_math.h"
 #include "backend/optimizer_math.h"
 #include "backend/penalty_math.h"
 #include "backend/variational_math.h"
-#include "backend/cuda/cuda_backend_impl.h"
-#include "backend/cuda/launch.cuh"
 
 namespace aerec::cuda {
 
@@ -53,7 +53,8 @@ __global__ void sampled_product_kernel(const float* a, const float* b, int k, sp
   const int r = blockIdx.x, lane = threadIdx.x % 32, warps = blockDim.x / 32;
   const int step = gridDim.y * warps;
   const float* ar = a + at(r, k, 0);
-  for (int e = pattern.offsets[r] + blockIdx.y * warps + threadIdx.x / 32; e < pattern.offsets[r + 1]; e += step) {
+  for (int e = pattern.offsets[r] + blockIdx.y * warps + threadIdx.x / 32; e < pattern.offsets[r + 1];
+       e += step) {
     const int c = pattern.cols_index[e];
     const float* bc = b + at(c, k, 0);
     // Four partial sums: four loads in flight per lane.
@@ -279,14 +280,16 @@ class cuda_backend final : public backend,
     const float* od = output.data;
     float* gd = grad.data;
     const int cols = output.cols;
-    squared_error(target, row_sums, [=] __device__(int r, int, int c) -> float { return od[at(r, cols, c)]; },
-                  [=] __device__(int r, int, int c, float err) { gd[at(r, cols, c)] = grad_scale * err; });
+    squared_error(
+        target, row_sums, [=] __device__(int r, int, int c) -> float { return od[at(r, cols, c)]; },
+        [=] __device__(int r, int, int c, float err) { gd[at(r, cols, c)] = grad_scale * err; });
   }
 
   void rated_squared_error(const float* predicted, const sparse_view& target, float grad_scale, float* grad,
                            float* row_sums) override {
-    squared_error(target, row_sums, [=] __device__(int, int e, int) -> float { return predicted[e]; },
-                  [=] __device__(int, int e, int, float err) { grad[e] = grad_scale * err; });
+    squared_error(
+        target, row_sums, [=] __device__(int, int e, int) -> float { return predicted[e]; },
+        [=] __device__(int, int e, int, float err) { grad[e] = grad_scale * err; });
   }
 
   double activity_penalty(const aerec::activity_penalty& p, const_matrix_view h, const_matrix_view d_in,
@@ -296,11 +299,14 @@ class cuda_backend final : public backend,
     const float* din = d_in.data;
     double* total = zeroed_total();
     if (p.kind == activity_kind::l1) {
-      sum_into(count(h.rows, h.cols), [=] __device__(std::size_t i) -> double {
-        const float x = hd[i];
-        if (d_out) d_out[i] = din[i] + static_cast<float>(scale * ((x > 0) - (x < 0)));
-        return scale * fabs(x);
-      }, total);
+      sum_into(
+          count(h.rows, h.cols),
+          [=] __device__(std::size_t i) -> double {
+            const float x = hd[i];
+            if (d_out) d_out[i] = din[i] + static_cast<float>(scale * ((x > 0) - (x < 0)));
+            return scale * fabs(x);
+          },
+          total);
       return read_total();
     }
     // KL: each unit's mean activation over the batch, then a slope per unit.
@@ -315,9 +321,8 @@ class cuda_backend final : public backend,
           slope[j] = scale * math::kl_slope(t, mean);
         });
     if (d_out)
-      each_index(count(rows, cols), [=] __device__(std::size_t i) {
-        d_out[i] = din[i] + static_cast<float>(slope[i % cols]);
-      });
+      each_index(count(rows, cols),
+                 [=] __device__(std::size_t i) { d_out[i] = din[i] + static_cast<float>(slope[i % cols]); });
     return read_total();
   }
 
@@ -326,10 +331,11 @@ class cuda_backend final : public backend,
     const double scale = static_cast<double>(weight) / y.rows;
     const int units = w.cols;
     double* s = scratch(2 * static_cast<std::size_t>(units));  // s_j = sum_k W_kj^2
-    double* c = s + units;                                      // c_j = sum_i act'(z_ij)^2
+    double* c = s + units;                                     // c_j = sum_i act'(z_ij)^2
     const float *wd = w.data, *yd = y.data, *din = d_in.data;
     column_sums_of(
-        w.rows, units, [=] __device__(int k, int j) -> double { return double(wd[at(k, units, j)]) * wd[at(k, units, j)]; },
+        w.rows, units,
+        [=] __device__(int k, int j) -> double { return double(wd[at(k, units, j)]) * wd[at(k, units, j)]; },
         [=] __device__(int j, double sum) { s[j] = sum; });
     column_sums_of(
         y.rows, units,
@@ -348,8 +354,9 @@ class cuda_backend final : public backend,
         w_grad[i] += static_cast<float>(scale * c[i % units] * 2 * wd[i]);
       });
     double* total = zeroed_total();
-    sum_into(static_cast<std::size_t>(units), [=] __device__(std::size_t j) -> double { return scale * c[j] * s[j]; },
-             total);
+    sum_into(
+        static_cast<std::size_t>(units),
+        [=] __device__(std::size_t j) -> double { return scale * c[j] * s[j]; }, total);
     return read_total();
   }
 
@@ -370,21 +377,25 @@ class cuda_backend final : public backend,
     const double scale = static_cast<double>(kl_weight) / x.rows;
     const float* xd = x.data;
     double* total = zeroed_total();
-    sum_into(count(x.rows, k), [=] __device__(std::size_t e) -> double {
-      const int i = static_cast<int>(e / k), j = static_cast<int>(e % k);
-      const std::size_t m = at(i, width, j), v = at(i, width, k + j);
-      const math::code_gradient g = math::code_backward(xd[m], xd[v], eps ? eps + e : nullptr, dx ? dz[e] : 0.0f, scale);
-      if (dx) {
-        dx[m] = g.d_mu;
-        dx[v] = g.d_logvar;
-      }
-      return g.kl;
-    }, total);
+    sum_into(
+        count(x.rows, k),
+        [=] __device__(std::size_t e) -> double {
+          const int i = static_cast<int>(e / k), j = static_cast<int>(e % k);
+          const std::size_t m = at(i, width, j), v = at(i, width, k + j);
+          const math::code_gradient g =
+              math::code_backward(xd[m], xd[v], eps ? eps + e : nullptr, dx ? dz[e] : 0.0f, scale);
+          if (dx) {
+            dx[m] = g.d_mu;
+            dx[v] = g.d_logvar;
+          }
+          return g.kl;
+        },
+        total);
     return scale * read_total();
   }
 
-  void multinomial_loss(const_matrix_view logits, const sparse_view& target, float grad_scale, matrix_view grad,
-                        float* row_sums) override {
+  void multinomial_loss(const_matrix_view logits, const sparse_view& target, float grad_scale,
+                        matrix_view grad, float* row_sums) override {
     const float* zd = logits.data;
     float* gd = grad.data;
     const int cols = logits.cols;
@@ -415,13 +426,16 @@ class cuda_backend final : public backend,
     const float *ad = a.data, *bd = b.data;
     const int d = a.cols, cols = b.rows;
     double* total = zeroed_total();
-    sum_into(count(a.rows, cols), [=] __device__(std::size_t e) -> double {
-      const int i = static_cast<int>(e / cols), j = static_cast<int>(e % cols);
-      const float k = math::kernel_value(ad + at(i, d, 0), bd + at(j, d, 0), d);
-      kernel[e] = k;
-      w_eff[e] = w[e] * k;
-      return static_cast<double>(k) * k;
-    }, total);
+    sum_into(
+        count(a.rows, cols),
+        [=] __device__(std::size_t e) -> double {
+          const int i = static_cast<int>(e / cols), j = static_cast<int>(e % cols);
+          const float k = math::kernel_value(ad + at(i, d, 0), bd + at(j, d, 0), d);
+          kernel[e] = k;
+          w_eff[e] = w[e] * k;
+          return static_cast<double>(k) * k;
+        },
+        total);
     return read_total();
   }
 
@@ -430,11 +444,13 @@ class cuda_backend final : public backend,
                              float* db) override {
     const float *ad = a.data, *bd = b.data;
     const int d = a.cols, rows = a.rows, cols = b.rows;
-    each_index(count(rows, cols), [=] __device__(std::size_t e) { dw[e] = scaled(beta, dw[e]) + d_eff[e] * kernel[e]; });
+    each_index(count(rows, cols),
+               [=] __device__(std::size_t e) { dw[e] = scaled(beta, dw[e]) + d_eff[e] * kernel[e]; });
     // term(i, j, k) summed over j is -da_i[k], over i db_j[k]; max(0, .) is flat where the kernel is 0.
     const auto term = [=] __device__(int i, int j, int k) -> double {
       const std::size_t e = at(i, cols, j);
-      return kernel[e] > 0 ? math::kernel_slope(d_eff[e], w[e], penalty, kernel[e]) * (ad[at(i, d, k)] - bd[at(j, d, k)])
+      return kernel[e] > 0 ? math::kernel_slope(d_eff[e], w[e], penalty, kernel[e]) *
+                                 (ad[at(i, d, k)] - bd[at(j, d, k)])
                            : 0.0;
     };
     each_row(rows, [=] __device__(int i) {
@@ -474,18 +490,22 @@ class cuda_backend final : public backend,
     // One pass over the cells per tap: taps are few (9 for 3 x 3).
     for (int t = 0; t < taps; ++t) {
       const int p = t / size - half, q = t % size - half;
-      sum_into(count(rows, cols), [=] __device__(std::size_t e) -> double {
-        const int i = static_cast<int>(e / cols), j = static_cast<int>(e % cols);
-        const int si = i + p, sj = j + q;
-        if (si < 0 || si >= rows || sj < 0 || sj >= cols) return 0.0;
-        return static_cast<double>(gd[e]) * xd[at(si, cols, sj)];
-      }, sums + t);
+      sum_into(
+          count(rows, cols),
+          [=] __device__(std::size_t e) -> double {
+            const int i = static_cast<int>(e / cols), j = static_cast<int>(e % cols);
+            const int si = i + p, sj = j + q;
+            if (si < 0 || si >= rows || sj < 0 || sj >= cols) return 0.0;
+            return static_cast<double>(gd[e]) * xd[at(si, cols, sj)];
+          },
+          sums + t);
     }
-    each_index(static_cast<std::size_t>(taps), [=] __device__(std::size_t t) { dk[t] = static_cast<float>(sums[t]); });
+    each_index(static_cast<std::size_t>(taps),
+               [=] __device__(std::size_t t) { dk[t] = static_cast<float>(sums[t]); });
   }
 
-  void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param, const float* grad,
-                      float* const state[3]) override {
+  void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,
+                      const float* grad, float* const state[3]) override {
     if (n == 0) return;
     const math::optimizer_scalars s = math::make_optimizer_scalars(config, step);
     const state_arrays arrays{{state[0], state[1], state[2]}};

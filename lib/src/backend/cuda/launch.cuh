@@ -123,7 +123,8 @@ __global__ void each_cell_kernel(int rows, int cols, F f) {
 template <class F>
 void each_cell(int rows, int cols, F f) {
   if (rows == 0 || cols == 0) return;
-  const dim3 grid(static_cast<unsigned>(rows), static_cast<unsigned>((cols + block_threads - 1) / block_threads));
+  const dim3 grid(static_cast<unsigned>(rows),
+                  static_cast<unsigned>((cols + block_threads - 1) / block_threads));
   each_cell_kernel<<<grid, block_threads>>>(rows, cols, f);
   AEREC_CUDA_LAUNCHED();
 }
@@ -164,9 +165,11 @@ inline int row_parts(const sparse_view& x) {
 // a row and stages its entries in shared memory, so that its threads read each
 // index once.
 template <class Init, class Entry, class Finish>
-void each_cell_over_row_entries(const sparse_view& x, int cols, int parts, Init init, Entry entry, Finish finish) {
+void each_cell_over_row_entries(const sparse_view& x, int cols, int parts, Init init, Entry entry,
+                                Finish finish) {
   if (x.rows == 0 || cols == 0) return;
-  const dim3 grid(static_cast<unsigned>(x.rows), static_cast<unsigned>((cols + block_threads - 1) / block_threads),
+  const dim3 grid(static_cast<unsigned>(x.rows),
+                  static_cast<unsigned>((cols + block_threads - 1) / block_threads),
                   static_cast<unsigned>(parts));
   row_entries_kernel<<<grid, block_threads>>>(x, cols, init, entry, finish);
   AEREC_CUDA_LAUNCHED();
@@ -209,7 +212,8 @@ template <class F, class Finish>
 void column_sums_of(int rows, int cols, F f, Finish finish) {
   if (cols == 0) return;
   const dim3 block(column_tile, column_lanes);
-  column_sum_kernel<<<static_cast<unsigned>((cols + column_tile - 1) / column_tile), block>>>(rows, cols, f, finish);
+  column_sum_kernel<<<static_cast<unsigned>((cols + column_tile - 1) / column_tile), block>>>(rows, cols, f,
+                                                                                              finish);
   AEREC_CUDA_LAUNCHED();
 }
 

@@ -5,7 +5,8 @@
 namespace aerec {
 
 namespace {
-const char* const not_built = "this aerec was built without CUDA (configure with -DAEREC_CUDA=ON, preset native-cuda)";
+const char* const not_built =
+    "this aerec was built without CUDA (configure with -DAEREC_CUDA=ON, preset native-cuda)";
 }
 
 bool cuda_built() { return false; }

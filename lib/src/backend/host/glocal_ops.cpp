@@ -16,7 +16,8 @@ class host_glocal final : public glocal_ops {
                       float* w_eff) override {
     staging s(backend_);
     const std::size_t n = size_of(a.rows, b.rows);
-    const double squares = math::local_kernel(s.in(a), s.in(b), s.in(w, n), s.out(kernel, n), s.out(w_eff, n));
+    const double squares =
+        math::local_kernel(s.in(a), s.in(b), s.in(w, n), s.out(kernel, n), s.out(w_eff, n));
     s.copy_back();
     return squares;
   }

@@ -23,8 +23,9 @@ class host_loss final : public loss_ops {
     float* g = s.out(grad).data;
     float* sums = s.out(row_sums, static_cast<std::size_t>(t.rows));
     std::fill(g, g + size_of(grad), 0.0f);
-    squared_errors(t, o, [&](int r, int e) { return math::element(r, output.cols, t.cols_index[e]); }, grad_scale,
-                   g, sums);
+    squared_errors(
+        t, o, [&](int r, int e) { return math::element(r, output.cols, t.cols_index[e]); }, grad_scale, g,
+        sums);
     s.copy_back();
   }
 
@@ -36,12 +37,13 @@ class host_loss final : public loss_ops {
     const sparse_view t = s.in(target);
     float* g = s.out(grad, nnz);
     float* sums = s.out(row_sums, static_cast<std::size_t>(t.rows));
-    squared_errors(t, p, [](int, int e) { return static_cast<std::size_t>(e); }, grad_scale, g, sums);
+    squared_errors(
+        t, p, [](int, int e) { return static_cast<std::size_t>(e); }, grad_scale, g, sums);
     s.copy_back();
   }
 
-  void multinomial_loss(const_matrix_view logits, const sparse_view& target, float grad_scale, matrix_view grad,
-                        float* row_sums) override {
+  void multinomial_loss(const_matrix_view logits, const sparse_view& target, float grad_scale,
+                        matrix_view grad, float* row_sums) override {
     staging s(backend_);
     math::multinomial_loss(s.in(logits), s.in(target), grad_scale, s.out(grad),
                            s.out(row_sums, static_cast<std::size_t>(logits.rows)));

@@ -13,8 +13,8 @@ class host_optimizer final : public optimizer_ops {
  public:
   explicit host_optimizer(backend& b) : backend_(b) {}
 
-  void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param, const float* grad,
-                      float* const state[3]) override {
+  void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,
+                      const float* grad, float* const state[3]) override {
     staging s(backend_);
     float* p = s.in_out(param, n);
     const float* g = s.in(grad, n);

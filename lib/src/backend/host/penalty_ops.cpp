@@ -35,6 +35,8 @@ class host_penalty final : public penalty_ops {
 
 }  // namespace
 
-std::unique_ptr<penalty_ops> penalty_ops::host_fallback(backend& b) { return std::make_unique<host_penalty>(b); }
+std::unique_ptr<penalty_ops> penalty_ops::host_fallback(backend& b) {
+  return std::make_unique<host_penalty>(b);
+}
 
 }  // namespace aerec

@@ -8,7 +8,11 @@ namespace aerec {
 
 sparse_view staging::in(const sparse_view& s) {
   const auto nnz = static_cast<std::size_t>(s.nnz);
-  return {s.rows, s.cols, s.nnz, in(s.offsets, static_cast<std::size_t>(s.rows) + 1), in(s.cols_index, nnz),
+  return {s.rows,
+          s.cols,
+          s.nnz,
+          in(s.offsets, static_cast<std::size_t>(s.rows) + 1),
+          in(s.cols_index, nnz),
           in(s.values, nnz)};
 }
 

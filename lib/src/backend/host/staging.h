@@ -28,11 +28,17 @@ class staging {
   // n elements at p. Null stays null (an argument left out); an array
   // declared twice (an output that is also an input) is staged once.
   template <class T>
-  const T* in(const T* p, std::size_t n) { return stage(p, n, true, false); }
+  const T* in(const T* p, std::size_t n) {
+    return stage(p, n, true, false);
+  }
   template <class T>
-  T* out(T* p, std::size_t n) { return stage(p, n, false, true); }
+  T* out(T* p, std::size_t n) {
+    return stage(p, n, false, true);
+  }
   template <class T>
-  T* in_out(T* p, std::size_t n) { return stage(p, n, true, true); }
+  T* in_out(T* p, std::size_t n) {
+    return stage(p, n, true, true);
+  }
 
   const_matrix_view in(const_matrix_view m) { return {in(m.data, size_of(m)), m.rows, m.cols}; }
   matrix_view out(matrix_view m) { return {out(m.data, size_of(m)), m.rows, m.cols}; }

@@ -44,9 +44,13 @@ std::vector<float> transposed(std::span<const float> m, int rows, int cols) {
 }
 
 dense_layer::dense_layer(backend& b, const layer_spec& spec, weight_layout layout)
-    : backend_(b), spec_(spec), layout_(layout),
-      weight_(b, count(spec.inputs(), spec.outputs())), bias_(b, count(1, spec.outputs())),
-      weight_grad_(b, count(spec.inputs(), spec.outputs())), bias_grad_(b, count(1, spec.outputs())) {
+    : backend_(b),
+      spec_(spec),
+      layout_(layout),
+      weight_(b, count(spec.inputs(), spec.outputs())),
+      bias_(b, count(1, spec.outputs())),
+      weight_grad_(b, count(spec.inputs(), spec.outputs())),
+      bias_grad_(b, count(1, spec.outputs())) {
   AEREC_ASSERT(spec.inputs() > 0 && spec.outputs() > 0);
   for (const parameter& p : parameters()) {
     b.fill(p.value, p.size, 0);
@@ -57,9 +61,8 @@ dense_layer::dense_layer(backend& b, const layer_spec& spec, weight_layout layou
 void dense_layer::initialize(init_scheme scheme, rng& random) {
   const float fan_in = static_cast<float>(spec_.inputs());
   const float fan_out = static_cast<float>(spec_.outputs());
-  const float weight_bound = scheme == init_scheme::pytorch
-                                 ? 1.0f / std::sqrt(fan_in)
-                                 : std::sqrt(6.0f / (fan_in + fan_out));
+  const float weight_bound =
+      scheme == init_scheme::pytorch ? 1.0f / std::sqrt(fan_in) : std::sqrt(6.0f / (fan_in + fan_out));
   const float bias_bound = scheme == init_scheme::pytorch ? 1.0f / std::sqrt(fan_in) : 0.0f;
   std::vector<float> w(weight_.capacity()), b(bias_.capacity());
   for (float& v : w) v = random.uniform(-weight_bound, weight_bound);
@@ -99,8 +102,8 @@ const_matrix_view dense_layer::forward(const layer_input& x) {
   return y;
 }
 
-const_matrix_view dense_layer::backward(const layer_input& x, const_matrix_view d_output,
-                                        float beta, bool want_input_grad) {
+const_matrix_view dense_layer::backward(const layer_input& x, const_matrix_view d_output, float beta,
+                                        bool want_input_grad) {
   AEREC_ASSERT(d_output.rows == rows_ && d_output.cols == spec_.outputs());
   const matrix_view dz = batch_matrix(dz_, rows_, spec_.outputs());
   ops<elementwise_ops>(backend_).activation_backward(spec_.act, batch_matrix(z_, rows_, spec_.outputs()),
@@ -142,14 +145,13 @@ const float* dense_layer::forward_at(const layer_input& x, const sparse_view& pa
 }
 
 const_matrix_view dense_layer::backward_at(const layer_input& x, const sparse_view& pattern,
-                                           const float* d_values, float beta,
-                                           bool want_input_grad) {
+                                           const float* d_values, float beta, bool want_input_grad) {
   AEREC_ASSERT(by_output() && !x.sparse && pattern.rows == rows_);
   dz_.reserve(backend_, static_cast<std::size_t>(pattern.nnz));
   const matrix_view dz_values = batch_matrix(dz_, 1, pattern.nnz);
   ops<elementwise_ops>(backend_).activation_backward(spec_.act, batch_matrix(z_, 1, pattern.nnz),
-                                                     batch_matrix(y_, 1, pattern.nnz), {d_values, 1, pattern.nnz},
-                                                     dz_values);
+                                                     batch_matrix(y_, 1, pattern.nnz),
+                                                     {d_values, 1, pattern.nnz}, dz_values);
   sparse_view dz = pattern;  // dL/dz at the pattern's entries, 0 elsewhere
   dz.values = dz_.data();
   backend_.sparse_t_dense(dz, x.dense, beta, stored(weight_grad_));  // dW^T = dZ^T X
@@ -167,8 +169,8 @@ const_matrix_view dense_layer::backward_at(const layer_input& x, const sparse_vi
 }
 
 std::vector<parameter> dense_layer::parameters() {
-  return {{"weight", weight_.data(), weight_grad_.data(), weight_.capacity(), by_output(),
-           spec_.inputs(), spec_.outputs()},
+  return {{"weight", weight_.data(), weight_grad_.data(), weight_.capacity(), by_output(), spec_.inputs(),
+           spec_.outputs()},
           {"bias", bias_.data(), bias_grad_.data(), bias_.capacity()}};
 }
 

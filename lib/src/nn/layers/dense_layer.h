@@ -21,13 +21,11 @@ class dense_layer final : public layer {
                              bool want_input_grad) override;
   std::vector<parameter> parameters() override;
   const float* forward_at(const layer_input& x, const sparse_view& pattern) override;
-  const_matrix_view backward_at(const layer_input& x, const sparse_view& pattern,
-                                const float* d_values, float beta, bool want_input_grad) override;
+  const_matrix_view backward_at(const layer_input& x, const sparse_view& pattern, const float* d_values,
+                                float beta, bool want_input_grad) override;
 
  private:
-  matrix_view batch_matrix(device_array<float>& a, int rows, int cols) {
-    return {a.data(), rows, cols};
-  }
+  matrix_view batch_matrix(device_array<float>& a, int rows, int cols) { return {a.data(), rows, cols}; }
   bool by_output() const { return layout_ == weight_layout::by_output; }
   // The stored weight and its gradient: W (inputs x outputs) or W^T.
   matrix_view stored(device_array<float>& a);

@@ -29,7 +29,10 @@ std::vector<parameter_shape> local_kernel_parameters(const layer_spec& s) {
 }  // namespace
 
 layer_spec local_kernel_spec(int inputs, int outputs, activation act, int dim) {
-  return {std::string(local_kernel_kind_name), shape::features(inputs), shape::features(outputs), act,
+  return {std::string(local_kernel_kind_name),
+          shape::features(inputs),
+          shape::features(outputs),
+          act,
           {{std::string(kernel_dim), dim}}};
 }
 
@@ -47,10 +50,16 @@ const layer_kind_info local_kernel_layer_kind = {
 };
 
 local_kernel_layer::local_kernel_layer(backend& b, const layer_spec& spec, weight_layout layout)
-    : backend_(b), spec_(spec), layout_(layout), kernel_dim_(static_cast<int>(spec.attribute(kernel_dim))),
-      effective_(b, effective_spec(spec), layout), weight_(b, count(spec.inputs(), spec.outputs())),
-      weight_grad_(b, count(spec.inputs(), spec.outputs())), kernel_(b, count(spec.inputs(), spec.outputs())),
-      input_points_(b, count(spec.inputs(), kernel_dim_)), output_points_(b, count(spec.outputs(), kernel_dim_)),
+    : backend_(b),
+      spec_(spec),
+      layout_(layout),
+      kernel_dim_(static_cast<int>(spec.attribute(kernel_dim))),
+      effective_(b, effective_spec(spec), layout),
+      weight_(b, count(spec.inputs(), spec.outputs())),
+      weight_grad_(b, count(spec.inputs(), spec.outputs())),
+      kernel_(b, count(spec.inputs(), spec.outputs())),
+      input_points_(b, count(spec.inputs(), kernel_dim_)),
+      output_points_(b, count(spec.outputs(), kernel_dim_)),
       input_points_grad_(b, count(spec.inputs(), kernel_dim_)),
       output_points_grad_(b, count(spec.outputs(), kernel_dim_)) {
   for (const parameter& p : parameters()) {
@@ -74,8 +83,10 @@ void local_kernel_layer::initialize(init_scheme scheme, rng& random) {
 
 local_kernel_layer::stored_points local_kernel_layer::points() {
   const int d = kernel_dim_;
-  stored_points p{{input_points_.data(), spec_.inputs(), d}, {output_points_.data(), spec_.outputs(), d},
-                  input_points_grad_.data(), output_points_grad_.data()};
+  stored_points p{{input_points_.data(), spec_.inputs(), d},
+                  {output_points_.data(), spec_.outputs(), d},
+                  input_points_grad_.data(),
+                  output_points_grad_.data()};
   if (layout_ == weight_layout::by_output) {
     std::swap(p.rows, p.cols);
     std::swap(p.rows_grad, p.cols_grad);
@@ -109,7 +120,7 @@ const_matrix_view local_kernel_layer::forward(const layer_input& x) {
 }
 
 const_matrix_view local_kernel_layer::backward(const layer_input& x, const_matrix_view d_output, float beta,
-                                         bool want_input_grad) {
+                                               bool want_input_grad) {
   prepare_backward(beta);
   const const_matrix_view dx = effective_.backward(x, d_output, beta, want_input_grad);
   kernel_backward(beta);
@@ -122,7 +133,7 @@ const float* local_kernel_layer::forward_at(const layer_input& x, const sparse_v
 }
 
 const_matrix_view local_kernel_layer::backward_at(const layer_input& x, const sparse_view& pattern,
-                                            const float* d_values, float beta, bool want_input_grad) {
+                                                  const float* d_values, float beta, bool want_input_grad) {
   prepare_backward(beta);
   const const_matrix_view dx = effective_.backward_at(x, pattern, d_values, beta, want_input_grad);
   kernel_backward(beta);

@@ -27,8 +27,8 @@ class local_kernel_layer final : public layer {
   // x kernel_dim), output_points (outputs x kernel_dim).
   std::vector<parameter> parameters() override;
   const float* forward_at(const layer_input& x, const sparse_view& pattern) override;
-  const_matrix_view backward_at(const layer_input& x, const sparse_view& pattern,
-                                const float* d_values, float beta, bool want_input_grad) override;
+  const_matrix_view backward_at(const layer_input& x, const sparse_view& pattern, const float* d_values,
+                                float beta, bool want_input_grad) override;
   void set_own_penalty(float weight) override { penalty_ = weight; }
   double own_penalty() const override { return penalty_ / 2 * kernel_squares_; }
 

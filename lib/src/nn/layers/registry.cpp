@@ -35,14 +35,14 @@ std::string attribute_problem(const layer_kind_info& kind, const layer_spec& spe
     const std::string_view wanted = name;  // a structured binding cannot be captured (C++20 before P1091)
     const auto declared = std::find_if(kind.attributes.begin(), kind.attributes.end(),
                                        [&](const layer_attribute& a) { return a.name == wanted; });
-    if (declared == kind.attributes.end())
-      return "a " + spec.kind + " layer has no setting '" + name + "'";
+    if (declared == kind.attributes.end()) return "a " + spec.kind + " layer has no setting '" + name + "'";
     if (value < declared->min || value > declared->max)
       return "its " + name + " " + std::to_string(value) + " is outside " + std::to_string(declared->min) +
              ".." + std::to_string(declared->max);
   }
   for (const layer_attribute& a : kind.attributes)
-    if (!spec.attributes.contains(a.name)) return "a " + spec.kind + " layer needs its " + std::string(a.name);
+    if (!spec.attributes.contains(a.name))
+      return "a " + spec.kind + " layer needs its " + std::string(a.name);
   return {};
 }
 

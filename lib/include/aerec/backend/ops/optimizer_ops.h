@@ -13,8 +13,8 @@ class optimizer_ops : public op_family {
  public:
   // One optimizer step over n elements; `step` counts from 1; state[k] are the
   // optimizer's state arrays (optimizer_state_count of them; the others null).
-  virtual void optimizer_step(const optimizer_config& config, long step, std::size_t n,
-                              float* param, const float* grad, float* const state[3]) = 0;
+  virtual void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,
+                              const float* grad, float* const state[3]) = 0;
 
   // The plain loop, on b's memory (lib/src/backend/host/).
   static std::unique_ptr<optimizer_ops> host_fallback(backend& b);

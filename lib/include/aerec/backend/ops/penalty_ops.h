@@ -21,9 +21,8 @@ class penalty_ops : public op_family {
   // sum_k W_kj^2. Returns it; unless d_out is null sets d_out = d_in + dP/dy
   // (the path through z; d_out may be d_in's memory), and unless w_grad is
   // null adds dP/dW (the path through W alone) to w_grad.
-  virtual double contractive_penalty(activation a, float weight, const_matrix_view w,
-                                     const_matrix_view y, const_matrix_view d_in, float* d_out,
-                                     float* w_grad) = 0;
+  virtual double contractive_penalty(activation a, float weight, const_matrix_view w, const_matrix_view y,
+                                     const_matrix_view d_in, float* d_out, float* w_grad) = 0;
 
   // The plain loops, on b's memory (lib/src/backend/host/).
   static std::unique_ptr<penalty_ops> host_fallback(backend& b);
