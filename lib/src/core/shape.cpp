@@ -29,7 +29,10 @@ int shape::size() const {
 
 std::string shape::text() const {
   std::string out = std::to_string(dim(0));
-  for (int i = 1; i < rank(); ++i) out += "x" + std::to_string(dim(i));
+  for (int i = 1; i < rank(); ++i) {
+    out += 'x';
+    out += std::to_string(dim(i));
+  }
   if (kind_ == shape_kind::image) out += " (channels x height x width)";
   if (kind_ == shape_kind::sequence) out += " (steps x features)";
   return out;
