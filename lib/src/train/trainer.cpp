@@ -10,11 +10,6 @@
 
 namespace aerec {
 
-collective& one_process() {
-  static single_process alone;
-  return alone;
-}
-
 trainer::trainer(autoencoder& model, const train_config& config, collective& together)
     : model_(model),
       config_((validate(config), config)),

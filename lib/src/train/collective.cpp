@@ -1,0 +1,10 @@
+#include "aerec/train/collective.h"
+
+namespace aerec {
+
+collective& one_process() {
+  static single_process alone;
+  return alone;
+}
+
+}  // namespace aerec
