@@ -26,15 +26,6 @@ std::string thousands(std::uint64_t n) {
   return out;
 }
 
-json to_json(const epoch_report& r) {
-  // The multinomial objective reports its likelihood instead of rating errors.
-  if (r.train_nll > 0) return {{"epoch", r.epoch}, {"train_nll", r.train_nll}, {"seconds", r.seconds}};
-  return {{"epoch", r.epoch},
-          {"train_loss", r.train_rmse},
-          {"train_seed_loss", r.train_seed_loss},
-          {"seconds", r.seconds}};
-}
-
 void print_test_figures(const rating_metrics& test, const rating_metrics& baseline) {
   std::printf("test_rmse %.4f  test_mae %.4f  test_seed_loss %.4f (unclipped %.4f)\n", test.rmse, test.mae,
               test.seed_loss, test.seed_loss_unclipped);

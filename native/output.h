@@ -6,7 +6,6 @@
 
 #include "aerec/eval/metrics.h"
 #include "aerec/eval/ranking_metrics.h"
-#include "aerec/train/trainer.h"
 
 namespace aerec::cli {
 
@@ -19,7 +18,6 @@ json shortest(float value);
 // 1234567 -> "1,234,567".
 std::string thousands(std::uint64_t n);
 
-json to_json(const epoch_report& report);
 // The test figures and the global-mean baseline, as text on stdout.
 void print_test_figures(const rating_metrics& test, const rating_metrics& baseline);
 
