@@ -1,24 +1,38 @@
 // Type definitions for aerec's WebAssembly module.
 //
 //   import createAerec from 'aerec';
-//   const aerec = await createAerec();           // in Node: createAerec({ wasmBinary })
-//   const model = aerec.loadModel(bytes);        // a model file written by `aerec train`
+//   const aerec = await createAerec();           // Node < 20.16: createAerec({ wasmBinary })
+//   const model = aerec.loadModel(bytes);        // a model file written by `aerec train` or `aerec export`
 //   const row = model.ratingsArray({ 260: 5, 1196: 4.5 });
 //   model.recommend(row, 10);                    // [{ itemId, score }, ...]
 //   model.delete();
+//
+// The package's only export is the default one, createAerec; everything else is reached through
+// the instance it resolves to (aerec.AerecError included). The names below are types only.
 
-/** The error every aerec call throws; the module stays usable after it. */
-export declare class AerecError extends Error {
+/**
+ * Why an aerec call failed; stable, for programs to test:
+ * - `invalid_argument`: a wrong-length array, NaN, a rating outside the scale, a bad k, a deleted model
+ * - `model_format`: bytes that are not an aerec model file, or a truncated or corrupted one
+ * - `unknown_id`: a movie id the model does not know (ratingsArray)
+ * - `out_of_memory`, `internal`: the wasm heap is exhausted, or a bug in aerec
+ */
+export type AerecErrorCode = 'invalid_argument' | 'parse_error' | 'io_error' | 'model_format' | 'unknown_id' |
+  'out_of_memory' | 'internal';
+
+/**
+ * The error every aerec call throws; the module stays usable after it. The class is not an
+ * export of the package: it is the instance's `aerec.AerecError`, for `instanceof`.
+ */
+export interface AerecError extends Error {
   readonly name: 'AerecError';
-  /**
-   * Stable machine-readable reason:
-   * - `invalid_argument`: a wrong-length array, NaN, a rating outside the scale, a bad k, a deleted model
-   * - `model_format`: bytes that are not an aerec model file, or a truncated or corrupted one
-   * - `unknown_id`: a movie id the model does not know (ratingsArray)
-   * - `out_of_memory`, `internal`: the wasm heap is exhausted, or a bug in aerec
-   */
-  readonly code: 'invalid_argument' | 'parse_error' | 'io_error' | 'model_format' | 'unknown_id' |
-    'out_of_memory' | 'internal';
+  readonly code: AerecErrorCode;
+}
+
+/** `aerec.AerecError`: the class of the errors aerec throws. */
+export interface AerecErrorConstructor {
+  new (code: AerecErrorCode, message: string): AerecError;
+  readonly prototype: AerecError;
 }
 
 /**
@@ -73,16 +87,20 @@ export interface AerecModule {
    * (its columns are users) or a ranking model (its outputs are scores, not ratings).
    */
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
-  readonly AerecError: typeof AerecError;
+  /** The class of the errors aerec throws: `error instanceof aerec.AerecError`. */
+  readonly AerecError: AerecErrorConstructor;
 }
 
 export interface AerecOptions {
-  /** The bytes of aerec.wasm; needed in Node, where fetch cannot read a file path. */
+  /**
+   * The bytes of aerec.wasm. Needed only in Node without `process.getBuiltinModule` (before 20.16,
+   * or 21 to 22.2), where aerec.js cannot read aerec.wasm from beside itself.
+   */
   wasmBinary?: ArrayBuffer | Uint8Array;
   /** Where to find aerec.wasm, given its file name and the script's directory. */
   locateFile?: (path: string, scriptDirectory: string) => string;
 }
 
-/** Instantiates the module. In a browser, aerec.wasm is fetched from beside aerec.js. */
+/** Instantiates the module: aerec.wasm is fetched (browser) or read (Node) from beside aerec.js. */
 declare function createAerec(options?: AerecOptions): Promise<AerecModule>;
 export default createAerec;

@@ -1,5 +1,7 @@
 // Shared by the wasm tests: arguments, skipping and loading the built module.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -36,4 +38,31 @@ export async function loadModule(dir) {
   const { default: createAerec } = await import(pathToFileURL(script).href);
   // As the guide for Node says: hand over the bytes rather than a path.
   return createAerec({ wasmBinary: fs.readFileSync(path.join(dir, 'aerec.wasm')) });
+}
+
+/**
+ * What a web developer gets from npm: the package folder `dir` packed by `npm pack` and
+ * installed from the tarball (offline: it has no dependencies) into a new project in a new
+ * temporary folder, deleted when the process exits. Returns the project's folder.
+ */
+export function installPackage(dir) {
+  if (!fs.existsSync(path.join(dir, 'package.json')) || !fs.existsSync(path.join(dir, 'aerec.wasm')))
+    skip(`no wasm package in ${dir} (build it: cmake --preset wasm && cmake --build --preset wasm)`);
+  const npm = (args, cwd) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'],
+    { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  try {
+    npm(['--version']);
+  } catch {
+    skip('npm is missing (apt-get install npm)');
+  }
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'aerec-package-'));
+  process.on('exit', () => fs.rmSync(project, { recursive: true, force: true }));
+  try {
+    const [{ filename }] = JSON.parse(npm(['pack', '--json', '--pack-destination', project, path.resolve(dir)], project));
+    npm(['init', '-y'], project);
+    npm(['install', '--offline', `./${filename}`], project);
+  } catch (error) {
+    fail(`npm could not pack and install ${dir}: ${error.stderr || error.message}`);
+  }
+  return project;
 }
