@@ -3,12 +3,15 @@
 //   node web/serve.mjs [DIR] [--port N]
 // DIR defaults to build/wasm/site; port 8080, or any free port when it is taken (--port 0: any).
 // Prints one line, "aerec demo: http://127.0.0.1:PORT/", once it listens.
+// Files go gzipped (level 9, as a production server would send them) to clients that accept gzip.
 
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { constants, gzip } from 'node:zlib';
 
 const HOST = '127.0.0.1';
 const DEFAULT_PORT = 8080;
@@ -54,7 +57,7 @@ function parseArguments(args) {
 }
 
 /**
- * The file a URL path names inside `root` ({file, size}), or null: ".." (even encoded) cannot
+ * The file a URL path names inside `root` ({file, size, mtime}), or null: ".." (even encoded) cannot
  * climb out of it.
  */
 async function resolveFile(root, urlPath) {
@@ -69,10 +72,35 @@ async function resolveFile(root, urlPath) {
   try {
     if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
     const info = await stat(file);
-    return info.isFile() ? { file, size: info.size } : null;
+    return info.isFile() ? { file, size: info.size, mtime: info.mtimeMs } : null;
   } catch {
     return null;
   }
+}
+
+/** Whether an Accept-Encoding header allows gzip: named, or `*`, with a q-value above 0. */
+function acceptsGzip(header) {
+  let gzipQ = null;
+  let anyQ = null;
+  for (const part of (header ?? '').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find(Boolean);
+    const value = q ? Number(q[1]) : 1;
+    if (name.trim() === 'gzip') gzipQ = value;
+    else if (name.trim() === '*') anyQ = value;
+  }
+  return (gzipQ ?? anyQ ?? 0) > 0;
+}
+
+const gzipped = new Map(); // file -> { mtime, size, bytes }: compressed once per version of the file
+const compress = promisify(gzip);
+
+async function gzippedFile(file, mtime, size) {
+  const cached = gzipped.get(file);
+  if (cached && cached.mtime === mtime && cached.size === size) return cached.bytes;
+  const bytes = await compress(await readFile(file), { level: constants.Z_BEST_COMPRESSION });
+  gzipped.set(file, { mtime, size, bytes });
+  return bytes;
 }
 
 function send(response, status, text) {
@@ -88,14 +116,22 @@ async function serveFile(root, request, response) {
   const urlPath = new URL(request.url, `http://${HOST}`).pathname;
   const found = await resolveFile(root, urlPath);
   if (!found) return send(response, 404, 'not found\n');
-  const { file, size } = found;
-  response.writeHead(200, {
+  const { file, size, mtime } = found;
+  const headers = {
     'Content-Type': MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': size,
     // A rebuilt module or model shows up on reload: the browser revalidates every time.
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
-  });
+    Vary: 'Accept-Encoding',
+  };
+  // Gzipped when the client takes it and it is smaller (a model's floats barely shrink).
+  const body = acceptsGzip(request.headers['accept-encoding']) ? await gzippedFile(file, mtime, size) : null;
+  if (body && body.length < size) {
+    response.writeHead(200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': body.length });
+    return response.end(request.method === 'HEAD' ? undefined : body);
+  }
+  response.writeHead(200, headers);
   if (request.method === 'HEAD') return response.end();
   createReadStream(file).on('error', () => response.destroy()).pipe(response);
 }
