@@ -104,7 +104,7 @@ void report_written(const fs::path& path) {
 void run(export_args a) {
   const std::unique_ptr<backend> device = make_cpu_backend(1);
   model m = load_model(*device, a.model);
-  refuse_unless_rating_model(m, a.model, "export");
+  refuse_unless_user_model(m, a.model, "export");
   default_data_from_metadata(a.data, json::parse(m.metadata(), nullptr, false));
   const data_files files = resolve_data(a.data);
   const json movies = {{"data", files.name}, {"movies", movie_entries(m.items(), files)}};

@@ -1,4 +1,5 @@
-// aerec predict: predictions for a new user from a few ratings.
+// aerec predict: predictions for a new user from a few ratings (a ranking
+// model's scores: the order is what they mean).
 #include <charconv>
 #include <cstdio>
 
@@ -48,7 +49,7 @@ void run(const predict_args& a) {
   const std::vector<item_rating> rated = parse_ratings(a.ratings);
   const std::unique_ptr<backend> device = make_cpu_backend(1);
   model m = load_model(*device, a.model);
-  refuse_unless_rating_model(m, a.model, "predict");
+  refuse_unless_user_model(m, a.model, "predict");
   const std::vector<float> predictions = m.predict(rated);
   const auto ids = m.items().ids();
   if (!a.json_output) {
@@ -67,7 +68,9 @@ void run(const predict_args& a) {
 void add_predict_command(CLI::App& app) {
   auto args = std::make_shared<predict_args>();
   CLI::App* cmd =
-      app.add_subcommand("predict", "Predicted ratings of every movie for a new user given a few ratings");
+      app.add_subcommand("predict",
+                         "Predicted ratings of every movie for a new user given a few ratings (a ranking "
+                         "model: its scores, which order the movies)");
   cmd->add_option("model", args->model, "Model file written by aerec train")->required();
   cmd->add_option("--ratings", args->ratings, "The user's ratings: \"MOVIEID:RATING,...\"")->required();
   cmd->add_flag("--json", args->json_output,

@@ -35,7 +35,7 @@ std::vector<item_rating> user_ratings(const dataset& data, std::int32_t user_id)
 void run(const recommend_args& a) {
   const std::unique_ptr<backend> device = make_cpu_backend(1);
   model m = load_model(*device, a.model);
-  refuse_unless_rating_model(m, a.model, "recommend");
+  refuse_unless_user_model(m, a.model, "recommend");
   const data_files files = resolve_data(a.data);
   const dataset data = load_dataset(files, {parse_split(a.split), 0, 1});
   std::unordered_map<std::int32_t, movie> movies;

@@ -764,7 +764,8 @@ TEST_CASE("model_file: the committed demo model (version 1) loads and predicts",
   aerec::model demo = aerec::deserialize_model(*b, aerec::read_file(path), path, &details);
   CHECK(details.version == 1);
   CHECK(demo.meaning() == aerec::model_meaning{});
-  CHECK(demo.rating_prediction_problem().empty());
+  CHECK(demo.user_input_problem().empty());
+  CHECK(!demo.ranks());
   CHECK(demo.items().size() == 3706);
   const aerec::item_rating liked[] = {{260, 5}, {1196, 5}, {2571, 4}};
   const std::vector<float> p = demo.predict(liked);

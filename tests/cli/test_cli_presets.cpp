@@ -100,19 +100,28 @@ TEST_CASE("what the multinomial objective and a variational code cannot do is re
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Catch::Contains(message));
   }
-  // A ranking model's outputs are no ratings: predict refuses it, eval ranks with it.
+  // A ranking model's outputs are scores: predict gives them, eval ranks with it, and
+  // recommend ranks a user's unrated movies with it, its input the user's liked movies.
   const auto model = out.path() / "vae.aerec";
   REQUIRE(run_aerec(base + "--preset mult-vae --split users:0.2 --out " + model.string() + " --checkpoint " +
                     (out.path() / "c.ckpt").string())
               .code == 0);
-  const result predict = run_aerec("predict " + model.string() + " --ratings 1:5");
-  CHECK(predict.code == 2);
-  CHECK_THAT(predict.err, Catch::Contains("a ranking model"));
+  const result predict = run_aerec("predict " + model.string() + " --ratings 1:5,2:1 --json");
+  INFO(predict.err);
+  REQUIRE(predict.code == 0);
+  CHECK(json::parse(predict.out)["predictions"].size() == 60);
   const result eval =
       run_aerec("eval " + model.string() + " --data " + data().dir.path().string() + " --json");
   INFO(eval.err);
   REQUIRE(eval.code == 0);
   CHECK(json::parse(eval.out).contains("test_ndcg_at_100"));
+  const result rec = run_aerec("recommend " + model.string() + " --data " + data().dir.path().string() +
+                               " --split all --user 3 -k 5 --json");
+  INFO(rec.err);
+  REQUIRE(rec.code == 0);
+  const json top = json::parse(rec.out);
+  REQUIRE(top.size() == 5);
+  for (std::size_t i = 1; i < top.size(); ++i) CHECK(top[i]["score"] <= top[i - 1]["score"]);
 }
 
 TEST_CASE("tune trains every combination on the validation slice and reports the best", "[cli][tune]") {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "aerec/core/error.h"
+#include "aerec/data/implicit_feedback.h"
 #include "core/names.h"
 
 namespace aerec {
@@ -33,11 +34,9 @@ model::model(std::unique_ptr<autoencoder> network, id_map items, rating_scale sc
   AEREC_ASSERT(network_ && network_->items() == items_.size());
 }
 
-std::string model::rating_prediction_problem() const {
+std::string model::user_input_problem() const {
   if (meaning_.rows == row_kind::items)
     return "an item-based model: its columns are the users it was trained on, not movies";
-  if (meaning_.output == output_kind::ranking)
-    return "a ranking model: it scores movies from implicit feedback rather than predicting ratings";
   return {};
 }
 
@@ -92,22 +91,28 @@ sparse_batch model::dense_to_batch(std::span<const float> rows) const {
   return batch;
 }
 
-float model::clip(float prediction) const { return std::clamp(prediction, scale_.min, scale_.max); }
+sparse_batch model::network_input(const sparse_batch& user_ratings) const {
+  return ranks() ? implicit_feedback(user_ratings, liked_rating) : user_ratings;
+}
+
+float model::clip(float prediction) const {
+  return ranks() ? prediction : std::clamp(prediction, scale_.min, scale_.max);
+}
 
 std::vector<float> model::predict(std::span<const item_rating> user_ratings) {
   return predict_rows(std::span(&user_ratings, 1));
 }
 
 std::vector<float> model::predict_rows(std::span<const std::span<const item_rating>> users) {
-  return clipped_predictions(to_batch(users));
+  return predictions(to_batch(users));
 }
 
 std::vector<float> model::predict_dense(std::span<const float> rows) {
-  return clipped_predictions(dense_to_batch(rows));
+  return predictions(dense_to_batch(rows));
 }
 
-std::vector<float> model::clipped_predictions(const sparse_batch& batch) {
-  std::vector<float> out = network_->predict(batch);
+std::vector<float> model::predictions(const sparse_batch& batch) {
+  std::vector<float> out = network_->predict(network_input(batch));
   for (float& v : out) v = clip(v);
   return out;
 }
@@ -118,7 +123,7 @@ std::vector<float> model::encode(std::span<const item_rating> user_ratings) {
 
 std::vector<float> model::encode(const sparse_batch& user) {
   AEREC_ASSERT(user.rows() == 1);
-  return network_->encode(user);
+  return network_->encode(network_input(user));
 }
 
 std::vector<recommendation> model::recommend(std::span<const item_rating> user_ratings, std::size_t k) {
@@ -128,7 +133,7 @@ std::vector<recommendation> model::recommend(std::span<const item_rating> user_r
 std::vector<recommendation> model::recommend(const sparse_batch& batch, std::size_t k) {
   AEREC_ASSERT(batch.rows() == 1);
   // Ranked by the raw outputs, which still order the movies that clipping ties at the top.
-  const std::vector<float> raw = network_->predict(batch);
+  const std::vector<float> raw = network_->predict(network_input(batch));
   std::vector<bool> rated(raw.size(), false);
   for (const int c : batch.cols_index) rated[static_cast<std::size_t>(c)] = true;
   std::vector<std::int32_t> candidates;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "aerec/data/implicit_feedback.h"
 #include "aerec/eval/metrics.h"
 
 namespace aerec {
@@ -11,7 +12,7 @@ namespace aerec {
 struct ranking_options {
   std::vector<int> ks = {10, 20, 50, 100};
   // A test rating at or above this is relevant (4 of 5 stars by default).
-  float relevance_threshold = 4;
+  float relevance_threshold = liked_rating;
 };
 
 struct ranking_at_k {

@@ -54,10 +54,15 @@ class model {
   const id_map& items() const { return items_; }
   rating_scale scale() const { return scale_; }
   const model_meaning& meaning() const { return meaning_; }
-  // Why this model cannot predict a user's ratings by movie id (its columns
-  // are users, or it outputs ranking scores); empty when it can. predict,
-  // recommend and the wasm module need it to.
-  std::string rating_prediction_problem() const;
+  // Why this model cannot take a user's ratings by movie id (an item-based
+  // model's columns are users); empty when it can. The wasm module needs it to.
+  std::string user_input_problem() const;
+  bool ranks() const { return meaning_.output == output_kind::ranking; }
+
+  // What the network takes for users' ratings: the ratings, or for a ranking
+  // model their implicit feedback (ratings of liked_rating or more, as an
+  // L2-normalised indicator), as it was trained on.
+  sparse_batch network_input(const sparse_batch& user_ratings) const;
   const std::string& metadata() const { return metadata_; }
   void set_metadata(std::string metadata) { metadata_ = std::move(metadata); }
 
@@ -70,7 +75,8 @@ class model {
   // rated), as the wasm module receives them: no ids to look up.
   sparse_batch dense_to_batch(std::span<const float> rows) const;
 
-  // Predicted ratings for every movie, in column order, clipped to the scale.
+  // Predicted ratings for every movie, in column order, clipped to the scale;
+  // for a ranking model its scores (logits: only their order means something).
   std::vector<float> predict(std::span<const item_rating> user_ratings);
   // The same for several users in one batch: users x items, row-major.
   std::vector<float> predict_rows(std::span<const std::span<const item_rating>> users);
@@ -83,15 +89,16 @@ class model {
   std::vector<float> encode(const sparse_batch& user);
 
   // The k movies with the highest predictions that the user has not rated, best
-  // first, with their clipped predictions.
+  // first, with their predictions (as predict gives them).
   std::vector<recommendation> recommend(std::span<const item_rating> user_ratings, std::size_t k);
   std::vector<recommendation> recommend(const sparse_batch& user, std::size_t k);
 
  private:
+  // A rating clipped to the scale; a ranking score as it is.
   float clip(float prediction) const;
   // Throws invalid_argument for a non-finite rating or one outside the scale.
   void check_rating(std::int32_t item_id, float value) const;
-  std::vector<float> clipped_predictions(const sparse_batch& batch);
+  std::vector<float> predictions(const sparse_batch& batch);
 
   std::unique_ptr<autoencoder> network_;
   id_map items_;
