@@ -1,4 +1,4 @@
-// aerec data: describe rating data sets and download the MovieLens ones.
+// aerec data: describe rating data sets, write a split's parts, and download the MovieLens ones.
 #include <unistd.h>
 
 #include <chrono>
@@ -15,6 +15,8 @@
 #include "aerec/data/data_stats.h"
 #include "aerec/data/download.h"
 #include "aerec/data/movies.h"
+#include "aerec/data/split.h"
+#include "aerec/data/split_files.h"
 #include "commands.h"
 #include "data_source.h"
 #include "output.h"
@@ -146,6 +148,25 @@ void run_info(const info_args& a) {
     print_text(d);
 }
 
+// ---- aerec data split ----
+
+struct split_args {
+  data_source data;
+  std::string split, out;
+  std::uint64_t seed = 1;
+  double validation = 0;
+};
+
+// The parts exactly as train, with the same flags, would use them.
+void run_split(const split_args& a) {
+  const load_options options{parse_split(a.split), a.validation, a.seed};
+  const dataset d = load_data(a.data, options);
+  report_left_out({d.test.unknown_user, d.test.unknown_item}, "test");
+  report_left_out({d.validation.unknown_user, d.validation.unknown_item}, "validation");
+  for (const std::string& name : write_split_files(d, a.out))
+    std::printf("%s\n", (std::filesystem::path(a.out) / name).c_str());
+}
+
 // ---- aerec data download / list ----
 
 struct download_args {
@@ -242,6 +263,18 @@ void add_data_command(CLI::App& app) {
   add_format_options(*info_cmd, info->data);
   info_cmd->add_flag("--json", info->json_output, "Print JSON");
   info_cmd->callback([info] { run_info(*info); });
+
+  auto split = std::make_shared<split_args>();
+  CLI::App* split_cmd = data->add_subcommand(
+      "split", "Write the parts of a split as CSV files (user,movie,rating), as train would hold them out");
+  add_data_options(*split_cmd, split->data);
+  split_cmd->add_option("--split", split->split, split_help)->required();
+  split_cmd->add_option("--seed", split->seed, "Seed of the random splits")->capture_default_str();
+  split_cmd->add_option("--val", split->validation, "Validation fraction carved from the training part")
+      ->capture_default_str();
+  split_cmd->add_option("--out", split->out, "Folder to write train.csv, test-*.csv, validation-*.csv")
+      ->required();
+  split_cmd->callback([split] { run_split(*split); });
 
   auto download = std::make_shared<download_args>();
   CLI::App* download_cmd =

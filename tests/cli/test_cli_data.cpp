@@ -1,6 +1,7 @@
-// aerec data info / download / list, end to end, on tiny data sets the tests
+// aerec data info / split / download / list, end to end, on tiny data sets the tests
 // write in each format. Downloading itself is tested without a network in
 // test_download.cpp; here only what needs none.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -272,6 +273,59 @@ TEST_CASE("data list: the known data sets and which are in the data home", "[cli
   CHECK(has_row(r.out, "ml-100k", "yes"));
   for (const char* name : {"ml-1m", "ml-10m", "ml-20m", "ml-25m", "ml-latest-small"})
     CHECK(has_row(r.out, name, "no"));
+}
+
+TEST_CASE("data split: the parts train would use, as CSV files in original ids", "[cli]") {
+  temp_dir dir;
+  // Six users who rated all five movies: every held-out rating stays predictable.
+  std::string lines;
+  std::vector<std::string> expected;
+  for (int u = 1; u <= 6; ++u)
+    for (int m = 1; m <= 5; ++m) {
+      const std::string rating = std::to_string(1 + (u + m) % 5);
+      lines += std::to_string(u) + "\t" + std::to_string(m * 10) + "\t" + rating + "\t881250949\n";
+      expected.push_back(std::to_string(u) + "," + std::to_string(m * 10) + "," + rating + "\n");
+    }
+  const fs::path folder = write_folder(dir, "ml-six", {{"u.data", lines}});
+  const auto split = [&](const fs::path& out) {
+    return run_aerec("data split --data " + folder.string() + " --split random:0.4 --seed 3 --out " +
+                     out.string());
+  };
+  const fs::path out = dir.path() / "parts";
+  const result r = split(out);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  // The same flags give the same parts; every rating is in one part, with its ids and value.
+  const fs::path again = dir.path() / "again";
+  REQUIRE(split(again).code == 0);
+  std::string all;
+  for (const char* name : {"train.csv", "test-target.csv"}) {
+    CHECK_THAT(r.out, Contains((out / name).string()));
+    const std::string text = aerec::testing::read(out / name);
+    CHECK(text == aerec::testing::read(again / name));
+    REQUIRE(text.rfind("user,movie,rating\n", 0) == 0);
+    all += text.substr(std::string("user,movie,rating\n").size());
+  }
+  CHECK(!fs::exists(out / "test-input.csv"));  // a random split's inputs are the training rows
+  // Each line is a rating of the file, once; those missing are the ones the note says nothing
+  // could predict (a user whose ratings all went to the test part).
+  std::size_t found = 0;
+  for (const std::string& line : expected) {
+    const auto at = all.find(line);
+    if (at == std::string::npos) continue;
+    ++found;
+    CHECK(all.find(line, at + 1) == std::string::npos);
+  }
+  CHECK(static_cast<std::size_t>(std::count(all.begin(), all.end(), '\n')) == found);
+  std::smatch note;
+  const std::size_t left_out =
+      std::regex_search(r.err, note, std::regex("(\\d+) test ratings left out")) ? std::stoul(note[1]) : 0;
+  CHECK(found + left_out == 30);
+  CHECK(found > 20);
+
+  const result missing = run_aerec("data split --data " + folder.string() + " --out " + out.string());
+  CHECK(missing.code == 2);
+  CHECK_THAT(missing.err, Contains("--split"));
 }
 
 TEST_CASE("data: a subcommand is required", "[cli]") {

@@ -1,0 +1,39 @@
+// A split's parts written as CSV (aerec data split), for programs outside
+// aerec to score exactly the users and ratings aerec holds out.
+#include <catch2/catch.hpp>
+
+#include "aerec/data/rating_reader.h"
+#include "aerec/data/split.h"
+#include "aerec/data/split_files.h"
+#include "aerec/io/file_io.h"
+#include "temp_dir.h"
+
+using namespace aerec;
+
+TEST_CASE("a split's parts are written as CSV in original ids", "[data]") {
+  aerec::testing::temp_dir dir;
+  const auto file = dir.path() / "ratings.csv";
+  write_file_atomic(file,
+                    "userId,movieId,rating,timestamp\n"
+                    "1,10,4,1\n1,20,3.5,2\n1,30,5,3\n1,40,2,4\n1,50,1,5\n"
+                    "2,10,5,1\n2,20,4,2\n2,30,3,3\n2,40,4.5,4\n2,50,2,5\n"
+                    "3,10,1,1\n3,20,2,2\n3,30,3,3\n3,40,4,4\n3,50,5,5\n");
+  data_files files;
+  files.ratings = file;
+  files.format = default_format(rating_format::csv);
+  const dataset d = load_dataset(files, {parse_split("users:0.34"), 0, 1});
+  const auto written = write_split_files(d, dir.path() / "split");
+  REQUIRE(written == std::vector<std::string>{"train.csv", "test-target.csv", "test-input.csv"});
+  // Every rating lands in exactly one part, with its ids and value.
+  std::string all;
+  for (const auto& name : written) {
+    const std::string text = read_file(dir.path() / "split" / name);
+    REQUIRE(text.rfind("user,movie,rating\n", 0) == 0);
+    all += text.substr(std::string("user,movie,rating\n").size());
+  }
+  std::size_t lines = 0;
+  for (const char c : all) lines += c == '\n';
+  REQUIRE(lines == 15);
+  REQUIRE(all.find("1,20,3.5\n") != std::string::npos);
+  REQUIRE(all.find("2,40,4.5\n") != std::string::npos);
+}
