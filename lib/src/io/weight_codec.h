@@ -10,8 +10,8 @@
 // A matrix is a parameter of more than one row and column (rows x cols,
 // row-major, as the layer registry lays parameters out: W is inputs x
 // outputs, so a row is one input's weights to every output). Vectors
-// (biases) stay f32 in every encoding: they are a few floats, and a
-// rating model's output bias is its baseline rating.
+// (biases) stay f32 in every encoding: as f16 they would save about 1% of
+// the demo model's file.
 #include <string>
 #include <string_view>
 #include <vector>
