@@ -81,8 +81,8 @@ void put_q8(binary_writer& out, const parameter_shape& p, std::span<const float>
       largest = std::max(largest, std::fabs(v));
     }
     scales[r] = largest / q8_levels;
-    // Dividing by the scale, not multiplying by its inverse, keeps the
-    // largest entry exactly at +-127.
+    // The largest entry becomes +-127; the clamp keeps a rounding error of
+    // largest / scale from stepping past it.
     for (std::size_t c = 0; c < p.cols; ++c)
       levels[r * p.cols + c] =
           scales[r] == 0
