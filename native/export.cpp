@@ -1,6 +1,7 @@
 // aerec export: what the in-browser demo needs for a trained model: the model
 // without training state, and the title, year, genres and rating count of
-// each of its movies.
+// each of its movies; or (--out) just the model file. Either with its weights
+// in any encoding (--weights), which the library does.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include "aerec/data/movies.h"
 #include "aerec/io/file_io.h"
 #include "aerec/io/model_file.h"
+#include "aerec/io/weight_encoding.h"
 #include "commands.h"
 #include "data_source.h"
 #include "model_kind.h"
@@ -23,7 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct export_args {
-  std::string model, web;
+  std::string model, web, out, weights = weight_encoding_name(weight_encoding::f32);
   data_source data;
 };
 
@@ -102,17 +104,26 @@ void report_written(const fs::path& path) {
 }
 
 void run(export_args a) {
+  const weight_encoding weights = parse_weight_encoding(a.weights);
+  if (a.web.empty() && a.out.empty())
+    throw error(error_code::invalid_argument, "export: give --web DIR or --out FILE");
   const std::unique_ptr<backend> device = make_cpu_backend(1);
   model m = load_model(*device, a.model);
+  if (!a.out.empty()) {
+    write_file_atomic(a.out, serialize_model(m, weights));  // drops a checkpoint's training state
+    report_written(a.out);
+    return;
+  }
   refuse_unless_user_model(m, a.model, "export");
   default_data_from_metadata(a.data, json::parse(m.metadata(), nullptr, false));
   const data_files files = resolve_data(a.data);
   const json movies = {{"data", files.name}, {"movies", movie_entries(m.items(), files)}};
+  const std::string model_bytes = serialize_model(m, weights);
   // Only now, with every input read and checked, is anything written: bad
   // input leaves no folder or file behind.
   const fs::path dir = a.web;
   make_folder(dir);
-  save_model(dir / "model.aerec", m);  // drops a checkpoint's training state
+  write_file_atomic(dir / "model.aerec", model_bytes);
   report_written(dir / "model.aerec");
   write_file_atomic(dir / "movies.json", movies.dump());
   report_written(dir / "movies.json");
@@ -125,10 +136,17 @@ void add_export_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "export", "Write what the web demo needs: the model and its movies' titles and rating counts");
   cmd->add_option("model", args->model, "Model file (or checkpoint) written by aerec train")->required();
-  cmd->add_option("--web", args->web, "Folder to write model.aerec and movies.json into (made if needed)")
-      ->required();
+  CLI::Option* web = cmd->add_option("--web", args->web,
+                                     "Folder to write model.aerec and movies.json into (made if needed)");
+  cmd->add_option("--out", args->out, "Write just the model file, to FILE (any model)")->excludes(web);
+  cmd->add_option("--weights", args->weights,
+                  "How the file stores its weight matrices: f32 (exact), f16 (half precision) or q8 "
+                  "(8-bit integers with a scale per row)")
+      ->capture_default_str();
   add_data_options(*cmd, args->data);
-  cmd->footer("--data defaults to the data the model was trained on (from its metadata).");
+  cmd->footer(
+      "One of --web and --out. --data (--web only) defaults to the data the model was trained on (from its "
+      "metadata).");
   cmd->callback([args] { run(*args); });
 }
 

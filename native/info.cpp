@@ -6,6 +6,7 @@
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/io/file_io.h"
 #include "aerec/io/model_file.h"
+#include "aerec/io/weight_encoding.h"
 #include "aerec/nn/layer_registry.h"
 #include "commands.h"
 #include "output.h"
@@ -55,6 +56,7 @@ json describe(const std::string& path, std::size_t bytes, model& m, const model_
   }
   json out = {{"file", path},
               {"format_version", details.version},
+              {"weights", weight_encoding_name(details.weights)},
               {"bytes", bytes},
               {"rows", row_kind_name(m.meaning().rows)},
               {"output", output_kind_name(m.meaning().output)},
@@ -125,6 +127,18 @@ void print_metadata(const json& meta) {
   }
 }
 
+std::string weights_text(const std::string& encoding) {
+  switch (parse_weight_encoding(encoding)) {
+    case weight_encoding::f32:
+      return "f32 (32-bit floats, exact)";
+    case weight_encoding::f16:
+      return "f16 (matrices as 16-bit floats)";
+    case weight_encoding::q8:
+      return "q8 (matrices as 8-bit integers with a scale per row)";
+  }
+  return encoding;
+}
+
 // An item-based model's columns are users (its rows are movies).
 void print_text(const json& d) {
   const bool item_based = d["rows"] == row_kind_name(row_kind::items);
@@ -141,6 +155,7 @@ void print_text(const json& d) {
   std::printf("size        %zu bytes\n", d["bytes"].get<std::size_t>());
   std::printf("network     %s\n", network.c_str());
   std::printf("parameters  %zu\n", d["parameters"].get<std::size_t>());
+  std::printf("weights     %s\n", weights_text(d["weights"].get<std::string>()).c_str());
   std::printf("scale       %s..%s\n", text_of(d["scale"]["min"]).c_str(), text_of(d["scale"]["max"]).c_str());
   std::printf("items       %d %s\n", d["items"].get<int>(),
               item_based ? "users (item-based: its rows are movies)" : "movies");

@@ -11,6 +11,7 @@
 #include "aerec/nn/autoencoder.h"
 #include "aerec/nn/loss.h"
 #include "aerec/nn/model.h"
+#include "compact_weights.h"
 #include "gradient_check.h"
 
 using namespace aerec;
@@ -168,6 +169,23 @@ TEST_CASE("a global-kernel model saves and loads exactly, and takes the whole ma
   } catch (const error& e) {
     REQUIRE(e.code() == error_code::invalid_argument);
     REQUIRE_THAT(e.what(), Catch::Contains("whole rating matrix"));
+  }
+}
+
+// The global kernel's weights (rows x taps) are a matrix that compact files hold like any other.
+TEST_CASE("a global-kernel model loads from f16 and q8 files within their precision",
+          "[global_kernel][model_file][weights]") {
+  auto b = make_cpu_backend();
+  const std::vector<int> hidden = {4};
+  model m(glocal(*b, hidden, 5), id_map({1, 2, 3, 4, 5, 6}), {1, 5});
+  const std::vector<float> before = m.network().predict(matrix());
+  for (const weight_encoding e : {weight_encoding::f16, weight_encoding::q8}) {
+    CAPTURE(weight_encoding_name(e));
+    model loaded = deserialize_model(*b, serialize_model(m, e), "glocal model");
+    REQUIRE(loaded.network().global());
+    REQUIRE(testing::check_decoded(m, loaded, e) > 0);
+    const std::vector<float> after = loaded.network().predict(matrix());
+    for (std::size_t i = 0; i < after.size(); ++i) REQUIRE(std::fabs(after[i] - before[i]) < 0.05f);
   }
 }
 

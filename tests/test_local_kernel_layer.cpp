@@ -15,6 +15,7 @@
 #include "aerec/nn/layers/dense.h"
 #include "aerec/nn/layers/local_kernel.h"
 #include "aerec/nn/model.h"
+#include "compact_weights.h"
 #include "gradient_check.h"
 
 using namespace aerec;
@@ -238,6 +239,32 @@ TEST_CASE("an autoencoder of kernel layers saves and loads exactly", "[kernel][m
   REQUIRE(loaded.network().predict(batch) == before);
   // A truncated file is refused, not misread.
   REQUIRE_THROWS_AS(deserialize_model(*b, bytes.substr(0, bytes.size() - 9), "kernel model"), error);
+}
+
+// The points are matrices too (inputs x dim, outputs x dim): compact files hold them like weights.
+TEST_CASE("an autoencoder of kernel layers loads from f16 and q8 files within their precision",
+          "[kernel][model_file][weights]") {
+  auto b = make_cpu_backend();
+  const int hidden[] = {5, 3};
+  auto net = std::make_unique<autoencoder>(
+      *b, stacked_layers(inputs, hidden, activation::sigmoid, activation::identity, false, dim));
+  rng random(4);
+  net->initialize(init_scheme::xavier, random);
+  for (const parameter& p : net->parameters())
+    if (p.name.find("points") != std::string::npos)
+      for (std::size_t i = 0; i < p.size; ++i) p.value[i] = random.uniform(-0.5f, 0.5f);
+  model m(std::move(net), id_map({1, 2, 3, 4, 5, 6}), {1, 5});
+  sparse_batch batch;
+  batch.cols = inputs;
+  batch.append_row(std::vector<std::int32_t>{0, 4}, std::vector<float>{5, 1});
+  const std::vector<float> before = m.network().predict(batch);
+  for (const weight_encoding e : {weight_encoding::f16, weight_encoding::q8}) {
+    CAPTURE(weight_encoding_name(e));
+    model loaded = deserialize_model(*b, serialize_model(m, e), "kernel model");
+    REQUIRE(testing::check_decoded(m, loaded, e) > 0);
+    const std::vector<float> after = loaded.network().predict(batch);
+    for (std::size_t i = 0; i < after.size(); ++i) REQUIRE(std::fabs(after[i] - before[i]) < 0.05f);
+  }
 }
 
 TEST_CASE("global_convolve is tf.nn.conv2d's SAME cross-correlation, and its kernel gradient is right",

@@ -18,7 +18,9 @@
 #include "aerec/io/model_file.h"
 #include "aerec/nn/autoencoder.h"
 #include "aerec/nn/model.h"
+#include "compact_weights.h"
 #include "expect_error.h"
+#include "io/half.h"
 #include "model_file_v1.h"
 #include "small_model.h"
 #include "temp_dir.h"
@@ -383,7 +385,7 @@ TEST_CASE("model_file: an unsupported version with a valid checksum", "[model_fi
   const auto b = aerec::make_cpu_backend(1);
   aerec::model m = make_model(*b);
   const std::string bytes = aerec::serialize_model(m);
-  for (const std::uint32_t version : {0u, 3u, 0xFFFFFFFFu}) {
+  for (const std::uint32_t version : {0u, 4u, 0xFFFFFFFFu}) {
     CAPTURE(version);
     std::string patched = bytes;
     put_u32(patched, 8, version);
@@ -773,4 +775,255 @@ TEST_CASE("model_file: the committed demo model (version 1) loads and predicts",
   CHECK(std::all_of(p.begin(), p.end(),
                     [&](float v) { return v >= demo.scale().min && v <= demo.scale().max; }));
   CHECK(*std::max_element(p.begin(), p.end()) > *std::min_element(p.begin(), p.end()));
+}
+
+// --- compact weights (f16, q8) ----------------------------------------------
+
+namespace {
+
+using aerec::weight_encoding;
+const weight_encoding compact_encodings[] = {weight_encoding::f16, weight_encoding::q8};
+
+// The small model (6-4-3-4-6) has four weight matrices, 72 entries in 17
+// rows, and four bias vectors of 17 floats in all.
+constexpr std::uint64_t f16_weight_bytes = 72 * 2 + 17 * 4;
+constexpr std::uint64_t q8_weight_bytes = 17 * 4 + 72 + 17 * 4;
+
+const char* tag_of(weight_encoding e) { return e == weight_encoding::f16 ? "WG16" : "WGQ8"; }
+
+float largest_difference(const std::vector<float>& a, const std::vector<float>& b) {
+  REQUIRE(a.size() == b.size());
+  float worst = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::fabs(a[i] - b[i]));
+  return worst;
+}
+
+void put_f32(std::string& bytes, std::size_t at, float value) {
+  put_u32(bytes, at, std::bit_cast<std::uint32_t>(value));
+}
+
+}  // namespace
+
+TEST_CASE("model_file: weight encodings by name", "[model_file][weights]") {
+  CHECK(aerec::all_weight_encodings().size() == 3);
+  for (const weight_encoding e : aerec::all_weight_encodings())
+    CHECK(aerec::parse_weight_encoding(aerec::weight_encoding_name(e)) == e);
+  CHECK(std::string(aerec::weight_encoding_name(weight_encoding::q8)) == "q8");
+  const auto e = error_from([] { aerec::parse_weight_encoding("f8"); });
+  REQUIRE(e);
+  CHECK(code_name(*e) == "invalid_argument");
+  CHECK_THAT(e->what(), Contains("'f8'") && Contains("f32, f16, q8"));
+}
+
+TEST_CASE("model_file: f32 weights are the default and the bytes of before", "[model_file][weights]") {
+  temp_dir dir;
+  const auto b = aerec::make_cpu_backend(1);
+  aerec::model m = make_model(*b);
+  const std::string bytes = aerec::serialize_model(m, weight_encoding::f32);
+  CHECK(bytes == aerec::serialize_model(m));
+  CHECK(get_u32(bytes, 8) == 2);
+  aerec::save_model(dir.path() / "model.aerec", m);
+  CHECK(aerec::read_file(dir.path() / "model.aerec") == bytes);
+  aerec::model_file_details details;
+  aerec::model loaded = aerec::deserialize_model(*b, bytes, "model bytes", &details);
+  CHECK(details.weights == weight_encoding::f32);
+  CHECK(aerec::testing::check_decoded(m, loaded, weight_encoding::f32) == 0);
+}
+
+TEST_CASE("model_file: compact weights come back within their precision", "[model_file][weights]") {
+  temp_dir dir;
+  const auto b = aerec::make_cpu_backend(1);
+  aerec::model m = make_model(*b);
+  const std::vector<float> original = m.network().predict(sample_batch());
+  const std::size_t f32_size = aerec::serialize_model(m).size();
+  for (const weight_encoding e : compact_encodings) {
+    CAPTURE(aerec::weight_encoding_name(e));
+    const auto path = dir.path() / (std::string(aerec::weight_encoding_name(e)) + ".aerec");
+    aerec::save_model(path, m, e);
+    const std::string bytes = aerec::read_file(path);
+    CHECK(bytes == aerec::serialize_model(m, e));
+    CHECK(get_u32(bytes, 8) == aerec::compact_weights_version);
+    CHECK(aerec::compact_weights_version == 3);
+    const auto s = sections_of(bytes);
+    CHECK(s.size() == 6);
+    CHECK_FALSE(s.contains("WGHT"));
+    REQUIRE(s.contains(tag_of(e)));
+    CHECK(s.at(tag_of(e)).length == (e == weight_encoding::f16 ? f16_weight_bytes : q8_weight_bytes));
+    CHECK(bytes.size() == f32_size - 89 * 4 + s.at(tag_of(e)).length);
+
+    aerec::model_file_details details;
+    aerec::model loaded = aerec::deserialize_model(*b, bytes, "model bytes", &details);
+    CHECK(details.version == 3);
+    CHECK(details.weights == e);
+    CHECK(details.extra.empty());
+    CHECK(loaded.network().specs() == m.network().specs());
+    CHECK(loaded.metadata() == m.metadata());
+    // Lossy, within the promise: every matrix entry, and vectors exact.
+    CHECK(aerec::testing::check_decoded(m, loaded, e) > 0);
+    // Predictions move by little: sigmoid units and outputs of order 1.
+    const float moved = largest_difference(loaded.network().predict(sample_batch()), original);
+    CHECK(moved > 0);
+    CHECK(moved < (e == weight_encoding::f16 ? 1e-3f : 2e-2f));
+    // The decoded halves are halves again: a second f16 file is the first.
+    if (e == weight_encoding::f16) CHECK(aerec::serialize_model(loaded, e) == bytes);
+  }
+}
+
+TEST_CASE("model_file: compact weight sections follow the documented layout", "[model_file][weights]") {
+  const auto b = aerec::make_cpu_backend(1);
+  aerec::model m = make_model(*b);
+  const auto stored = aerec::testing::stored_parameters(m);
+  const std::vector<float>& w = stored[0].values;  // layer 0's weight, 6 x 4
+  const std::vector<float>& bias = stored[1].values;
+  REQUIRE(w.size() == 24);
+
+  const std::string f16 = aerec::serialize_model(m, weight_encoding::f16);
+  const std::size_t h = sections_of(f16).at("WG16").payload;
+  for (std::size_t i = 0; i < 24; ++i) CHECK(get_le(f16, h + 2 * i, 2) == aerec::half_from_float(w[i]));
+  for (std::size_t i = 0; i < 4; ++i)
+    CHECK(get_u32(f16, h + 48 + 4 * i) == std::bit_cast<std::uint32_t>(bias[i]));
+
+  const std::string q8 = aerec::serialize_model(m, weight_encoding::q8);
+  const std::size_t q = sections_of(q8).at("WGQ8").payload;
+  for (std::size_t r = 0; r < 6; ++r) {
+    CAPTURE(r);
+    float largest = 0;
+    for (std::size_t c = 0; c < 4; ++c) largest = std::max(largest, std::fabs(w[r * 4 + c]));
+    const float scale = std::bit_cast<float>(get_u32(q8, q + 4 * r));
+    CHECK(scale == largest / 127);
+    for (std::size_t c = 0; c < 4; ++c) {
+      const auto level = static_cast<std::int8_t>(q8.at(q + 24 + r * 4 + c));
+      CHECK(level == static_cast<int>(std::lround(w[r * 4 + c] / scale)));
+    }
+  }
+  for (std::size_t i = 0; i < 4; ++i)
+    CHECK(get_u32(q8, q + 48 + 4 * i) == std::bit_cast<std::uint32_t>(bias[i]));
+}
+
+TEST_CASE("model_file: a row of zeros has scale 0, and extreme weights", "[model_file][weights]") {
+  const auto b = aerec::make_cpu_backend(1);
+  aerec::model m = make_model(*b);
+  const aerec::parameter w = m.network().parameters()[0];  // 6 x 4, by input: row r is w.value[4r..]
+  REQUIRE_FALSE(w.transposed);
+  std::fill(w.value + 4, w.value + 8, 0.0f);
+  w.value[8] = 1e5f;  // beyond half precision, fine for q8
+
+  const std::string q8 = aerec::serialize_model(m, weight_encoding::q8);
+  CHECK(get_u32(q8, sections_of(q8).at("WGQ8").payload + 4) == 0u);
+  aerec::model loaded = aerec::deserialize_model(*b, q8, "model bytes");
+  aerec::testing::check_decoded(m, loaded, weight_encoding::q8);
+  CHECK(loaded.network().parameters()[0].value[8] == 1e5f);
+
+  auto e = error_from([&] { aerec::serialize_model(m, weight_encoding::f16); });
+  REQUIRE(e);
+  CHECK(code_name(*e) == "invalid_argument");
+  CHECK_THAT(e->what(), Contains("layer 0 weight") && Contains("65504") && Contains("f16"));
+
+  w.value[8] = std::numeric_limits<float>::quiet_NaN();
+  for (const weight_encoding enc : compact_encodings) {
+    e = error_from([&] { aerec::serialize_model(m, enc); });
+    REQUIRE(e);
+    CHECK(code_name(*e) == "invalid_argument");
+    CHECK_THAT(e->what(), Contains("layer 0 weight") && Contains("not finite"));
+  }
+  CHECK_NOTHROW(aerec::serialize_model(m));  // f32 stores whatever there is
+}
+
+TEST_CASE("model_file: every truncation of a compact file is a model_format error", "[model_file][weights]") {
+  const auto b = aerec::make_cpu_backend(1);
+  aerec::model m = make_model(*b);
+  for (const weight_encoding e : compact_encodings) {
+    const std::string bytes = aerec::serialize_model(m, e);
+    for (std::size_t n = 0; n < bytes.size(); ++n) {
+      CAPTURE(aerec::weight_encoding_name(e), n);
+      format_error(*b, bytes.substr(0, n));
+    }
+  }
+}
+
+TEST_CASE("model_file: damaged compact weights with a valid checksum are rejected", "[model_file][weights]") {
+  const auto b = aerec::make_cpu_backend(1);
+  aerec::model m = make_model(*b);
+  const std::string q8 = aerec::serialize_model(m, weight_encoding::q8);
+  const std::string f16 = aerec::serialize_model(m, weight_encoding::f16);
+  const section_at q = sections_of(q8).at("WGQ8");
+  const std::string q8_payload = q8.substr(q.payload, q.length);
+
+  SECTION("a section one byte short or long") {
+    for (const std::string& payload : {q8_payload.substr(1), q8_payload + '\0'})
+      CHECK_THAT(format_error(*b, with_section(q8, "WGQ8", payload)),
+                 Contains("section WGQ8") && Contains("expected 208 bytes") && Contains("89 parameters") &&
+                     Contains("as q8") && Contains("found " + std::to_string(payload.size())));
+  }
+  SECTION("another encoding's tag: the sizes disagree") {
+    std::string renamed = q8;
+    renamed.replace(q.header, 4, "WG16");
+    fix_crc(renamed);
+    CHECK_THAT(format_error(*b, renamed), Contains("section WG16") && Contains("expected 212 bytes"));
+  }
+  SECTION("a scale that is NaN, infinite or negative") {
+    const struct {
+      std::size_t row;
+      float scale;
+      const char* shown;
+    } bad[] = {{0, std::numeric_limits<float>::quiet_NaN(), "nan"},
+               {3, std::numeric_limits<float>::infinity(), "inf"},
+               {5, -0.5f, "-0.5"}};
+    for (const auto& s : bad) {
+      std::string payload = q8_payload;
+      put_f32(payload, 4 * s.row, s.scale);
+      CHECK_THAT(format_error(*b, with_section(q8, "WGQ8", payload)),
+                 Contains("section WGQ8") && Contains("layer 0 weight, row " + std::to_string(s.row)) &&
+                     Contains(s.shown));
+    }
+  }
+  SECTION("the integer -128, which the symmetric encoding never writes") {
+    std::string payload = q8_payload;
+    payload[24 + 9] = static_cast<char>(-128);  // layer 0's row 2
+    CHECK_THAT(format_error(*b, with_section(q8, "WGQ8", payload)),
+               Contains("layer 0 weight, row 2") && Contains("-128"));
+  }
+  SECTION("a half that is infinite or NaN") {
+    const section_at h = sections_of(f16).at("WG16");
+    for (const std::uint64_t half : {0x7C00u, 0xFE00u}) {
+      std::string payload = f16.substr(h.payload, h.length);
+      put_le(payload, 48 + 16, half, 2);  // layer 1 weight follows layer 0's 24 halves and 4 f32 biases
+      CHECK_THAT(format_error(*b, with_section(f16, "WG16", payload)),
+                 Contains("section WG16") && Contains("layer 1 weight") && Contains("not finite"));
+    }
+  }
+  SECTION("weights twice, or none") {
+    // The f32 file with the q8 file's WGQ8 section added before its CRC.
+    const std::string f32 = aerec::serialize_model(m);
+    std::string both = f32.substr(0, f32.size() - 4) + q8.substr(q.header, 12 + q.length) + "CRC!";
+    put_u32(both, 12, get_u32(both, 12) + 1);
+    fix_crc(both);
+    CHECK_THAT(format_error(*b, both), Contains("sections WGHT and WGQ8 both hold the weights"));
+
+    std::string none = q8;
+    none.replace(q.header, 4, "WGQ4");  // a later aerec's encoding, say
+    fix_crc(none);
+    CHECK_THAT(format_error(*b, none), Contains("missing section WGHT"));
+  }
+}
+
+TEST_CASE("model_file: the committed demo model predicts nearly the same from f16 and q8 files",
+          "[model_file][weights]") {
+  const auto b = aerec::make_cpu_backend(1);
+  const std::string path = std::string(AEREC_SOURCE_DIR) + "/web/demo/model.aerec";
+  aerec::model demo = aerec::load_model(*b, path);
+  const aerec::item_rating liked[] = {{260, 5}, {1196, 5}, {2571, 4}, {2858, 1}, {593, 2}};
+  const std::vector<float> exact = demo.predict(liked);
+  const std::size_t f32_size = aerec::serialize_model(demo).size();
+  for (const weight_encoding e : compact_encodings) {
+    CAPTURE(aerec::weight_encoding_name(e));
+    const std::string bytes = aerec::serialize_model(demo, e);
+    // f16: about half the size; q8: about a quarter (a scale per row on top).
+    CHECK(bytes.size() * 100 < f32_size * (e == weight_encoding::f16 ? 52 : 28));
+    aerec::model loaded = aerec::deserialize_model(*b, bytes, "demo");
+    aerec::testing::check_decoded(demo, loaded, e);
+    const float moved = largest_difference(loaded.predict(liked), exact);
+    CHECK(moved > 0);
+    CHECK(moved < (e == weight_encoding::f16 ? 2e-3f : 5e-2f));
+  }
 }

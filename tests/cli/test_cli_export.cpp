@@ -211,5 +211,108 @@ TEST_CASE("export: bad input is an error that writes nothing", "[cli][export]") 
   const auto foreign = bad.write("foreign.aerec", "PK\x03\x04 not a model");
   expect_export_fails(foreign.string(), web, 5, "not an aerec model file");
 
-  REQUIRE(run_aerec("export " + model).code == 2);  // --web is required
+  REQUIRE(run_aerec("export " + model).code == 2);  // --web or --out is required
+}
+
+namespace {
+
+std::vector<double> predicted(const std::filesystem::path& model) {
+  return json::parse(predictions(model))["predictions"].get<std::vector<double>>();
+}
+
+}  // namespace
+
+TEST_CASE("export --weights f16 and q8: smaller model files that info, predict and eval read",
+          "[cli][export]") {
+  temp_dir out;
+  const std::string model = trained_model().string();
+  std::map<std::string, std::filesystem::path> files;
+  for (const char* weights : {"f32", "f16", "q8"}) {
+    files[weights] = out.path() / (std::string(weights) + ".aerec");
+    const result r =
+        run_aerec("export " + model + " --out " + files[weights].string() + " --weights " + weights);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    check_reported(r.out, files[weights]);
+  }
+  CHECK(read(files["f32"]) == read(trained_model()));  // the default: the same bytes as train's
+  // The model is 5 -> 4 -> 5: two weight matrices of 20 entries, in 9 rows.
+  // f16 saves 2 bytes an entry; q8 3 bytes an entry less a 4-byte scale a row.
+  const auto size = [&](const char* w) { return static_cast<long>(std::filesystem::file_size(files[w])); };
+  CHECK(size("f32") - size("f16") == 40 * 2);
+  CHECK(size("f32") - size("q8") == 40 * 3 - 9 * 4);
+
+  const json exact_eval =
+      json::parse(run_aerec("eval --json --split random:0.3 " + files["f32"].string()).out);
+  for (const char* weights : {"f16", "q8"}) {
+    CAPTURE(weights);
+    const std::string file = files[weights].string();
+    const result text = run_aerec("info " + file);
+    CHECK(text.code == 0);
+    CHECK_THAT(text.out, Catch::Contains("format      aerec model file, version 3\n") &&
+                             Catch::Contains("weights     " + std::string(weights) + " ("));
+    const json info = json::parse(run_aerec("info --json " + file).out);
+    CHECK(info["weights"] == weights);
+    CHECK(info["format_version"] == 3);
+
+    const result e = run_aerec("eval --json --split random:0.3 " + file);
+    INFO(e.err);
+    REQUIRE(e.code == 0);
+    CHECK(std::fabs(json::parse(e.out)["test_rmse"].get<double>() - exact_eval["test_rmse"].get<double>()) <
+          0.02);
+  }
+  CHECK(json::parse(run_aerec("info --json " + files["f32"].string()).out)["weights"] == "f32");
+
+  // Predictions move by little. The trained model is too young to predict
+  // anything but the scale's bottom, so this is the small test model on a
+  // scale wide enough that its outputs are not clipped.
+  const auto wide = out.path() / "wide.aerec";
+  {
+    const auto device = aerec::make_cpu_backend(1);
+    aerec::model small = make_small_model(*device, 7, {-5, 5});
+    aerec::save_model(wide, small);
+  }
+  const std::vector<double> exact = predicted(wide);
+  for (const char* weights : {"f16", "q8"}) {
+    CAPTURE(weights);
+    const auto file = out.path() / ("wide-" + std::string(weights) + ".aerec");
+    REQUIRE(run_aerec("export " + wide.string() + " --out " + file.string() + " --weights " + weights).code ==
+            0);
+    const std::vector<double> p = predicted(file);
+    REQUIRE(p.size() == exact.size());
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      CAPTURE(i, p[i], exact[i]);
+      CHECK(std::fabs(p[i]) < 4.9);  // not clipped
+      CHECK(std::fabs(p[i] - exact[i]) < (weights == std::string("f16") ? 2e-3 : 2e-2));
+    }
+    CHECK(p != exact);
+  }
+
+  // --web writes the compact model beside the same movies.json.
+  const auto web = out.path() / "web";
+  const result r = run_aerec("export " + model + " --web " + web.string() + " --weights q8");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(read(web / "model.aerec") == read(files["q8"]));
+  CHECK(json::parse(read(web / "movies.json"))["movies"].size() == 5);
+}
+
+TEST_CASE("export: a bad --weights or output choice is a usage error that writes nothing", "[cli][export]") {
+  temp_dir out;
+  const std::string model = trained_model().string();
+  const auto file = out.path() / "model.aerec";
+  const auto web = out.path() / "web";
+  for (const std::string& args :
+       {" --out " + file.string() + " --weights q4", " --web " + web.string() + " --weights F16",
+        " --out " + file.string() + " --weights", " --out " + file.string() + " --web " + web.string()}) {
+    CAPTURE(args);
+    const result r = run_aerec("export " + model + args);
+    CHECK(r.code == 2);
+    CHECK_FALSE(r.err.empty());
+    CHECK(r.out.empty());
+    CHECK_FALSE(std::filesystem::exists(file));
+    CHECK_FALSE(std::filesystem::exists(web));
+  }
+  CHECK_THAT(run_aerec("export " + model + " --out " + file.string() + " --weights q4").err,
+             Catch::Contains("unknown weight encoding 'q4' (known: f32, f16, q8)"));
 }

@@ -114,6 +114,7 @@ TEST_CASE("info describes the shape, scale and training of a model", "[cli][info
   REQUIRE(value_after(r.out, "size") == std::to_string(std::filesystem::file_size(model)) + " bytes");
   REQUIRE(value_after(r.out, "network") == "12 -> 6 sigmoid -> 4 sigmoid -> 12 identity");
   REQUIRE(value_after(r.out, "parameters") == m["parameters"].dump());
+  REQUIRE(value_after(r.out, "weights") == "f32 (32-bit floats, exact)");
   REQUIRE(value_after(r.out, "scale") == "1..5");
   REQUIRE(value_after(r.out, "items") == "12 movies");
   REQUIRE(value_after(r.out, "output") == "predicted ratings");
@@ -139,6 +140,7 @@ TEST_CASE("info --json gives the shape, scale and the metadata as stored", "[cli
   const json d = json::parse(r.out);
   REQUIRE(d["file"] == model.string());
   REQUIRE(d["format_version"] == 2);
+  REQUIRE(d["weights"] == "f32");
   REQUIRE(d["rows"] == "users");
   REQUIRE(d["output"] == "rating");
   REQUIRE(d["code_layer"] == 1);

@@ -4,9 +4,11 @@
 //
 //   node parity.mjs --module DIR --aerec PATH [--model FILE ...] --work DIR
 //
-// Models: the given files (the committed demo model) and small ones the native
-// CLI trains here on a synthetic rating file, with other activations. Models
-// whose outputs are not ratings by movie (item-based, ranking) are refused.
+// Models: the given files (the committed demo model), their f16 and q8 exports
+// (aerec export --weights), and small ones the native CLI trains here on a
+// synthetic rating file, with other activations. Each file is compared with
+// native on that same file. Models whose outputs are not ratings by movie
+// (item-based, ranking) are refused.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +22,15 @@ function train(aerec, data, out, flags) {
   execFileSync(aerec, ['train', '--data', data, '--split', 'all', '--epochs', '3', '--out', out, ...flags],
     { stdio: 'pipe' });
   return out;
+}
+
+// The native CLI's export of `file` with compact weights, one file per encoding.
+function compactExports(aerec, file, work) {
+  return ['f16', 'q8'].map((weights) => {
+    const out = path.join(work, `${path.basename(file, '.aerec')}-${weights}.aerec`);
+    execFileSync(aerec, ['export', file, '--out', out, '--weights', weights], { stdio: 'pipe' });
+    return out;
+  });
 }
 
 function syntheticData(work) {
@@ -158,6 +169,19 @@ function checkBadInput(aerecModule, file) {
   console.log('  the module still predicts the same after every error');
 }
 
+// A truncated or corrupted compact file is a model_format error too.
+function checkDamagedCompact(aerecModule, compact) {
+  if (compact.length === 0) fail('no compact exports to check');
+  console.log('damaged compact files:');
+  for (const file of compact) {
+    const bytes = new Uint8Array(fs.readFileSync(file));
+    const flipped = bytes.slice();
+    flipped[bytes.length >> 1] ^= 0x40;  // inside the weights, which are most of the file
+    expectError(aerecModule, 'model_format', `${path.basename(file)} truncated`, () => aerecModule.loadModel(bytes.slice(0, bytes.length - 100)));
+    expectError(aerecModule, 'model_format', `${path.basename(file)} corrupted`, () => aerecModule.loadModel(flipped));
+  }
+}
+
 // The module predicts ratings by movie: a model that makes neither is refused at load, saying why.
 function checkRefusals(aerecModule, aerec, data, work) {
   console.log('models that predict no ratings by movie:');
@@ -179,6 +203,7 @@ if (!args.aerec || !fs.existsSync(args.aerec)) fail(`no native aerec at ${args.a
 const files = [].concat(args.model || []);
 for (const file of files) if (!fs.existsSync(file)) fail(`no model file ${file}`);
 const data = syntheticData(args.work);
+files.push(...files.flatMap((file) => compactExports(args.aerec, file, args.work)));
 files.push(...syntheticModels(args.aerec, data, args.work));
 
 const random = generator(7);
@@ -190,6 +215,7 @@ for (const file of files) {
   count += r.count;
 }
 checkBadInput(aerecModule, files[0]);
+checkDamagedCompact(aerecModule, files.filter((file) => /-(f16|q8)\.aerec$/.test(file)));
 checkRefusals(aerecModule, args.aerec, data, args.work);
 console.log(`wasm vs native: ${count} predictions from ${files.length} models, each made alone and in a batch; ` +
   `max relative difference ${worst.toExponential(2)} (limit ${limit})`);

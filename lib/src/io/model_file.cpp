@@ -14,6 +14,7 @@
 #include "io/binary_io.h"
 #include "io/crc32.h"
 #include "io/record.h"
+#include "io/weight_codec.h"
 
 namespace aerec {
 
@@ -29,8 +30,10 @@ constexpr std::uint64_t max_width = 1u << 24;
 constexpr std::uint32_t max_layers = 256;
 constexpr std::uint32_t max_kernel_dim = 1024;
 constexpr int max_global_kernel_size = 15;
-// The model's own sections, in the order they are written (GLBK only with a global kernel).
-constexpr std::string_view model_tags[] = {"MEAN", "LAYR", "GLBK", "ITEM", "SCAL", "WGHT", "META"};
+// The model's own sections, in the order they are written (GLBK only with a
+// global kernel; one of WGHT, WG16 and WGQ8, by the weights' encoding).
+constexpr std::string_view model_tags[] = {"MEAN", "LAYR", "GLBK", "ITEM", "SCAL",
+                                           "WGHT", "WG16", "WGQ8", "META"};
 // Version 1's network section, which extra sections may not take either.
 constexpr std::string_view v1_shape_tag = "SHAP";
 
@@ -102,17 +105,39 @@ std::string global_kernel_payload(const global_kernel_shape& g) {
   return std::move(w.bytes());
 }
 
+// Every parameter as the file stores it, in file order: each layer's by its
+// registry entry, then the global kernel's (rows x taps).
+std::vector<parameter_shape> stored_parameters(const std::vector<layer_spec>& layers,
+                                               const std::optional<global_kernel_shape>& global) {
+  std::vector<parameter_shape> out;
+  for (std::size_t i = 0; i < layers.size(); ++i)
+    for (parameter_shape p : layer_kind(layers[i].kind).parameters(layers[i])) {
+      p.name = "layer " + std::to_string(i) + " " + p.name;
+      out.push_back(std::move(p));
+    }
+  if (global)
+    out.push_back({"global kernel weights", static_cast<std::size_t>(global->rows),
+                   static_cast<std::size_t>(global->size) * static_cast<std::size_t>(global->size)});
+  return out;
+}
+
+std::vector<parameter_shape> stored_parameters(const autoencoder& net) {
+  std::optional<global_kernel_shape> global;
+  if (net.global()) global = net.global()->shape();
+  return stored_parameters(net.specs(), global);
+}
+
 // The file holds every weight as W (inputs x outputs), whatever its layout in memory.
-std::string weights_payload(autoencoder& net) {
-  binary_writer out;
+std::string weights_payload(autoencoder& net, weight_encoding encoding) {
   backend& b = net.device();
+  std::vector<std::vector<float>> values;
   for (const parameter& p : net.parameters()) {
     std::vector<float> host(p.size);
     b.to_host(host.data(), p.value, p.size * sizeof(float));
     if (p.transposed) host = transposed(host, p.cols, p.rows);
-    out.put_array(std::span<const float>(host));
+    values.push_back(std::move(host));
   }
-  return std::move(out.bytes());
+  return encode_weights(stored_parameters(net), values, encoding);
 }
 
 // --- reading version 2 -----------------------------------------------------
@@ -241,26 +266,34 @@ model_meaning meaning_from_metadata(std::string_view metadata) {
   return m;
 }
 
-std::uint64_t total_parameter_floats(const network_shape& shape) {
-  std::uint64_t n = 0;
-  for (const layer_spec& s : shape.layers) n += parameter_floats(s);
-  if (shape.global)
-    n += static_cast<std::uint64_t>(shape.global->rows) *
-         static_cast<std::uint64_t>(shape.global->size * shape.global->size);
-  return n;
+// The one section holding the weights, and their encoding.
+std::pair<std::string_view, weight_encoding> weight_section(const section_table& table,
+                                                            const binary_reader& file) {
+  std::optional<std::pair<std::string_view, weight_encoding>> found;
+  for (const weight_encoding e : all_weight_encodings()) {
+    const std::string_view tag = weight_section_tag(e);
+    if (!table.find(tag)) continue;
+    if (found)
+      file.fail("sections " + std::string(found->first) + " and " + std::string(tag) +
+                " both hold the weights");
+    found = {tag, e};
+  }
+  if (!found) file.fail("missing section WGHT");
+  return *found;
 }
 
-void load_weights(binary_reader& r, autoencoder& net) {
-  for (const parameter& p : net.parameters()) {
-    std::vector<float> host = r.get_array<float>(p.size);
-    if (p.transposed) host = transposed(host, p.rows, p.cols);
+void load_weights(const std::vector<std::vector<float>>& values, autoencoder& net) {
+  const std::vector<parameter> params = net.parameters();
+  AEREC_ASSERT(params.size() == values.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const parameter& p = params[i];
+    AEREC_ASSERT(values[i].size() == p.size);
+    const std::vector<float> host = p.transposed ? transposed(values[i], p.rows, p.cols) : values[i];
     net.device().to_device(p.value, host.data(), p.size * sizeof(float));
   }
 }
 
-}  // namespace
-
-std::string serialize_model(model& m, const extra_sections& extra) {
+std::string serialize(model& m, weight_encoding encoding, const extra_sections& extra) {
   autoencoder& net = m.network();
   binary_writer items;
   for (const std::int32_t id : m.items().ids()) items.put(id);
@@ -273,12 +306,12 @@ std::string serialize_model(model& m, const extra_sections& extra) {
   if (const global_kernel* g = net.global()) sections.emplace_back("GLBK", global_kernel_payload(g->shape()));
   sections.emplace_back("ITEM", std::move(items.bytes()));
   sections.emplace_back("SCAL", std::move(scale.bytes()));
-  sections.emplace_back("WGHT", weights_payload(net));
+  sections.emplace_back(weight_section_tag(encoding), weights_payload(net, encoding));
   sections.emplace_back("META", m.metadata());
 
   binary_writer w;
   w.put_bytes(magic);
-  w.put(model_file_version);
+  w.put(encoding == weight_encoding::f32 ? model_file_version : compact_weights_version);
   w.put(static_cast<std::uint32_t>(sections.size() + extra.size()));
   for (const auto& [tag, payload] : sections) w.section(tag, payload);
   for (const auto& [tag, payload] : extra) {
@@ -289,6 +322,14 @@ std::string serialize_model(model& m, const extra_sections& extra) {
   return std::move(w.bytes());
 }
 
+}  // namespace
+
+std::string serialize_model(model& m, const extra_sections& extra) {
+  return serialize(m, weight_encoding::f32, extra);
+}
+
+std::string serialize_model(model& m, weight_encoding weights) { return serialize(m, weights, {}); }
+
 model deserialize_model(backend& b, std::string_view bytes, const std::string& source,
                         model_file_details* details) {
   binary_reader r(bytes, source);
@@ -296,9 +337,10 @@ model deserialize_model(backend& b, std::string_view bytes, const std::string& s
     r.fail("not an aerec model file (no AERECMDL signature)");
   r.take(magic.size());
   const auto version = r.get<std::uint32_t>();
-  if (version != 1 && version != model_file_version)
+  if (version < 1 || version > compact_weights_version)
     r.fail("model file version " + std::to_string(version) +
-           " is not supported (this aerec reads versions 1 to " + std::to_string(model_file_version) + ")");
+           " is not supported (this aerec reads versions 1 to " + std::to_string(compact_weights_version) +
+           ")");
   if (bytes.size() < magic.size() + 12 ||
       crc32(bytes.substr(0, bytes.size() - 4)) !=
           binary_reader(bytes.substr(bytes.size() - 4), source).get<std::uint32_t>())
@@ -352,10 +394,20 @@ model deserialize_model(backend& b, std::string_view bytes, const std::string& s
   rating_scale scale{scale_reader.get<float>(), scale_reader.get<float>()};
   if (!(scale.min < scale.max)) scale_reader.fail("empty rating scale");
 
-  binary_reader weight_reader = section("WGHT");
-  if (weight_reader.size() != total_parameter_floats(shape) * sizeof(float))
-    weight_reader.fail("expected " + std::to_string(total_parameter_floats(shape)) +
-                       " parameters for the layers in " + (version == 1 ? "SHAP" : "LAYR"));
+  const auto [weight_tag, encoding] = weight_section(table, r);
+  const std::vector<parameter_shape> stored = stored_parameters(shape.layers, shape.global);
+  const std::string_view weight_payload = table.payload(weight_tag);
+  // Checked before the network is allocated, so a damaged shape cannot ask for much.
+  if (weight_payload.size() != encoded_weight_bytes(stored, encoding)) {
+    std::uint64_t floats = 0;
+    for (const parameter_shape& p : stored) floats += p.rows * p.cols;
+    table.reader(weight_tag)
+        .fail("expected " + std::to_string(encoded_weight_bytes(stored, encoding)) + " bytes for the " +
+              std::to_string(floats) + " parameters of the layers in " + (version == 1 ? "SHAP" : "LAYR") +
+              " as " + weight_encoding_name(encoding) + ", found " + std::to_string(weight_payload.size()));
+  }
+  const std::vector<std::vector<float>> weights =
+      decode_weights(weight_payload, stored, encoding, table.where(weight_tag));
   std::unique_ptr<autoencoder> net;
   try {
     net = std::make_unique<autoencoder>(b, shape.layers, shape.code_layer);
@@ -364,12 +416,15 @@ model deserialize_model(backend& b, std::string_view bytes, const std::string& s
     r.fail(std::string("section MEAN: ") + e.what());
   }
   if (shape.global) net->add_global_kernel(*shape.global);
-  load_weights(weight_reader, *net);
+  load_weights(weights, *net);
+  if (details) details->weights = encoding;
 
   return model(std::move(net), std::move(items), scale, shape.meaning, std::string(table.payload("META")));
 }
 
-void save_model(const std::filesystem::path& path, model& m) { write_file_atomic(path, serialize_model(m)); }
+void save_model(const std::filesystem::path& path, model& m, weight_encoding weights) {
+  write_file_atomic(path, serialize_model(m, weights));
+}
 
 model load_model(backend& b, const std::filesystem::path& path) {
   return deserialize_model(b, read_file(path), path.string());

@@ -2,7 +2,7 @@
 // The model file: versioned, checksummed, little-endian binary.
 //
 //   "AERECMDL"  magic (8 bytes)
-//   u32 version (2), u32 section count
+//   u32 version (2; 3 with compact weights), u32 section count
 //   sections:   4-byte tag, u64 length, payload
 //     MEAN  what the model means, a record (see below): rows ("users" or
 //           "items"), output ("rating" or "ranking"), code_layer (integer)
@@ -14,6 +14,11 @@
 //     SCAL  f32 lowest and highest rating
 //     WGHT  f32 parameters, layer by layer in each kind's order (weights as W,
 //           inputs x outputs), then the global kernel's
+//     WG16 or WGQ8 instead of WGHT: the same parameters with each matrix's
+//           entries as IEEE halves, or per row as 8-bit integers and a f32
+//           scale; vectors stay f32 (lib/src/io/weight_codec.h). Such a file
+//           is version 3, so that an older aerec refuses it by its version
+//           rather than by a missing WGHT.
 //     META  UTF-8 text (JSON written by the CLI)
 //     (checkpoints add sections of training state; readers skip tags they do not need)
 //   u32 CRC-32 of every byte before it
@@ -39,12 +44,15 @@
 #include <string>
 #include <string_view>
 
+#include "aerec/io/weight_encoding.h"
 #include "aerec/nn/model.h"
 
 namespace aerec {
 
-// The version written; versions 1 and 2 are read.
+// The version written with f32 weights; versions 1 to 3 are read.
 inline constexpr std::uint32_t model_file_version = 2;
+// The version written with f16 or q8 weights.
+inline constexpr std::uint32_t compact_weights_version = 3;
 
 // Sections beyond the model's own, by 4-character tag.
 using extra_sections = std::map<std::string, std::string, std::less<>>;
@@ -52,16 +60,21 @@ using extra_sections = std::map<std::string, std::string, std::less<>>;
 // What a file held besides the model.
 struct model_file_details {
   std::uint32_t version = 0;
+  weight_encoding weights = weight_encoding::f32;
   extra_sections extra;  // the sections other than the model's own
 };
 
+// With f32 weights: a model's, or with `extra` a checkpoint's (training
+// resumes from the exact floats, so checkpoints have no other encoding).
 std::string serialize_model(model& m, const extra_sections& extra = {});
+// The model alone, its weight matrices in `weights` (lossy unless f32).
+std::string serialize_model(model& m, weight_encoding weights);
 // `source` names the bytes in error messages (a path, or "model bytes").
 model deserialize_model(backend& b, std::string_view bytes, const std::string& source,
                         model_file_details* details = nullptr);
 
 // Writes atomically: a failure leaves any earlier file at `path` untouched.
-void save_model(const std::filesystem::path& path, model& m);
+void save_model(const std::filesystem::path& path, model& m, weight_encoding weights = weight_encoding::f32);
 model load_model(backend& b, const std::filesystem::path& path);
 
 }  // namespace aerec
