@@ -1,7 +1,8 @@
-// aerec export: what the in-browser demo needs for a trained model: the model
-// without training state, and the title, year, genres and rating count of
+// aerec export: what the in-browser demo needs: the models (a rating model, and
+// a ranking model beside it) without training state, and the title, year, genres and rating count of
 // each of its movies; or (--out) just the model file. Either with its weights
 // in any encoding (--weights), which the library does.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -25,7 +26,8 @@ namespace {
 namespace fs = std::filesystem;
 
 struct export_args {
-  std::string model, web, out, weights = weight_encoding_name(weight_encoding::f32);
+  std::vector<std::string> models;
+  std::string web, out, weights = weight_encoding_name(weight_encoding::f32);
   data_source data;
 };
 
@@ -103,30 +105,57 @@ void report_written(const fs::path& path) {
   std::printf("wrote %s (%s bytes)\n", path.string().c_str(), thousands(fs::file_size(path)).c_str());
 }
 
+// The page's names: its rating model (the stars) is model.aerec, as a lone
+// model of either kind is; a ranking model beside it is ranking.aerec.
+const char* web_name(const model& m, std::size_t count) {
+  return count > 1 && m.ranks() ? "ranking.aerec" : "model.aerec";
+}
+
+// Two models for one page: a ranking and a rating model of the same movies.
+void check_pair(const std::vector<model>& ms, const std::vector<std::string>& paths) {
+  if (ms.size() < 2) return;
+  if (ms[0].ranks() == ms[1].ranks())
+    throw error(error_code::invalid_argument, paths[0] + ", " + paths[1] + ": both " +
+                                                  (ms[0].ranks() ? "rank" : "predict ratings") +
+                                                  "; export a ranking model with a rating model");
+  const auto a = ms[0].items().ids();
+  const auto b = ms[1].items().ids();
+  if (!std::equal(a.begin(), a.end(), b.begin(), b.end()))
+    throw error(error_code::invalid_argument, paths[0] + ", " + paths[1] +
+                                                  ": the models have different movies; train them on the "
+                                                  "same data and split");
+}
+
 void run(export_args a) {
   const weight_encoding weights = parse_weight_encoding(a.weights);
   if (a.web.empty() && a.out.empty())
     throw error(error_code::invalid_argument, "export: give --web DIR or --out FILE");
+  if (!a.out.empty() && a.models.size() > 1)
+    throw error(error_code::invalid_argument, "export --out writes one model; give --web DIR for two");
   const std::unique_ptr<backend> device = make_cpu_backend(1);
-  model m = load_model(*device, a.model);
+  std::vector<model> ms;
+  for (const std::string& path : a.models) ms.push_back(load_model(*device, path));
   if (!a.out.empty()) {
-    write_file_atomic(a.out, serialize_model(m, weights));  // drops a checkpoint's training state
+    write_file_atomic(a.out, serialize_model(ms[0], weights));  // drops a checkpoint's training state
     report_written(a.out);
     return;
   }
-  refuse_unless_user_model(m, a.model, "export");
-  default_data_from_metadata(a.data, json::parse(m.metadata(), nullptr, false));
+  for (std::size_t i = 0; i < ms.size(); ++i) refuse_unless_user_model(ms[i], a.models[i], "export");
+  check_pair(ms, a.models);
+  default_data_from_metadata(a.data, json::parse(ms[0].metadata(), nullptr, false));
   const data_files files = resolve_data(a.data);
-  const json movies = {{"data", files.name}, {"movies", movie_entries(m.items(), files)}};
-  const std::string model_bytes = serialize_model(m, weights);
+  const json movies = {{"data", files.name}, {"movies", movie_entries(ms[0].items(), files)}};
+  std::vector<std::pair<fs::path, std::string>> written;
+  for (model& m : ms)
+    written.emplace_back(fs::path(a.web) / web_name(m, ms.size()), serialize_model(m, weights));
+  written.emplace_back(fs::path(a.web) / "movies.json", movies.dump());
   // Only now, with every input read and checked, is anything written: bad
   // input leaves no folder or file behind.
-  const fs::path dir = a.web;
-  make_folder(dir);
-  write_file_atomic(dir / "model.aerec", model_bytes);
-  report_written(dir / "model.aerec");
-  write_file_atomic(dir / "movies.json", movies.dump());
-  report_written(dir / "movies.json");
+  make_folder(a.web);
+  for (const auto& [path, bytes] : written) {
+    write_file_atomic(path, bytes);
+    report_written(path);
+  }
 }
 
 }  // namespace
@@ -134,10 +163,16 @@ void run(export_args a) {
 void add_export_command(CLI::App& app) {
   auto args = std::make_shared<export_args>();
   CLI::App* cmd = app.add_subcommand(
-      "export", "Write what the web demo needs: the model and its movies' titles and rating counts");
-  cmd->add_option("model", args->model, "Model file (or checkpoint) written by aerec train")->required();
-  CLI::Option* web = cmd->add_option("--web", args->web,
-                                     "Folder to write model.aerec and movies.json into (made if needed)");
+      "export", "Write what the web demo needs: the models and their movies' titles and rating counts");
+  cmd->add_option("model", args->models,
+                  "Model file (or checkpoint) written by aerec train; for --web, a ranking model and a "
+                  "rating model of the same movies may go together")
+      ->required()
+      ->expected(1, 2);
+  CLI::Option* web =
+      cmd->add_option("--web", args->web,
+                      "Folder to write model.aerec (and ranking.aerec, for a ranking model beside a rating "
+                      "model) and movies.json into (made if needed)");
   cmd->add_option("--out", args->out, "Write just the model file, to FILE (any model)")->excludes(web);
   cmd->add_option("--weights", args->weights,
                   "How the file stores its weight matrices: f32 (exact), f16 (half precision) or q8 "

@@ -316,3 +316,43 @@ TEST_CASE("export: a bad --weights or output choice is a usage error that writes
   CHECK_THAT(run_aerec("export " + model + " --out " + file.string() + " --weights q4").err,
              Catch::Contains("unknown weight encoding 'q4' (known: f32, f16, q8)"));
 }
+
+TEST_CASE("export: a ranking model beside a rating model, for a page that ranks and rates", "[cli][export]") {
+  temp_dir out;
+  const auto ranking = out.path() / "ranking-in.aerec";
+  const result trained =
+      run_aerec("train --data " + data().path + " --split all --preset mult-dae --epochs 2 " +
+                "--layers 4 --out " + ranking.string());
+  INFO(trained.err);
+  REQUIRE(trained.code == 0);
+  const auto web = out.path() / "web";
+  const result r = run_aerec("export " + ranking.string() + " " + trained_model().string() +
+                             " --weights q8 --web " + web.string());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  // The page's names: the rating model is model.aerec, the ranking model ranking.aerec.
+  for (const char* name : {"ranking.aerec", "model.aerec", "movies.json"}) check_reported(r.out, web / name);
+  const json rating_info = json::parse(run_aerec("info " + (web / "model.aerec").string() + " --json").out);
+  const json ranking_info =
+      json::parse(run_aerec("info " + (web / "ranking.aerec").string() + " --json").out);
+  CHECK(rating_info["output"] == "rating");
+  CHECK(ranking_info["output"] == "ranking");
+
+  // Two of a kind, or models of other movies, cannot serve one page; nothing is written.
+  const auto refused = out.path() / "refused";
+  expect_export_fails(trained_model().string() + " " + trained_model().string(), refused, 2,
+                      "both predict ratings");
+  temp_dir other;
+  other.write("u.data", "1\t7\t4\t881250949\n2\t8\t3\t881250949\n");
+  other.write("u.item", read(data().dir.path() / "u.item"));
+  other.write("u.genre", read(data().dir.path() / "u.genre"));
+  const auto elsewhere = other.path() / "other.aerec";
+  REQUIRE(run_aerec("train --data " + other.path().string() + " --split all --preset mult-dae --epochs 1 " +
+                    "--layers 2 --out " + elsewhere.string())
+              .code == 0);
+  expect_export_fails(elsewhere.string() + " " + trained_model().string(), refused, 2, "different movies");
+  const result too_many = run_aerec("export " + ranking.string() + " " + trained_model().string() +
+                                    " --out " + (out.path() / "one.aerec").string());
+  CHECK(too_many.code == 2);
+  CHECK_THAT(too_many.err, Catch::Contains("--out writes one model"));
+}
