@@ -5,7 +5,13 @@
 //   const model = aerec.loadModel(bytes);        // a model file written by `aerec train` or `aerec export`
 //   const row = model.ratingsArray({ 260: 5, 1196: 4.5 });
 //   model.recommend(row, 10);                    // [{ itemId, score }, ...]
+//   model.explain(row, [1193, 858], 2);          // why: [[{ itemId, rating, effect }], ...]
+//   model.similar(1193, 10);                     // more like this: [{ itemId, similarity }, ...]
 //   model.delete();
+//
+//   // A ranking model orders the movies, a rating model gives their stars:
+//   const pair = aerec.loadRecommender({ ranking: rankingBytes, rating: ratingBytes });
+//   pair.recommend(row, 20);                     // [{ itemId, score, stars }, ...]
 //
 // The package's only export is the default one, createAerec; everything else is reached through
 // the instance it resolves to (aerec.AerecError included). The names below are types only.
@@ -45,8 +51,30 @@ export type Ratings = Float32Array | Float64Array | number[];
 export interface Recommendation {
   /** The MovieLens movie id. */
   itemId: number;
-  /** The predicted rating, clipped to the model's scale. */
+  /**
+   * What ranks it: a rating model's predicted rating, clipped to its scale; a ranking model's
+   * logit for the movie (its prediction); a pair's log-probability plus starWeight x stars.
+   */
   score: number;
+  /** The predicted rating, clipped to the scale: present when there is a rating model. */
+  stars?: number;
+}
+
+/** A rated movie that raises a recommendation's score. */
+export interface Reason {
+  /** The rated movie's id. */
+  itemId: number;
+  /** The user's rating of it (a low rating can be a reason too). */
+  rating: number;
+  /** How much it raises the score: the score with every rating minus the score without this one (> 0). */
+  effect: number;
+}
+
+/** A movie near another in the model's item space. */
+export interface Neighbour {
+  itemId: number;
+  /** Cosine similarity of the two movies' output weights, -1 to 1. */
+  similarity: number;
 }
 
 /** A trained model. Results are copies owned by JavaScript. Call `delete()` when done. */
@@ -55,16 +83,27 @@ export interface Model {
   readonly numItems: number;
   /** The width of the code layer (the middle hidden layer of an odd number, else the narrowest). */
   readonly codeSize: number;
-  /** The rating scale predictions are clipped to, e.g. { min: 1, max: 5 }. */
+  /** The rating scale predictions are clipped to, e.g. { min: 1, max: 5 } (0.5 to 5 for ml-latest). */
   readonly scale: Readonly<{ min: number; max: number }>;
+  /** Whether a ranking model orders the movies (loadRecommender, or loadModel of a ranking model). */
+  readonly ranks: boolean;
+  /** Whether a rating model predicts stars (predict then gives ratings, else ranking scores). */
+  readonly hasStars: boolean;
   /** MovieLens movie ids in column order. */
   itemIds(): Int32Array;
   /** The column of a movie id, or -1 when the model does not know it. */
   indexOf(itemId: number): number;
   /** A ratings row from `{ movieId: rating }` or a Map; throws `unknown_id` for an unknown movie. */
   ratingsArray(byId: Record<number, number> | Map<number, number>): Float32Array;
-  /** Predicted ratings for every movie, in column order. Throws `invalid_argument` for bad ratings. */
+  /**
+   * Predicted ratings for every movie, in column order (a ranking model alone: its scores).
+   * Throws `invalid_argument` for bad ratings.
+   */
   predict(ratings: Ratings): Float32Array;
+  /** What ranks the movies: one score per movie, in column order, higher is better (see Recommendation.score). */
+  scores(ratings: Ratings): Float32Array;
+  /** `scores` and the stars (null without a rating model) from one pass: what a page redraws from. */
+  predictions(ratings: Ratings): { scores: Float32Array; stars: Float32Array | null };
   /**
    * Predictions for `count` users in one batch: `rows` holds their ratings one after another
    * (count x numItems, row-major); so does the result. Faster than `predict` per user.
@@ -72,21 +111,52 @@ export interface Model {
   predictBatch(rows: Ratings, count: number): Float32Array;
   /** The k (default 20) best unrated movies, best first. */
   recommend(ratings: Ratings, k?: number): Recommendation[];
+  /**
+   * Why: for each of `itemIds`, up to k (default 2) rated movies whose ratings raise its score
+   * most, largest effect first (the score with every rating against the score with that one left
+   * out, all in one batch). An entry is empty when no rating raises the score.
+   *
+   *   const [reasons] = model.explain(row, [2571], 2);
+   *   // [{ itemId: 260, rating: 5, effect: 0.41 }, ...]: "because you rated Star Wars ★★★★★"
+   */
+  explain(ratings: Ratings, itemIds: ArrayLike<number>, k?: number): Reason[][];
+  /**
+   * More like this: the k (default 10) movies nearest `itemId` in the model's item space (the
+   * ranking model's, in a pair), most similar first. Throws `unknown_id` for a movie it lacks.
+   *
+   *   model.similar(1193, 5);   // [{ itemId, similarity }, ...]
+   */
+  similar(itemId: number, k?: number): Neighbour[];
   /** The user's code: activations of the code layer (length `codeSize`). */
   encode(ratings: Ratings): Float32Array;
-  /** What the CLI stored with the model: training data, split, configuration and test figures. */
-  metadata(): Record<string, unknown>;
+  /**
+   * What the CLI stored with the model: training data, split, configuration and test figures; of
+   * the ranking model unless `which` is 'rating' (a rating model alone: its own).
+   */
+  metadata(which?: 'ranking' | 'rating'): Record<string, unknown>;
   /** Frees the model's wasm memory; later calls throw `invalid_argument`. */
   delete(): void;
 }
 
 export interface AerecModule {
   /**
-   * Loads a model file (as written by `aerec train` or `aerec export`). Throws `model_format` for bad
-   * bytes, and `invalid_argument` for a model that predicts no ratings by movie: an item-based model
-   * (its columns are users) or a ranking model (its outputs are scores, not ratings).
+   * Loads a model file (as written by `aerec train` or `aerec export`): a rating model, or a ranking
+   * model (`--objective multinomial`, whose predictions are scores). Throws `model_format` for bad
+   * bytes, and `invalid_argument` for an item-based model (its columns are users, not movies).
    */
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
+  /**
+   * A ranking model that orders the movies and a rating model that predicts their stars, both of
+   * the same movies: scores are the ranking model's log-probabilities plus starWeight (default
+   * `defaultStarWeight`) x the stars, so low ratings count too.
+   */
+  loadRecommender(models: {
+    ranking: Uint8Array | ArrayBuffer;
+    rating: Uint8Array | ArrayBuffer;
+    starWeight?: number;
+  }): Model;
+  /** The weight of a star in a pair's score when loadRecommender is given none. */
+  readonly defaultStarWeight: number;
   /** The class of the errors aerec throws: `error instanceof aerec.AerecError`. */
   readonly AerecError: AerecErrorConstructor;
 }

@@ -29,6 +29,18 @@ function requireRatings(ratings) {
   return ratings;
 }
 
+function requireCount(value, name) {
+  if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff)
+    throw new AerecError('invalid_argument', name + ' must be a whole number >= 0, not ' + value);
+}
+
+function modelBytes(bytes, name) {
+  if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+  if (!(bytes instanceof Uint8Array))
+    throw new AerecError('invalid_argument', name + ' must be a model file as a Uint8Array or ArrayBuffer');
+  return bytes;
+}
+
 /** A loaded model. Call delete() when done: its memory lives in the wasm heap. */
 class Model {
   constructor(raw) {
@@ -37,6 +49,8 @@ class Model {
     this.numItems = raw.numItems();
     this.codeSize = raw.codeSize();
     this.scale = Object.freeze({ min: raw.scaleMin(), max: raw.scaleMax() });
+    this.ranks = raw.ranks();
+    this.hasStars = raw.hasStars();
   }
 
   _live() {
@@ -46,9 +60,15 @@ class Model {
 
   itemIds() { return this._live().itemIds(); }
 
-  /** The metadata the CLI stored with the model (training data, configuration, figures). */
-  metadata() {
-    const text = this._live().metadata();
+  /**
+   * The metadata the CLI stored with the model (training data, configuration, figures): of the
+   * ranking model, or with which = 'rating' (the default for a rating model alone), the rating model.
+   */
+  metadata(which) {
+    if (which === undefined) which = this.ranks ? 'ranking' : 'rating';
+    if (which !== 'ranking' && which !== 'rating')
+      throw new AerecError('invalid_argument', "metadata takes 'ranking' or 'rating', not " + which);
+    const text = this._live().metadata(which === 'ranking');
     try { return text ? JSON.parse(text) : {}; } catch (e) { return { text: text }; }
   }
 
@@ -84,13 +104,36 @@ class Model {
     return checked(this._live().predictBatch(requireRatings(rows), count));
   }
 
+  /** What ranks the movies for this user, one score per movie (higher is better). */
+  scores(ratings) { return checked(this._live().scores(requireRatings(ratings))); }
+
+  /** Scores and stars (null without a rating model) from one pass: { scores, stars }. */
+  predictions(ratings) { return checked(this._live().predictions(requireRatings(ratings))); }
+
   encode(ratings) { return checked(this._live().encode(requireRatings(ratings))); }
 
   recommend(ratings, k) {
     if (k === undefined) k = 20;
-    if (!Number.isInteger(k) || k < 0 || k > 0x7fffffff)
-      throw new AerecError('invalid_argument', 'k must be a whole number >= 0, not ' + k);
+    requireCount(k, 'k');
     return checked(this._live().recommend(requireRatings(ratings), k));
+  }
+
+  /** For each of itemIds, up to k (default 2) rated movies that raise its score most. */
+  explain(ratings, itemIds, k) {
+    if (k === undefined) k = 2;
+    requireCount(k, 'k');
+    if (!isNumberArray(itemIds))
+      throw new AerecError('invalid_argument', 'itemIds must be an array of movie ids');
+    return checked(this._live().explain(requireRatings(ratings), itemIds, k));
+  }
+
+  /** The k (default 10) movies most like itemId in the model's item space. */
+  similar(itemId, k) {
+    if (k === undefined) k = 10;
+    requireCount(k, 'k');
+    if (!Number.isInteger(itemId))
+      throw new AerecError('invalid_argument', 'itemId must be a movie id, not ' + itemId);
+    return checked(this._live().similar(itemId, k));
   }
 
   delete() {
@@ -101,8 +144,14 @@ class Model {
 
 Module['AerecError'] = AerecError;
 Module['loadModel'] = function (bytes) {
-  if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
-  if (!(bytes instanceof Uint8Array))
-    throw new AerecError('invalid_argument', 'loadModel takes the model file as a Uint8Array or ArrayBuffer');
-  return new Model(checked(Module['rawLoadModel'](bytes)));
+  return new Model(checked(Module['rawLoadModels'](modelBytes(bytes, 'loadModel\'s argument'), null, 0)));
+};
+/** A ranking model that orders the movies with a rating model that gives their stars. */
+Module['loadRecommender'] = function (models) {
+  const starWeight = models && models.starWeight !== undefined ? models.starWeight : Module['defaultStarWeight'];
+  if (typeof starWeight !== 'number' || !(starWeight >= 0))
+    throw new AerecError('invalid_argument', 'starWeight must be a number >= 0, not ' + starWeight);
+  const ranking = modelBytes(models && models.ranking, 'ranking');
+  const rating = modelBytes(models && models.rating, 'rating');
+  return new Model(checked(Module['rawLoadModels'](ranking, rating, starWeight)));
 };

@@ -1,4 +1,4 @@
-// Embind bindings: a thin layer over lib/'s model, model file and CPU backend.
+// Embind bindings: a thin layer over lib/'s model files, recommender and CPU backend.
 //
 // A failing call never lets a C++ exception or a JS exception cross the wasm
 // boundary (either would leak or leave the module unusable): it records the
@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <new>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/core/error.h"
 #include "aerec/io/model_file.h"
+#include "aerec/serve/item_space.h"
+#include "aerec/serve/recommender.h"
 
 namespace aerec::wasm {
 
@@ -65,32 +68,51 @@ class float_array {
 
 }  // namespace
 
-// A loaded model with its own single-threaded CPU backend. Every call takes
-// and returns ratings by movie, so a model whose file says it makes none
-// (item-based, or ranking scores) is refused here, once, with the reason.
+// One model, or a ranking model with a rating model, and their own
+// single-threaded CPU backend: lib's recommender (aerec/serve) answers every
+// call. Every call takes users' ratings by movie, so an item-based model is
+// refused here, once, with the reason.
 class model_handle {
  public:
-  explicit model_handle(const std::string& bytes)
-      : device_(make_cpu_backend(1)), model_(deserialize_model(*device_, bytes, "model bytes")) {
-    if (const std::string problem = model_.rating_prediction_problem(); !problem.empty())
-      throw error(error_code::invalid_argument,
-                  "model bytes: " + problem + "; this module predicts ratings by movie");
+  // `second` is absent for one model.
+  model_handle(const std::string& first, const std::optional<std::string>& second, float star_weight)
+      : device_(make_cpu_backend(1)) {
+    for (const std::string* bytes : {&first, second ? &*second : nullptr}) {
+      if (!bytes) continue;
+      const std::string source = !second ? "model bytes" : bytes == &first ? "first model" : "second model";
+      auto m = std::make_unique<model>(deserialize_model(*device_, *bytes, source));
+      if (const std::string problem = m->user_input_problem(); !problem.empty())
+        throw error(error_code::invalid_argument,
+                    source + ": " + problem + "; this module takes ratings by movie");
+      std::unique_ptr<model>& slot = m->ranks() ? ranking_ : rating_;
+      if (slot)
+        throw error(error_code::invalid_argument, std::string("both models ") +
+                                                      (m->ranks() ? "rank" : "predict ratings") +
+                                                      ": pair a ranking model with a rating model");
+      slot = std::move(m);
+    }
+    recommender_.emplace(ranking_.get(), rating_.get(), star_weight);
   }
 
-  int num_items() const { return model_.items().size(); }
-  int code_size() { return model_.network().code_size(); }
-  float scale_min() const { return model_.scale().min; }
-  float scale_max() const { return model_.scale().max; }
-  std::string metadata() const { return model_.metadata(); }
+  int num_items() const { return recommender_->items().size(); }
+  int code_size() { return primary().network().code_size(); }
+  float scale_min() const { return recommender_->scale().min; }
+  float scale_max() const { return recommender_->scale().max; }
+  bool has_stars() const { return recommender_->has_stars(); }
+  bool ranks() const { return ranking_ != nullptr; }
+  std::string metadata(bool of_ranking) const {
+    const model* m = of_ranking ? ranking_.get() : rating_.get();
+    return m ? m->metadata() : std::string();
+  }
 
   val item_ids() const {
-    const auto ids = model_.items().ids();
+    const auto ids = recommender_->items().ids();
     return typed_copy("Int32Array", std::vector<std::int32_t>(ids.begin(), ids.end()));
   }
 
+  // Stars where there is a rating model, else the ranking scores.
   val predict(const val& ratings) {
-    return guarded(
-        [&] { return typed_copy("Float32Array", model_.predict_dense(user_row(ratings).values())); });
+    return guarded([&] { return typed_copy("Float32Array", shown(user_row(ratings).values())); });
   }
 
   // `count` users' rows, one after another, predicted in one batch.
@@ -104,22 +126,83 @@ class model_handle {
                                                       " entries, not " + std::to_string(count) + " users x " +
                                                       std::to_string(n) + " movies");
       // Columns straight into the batch: no id lookups on the way in.
-      return typed_copy("Float32Array", model_.predict_dense(all));
+      return typed_copy("Float32Array", shown(all));
+    });
+  }
+
+  val scores(const val& ratings) {
+    return guarded(
+        [&] { return typed_copy("Float32Array", recommender_->scores(user_row(ratings).values())); });
+  }
+
+  // Scores and stars (null without a rating model) from one pass.
+  val predictions(const val& ratings) {
+    return guarded([&] {
+      const user_predictions p = recommender_->predict(user_row(ratings).values());
+      val out = val::object();
+      out.set("scores", typed_copy("Float32Array", p.scores));
+      out.set("stars", has_stars() ? typed_copy("Float32Array", p.stars) : val::null());
+      return out;
     });
   }
 
   val encode(const val& ratings) {
-    return guarded([&] { return typed_copy("Float32Array", model_.encode(user_batch(ratings))); });
+    return guarded([&] {
+      model& m = primary();
+      return typed_copy("Float32Array", m.encode(m.dense_to_batch(user_row(ratings).values())));
+    });
   }
 
   val recommend(const val& ratings, int k) {
     return guarded([&] {
       if (k < 0) throw error(error_code::invalid_argument, "k must be >= 0, not " + std::to_string(k));
       val out = val::array();
-      for (const recommendation& r : model_.recommend(user_batch(ratings), static_cast<std::size_t>(k))) {
+      for (const auto& r : recommender_->recommend(user_row(ratings).values(), static_cast<std::size_t>(k))) {
         val item = val::object();
-        item.set("itemId", r.item_id);
+        item.set("itemId", item_id(r.column));
         item.set("score", r.score);
+        if (has_stars()) item.set("stars", r.stars);
+        out.call<void>("push", item);
+      }
+      return out;
+    });
+  }
+
+  // For each movie id, the rated movies that raise its score most.
+  val explain(const val& ratings, const val& item_ids, int k) {
+    return guarded([&] {
+      if (k < 0) throw error(error_code::invalid_argument, "k must be >= 0, not " + std::to_string(k));
+      std::vector<std::int32_t> columns;
+      for (const std::int32_t id : emscripten::convertJSArrayToNumberVector<std::int32_t>(item_ids))
+        columns.push_back(recommender_->items().index_of(id, "movie"));
+      const float_array row = user_row(ratings);
+      val out = val::array();
+      for (const auto& reasons : recommender_->explain(row.values(), columns, static_cast<std::size_t>(k))) {
+        val list = val::array();
+        for (const reason& r : reasons) {
+          val item = val::object();
+          item.set("itemId", item_id(r.column));
+          item.set("rating", r.rating);
+          item.set("effect", r.effect);
+          list.call<void>("push", item);
+        }
+        out.call<void>("push", list);
+      }
+      return out;
+    });
+  }
+
+  // The k movies nearest `id` in the item space of the ranking model (else the rating model).
+  val similar(int id, int k) {
+    return guarded([&] {
+      if (k < 0) throw error(error_code::invalid_argument, "k must be >= 0, not " + std::to_string(k));
+      if (!space_) space_.emplace(primary());
+      val out = val::array();
+      const std::int32_t column = recommender_->items().index_of(id, "movie");
+      for (const neighbour& n : space_->nearest(column, static_cast<std::size_t>(k))) {
+        val item = val::object();
+        item.set("itemId", item_id(n.column));
+        item.set("similarity", n.similarity);
         out.call<void>("push", item);
       }
       return out;
@@ -127,9 +210,12 @@ class model_handle {
   }
 
  private:
-  // One user's dense row as the model's batch: columns straight in, no id lookups.
-  sparse_batch user_batch(const val& ratings) const {
-    return model_.dense_to_batch(user_row(ratings).values());
+  model& primary() const { return ranking_ ? *ranking_ : *rating_; }
+  std::int32_t item_id(std::int32_t column) const { return recommender_->items().id(column); }
+
+  std::vector<float> shown(std::span<const float> rows) {
+    user_predictions p = recommender_->predict(rows);
+    return has_stars() ? std::move(p.stars) : std::move(p.scores);
   }
 
   // A copy of one user's dense row, checked for length.
@@ -143,17 +229,25 @@ class model_handle {
   }
 
   std::unique_ptr<backend> device_;
-  model model_;
+  std::unique_ptr<model> ranking_, rating_;
+  std::optional<recommender> recommender_;
+  std::optional<item_space> space_;
 };
 
 namespace {
 
-// The model, or null with the error recorded.
-std::unique_ptr<model_handle> load_model(const val& bytes) {
+std::string bytes_of(const val& bytes) {
+  const auto raw = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
+  return std::string(raw.begin(), raw.end());
+}
+
+// The model (or pair), or null with the error recorded.
+std::unique_ptr<model_handle> load_models(const val& first, const val& second, float star_weight) {
   std::unique_ptr<model_handle> loaded;
   guarded([&] {
-    const auto raw = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
-    loaded = std::make_unique<model_handle>(std::string(raw.begin(), raw.end()));
+    std::optional<std::string> other;
+    if (!second.isNull()) other = bytes_of(second);
+    loaded = std::make_unique<model_handle>(bytes_of(first), other, star_weight);
     return val::null();
   });
   return loaded;
@@ -174,14 +268,21 @@ EMSCRIPTEN_BINDINGS(aerec) {
       .function("codeSize", &model_handle::code_size)
       .function("scaleMin", &model_handle::scale_min)
       .function("scaleMax", &model_handle::scale_max)
+      .function("hasStars", &model_handle::has_stars)
+      .function("ranks", &model_handle::ranks)
       .function("metadata", &model_handle::metadata)
       .function("itemIds", &model_handle::item_ids)
       .function("predict", &model_handle::predict)
       .function("predictBatch", &model_handle::predict_batch)
+      .function("scores", &model_handle::scores)
+      .function("predictions", &model_handle::predictions)
       .function("encode", &model_handle::encode)
-      .function("recommend", &model_handle::recommend);
-  emscripten::function("rawLoadModel", &load_model);
+      .function("recommend", &model_handle::recommend)
+      .function("explain", &model_handle::explain)
+      .function("similar", &model_handle::similar);
+  emscripten::function("rawLoadModels", &load_models);
   emscripten::function("rawLastError", &last_error);
+  emscripten::constant("defaultStarWeight", default_star_weight);
 }
 
 }  // namespace aerec::wasm

@@ -1,14 +1,16 @@
 // The wasm module (user by user and in one batch) and the native CLI predict
-// the same ratings for the same model file, and bad input throws AerecError
-// while the module stays usable.
+// the same ratings (or a ranking model's scores) for the same model file, a
+// pair of models (loadRecommender) scores as the native parts say, and bad
+// input throws AerecError while the module stays usable.
 //
 //   node parity.mjs --module DIR --aerec PATH [--model FILE ...] --work DIR
 //
-// Models: the given files (the committed demo model), their f16 and q8 exports
+// Models: the given files (the committed demo models), their f16 and q8 exports
 // (aerec export --weights), and small ones the native CLI trains here on a
-// synthetic rating file, with other activations. Each file is compared with
-// native on that same file. Models whose outputs are not ratings by movie
-// (item-based, ranking) are refused.
+// synthetic rating file, with other activations and a ranking model. Each file
+// is compared with native on that same file: the difference relative to the
+// prediction, or absolute below 1 (ranking scores near 0). Item-based models,
+// whose columns are users, are refused.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,7 +18,7 @@ import { fail, loadModule, parseArgs } from './module.mjs';
 import { generator } from './random.mjs';
 
 const args = parseArgs(process.argv.slice(2));
-const limit = 1e-5;
+const limit = 1e-5;  // relative, or absolute below 1
 
 function train(aerec, data, out, flags) {
   execFileSync(aerec, ['train', '--data', data, '--split', 'all', '--epochs', '3', '--out', out, ...flags],
@@ -47,11 +49,12 @@ function syntheticData(work) {
 
 function syntheticModels(aerec, data, work) {
   const variants = {
-    tanh: ['--layers', '8', '4', '8', '--activation', 'tanh'],
-    selu: ['--layers', '6', '--activation', 'selu', '--output-activation', 'identity'],
+    tanh: ['--preset', 'seed-fixed', '--layers', '8', '4', '8', '--activation', 'tanh'],
+    selu: ['--preset', 'seed-fixed', '--layers', '6', '--activation', 'selu', '--output-activation', 'identity'],
+    // A ranking model: its predictions are scores, from the liked movies alone.
+    ranking: ['--preset', 'mult-vae', '--layers', '8', '4', '8'],
   };
-  return Object.entries(variants).map(([name, flags]) =>
-    train(aerec, data, path.join(work, `${name}.aerec`), ['--preset', 'seed-fixed', ...flags]));
+  return Object.entries(variants).map(([name, flags]) => train(aerec, data, path.join(work, `${name}.aerec`), flags));
 }
 
 // Users: none, one, five and many ratings, at random columns and values on the scale's half steps.
@@ -111,7 +114,7 @@ function compare(aerecModule, aerec, file, random) {
     const inBatch = batch.subarray(u * model.numItems, (u + 1) * model.numItems);
     native.forEach((n, i) => {
       for (const w of [wasm[i], inBatch[i]])
-        worst = Math.max(worst, Math.abs(w - n) / Math.max(Math.abs(n), 1e-30));
+        worst = Math.max(worst, Math.abs(w - n) / Math.max(Math.abs(n), 1));
       ++count;
     });
     checkRecommend(model, row, wasm, file);
@@ -182,19 +185,39 @@ function checkDamagedCompact(aerecModule, compact) {
   }
 }
 
-// The module predicts ratings by movie: a model that makes neither is refused at load, saying why.
+// A ranking model with a rating model (loadRecommender): the stars are the rating model's native
+// predictions, the scores the ranking model's native log-probabilities plus starWeight x stars.
+function comparePair(aerecModule, aerec, rankingFile, ratingFile, random) {
+  const starWeight = 0.5;
+  const pair = aerecModule.loadRecommender(
+    { ranking: fs.readFileSync(rankingFile), rating: fs.readFileSync(ratingFile), starWeight });
+  const ids = pair.itemIds();
+  let worst = 0;
+  for (const row of users(pair, random)) {
+    const { scores, stars } = pair.predictions(row);
+    const logits = nativePredict(aerec, rankingFile, ids, row);
+    const expectedStars = nativePredict(aerec, ratingFile, ids, row);
+    const top = Math.max(...logits);
+    const logZ = top + Math.log(logits.reduce((sum, v) => sum + Math.exp(v - top), 0));
+    expectedStars.forEach((star, i) => {
+      const score = logits[i] - logZ + starWeight * star;
+      worst = Math.max(worst, Math.abs(stars[i] - star) / Math.max(Math.abs(star), 1),
+        Math.abs(scores[i] - score) / Math.max(Math.abs(score), 1));
+    });
+  }
+  pair.delete();
+  console.log(`pair (${path.basename(rankingFile)} ranks, ${path.basename(ratingFile)} rates): max difference ${worst.toExponential(2)}`);
+  return worst;
+}
+
+// The module takes ratings by movie: an item-based model (its columns are users) is refused at load, saying why.
 function checkRefusals(aerecModule, aerec, data, work) {
-  console.log('models that predict no ratings by movie:');
-  const refused = {
-    'a ranking model': ['--preset', 'mult-dae', '--layers', '6'],
-    'an item-based model': ['--preset', 'autorec-i', '--layers', '6'],
-  };
-  for (const [what, flags] of Object.entries(refused)) {
-    const file = train(aerec, data, path.join(work, `refused-${flags[1]}.aerec`), flags);
-    expectError(aerecModule, 'invalid_argument', what, () => aerecModule.loadModel(fs.readFileSync(file)));
-    try { aerecModule.loadModel(fs.readFileSync(file)); } catch (e) {
-      if (!e.message.includes(what)) fail(`${what}: the message does not say so: ${e.message}`);
-    }
+  console.log('a model that takes no ratings by movie:');
+  const what = 'an item-based model';
+  const file = train(aerec, data, path.join(work, 'refused-autorec-i.aerec'), ['--preset', 'autorec-i', '--layers', '6']);
+  expectError(aerecModule, 'invalid_argument', what, () => aerecModule.loadModel(fs.readFileSync(file)));
+  try { aerecModule.loadModel(fs.readFileSync(file)); } catch (e) {
+    if (!e.message.includes(what)) fail(`${what}: the message does not say so: ${e.message}`);
   }
 }
 
@@ -214,6 +237,8 @@ for (const file of files) {
   worst = Math.max(worst, r.worst);
   count += r.count;
 }
+const synthetic = (name) => path.join(args.work, `${name}.aerec`);
+worst = Math.max(worst, comparePair(aerecModule, args.aerec, synthetic('ranking'), synthetic('tanh'), random));
 checkBadInput(aerecModule, files[0]);
 checkDamagedCompact(aerecModule, files.filter((file) => /-(f16|q8)\.aerec$/.test(file)));
 checkRefusals(aerecModule, args.aerec, data, args.work);
