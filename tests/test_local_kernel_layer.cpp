@@ -215,20 +215,34 @@ TEST_CASE("a dense layer refuses a kernel penalty, and autoencoders check theirs
                     error);
 }
 
-TEST_CASE("an autoencoder of kernel layers saves and loads exactly", "[kernel][model_file]") {
-  auto b = make_cpu_backend();
+namespace {
+
+// A model of kernel layers with points spread out (seeded), and one user's batch.
+model kernel_model(backend& b, std::uint64_t seed) {
   const int hidden[] = {5, 3};
   auto net = std::make_unique<autoencoder>(
-      *b, stacked_layers(inputs, hidden, activation::sigmoid, activation::identity, false, dim));
-  rng random(3);
+      b, stacked_layers(inputs, hidden, activation::sigmoid, activation::identity, false, dim));
+  rng random(seed);
   net->initialize(init_scheme::xavier, random);
   for (const parameter& p : net->parameters())
     if (p.name.find("points") != std::string::npos)
       for (std::size_t i = 0; i < p.size; ++i) p.value[i] = random.uniform(-0.5f, 0.5f);
-  model m(std::move(net), id_map({1, 2, 3, 4, 5, 6}), {1, 5});
+  return model(std::move(net), id_map({1, 2, 3, 4, 5, 6}), {1, 5});
+}
+
+sparse_batch one_user() {
   sparse_batch batch;
   batch.cols = inputs;
   batch.append_row(std::vector<std::int32_t>{0, 4}, std::vector<float>{5, 1});
+  return batch;
+}
+
+}  // namespace
+
+TEST_CASE("an autoencoder of kernel layers saves and loads exactly", "[kernel][model_file]") {
+  auto b = make_cpu_backend();
+  model m = kernel_model(*b, 3);
+  const sparse_batch batch = one_user();
   const std::vector<float> before = m.network().predict(batch);
 
   const std::string bytes = serialize_model(m);
@@ -245,18 +259,8 @@ TEST_CASE("an autoencoder of kernel layers saves and loads exactly", "[kernel][m
 TEST_CASE("an autoencoder of kernel layers loads from f16 and q8 files within their precision",
           "[kernel][model_file][weights]") {
   auto b = make_cpu_backend();
-  const int hidden[] = {5, 3};
-  auto net = std::make_unique<autoencoder>(
-      *b, stacked_layers(inputs, hidden, activation::sigmoid, activation::identity, false, dim));
-  rng random(4);
-  net->initialize(init_scheme::xavier, random);
-  for (const parameter& p : net->parameters())
-    if (p.name.find("points") != std::string::npos)
-      for (std::size_t i = 0; i < p.size; ++i) p.value[i] = random.uniform(-0.5f, 0.5f);
-  model m(std::move(net), id_map({1, 2, 3, 4, 5, 6}), {1, 5});
-  sparse_batch batch;
-  batch.cols = inputs;
-  batch.append_row(std::vector<std::int32_t>{0, 4}, std::vector<float>{5, 1});
+  model m = kernel_model(*b, 4);
+  const sparse_batch batch = one_user();
   const std::vector<float> before = m.network().predict(batch);
   for (const weight_encoding e : {weight_encoding::f16, weight_encoding::q8}) {
     CAPTURE(weight_encoding_name(e));

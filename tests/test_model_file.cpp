@@ -759,10 +759,11 @@ TEST_CASE("model_file: version-1 files load, their meaning from the configuratio
   }
 }
 
-TEST_CASE("model_file: the committed demo model (version 1) loads and predicts", "[model_file]") {
+TEST_CASE("model_file: the earlier demo model (version 1, kept in tests/fixtures) loads and predicts",
+          "[model_file]") {
   const auto b = aerec::make_cpu_backend(1);
   aerec::model_file_details details;
-  const std::string path = std::string(AEREC_SOURCE_DIR) + "/web/demo/model.aerec";
+  const std::string path = std::string(AEREC_SOURCE_DIR) + "/tests/fixtures/demo-model-v1.aerec";
   aerec::model demo = aerec::deserialize_model(*b, aerec::read_file(path), path, &details);
   CHECK(details.version == 1);
   CHECK(demo.meaning() == aerec::model_meaning{});
@@ -1007,10 +1008,10 @@ TEST_CASE("model_file: damaged compact weights with a valid checksum are rejecte
   }
 }
 
-TEST_CASE("model_file: the committed demo model predicts nearly the same from f16 and q8 files",
+TEST_CASE("model_file: the earlier demo model predicts nearly the same from f16 and q8 files",
           "[model_file][weights]") {
   const auto b = aerec::make_cpu_backend(1);
-  const std::string path = std::string(AEREC_SOURCE_DIR) + "/web/demo/model.aerec";
+  const std::string path = std::string(AEREC_SOURCE_DIR) + "/tests/fixtures/demo-model-v1.aerec";
   aerec::model demo = aerec::load_model(*b, path);
   const aerec::item_rating liked[] = {{260, 5}, {1196, 5}, {2571, 4}, {2858, 1}, {593, 2}};
   const std::vector<float> exact = demo.predict(liked);

@@ -2,7 +2,7 @@
 // ratings, the predictions and every list on the page in step.
 
 import { buildCatalog, pickStarters } from './catalog.js';
-import { Recommender } from './recommender.js';
+import { OBSCURE_BELOW, RECOMMENDATION_COUNT, Recommender } from './recommender.js';
 import * as render from './render.js';
 import { createSearch } from './search.js';
 import { SearchBox } from './search-box.js';
@@ -10,9 +10,7 @@ import { RatingStore } from './store.js';
 
 const RESULT_LIMIT = 8;
 const STARTER_COUNT = 12;
-const RECOMMENDATION_COUNT = 20;
-// Below this many MovieLens ratings a movie's prediction rests on too little data to trust.
-const OBSCURE_BELOW = 20;
+const SIMILAR_COUNT = 8;
 
 const $ = (id) => document.getElementById(id);
 
@@ -22,15 +20,19 @@ async function fetchOk(path) {
   return response;
 }
 
+const bytesOf = (path) => fetchOk(path).then((response) => response.arrayBuffer());
+
+/** The ranking model orders the movies; the rating model predicts their stars. */
 async function loadDemo() {
-  const [{ default: createAerec }, movieList, modelFile] = await Promise.all([
+  const [{ default: createAerec }, movieList, ranking, rating] = await Promise.all([
     import('./aerec/aerec.js'),
     fetchOk('demo/movies.json').then((response) => response.json()),
-    fetchOk('demo/model.aerec').then((response) => response.arrayBuffer()),
+    bytesOf('demo/ranking.aerec'),
+    bytesOf('demo/model.aerec'),
   ]);
   const aerec = await createAerec();
-  const model = aerec.loadModel(new Uint8Array(modelFile));
-  return { model, catalog: buildCatalog(movieList, model.itemIds()), modelBytes: modelFile.byteLength };
+  const model = aerec.loadRecommender({ ranking, rating });
+  return { model, catalog: buildCatalog(movieList, model.itemIds()), modelBytes: ranking.byteLength + rating.byteLength };
 }
 
 function localStorageOrNull() {
@@ -50,20 +52,28 @@ function showLoadError(error) {
     : 'Reload the page to try again; if it keeps failing, the demo files on the site are missing or damaged.';
 }
 
-/** "Model: 3,706 → 20 → 10 → 20 → 3,706, sigmoid, 152,396 parameters, 0.6 MB." */
-function modelSummary(model, modelBytes) {
-  const { config = {}, parameters } = model.metadata();
+/** "3,706 → 200 → 3,706, tanh" */
+function shapeOf(model, which) {
+  const { config = {} } = model.metadata(which);
   const movies = render.formatCount(model.numItems);
   const shape = Array.isArray(config.layers) ? [movies, ...config.layers, movies].join(' → ') : `${movies} movies`;
-  const details = [shape, config.activation, parameters && `${render.formatCount(parameters)} parameters`];
-  return `Model: ${details.filter(Boolean).join(', ')}, ${(modelBytes / 1e6).toFixed(1)} MB.`;
+  return [shape, config.activation].filter(Boolean).join(', ');
+}
+
+/** "Ranking: Mult-DAE 3,706 → 200 → 3,706, tanh. Stars: 3,706 → 48 → 3,706, sigmoid. 1.9 MB." */
+function modelSummary(model, modelBytes) {
+  const parts = [];
+  if (model.ranks) parts.push(`Ranking: ${shapeOf(model, 'ranking')}.`);
+  if (model.hasStars) parts.push(`Stars: ${shapeOf(model, 'rating')}.`);
+  return `Models: ${parts.join(' ')} ${(modelBytes / 1e6).toFixed(1)} MB.`;
 }
 
 class DemoPage {
   constructor({ model, catalog, modelBytes }) {
     this.model = model;
     this.catalog = catalog;
-    this.store = new RatingStore(localStorageOrNull(), (id) => catalog.byId.has(id));
+    this.values = render.ratingValues(model.scale);
+    this.store = new RatingStore(localStorageOrNull(), (id) => catalog.byId.has(id), this.values);
     this.recommender = new Recommender(model, catalog);
     this.recommender.update(this.store.newestFirst());
     this.version = 0;
@@ -73,7 +83,8 @@ class DemoPage {
       empty: $('search-empty'),
       limit: RESULT_LIMIT,
       search: createSearch(catalog.movies),
-      renderResult: (movie) => render.searchResult(movie, this.store.rating(movie.id), this.recommender.predicted(movie)),
+      renderResult: (movie) =>
+        render.searchResult(movie, this.store.rating(movie.id), this.recommender.predicted(movie), this.values),
     });
     this.describe(modelBytes);
     this.renderStarters();
@@ -86,12 +97,16 @@ class DemoPage {
     const movies = render.formatCount(this.model.numItems);
     for (const element of document.querySelectorAll('[data-fill="movie-count"]')) element.textContent = movies;
     $('movie-search').placeholder = `Search ${movies} movies`;
+    const { min, max } = this.model.scale;
+    const halves = this.values.some((v) => v % 1 !== 0);
+    $('scale-note').textContent = `This model's ratings go from ${min === 0.5 ? '½' : min} to ${max} stars${halves ? ', in half stars' : ''}.`;
     $('model-info').textContent = modelSummary(this.model, modelBytes);
   }
 
   renderStarters() {
     const starters = pickStarters(this.catalog.movies, STARTER_COUNT);
-    $('starter-grid').replaceChildren(...starters.map((movie) => render.starterCard(movie, this.store.rating(movie.id))));
+    $('starter-grid').replaceChildren(
+      ...starters.map((movie) => render.starterCard(movie, this.store.rating(movie.id), this.values)));
     $('starters').open = this.store.size === 0;
   }
 
@@ -105,6 +120,7 @@ class DemoPage {
     document.addEventListener('keydown', (event) => this.onKey(event));
     $('genre-filter').addEventListener('change', () => this.renderRecommendations());
     $('include-obscure').addEventListener('change', () => this.renderRecommendations());
+    $('similar-close').addEventListener('click', () => this.hideSimilar());
     $('reset').addEventListener('click', () => {
       $('reset-count').textContent = String(this.store.size);
       $('reset-dialog').showModal();
@@ -117,11 +133,40 @@ class DemoPage {
   }
 
   onClick(event) {
+    const more = event.target.closest('button[data-similar-to]');
+    if (more) {
+      this.showSimilar(Number(more.dataset.similarTo));
+      return;
+    }
     const button = event.target.closest('button[data-rate], button[data-remove]');
     if (!button) return;
     const id = Number(button.closest('[data-movie-id]').dataset.movieId);
     if (button.dataset.rate) this.changeRatings(() => this.store.set(id, Number(button.dataset.rate)), [id]);
     else this.changeRatings(() => this.store.remove(id), [id]);
+  }
+
+  /** "More like this": the movie's neighbours in the ranking model's item space. */
+  showSimilar(id) {
+    this.similarTo = this.catalog.byId.get(id);
+    this.renderSimilar();
+    $('similar-card').hidden = false;
+    $('similar-heading').focus({ preventScroll: true });
+    $('similar-card').scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }
+
+  hideSimilar() {
+    const id = this.similarTo?.id;
+    this.similarTo = null;
+    $('similar-card').hidden = true;
+    document.querySelector(`button[data-similar-to="${id}"]`)?.focus();
+  }
+
+  renderSimilar() {
+    if (!this.similarTo) return;
+    $('similar-title').textContent = this.similarTo.title;
+    const items = this.recommender.similar(this.similarTo, SIMILAR_COUNT).map((entry) =>
+      render.similarMovie(entry, this.recommender.predicted(entry.movie), this.store.rating(entry.movie.id), this.values));
+    render.replaceItems($('similar-list'), items, $('similar-heading'));
   }
 
   /** Digits 1-5 rate the movie whose row or card has focus; arrows move between its stars. */
@@ -155,10 +200,11 @@ class DemoPage {
     this.renderRated();
     this.renderRecommendations();
     render.syncPredictions(document, (id) => this.recommender.predicted(this.catalog.byId.get(id)));
+    this.renderSimilar();
   }
 
   renderRated() {
-    const rated = this.store.newestFirst().map(([id, rating]) => render.ratedMovie(this.catalog.byId.get(id), rating));
+    const rated = this.store.newestFirst().map(([id, rating]) => render.ratedMovie(this.catalog.byId.get(id), rating, this.values));
     render.replaceItems($('rated-list'), rated, $('movie-search'));
     $('rated-count').textContent = String(rated.length);
     $('rated-empty').hidden = rated.length > 0;
@@ -177,7 +223,8 @@ class DemoPage {
       })
       : [];
     const scale = this.model.scale;
-    render.replaceItems(list, top.map((entry, i) => render.recommendation(i + 1, entry, scale)), $('recs-heading'));
+    const reasons = this.recommender.reasons(top);
+    render.replaceItems(list, top.map((entry, i) => render.recommendation(i + 1, entry, scale, reasons[i], this.values)), $('recs-heading'));
     $('recs-empty').hidden = hasRatings;
     list.hidden = !hasRatings;
     list.dataset.version = String(++this.version);
@@ -191,7 +238,7 @@ class DemoPage {
     const basis = `from your ${count} rating${count === 1 ? '' : 's'}`;
     if (top.length === 0) return `No unrated ${genre ? `${genre} ` : ''}movies to show: try including little-known movies.`;
     const best = top[0];
-    return `Top ${top.length}${genre ? ` ${genre}` : ''} ${basis}. Best: ${best.movie.title}, ${render.formatScore(best.score)} stars.`;
+    return `Top ${top.length}${genre ? ` ${genre}` : ''} ${basis}. Best: ${best.movie.title}, ${render.formatScore(best.stars)} stars predicted.`;
   }
 }
 

@@ -29,31 +29,53 @@ function starCount(n) {
   return `${n} star${n === 1 ? '' : 's'}`;
 }
 
+/** "★★★½" for 3.5: whole stars, then a half. */
+export function starsText(rating) {
+  return '★'.repeat(Math.floor(rating)) + (rating % 1 >= 0.5 ? '½' : '');
+}
+
+/**
+ * The ratings a visitor can give on the model's scale: whole stars from 1 to 5, or half stars from
+ * 0.5 (MovieLens' newer sets, ml-latest and ml-20m/25m, rate in halves).
+ */
+export function ratingValues(scale) {
+  const step = scale.min > 0 && scale.min < 1 ? scale.min : 1;
+  const values = [];
+  for (let v = scale.min; v <= scale.max + 1e-6; v += step) values.push(Math.round(v * 2) / 2);
+  return values;
+}
+
 /** Marks the chosen star and keeps one star of the group in the tab order (arrows move). */
 function markStars(group, rating) {
   group.dataset.rating = String(rating);
-  for (const button of group.querySelectorAll('button[data-rate]')) {
+  const buttons = [...group.querySelectorAll('button[data-rate]')];
+  const focusable = buttons.find((b) => Number(b.dataset.rate) === rating) ?? buttons.find((b) => Number(b.dataset.rate) >= 1) ?? buttons[0];
+  for (const button of buttons) {
     const n = Number(button.dataset.rate);
     button.setAttribute('aria-pressed', String(n === rating));
-    button.tabIndex = n === Math.max(rating, 1) ? 0 : -1;
+    button.classList.toggle('lit', n <= rating);
+    button.tabIndex = button === focusable ? 0 : -1;
   }
 }
 
-export function stars(movie, rating) {
+/** A rating control; half-star scales draw each star as two halves. */
+export function stars(movie, rating, values = [1, 2, 3, 4, 5]) {
+  const halves = values.some((v) => v % 1 !== 0);
   const group = h('div', {
-    className: 'stars',
+    className: halves ? 'stars halves' : 'stars',
     role: 'group',
     'aria-label': `Your rating of ${movie.title}`,
     dataset: { starsFor: movie.id },
   });
-  for (let n = 1; n <= 5; n++) {
+  for (const n of values) {
+    const half = n % 1 !== 0 ? 'left' : halves ? 'right' : null;
     group.append(h('button', {
       type: 'button',
-      className: 'star',
+      className: half ? `star half-${half}` : 'star',
       'aria-label': `Rate ${movie.title} ${starCount(n)}`,
       title: starCount(n),
       dataset: { testid: `rate-${n}`, rate: n },
-    }, '★'));
+    }, h('span', { className: 'glyph', 'aria-hidden': 'true', text: '★' })));
   }
   markStars(group, rating);
   return group;
@@ -107,7 +129,7 @@ export function syncPredictions(root, predicted) {
   }
 }
 
-export function searchResult(movie, rating, predicted) {
+export function searchResult(movie, rating, predicted, values) {
   return h('li', {
     className: 'result',
     tabindex: -1,
@@ -117,24 +139,52 @@ export function searchResult(movie, rating, predicted) {
   },
   h('span', { className: 'result-text' }, titleLine(movie), genreLine(movie)),
   predictedPill(movie, predicted),
-  stars(movie, rating));
+  stars(movie, rating, values));
 }
 
-export function recommendation(rank, { movie, score }, scale) {
+/** "Because you rated Fargo ★★★★★ and Titanic ★", from explain's reasons. */
+export function reasonText(reasons) {
+  if (reasons.length === 0) return 'Widely liked by MovieLens viewers';
+  const named = reasons.map((r) => `${r.movie.title} ${starsText(r.rating)}`);
+  return `Because you rated ${named.join(' and ')}`;
+}
+
+function moreLikeButton(movie) {
+  return h('button', {
+    type: 'button',
+    className: 'more-like',
+    'aria-label': `More movies like ${movie.title}`,
+    dataset: { testid: 'more-like', similarTo: movie.id },
+  }, 'More like this');
+}
+
+export function recommendation(rank, { movie, score, stars: predicted }, scale, reasons, values) {
   return h('li', {
     className: 'rec',
-    dataset: { testid: 'recommendation', movieId: movie.id, score: score.toFixed(2) },
+    dataset: { testid: 'recommendation', movieId: movie.id, score: score.toFixed(4), stars: predicted.toFixed(2) },
   },
   h('span', { className: 'rank', 'aria-hidden': 'true', text: String(rank) }),
-  h('span', { className: 'rec-text' }, titleLine(movie), genreLine(movie)),
-  scoreBadge(score, scale),
-  stars(movie, 0));
+  h('span', { className: 'rec-text' }, titleLine(movie), genreLine(movie),
+    h('span', { className: 'reason', dataset: { testid: 'reason' }, text: reasonText(reasons) })),
+  scoreBadge(predicted, scale),
+  h('span', { className: 'rec-actions' }, stars(movie, 0, values), moreLikeButton(movie)));
 }
 
-export function ratedMovie(movie, rating) {
+/** A neighbour in "More like this": the movie, how alike, its predicted stars and a rating control. */
+export function similarMovie({ movie, similarity }, predicted, rating, values) {
+  return h('li', {
+    className: 'result similar-movie',
+    dataset: { testid: 'similar-movie', movieId: movie.id, similarity: similarity.toFixed(3) },
+  },
+  h('span', { className: 'result-text' }, titleLine(movie), genreLine(movie)),
+  predictedPill(movie, predicted),
+  stars(movie, rating, values));
+}
+
+export function ratedMovie(movie, rating, values) {
   return h('li', { className: 'rated', dataset: { testid: 'rated-movie', movieId: movie.id } },
     h('span', { className: 'rated-text' }, titleLine(movie)),
-    stars(movie, rating),
+    stars(movie, rating, values),
     h('button', {
       type: 'button',
       className: 'remove',
@@ -144,11 +194,11 @@ export function ratedMovie(movie, rating) {
     }, '×'));
 }
 
-export function starterCard(movie, rating) {
+export function starterCard(movie, rating, values) {
   return h('li', { className: 'starter', dataset: { movieId: movie.id } },
     titleLine(movie),
     h('span', { className: 'starter-meta', text: movie.genres.slice(0, 2).join(' · ') }),
-    stars(movie, rating));
+    stars(movie, rating, values));
 }
 
 /**
@@ -164,11 +214,12 @@ export function replaceItems(list, items, fallback = null) {
   const target = list.querySelector(`li[data-movie-id="${item?.dataset.movieId}"]`) ??
     list.children[Math.min(index, list.children.length - 1)];
   const control = focused === item ? target : target?.querySelector(controlSelector(focused)) ?? target?.querySelector('button');
-  (control ?? fallback)?.focus();
+  (control ?? fallback)?.focus({ preventScroll: true });
 }
 
 function controlSelector(element) {
   if (element.dataset.rate) return `button[data-rate="${element.dataset.rate}"]`;
   if (element.dataset.remove) return 'button[data-remove]';
+  if (element.dataset.similarTo) return 'button[data-similar-to]';
   return 'button';
 }

@@ -4,9 +4,6 @@
 
 export const STORAGE_KEY = 'aerec-demo-ratings-v1';
 
-function isRating(value) {
-  return Number.isInteger(value) && value >= 1 && value <= 5;
-}
 
 function readStored(storage) {
   try {
@@ -18,16 +15,24 @@ function readStored(storage) {
 }
 
 export class RatingStore {
-  /** `isKnown(id)` filters out stored ids that the current model does not have. */
-  constructor(storage, isKnown) {
+  /**
+   * `isKnown(id)` filters out stored ids that the current model does not have; `values` are the
+   * ratings the model's scale allows (stored ones off it are dropped).
+   */
+  constructor(storage, isKnown, values = [1, 2, 3, 4, 5]) {
     this.storage = storage;
+    this.values = new Set(values);
     this.ratings = new Map();
     for (const [key, entry] of Object.entries(readStored(storage))) {
       const id = Number(key);
-      if (isKnown(id) && isRating(entry?.rating)) {
+      if (isKnown(id) && this.isRating(entry?.rating)) {
         this.ratings.set(id, { rating: entry.rating, at: Number(entry.at) || 0 });
       }
     }
+  }
+
+  isRating(value) {
+    return this.values.has(value);
   }
 
   get size() {
@@ -45,7 +50,7 @@ export class RatingStore {
 
   /** A changed rating keeps its place in the list; a new one goes first. */
   set(id, rating) {
-    if (!isRating(rating)) throw new RangeError(`rating must be 1 to 5, not ${rating}`);
+    if (!this.isRating(rating)) throw new RangeError(`rating must be one of ${[...this.values].join(', ')}, not ${rating}`);
     const at = this.ratings.get(id)?.at ?? this.nextTime();
     this.ratings.set(id, { rating, at });
     return this.save();

@@ -6,25 +6,13 @@
 // Exits 0 on success, 1 on a failure (with the reason), 77 when the site, Chromium or
 // playwright-core is missing (ctest reports a skip; with AEREC_REQUIRE_WASM=1, a failure).
 
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { skip } from '../wasm/module.mjs';
+import { check, Failure, launch, loadChromium, openPage, recordReadyTime, runTest, startServer, watch } from './browser.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SERVE = path.resolve(HERE, '../../web/serve.mjs');
 const RATED = '[data-testid="rated-list"] [data-testid="rated-movie"]';
 const RECOMMENDED = '[data-testid="recommendations"] [data-testid="recommendation"]';
-
-class Failure extends Error {}
-
-function check(condition, message) {
-  if (!condition) throw new Failure(message);
-}
 
 function parseArguments(args) {
   let site = null;
@@ -49,73 +37,6 @@ function screenshotPaths(target) {
   }
   mkdirSync(target, { recursive: true });
   return { desktop: path.join(target, 'desktop.png'), phone: path.join(target, 'phone.png') };
-}
-
-async function loadChromium() {
-  if (!existsSync(CHROMIUM)) skip(`${CHROMIUM} is missing (apt-get install chromium)`);
-  try {
-    return (await import('playwright-core')).chromium;
-  } catch {
-    return skip(`playwright-core is not installed: run npm ci in ${HERE}`);
-  }
-}
-
-/** Starts web/serve.mjs on a free port; resolves with the child and its URL. */
-function startServer(site) {
-  const child = spawn(process.execPath, [SERVE, site, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Failure(`serve.mjs printed no URL in 10 s: ${output}`)), 10_000);
-    const onData = (data) => {
-      output += data;
-      const match = /aerec demo: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1] });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Failure(`serve.mjs exited with ${code}: ${output}`)));
-  });
-}
-
-/** Collects what must never happen: console errors or warnings, page errors, outside requests. */
-function watch(page, origin) {
-  const problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('request', (request) => {
-    const url = request.url();
-    if (!url.startsWith(origin) && !url.startsWith('data:')) problems.push(`request outside the local server: ${url}`);
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
-  });
-  return problems;
-}
-
-/** Records when body[data-ready] turns "true", on the page's own clock (0 = navigation start). */
-function recordReadyTime() {
-  new MutationObserver((_, observer) => {
-    if (document.body?.dataset.ready === 'true') {
-      window.readyAt = performance.now();
-      observer.disconnect();
-    }
-  }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-ready'] });
-}
-
-async function openPage(page, url) {
-  await page.goto(url);
-  try {
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-  } catch {
-    const shown = await page.textContent('#load-error').catch(() => null);
-    throw new Failure(`the page did not become ready in 30 s${shown ? `: ${shown.replace(/\s+/g, ' ').trim()}` : ''}`);
-  }
-  return page.evaluate(() => window.readyAt);
 }
 
 const ids = (page, selector) => page.$$eval(selector, (elements) => elements.map((e) => Number(e.dataset.movieId)));
@@ -145,16 +66,56 @@ async function firstResult(page, query) {
   return { result, id: Number(await result.getAttribute('data-movie-id')) };
 }
 
-/** Checks the 20 recommendations: none rated (`rated`: a Map of id to stars), best first. */
+/**
+ * Checks the 20 recommendations: none rated (`rated`: a Map of id to stars), best first by score,
+ * predicted stars within 1..5, and a reason under each that names only rated movies.
+ */
 async function checkRecommendations(page, rated) {
   const recommended = await ids(page, RECOMMENDED);
   check(recommended.length === 20, `expected 20 recommendations, got ${recommended.length}`);
   const overlap = recommended.filter((id) => rated.has(id));
   check(overlap.length === 0, `rated movies recommended: ${overlap.join(', ')}`);
-  const scores = await page.$$eval(RECOMMENDED, (elements) => elements.map((e) => Number(e.dataset.score)));
-  check(scores.every((s, i) => s >= 1 && s <= 5 && (i === 0 || s <= scores[i - 1])),
-    `recommendation scores not in 1..5 best first: ${scores.join(', ')}`);
+  const shown = await page.$$eval(RECOMMENDED, (elements) => elements.map((e) => ({
+    score: Number(e.dataset.score),
+    stars: Number(e.dataset.stars),
+    reasons: [...e.querySelectorAll('[data-testid="reason"]')].map((r) => r.textContent),
+  })));
+  check(shown.every((r, i) => Number.isFinite(r.score) && (i === 0 || r.score <= shown[i - 1].score)),
+    `recommendations not best first: ${shown.map((r) => r.score).join(', ')}`);
+  check(shown.every((r) => r.stars >= 1 && r.stars <= 5), `predicted stars outside 1..5: ${shown.map((r) => r.stars).join(', ')}`);
+  check(shown.every((r) => r.reasons.length === 1 && r.reasons[0].length > 0), 'a recommendation without one reason');
   return recommended;
+}
+
+/** The reasons name rated movies with the stars given, and at least one recommendation has one. */
+async function checkReasons(page, rated) {
+  const titles = new Map(await page.$$eval(RATED, (items) => items.map((e) => [Number(e.dataset.movieId), e.querySelector('.title-text').textContent])));
+  const reasons = await page.$$eval(`${RECOMMENDED} [data-testid="reason"]`, (elements) => elements.map((e) => e.textContent));
+  const because = reasons.filter((text) => text.startsWith('Because you rated '));
+  check(because.length > 0, `no recommendation says why: ${reasons.slice(0, 3).join(' | ')}`);
+  for (const text of because) {
+    const named = [...titles].filter(([id, title]) => text.includes(`${title} ${'★'.repeat(rated.get(id))}`));
+    check(named.length > 0, `the reason "${text}" names no rated movie with its stars`);
+  }
+  return because[0];
+}
+
+/** "More like this" on the first recommendation lists its neighbours, not itself, and can be closed. */
+async function checkSimilar(page) {
+  const first = page.locator(RECOMMENDED).first();
+  const id = Number(await first.getAttribute('data-movie-id'));
+  const title = await first.locator('.title-text').textContent();
+  await first.locator('[data-testid="more-like"]').click();
+  await page.waitForSelector('[data-testid="similar"] [data-testid="similar-movie"]');
+  const similar = await ids(page, '[data-testid="similar"] [data-testid="similar-movie"]');
+  check(similar.length === 8 && !similar.includes(id), `"More like ${title}" lists ${similar.join(', ')}`);
+  const heading = await page.textContent('#similar-heading');
+  check(heading.includes(title), `the similar list's heading "${heading}" does not name ${title}`);
+  const similarity = await page.$$eval('[data-testid="similar-movie"]', (e) => e.map((x) => Number(x.dataset.similarity)));
+  check(similarity.every((v, i) => v <= 1.0001 && (i === 0 || v <= similarity[i - 1])), `similarities not best first: ${similarity.join(', ')}`);
+  await page.click('#similar-close');
+  check(await page.isHidden('#similar-card'), 'the similar list did not close');
+  return { title, similar: similar.length };
 }
 
 /** Rates the first result of `query` by clicking its star; returns the movie id and the update time. */
@@ -200,29 +161,55 @@ async function checkGenreFilter(page, rated) {
 
 /**
  * The page ranks movies itself (genre filters need all of them ranked): with every genre and
- * little-known movie included, its top 20 must score as the module's own model.recommend does.
+ * little-known movie included, its top 20 must be the module's own model.recommend.
  */
 async function checkAgainstModule(page, rated) {
   await page.check('#include-obscure');
-  const shown = await page.$$eval(RECOMMENDED, (elements) => elements.map((e) => Number(e.dataset.score)));
+  const shown = await ids(page, RECOMMENDED);
   const expected = await page.evaluate(async (ratings) => {
     const { default: createAerec } = await import(new URL('aerec/aerec.js', location.href).href);
     const aerec = await createAerec();
-    const model = aerec.loadModel(new Uint8Array(await (await fetch('demo/model.aerec')).arrayBuffer()));
-    const top = model.recommend(model.ratingsArray(ratings), 20).map((entry) => entry.score);
+    const bytes = async (file) => new Uint8Array(await (await fetch(file)).arrayBuffer());
+    const model = aerec.loadRecommender({ ranking: await bytes('demo/ranking.aerec'), rating: await bytes('demo/model.aerec') });
+    const top = model.recommend(model.ratingsArray(ratings), 20).map((entry) => entry.itemId);
     model.delete();
     return top;
   }, Object.fromEntries(rated));
-  check(shown.length === expected.length && shown.every((score, i) => Math.abs(score - expected[i]) <= 0.005),
-    `the page's top 20 scores ${shown.join(', ')}; model.recommend scores ${expected.map((s) => s.toFixed(2)).join(', ')}`);
+  check(shown.join() === expected.join(),
+    `the page's top 20 is ${shown.join(', ')}; model.recommend gives ${expected.join(', ')}`);
   await page.uncheck('#include-obscure');
 }
 
-/** Bytes the visit downloaded: the document and every resource (serve.mjs sends them uncompressed). */
+/** Bytes the visit downloaded, as sent: the document and every resource. */
 function transferredBytes(page) {
   return page.evaluate(() => performance.getEntriesByType('navigation')
     .concat(performance.getEntriesByType('resource'))
     .reduce((sum, entry) => sum + entry.encodedBodySize, 0));
+}
+
+/**
+ * With 20 ratings (the most rated movies, stored as the page stores them), times five star
+ * clicks on recommendations: each predicts, ranks, explains 20 movies and redraws.
+ */
+async function timeUpdatesWith20(page, url) {
+  const popular = await page.evaluate(async () => {
+    const { movies } = await (await fetch('demo/movies.json')).json();
+    return movies.sort((a, b) => b.ratings - a.ratings).slice(0, 20).map((m, i) => [m.id, 1 + (i % 5)]);
+  });
+  await page.evaluate((entries) => {
+    const stored = Object.fromEntries(entries.map(([id, rating], i) => [id, { rating, at: i + 1 }]));
+    localStorage.setItem('aerec-demo-ratings-v1', JSON.stringify(stored));
+  }, popular);
+  await openPage(page, url);
+  check((await ids(page, RATED)).length === 20, 'the 20 stored ratings were not restored');
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const remove = page.locator(`${RATED} [data-testid="remove-rating"]`).first();
+    await remove.click();
+    const star = page.locator(`${RECOMMENDED} [data-testid="rate-4"]`).first();
+    times.push(await timedClick(star));
+  }
+  return times;
 }
 
 function median(values) {
@@ -236,10 +223,10 @@ async function run({ site, screenshot }, chromium) {
   const server = await startServer(site);
   let browser = null;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launch(chromium);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(15_000);
-    const problems = watch(page, server.url);
+    const { problems } = watch(page, server.url);
     await page.addInitScript(recordReadyTime);
 
     const loadMs = await openPage(page, server.url);
@@ -258,6 +245,8 @@ async function run({ site, screenshot }, chromium) {
     updates.push(await rateByClick(page, 'Godfather', 3, rated));
     const afterAll = await checkRecommendations(page, rated);
     check(afterAll.join() !== afterFirst.join(), 'the recommendations did not change after four more ratings');
+    const reason = await checkReasons(page, rated);
+    const similar = await checkSimilar(page);
     await checkGenreFilter(page, rated);
     await checkAgainstModule(page, rated);
     await page.fill('[data-testid="movie-search"]', '');
@@ -276,6 +265,8 @@ async function run({ site, screenshot }, chromium) {
     rated.delete(removed);
     await checkRecommendations(page, rated);
 
+    const with20 = await timeUpdatesWith20(page, server.url);
+
     await page.setViewportSize({ width: 375, height: 812 });
     await page.evaluate(() => { document.getElementById('starters').open = true; });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -285,19 +276,18 @@ async function run({ site, screenshot }, chromium) {
     check(problems.length === 0, problems.join('\n'));
     console.log(`transfer: ${bytes.toLocaleString('en')} bytes`);
     console.log(`load-to-interactive: ${Math.round(loadMs)} ms`);
-    console.log(`recommendation update: median ${median(updates).toFixed(1)} ms (${updates.length} clicks)`);
+    console.log(`recommendation update: median ${median(updates).toFixed(1)} ms (${updates.length} clicks, 1-5 ratings)`);
+    console.log(`update with 20 ratings (predict, rank, explain 20, redraw): median ${median(with20).toFixed(1)} ms (${with20.map((t) => t.toFixed(1)).join(', ')})`);
+    console.log(`a reason: "${reason}"; more like ${similar.title}: ${similar.similar} movies`);
     if (shots) console.log(`screenshots: ${shots.desktop} ${shots.phone}`);
-    console.log('PASS: search, rating by click and keyboard, live recommendations (as model.recommend ranks them), genre filter, restore, remove, phone width');
+    console.log('PASS: search, rating by click and keyboard, live recommendations (as model.recommend ranks them) with reasons, more like this, genre filter, restore, remove, phone width');
   } finally {
     await browser?.close();
     server.child.kill();
   }
 }
 
-try {
+await runTest(async () => {
   const options = parseArguments(process.argv.slice(2));
   await run(options, await loadChromium());
-} catch (error) {
-  console.error(`FAIL: ${error instanceof Failure ? error.message : error.stack ?? error}`);
-  process.exit(1);
-}
+});

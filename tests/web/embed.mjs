@@ -7,49 +7,13 @@
 // Exits 0 on success, 1 on a failure (with the reason), 77 when the package, npm, Chromium or
 // playwright-core is missing (ctest reports a skip; with AEREC_REQUIRE_WASM=1, a failure).
 
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { installPackage, parseArgs, skip } from '../wasm/module.mjs';
+import { pathToFileURL } from 'node:url';
+import { installPackage, parseArgs } from '../wasm/module.mjs';
+import { check, Failure, launch, loadChromium, runTest, startServer, watch } from './browser.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SERVE = path.resolve(HERE, '../../web/serve.mjs');
 const RATINGS = { 260: 5, 1196: 5, 2571: 4 }; // the page's
-
-class Failure extends Error {}
-
-function check(condition, message) {
-  if (!condition) throw new Failure(message);
-}
-
-async function loadChromium() {
-  if (!existsSync(CHROMIUM)) skip(`${CHROMIUM} is missing (apt-get install chromium)`);
-  try {
-    return (await import('playwright-core')).chromium;
-  } catch {
-    return skip(`playwright-core is not installed: run npm ci in ${HERE}`);
-  }
-}
-
-/** Starts web/serve.mjs on a free port; resolves with the child and its URL. */
-function startServer(dir) {
-  const child = spawn(process.execPath, [SERVE, dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (data) => {
-      output += data;
-      const match = /aerec demo: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-      if (match) resolve({ child, url: match[1] });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Failure(`serve.mjs exited with ${code}: ${output}`)));
-  });
-}
 
 /** The project: the installed package, the page, and the model and titles `aerec export --web` writes. */
 function project({ module, page, demo }) {
@@ -72,32 +36,13 @@ async function expected(dir) {
   return top;
 }
 
-/** Collects what must never happen: console errors or warnings, page errors, failed or outside requests. */
-function watch(page, origin) {
-  const problems = [];
-  const requested = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('request', (request) => {
-    requested.push(request.url().replace(origin, ''));
-    if (!request.url().startsWith(origin)) problems.push(`request outside the local server: ${request.url()}`);
-  });
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
-  });
-  return { problems, requested };
-}
-
 async function run(options, chromium) {
   const dir = project(options);
   const top = await expected(dir);
   const server = await startServer(dir);
   let browser = null;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launch(chromium);
     const page = await browser.newPage();
     const { problems, requested } = watch(page, server.url);
     await page.goto(new URL('embed.html', server.url).href);
@@ -120,12 +65,9 @@ async function run(options, chromium) {
   }
 }
 
-try {
+await runTest(async () => {
   const options = parseArgs(process.argv.slice(2));
   if (!options.module || !options.page || !options.demo)
     throw new Failure('usage: node tests/web/embed.mjs --module PACKAGE_DIR --page EMBED_HTML --demo DEMO_DIR');
   await run(options, await loadChromium());
-} catch (error) {
-  console.error(`FAIL: ${error instanceof Failure ? error.message : error.stack ?? error}`);
-  process.exit(1);
-}
+});
