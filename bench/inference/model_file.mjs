@@ -87,6 +87,7 @@ function layersV2(found) {
 export function readModel(bytes) {
   const found = sections(bytes);
   const version = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
+  if (version > 2) throw new Error(`model file version ${version} (compact weights): the peers need f32 (aerec export --weights f32)`);
   const shapes = version === 1 ? layersV1(found) : layersV2(found);
   const scale = section(found, 'SCAL');
   const params = new Float32Array(section(found, 'WGHT').buffer);
