@@ -203,9 +203,14 @@ class DemoPage {
     this.renderSimilar();
   }
 
+  /** Rows of movies still rated are kept (syncStars has set their stars); new ones are made. */
   renderRated() {
-    const rated = this.store.newestFirst().map(([id, rating]) => render.ratedMovie(this.catalog.byId.get(id), rating, this.values));
-    render.replaceItems($('rated-list'), rated, $('movie-search'));
+    const list = $('rated-list');
+    const shown = new Map([...list.children].map((item) => [Number(item.dataset.movieId), item]));
+    const rated = this.store.newestFirst().map(([id, rating]) =>
+      shown.get(id) ?? render.ratedMovie(this.catalog.byId.get(id), rating, this.values));
+    const same = rated.length === shown.size && rated.every((item, i) => item === list.children[i]);
+    if (!same) render.replaceItems(list, rated, $('movie-search'));
     $('rated-count').textContent = String(rated.length);
     $('rated-empty').hidden = rated.length > 0;
     $('reset').disabled = rated.length === 0;
