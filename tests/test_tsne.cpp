@@ -1,0 +1,122 @@
+// t-SNE: the affinities match the perplexity, the gradient matches finite
+// differences of KL(P || Q), and well-separated clusters stay apart on the map.
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "aerec/core/error.h"
+#include "aerec/core/rng.h"
+#include "aerec/map/trustworthiness.h"
+#include "aerec/map/tsne.h"
+
+using namespace aerec;
+
+namespace {
+
+// `clusters` blobs of `each` points in `dims` dimensions, centres 10 apart.
+std::vector<float> blobs(int clusters, int each, int dims, std::uint64_t seed) {
+  rng random(seed);
+  std::vector<float> out;
+  for (int c = 0; c < clusters; ++c)
+    for (int i = 0; i < each; ++i)
+      for (int k = 0; k < dims; ++k) out.push_back((k == c ? 10.0f : 0.0f) + random.normal());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("t-SNE affinities: symmetric, summing to 1, each row at the perplexity", "[tsne]") {
+  const int dims = 5;
+  const std::vector<float> points = blobs(2, 15, dims, 3);
+  const std::size_t n = points.size() / dims;
+  const std::vector<double> p = tsne_affinities(points, dims, 5);
+  double total = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      REQUIRE(p[i * n + j] == p[j * n + i]);
+      total += p[i * n + j];
+    }
+  REQUIRE(total == Approx(1).epsilon(1e-9));
+}
+
+TEST_CASE("t-SNE's gradient matches finite differences of KL(P || Q)", "[tsne][gradient]") {
+  const int dims = 4;
+  const std::vector<float> points = blobs(2, 8, dims, 5);
+  const std::vector<double> p = tsne_affinities(points, dims, 3);
+  rng random(9);
+  std::vector<double> y(points.size() / dims * 2);
+  for (double& v : y) v = random.normal();
+  std::vector<double> grad(y.size());
+  tsne_objective(p, y, grad);
+  const double h = 1e-6;
+  for (std::size_t k = 0; k < y.size(); ++k) {
+    std::vector<double> plus = y, minus = y;
+    plus[k] += h;
+    minus[k] -= h;
+    const double numeric = (tsne_objective(p, plus, {}) - tsne_objective(p, minus, {})) / (2 * h);
+    REQUIRE(grad[k] == Approx(numeric).epsilon(1e-5).margin(1e-8));
+  }
+}
+
+TEST_CASE("t-SNE keeps separated clusters apart, the same for a seed", "[tsne]") {
+  const int dims = 8, each = 20;
+  const std::vector<float> points = blobs(3, each, dims, 11);
+  tsne_options o;
+  o.perplexity = 10;
+  o.iterations = 1000;
+  const tsne_result a = tsne(points, dims, o);
+  const std::size_t n = points.size() / dims;
+  REQUIRE(a.positions.size() == n * 2);
+  REQUIRE(std::isfinite(a.kl_divergence));
+  // Each point's nearest neighbour on the map is in its own cluster.
+  int same = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t best = i == 0 ? 1 : 0;
+    double best_d = 1e300;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j == i) continue;
+      const double dx = a.positions[i * 2] - a.positions[j * 2],
+                   dy = a.positions[i * 2 + 1] - a.positions[j * 2 + 1];
+      if (dx * dx + dy * dy < best_d) best_d = dx * dx + dy * dy, best = j;
+    }
+    same += static_cast<int>(best / each == i / each);
+  }
+  REQUIRE(same == static_cast<int>(n));
+  // The map fits better than where it started.
+  tsne_options none = o;
+  none.iterations = 1;
+  none.exaggeration_iterations = 0;
+  REQUIRE(a.kl_divergence < tsne(points, dims, none).kl_divergence);
+  REQUIRE(tsne(points, dims, o).positions == a.positions);
+  o.seed = 2;
+  o.pca_init = false;
+  REQUIRE(tsne(points, dims, o).positions != a.positions);
+}
+
+TEST_CASE("t-SNE refuses too few points for the perplexity and values that are not numbers", "[tsne]") {
+  const std::vector<float> points = blobs(1, 10, 3, 1);
+  REQUIRE_THROWS_AS(tsne(points, 3, tsne_options{}), error);  // perplexity 30 needs 92 points
+  std::vector<float> bad = blobs(2, 20, 3, 1);
+  bad[4] = std::nanf("");
+  tsne_options o;
+  o.perplexity = 5;
+  REQUIRE_THROWS_AS(tsne(bad, 3, o), error);
+}
+
+TEST_CASE("trustworthiness as scikit-learn defines it", "[tsne]") {
+  // Points on a line: a map that keeps their order is perfectly trustworthy.
+  std::vector<float> line, kept;
+  for (int i = 0; i < 10; ++i) {
+    line.push_back(static_cast<float>(i));
+    kept.insert(kept.end(), {static_cast<float>(2 * i), 0.0f});
+  }
+  REQUIRE(trustworthiness(line, 1, kept, 2, 3) == Approx(1));
+  // Swapping the two ends on the map (9 at x = 0, 1..8 at 2..16, 0 at x = 18), with k = 2, by
+  // hand from the definition (ties by index): 0's map neighbours 8 and 7 rank 8 and 7 from it
+  // (6 + 5); 9's, 1 and 2, rank 8 and 7 (6 + 5); 1's, 2 and 9, rank 2 and 9 (7); 8's, 0 and 7,
+  // rank 9 and 1 (7); the others' neighbours are their own. Penalty 36.
+  std::vector<float> swapped = kept;
+  std::swap(swapped[0], swapped[18]);
+  const double n = 10, k = 2, penalty = 36;
+  REQUIRE(trustworthiness(line, 1, swapped, 2, 2) == Approx(1 - 2 / (n * k * (2 * n - 3 * k - 1)) * penalty));
+  REQUIRE_THROWS_AS(trustworthiness(line, 1, kept, 2, 5), error);
+}
