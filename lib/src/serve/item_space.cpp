@@ -21,12 +21,7 @@ std::vector<float> output_weights(autoencoder& net, std::int32_t items, int& wid
   width = it->rows;
   std::vector<float> host(it->size);
   net.device().to_host(host.data(), it->value, it->size * sizeof(float));
-  if (it->transposed) return host;
-  std::vector<float> out(host.size());
-  for (int h = 0; h < width; ++h)
-    for (std::int32_t c = 0; c < items; ++c)
-      out[static_cast<std::size_t>(c) * width + h] = host[static_cast<std::size_t>(h) * items + c];
-  return out;
+  return it->transposed ? host : transposed(host, width, items);
 }
 
 }  // namespace
