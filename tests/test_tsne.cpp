@@ -120,3 +120,112 @@ TEST_CASE("trustworthiness as scikit-learn defines it", "[tsne]") {
   REQUIRE(trustworthiness(line, 1, swapped, 2, 2) == Approx(1 - 2 / (n * k * (2 * n - 3 * k - 1)) * penalty));
   REQUIRE_THROWS_AS(trustworthiness(line, 1, kept, 2, 5), error);
 }
+
+namespace {
+
+// P's entries as a dense N x N matrix (zeros elsewhere).
+std::vector<double> dense(const tsne_sparse_affinities& p, std::size_t n) {
+  std::vector<double> out(n * n, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t e = p.offsets[i]; e < p.offsets[i + 1]; ++e)
+      out[i * n + static_cast<std::size_t>(p.columns[e])] = p.values[e];
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "t-SNE's neighbour affinities: symmetric, summing to 1, the exact ones when every point is a neighbour",
+    "[tsne]") {
+  const int dims = 5;
+  const std::vector<float> points = blobs(2, 40, dims, 4);
+  const std::size_t n = points.size() / dims;
+  const std::vector<double> p = dense(tsne_neighbor_affinities(points, dims, 8, 2), n);
+  double total = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      REQUIRE(p[i * n + j] == p[j * n + i]);
+      total += p[i * n + j];
+    }
+  REQUIRE(total == Approx(1).epsilon(1e-9));
+  // 3 x 30 + 1 neighbours reach all 79 others: the exact P (which floors at 1e-12).
+  const std::vector<double> all = dense(tsne_neighbor_affinities(points, dims, 30), n);
+  const std::vector<double> exact = tsne_affinities(points, dims, 30);
+  // (Neighbour distances come from a float matrix product: to 1e-4.)
+  for (std::size_t k = 0; k < all.size(); ++k)
+    REQUIRE(all[k] == Approx(exact[k]).epsilon(1e-4).margin(1e-11));
+}
+
+TEST_CASE("t-SNE's interpolated gradient and KL match the exact ones and finite differences",
+          "[tsne][gradient]") {
+  const int dims = 6;
+  const std::vector<float> points = blobs(3, 50, dims, 8);
+  const std::size_t n = points.size() / dims;
+  const tsne_sparse_affinities p = tsne_neighbor_affinities(points, dims, 10);
+  const std::vector<double> full = dense(p, n);
+  rng random(12);
+  std::vector<double> y(n * 2);
+  for (double& v : y) v = 3 * random.normal();  // a map about 20 grid boxes wide
+  std::vector<double> approximate(y.size()), exact(y.size());
+  const double kl = tsne_interpolated_objective(p, y, approximate, 2);
+  REQUIRE(kl == Approx(tsne_objective(full, y, exact)).epsilon(1e-3));
+  double error = 0, norm = 0;
+  for (std::size_t k = 0; k < y.size(); ++k) {
+    error += (approximate[k] - exact[k]) * (approximate[k] - exact[k]);
+    norm += exact[k] * exact[k];
+  }
+  // FIt-SNE's grid (3 nodes a box, a box a unit) interpolates the repulsion
+  // to a few per cent in a map this sparse; finer grids converge as h^3.
+  REQUIRE(std::sqrt(error / norm) < 0.05);
+  // And against central differences of the exact KL, a few coordinates.
+  const double h = 1e-5;
+  for (const std::size_t k : {std::size_t{0}, std::size_t{77}, 2 * n - 1}) {
+    std::vector<double> plus = y, minus = y;
+    plus[k] += h;
+    minus[k] -= h;
+    const double numeric = (tsne_objective(full, plus, {}) - tsne_objective(full, minus, {})) / (2 * h);
+    REQUIRE(exact[k] == Approx(numeric).epsilon(1e-5).margin(1e-9));
+    REQUIRE(std::abs(approximate[k] - numeric) < 0.1 * std::sqrt(norm / static_cast<double>(y.size())));
+  }
+}
+
+TEST_CASE("interpolated t-SNE keeps separated clusters apart, the same for a seed and thread count",
+          "[tsne]") {
+  const int dims = 8, each = 400;
+  const std::vector<float> points = blobs(3, each, dims, 21);
+  const std::size_t n = points.size() / dims;
+  REQUIRE(n > tsne_exact_limit);  // automatic picks the interpolated method
+  tsne_options o;
+  o.iterations = 400;
+  o.threads = 2;
+  const tsne_result a = tsne(points, dims, o);
+  REQUIRE(std::isfinite(a.kl_divergence));
+  const std::vector<float> original(points.begin(), points.end());
+  REQUIRE(trustworthiness(original, dims, a.positions, 2, 10, 2) > 0.9);
+  // Clusters apart: each cluster's centre is farther from the others' than its points are from it.
+  std::vector<double> cx(3, 0), cy(3, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    cx[i / each] += a.positions[i * 2] / each;
+    cy[i / each] += a.positions[i * 2 + 1] / each;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto distance = [&](std::size_t c) {
+      return std::hypot(a.positions[i * 2] - cx[c], a.positions[i * 2 + 1] - cy[c]);
+    };
+    for (std::size_t c = 0; c < 3; ++c)
+      if (c != i / each) REQUIRE(distance(i / each) < distance(c));
+  }
+  REQUIRE(tsne(points, dims, o).positions == a.positions);
+  tsne_options none = o;
+  none.iterations = 1;
+  none.exaggeration_iterations = 0;
+  REQUIRE(a.kl_divergence < tsne(points, dims, none).kl_divergence);
+}
+
+TEST_CASE("trustworthiness is the same on any number of threads", "[tsne]") {
+  const std::vector<float> points = blobs(3, 30, 4, 5);
+  std::vector<float> map;
+  for (std::size_t i = 0; i < points.size(); i += 4)
+    map.insert(map.end(), {points[i] + points[i + 2], points[i + 1]});
+  REQUIRE(trustworthiness(points, 4, map, 2, 5, 1) == trustworthiness(points, 4, map, 2, 5, 3));
+}

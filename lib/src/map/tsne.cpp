@@ -7,6 +7,8 @@
 
 #include "aerec/core/error.h"
 #include "aerec/core/rng.h"
+#include "map/fft_repulsion.h"
+#include "map/nearest_neighbors.h"
 
 namespace aerec {
 
@@ -25,17 +27,18 @@ double squared_distance(const float* a, const float* b, int dims) {
   return d;
 }
 
-// Row i of the conditional P(j | i): the Gaussian precision (beta) found by
-// bisection so that the row's entropy is log(perplexity), as in the reference
-// implementation (tol 1e-5, 50 steps).
-void conditional_row(std::span<const double> distances, std::size_t i, double perplexity,
+// Row i of the conditional P(j | i) over the points at `distances` (squared;
+// entry `self` is i itself and gets 0, none when it is npos): the Gaussian
+// precision (beta) found by bisection so that the row's entropy is
+// log(perplexity), as scikit-learn does (tol 1e-5, 100 steps).
+void conditional_row(std::span<const double> distances, std::size_t self, double perplexity,
                      std::span<double> row) {
   const double target = std::log(perplexity);
   double beta = 1, low = 0, high = std::numeric_limits<double>::infinity();
-  for (int step = 0; step < 50; ++step) {
+  for (int step = 0; step < 100; ++step) {
     double sum = 0, weighted = 0;
     for (std::size_t j = 0; j < row.size(); ++j) {
-      row[j] = j == i ? 0 : std::exp(-beta * distances[j]);
+      row[j] = j == self ? 0 : std::exp(-beta * distances[j]);
       sum += row[j];
       weighted += row[j] * distances[j];
     }
@@ -102,6 +105,88 @@ std::vector<double> pca_positions(std::span<const float> points, std::size_t n, 
   return y;
 }
 
+// sum over P's entries of p_ij w_ij (y_i - y_j) into `attraction` (N x 2),
+// w_ij = 1 / (1 + |y_i - y_j|^2); returns sum of p_ij log(p_ij / w_ij) when
+// `want_kl` (the KL without its log Z).
+double attract(const tsne_sparse_affinities& p, std::span<const double> y, std::span<double> attraction,
+               int threads, bool want_kl) {
+  const std::size_t n = y.size() / 2;
+  std::vector<double> kl_parts(want_kl ? n : 0);
+  map_detail::for_each_block(n, threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      double gx = 0, gy = 0, kl = 0;
+      for (std::size_t e = p.offsets[i]; e < p.offsets[i + 1]; ++e) {
+        const std::size_t j = static_cast<std::size_t>(p.columns[e]);
+        const double dx = y[i * 2] - y[j * 2], dy = y[i * 2 + 1] - y[j * 2 + 1];
+        const double w = 1 / (1 + dx * dx + dy * dy);
+        gx += p.values[e] * w * dx;
+        gy += p.values[e] * w * dy;
+        if (want_kl) kl += p.values[e] * std::log(p.values[e] / w);
+      }
+      attraction[i * 2] = gx;
+      attraction[i * 2 + 1] = gy;
+      if (want_kl) kl_parts[i] = kl;
+    }
+  });
+  double kl = 0;
+  for (const double v : kl_parts) kl += v;
+  return kl;
+}
+
+// The interpolated objective's gradient (and KL, when `want_kl`) with
+// `repulsion`'s grid kept from call to call.
+double interpolated_objective(const tsne_sparse_affinities& p, std::span<const double> y,
+                              std::span<double> grad, map_detail::fft_repulsion& repulsion, int threads,
+                              bool want_kl) {
+  std::vector<double> rep(y.size());
+  const double z = repulsion.compute(y, rep);
+  const double kl = attract(p, y, grad, threads, want_kl);
+  for (std::size_t k = 0; k < y.size(); ++k) grad[k] = 4 * (grad[k] - rep[k] / z);
+  double total = 0;
+  for (const double v : p.values) total += v;
+  return kl + total * std::log(z);
+}
+
+// Gradient descent with momentum (0.5, then 0.8 once the exaggeration ends)
+// and delta-bar-delta gains, as the reference implementation and
+// scikit-learn; `gradient(y, grad)` at P's current values, which are
+// exaggerated in place for the first iterations and restored after.
+template <class Gradient>
+void descend(std::vector<double>& y, std::vector<double>& p_values, const tsne_options& o,
+             Gradient&& gradient) {
+  const double n = static_cast<double>(y.size() / 2);
+  const double rate = o.learning_rate > 0 ? o.learning_rate : std::max(n / o.early_exaggeration / 4, 50.0);
+  const auto scale_p = [&](double f) {
+    for (double& v : p_values) v *= f;
+  };
+  std::vector<double> grad(y.size()), step(y.size(), 0), gains(y.size(), 1);
+  if (o.exaggeration_iterations > 0) scale_p(o.early_exaggeration);
+  for (int it = 0; it < o.iterations; ++it) {
+    if (it == o.exaggeration_iterations && it > 0) scale_p(1 / o.early_exaggeration);
+    gradient(y, grad);
+    const double momentum = it < o.exaggeration_iterations ? 0.5 : 0.8;
+    for (std::size_t k = 0; k < y.size(); ++k) {
+      gains[k] = (grad[k] > 0) != (step[k] > 0) ? gains[k] + 0.2 : gains[k] * 0.8;
+      gains[k] = std::max(gains[k], 0.01);
+      step[k] = momentum * step[k] - rate * gains[k] * grad[k];
+      y[k] += step[k];
+    }
+  }
+  if (o.exaggeration_iterations >= o.iterations) scale_p(1 / o.early_exaggeration);
+}
+
+void check(std::span<const float> points, int dims, const tsne_options& o) {
+  require(dims > 0 && points.size() % static_cast<std::size_t>(dims) == 0, "points must be N x dims");
+  const std::size_t n = points.size() / static_cast<std::size_t>(dims);
+  require(o.perplexity > 0 && 3 * o.perplexity < static_cast<double>(n) - 1,
+          std::to_string(n) + " points are too few for perplexity " + std::to_string(o.perplexity) +
+              " (3 x perplexity must be below the points - 1)");
+  require(std::all_of(points.begin(), points.end(), [](float v) { return std::isfinite(v); }),
+          "a point has a value that is not a number");
+  require(o.iterations > 0 && o.early_exaggeration >= 1, "iterations > 0 and early exaggeration >= 1");
+  require(o.threads >= 1, "threads must be at least 1");
+}
+
 }  // namespace
 
 std::vector<double> tsne_affinities(std::span<const float> points, int dims, double perplexity) {
@@ -151,16 +236,56 @@ double tsne_objective(std::span<const double> p, std::span<const double> y, std:
   return kl;
 }
 
-tsne_result tsne(std::span<const float> points, int dims, const tsne_options& o) {
-  require(dims > 0 && points.size() % static_cast<std::size_t>(dims) == 0, "points must be N x dims");
+tsne_sparse_affinities tsne_neighbor_affinities(std::span<const float> points, int dims, double perplexity,
+                                                int threads) {
   const std::size_t n = points.size() / static_cast<std::size_t>(dims);
-  require(o.perplexity > 0 && 3 * o.perplexity < static_cast<double>(n) - 1,
-          std::to_string(n) + " points are too few for perplexity " + std::to_string(o.perplexity) +
-              " (3 x perplexity must be below the points - 1)");
-  require(std::all_of(points.begin(), points.end(), [](float v) { return std::isfinite(v); }),
-          "a point has a value that is not a number");
-  require(o.iterations > 0 && o.early_exaggeration >= 1, "iterations > 0 and early exaggeration >= 1");
-  std::vector<double> p = tsne_affinities(points, dims, o.perplexity);
+  const int k =
+      static_cast<int>(std::min<double>(static_cast<double>(n) - 1, std::floor(3 * perplexity + 1)));
+  const map_detail::neighbor_lists near = map_detail::nearest_neighbors(points, dims, k, threads);
+  std::vector<double> conditional(near.distance.size());
+  map_detail::for_each_block(n, threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i)
+      conditional_row(std::span(near.distance).subspan(i * k, k), std::size_t(-1), perplexity,
+                      std::span(conditional).subspan(i * k, k));
+  });
+  // P = (P + P^T) / 2N: each pair once per direction, merged row by row.
+  std::vector<std::vector<std::pair<std::int32_t, double>>> rows(n);
+  for (std::size_t i = 0; i < n; ++i)
+    for (int j = 0; j < k; ++j) {
+      const double v = conditional[i * k + j] / (2.0 * static_cast<double>(n));
+      const std::int32_t other = near.index[i * k + j];
+      rows[i].emplace_back(other, v);
+      rows[static_cast<std::size_t>(other)].emplace_back(static_cast<std::int32_t>(i), v);
+    }
+  tsne_sparse_affinities p;
+  p.offsets.push_back(0);
+  for (auto& row : rows) {
+    std::sort(row.begin(), row.end());
+    for (const auto& [column, value] : row) {
+      if (!p.columns.empty() && p.offsets.back() < p.columns.size() && p.columns.back() == column) {
+        p.values.back() += value;
+      } else {
+        p.columns.push_back(column);
+        p.values.push_back(value);
+      }
+    }
+    p.offsets.push_back(p.columns.size());
+    row = {};
+  }
+  return p;
+}
+
+double tsne_interpolated_objective(const tsne_sparse_affinities& p, std::span<const double> y,
+                                   std::span<double> grad, int threads) {
+  map_detail::fft_repulsion repulsion(threads);
+  std::vector<double> scratch(grad.empty() ? y.size() : 0);
+  return interpolated_objective(p, y, grad.empty() ? std::span<double>(scratch) : grad, repulsion, threads,
+                                true);
+}
+
+tsne_result tsne(std::span<const float> points, int dims, const tsne_options& o) {
+  check(points, dims, o);
+  const std::size_t n = points.size() / static_cast<std::size_t>(dims);
   rng random(o.seed);
   std::vector<double> y(n * 2);
   if (o.pca_init) {
@@ -168,29 +293,23 @@ tsne_result tsne(std::span<const float> points, int dims, const tsne_options& o)
   } else {
     for (double& v : y) v = 1e-4 * random.normal();
   }
-  const double rate = o.learning_rate > 0 ? o.learning_rate
-                                          : std::max(static_cast<double>(n) / o.early_exaggeration / 4, 50.0);
-  std::vector<double> grad(n * 2), step(n * 2, 0), gains(n * 2, 1);
-  for (int it = 0; it < o.iterations; ++it) {
-    const bool exaggerated = it < o.exaggeration_iterations;
-    if (it == 0 && exaggerated)
-      for (double& v : p) v *= o.early_exaggeration;
-    if (it == o.exaggeration_iterations && o.exaggeration_iterations > 0)
-      for (double& v : p) v /= o.early_exaggeration;
-    tsne_objective(p, y, grad);
-    const double momentum = exaggerated ? 0.5 : 0.8;
-    // Delta-bar-delta gains, as the reference implementation and scikit-learn.
-    for (std::size_t k = 0; k < y.size(); ++k) {
-      gains[k] = (grad[k] > 0) != (step[k] > 0) ? gains[k] + 0.2 : gains[k] * 0.8;
-      gains[k] = std::max(gains[k], 0.01);
-      step[k] = momentum * step[k] - rate * gains[k] * grad[k];
-      y[k] += step[k];
-    }
-  }
-  if (o.exaggeration_iterations >= o.iterations)
-    for (double& v : p) v /= o.early_exaggeration;
   tsne_result out;
-  out.kl_divergence = tsne_objective(p, y, {});
+  const bool exact =
+      o.method == tsne_method::exact || (o.method == tsne_method::automatic && n <= tsne_exact_limit);
+  if (exact) {
+    std::vector<double> p = tsne_affinities(points, dims, o.perplexity);
+    descend(y, p, o,
+            [&](std::span<const double> at, std::span<double> grad) { tsne_objective(p, at, grad); });
+    out.kl_divergence = tsne_objective(p, y, {});
+  } else {
+    tsne_sparse_affinities p = tsne_neighbor_affinities(points, dims, o.perplexity, o.threads);
+    map_detail::fft_repulsion repulsion(o.threads);
+    descend(y, p.values, o, [&](std::span<const double> at, std::span<double> grad) {
+      interpolated_objective(p, at, grad, repulsion, o.threads, false);
+    });
+    std::vector<double> grad(y.size());
+    out.kl_divergence = interpolated_objective(p, y, grad, repulsion, o.threads, true);
+  }
   out.positions.assign(y.begin(), y.end());
   return out;
 }

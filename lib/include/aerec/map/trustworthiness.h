@@ -8,8 +8,9 @@
 namespace aerec {
 
 // `points` N x dims and `positions` N x map_dims, row-major, Euclidean
-// distances. Throws error_code::invalid_argument unless 1 <= k < N / 2.
+// distances, over `threads` threads (the same result for any). Throws
+// error_code::invalid_argument unless 1 <= k < N / 2.
 double trustworthiness(std::span<const float> points, int dims, std::span<const float> positions,
-                       int map_dims, int k);
+                       int map_dims, int k, int threads = 1);
 
 }  // namespace aerec

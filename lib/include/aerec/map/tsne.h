@@ -1,13 +1,24 @@
 #pragma once
 // t-SNE (van der Maaten and Hinton, 2008): points of many dimensions (autoencoder
-// codes) placed on a plane so that neighbours stay neighbours. Exact: O(N^2)
-// memory and time per iteration, for the few thousand points of a MovieLens
-// catalogue. Deterministic for a seed.
+// codes) placed on a plane so that neighbours stay neighbours. Two ways:
+// exact (O(N^2) memory and time per iteration, for small inputs), and
+// interpolated, as FIt-SNE (Linderman et al., 2019): affinities over each
+// point's 3 x perplexity nearest neighbours and the repulsion by FFT on a
+// grid, O(N) per iteration, for up to hundreds of thousands of points.
+// Deterministic for a seed and thread count.
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
 
 namespace aerec {
+
+enum class tsne_method {
+  automatic,  // exact up to tsne_exact_limit points, else interpolated
+  exact,
+  interpolated,
+};
+inline constexpr std::size_t tsne_exact_limit = 1000;
 
 struct tsne_options {
   double perplexity = 30;
@@ -18,6 +29,8 @@ struct tsne_options {
   int iterations = 1000;
   bool pca_init = true;  // else a Gaussian draw of standard deviation 1e-4
   std::uint64_t seed = 1;
+  tsne_method method = tsne_method::automatic;
+  int threads = 1;
 };
 
 struct tsne_result {
@@ -33,6 +46,25 @@ std::vector<double> tsne_affinities(std::span<const float> points, int dims, dou
 // KL(P || Q) for positions Y (N x 2) and its gradient with respect to Y,
 // written into `grad` (N x 2) when not empty.
 double tsne_objective(std::span<const double> p, std::span<const double> y, std::span<double> grad);
+
+// The sparse joint probabilities of the interpolated method: each point's
+// Gaussian over its min(N - 1, 3 x perplexity + 1) nearest neighbours (as
+// scikit-learn's Barnes-Hut t-SNE takes them), symmetrised, summing to 1.
+// Rows in compressed form: row i's columns are columns[offsets[i] ..
+// offsets[i + 1]), ascending.
+struct tsne_sparse_affinities {
+  std::vector<std::size_t> offsets;
+  std::vector<std::int32_t> columns;
+  std::vector<double> values;
+};
+tsne_sparse_affinities tsne_neighbor_affinities(std::span<const float> points, int dims, double perplexity,
+                                                int threads = 1);
+
+// KL(P || Q) for sparse P with Q's normaliser and repulsion interpolated, and
+// its gradient (into `grad` when not empty). KL counts P's entries only: the
+// others are 0.
+double tsne_interpolated_objective(const tsne_sparse_affinities& p, std::span<const double> y,
+                                   std::span<double> grad, int threads = 1);
 
 // Throws error_code::invalid_argument for too few points for the perplexity
 // (3 x perplexity < N - 1 is needed), non-finite values or bad options.

@@ -1,0 +1,194 @@
+#include "map/fft_repulsion.h"
+
+#include <fftw3.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <complex>
+#include <mutex>
+#include <vector>
+
+#include "map/nearest_neighbors.h"
+
+namespace aerec::map_detail {
+
+namespace {
+
+constexpr int nodes_per_box = 3;
+constexpr int terms = 4;          // charges 1, x, y, x^2 + y^2
+constexpr int min_boxes = 10;     // openTSNE's default for 2-D maps
+constexpr double box_length = 1;  // at most one unit of the map per box (FIt-SNE, openTSNE)
+
+// FFTW's planner is not thread-safe; plans are made one at a time.
+std::mutex& planner_lock() {
+  static std::mutex m;
+  return m;
+}
+
+// The next box count whose grid size factors into 2, 3, 5 and 7 (FFTW is fastest there).
+int friendly_boxes(int boxes) {
+  for (;; ++boxes) {
+    int m = 2 * nodes_per_box * boxes;
+    for (const int f : {2, 3, 5, 7})
+      while (m % f == 0) m /= f;
+    if (m == 1) return boxes;
+  }
+}
+
+// The three Lagrange basis polynomials through the box's nodes at (k + 1/2) / 3, at u in [0, 1].
+std::array<double, 3> lagrange(double u) {
+  constexpr double a = 1.0 / 6, b = 0.5, c = 5.0 / 6, h = 1.0 / 3;
+  return {(u - b) * (u - c) / (2 * h * h), -(u - a) * (u - c) / (h * h), (u - a) * (u - b) / (2 * h * h)};
+}
+
+double squared_cauchy(double dx, double dy) {
+  const double w = 1 / (1 + dx * dx + dy * dy);
+  return w * w;
+}
+
+// A point's interaction with itself through the grid: spread to its box's
+// nodes, the kernel between those nodes, interpolated back.
+double own_kernel(const std::array<double, 3>& wx, const std::array<double, 3>& wy, double spacing) {
+  double sum = 0;
+  for (int a = 0; a < nodes_per_box; ++a)
+    for (int b = 0; b < nodes_per_box; ++b)
+      for (int c = 0; c < nodes_per_box; ++c)
+        for (int d = 0; d < nodes_per_box; ++d)
+          sum += wx[a] * wy[b] * wx[c] * wy[d] * squared_cauchy((a - c) * spacing, (b - d) * spacing);
+  return sum;
+}
+
+}  // namespace
+
+// FFTW plans and buffers for one grid size, kept while the size stays.
+struct fft_repulsion::grid {
+  int nodes = 0;  // per side
+  int size = 0;   // 2 x nodes: the circulant embedding, per side
+  std::vector<double> charges, kernel;
+  std::complex<double>* spectra = nullptr;  // terms x size x (size / 2 + 1)
+  std::complex<double>* kernel_spectrum = nullptr;
+  fftw_plan forward = nullptr, backward = nullptr, kernel_forward = nullptr;
+
+  grid(int nodes_per_side, int threads) : nodes(nodes_per_side), size(2 * nodes_per_side) {
+    const std::size_t real = static_cast<std::size_t>(size) * size;
+    const std::size_t half = static_cast<std::size_t>(size) * (size / 2 + 1);
+    charges.assign(real * terms, 0);
+    kernel.assign(real, 0);
+    spectra = reinterpret_cast<std::complex<double>*>(fftw_alloc_complex(half * terms));
+    kernel_spectrum = reinterpret_cast<std::complex<double>*>(fftw_alloc_complex(half));
+    const int dims[2] = {size, size};
+    auto* c = reinterpret_cast<fftw_complex*>(spectra);
+    const std::lock_guard hold(planner_lock());
+    fftw_plan_with_nthreads(threads);
+    // FFTW_ESTIMATE: the same plan, and so the same bits, on every run.
+    forward = fftw_plan_many_dft_r2c(2, dims, terms, charges.data(), nullptr, 1, static_cast<int>(real), c,
+                                     nullptr, 1, static_cast<int>(half), FFTW_ESTIMATE);
+    backward = fftw_plan_many_dft_c2r(2, dims, terms, c, nullptr, 1, static_cast<int>(half), charges.data(),
+                                      nullptr, 1, static_cast<int>(real), FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
+    kernel_forward = fftw_plan_dft_r2c_2d(size, size, kernel.data(),
+                                          reinterpret_cast<fftw_complex*>(kernel_spectrum), FFTW_ESTIMATE);
+  }
+  ~grid() {
+    const std::lock_guard hold(planner_lock());
+    fftw_destroy_plan(forward);
+    fftw_destroy_plan(backward);
+    fftw_destroy_plan(kernel_forward);
+    fftw_free(spectra);
+    fftw_free(kernel_spectrum);
+  }
+  grid(const grid&) = delete;
+  grid& operator=(const grid&) = delete;
+
+  // The squared Cauchy kernel at every node offset, as a circulant's first column.
+  void set_kernel(double spacing) {
+    for (int i = 0; i < size; ++i)
+      for (int j = 0; j < size; ++j) {
+        const int di = i < nodes ? i : i - size, dj = j < nodes ? j : j - size;
+        kernel[static_cast<std::size_t>(i) * size + j] =
+            i == nodes || j == nodes ? 0 : squared_cauchy(di * spacing, dj * spacing);
+      }
+    fftw_execute(kernel_forward);
+  }
+
+  // Every term's charges convolved with the kernel, in place.
+  void convolve() {
+    fftw_execute(forward);
+    const std::size_t half = static_cast<std::size_t>(size) * (size / 2 + 1);
+    const double scale = 1.0 / (static_cast<double>(size) * size);
+    for (int t = 0; t < terms; ++t)
+      for (std::size_t k = 0; k < half; ++k) spectra[t * half + k] *= kernel_spectrum[k] * scale;
+    fftw_execute(backward);
+  }
+
+  double& at(int term, int row, int col) {
+    return charges[(static_cast<std::size_t>(term) * size + row) * size + col];
+  }
+};
+
+fft_repulsion::fft_repulsion(int threads) : threads_(std::max(1, threads)) {
+  static std::once_flag once;
+  std::call_once(once, [] { fftw_init_threads(); });
+}
+
+fft_repulsion::~fft_repulsion() = default;
+
+double fft_repulsion::compute(std::span<const double> y, std::span<double> rep) {
+  const std::size_t n = y.size() / 2;
+  const auto [low, high] = std::minmax_element(y.begin(), y.end());
+  const double span = std::max(*high - *low, 1e-12);
+  const int boxes = friendly_boxes(std::max(min_boxes, static_cast<int>(span / box_length)));
+  const double box_width = span / boxes;
+  if (!grid_ || grid_->nodes != boxes * nodes_per_box)
+    grid_ = std::make_unique<grid>(boxes * nodes_per_box, threads_);
+  grid& g = *grid_;
+  const double spacing = box_width / nodes_per_box;
+  g.set_kernel(spacing);
+
+  // Each point's box (node offset) and interpolation weights per axis.
+  std::vector<int> corner(n * 2);
+  std::vector<std::array<double, 3>> weight(n * 2);
+  for (std::size_t k = 0; k < n * 2; ++k) {
+    const int box = std::min(boxes - 1, static_cast<int>((y[k] - *low) / box_width));
+    corner[k] = box * nodes_per_box;
+    weight[k] = lagrange((y[k] - *low) / box_width - box);
+  }
+  std::fill(g.charges.begin(), g.charges.end(), 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x0 = y[i * 2], x1 = y[i * 2 + 1];
+    const double q[terms] = {1, x0, x1, x0 * x0 + x1 * x1};
+    for (int a = 0; a < nodes_per_box; ++a)
+      for (int b = 0; b < nodes_per_box; ++b) {
+        const double w = weight[i * 2][a] * weight[i * 2 + 1][b];
+        for (int t = 0; t < terms; ++t) g.at(t, corner[i * 2] + a, corner[i * 2 + 1] + b) += w * q[t];
+      }
+  }
+  g.convolve();
+
+  std::vector<double> z_parts(n);
+  for_each_block(n, threads_, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      double phi[terms] = {0, 0, 0, 0};
+      for (int a = 0; a < nodes_per_box; ++a)
+        for (int b = 0; b < nodes_per_box; ++b) {
+          const double w = weight[i * 2][a] * weight[i * 2 + 1][b];
+          for (int t = 0; t < terms; ++t) phi[t] += w * g.at(t, corner[i * 2] + a, corner[i * 2 + 1] + b);
+        }
+      const double x0 = y[i * 2], x1 = y[i * 2 + 1];
+      // The point's own term interpolated is not its exact w_ii^2 = 1: swapped
+      // for it, as a sparse map's normaliser would otherwise be off by N times the error.
+      const double self = 1 - own_kernel(weight[i * 2], weight[i * 2 + 1], spacing);
+      const double q[terms] = {1, x0, x1, x0 * x0 + x1 * x1};
+      for (int t = 0; t < terms; ++t) phi[t] += self * q[t];
+      // sum_j w_ij = sum_j w_ij^2 (1 + |y_i|^2 - 2 y_i.y_j + |y_j|^2), j = i included (w_ii = 1).
+      z_parts[i] = (1 + x0 * x0 + x1 * x1) * phi[0] - 2 * (x0 * phi[1] + x1 * phi[2]) + phi[3];
+      rep[i * 2] = x0 * phi[0] - phi[1];
+      rep[i * 2 + 1] = x1 * phi[0] - phi[2];
+    }
+  });
+  double z = 0;
+  for (const double v : z_parts) z += v;
+  return z - static_cast<double>(n);
+}
+
+}  // namespace aerec::map_detail

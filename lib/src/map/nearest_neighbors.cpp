@@ -1,0 +1,57 @@
+#include "map/nearest_neighbors.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "backend/cpu/simd_gemm.h"
+
+namespace aerec::map_detail {
+
+std::vector<float> squared_norms(std::span<const float> points, int dims) {
+  const std::size_t n = points.size() / static_cast<std::size_t>(dims);
+  std::vector<float> norms(n);
+  for (std::size_t j = 0; j < n; ++j)
+    for (int k = 0; k < dims; ++k) norms[j] += points[j * dims + k] * points[j * dims + k];
+  return norms;
+}
+
+void distance_block(std::span<const float> points, int dims, std::span<const float> norms, std::size_t begin,
+                    std::size_t end, std::vector<float>& out) {
+  const std::size_t n = points.size() / static_cast<std::size_t>(dims);
+  const std::size_t rows = end - begin;
+  out.resize(rows * n);
+  // |a - b|^2 = |a|^2 + |b|^2 - 2 a.b; the product is the cost, and it is one GEMM.
+  simd_gemm(false, true, -2.0f, {points.data() + begin * dims, static_cast<int>(rows), dims},
+            {points.data(), static_cast<int>(n), dims}, 0.0f,
+            {out.data(), static_cast<int>(rows), static_cast<int>(n)});
+  for (std::size_t r = 0; r < rows; ++r) {
+    float* d = out.data() + r * n;
+    for (std::size_t j = 0; j < n; ++j) d[j] = std::max(0.0f, d[j] + norms[begin + r] + norms[j]);
+    d[begin + r] = 0;
+  }
+}
+
+neighbor_lists nearest_neighbors(std::span<const float> points, int dims, int k, int threads) {
+  const std::size_t n = points.size() / static_cast<std::size_t>(dims);
+  neighbor_lists out;
+  out.k = k;
+  out.index.resize(n * static_cast<std::size_t>(k));
+  out.distance.resize(out.index.size());
+  for_each_distance_row(points, dims, threads, [&](std::size_t i, std::span<const float> d) {
+    std::vector<std::int32_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    order.erase(order.begin() + static_cast<std::ptrdiff_t>(i));
+    const auto closer = [&](std::int32_t a, std::int32_t b) {
+      return d[a] < d[b] || (d[a] == d[b] && a < b);
+    };
+    std::nth_element(order.begin(), order.begin() + k - 1, order.end(), closer);
+    std::sort(order.begin(), order.begin() + k, closer);
+    for (int j = 0; j < k; ++j) {
+      out.index[i * k + j] = order[static_cast<std::size_t>(j)];
+      out.distance[i * k + j] = d[order[static_cast<std::size_t>(j)]];
+    }
+  });
+  return out;
+}
+
+}  // namespace aerec::map_detail

@@ -1,0 +1,142 @@
+#include "aerec/map/parametric_map.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "aerec/backend/device_array.h"
+#include "aerec/core/error.h"
+#include "aerec/nn/layer_registry.h"
+
+namespace aerec {
+
+namespace {
+
+layer_spec dense_spec(int inputs, int outputs, activation act) {
+  return {"dense", shape::features(inputs), shape::features(outputs), act, {}};
+}
+
+}  // namespace
+
+parametric_map::parametric_map(backend& b, int code_size, std::span<const int> hidden)
+    : backend_(&b),
+      code_size_(code_size),
+      mean_(static_cast<std::size_t>(code_size), 0),
+      scale_(static_cast<std::size_t>(code_size), 1) {
+  int inputs = code_size;
+  for (const int width : hidden) {
+    layers_.push_back(make_layer(b, dense_spec(inputs, width, activation::tanh)));
+    inputs = width;
+  }
+  layers_.push_back(make_layer(b, dense_spec(inputs, 2, activation::identity)));
+}
+
+void parametric_map::set_standardisation(std::vector<float> mean, std::vector<float> scale, float map_scale) {
+  mean_ = std::move(mean);
+  scale_ = std::move(scale);
+  map_scale_ = map_scale;
+}
+
+std::vector<layer*> parametric_map::layers() {
+  std::vector<layer*> out;
+  for (auto& l : layers_) out.push_back(l.get());
+  return out;
+}
+
+std::vector<float> parametric_map::standardise(std::span<const float> codes) const {
+  std::vector<float> out(codes.size());
+  for (std::size_t k = 0; k < codes.size(); ++k) {
+    const std::size_t d = k % static_cast<std::size_t>(code_size_);
+    out[k] = (codes[k] - mean_[d]) / scale_[d];
+  }
+  return out;
+}
+
+const_matrix_view parametric_map::forward(const_matrix_view standardised) {
+  inputs_.assign(1, standardised);
+  for (auto& l : layers_) inputs_.push_back(l->forward(layer_input{nullptr, inputs_.back()}));
+  return inputs_.back();
+}
+
+void parametric_map::backward(const_matrix_view d_places) {
+  const_matrix_view grad = d_places;
+  for (std::size_t k = layers_.size(); k-- > 0;)
+    grad = layers_[k]->backward(layer_input{nullptr, inputs_[k]}, grad, 0, k > 0);
+}
+
+std::vector<float> parametric_map::place(std::span<const float> codes) {
+  if (codes.size() % static_cast<std::size_t>(code_size_) != 0)
+    throw error(error_code::invalid_argument, "the taste map places codes of " + std::to_string(code_size_) +
+                                                  " numbers; " + std::to_string(codes.size()) +
+                                                  " is not a whole number of them");
+  for (const float v : codes)
+    if (!std::isfinite(v))
+      throw error(error_code::invalid_argument, "a code has a value that is not a number");
+  const int rows = static_cast<int>(codes.size() / static_cast<std::size_t>(code_size_));
+  if (rows == 0) return {};
+  device_array<float> x(*backend_, codes.size());
+  x.upload(standardise(codes));
+  const const_matrix_view out = forward({x.data(), rows, code_size_});
+  std::vector<float> places(static_cast<std::size_t>(rows) * 2);
+  backend_->to_host(places.data(), out.data, places.size() * sizeof(float));
+  for (float& v : places) v *= map_scale_;
+  return places;
+}
+
+nlohmann::json parametric_map::to_json() {
+  nlohmann::json layers = nlohmann::json::array();
+  for (auto& l : layers_) {
+    const layer_spec spec = l->spec();
+    nlohmann::json entry = {{"kind", spec.kind},
+                            {"inputs", spec.inputs()},
+                            {"outputs", spec.outputs()},
+                            {"activation", activation_name(spec.act)}};
+    for (const parameter& p : l->parameters()) {
+      std::vector<float> host(p.size);
+      backend_->to_host(host.data(), p.value, p.size * sizeof(float));
+      if (p.transposed) host = transposed(host, p.cols, p.rows);
+      entry[p.name] = host;
+    }
+    layers.push_back(entry);
+  }
+  return {{"code_size", code_size_},
+          {"mean", mean_},
+          {"scale", scale_},
+          {"map_scale", map_scale_},
+          {"layers", layers}};
+}
+
+parametric_map parametric_map::from_json(backend& b, const nlohmann::json& j, const std::string& source) {
+  const auto bad = [&](const std::string& why) {
+    return error(error_code::model_format, source + ": not a taste-map placer: " + why);
+  };
+  try {
+    const int code_size = j.at("code_size").get<int>();
+    const auto& layers = j.at("layers");
+    if (code_size < 1 || !layers.is_array() || layers.empty()) throw bad("no layers");
+    std::vector<int> hidden;
+    for (std::size_t k = 0; k + 1 < layers.size(); ++k) hidden.push_back(layers[k].at("outputs").get<int>());
+    parametric_map m(b, code_size, hidden);
+    for (std::size_t k = 0; k < layers.size(); ++k) {
+      layer& l = *m.layers_[k];
+      if (layers[k].at("inputs").get<int>() != l.spec().inputs() || layers[k].at("kind") != l.spec().kind ||
+          layers[k].at("activation") != activation_name(l.spec().act))
+        throw bad("layer " + std::to_string(k + 1) + " does not follow the one below it");
+      for (const parameter& p : l.parameters()) {
+        std::vector<float> host = layers[k].at(p.name).get<std::vector<float>>();
+        if (host.size() != p.size)
+          throw bad("layer " + std::to_string(k + 1) + "'s " + p.name + " has another size");
+        if (p.transposed) host = transposed(host, p.rows, p.cols);
+        b.to_device(p.value, host.data(), p.size * sizeof(float));
+      }
+    }
+    auto mean = j.at("mean").get<std::vector<float>>(), scale = j.at("scale").get<std::vector<float>>();
+    if (mean.size() != static_cast<std::size_t>(code_size) || scale.size() != mean.size())
+      throw bad("the standardisation has another size than the code");
+    m.set_standardisation(std::move(mean), std::move(scale), j.at("map_scale").get<float>());
+    return m;
+  } catch (const nlohmann::json::exception& e) {
+    throw bad(e.what());
+  }
+}
+
+}  // namespace aerec

@@ -1,0 +1,268 @@
+#include "aerec/map/taste_map.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <unordered_map>
+
+#include "aerec/core/error.h"
+#include "aerec/core/rng.h"
+#include "aerec/data/implicit_feedback.h"
+#include "aerec/map/model_codes.h"
+#include "aerec/map/trustworthiness.h"
+
+namespace aerec {
+
+namespace {
+
+using genre_list = std::unordered_map<std::int32_t, std::vector<std::string>>;
+
+// Each genre's share of `weights` (a weight per movie id).
+std::map<std::string, double> genre_shares(const genre_list& genres,
+                                           const std::unordered_map<std::int32_t, double>& weights) {
+  std::map<std::string, double> share;
+  double total = 0;
+  for (const auto& [id, w] : weights) {
+    const auto it = genres.find(id);
+    if (it == genres.end()) continue;
+    for (const std::string& g : it->second) share[g] += w;
+    total += w;
+  }
+  for (auto& [g, v] : share) v = total > 0 ? v / total : 0;
+  return share;
+}
+
+// A movie's rarest genre in the catalogue.
+std::string distinctive_genre(const std::vector<std::string>& own,
+                              const std::map<std::string, double>& catalogue) {
+  const auto rarer = [&](const std::string& a, const std::string& b) {
+    return catalogue.at(a) < catalogue.at(b);
+  };
+  return own.empty() ? "(no genre)" : *std::min_element(own.begin(), own.end(), rarer);
+}
+
+// The genre most over-represented among a user's liked movies against
+// everyone's (at least 3 of theirs in it); else the most frequent among theirs.
+std::string favourite_genre(const genre_list& genres, std::span<const std::int32_t> movie_ids,
+                            std::span<const float> values, const std::map<std::string, double>& everyone) {
+  std::map<std::string, int> liked, rated;
+  int liked_total = 0;
+  for (std::size_t k = 0; k < movie_ids.size(); ++k) {
+    const auto it = genres.find(movie_ids[k]);
+    if (it == genres.end()) continue;
+    for (const std::string& g : it->second) {
+      ++rated[g];
+      if (values[k] >= liked_rating) ++liked[g];
+    }
+    liked_total += values[k] >= liked_rating;
+  }
+  std::string best;
+  double best_lift = 0;
+  for (const auto& [g, count] : liked) {
+    const double lift = count / static_cast<double>(liked_total) / std::max(everyone.at(g), 1e-9);
+    if (count >= 3 && lift > best_lift) best = g, best_lift = lift;
+  }
+  if (!best.empty()) return best;
+  const auto most = std::max_element(rated.begin(), rated.end(),
+                                     [](const auto& a, const auto& b) { return a.second < b.second; });
+  return most == rated.end() ? "(no genre)" : most->first;
+}
+
+model_codes codes_of(model& m, map_subject subject, const dataset& data) {
+  const bool rows_are_subject = (m.meaning().rows == row_kind::users) == (subject == map_subject::users);
+  if (!rows_are_subject) return column_codes(m);
+  if (subject == map_subject::users) return row_codes(m, data.train, data.users, data.items);
+  const dataset by_movie = transposed(data);
+  return row_codes(m, by_movie.train, by_movie.users, by_movie.items);
+}
+
+std::string code_definition(const model& m, map_subject subject) {
+  const bool rows_are_subject = (m.meaning().rows == row_kind::users) == (subject == map_subject::users);
+  if (rows_are_subject)
+    return subject == map_subject::users ? "a user's code: the model's code of their ratings"
+                                         : "a movie's code: the model's code of its row (its ratings)";
+  return subject == map_subject::movies ? "a movie's code: the model's code of a user whose only rating is "
+                                          "that movie, at the top of the scale"
+                                        : "a user's code: the model's code of a movie whose only rating is "
+                                          "that user's, at the top of the scale";
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+double median_neighbor_distance(std::span<const float> places) {
+  const std::size_t n = places.size() / 2;
+  std::vector<double> nearest(n, INFINITY);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      if (i != j)
+        nearest[i] = std::min<double>(
+            nearest[i], std::hypot(places[i * 2] - places[j * 2], places[i * 2 + 1] - places[j * 2 + 1]));
+  return median(nearest);
+}
+
+std::vector<float> rows_of(std::span<const float> m, int width, std::span<const std::size_t> which) {
+  std::vector<float> out;
+  for (const std::size_t i : which)
+    out.insert(out.end(), m.begin() + static_cast<std::ptrdiff_t>(i * width),
+               m.begin() + static_cast<std::ptrdiff_t>((i + 1) * width));
+  return out;
+}
+
+// Trains the placer without a held-out share of the points and places them.
+placer_check check_placer(backend& b, const model_codes& codes, std::span<const float> places,
+                          const taste_map_options& o) {
+  const std::size_t n = codes.ids.size();
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  rng random(o.tsne.seed);
+  random.shuffle(std::span(order));
+  placer_check check;
+  check.held_out = static_cast<std::size_t>(std::ceil(o.held_out * static_cast<double>(n)));
+  if (check.held_out <= 20 || check.held_out >= n) return {};  // too few for trustworthiness at 10
+  const std::span<const std::size_t> held(order.data(), check.held_out),
+      kept(order.data() + check.held_out, n - check.held_out);
+  parametric_map placer = fit_parametric_map(b, rows_of(codes.codes, codes.size, kept), codes.size,
+                                             rows_of(places, 2, kept), o.placer);
+  const std::vector<float> held_codes = rows_of(codes.codes, codes.size, held);
+  const std::vector<float> placed = placer.place(held_codes), truth = rows_of(places, 2, held);
+  check.trustworthiness_at_10 = trustworthiness(held_codes, codes.size, placed, 2, 10, o.tsne.threads);
+  std::vector<double> distances;
+  for (std::size_t i = 0; i < held.size(); ++i)
+    distances.push_back(std::hypot(placed[i * 2] - truth[i * 2], placed[i * 2 + 1] - truth[i * 2 + 1]));
+  check.median_distance = median(distances);
+  check.median_neighbor_distance = median_neighbor_distance(places);
+  return check;
+}
+
+}  // namespace
+
+const char* map_subject_name(map_subject s) { return s == map_subject::movies ? "movies" : "users"; }
+
+map_subject parse_map_subject(const std::string& name) {
+  if (name == "movies") return map_subject::movies;
+  if (name == "users") return map_subject::users;
+  throw error(error_code::invalid_argument, "unknown map subject '" + name + "' (known: movies, users)");
+}
+
+taste_map build_taste_map(backend& b, model& m, map_subject subject, const dataset& data,
+                          const std::vector<movie>& movies, const taste_map_options& o) {
+  const model_codes codes = codes_of(m, subject, data);
+  const std::size_t n = codes.ids.size();
+  genre_list genres;
+  std::unordered_map<std::int32_t, std::string> titles;
+  std::unordered_map<std::int32_t, double> in_catalogue, liked_by_all, popularity;
+  for (const movie& mv : movies) {
+    genres[mv.id] = mv.genres;
+    titles[mv.id] = mv.title;
+    in_catalogue[mv.id] = 1;
+  }
+  std::unordered_map<std::int32_t, std::string> favourite;
+  for (std::int32_t r = 0; r < data.train.rows(); ++r)
+    for (std::size_t k = 0; k < data.train.row_cols(r).size(); ++k) {
+      const std::int32_t id = data.items.id(data.train.row_cols(r)[k]);
+      popularity[id] += 1;
+      if (data.train.row_values(r)[k] >= liked_rating) liked_by_all[id] += 1;
+    }
+  const auto catalogue = genre_shares(genres, in_catalogue), everyone = genre_shares(genres, liked_by_all);
+  if (subject == map_subject::users)
+    for (std::int32_t r = 0; r < data.train.rows(); ++r) {
+      std::vector<std::int32_t> ids;
+      for (const std::int32_t c : data.train.row_cols(r)) ids.push_back(data.items.id(c));
+      popularity[-1 - data.users.id(r)] = static_cast<double>(ids.size());  // users apart from movies
+      favourite[data.users.id(r)] = favourite_genre(genres, ids, data.train.row_values(r), everyone);
+    }
+
+  taste_map map{subject, code_definition(m, subject), {}, {}, 0, 0, 0, {}, {}};
+  const auto start = std::chrono::steady_clock::now();
+  const tsne_result placed = tsne(codes.codes, codes.size, o.tsne);
+  map.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  map.kl_divergence = placed.kl_divergence;
+  map.trustworthiness_at_10 =
+      trustworthiness(codes.codes, codes.size, placed.positions, 2, 10, o.tsne.threads);
+
+  std::vector<std::pair<double, std::size_t>> by_popularity;
+  std::map<std::string, std::size_t> group_sizes;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int32_t id = codes.ids[i];
+    map_point p{id, placed.positions[i * 2], placed.positions[i * 2 + 1], {}, {}, false, {}};
+    if (subject == map_subject::movies) {
+      const auto t = titles.find(id);
+      p.label = t == titles.end() ? "movie " + std::to_string(id) : t->second;
+      const auto g = genres.find(id);
+      p.group = g == genres.end() ? "(no genre)" : distinctive_genre(g->second, catalogue);
+    } else {
+      p.label = "user " + std::to_string(id);
+      p.group = favourite.count(id) ? favourite[id] : "(no genre)";
+    }
+    p.code.assign(codes.codes.begin() + static_cast<std::ptrdiff_t>(i * codes.size),
+                  codes.codes.begin() + static_cast<std::ptrdiff_t>((i + 1) * codes.size));
+    ++group_sizes[p.group];
+    by_popularity.emplace_back(-popularity[subject == map_subject::movies ? id : -1 - id], i);
+    map.points.push_back(std::move(p));
+  }
+  std::sort(by_popularity.begin(), by_popularity.end());
+  for (std::size_t k = 0; k < by_popularity.size() && k < static_cast<std::size_t>(o.labels); ++k)
+    map.points[by_popularity[k].second].named = true;
+  for (const auto& [g, size] : group_sizes) map.groups.push_back(g);
+  std::stable_sort(map.groups.begin(), map.groups.end(), [&](const std::string& l, const std::string& r) {
+    return group_sizes[l] > group_sizes[r];
+  });
+
+  map.check = check_placer(b, codes, placed.positions, o);
+  map.placer = fit_parametric_map(b, codes.codes, codes.size, placed.positions, o.placer);
+  return map;
+}
+
+nlohmann::ordered_json map_json(const taste_map& map, bool with_codes) {
+  nlohmann::ordered_json points = nlohmann::ordered_json::array();
+  const char* kind = map.subject == map_subject::movies ? "movie" : "user";
+  for (const map_point& p : map.points) {
+    nlohmann::ordered_json j = {{"id", p.id}, {"kind", kind},     {"x", p.x},
+                                {"y", p.y},   {"label", p.label}, {"group", p.group}};
+    if (with_codes) j["code"] = p.code;
+    points.push_back(std::move(j));
+  }
+  return {{"points", points},
+          {"kl_divergence", map.kl_divergence},
+          {"trustworthiness_at_10", map.trustworthiness_at_10},
+          {"seconds", map.seconds},
+          {"of", map_subject_name(map.subject)},
+          {"code", map.code_definition},
+          {"groups", map.groups},
+          {"placer_check",
+           {{"held_out", map.check.held_out},
+            {"trustworthiness_at_10", map.check.trustworthiness_at_10},
+            {"median_distance", map.check.median_distance},
+            {"median_neighbor_distance", map.check.median_neighbor_distance}}}};
+}
+
+nlohmann::ordered_json page_json(taste_map& map) {
+  std::vector<std::int32_t> ids;
+  std::vector<double> x, y;
+  std::vector<int> group;
+  const auto round = [](float v) { return std::round(static_cast<double>(v) * 100) / 100; };
+  for (const map_point& p : map.points) {
+    ids.push_back(p.id);
+    x.push_back(round(p.x));
+    y.push_back(round(p.y));
+    group.push_back(
+        static_cast<int>(std::find(map.groups.begin(), map.groups.end(), p.group) - map.groups.begin()));
+  }
+  return {{"of", map_subject_name(map.subject)},
+          {"code", map.code_definition},
+          {"groups", map.groups},
+          {"ids", ids},
+          {"x", x},
+          {"y", y},
+          {"group", group},
+          {"placer", map.placer->to_json()}};
+}
+
+}  // namespace aerec

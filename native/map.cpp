@@ -1,0 +1,67 @@
+// aerec map: a model's movies or users on a 2-D taste map (codes -> t-SNE),
+// as JSON, pictures, and the demo page's map file.
+#include <cstdio>
+
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/data/movies.h"
+#include "aerec/io/file_io.h"
+#include "aerec/io/model_file.h"
+#include "aerec/map/taste_map.h"
+#include "commands.h"
+#include "data_source.h"
+#include "output.h"
+
+namespace aerec::cli {
+
+namespace {
+
+struct map_args {
+  std::string model, of, out, web;
+  data_source data;
+  bool with_codes = false;
+  taste_map_options options;
+};
+
+void run(map_args& a) {
+  const map_subject subject = parse_map_subject(a.of);
+  const std::unique_ptr<backend> device = make_cpu_backend(1);
+  model m = load_model(*device, a.model);
+  const json meta = json::parse(m.metadata(), nullptr, false);
+  if (meta.is_object()) default_data_from_metadata(a.data, meta);
+  const data_files files = resolve_data(a.data);
+  const dataset data = load_dataset(files, {{split_kind::all, "", 0}, 0, 1});
+  const std::vector<movie> movies = files.movies.empty() ? std::vector<movie>{} : read_movies(files.movies);
+  taste_map map = build_taste_map(*device, m, subject, data, movies, a.options);
+  write_json(a.out, map_json(map, a.with_codes));
+  if (!a.web.empty()) write_file_atomic(a.web, page_json(map).dump() + "\n");
+  std::printf("%zu %s mapped in %.1f s: KL %.4f, trustworthiness@10 %.4f\n", map.points.size(),
+              map_subject_name(subject), map.seconds, map.kl_divergence, map.trustworthiness_at_10);
+  if (map.check.held_out > 0)
+    std::printf(
+        "placer on %zu held-out %s: trustworthiness@10 %.4f, median %.2f from t-SNE's place "
+        "(median nearest-neighbour distance %.2f)\n",
+        map.check.held_out, map_subject_name(subject), map.check.trustworthiness_at_10,
+        map.check.median_distance, map.check.median_neighbor_distance);
+}
+
+}  // namespace
+
+void add_map_command(CLI::App& app) {
+  auto args = std::make_shared<map_args>();
+  CLI::App* cmd =
+      app.add_subcommand("map", "A model's movies or users on a 2-D taste map (t-SNE of their codes)");
+  cmd->add_option("model", args->model, "Model file written by aerec train")->required();
+  cmd->add_option("--of", args->of, "movies or users")->required();
+  add_data_options(*cmd, args->data);
+  cmd->add_option("--out", args->out, "The map as JSON")->required();
+  cmd->add_option("--web", args->web, "Also the demo page's compact map file, with the placer");
+  cmd->add_flag("--with-codes", args->with_codes, "Each point's code in the JSON");
+  tsne_options& t = args->options.tsne;
+  cmd->add_option("--perplexity", t.perplexity, "t-SNE's perplexity")->capture_default_str();
+  cmd->add_option("--iterations", t.iterations, "t-SNE's iterations")->capture_default_str();
+  cmd->add_option("--seed", t.seed, "Seed of the map and its placer")->capture_default_str();
+  cmd->add_option("--threads", t.threads, "CPU threads")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace aerec::cli

@@ -1,0 +1,71 @@
+// The taste map's placer: learns where codes go, survives its JSON form, and
+// refuses codes of the wrong length or that are not numbers.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "aerec/backend/cpu_backend.h"
+#include "aerec/core/error.h"
+#include "aerec/core/rng.h"
+#include "aerec/map/fit_parametric_map.h"
+
+using namespace aerec;
+
+namespace {
+
+constexpr int code_size = 6;
+
+// Codes and a smooth, non-linear place for each, on a map tens of units wide.
+void smooth_places(int n, std::uint64_t seed, std::vector<float>& codes, std::vector<float>& places) {
+  rng random(seed);
+  for (int i = 0; i < n; ++i) {
+    float c[code_size];
+    for (float& v : c) v = random.normal();
+    codes.insert(codes.end(), c, c + code_size);
+    places.push_back(20 * std::tanh(c[0] + 0.5f * c[1]));
+    places.push_back(15 * std::sin(c[2]) - 5 * c[3]);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a parametric map learns where codes go, and places codes it has not seen", "[map]") {
+  std::vector<float> codes, places, new_codes, new_places;
+  smooth_places(600, 1, codes, places);
+  smooth_places(100, 2, new_codes, new_places);
+  const auto device = make_cpu_backend(1);
+  parametric_map_options o;
+  o.epochs = 150;
+  parametric_map m = fit_parametric_map(*device, codes, code_size, places, o);
+  const std::vector<float> placed = m.place(new_codes);
+  REQUIRE(placed.size() == new_places.size());
+  double error = 0, spread = 0;
+  for (std::size_t k = 0; k < placed.size(); ++k) {
+    error += (placed[k] - new_places[k]) * (placed[k] - new_places[k]);
+    spread += new_places[k] * new_places[k];
+  }
+  REQUIRE(error / spread < 0.05);  // within a few per cent of the map's spread
+
+  // The same bits after its JSON form; the same map for a seed.
+  parametric_map back =
+      parametric_map::from_json(*device, nlohmann::json::parse(m.to_json().dump()), "map.json");
+  REQUIRE(back.place(new_codes) == placed);
+  REQUIRE(fit_parametric_map(*device, codes, code_size, places, o).place(new_codes) == placed);
+}
+
+TEST_CASE("a parametric map refuses bad codes and JSON that is not a placer", "[map]") {
+  const auto device = make_cpu_backend(1);
+  const int hidden[] = {4};
+  parametric_map m(*device, code_size, hidden);
+  REQUIRE_THROWS_WITH(m.place(std::vector<float>(code_size + 1, 0)), Catch::Contains("not a whole number"));
+  std::vector<float> bad(code_size, 0);
+  bad[2] = std::nanf("");
+  REQUIRE_THROWS_WITH(m.place(bad), Catch::Contains("not a number"));
+  nlohmann::json j = m.to_json();
+  j["layers"][1]["weight"].erase(0);
+  REQUIRE_THROWS_WITH(parametric_map::from_json(*device, j, "map.json"),
+                      Catch::Contains("map.json: not a taste-map placer: layer 2's weight has another size"));
+  REQUIRE_THROWS_AS(parametric_map::from_json(*device, nlohmann::json::object(), "map.json"), error);
+  std::vector<float> codes(code_size * 3, 1), places(5, 0);
+  REQUIRE_THROWS_AS(fit_parametric_map(*device, codes, code_size, places), error);
+}
