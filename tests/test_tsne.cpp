@@ -156,6 +156,22 @@ TEST_CASE(
     REQUIRE(all[k] == Approx(exact[k]).epsilon(1e-4).margin(1e-11));
 }
 
+TEST_CASE("t-SNE's neighbour method sums the exact repulsion", "[tsne][gradient]") {
+  const int dims = 6;
+  const std::vector<float> points = blobs(3, 50, dims, 8);
+  const std::size_t n = points.size() / dims;
+  const tsne_sparse_affinities p = tsne_neighbor_affinities(points, dims, 10);
+  rng random(13);
+  std::vector<double> y(n * 2);
+  for (double& v : y) v = 3 * random.normal();
+  std::vector<double> pairwise(y.size()), exact(y.size());
+  // Float lanes: to 1e-4.
+  REQUIRE(tsne_sparse_objective(p, y, pairwise, tsne_method::neighbors, 3) ==
+          Approx(tsne_objective(dense(p, n), y, exact)).epsilon(1e-6));
+  for (std::size_t k = 0; k < y.size(); ++k)
+    REQUIRE(pairwise[k] == Approx(exact[k]).epsilon(1e-4).margin(1e-7));
+}
+
 TEST_CASE("t-SNE's interpolated gradient and KL match the exact ones and finite differences",
           "[tsne][gradient]") {
   const int dims = 6;
@@ -167,7 +183,7 @@ TEST_CASE("t-SNE's interpolated gradient and KL match the exact ones and finite 
   std::vector<double> y(n * 2);
   for (double& v : y) v = 3 * random.normal();  // a map about 20 grid boxes wide
   std::vector<double> approximate(y.size()), exact(y.size());
-  const double kl = tsne_interpolated_objective(p, y, approximate, 2);
+  const double kl = tsne_sparse_objective(p, y, approximate, tsne_method::interpolated, 2);
   REQUIRE(kl == Approx(tsne_objective(full, y, exact)).epsilon(1e-3));
   double error = 0, norm = 0;
   for (std::size_t k = 0; k < y.size(); ++k) {
@@ -189,13 +205,13 @@ TEST_CASE("t-SNE's interpolated gradient and KL match the exact ones and finite 
   }
 }
 
-TEST_CASE("interpolated t-SNE keeps separated clusters apart, the same for a seed and thread count",
-          "[tsne]") {
+TEST_CASE("sparse t-SNE keeps separated clusters apart, the same for a seed and thread count", "[tsne]") {
   const int dims = 8, each = 400;
   const std::vector<float> points = blobs(3, each, dims, 21);
   const std::size_t n = points.size() / dims;
-  REQUIRE(n > tsne_exact_limit);  // automatic picks the interpolated method
+  REQUIRE(n > tsne_exact_limit);  // automatic picks the neighbour method
   tsne_options o;
+  o.method = GENERATE(tsne_method::automatic, tsne_method::interpolated);
   o.iterations = 400;
   o.threads = 2;
   const tsne_result a = tsne(points, dims, o);

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <string>
 
 #include "aerec/core/error.h"
 #include "aerec/core/rng.h"
+#include "map/exact_repulsion.h"
 #include "map/fft_repulsion.h"
 #include "map/nearest_neighbors.h"
 
@@ -133,13 +135,14 @@ double attract(const tsne_sparse_affinities& p, std::span<const double> y, std::
   return kl;
 }
 
-// The interpolated objective's gradient (and KL, when `want_kl`) with
-// `repulsion`'s grid kept from call to call.
-double interpolated_objective(const tsne_sparse_affinities& p, std::span<const double> y,
-                              std::span<double> grad, map_detail::fft_repulsion& repulsion, int threads,
-                              bool want_kl) {
+// The repulsion of the sparse methods: rep (N x 2) from y, returning Z.
+using repulsion_fn = std::function<double(std::span<const double>, std::span<double>)>;
+
+// A sparse P's objective's gradient (and KL, when `want_kl`).
+double sparse_objective(const tsne_sparse_affinities& p, std::span<const double> y, std::span<double> grad,
+                        const repulsion_fn& repulsion, int threads, bool want_kl) {
   std::vector<double> rep(y.size());
-  const double z = repulsion.compute(y, rep);
+  const double z = repulsion(y, rep);
   const double kl = attract(p, y, grad, threads, want_kl);
   for (std::size_t k = 0; k < y.size(); ++k) grad[k] = 4 * (grad[k] - rep[k] / z);
   double total = 0;
@@ -275,12 +278,15 @@ tsne_sparse_affinities tsne_neighbor_affinities(std::span<const float> points, i
   return p;
 }
 
-double tsne_interpolated_objective(const tsne_sparse_affinities& p, std::span<const double> y,
-                                   std::span<double> grad, int threads) {
-  map_detail::fft_repulsion repulsion(threads);
+double tsne_sparse_objective(const tsne_sparse_affinities& p, std::span<const double> y,
+                             std::span<double> grad, tsne_method method, int threads) {
+  map_detail::fft_repulsion grid(threads);
   std::vector<double> scratch(grad.empty() ? y.size() : 0);
-  return interpolated_objective(p, y, grad.empty() ? std::span<double>(scratch) : grad, repulsion, threads,
-                                true);
+  const repulsion_fn repulsion = [&](std::span<const double> at, std::span<double> rep) {
+    return method == tsne_method::interpolated ? grid.compute(at, rep)
+                                               : map_detail::exact_repulsion(at, rep, threads);
+  };
+  return sparse_objective(p, y, grad.empty() ? std::span<double>(scratch) : grad, repulsion, threads, true);
 }
 
 tsne_result tsne(std::span<const float> points, int dims, const tsne_options& o) {
@@ -294,21 +300,28 @@ tsne_result tsne(std::span<const float> points, int dims, const tsne_options& o)
     for (double& v : y) v = 1e-4 * random.normal();
   }
   tsne_result out;
-  const bool exact =
-      o.method == tsne_method::exact || (o.method == tsne_method::automatic && n <= tsne_exact_limit);
-  if (exact) {
+  tsne_method method = o.method;
+  if (method == tsne_method::automatic)
+    method = n <= tsne_exact_limit       ? tsne_method::exact
+             : n <= tsne_neighbors_limit ? tsne_method::neighbors
+                                         : tsne_method::interpolated;
+  if (method == tsne_method::exact) {
     std::vector<double> p = tsne_affinities(points, dims, o.perplexity);
     descend(y, p, o,
             [&](std::span<const double> at, std::span<double> grad) { tsne_objective(p, at, grad); });
     out.kl_divergence = tsne_objective(p, y, {});
   } else {
     tsne_sparse_affinities p = tsne_neighbor_affinities(points, dims, o.perplexity, o.threads);
-    map_detail::fft_repulsion repulsion(o.threads);
+    map_detail::fft_repulsion grid(o.threads);
+    const repulsion_fn repulsion = [&](std::span<const double> at, std::span<double> rep) {
+      return method == tsne_method::neighbors ? map_detail::exact_repulsion(at, rep, o.threads)
+                                              : grid.compute(at, rep);
+    };
     descend(y, p.values, o, [&](std::span<const double> at, std::span<double> grad) {
-      interpolated_objective(p, at, grad, repulsion, o.threads, false);
+      sparse_objective(p, at, grad, repulsion, o.threads, false);
     });
     std::vector<double> grad(y.size());
-    out.kl_divergence = interpolated_objective(p, y, grad, repulsion, o.threads, true);
+    out.kl_divergence = sparse_objective(p, y, grad, repulsion, o.threads, true);
   }
   out.positions.assign(y.begin(), y.end());
   return out;

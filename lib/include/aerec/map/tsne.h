@@ -1,10 +1,12 @@
 #pragma once
 // t-SNE (van der Maaten and Hinton, 2008): points of many dimensions (autoencoder
-// codes) placed on a plane so that neighbours stay neighbours. Two ways:
-// exact (O(N^2) memory and time per iteration, for small inputs), and
-// interpolated, as FIt-SNE (Linderman et al., 2019): affinities over each
-// point's 3 x perplexity nearest neighbours and the repulsion by FFT on a
-// grid, O(N) per iteration, for up to hundreds of thousands of points.
+// codes) placed on a plane so that neighbours stay neighbours. Three ways:
+// exact (O(N^2) memory and time per iteration, for small inputs); neighbours:
+// affinities over each point's 3 x perplexity nearest neighbours (as
+// scikit-learn's Barnes-Hut t-SNE) and the repulsion summed exactly over
+// every pair in SIMD lanes, O(N) memory, for some ten thousand points; and
+// interpolated, as FIt-SNE (Linderman et al., 2019): the same affinities and
+// the repulsion by FFT on a grid, O(N) per iteration, for more.
 // Deterministic for a seed and thread count.
 #include <cstddef>
 #include <cstdint>
@@ -14,11 +16,15 @@
 namespace aerec {
 
 enum class tsne_method {
-  automatic,  // exact up to tsne_exact_limit points, else interpolated
+  automatic,  // exact up to tsne_exact_limit points, neighbours up to tsne_neighbors_limit, else interpolated
   exact,
+  neighbors,
   interpolated,
 };
 inline constexpr std::size_t tsne_exact_limit = 1000;
+// Where the FFT grid (whose cost follows the map's extent) overtakes the
+// pairwise sums on 2 cores (bench/tsne_vs_sklearn.py).
+inline constexpr std::size_t tsne_neighbors_limit = 12000;
 
 struct tsne_options {
   double perplexity = 30;
@@ -60,11 +66,13 @@ struct tsne_sparse_affinities {
 tsne_sparse_affinities tsne_neighbor_affinities(std::span<const float> points, int dims, double perplexity,
                                                 int threads = 1);
 
-// KL(P || Q) for sparse P with Q's normaliser and repulsion interpolated, and
-// its gradient (into `grad` when not empty). KL counts P's entries only: the
+// KL(P || Q) for sparse P, Q's normaliser and the repulsion summed over every
+// pair (neighbors) or interpolated on the grid (interpolated), and the
+// gradient (into `grad` when not empty). KL counts P's entries only: the
 // others are 0.
-double tsne_interpolated_objective(const tsne_sparse_affinities& p, std::span<const double> y,
-                                   std::span<double> grad, int threads = 1);
+double tsne_sparse_objective(const tsne_sparse_affinities& p, std::span<const double> y,
+                             std::span<double> grad, tsne_method method = tsne_method::interpolated,
+                             int threads = 1);
 
 // Throws error_code::invalid_argument for too few points for the perplexity
 // (3 x perplexity < N - 1 is needed), non-finite values or bad options.
