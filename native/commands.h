@@ -17,5 +17,6 @@ void add_predict_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_data_command(CLI::App& app);
 void add_export_command(CLI::App& app);
+void add_plot_command(CLI::App& app);
 
 }  // namespace aerec::cli

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   aerec::cli::add_info_command(app);
   aerec::cli::add_data_command(app);
   aerec::cli::add_export_command(app);
+  aerec::cli::add_plot_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
