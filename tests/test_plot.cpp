@@ -181,7 +181,7 @@ TEST_CASE("plot: a series whose x and y differ in length is refused", "[plot]") 
   CHECK(!std::filesystem::exists(path));
 }
 
-TEST_CASE("plot: the format is the extension's; another, or an unwritable path, leaves no file", "[plot]") {
+TEST_CASE("plot: the format is the extension's, and another or an unwritable path leaves no file", "[plot]") {
   CHECK(format_of("a/b.SVG") == image_format::svg);
   CHECK(format_of("b.png") == image_format::png);
   temp_dir dir;
