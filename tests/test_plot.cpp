@@ -274,7 +274,6 @@ TEST_CASE("plot: a map of 70,000 points is written quickly, its SVG a few megaby
     CHECK(seconds < 5);
   }
   CHECK(std::filesystem::file_size(dir.path() / "big.svg") < 4'000'000);
-  CHECK(parses_as_xml(dir.path() / "big.svg"));
 }
 
 TEST_CASE("training curves: a chart per unit, the runs overlaid", "[plot]") {
