@@ -7,6 +7,7 @@
 #include "aerec/io/file_io.h"
 #include "aerec/io/model_file.h"
 #include "aerec/map/taste_map.h"
+#include "aerec/plot/image_file.h"
 #include "commands.h"
 #include "data_source.h"
 #include "output.h"
@@ -16,7 +17,7 @@ namespace aerec::cli {
 namespace {
 
 struct map_args {
-  std::string model, of, out, web;
+  std::string model, of, out, web, png, svg;
   data_source data;
   bool with_codes = false;
   taste_map_options options;
@@ -24,6 +25,8 @@ struct map_args {
 
 void run(map_args& a) {
   const map_subject subject = parse_map_subject(a.of);
+  for (const std::string& picture : {a.png, a.svg})  // a bad name stops before the work, not after it
+    if (!picture.empty()) plot::format_of(picture);
   const std::unique_ptr<backend> device = make_cpu_backend(1);
   model m = load_model(*device, a.model);
   const json meta = json::parse(m.metadata(), nullptr, false);
@@ -34,6 +37,8 @@ void run(map_args& a) {
   taste_map map = build_taste_map(*device, m, subject, data, movies, a.options);
   write_json(a.out, map_json(map, a.with_codes));
   if (!a.web.empty()) write_file_atomic(a.web, page_json(map).dump() + "\n");
+  for (const std::string& picture : {a.png, a.svg})
+    if (!picture.empty()) write_map_picture(picture, map);
   std::printf("%zu %s mapped in %.1f s: KL %.4f, trustworthiness@10 %.4f\n", map.points.size(),
               map_subject_name(subject), map.seconds, map.kl_divergence, map.trustworthiness_at_10);
   if (map.check.held_out > 0)
@@ -55,6 +60,8 @@ void add_map_command(CLI::App& app) {
   add_data_options(*cmd, args->data);
   cmd->add_option("--out", args->out, "The map as JSON")->required();
   cmd->add_option("--web", args->web, "Also the demo page's compact map file, with the placer");
+  cmd->add_option("--png", args->png, "The map as a PNG picture");
+  cmd->add_option("--svg", args->svg, "The map as an SVG picture");
   cmd->add_flag("--with-codes", args->with_codes, "Each point's code in the JSON");
   tsne_options& t = args->options.tsne;
   cmd->add_option("--perplexity", t.perplexity, "t-SNE's perplexity")->capture_default_str();

@@ -1,11 +1,12 @@
 // aerec train: train an autoencoder on a split, report test figures; with a
 // validation slice, stop early and keep the best epoch; checkpoint, resume,
-// and save a checkpoint on Ctrl-C. The run itself is the library's
-// (aerec/train/run.h); its flags come from the run's and the configuration's
-// option tables.
+// and save a checkpoint on Ctrl-C; draw the training curves (--plot). The run
+// itself is the library's (aerec/train/run.h); its flags come from the run's
+// and the configuration's option tables.
 #include <memory>
 
 #include "aerec/io/model_file.h"
+#include "aerec/plot/training_curves.h"
 #include "aerec/train/options.h"
 #include "aerec/train/run.h"
 #include "commands.h"
@@ -58,6 +59,7 @@ training_run resume(const train_args& a) {
                               [&](run_spec& saved) {
                                 if (!given.out.empty()) saved.out = given.out;
                                 if (!given.metrics_out.empty()) saved.metrics_out = given.metrics_out;
+                                if (!given.plot.empty()) saved.plot = given.plot;
                               });
 }
 
@@ -80,6 +82,11 @@ void run(const train_args& a) {
   std::printf("trained %d epochs in %.1fs\n", r.epochs_done(), result.metrics["train_seconds"].get<double>());
   if (!r.spec().out.empty()) save_model(r.spec().out, r.trained());
   if (!r.spec().metrics_out.empty()) write_json(r.spec().metrics_out, result.metrics);
+  // The curves as aerec plot draws them from the metrics, the run named by its preset.
+  if (!r.spec().plot.empty()) {
+    const plot::training_history history[] = {plot::history_of(result.metrics, r.spec().preset, "the run")};
+    plot::write_training_curves(r.spec().plot, history);
+  }
 }
 
 }  // namespace

@@ -76,6 +76,20 @@ TEST_CASE("aerec map places every movie, named and grouped by genre, with the ma
   REQUIRE(map["code"].get<std::string>().find("only rating is that movie") != std::string::npos);
 }
 
+TEST_CASE("aerec map draws the map as PNG and SVG", "[cli][map]") {
+  const auto png = data().dir.path() / "map.png", svg = data().dir.path() / "map.svg";
+  map_of("movies", "--png " + png.string() + " --svg " + svg.string());
+  const std::string png_bytes = read(png), svg_text = read(svg);
+  REQUIRE(png_bytes.substr(1, 3) == "PNG");
+  REQUIRE(svg_text.find("<svg") != std::string::npos);
+  REQUIRE(svg_text.find("Drama") != std::string::npos);  // the legend
+  const auto bad = data().dir.path() / "map.gif";
+  const result r = run_aerec("map " + data().model + " --of movies --perplexity 5 --out " +
+                             (data().dir.path() / "not-written.json").string() + " --png " + bad.string());
+  REQUIRE(r.code == 2);
+  REQUIRE_FALSE(std::filesystem::exists(data().dir.path() / "not-written.json"));
+}
+
 TEST_CASE("aerec map places users by their favourite genre, and writes the page's file with a placer",
           "[cli][map]") {
   const auto web = data().dir.path() / "taste-map.json";

@@ -13,6 +13,7 @@
 #include "aerec/data/implicit_feedback.h"
 #include "aerec/map/model_codes.h"
 #include "aerec/map/trustworthiness.h"
+#include "aerec/plot/scatter_chart.h"
 
 namespace aerec {
 
@@ -241,6 +242,18 @@ nlohmann::ordered_json map_json(const taste_map& map, bool with_codes) {
             {"trustworthiness_at_10", map.check.trustworthiness_at_10},
             {"median_distance", map.check.median_distance},
             {"median_neighbor_distance", map.check.median_neighbor_distance}}}};
+}
+
+void write_map_picture(const std::string& path, const taste_map& map) {
+  plot::scatter_data picture;
+  picture.title = std::string("The taste map: ") + map_subject_name(map.subject) + " by " +
+                  (map.subject == map_subject::movies ? "genre" : "favourite genre");
+  picture.groups = map.groups;
+  for (const map_point& p : map.points) {
+    const auto group = std::find(map.groups.begin(), map.groups.end(), p.group) - map.groups.begin();
+    picture.points.push_back({p.x, p.y, static_cast<int>(group), p.named ? p.label : std::string()});
+  }
+  plot::write_scatter(path, picture);
 }
 
 nlohmann::ordered_json page_json(taste_map& map) {

@@ -4,6 +4,7 @@
 #include "aerec/data/implicit_feedback.h"
 #include "aerec/io/checkpoint.h"
 #include "aerec/io/file_io.h"
+#include "aerec/plot/image_file.h"
 
 namespace aerec {
 
@@ -12,6 +13,8 @@ namespace fs = std::filesystem;
 const std::vector<option<run_spec>>& run_options() {
   using r = run_spec;
   const auto required = always<run_spec>;
+  // Checkpoints saved before a row was added lack its key.
+  const auto added_later = never<run_spec>;
   static const std::vector<option<run_spec>> all = [&] {
     std::vector<option<run_spec>> rows;
     for (const option<data_source>& o : data_source_options())
@@ -37,6 +40,9 @@ const std::vector<option<run_spec>>& run_options() {
         field_option<r>(
             "metrics-out", "Write figures and per-epoch history (JSON)", required,
             [](auto& s) -> auto& { return s.metrics_out; }),
+        field_option<r>(
+            "plot", "Write the training and validation curves here at the end (.svg or .png)", added_later,
+            [](auto& s) -> auto& { return s.plot; }),
         field_option<r>(
             "checkpoint-every", "Save a checkpoint every N epochs", required,
             [](auto& s) -> auto& { return s.checkpoint_every; }),
@@ -70,7 +76,8 @@ void check_spec(const run_spec& spec) {
 
 // Every output the run writes can be written, before any data loads.
 void check_outputs(const run_spec& spec, const fs::path& checkpoint) {
-  for (const std::string& path : {spec.out, spec.metrics_out, checkpoint.string()})
+  if (!spec.plot.empty()) plot::format_of(spec.plot);
+  for (const std::string& path : {spec.out, spec.metrics_out, spec.plot, checkpoint.string()})
     if (!path.empty()) check_writable(path);
 }
 

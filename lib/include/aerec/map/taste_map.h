@@ -67,6 +67,10 @@ taste_map build_taste_map(backend& b, model& m, map_subject subject, const datas
 // {"points": [{id, kind, x, y, label, group, code?}], "kl_divergence",
 // "trustworthiness_at_10", "seconds", ...}
 nlohmann::ordered_json map_json(const taste_map& map, bool with_codes);
+// The map as a picture (an .svg or a .png by the extension): points coloured
+// by group, with a legend, the most rated named.
+void write_map_picture(const std::string& path, const taste_map& map);
+
 // The demo page's compact form: ids, places to 0.01, group indices, the placer.
 nlohmann::ordered_json page_json(taste_map& map);
 

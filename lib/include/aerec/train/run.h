@@ -34,6 +34,7 @@ struct run_spec {
   int patience = 0;  // early stopping (needs val)
   std::string preset = "seed";
   std::string out, metrics_out;  // where the caller writes the model and the figures ("": nowhere)
+  std::string plot;              // ... and the training curves, an .svg or .png (plot/training_curves.h)
   int checkpoint_every = 0;      // epochs between checkpoints (0: none)
 };
 
