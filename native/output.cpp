@@ -16,16 +16,6 @@ json shortest(float value) {
   return std::strtod(buffer, nullptr);
 }
 
-std::string thousands(std::uint64_t n) {
-  const std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 void print_test_figures(const rating_metrics& test, const rating_metrics& baseline) {
   std::printf("test_rmse %.4f  test_mae %.4f  test_seed_loss %.4f (unclipped %.4f)\n", test.rmse, test.mae,
               test.seed_loss, test.seed_loss_unclipped);

@@ -22,13 +22,8 @@ std::vector<float> blobs(int clusters, int each, int dims, std::uint64_t seed) {
   return out;
 }
 
-}  // namespace
-
-TEST_CASE("t-SNE affinities: symmetric, summing to 1, each row at the perplexity", "[tsne]") {
-  const int dims = 5;
-  const std::vector<float> points = blobs(2, 15, dims, 3);
-  const std::size_t n = points.size() / dims;
-  const std::vector<double> p = tsne_affinities(points, dims, 5);
+// P (N x N) is symmetric and sums to 1.
+void require_joint_probabilities(const std::vector<double>& p, std::size_t n) {
   double total = 0;
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j) {
@@ -36,6 +31,16 @@ TEST_CASE("t-SNE affinities: symmetric, summing to 1, each row at the perplexity
       total += p[i * n + j];
     }
   REQUIRE(total == Approx(1).epsilon(1e-9));
+}
+
+}  // namespace
+
+TEST_CASE("t-SNE affinities: symmetric, summing to 1, each row at the perplexity", "[tsne]") {
+  const int dims = 5;
+  const std::vector<float> points = blobs(2, 15, dims, 3);
+  const std::size_t n = points.size() / dims;
+  const std::vector<double> p = tsne_affinities(points, dims, 5);
+  require_joint_probabilities(p, n);
 }
 
 TEST_CASE("t-SNE's gradient matches finite differences of KL(P || Q)", "[tsne][gradient]") {
@@ -141,13 +146,7 @@ TEST_CASE(
   const std::vector<float> points = blobs(2, 40, dims, 4);
   const std::size_t n = points.size() / dims;
   const std::vector<double> p = dense(tsne_neighbor_affinities(points, dims, 8, 2), n);
-  double total = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < n; ++j) {
-      REQUIRE(p[i * n + j] == p[j * n + i]);
-      total += p[i * n + j];
-    }
-  REQUIRE(total == Approx(1).epsilon(1e-9));
+  require_joint_probabilities(p, n);
   // 3 x 30 + 1 neighbours reach all 79 others: the exact P (which floors at 1e-12).
   const std::vector<double> all = dense(tsne_neighbor_affinities(points, dims, 30), n);
   const std::vector<double> exact = tsne_affinities(points, dims, 30);

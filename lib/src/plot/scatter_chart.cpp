@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "aerec/core/error.h"
+#include "aerec/core/thousands.h"
 #include "aerec/plot/image_file.h"
 #include "plot/axes.h"
 #include "plot/legend.h"
@@ -29,16 +30,6 @@ void check(const scatter_data& d) {
       throw error(error_code::invalid_argument, which + " has group " + std::to_string(p.group) + " of " +
                                                     std::to_string(groups) + " named");
   }
-}
-
-std::string with_commas(std::size_t n) {
-  const std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
 }
 
 // A point's place among `groups` groups: its group's index, or the last for no group.
@@ -77,9 +68,9 @@ grouping group_points(const scatter_data& d) {
     const int g = by_size[i];
     out.order.push_back(g);
     out.paint[g] = tableau10[i];
-    out.legend.push_back({d.groups[g] + " (" + with_commas(count[g]) + ")", out.paint[g], true});
+    out.legend.push_back({d.groups[g] + " (" + thousands(count[g]) + ")", out.paint[g], true});
   }
-  if (others > 0) out.legend.push_back({"other (" + with_commas(others) + ")", other_grey, true});
+  if (others > 0) out.legend.push_back({"other (" + thousands(others) + ")", other_grey, true});
   return out;
 }
 
