@@ -14,12 +14,14 @@
 #include "aerec/map/model_codes.h"
 #include "aerec/map/trustworthiness.h"
 #include "aerec/plot/scatter_chart.h"
+#include "map/nearest_neighbors.h"
 
 namespace aerec {
 
 namespace {
 
 using genre_list = std::unordered_map<std::int32_t, std::vector<std::string>>;
+constexpr const char* no_genre = "(no genre)";
 
 // Each genre's share of `weights` (a weight per movie id).
 std::map<std::string, double> genre_shares(const genre_list& genres,
@@ -42,7 +44,7 @@ std::string distinctive_genre(const std::vector<std::string>& own,
   const auto rarer = [&](const std::string& a, const std::string& b) {
     return catalogue.at(a) < catalogue.at(b);
   };
-  return own.empty() ? "(no genre)" : *std::min_element(own.begin(), own.end(), rarer);
+  return own.empty() ? no_genre : *std::min_element(own.begin(), own.end(), rarer);
 }
 
 // The genre most over-represented among a user's liked movies against
@@ -69,20 +71,23 @@ std::string favourite_genre(const genre_list& genres, std::span<const std::int32
   if (!best.empty()) return best;
   const auto most = std::max_element(rated.begin(), rated.end(),
                                      [](const auto& a, const auto& b) { return a.second < b.second; });
-  return most == rated.end() ? "(no genre)" : most->first;
+  return most == rated.end() ? no_genre : most->first;
+}
+
+// Whether the model's rows are the subject's (users of a user-based model), or its columns.
+bool rows_are(const model& m, map_subject subject) {
+  return (m.meaning().rows == row_kind::users) == (subject == map_subject::users);
 }
 
 model_codes codes_of(model& m, map_subject subject, const dataset& data) {
-  const bool rows_are_subject = (m.meaning().rows == row_kind::users) == (subject == map_subject::users);
-  if (!rows_are_subject) return column_codes(m);
+  if (!rows_are(m, subject)) return column_codes(m);
   if (subject == map_subject::users) return row_codes(m, data.train, data.users, data.items);
   const dataset by_movie = transposed(data);
   return row_codes(m, by_movie.train, by_movie.users, by_movie.items);
 }
 
 std::string code_definition(const model& m, map_subject subject) {
-  const bool rows_are_subject = (m.meaning().rows == row_kind::users) == (subject == map_subject::users);
-  if (rows_are_subject)
+  if (rows_are(m, subject))
     return subject == map_subject::users ? "a user's code: the model's code of their ratings"
                                          : "a movie's code: the model's code of its row (its ratings)";
   return subject == map_subject::movies ? "a movie's code: the model's code of a user whose only rating is "
@@ -97,15 +102,11 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-double median_neighbor_distance(std::span<const float> places) {
-  const std::size_t n = places.size() / 2;
-  std::vector<double> nearest(n, INFINITY);
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < n; ++j)
-      if (i != j)
-        nearest[i] = std::min<double>(
-            nearest[i], std::hypot(places[i * 2] - places[j * 2], places[i * 2 + 1] - places[j * 2 + 1]));
-  return median(nearest);
+double median_neighbor_distance(std::span<const float> places, int threads) {
+  const map_detail::neighbor_lists nearest = map_detail::nearest_neighbors(places, 2, 1, threads);
+  std::vector<double> distances;
+  for (const double squared : nearest.distance) distances.push_back(std::sqrt(squared));
+  return median(distances);
 }
 
 std::vector<float> rows_of(std::span<const float> m, int width, std::span<const std::size_t> which) {
@@ -138,8 +139,68 @@ placer_check check_placer(backend& b, const model_codes& codes, std::span<const 
   for (std::size_t i = 0; i < held.size(); ++i)
     distances.push_back(std::hypot(placed[i * 2] - truth[i * 2], placed[i * 2 + 1] - truth[i * 2 + 1]));
   check.median_distance = median(distances);
-  check.median_neighbor_distance = median_neighbor_distance(places);
+  check.median_neighbor_distance = median_neighbor_distance(places, o.tsne.threads);
   return check;
+}
+
+// What a point shows besides its place, and how many ratings it has (the
+// most rated are named on pictures).
+struct point_facts {
+  std::string label, group;
+  double ratings = 0;
+};
+using facts_by_id = std::unordered_map<std::int32_t, point_facts>;
+
+genre_list genres_of(const std::vector<movie>& movies) {
+  genre_list genres;
+  for (const movie& mv : movies) genres[mv.id] = mv.genres;
+  return genres;
+}
+
+// For every rated movie, its count of ratings (`liked_only`: of liked_rating or more).
+std::unordered_map<std::int32_t, double> rating_counts(const dataset& data, bool liked_only) {
+  std::unordered_map<std::int32_t, double> counts;
+  for (std::int32_t r = 0; r < data.train.rows(); ++r)
+    for (std::size_t k = 0; k < data.train.row_cols(r).size(); ++k)
+      if (!liked_only || data.train.row_values(r)[k] >= liked_rating)
+        counts[data.items.id(data.train.row_cols(r)[k])] += 1;
+  return counts;
+}
+
+// Every movie's title and most distinctive genre.
+facts_by_id movie_facts(const std::vector<movie>& movies, const dataset& data) {
+  const genre_list genres = genres_of(movies);
+  std::unordered_map<std::int32_t, double> in_catalogue;
+  for (const movie& mv : movies) in_catalogue[mv.id] = 1;
+  const auto catalogue = genre_shares(genres, in_catalogue);
+  facts_by_id facts;
+  for (const movie& mv : movies) facts[mv.id] = {mv.title, distinctive_genre(mv.genres, catalogue), 0};
+  for (const auto& [id, count] : rating_counts(data, false)) {
+    auto [it, added] = facts.try_emplace(id, point_facts{"movie " + std::to_string(id), no_genre, 0});
+    it->second.ratings = count;
+  }
+  return facts;
+}
+
+// Every user's favourite genre.
+facts_by_id user_facts(const std::vector<movie>& movies, const dataset& data) {
+  const genre_list genres = genres_of(movies);
+  const auto everyone = genre_shares(genres, rating_counts(data, true));
+  facts_by_id facts;
+  for (std::int32_t r = 0; r < data.train.rows(); ++r) {
+    std::vector<std::int32_t> ids;
+    for (const std::int32_t c : data.train.row_cols(r)) ids.push_back(data.items.id(c));
+    const std::int32_t user = data.users.id(r);
+    facts[user] = {"user " + std::to_string(user),
+                   favourite_genre(genres, ids, data.train.row_values(r), everyone),
+                   static_cast<double>(ids.size())};
+  }
+  return facts;
+}
+
+// The index of a point's group in map.groups.
+int group_index(const taste_map& map, const map_point& p) {
+  return static_cast<int>(std::find(map.groups.begin(), map.groups.end(), p.group) - map.groups.begin());
 }
 
 }  // namespace
@@ -155,31 +216,7 @@ map_subject parse_map_subject(const std::string& name) {
 taste_map build_taste_map(backend& b, model& m, map_subject subject, const dataset& data,
                           const std::vector<movie>& movies, const taste_map_options& o) {
   const model_codes codes = codes_of(m, subject, data);
-  const std::size_t n = codes.ids.size();
-  genre_list genres;
-  std::unordered_map<std::int32_t, std::string> titles;
-  std::unordered_map<std::int32_t, double> in_catalogue, liked_by_all, popularity;
-  for (const movie& mv : movies) {
-    genres[mv.id] = mv.genres;
-    titles[mv.id] = mv.title;
-    in_catalogue[mv.id] = 1;
-  }
-  std::unordered_map<std::int32_t, std::string> favourite;
-  for (std::int32_t r = 0; r < data.train.rows(); ++r)
-    for (std::size_t k = 0; k < data.train.row_cols(r).size(); ++k) {
-      const std::int32_t id = data.items.id(data.train.row_cols(r)[k]);
-      popularity[id] += 1;
-      if (data.train.row_values(r)[k] >= liked_rating) liked_by_all[id] += 1;
-    }
-  const auto catalogue = genre_shares(genres, in_catalogue), everyone = genre_shares(genres, liked_by_all);
-  if (subject == map_subject::users)
-    for (std::int32_t r = 0; r < data.train.rows(); ++r) {
-      std::vector<std::int32_t> ids;
-      for (const std::int32_t c : data.train.row_cols(r)) ids.push_back(data.items.id(c));
-      popularity[-1 - data.users.id(r)] = static_cast<double>(ids.size());  // users apart from movies
-      favourite[data.users.id(r)] = favourite_genre(genres, ids, data.train.row_values(r), everyone);
-    }
-
+  const auto facts = subject == map_subject::movies ? movie_facts(movies, data) : user_facts(movies, data);
   taste_map map{subject, code_definition(m, subject), {}, {}, 0, 0, 0, {}, {}};
   const auto start = std::chrono::steady_clock::now();
   const tsne_result placed = tsne(codes.codes, codes.size, o.tsne);
@@ -188,29 +225,26 @@ taste_map build_taste_map(backend& b, model& m, map_subject subject, const datas
   map.trustworthiness_at_10 =
       trustworthiness(codes.codes, codes.size, placed.positions, 2, 10, o.tsne.threads);
 
-  std::vector<std::pair<double, std::size_t>> by_popularity;
+  std::vector<std::pair<double, std::size_t>> by_ratings;
   std::map<std::string, std::size_t> group_sizes;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < codes.ids.size(); ++i) {
     const std::int32_t id = codes.ids[i];
-    map_point p{id, placed.positions[i * 2], placed.positions[i * 2 + 1], {}, {}, false, {}};
-    if (subject == map_subject::movies) {
-      const auto t = titles.find(id);
-      p.label = t == titles.end() ? "movie " + std::to_string(id) : t->second;
-      const auto g = genres.find(id);
-      p.group = g == genres.end() ? "(no genre)" : distinctive_genre(g->second, catalogue);
-    } else {
-      p.label = "user " + std::to_string(id);
-      p.group = favourite.count(id) ? favourite[id] : "(no genre)";
-    }
+    const auto known = facts.find(id);
+    const point_facts f =
+        known != facts.end()
+            ? known->second
+            : point_facts{(subject == map_subject::movies ? "movie " : "user ") + std::to_string(id),
+                          no_genre, 0};
+    map_point p{id, placed.positions[i * 2], placed.positions[i * 2 + 1], f.label, f.group, false, {}};
     p.code.assign(codes.codes.begin() + static_cast<std::ptrdiff_t>(i * codes.size),
                   codes.codes.begin() + static_cast<std::ptrdiff_t>((i + 1) * codes.size));
     ++group_sizes[p.group];
-    by_popularity.emplace_back(-popularity[subject == map_subject::movies ? id : -1 - id], i);
+    by_ratings.emplace_back(-f.ratings, i);
     map.points.push_back(std::move(p));
   }
-  std::sort(by_popularity.begin(), by_popularity.end());
-  for (std::size_t k = 0; k < by_popularity.size() && k < static_cast<std::size_t>(o.labels); ++k)
-    map.points[by_popularity[k].second].named = true;
+  std::sort(by_ratings.begin(), by_ratings.end());
+  for (std::size_t k = 0; k < by_ratings.size() && k < static_cast<std::size_t>(o.labels); ++k)
+    map.points[by_ratings[k].second].named = true;
   for (const auto& [g, size] : group_sizes) map.groups.push_back(g);
   std::stable_sort(map.groups.begin(), map.groups.end(), [&](const std::string& l, const std::string& r) {
     return group_sizes[l] > group_sizes[r];
@@ -249,10 +283,8 @@ void write_map_picture(const std::string& path, const taste_map& map) {
   picture.title = std::string("The taste map: ") + map_subject_name(map.subject) + " by " +
                   (map.subject == map_subject::movies ? "genre" : "favourite genre");
   picture.groups = map.groups;
-  for (const map_point& p : map.points) {
-    const auto group = std::find(map.groups.begin(), map.groups.end(), p.group) - map.groups.begin();
-    picture.points.push_back({p.x, p.y, static_cast<int>(group), p.named ? p.label : std::string()});
-  }
+  for (const map_point& p : map.points)
+    picture.points.push_back({p.x, p.y, group_index(map, p), p.named ? p.label : std::string()});
   plot::write_scatter(path, picture);
 }
 
@@ -265,8 +297,7 @@ nlohmann::ordered_json page_json(taste_map& map) {
     ids.push_back(p.id);
     x.push_back(round(p.x));
     y.push_back(round(p.y));
-    group.push_back(
-        static_cast<int>(std::find(map.groups.begin(), map.groups.end(), p.group) - map.groups.begin()));
+    group.push_back(group_index(map, p));
   }
   return {{"of", map_subject_name(map.subject)},
           {"code", map.code_definition},

@@ -138,13 +138,23 @@ double attract(const tsne_sparse_affinities& p, std::span<const double> y, std::
 // The repulsion of the sparse methods: rep (N x 2) from y, returning Z.
 using repulsion_fn = std::function<double(std::span<const double>, std::span<double>)>;
 
-// A sparse P's objective's gradient (and KL, when `want_kl`).
+// The neighbour method's pairwise sums, or the interpolated method's `grid`.
+repulsion_fn repulsion_of(tsne_method method, map_detail::fft_repulsion& grid, int threads) {
+  if (method == tsne_method::interpolated)
+    return [&grid](std::span<const double> y, std::span<double> rep) { return grid.compute(y, rep); };
+  return [threads](std::span<const double> y, std::span<double> rep) {
+    return map_detail::exact_repulsion(y, rep, threads);
+  };
+}
+
+// A sparse P's objective's gradient, and its KL when `want_kl` (else 0).
 double sparse_objective(const tsne_sparse_affinities& p, std::span<const double> y, std::span<double> grad,
                         const repulsion_fn& repulsion, int threads, bool want_kl) {
   std::vector<double> rep(y.size());
   const double z = repulsion(y, rep);
   const double kl = attract(p, y, grad, threads, want_kl);
   for (std::size_t k = 0; k < y.size(); ++k) grad[k] = 4 * (grad[k] - rep[k] / z);
+  if (!want_kl) return 0;
   double total = 0;
   for (const double v : p.values) total += v;
   return kl + total * std::log(z);
@@ -282,11 +292,8 @@ double tsne_sparse_objective(const tsne_sparse_affinities& p, std::span<const do
                              std::span<double> grad, tsne_method method, int threads) {
   map_detail::fft_repulsion grid(threads);
   std::vector<double> scratch(grad.empty() ? y.size() : 0);
-  const repulsion_fn repulsion = [&](std::span<const double> at, std::span<double> rep) {
-    return method == tsne_method::interpolated ? grid.compute(at, rep)
-                                               : map_detail::exact_repulsion(at, rep, threads);
-  };
-  return sparse_objective(p, y, grad.empty() ? std::span<double>(scratch) : grad, repulsion, threads, true);
+  return sparse_objective(p, y, grad.empty() ? std::span<double>(scratch) : grad,
+                          repulsion_of(method, grid, threads), threads, true);
 }
 
 tsne_result tsne(std::span<const float> points, int dims, const tsne_options& o) {
@@ -313,10 +320,7 @@ tsne_result tsne(std::span<const float> points, int dims, const tsne_options& o)
   } else {
     tsne_sparse_affinities p = tsne_neighbor_affinities(points, dims, o.perplexity, o.threads);
     map_detail::fft_repulsion grid(o.threads);
-    const repulsion_fn repulsion = [&](std::span<const double> at, std::span<double> rep) {
-      return method == tsne_method::neighbors ? map_detail::exact_repulsion(at, rep, o.threads)
-                                              : grid.compute(at, rep);
-    };
+    const repulsion_fn repulsion = repulsion_of(method, grid, o.threads);
     descend(y, p.values, o, [&](std::span<const double> at, std::span<double> grad) {
       sparse_objective(p, at, grad, repulsion, o.threads, false);
     });

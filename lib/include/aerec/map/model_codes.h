@@ -28,6 +28,8 @@ std::vector<float> row_code(model& m, const sparse_batch& row);
 model_codes column_codes(model& m);
 // The code of every row of `rows` (ids `row_ids`; columns `col_ids`) that
 // rates a column the model has; ratings of columns it lacks are left out.
+// Throws error_code::invalid_argument, as model::to_batch does, for a rating
+// outside the model's scale.
 model_codes row_codes(model& m, const ratings& rows, const id_map& row_ids, const id_map& col_ids);
 
 }  // namespace aerec
