@@ -8,6 +8,7 @@
 #include "aerec/core/error.h"
 #include "aerec/core/rng.h"
 #include "aerec/map/fit_parametric_map.h"
+#include "gradient_check.h"
 
 using namespace aerec;
 
@@ -68,4 +69,32 @@ TEST_CASE("a parametric map refuses bad codes and JSON that is not a placer", "[
   REQUIRE_THROWS_AS(parametric_map::from_json(*device, nlohmann::json::object(), "map.json"), error);
   std::vector<float> codes(code_size * 3, 1), places(5, 0);
   REQUIRE_THROWS_AS(fit_parametric_map(*device, codes, code_size, places), error);
+}
+
+TEST_CASE("the placer's backward matches finite differences of its squared error", "[map][gradient]") {
+  const auto device = make_cpu_backend(1);  // host memory: the test reads and perturbs it in place
+  const int hidden[] = {5, 4};
+  parametric_map m(*device, code_size, hidden);
+  rng random(3);
+  for (layer* l : m.layers()) l->initialize(init_scheme::xavier, random);
+  const int rows = 7;
+  const std::vector<float> x = testing::random_vector(random, rows * code_size, -1, 1);
+  const std::vector<float> target = testing::random_vector(random, rows * 2, -1, 1);
+  // The mean over the rows of |place - target|^2, as fit_parametric_map minimises it.
+  const auto loss = [&] {
+    const const_matrix_view out = m.forward({x.data(), rows, code_size});
+    double sum = 0;
+    for (int k = 0; k < rows * 2; ++k) sum += (out.data[k] - target[k]) * (out.data[k] - target[k]);
+    return sum / rows;
+  };
+  const const_matrix_view out = m.forward({x.data(), rows, code_size});
+  std::vector<float> d_out(rows * 2);
+  for (int k = 0; k < rows * 2; ++k) d_out[k] = 2 * (out.data[k] - target[k]) / rows;
+  m.backward({d_out.data(), rows, 2});
+  for (layer* l : m.layers())
+    for (const parameter& p : l->parameters()) {
+      const std::vector<float> analytic(p.grad, p.grad + p.size);
+      for (std::size_t k = 0; k < p.size; ++k)
+        testing::require_close(analytic[k], testing::central_difference(p.value[k], loss, 1e-2f), p.name);
+    }
 }

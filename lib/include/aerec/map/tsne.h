@@ -23,7 +23,8 @@ enum class tsne_method {
 };
 inline constexpr std::size_t tsne_exact_limit = 1000;
 // Where the FFT grid (whose cost follows the map's extent) overtakes the
-// pairwise sums on 2 cores (bench/tsne_vs_sklearn.py).
+// pairwise sums on 2 cores: Fashion-MNIST's images (PCA to 50), 10,000 of
+// them mapped in 9.9 s by pairs and 15.1 s by the grid, 20,000 in 34.2 s and 23.5 s.
 inline constexpr std::size_t tsne_neighbors_limit = 12000;
 
 struct tsne_options {
