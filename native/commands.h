@@ -18,6 +18,7 @@ void add_info_command(CLI::App& app);
 void add_data_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_map_command(CLI::App& app);
+void add_place_command(CLI::App& app);
 void add_plot_command(CLI::App& app);
 
 }  // namespace aerec::cli

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   aerec::cli::add_data_command(app);
   aerec::cli::add_export_command(app);
   aerec::cli::add_map_command(app);
+  aerec::cli::add_place_command(app);
   aerec::cli::add_plot_command(app);
   try {
     app.parse(argc, argv);

@@ -1,6 +1,5 @@
 // aerec predict: predictions for a new user from a few ratings (a ranking
 // model's scores: the order is what they mean).
-#include <charconv>
 #include <cstdio>
 
 #include "aerec/backend/cpu_backend.h"
@@ -8,6 +7,7 @@
 #include "commands.h"
 #include "model_kind.h"
 #include "output.h"
+#include "ratings_arg.h"
 
 namespace aerec::cli {
 
@@ -17,33 +17,6 @@ struct predict_args {
   std::string model, ratings;
   bool json_output = false;
 };
-
-template <class T>
-bool parse_whole(std::string_view text, T& value) {
-  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
-  return result.ec == std::errc() && result.ptr == text.data() + text.size();
-}
-
-// "MOVIEID:RATING,MOVIEID:RATING,..."; an empty string is a user with no ratings.
-std::vector<item_rating> parse_ratings(std::string_view text) {
-  std::vector<item_rating> out;
-  std::size_t position = 0;
-  while (!text.empty()) {
-    ++position;
-    const std::size_t comma = text.find(',');
-    const std::string_view pair = text.substr(0, comma);
-    const std::size_t colon = pair.find(':');
-    item_rating r{};
-    if (colon == std::string_view::npos || !parse_whole(pair.substr(0, colon), r.item_id) ||
-        !parse_whole(pair.substr(colon + 1), r.value))
-      throw error(error_code::invalid_argument, "--ratings: item " + std::to_string(position) + " '" +
-                                                    std::string(pair) + "' is not MOVIEID:RATING");
-    out.push_back(r);
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return out;
-}
 
 void run(const predict_args& a) {
   const std::vector<item_rating> rated = parse_ratings(a.ratings);

@@ -13,6 +13,10 @@
 //   const pair = aerec.loadRecommender({ ranking: rankingBytes, rating: ratingBytes });
 //   pair.recommend(row, 20);                     // [{ itemId, score, stars }, ...]
 //
+//   // The taste map (`aerec map MODEL --of movies --web taste-map.json`) places a user:
+//   const map = aerec.loadTasteMap(await (await fetch('taste-map.json')).text());
+//   map.place(pair, row);                        // { x, y }
+//
 // The package's only export is the default one, createAerec; everything else is reached through
 // the instance it resolves to (aerec.AerecError included). The names below are types only.
 
@@ -138,6 +142,31 @@ export interface Model {
   delete(): void;
 }
 
+/** A place on the taste map, in the map file's units. */
+export interface MapPlace {
+  x: number;
+  y: number;
+}
+
+/**
+ * A taste map's placer: the small network `aerec map --web` trains to put a code where the map's
+ * t-SNE put the codes like it, so a new user is placed without recomputing the map. Call
+ * `delete()` when done.
+ */
+export interface TasteMap {
+  /** How many numbers the codes it places have: the code size of the model the map was made from. */
+  readonly codeSize: number;
+  /**
+   * Where the user with these ratings sits on the map, from `model`'s code of them (a ranking
+   * model's, in a pair); null when that model sees none of them (a ranking model takes only the
+   * ratings of `likedRating` and up). Throws `invalid_argument` for a model whose codes have
+   * another size.
+   */
+  place(model: Model, ratings: Ratings): MapPlace | null;
+  /** Frees the map's wasm memory; later calls throw `invalid_argument`. */
+  delete(): void;
+}
+
 export interface AerecModule {
   /**
    * Loads a model file (as written by `aerec train` or `aerec export`): a rating model, or a ranking
@@ -155,8 +184,16 @@ export interface AerecModule {
     rating: Uint8Array | ArrayBuffer;
     starWeight?: number;
   }): Model;
+  /**
+   * The taste map the page file of `aerec map --web` describes (its JSON text, or the object it
+   * parses to): its points are plain JSON; this loads its placer. Throws `model_format` for
+   * anything else.
+   */
+  loadTasteMap(map: string | object): TasteMap;
   /** The weight of a star in a pair's score when loadRecommender is given none. */
   readonly defaultStarWeight: number;
+  /** A ranking model's input keeps the ratings at or above this (4 of 5 stars): the movies liked. */
+  readonly likedRating: number;
   /** The class of the errors aerec throws: `error instanceof aerec.AerecError`. */
   readonly AerecError: AerecErrorConstructor;
 }

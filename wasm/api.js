@@ -41,21 +41,34 @@ function modelBytes(bytes, name) {
   return bytes;
 }
 
-/** A loaded model. Call delete() when done: its memory lives in the wasm heap. */
-class Model {
-  constructor(raw) {
+/** Something in the wasm heap: call delete() when done with it. */
+class Handle {
+  constructor(raw, what) {
     this._raw = raw;
+    this._what = what;
+  }
+
+  _live() {
+    if (this._raw === null) throw new AerecError('invalid_argument', 'this ' + this._what + ' has been deleted');
+    return this._raw;
+  }
+
+  delete() {
+    if (this._raw !== null) this._raw.delete();
+    this._raw = null;
+  }
+}
+
+/** A loaded model. Call delete() when done: its memory lives in the wasm heap. */
+class Model extends Handle {
+  constructor(raw) {
+    super(raw, 'model');
     this._index = null;
     this.numItems = raw.numItems();
     this.codeSize = raw.codeSize();
     this.scale = Object.freeze({ min: raw.scaleMin(), max: raw.scaleMax() });
     this.ranks = raw.ranks();
     this.hasStars = raw.hasStars();
-  }
-
-  _live() {
-    if (this._raw === null) throw new AerecError('invalid_argument', 'this model has been deleted');
-    return this._raw;
   }
 
   itemIds() { return this._live().itemIds(); }
@@ -135,10 +148,24 @@ class Model {
       throw new AerecError('invalid_argument', 'itemId must be a movie id, not ' + itemId);
     return checked(this._live().similar(itemId, k));
   }
+}
 
-  delete() {
-    if (this._raw !== null) this._raw.delete();
-    this._raw = null;
+/** A taste map's placer (from the file `aerec map --web` writes). Call delete() when done. */
+class TasteMap extends Handle {
+  constructor(raw) {
+    super(raw, 'taste map');
+    this.codeSize = raw.codeSize();
+  }
+
+  /**
+   * Where the user with these ratings sits on the map, from `model`'s code: { x, y }, or null
+   * when the model sees none of the ratings (a ranking model takes only those >= likedRating).
+   */
+  place(model, ratings) {
+    if (!(model instanceof Model))
+      throw new AerecError('invalid_argument', 'place takes a model from loadModel or loadRecommender');
+    const p = checked(this._live().place(model._live(), requireRatings(ratings)));
+    return p.length === 0 ? null : { x: p[0], y: p[1] };
   }
 }
 
@@ -154,4 +181,10 @@ Module['loadRecommender'] = function (models) {
   const ranking = modelBytes(models && models.ranking, 'ranking');
   const rating = modelBytes(models && models.rating, 'rating');
   return new Model(checked(Module['rawLoadModels'](ranking, rating, starWeight)));
+};
+/** The page's taste map (its JSON text, or that JSON parsed) for TasteMap.place. */
+Module['loadTasteMap'] = function (map) {
+  if (typeof map !== 'string' && (map === null || typeof map !== 'object'))
+    throw new AerecError('invalid_argument', 'loadTasteMap takes the map file\'s JSON text or the object it parses to');
+  return new TasteMap(checked(Module['rawLoadTasteMap'](typeof map === 'string' ? map : JSON.stringify(map))));
 };

@@ -6,6 +6,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <array>
 #include <memory>
 #include <new>
 #include <optional>
@@ -15,7 +16,9 @@
 
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/core/error.h"
+#include "aerec/data/implicit_feedback.h"
 #include "aerec/io/model_file.h"
+#include "aerec/map/place_user.h"
 #include "aerec/serve/item_space.h"
 #include "aerec/serve/recommender.h"
 
@@ -153,6 +156,13 @@ class model_handle {
     });
   }
 
+  // Where this user sits on a taste map, by the ranking model's code (else
+  // the rating model's); nullopt when that model sees none of the ratings.
+  std::optional<std::array<float, 2>> place_on(parametric_map& placer, const val& ratings) {
+    model& m = primary();
+    return place_user(placer, m, m.dense_to_batch(user_row(ratings).values()));
+  }
+
   val recommend(const val& ratings, int k) {
     return guarded([&] {
       if (k < 0) throw error(error_code::invalid_argument, "k must be >= 0, not " + std::to_string(k));
@@ -234,6 +244,29 @@ class model_handle {
   std::optional<item_space> space_;
 };
 
+// A taste map's placer, from the page file `aerec map --web` writes.
+class map_handle {
+ public:
+  explicit map_handle(const std::string& text)
+      : device_(make_cpu_backend(1)), placer_(page_placer(*device_, text, "taste map")) {}
+
+  int code_size() const { return placer_.code_size(); }
+
+  // [x, y] of the user whose ratings these are, by `m`'s code; [] when `m`
+  // sees none of them.
+  val place(model_handle& m, const val& ratings) {
+    return guarded([&] {
+      const auto place = m.place_on(placer_, ratings);
+      return typed_copy("Float32Array",
+                        place ? std::vector<float>(place->begin(), place->end()) : std::vector<float>());
+    });
+  }
+
+ private:
+  std::unique_ptr<backend> device_;
+  parametric_map placer_;
+};
+
 namespace {
 
 std::string bytes_of(const val& bytes) {
@@ -248,6 +281,16 @@ std::unique_ptr<model_handle> load_models(const val& first, const val& second, f
     std::optional<std::string> other;
     if (!second.isNull()) other = bytes_of(second);
     loaded = std::make_unique<model_handle>(bytes_of(first), other, star_weight);
+    return val::null();
+  });
+  return loaded;
+}
+
+// The map, or null with the error recorded.
+std::unique_ptr<map_handle> load_taste_map(const std::string& text) {
+  std::unique_ptr<map_handle> loaded;
+  guarded([&] {
+    loaded = std::make_unique<map_handle>(text);
     return val::null();
   });
   return loaded;
@@ -280,9 +323,14 @@ EMSCRIPTEN_BINDINGS(aerec) {
       .function("recommend", &model_handle::recommend)
       .function("explain", &model_handle::explain)
       .function("similar", &model_handle::similar);
+  emscripten::class_<map_handle>("RawTasteMap")
+      .function("codeSize", &map_handle::code_size)
+      .function("place", &map_handle::place);
   emscripten::function("rawLoadModels", &load_models);
+  emscripten::function("rawLoadTasteMap", &load_taste_map);
   emscripten::function("rawLastError", &last_error);
   emscripten::constant("defaultStarWeight", default_star_weight);
+  emscripten::constant("likedRating", liked_rating);
 }
 
 }  // namespace aerec::wasm

@@ -1,6 +1,7 @@
 // aerec map: a model's movies and users on a taste map, end to end, on a
 // small MovieLens-100K-style folder that the test writes (60 users, 40 movies
 // in two tastes: even users like even movies).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -116,4 +117,40 @@ TEST_CASE("aerec map refuses an unknown subject and too few points, writing noth
   REQUIRE(r.code == 2);
   REQUIRE(r.err.find("40 points are too few for perplexity") != std::string::npos);
   REQUIRE_FALSE(std::filesystem::exists(out));
+}
+
+TEST_CASE(
+    "aerec place puts a user who loved one movie where the map has that movie, and refuses a map that "
+    "is not one",
+    "[cli][map]") {
+  const auto web = data().dir.path() / "movie-map.json";
+  const json map = map_of("movies", "--web " + web.string());
+  double low = 0, high = 0;
+  for (const json& p : map["points"]) {
+    low = std::min({low, p["x"].get<double>(), p["y"].get<double>()});
+    high = std::max({high, p["x"].get<double>(), p["y"].get<double>()});
+  }
+  // A movie's code is that of a user who loved just it, and the placer learned every movie's place.
+  for (const json& p : map["points"]) {
+    if (p["id"] != 2 && p["id"] != 7) continue;
+    const result r = run_aerec("place " + data().model + " --map " + web.string() + " --ratings " +
+                               std::to_string(p["id"].get<int>()) + ":4 --json");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const json place = json::parse(r.out);
+    const double off = std::hypot(place["x"].get<double>() - p["x"].get<double>(),
+                                  place["y"].get<double>() - p["y"].get<double>());
+    REQUIRE(off < 0.05 * (high - low));
+  }
+
+  data().dir.write("not-a-map.json", "{\"ids\": [1, 2]}");
+  const result foreign = run_aerec("place " + data().model + " --map " +
+                                   (data().dir.path() / "not-a-map.json").string() + " --ratings 2:4");
+  REQUIRE(foreign.code != 0);
+  REQUIRE(foreign.err.find("not-a-map.json: not a taste map of `aerec map --web` (no placer)") !=
+          std::string::npos);
+  const result missing = run_aerec("place " + data().model + " --map " +
+                                   (data().dir.path() / "absent.json").string() + " --ratings 2:4");
+  REQUIRE(missing.code != 0);
+  REQUIRE(missing.err.find("absent.json") != std::string::npos);
 }

@@ -21,6 +21,20 @@ export function fail(message) {
   process.exit(1);
 }
 
+/** Runs `action`, which must throw an AerecError with `code` and a message; prints it. */
+export function expectError(aerecModule, code, what, action) {
+  try {
+    action();
+  } catch (e) {
+    if (!(e instanceof aerecModule.AerecError)) fail(`${what}: threw ${e}, not an AerecError`);
+    if (e.code !== code) fail(`${what}: code ${e.code} (${e.message}), expected ${code}`);
+    if (!e.message) fail(`${what}: AerecError without a message`);
+    console.log(`  ${what}: ${e.code}: ${e.message}`);
+    return;
+  }
+  fail(`${what}: no error`);
+}
+
 // --name value pairs; repeated names collect into arrays.
 export function parseArgs(argv) {
   const args = {};

@@ -14,7 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fail, loadModule, parseArgs } from './module.mjs';
+import { expectError, fail, loadModule, parseArgs } from './module.mjs';
 import { generator } from './random.mjs';
 
 const args = parseArgs(process.argv.slice(2));
@@ -125,19 +125,6 @@ function compare(aerecModule, aerec, file, random) {
   model.delete();
   console.log(`${path.basename(file)}: ${model.numItems} movies, max relative difference ${worst.toExponential(2)}`);
   return { worst, count };
-}
-
-function expectError(aerecModule, code, what, action) {
-  try {
-    action();
-  } catch (e) {
-    if (!(e instanceof aerecModule.AerecError)) fail(`${what}: threw ${e}, not an AerecError`);
-    if (e.code !== code) fail(`${what}: code ${e.code} (${e.message}), expected ${code}`);
-    if (!e.message) fail(`${what}: AerecError without a message`);
-    console.log(`  ${what}: ${e.code}: ${e.message}`);
-    return;
-  }
-  fail(`${what}: no error`);
 }
 
 function checkBadInput(aerecModule, file) {

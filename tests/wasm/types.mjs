@@ -3,7 +3,7 @@
 // its users would (tsc --noEmit, strict), and the declarations, as TypeScript reads them, are
 // compared with the module's actual exports, the instance's members and a model's.
 //
-//   node types.mjs --module DIR --model FILE
+//   node types.mjs --module DIR --model FILE --ranking FILE --map FILE   (a map made from the ranking model)
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -15,7 +15,7 @@ const WEB_TESTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 
 // What a TypeScript user of the package writes. Each @ts-expect-error must meet an error.
 const USAGE = `import createAerec from 'aerec';
-import type { AerecError, AerecErrorCode, AerecModule, Model, Recommendation } from 'aerec';
+import type { AerecError, AerecErrorCode, AerecModule, MapPlace, Model, Recommendation, TasteMap } from 'aerec';
 // @ts-expect-error: the error class is no export of the package, only the instance's aerec.AerecError
 import { AerecError as NamedAerecError } from 'aerec';
 
@@ -24,7 +24,10 @@ const model: Model = aerec.loadModel(new Uint8Array(await (await fetch('model.ae
 const ratings: Float32Array = model.ratingsArray({ 260: 5, 1196: 5, 2571: 4 });
 const top: Recommendation[] = model.recommend(ratings, 10);
 const predicted: Float32Array = model.predictBatch(new Float32Array(2 * model.numItems), 2);
-const scale: number = model.scale.max - model.scale.min + top[0].score + predicted[0] + model.codeSize;
+const map: TasteMap = aerec.loadTasteMap(await (await fetch('taste-map.json')).text());
+const place: MapPlace | null = map.place(model, ratings);
+const scale: number = model.scale.max - model.scale.min + top[0].score + predicted[0] + model.codeSize + (place?.x ?? 0) +
+  map.codeSize + aerec.likedRating;
 try {
   model.predict([1, 2, 3]);
 } catch (error) {
@@ -36,6 +39,9 @@ try {
 }
 // @ts-expect-error: not a code aerec has
 const wrong: AerecErrorCode = 'bad_code';
+// @ts-expect-error: a map places a user from a model, not a bare code
+map.place(model.encode(ratings));
+map.delete();
 model.delete();
 export { wrong };
 `;
@@ -130,20 +136,30 @@ checkMembers('AerecModule', members('AerecModule'), aerec, false);
 const model = aerec.loadModel(fs.readFileSync(args.model));
 checkMembers('Model', members('Model'), model, true);
 checkMembers('Recommendation', members('Recommendation'), model.recommend(new Float32Array(model.numItems), 1)[0], true);
+const ranking = aerec.loadModel(fs.readFileSync(args.ranking));
+const map = aerec.loadTasteMap(fs.readFileSync(args.map, 'utf8'));
+checkMembers('TasteMap', members('TasteMap'), map, true);
+const liked = new Float32Array(ranking.numItems).fill(0);
+liked[0] = ranking.scale.max;
+checkMembers('MapPlace', members('MapPlace'), map.place(ranking, liked), true);
+check(map.place(ranking, new Float32Array(ranking.numItems)) === null, 'a user with no ratings was placed on the map');
 
 const thrown = [
   errorOf(() => aerec.loadModel(new Uint8Array(8))),
   errorOf(() => model.predict(new Float32Array(3))),
   errorOf(() => model.ratingsArray({ 999999: 5 })),
+  errorOf(() => aerec.loadTasteMap('{}')),
 ];
 for (const error of thrown) {
   check(error instanceof aerec.AerecError && error instanceof Error && error.name === 'AerecError',
     `${error} is not an aerec.AerecError named AerecError`);
   check(codes.includes(error.code), `the module threw code ${error.code}, which aerec.d.ts's AerecErrorCode lacks`);
 }
+map.delete();
+ranking.delete();
 model.delete();
 
 console.log(`exports: ${values.join(', ')}; AerecModule: ${[...members('AerecModule').keys()].join(', ')}; ` +
   `Model: ${[...members('Model').keys()].join(', ')}; codes thrown: ${thrown.map((e) => e.code).join(', ')}`);
 console.log(`PASS: a strict TypeScript ${ts.version} program type-checks against the installed package, and aerec.d.ts ` +
-  'declares exactly the module\'s exports and a model\'s members');
+  'declares exactly the module\'s exports and a model\'s and a taste map\'s members');
