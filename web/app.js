@@ -7,6 +7,7 @@ import * as render from './render.js';
 import { createSearch } from './search.js';
 import { SearchBox } from './search-box.js';
 import { RatingStore } from './store.js';
+import { mapPoints, TasteMapView } from './taste-map.js';
 
 const RESULT_LIMIT = 8;
 const STARTER_COUNT = 12;
@@ -24,15 +25,33 @@ const bytesOf = (path) => fetchOk(path).then((response) => response.arrayBuffer(
 
 /** The ranking model orders the movies; the rating model predicts their stars. */
 async function loadDemo() {
-  const [{ default: createAerec }, movieList, ranking, rating] = await Promise.all([
+  const [{ default: createAerec }, movieList, ranking, rating, mapJson] = await Promise.all([
     import('./aerec/aerec.js'),
     fetchOk('demo/movies.json').then((response) => response.json()),
     bytesOf('demo/ranking.aerec'),
     bytesOf('demo/model.aerec'),
+    // The page works without its map: a missing or damaged one is said in its panel.
+    fetchOk('demo/taste-map.json').then((response) => response.json()).catch((error) => ({ error })),
   ]);
   const aerec = await createAerec();
   const model = aerec.loadRecommender({ ranking, rating });
-  return { model, catalog: buildCatalog(movieList, model.itemIds()), modelBytes: ranking.byteLength + rating.byteLength };
+  const catalog = buildCatalog(movieList, model.itemIds());
+  return { model, catalog, map: loadMap(aerec, model, catalog, mapJson), modelBytes: ranking.byteLength + rating.byteLength };
+}
+
+/** The map's points and placer, or { error } saying why there is no map. */
+function loadMap(aerec, model, catalog, json) {
+  if (json.error) return json;
+  try {
+    const placer = aerec.loadTasteMap(json);
+    if (placer.codeSize !== model.codeSize) {
+      placer.delete();
+      throw new Error(`demo/taste-map.json was made from another model (codes of ${placer.codeSize} numbers, not ${model.codeSize})`);
+    }
+    return { placer, likedRating: aerec.likedRating, ...mapPoints(json, catalog) };
+  } catch (error) {
+    return { error };
+  }
 }
 
 function localStorageOrNull() {
@@ -69,7 +88,7 @@ function modelSummary(model, modelBytes) {
 }
 
 class DemoPage {
-  constructor({ model, catalog, modelBytes }) {
+  constructor({ model, catalog, map, modelBytes }) {
     this.model = model;
     this.catalog = catalog;
     this.values = render.ratingValues(model.scale);
@@ -77,6 +96,7 @@ class DemoPage {
     this.recommender = new Recommender(model, catalog);
     this.recommender.update(this.store.newestFirst());
     this.version = 0;
+    this.setUpMap(map);
     new SearchBox({
       input: $('movie-search'),
       list: $('search-results'),
@@ -91,6 +111,49 @@ class DemoPage {
     this.renderGenres();
     this.listen();
     this.refresh();
+  }
+
+  /** The taste map panel, or the reason it has none. */
+  setUpMap(map) {
+    if (map.error) {
+      $('map-message').textContent = `The taste map is not available: ${map.error.message}`;
+      $('map-message').hidden = false;
+      $('map-you-hint').hidden = true;
+      for (const button of document.querySelectorAll('[data-map-zoom]')) button.disabled = true;
+      return;
+    }
+    this.placer = map.placer;
+    this.likedRating = map.likedRating;
+    this.map = new TasteMapView(map, {
+      frame: $('map-frame'), canvas: $('map-canvas'), youDot: $('you-dot'), tip: $('map-tip'),
+      legend: $('map-legend'), status: $('map-status'),
+    }, (movie) => this.showOnMap(movie));
+    $('map-frame').setAttribute('aria-label', `Taste map of ${render.formatCount(map.points.length)} movies`);
+    for (const button of document.querySelectorAll('[data-map-zoom]')) {
+      button.addEventListener('click', () => this.map.zoomButton(button.dataset.mapZoom));
+    }
+  }
+
+  /** A movie clicked on the map, ready to rate under it. */
+  showOnMap(movie) {
+    const item = render.mapMovie(movie, this.recommender.predicted(movie), this.store.rating(movie.id), this.values);
+    $('map-selected').replaceChildren(item);
+    $('map-selected').hidden = false;
+  }
+
+  /**
+   * The visitor's dot (placed from the movies they liked: none before the first), their rated
+   * and recommended movies.
+   */
+  updateMap(top) {
+    if (!this.map) return;
+    const rated = new Map(this.store.newestFirst());
+    const you = this.placer.place(this.model, this.recommender.ratings);
+    this.map.update({ you, rated, recommended: top.map((entry) => entry.movie.id) });
+    const liked = [...rated.values()].filter((stars) => stars >= this.likedRating).length;
+    $('map-you-hint').textContent = you
+      ? `Blue rings mark your recommendations, gold rings the movies you rated. Your dot sits where the ${liked} movie${liked === 1 ? '' : 's'} you liked put your taste, and moves as you rate.`
+      : `Rate a movie ${this.likedRating} stars or more and your own dot appears where your taste sits.`;
   }
 
   describe(modelBytes) {
@@ -235,6 +298,7 @@ class DemoPage {
     list.dataset.version = String(++this.version);
     list.dataset.updatedAt = String(Math.round(performance.now()));
     $('recs-status').textContent = this.statusLine(top, genre);
+    this.updateMap(top);
   }
 
   statusLine(top, genre) {

@@ -181,6 +181,14 @@ export function similarMovie({ movie, similarity }, predicted, rating, values) {
   stars(movie, rating, values));
 }
 
+/** The movie picked on the taste map: its predicted stars and a rating control. */
+export function mapMovie(movie, predicted, rating, values) {
+  return h('li', { className: 'result map-movie', dataset: { testid: 'map-movie', movieId: movie.id } },
+    h('span', { className: 'result-text' }, titleLine(movie), genreLine(movie)),
+    predictedPill(movie, predicted),
+    stars(movie, rating, values));
+}
+
 export function ratedMovie(movie, rating, values) {
   return h('li', { className: 'rated', dataset: { testid: 'rated-movie', movieId: movie.id } },
     h('span', { className: 'rated-text' }, titleLine(movie)),

@@ -180,10 +180,14 @@ async function checkAgainstModule(page, rated) {
   await page.uncheck('#include-obscure');
 }
 
-/** Bytes the visit downloaded, as sent: the document and every resource. */
+/**
+ * Bytes the visit downloaded, as sent: the document and every resource but the taste map's
+ * (tests/web/taste_map.mjs holds those to a budget of their own).
+ */
 function transferredBytes(page) {
   return page.evaluate(() => performance.getEntriesByType('navigation')
     .concat(performance.getEntriesByType('resource'))
+    .filter((entry) => !entry.name.includes('taste-map'))
     .reduce((sum, entry) => sum + entry.encodedBodySize, 0));
 }
 
@@ -231,7 +235,7 @@ async function run({ site, screenshot }, chromium) {
 
     const loadMs = await openPage(page, server.url);
     const bytes = await transferredBytes(page);
-    check(bytes <= 3_000_000, `the page downloads ${bytes} bytes; the budget is 3 MB`);
+    check(bytes <= 3_000_000, `the page downloads ${bytes} bytes besides its taste map; the budget is 3 MB`);
     check((await ids(page, RECOMMENDED)).length === 0, 'recommendations shown before any rating');
     check(await page.isVisible('text=Rate a movie to see recommendations'), 'no empty state before the first rating');
     await checkTitles(page);
@@ -274,7 +278,7 @@ async function run({ site, screenshot }, chromium) {
     if (shots) await page.screenshot({ path: shots.phone, fullPage: true });
 
     check(problems.length === 0, problems.join('\n'));
-    console.log(`transfer: ${bytes.toLocaleString('en')} bytes`);
+    console.log(`transfer: ${bytes.toLocaleString('en')} bytes besides the taste map`);
     console.log(`load-to-interactive: ${Math.round(loadMs)} ms`);
     console.log(`recommendation update: median ${median(updates).toFixed(1)} ms (${updates.length} clicks, 1-5 ratings)`);
     console.log(`update with 20 ratings (predict, rank, explain 20, redraw): median ${median(with20).toFixed(1)} ms (${with20.map((t) => t.toFixed(1)).join(', ')})`);
