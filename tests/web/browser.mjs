@@ -53,6 +53,19 @@ export function startServer(dir) {
   });
 }
 
+/** Serves `dir`, launches Chromium and runs `body(browser, url)`; both are closed however it ends. */
+export async function withSite(dir, chromium, body) {
+  const server = await startServer(dir);
+  let browser = null;
+  try {
+    browser = await launch(chromium);
+    return await body(browser, server.url);
+  } finally {
+    await browser?.close();
+    server.child.kill();
+  }
+}
+
 /**
  * Collects what must never happen: console errors or warnings, page errors, failed requests or
  * responses, requests outside the local server; and every request made, relative to it.

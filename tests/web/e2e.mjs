@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { skip } from '../wasm/module.mjs';
-import { check, Failure, launch, loadChromium, openPage, recordReadyTime, runTest, startServer, watch } from './browser.mjs';
+import { check, Failure, loadChromium, openPage, recordReadyTime, runTest, watch, withSite } from './browser.mjs';
 
 const RATED = '[data-testid="rated-list"] [data-testid="rated-movie"]';
 const RECOMMENDED = '[data-testid="recommendations"] [data-testid="recommendation"]';
@@ -224,16 +224,13 @@ function median(values) {
 
 async function run({ site, screenshot }, chromium) {
   const shots = screenshotPaths(screenshot);
-  const server = await startServer(site);
-  let browser = null;
-  try {
-    browser = await launch(chromium);
+  await withSite(site, chromium, async (browser, url) => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(15_000);
-    const { problems } = watch(page, server.url);
+    const { problems } = watch(page, url);
     await page.addInitScript(recordReadyTime);
 
-    const loadMs = await openPage(page, server.url);
+    const loadMs = await openPage(page, url);
     const bytes = await transferredBytes(page);
     check(bytes <= 3_000_000, `the page downloads ${bytes} bytes besides its taste map; the budget is 3 MB`);
     check((await ids(page, RECOMMENDED)).length === 0, 'recommendations shown before any rating');
@@ -256,7 +253,7 @@ async function run({ site, screenshot }, chromium) {
     await page.fill('[data-testid="movie-search"]', '');
     if (shots) await page.screenshot({ path: shots.desktop, fullPage: true });
 
-    await openPage(page, server.url);
+    await openPage(page, url);
     const restored = await ids(page, RATED);
     check(restored.length === 5 && restored.every((id) => rated.has(id)),
       `after a reload the rated list holds ${restored.join(', ')}, not ${[...rated.keys()].join(', ')}`);
@@ -269,7 +266,7 @@ async function run({ site, screenshot }, chromium) {
     rated.delete(removed);
     await checkRecommendations(page, rated);
 
-    const with20 = await timeUpdatesWith20(page, server.url);
+    const with20 = await timeUpdatesWith20(page, url);
 
     await page.setViewportSize({ width: 375, height: 812 });
     await page.evaluate(() => { document.getElementById('starters').open = true; });
@@ -285,10 +282,7 @@ async function run({ site, screenshot }, chromium) {
     console.log(`a reason: "${reason}"; more like ${similar.title}: ${similar.similar} movies`);
     if (shots) console.log(`screenshots: ${shots.desktop} ${shots.phone}`);
     console.log('PASS: search, rating by click and keyboard, live recommendations (as model.recommend ranks them) with reasons, more like this, genre filter, restore, remove, phone width');
-  } finally {
-    await browser?.close();
-    server.child.kill();
-  }
+  });
 }
 
 await runTest(async () => {

@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { installPackage, parseArgs } from '../wasm/module.mjs';
-import { check, Failure, launch, loadChromium, runTest, startServer, watch } from './browser.mjs';
+import { check, Failure, loadChromium, runTest, watch, withSite } from './browser.mjs';
 
 const RATINGS = { 260: 5, 1196: 5, 2571: 4 }; // the page's
 
@@ -39,13 +39,10 @@ async function expected(dir) {
 async function run(options, chromium) {
   const dir = project(options);
   const top = await expected(dir);
-  const server = await startServer(dir);
-  let browser = null;
-  try {
-    browser = await launch(chromium);
+  await withSite(dir, chromium, async (browser, url) => {
     const page = await browser.newPage();
-    const { problems, requested } = watch(page, server.url);
-    await page.goto(new URL('embed.html', server.url).href);
+    const { problems, requested } = watch(page, url);
+    await page.goto(new URL('embed.html', url).href);
     await page.waitForSelector('#recommendations[aria-busy="false"]', { timeout: 30_000 });
     const items = await page.$$eval('#recommendations li', (elements) =>
       elements.map((e) => ({ id: Number(e.dataset.movieId), text: e.textContent })));
@@ -59,10 +56,7 @@ async function run(options, chromium) {
     console.log(`listed: ${items.map((item) => item.text).join(' | ')}`);
     console.log(`requests: ${requested.join(', ')}`);
     console.log('PASS: embed.html, with the installed package, lists the ten movies model.recommend ranks, with their scores; no errors');
-  } finally {
-    await browser?.close();
-    server.child.kill();
-  }
+  });
 }
 
 await runTest(async () => {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, skip } from '../wasm/module.mjs';
-import { check, launch, loadChromium, openPage, runTest, startServer, watch } from './browser.mjs';
+import { check, loadChromium, openPage, runTest, watch, withSite } from './browser.mjs';
 
 const HALVES = ['0.5', '1', '1.5', '2', '2.5', '3', '3.5', '4', '4.5', '5'];
 
@@ -28,12 +28,10 @@ async function run(args, chromium) {
   const data = process.env.MOVIELENS_DIR && path.join(process.env.MOVIELENS_DIR, 'ml-latest-small');
   if (!data || !existsSync(data)) skip('ml-latest-small is not in $MOVIELENS_DIR');
   if (!existsSync(path.join(args.site, 'aerec', 'aerec.js'))) skip(`no demo site in ${args.site} (build the wasm preset)`);
-  const server = await startServer(halfStarSite(args, data));
-  const browser = await launch(chromium);
-  try {
+  await withSite(halfStarSite(args, data), chromium, async (browser, url) => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const { problems } = watch(page, server.url);
-    await openPage(page, server.url);
+    const { problems } = watch(page, url);
+    await openPage(page, url);
     const note = await page.textContent('#scale-note');
     check(note.includes('0.5') || note.includes('½'), `the scale note does not give the half-star scale: "${note}"`);
     check(note.includes('half stars'), `the scale note does not say half stars: "${note}"`);
@@ -51,15 +49,12 @@ async function run(args, chromium) {
     const stars = await page.$$eval('[data-testid="recommendation"]', (items) => items.map((e) => Number(e.dataset.stars)));
     check(stars.length === 20 && stars.every((s) => s >= 0.5 && s <= 5), `predicted stars outside 0.5..5: ${stars.join(', ')}`);
 
-    await openPage(page, server.url);
+    await openPage(page, url);
     await page.waitForSelector(`${rated}[data-rating="3.5"]`);
     check(problems.length === 0, problems.join('\n'));
     console.log(`scale note: "${note}"; buttons ${rates.join(' ')}`);
     console.log('PASS: half-star models: every half star offered, a 3.5 shown, kept and restored');
-  } finally {
-    await browser.close();
-    server.child.kill();
-  }
+  });
 }
 
 await runTest(async () => run(parseArgs(process.argv.slice(2)), await loadChromium()));

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { skip } from '../wasm/module.mjs';
-import { check, Failure, launch, loadChromium, openPage, runTest, startServer, watch } from './browser.mjs';
+import { check, Failure, loadChromium, openPage, runTest, watch, withSite } from './browser.mjs';
 
 const MAP = '[data-testid="taste-map"]';
 const YOU = '[data-testid="you-dot"]';
@@ -158,25 +158,19 @@ async function checkPhone(browser, url, map, screenshots) {
 
 async function run({ site, screenshots }, chromium) {
   const map = JSON.parse(readFileSync(path.join(site, 'demo', 'taste-map.json'), 'utf8'));
-  const server = await startServer(site);
-  let browser = null;
-  try {
-    browser = await launch(chromium);
+  await withSite(site, chromium, async (browser, url) => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(15_000);
-    const { problems } = watch(page, server.url);
-    await openPage(page, server.url);
+    const { problems } = watch(page, url);
+    await openPage(page, url);
     const { placed, moved, bytes } = await checkDesktop(page, map, screenshots);
     check(problems.length === 0, problems.join('\n'));
-    await checkPhone(browser, server.url, map, screenshots);
+    await checkPhone(browser, url, map, screenshots);
     console.log(`map files: ${bytes.toLocaleString('en')} bytes as sent`);
     console.log(`the visitor's dot: (${placed.x}, ${placed.y}) after one rating, (${moved.x}, ${moved.y}) after two`);
     if (screenshots) console.log(`screenshots: ${path.join(screenshots, 'taste-map.png')} ${path.join(screenshots, 'taste-map-phone.png')}`);
     console.log('PASS: the taste map draws every movie, opens one by click, tap and keyboard to rate, places and moves the visitor, marks the recommendations, zooms and pans');
-  } finally {
-    await browser?.close();
-    server.child.kill();
-  }
+  });
 }
 
 await runTest(async () => {
