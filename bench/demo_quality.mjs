@@ -19,9 +19,9 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { buildCatalog } from '../web/catalog.js';
 import { OBSCURE_BELOW, Recommender } from '../web/recommender.js';
+import { loadModule, readPart } from './held_out.mjs';
 
 const RELEVANT = 4;
 
@@ -40,20 +40,6 @@ function parseArgs(argv) {
   }
   if (!args.site || !args.split) fail('usage: --site SITE_DIR --split SPLIT_DIR (see the header of this file)');
   return args;
-}
-
-/** user -> [[movie, rating], ...] from a "user,movie,rating" CSV. */
-function readPart(file) {
-  if (!fs.existsSync(file)) fail(`${file}: missing (write it with aerec data split)`);
-  const byUser = new Map();
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  for (let i = 1; i < lines.length; i++) {
-    if (!lines[i]) continue;
-    const [user, movie, rating] = lines[i].split(',').map(Number);
-    if (!byUser.has(user)) byUser.set(user, []);
-    byUser.get(user).push([movie, rating]);
-  }
-  return byUser;
 }
 
 function ndcgAndRecall(ranked, relevant, k) {
@@ -84,12 +70,6 @@ function rankingFigures(inputs, targets, rank) {
     users++;
   }
   return { recall20: recall / users, ndcg100: ndcg / users, users };
-}
-
-async function loadModule(site) {
-  const dir = path.join(site, 'aerec');
-  const { default: createAerec } = await import(pathToFileURL(path.join(dir, 'aerec.js')).href);
-  return createAerec({ wasmBinary: fs.readFileSync(path.join(dir, 'aerec.wasm')) });
 }
 
 function loadModels(aerec, args, starWeight) {
