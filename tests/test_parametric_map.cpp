@@ -71,7 +71,7 @@ TEST_CASE("a parametric map refuses bad codes and JSON that is not a placer", "[
   REQUIRE_THROWS_AS(fit_parametric_map(*device, codes, code_size, places), error);
 }
 
-TEST_CASE("the placer's backward matches finite differences of its squared error", "[map][gradient]") {
+TEST_CASE("the placer's backward matches finite differences of its placement loss", "[map][gradient]") {
   const auto device = make_cpu_backend(1);  // host memory: the test reads and perturbs it in place
   const int hidden[] = {5, 4};
   parametric_map m(*device, code_size, hidden);
@@ -80,16 +80,13 @@ TEST_CASE("the placer's backward matches finite differences of its squared error
   const int rows = 7;
   const std::vector<float> x = testing::random_vector(random, rows * code_size, -1, 1);
   const std::vector<float> target = testing::random_vector(random, rows * 2, -1, 1);
-  // The mean over the rows of |place - target|^2, as fit_parametric_map minimises it.
+  std::vector<float> d_out(rows * 2);
+  // The mean over the rows of |place - target|, as fit_parametric_map minimises it.
   const auto loss = [&] {
     const const_matrix_view out = m.forward({x.data(), rows, code_size});
-    double sum = 0;
-    for (int k = 0; k < rows * 2; ++k) sum += (out.data[k] - target[k]) * (out.data[k] - target[k]);
-    return sum / rows;
+    return placement_loss({out.data, d_out.size()}, target, d_out);
   };
-  const const_matrix_view out = m.forward({x.data(), rows, code_size});
-  std::vector<float> d_out(rows * 2);
-  for (int k = 0; k < rows * 2; ++k) d_out[k] = 2 * (out.data[k] - target[k]) / rows;
+  loss();
   m.backward({d_out.data(), rows, 2});
   for (layer* l : m.layers())
     for (const parameter& p : l->parameters()) {
@@ -97,4 +94,20 @@ TEST_CASE("the placer's backward matches finite differences of its squared error
       for (std::size_t k = 0; k < p.size; ++k)
         testing::require_close(analytic[k], testing::central_difference(p.value[k], loss, 1e-2f), p.name);
     }
+}
+
+TEST_CASE("the placement loss's gradient matches finite differences, and is finite at its target",
+          "[map][gradient]") {
+  rng random(4);
+  std::vector<float> placed = testing::random_vector(random, 10, -2, 2);
+  const std::vector<float> target = testing::random_vector(random, 10, -2, 2);
+  std::vector<float> d_placed(placed.size()), scratch(placed.size());
+  placement_loss(placed, target, d_placed);
+  for (std::size_t k = 0; k < placed.size(); ++k)
+    testing::require_close(d_placed[k],
+                           testing::central_difference(
+                               placed[k], [&] { return placement_loss(placed, target, scratch); }, 1e-3f),
+                           "d_placed");
+  REQUIRE(placement_loss(target, target, d_placed) == 0);
+  for (const float g : d_placed) REQUIRE(g == 0);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <numeric>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "aerec/core/error.h"
 #include "aerec/core/rng.h"
 #include "aerec/train/optimizer.h"
+#include "map/nearest_neighbors.h"
 
 namespace aerec {
 
@@ -39,7 +41,48 @@ std::vector<parameter> parameters_of(parametric_map& m) {
   return out;
 }
 
+// The standardised codes and places the network learns from.
+struct examples {
+  std::vector<float> inputs, targets;
+  int code_size = 0;
+  map_detail::neighbor_lists near;  // each code's nearest others (k 0: no mixing)
+};
+
+// Row r of a batch: example i, its code moved up to half way towards one of
+// its nearest codes (so that it stays the nearer), its place kept. Moving the
+// place too, as mixup does, drew held-out codes into the gaps between the
+// map's clusters.
+void fill_row(const examples& e, std::size_t i, int r, rng& random, std::vector<float>& x,
+              std::vector<float>& target) {
+  const std::size_t c = static_cast<std::size_t>(e.code_size);
+  float* const row = &x[static_cast<std::size_t>(r) * c];
+  std::copy_n(&e.inputs[i * c], c, row);
+  std::copy_n(&e.targets[i * 2], 2, &target[static_cast<std::size_t>(r) * 2]);
+  if (e.near.k == 0) return;
+  const std::size_t k = static_cast<std::size_t>(e.near.k);
+  const std::size_t j =
+      static_cast<std::size_t>(e.near.index[i * k + random.below(static_cast<std::uint32_t>(k))]);
+  const float along = random.uniform(0, 0.5f);
+  for (std::size_t d = 0; d < c; ++d) row[d] += along * (e.inputs[j * c + d] - row[d]);
+}
+
 }  // namespace
+
+double placement_loss(std::span<const float> placed, std::span<const float> target,
+                      std::span<float> d_placed) {
+  const std::size_t rows = placed.size() / 2;
+  double sum = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float dx = placed[r * 2] - target[r * 2], dy = placed[r * 2 + 1] - target[r * 2 + 1];
+    const float distance = std::hypot(dx, dy);
+    sum += distance;
+    // The floor keeps the gradient finite where a place is its target.
+    const float scale = 1 / (std::max(distance, 1e-6f) * static_cast<float>(rows));
+    d_placed[r * 2] = dx * scale;
+    d_placed[r * 2 + 1] = dy * scale;
+  }
+  return rows ? sum / static_cast<double>(rows) : 0;
+}
 
 parametric_map fit_parametric_map(backend& b, std::span<const float> codes, int code_size,
                                   std::span<const float> places, const parametric_map_options& o) {
@@ -57,10 +100,14 @@ parametric_map fit_parametric_map(backend& b, std::span<const float> codes, int 
   // One scale for both axes keeps the map's shape; the map is centred already.
   const float map_scale = std::sqrt((place_sd[0] * place_sd[0] + place_sd[1] * place_sd[1]) / 2);
   m.set_standardisation(std::move(mean), std::move(scale), map_scale);
-  const std::vector<float> inputs = m.standardise(codes);
+  examples e{m.standardise(codes), {}, code_size, {}};
+  for (const float p : places) e.targets.push_back(p / map_scale);
+  if (o.mix_neighbors > 0)
+    e.near = map_detail::nearest_neighbors(e.inputs, code_size,
+                                           std::min(o.mix_neighbors, static_cast<int>(n) - 1), 1);
 
   optimizer_config config = default_optimizer_config(optimizer_kind::adam);
-  config.lr = o.learning_rate;
+  config.weight_decay = o.weight_decay;
   optimizer adam(b, config, parameters_of(m));
   std::vector<std::int32_t> order(n);
   std::iota(order.begin(), order.end(), 0);
@@ -69,21 +116,20 @@ parametric_map fit_parametric_map(backend& b, std::span<const float> codes, int 
       target(static_cast<std::size_t>(batch) * 2), out(target.size());
   device_array<float> x_device(b, x.size()), d_out(b, target.size());
   for (int epoch = 0; epoch < o.epochs; ++epoch) {
+    const double done = epoch / static_cast<double>(o.epochs);
+    adam.set_learning_rate(o.learning_rate * 0.5 * (1 + std::cos(std::numbers::pi * done)));
     random.shuffle(std::span(order));
     for (std::size_t start = 0; start < n; start += static_cast<std::size_t>(batch)) {
       const int rows = static_cast<int>(std::min<std::size_t>(batch, n - start));
-      for (int r = 0; r < rows; ++r) {
-        const std::size_t i = static_cast<std::size_t>(order[start + r]);
-        std::copy_n(&inputs[i * code_size], code_size, &x[static_cast<std::size_t>(r) * code_size]);
-        target[r * 2] = places[i * 2] / map_scale;
-        target[r * 2 + 1] = places[i * 2 + 1] / map_scale;
-      }
+      for (int r = 0; r < rows; ++r)
+        fill_row(e, static_cast<std::size_t>(order[start + r]), r, random, x, target);
+      const std::size_t values = static_cast<std::size_t>(rows) * 2;
       x_device.upload(std::span(x).first(static_cast<std::size_t>(rows) * code_size));
       const const_matrix_view output = m.forward({x_device.data(), rows, code_size});
-      b.to_host(out.data(), output.data, static_cast<std::size_t>(rows) * 2 * sizeof(float));
-      // d/d(out) of the mean over the batch of |out - target|^2.
-      for (int k = 0; k < rows * 2; ++k) out[k] = 2 * (out[k] - target[k]) / static_cast<float>(rows);
-      d_out.upload(std::span(out).first(static_cast<std::size_t>(rows) * 2));
+      b.to_host(out.data(), output.data, values * sizeof(float));
+      placement_loss(std::span(out).first(values), std::span(target).first(values),
+                     std::span(out).first(values));
+      d_out.upload(std::span(out).first(values));
       m.backward({d_out.data(), rows, 2});
       adam.step();
     }

@@ -1,5 +1,6 @@
 #include "aerec/map/parametric_map.h"
 
+#include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,19 @@ namespace {
 
 layer_spec dense_spec(int inputs, int outputs, activation act) {
   return {"dense", shape::features(inputs), shape::features(outputs), act, {}};
+}
+
+// Each float as the double nearest its shortest decimal (std::to_chars): JSON
+// prints that in about half the characters of the float widened to double
+// (the page's file carries the weights), and it reads back as the same float.
+std::vector<double> short_decimals(std::span<const float> values) {
+  std::vector<double> out(values.size());
+  char text[32];
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    const char* const end = std::to_chars(text, text + sizeof text, values[k]).ptr;
+    std::from_chars(text, end, out[k]);
+  }
+  return out;
 }
 
 }  // namespace
@@ -94,14 +108,14 @@ nlohmann::json parametric_map::to_json() {
       std::vector<float> host(p.size);
       backend_->to_host(host.data(), p.value, p.size * sizeof(float));
       if (p.transposed) host = transposed(host, p.cols, p.rows);
-      entry[p.name] = host;
+      entry[p.name] = short_decimals(host);
     }
     layers.push_back(entry);
   }
   return {{"code_size", code_size_},
-          {"mean", mean_},
-          {"scale", scale_},
-          {"map_scale", map_scale_},
+          {"mean", short_decimals(mean_)},
+          {"scale", short_decimals(scale_)},
+          {"map_scale", short_decimals(std::span(&map_scale_, 1))[0]},
           {"layers", layers}};
 }
 

@@ -18,6 +18,8 @@ class optimizer {
   // One step for every parameter from its current gradient.
   void step();
   long steps() const { return steps_; }
+  // For a schedule: the learning rate of the steps from now on.
+  void set_learning_rate(double lr) { config_.lr = lr; }
 
   // Everything step() depends on besides the parameters: the step count and
   // the state arrays. load_state throws error_code::model_format, naming
