@@ -49,7 +49,7 @@ std::string utc_date(std::int64_t seconds) {
   return buffer;
 }
 
-std::string rating_text(float value) { return shortest(value).dump(); }
+std::string rating_text(float value) { return json(shortest_decimal(value)).dump(); }
 
 double percent(std::size_t part, std::size_t whole) {
   return whole == 0 ? 0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
@@ -77,7 +77,7 @@ json to_json(const description& d) {
   json histogram = json::array();
   for (const auto& [value, count] : s.histogram)
     histogram.push_back(
-        {{"rating", shortest(value)}, {"count", count}, {"percent", percent(count, s.ratings)}});
+        {{"rating", shortest_decimal(value)}, {"count", count}, {"percent", percent(count, s.ratings)}});
   json timestamps = nullptr;
   if (s.has_timestamps)
     timestamps = {{"first", s.first_timestamp},

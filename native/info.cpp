@@ -54,19 +54,20 @@ json describe(const std::string& path, std::size_t bytes, model& m, const model_
     layers.push_back(describe_layer(s));
     shape.push_back(s.outputs());
   }
-  json out = {{"file", path},
-              {"format_version", details.version},
-              {"weights", weight_encoding_name(details.weights)},
-              {"bytes", bytes},
-              {"rows", row_kind_name(m.meaning().rows)},
-              {"output", output_kind_name(m.meaning().output)},
-              {"items", net.items()},
-              {"shape", shape},
-              {"layers", layers},
-              {"code_layer", net.code_layer()},
-              {"code_size", net.code_size()},
-              {"parameters", net.parameter_count()},
-              {"scale", {{"min", shortest(m.scale().min)}, {"max", shortest(m.scale().max)}}}};
+  json out = {
+      {"file", path},
+      {"format_version", details.version},
+      {"weights", weight_encoding_name(details.weights)},
+      {"bytes", bytes},
+      {"rows", row_kind_name(m.meaning().rows)},
+      {"output", output_kind_name(m.meaning().output)},
+      {"items", net.items()},
+      {"shape", shape},
+      {"layers", layers},
+      {"code_layer", net.code_layer()},
+      {"code_size", net.code_size()},
+      {"parameters", net.parameter_count()},
+      {"scale", {{"min", shortest_decimal(m.scale().min)}, {"max", shortest_decimal(m.scale().max)}}}};
   if (const global_kernel* g = net.global())
     out["global_kernel"] = {
         {"rows", g->shape().rows}, {"size", g->shape().size}, {"dot_scale", g->shape().dot_scale}};

@@ -1,20 +1,11 @@
 #include "output.h"
 
-#include <charconv>
 #include <cstdio>
-#include <cstdlib>
 
 #include "aerec/core/error.h"
 #include "aerec/io/file_io.h"
 
 namespace aerec::cli {
-
-json shortest(float value) {
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  *result.ptr = '\0';
-  return std::strtod(buffer, nullptr);
-}
 
 void print_test_figures(const rating_metrics& test, const rating_metrics& baseline) {
   std::printf("test_rmse %.4f  test_mae %.4f  test_seed_loss %.4f (unclipped %.4f)\n", test.rmse, test.mae,

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "aerec/core/shortest_decimal.h"
 #include "aerec/core/thousands.h"
 #include "aerec/eval/metrics.h"
 #include "aerec/eval/ranking_metrics.h"
@@ -11,10 +12,6 @@
 namespace aerec::cli {
 
 using json = nlohmann::ordered_json;
-
-// A float as the shortest decimal that reads back to the same float ("3.72",
-// not "3.7200000286102295").
-json shortest(float value);
 
 // The test figures and the global-mean baseline, as text on stdout.
 void print_test_figures(const rating_metrics& test, const rating_metrics& baseline);

@@ -39,7 +39,9 @@ void run(const place_args& a) {
         "rated " +
             std::to_string(static_cast<int>(liked_rating)) + " or more)");
   if (a.json_output)
-    std::printf("%s\n", json{{"x", shortest((*place)[0])}, {"y", shortest((*place)[1])}}.dump().c_str());
+    std::printf(
+        "%s\n",
+        json{{"x", shortest_decimal((*place)[0])}, {"y", shortest_decimal((*place)[1])}}.dump().c_str());
   else
     std::printf("%.6f\t%.6f\n", static_cast<double>((*place)[0]), static_cast<double>((*place)[1]));
 }

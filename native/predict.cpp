@@ -31,7 +31,7 @@ void run(const predict_args& a) {
     return;
   }
   json p = json::array();
-  for (const float v : predictions) p.push_back(shortest(v));
+  for (const float v : predictions) p.push_back(shortest_decimal(v));
   const json out = {{"item_ids", ids}, {"predictions", p}};
   std::printf("%s\n", out.dump().c_str());
 }

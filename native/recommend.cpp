@@ -49,7 +49,8 @@ void run(const recommend_args& a) {
     const auto it = movies.find(top[i].item_id);
     const std::string title = it == movies.end() ? "(unknown title)" : it->second.title;
     if (a.json_output) {
-      out.push_back({{"item_id", top[i].item_id}, {"title", title}, {"score", shortest(top[i].score)}});
+      out.push_back(
+          {{"item_id", top[i].item_id}, {"title", title}, {"score", shortest_decimal(top[i].score)}});
     } else {
       std::printf("%3zu. %.2f  %s  (movie %d)\n", i + 1, static_cast<double>(top[i].score), title.c_str(),
                   top[i].item_id);

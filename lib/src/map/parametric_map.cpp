@@ -1,11 +1,11 @@
 #include "aerec/map/parametric_map.h"
 
-#include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "aerec/backend/device_array.h"
 #include "aerec/core/error.h"
+#include "aerec/core/shortest_decimal.h"
 #include "aerec/nn/layer_registry.h"
 
 namespace aerec {
@@ -16,16 +16,12 @@ layer_spec dense_spec(int inputs, int outputs, activation act) {
   return {"dense", shape::features(inputs), shape::features(outputs), act, {}};
 }
 
-// Each float as the double nearest its shortest decimal (std::to_chars): JSON
-// prints that in about half the characters of the float widened to double
-// (the page's file carries the weights), and it reads back as the same float.
+// Each float as its shortest decimal: JSON prints that in about half the
+// characters of the float widened to double (the page's file carries the
+// weights), and it reads back as the same float.
 std::vector<double> short_decimals(std::span<const float> values) {
   std::vector<double> out(values.size());
-  char text[32];
-  for (std::size_t k = 0; k < values.size(); ++k) {
-    const char* const end = std::to_chars(text, text + sizeof text, values[k]).ptr;
-    std::from_chars(text, end, out[k]);
-  }
+  for (std::size_t k = 0; k < values.size(); ++k) out[k] = shortest_decimal(values[k]);
   return out;
 }
 
