@@ -1,6 +1,6 @@
 #pragma once
 // t-SNE's repulsive forces summed over every pair (internal to lib/map), in
-// float SIMD lanes: O(N^2) an iteration, but for up to some ten thousand
+// float SIMD lanes: O(N^2) an iteration, but for up to some 40,000
 // points faster than the FFT grid (whose size follows the map's extent, not
 // N) and exact. Each point's sums are its own, so the result does not depend
 // on the thread count.

@@ -4,9 +4,10 @@
 // exact (O(N^2) memory and time per iteration, for small inputs); neighbours:
 // affinities over each point's 3 x perplexity nearest neighbours (as
 // scikit-learn's Barnes-Hut t-SNE) and the repulsion summed exactly over
-// every pair in SIMD lanes, O(N) memory, for some ten thousand points; and
+// every pair in SIMD lanes, O(N) memory, for up to some 40,000 points; and
 // interpolated, as FIt-SNE (Linderman et al., 2019): the same affinities and
-// the repulsion by FFT on a grid, O(N) per iteration, for more.
+// the repulsion by FFT on a grid (of boxes half FIt-SNE's), O(N) per
+// iteration, for more.
 // Deterministic for a seed and thread count.
 #include <cstddef>
 #include <cstdint>
@@ -23,9 +24,11 @@ enum class tsne_method {
 };
 inline constexpr std::size_t tsne_exact_limit = 1000;
 // Where the FFT grid (whose cost follows the map's extent) overtakes the
-// pairwise sums on 2 cores: Fashion-MNIST's images (PCA to 50), 10,000 of
-// them mapped in 9.9 s by pairs and 15.1 s by the grid, 20,000 in 34.2 s and 23.5 s.
-inline constexpr std::size_t tsne_neighbors_limit = 12000;
+// pairwise sums on 2 cores: Fashion-MNIST's images (PCA to 50), 20,000 of
+// them mapped in 38.6 s by pairs and 100.1 s by the grid, 40,000 in 141.0 s
+// and 140.6 s; 70,000 in 197 s by the grid. (The grid's boxes of half a unit,
+// for the exact repulsion's KL, cost 4x FIt-SNE's: the limit was 12,000.)
+inline constexpr std::size_t tsne_neighbors_limit = 40000;
 
 struct tsne_options {
   double perplexity = 30;
