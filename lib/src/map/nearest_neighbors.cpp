@@ -1,7 +1,7 @@
 #include "map/nearest_neighbors.h"
 
 #include <algorithm>
-#include <numeric>
+#include <utility>
 
 #include "backend/cpu/simd_gemm.h"
 
@@ -38,17 +38,26 @@ neighbor_lists nearest_neighbors(std::span<const float> points, int dims, int k,
   out.index.resize(n * static_cast<std::size_t>(k));
   out.distance.resize(out.index.size());
   for_each_distance_row(points, dims, threads, [&](std::size_t i, std::span<const float> d) {
-    std::vector<std::int32_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    order.erase(order.begin() + static_cast<std::ptrdiff_t>(i));
-    const auto closer = [&](std::int32_t a, std::int32_t b) {
-      return d[a] < d[b] || (d[a] == d[b] && a < b);
-    };
-    std::nth_element(order.begin(), order.begin() + k - 1, order.end(), closer);
-    std::sort(order.begin(), order.begin() + k, closer);
+    // The k closest by (distance, index), ties to the lower index: a bounded
+    // max-heap, whose worst rejects most candidates in one comparison.
+    std::vector<std::pair<float, std::int32_t>> best;
+    best.reserve(static_cast<std::size_t>(k));
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j == i) continue;
+      const std::pair<float, std::int32_t> candidate{d[j], static_cast<std::int32_t>(j)};
+      if (best.size() < static_cast<std::size_t>(k)) {
+        best.push_back(candidate);
+        std::push_heap(best.begin(), best.end());
+      } else if (candidate < best.front()) {
+        std::pop_heap(best.begin(), best.end());
+        best.back() = candidate;
+        std::push_heap(best.begin(), best.end());
+      }
+    }
+    std::sort_heap(best.begin(), best.end());
     for (int j = 0; j < k; ++j) {
-      out.index[i * k + j] = order[static_cast<std::size_t>(j)];
-      out.distance[i * k + j] = d[order[static_cast<std::size_t>(j)]];
+      out.index[i * k + j] = best[static_cast<std::size_t>(j)].second;
+      out.distance[i * k + j] = best[static_cast<std::size_t>(j)].first;
     }
   });
   return out;
