@@ -1,9 +1,9 @@
-#include "aerec/core/shortest_decimal.h"
-
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
 #include <random>
+
+#include "aerec/core/shortest_decimal.h"
 
 using aerec::shortest_decimal;
 
