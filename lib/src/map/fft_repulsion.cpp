@@ -71,14 +71,15 @@ double own_kernel(const std::array<double, 3>& wx, const std::array<double, 3>& 
 // and float's rounding (1e-7, with the charges' coordinates centred on the
 // grid) is far below the interpolation's error (1e-3). The 2-D transforms go
 // by rows, then columns, so that the rows known to be zero (the circulant's
-// padding) are not transformed, nor the rows of the result no point reads:
+// padding) are neither stored nor transformed, nor the rows of the result no
+// point reads:
 // a quarter of the work. The kernel is even along both axes, so its spectrum
 // is real: a 2-D cosine transform of one quadrant, a quarter of an FFT's size.
 struct fft_repulsion::grid {
   int nodes = 0;                           // per side
   int size = 0;                            // 2 x nodes: the circulant embedding, per side
   int columns = 0;                         // size / 2 + 1: a real row's spectrum
-  std::vector<float> charges;              // terms x size x size
+  std::vector<float> charges;              // terms x nodes x size: the rows not of the padding
   std::vector<float> kernel, cosines;      // columns x columns: the kernel's quadrant and its spectrum
   std::complex<float>* spectra = nullptr;  // terms x size x columns
   fftwf_plan rows_forward = nullptr, columns_forward = nullptr, columns_backward = nullptr,
@@ -86,7 +87,7 @@ struct fft_repulsion::grid {
 
   grid(int nodes_per_side, int threads)
       : nodes(nodes_per_side), size(2 * nodes_per_side), columns(nodes + 1) {
-    const std::size_t real = static_cast<std::size_t>(size) * size;
+    const std::size_t real = static_cast<std::size_t>(nodes) * size;
     const std::size_t half = static_cast<std::size_t>(size) * columns;
     charges.assign(real * terms, 0);
     kernel.assign(static_cast<std::size_t>(columns) * columns, 0);
@@ -130,16 +131,9 @@ struct fft_repulsion::grid {
     fftwf_execute(kernel_forward);
   }
 
-  // Zeroes every charge: the charged rows (the rest stay zero).
-  void clear() {
-    for (int t = 0; t < terms; ++t) {
-      float* first = &at(t, 0, 0);
-      std::fill(first, first + static_cast<std::size_t>(nodes) * size, 0.0f);
-    }
-  }
+  void clear() { std::fill(charges.begin(), charges.end(), 0.0f); }
 
-  // Every term's charges convolved with the kernel, in place (the first
-  // `nodes` rows: the padding's rows are left as they were).
+  // Every term's charges convolved with the kernel, in place.
   void convolve() {
     const std::size_t half = static_cast<std::size_t>(size) * columns;
     // The padding's rows transform to zero: set, not computed.
@@ -160,7 +154,7 @@ struct fft_repulsion::grid {
   }
 
   float& at(int term, int row, int col) {
-    return charges[(static_cast<std::size_t>(term) * size + row) * size + col];
+    return charges[(static_cast<std::size_t>(term) * nodes + row) * size + col];
   }
 };
 

@@ -111,7 +111,7 @@ nlohmann::json parametric_map::to_json() {
   return {{"code_size", code_size_},
           {"mean", short_decimals(mean_)},
           {"scale", short_decimals(scale_)},
-          {"map_scale", short_decimals(std::span(&map_scale_, 1))[0]},
+          {"map_scale", shortest_decimal(map_scale_)},
           {"layers", layers}};
 }
 

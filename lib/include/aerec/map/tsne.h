@@ -26,10 +26,10 @@ inline constexpr std::size_t tsne_exact_limit = 1000;
 // Where the FFT grid (whose cost follows the map's extent) overtakes the
 // pairwise sums on 2 cores: Fashion-MNIST's images (PCA to 50), 20,000 of
 // them mapped in 38.6 s by pairs and 100.1 s by the grid, 40,000 in 141.0 s
-// and 140.6 s; 70,000 in 197 s by the grid. (Timed before the grid's
-// single-precision, pruned FFTs, which made it 1.6x faster: the crossover is
-// now lower, not measured again.) (The grid's boxes of half a unit,
-// for the exact repulsion's KL, cost 4x FIt-SNE's: the limit was 12,000.)
+// and 140.6 s; 70,000 in 197 s by the grid. The grid's boxes of half a unit,
+// for the exact repulsion's KL, cost 4x FIt-SNE's (the limit was 12,000).
+// These timings predate the grid's single-precision, pruned FFTs, which made
+// it 1.6x faster: the crossover is now lower, not measured again.
 inline constexpr std::size_t tsne_neighbors_limit = 40000;
 
 struct tsne_options {
