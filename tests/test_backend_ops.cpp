@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "aerec/backend/cpu_backend.h"
+#include "aerec/backend/ops/conv_ops.h"
 #include "aerec/backend/ops/elementwise_ops.h"
 #include "aerec/backend/ops/glocal_ops.h"
 #include "aerec/backend/ops/loss_ops.h"
@@ -443,6 +444,57 @@ std::vector<op_case> glocal_cases() {
   return all;
 }
 
+// Stride 1 to 3, padding 0 to 2 (wider than some windows), 1x1 to 5x5
+// kernels, one channel or several, non-square images, and the first layer of
+// an MNIST autoencoder; batches of 0, 1 and 5 images.
+std::vector<op_case> conv_cases() {
+  std::vector<op_case> all;
+  const auto add = [&](auto&&... c) { all.push_back(family_case<conv_ops>(c...)); };
+  const conv_geometry geometries[] = {{1, 5, 5, 3, 1, 1}, {3, 7, 6, 3, 2, 0}, {2, 6, 9, 4, 2, 1},
+                                      {4, 3, 3, 1, 1, 0}, {2, 4, 5, 5, 3, 2}, {1, 28, 28, 3, 1, 1}};
+  for (const conv_geometry g : geometries)
+    for (const int rows : {0, 1, 5}) {
+      const std::string what = std::to_string(g.channels) + "x" + std::to_string(g.height) + "x" +
+                               std::to_string(g.width) + " kernel " + std::to_string(g.kernel) + " stride " +
+                               std::to_string(g.stride) + " padding " + std::to_string(g.padding) + ", " +
+                               std::to_string(rows) + " images";
+      const int positions = rows * g.positions();
+      add("im2col " + what, [=](conv_ops& c, workspace& w) {
+        const auto images = w.random(count(rows, g.image_size()));
+        c.im2col(g, w.in(images, rows, g.image_size()),
+                 w.out(nans(count(g.patch(), positions)), g.patch(), positions));
+      });
+      add("col2im " + what, [=](conv_ops& c, workspace& w) {
+        const auto columns = w.random(count(g.patch(), positions)),
+                   images = w.random(count(rows, g.image_size()));
+        c.col2im(g, w.in(columns, g.patch(), positions), w.out(images, rows, g.image_size()));
+      });
+    }
+  for (const int channels : {1, 3, 8})
+    for (const int rows : {0, 1, 5})
+      for (const int positions : {1, 7, 49}) {
+        const std::string what = std::to_string(channels) + " channels, " + std::to_string(rows) + " rows, " +
+                                 std::to_string(positions) + " positions";
+        const int cols = channels * positions, spread = rows * positions;
+        add("columns_to_rows and back " + what, [=](conv_ops& c, workspace& w) {
+          const auto columns = w.random(count(channels, spread));
+          const matrix_view r = w.out(nans(count(rows, cols)), rows, cols);
+          c.columns_to_rows(w.in(columns, channels, spread), r);
+          c.rows_to_columns(r, w.out(nans(count(channels, spread)), channels, spread));
+        });
+        add("fill_channels " + what, [=](conv_ops& c, workspace& w) {
+          const auto values = w.random(std::size_t(channels));
+          c.fill_channels(w.in(values), channels, w.out(nans(count(rows, cols)), rows, cols));
+        });
+        for (const float beta : {0.0f, 1.0f})
+          add("channel_sums " + what + " beta " + std::to_string(beta), [=](conv_ops& c, workspace& w) {
+            const auto x = w.random(count(rows, cols));
+            c.channel_sums(w.in(x, rows, cols), channels, beta, w.out(w.start(beta, std::size_t(channels))));
+          });
+      }
+  return all;
+}
+
 // Every optimizer, and each variant its settings select.
 std::vector<std::pair<std::string, optimizer_config>> optimizer_variants() {
   std::vector<std::pair<std::string, optimizer_config>> all;
@@ -500,7 +552,7 @@ std::vector<op_case> optimizer_cases() {
 std::vector<op_case> family_cases() {
   std::vector<op_case> all;
   for (auto&& part : {elementwise_cases(), loss_cases(), penalty_cases(), variational_cases(), glocal_cases(),
-                      optimizer_cases()})
+                      conv_cases(), optimizer_cases()})
     all.insert(all.end(), part.begin(), part.end());
   return all;
 }
@@ -533,6 +585,11 @@ TEST_CASE("backends: the Gaussian code's sample and backward match the reference
 
 TEST_CASE("backends: the local kernel and the global convolution match the reference", "[backend]") {
   check(glocal_cases());
+}
+
+TEST_CASE("backends: im2col, col2im and the convolutions' reshuffles match the reference",
+          "[backend][conv]") {
+  check(conv_cases());
 }
 
 TEST_CASE("backends: every optimizer's steps match the reference", "[backend]") { check(optimizer_cases()); }
