@@ -7,6 +7,8 @@
 #include "aerec/core/error.h"
 #include "aerec/nn/autoencoder.h"
 #include "aerec/nn/layer_registry.h"
+#include "aerec/nn/layers/conv2d.h"
+#include "aerec/nn/layers/conv_transpose2d.h"
 #include "aerec/nn/layers/dense.h"
 #include "aerec/nn/layers/local_kernel.h"
 
@@ -19,6 +21,9 @@ namespace {
 layer_spec sample_of(std::string_view kind) {
   if (kind == dense_kind_name) return dense_spec(7, 5, activation::tanh);
   if (kind == local_kernel_kind_name) return local_kernel_spec(7, 5, activation::sigmoid, 3);
+  if (kind == conv2d_kind_name) return conv2d_spec(shape::image(3, 9, 8), 4, 3, 2, 1, activation::relu);
+  if (kind == conv_transpose2d_kind_name)
+    return conv_transpose2d_spec(shape::image(4, 5, 4), 3, 3, 2, 1, activation::sigmoid);
   FAIL("no sample spec for the layer kind " << kind << ": add one to sample_of");
   return {};
 }
@@ -50,7 +55,7 @@ TEST_CASE("layer registry: every kind makes layers that follow its parameter lay
       CHECK(parameter_floats(spec) == floats);
     }
   }
-  CHECK(names == std::set<std::string_view>{"dense", "local_kernel"});
+  CHECK(names == std::set<std::string_view>{"dense", "local_kernel", "conv2d", "conv_transpose2d"});
 }
 
 TEST_CASE("layer registry: specs are checked against their kind", "[layer][registry]") {
@@ -111,4 +116,33 @@ TEST_CASE("autoencoder: each layer takes exactly the shape the one below emits",
              Contains("layer 1 does not fit the layer below it"));
   CHECK_THAT(layer_chain_problem({encoder, local_kernel_spec(32, 784, activation::identity, 0)}),
              Contains("layer 1: its kernel_dim 0"));
+}
+
+TEST_CASE("layer registry: convolution specs must match their geometry", "[layer][registry][conv]") {
+  const layer_spec conv = conv2d_spec(shape::image(1, 28, 28), 16, 3, 1, 1, activation::relu);
+  CHECK(conv.output == shape::image(16, 28, 28));
+  CHECK(layer_problem(conv).empty());
+  CHECK(layer_kind(conv2d_kind_name).describe(conv) == "3x3 conv, stride 1, padding 1");
+  const layer_spec up = conv_transpose2d_spec(shape::image(8, 7, 7), 4, 4, 2, 1, activation::relu);
+  CHECK(up.output == shape::image(4, 14, 14));
+  CHECK(layer_problem(up).empty());
+  CHECK(layer_kind(conv_transpose2d_kind_name).describe(up) == "4x4 transposed conv, stride 2, padding 1");
+  // A model file's damaged spec is refused by name, not computed with.
+  layer_spec wrong = conv;
+  wrong.output = shape::image(16, 14, 14);
+  CHECK_THAT(layer_problem(wrong), Contains("make a 28x28 input 28x28, not 14x14"));
+  wrong = up;
+  wrong.output = shape::image(4, 15, 15);
+  CHECK_THAT(layer_problem(wrong), Contains("make a 7x7 input 14x14, not 15x15"));
+  wrong = conv;
+  wrong.input = shape::features(784);
+  CHECK_THAT(layer_problem(wrong), Contains("takes and emits images"));
+  wrong = conv2d_spec(shape::image(1, 5, 5), 4, 5, 1, 0, activation::relu);
+  wrong.input = shape::image(1, 2, 2);
+  CHECK_THAT(layer_problem(wrong), Contains("make a 2x2 input nothing, not 1x1"));
+  layer_spec no_stride = conv;
+  no_stride.attributes["stride"] = 0;
+  CHECK_THAT(layer_problem(no_stride), Contains("stride 0 is outside 1..255"));
+  const auto b = make_cpu_backend(1);
+  CHECK_THROWS_AS(make_layer(*b, wrong), error);
 }

@@ -3,6 +3,7 @@
 
 #include "aerec/core/error.h"
 #include "aerec/nn/layer_registry.h"
+#include "nn/layers/conv_layer.h"
 #include "nn/layers/dense_layer.h"
 #include "nn/layers/local_kernel_layer.h"
 
@@ -12,6 +13,8 @@ const std::vector<const layer_kind_info*>& layer_kinds() {
   static const std::vector<const layer_kind_info*> all = {
       &dense_layer_kind,
       &local_kernel_layer_kind,
+      &conv2d_layer_kind,
+      &conv_transpose2d_layer_kind,
   };
   return all;
 }

@@ -1,0 +1,66 @@
+#pragma once
+// Convolution layers (aerec/nn/layers/conv2d.h, conv_transpose2d.h): one
+// class for both kinds, since each one's forward is the other's input
+// gradient. Both hold a kernel matrix K (weight) of `channels` rows x
+// geometry.patch() columns, where the geometry is that of the image side
+// (conv2d's input, conv_transpose2d's output) and `channels` those of the
+// position side (conv2d's output, conv_transpose2d's input). A batch's
+// patches (im2col of the image side, patch x rows * positions) and the
+// position side as channel-major columns (channels x rows * positions) meet
+// in one GEMM per direction: columns = K patches, patches = K^T columns.
+#include "aerec/backend/device_array.h"
+#include "aerec/backend/ops/conv_ops.h"
+#include "aerec/nn/layer.h"
+
+namespace aerec {
+
+struct layer_kind_info;
+extern const layer_kind_info conv2d_layer_kind;
+extern const layer_kind_info conv_transpose2d_layer_kind;
+
+class conv_layer final : public layer {
+ public:
+  conv_layer(backend& b, const layer_spec& spec, bool transposed);
+
+  layer_spec spec() const override { return spec_; }
+  // PyTorch's default (uniform in +-1/sqrt(fan_in)) or Glorot uniform with a
+  // zero bias, the fans as PyTorch counts them for its weight's layout.
+  void initialize(init_scheme scheme, rng& random) override;
+  const_matrix_view forward(const layer_input& x) override;
+  const_matrix_view backward(const layer_input& x, const_matrix_view d_output, float beta,
+                             bool want_input_grad) override;
+  std::vector<parameter> parameters() override;
+  // Outputs at rated entries mean nothing for images: both refuse.
+  const float* forward_at(const layer_input& x, const sparse_view& pattern) override;
+  const_matrix_view backward_at(const layer_input& x, const sparse_view& pattern, const float* d_values,
+                                float beta, bool want_input_grad) override;
+
+ private:
+  const_matrix_view dense_input(const layer_input& x) const;
+  void reserve(int rows);
+  matrix_view batch(device_array<float>& a, const shape& s) { return {a.data(), rows_, s.size()}; }
+  matrix_view patches() { return {patches_.data(), geometry_.patch(), rows_ * geometry_.positions()}; }
+  matrix_view columns() { return {columns_.data(), channels_, rows_ * geometry_.positions()}; }
+  matrix_view kernel(device_array<float>& a) { return {a.data(), channels_, geometry_.patch()}; }
+
+  // The steps both kinds compose, each in one direction.
+  void patches_from(const_matrix_view image);
+  void patches_to(const float* bias, matrix_view image);  // the image starts at its bias, or 0
+  void columns_from(const_matrix_view rows);
+  void columns_to(matrix_view rows);
+  void correlate(float beta);  // columns = K patches + beta columns
+  void spread();               // patches = K^T columns
+  void kernel_grad(float beta);
+
+  backend& backend_;
+  conv_ops& ops_;
+  layer_spec spec_;
+  bool transposed_;
+  conv_geometry geometry_;  // the image side's
+  int channels_;            // the position side's
+  device_array<float> weight_, bias_, weight_grad_, bias_grad_;
+  device_array<float> patches_, columns_, z_, y_, dz_, dx_;  // batch workspaces
+  int rows_ = 0;
+};
+
+}  // namespace aerec
