@@ -271,7 +271,11 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
   void activation_forward(activation a, const_matrix_view z, matrix_view y) override {
     const std::size_t n = count(z.rows, z.cols);
     if (!cpu::has_vector_form(a)) {
-      elementwise(n, [&](std::size_t i) { y.data[i] = math::activate(a, z.data[i]); });
+      cpu::with_constant(a, [&](auto kind) {
+        blocks(n, [&](std::size_t begin, std::size_t end) {
+          cpu::activate_plain(kind, z.data + begin, y.data + begin, end - begin);
+        });
+      });
       return;
     }
     cpu::parallel_for(
@@ -284,8 +288,11 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
 
   void activation_backward(activation a, const_matrix_view z, const_matrix_view y, const_matrix_view dy,
                            matrix_view dz) override {
-    elementwise(count(z.rows, z.cols), [&](std::size_t i) {
-      dz.data[i] = dy.data[i] * math::activate_derivative(a, z.data[i], y.data[i]);
+    cpu::with_constant(a, [&](auto kind) {
+      blocks(count(z.rows, z.cols), [&](std::size_t begin, std::size_t end) {
+        cpu::activate_backward(kind, z.data + begin, y.data + begin, dy.data + begin, dz.data + begin,
+                               end - begin);
+      });
     });
   }
 
@@ -371,6 +378,12 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
           for (std::size_t i = begin; i < end; ++i) f(i);
         },
         16);
+  }
+
+  // f(begin, end) over parts of [0, n), one element's work each.
+  template <class F>
+  void blocks(std::size_t n, F&& f) {
+    cpu::parallel_for(threads_, n, n, f, 16);
   }
 
   // f(r) for every row, in parts of whole rows; `work` is the total cost.

@@ -3,6 +3,7 @@
 // scalar expf/expm1f were the largest cost after the matrix products in a
 // SELU network's training. The others go element by element (math::activate).
 #include <cstring>
+#include <type_traits>
 
 #include "backend/activation_math.h"
 #include "backend/cpu/vector_math.h"
@@ -41,6 +42,43 @@ inline void activate_block(activation a, const float* z, float* y, std::size_t n
   std::memcpy(tail, z + i, (n - i) * sizeof(float));
   const float8 out = activate8(a, load8(tail));
   std::memcpy(y + i, &out, (n - i) * sizeof(float));
+}
+
+// f(kind), kind converting to `a` as a constant: a loop over elements inside
+// f then carries no switch per element, and branch-free kinds (relu's
+// derivative, say) vectorise. The same formulas, so the same bits.
+template <class F>
+void with_constant(activation a, F&& f) {
+  const auto as = [&]<activation A>() { f(std::integral_constant<activation, A>{}); };
+  switch (a) {
+    case activation::identity:
+      return as.template operator()<activation::identity>();
+    case activation::sigmoid:
+      return as.template operator()<activation::sigmoid>();
+    case activation::tanh:
+      return as.template operator()<activation::tanh>();
+    case activation::relu:
+      return as.template operator()<activation::relu>();
+    case activation::leaky_relu:
+      return as.template operator()<activation::leaky_relu>();
+    case activation::selu:
+      return as.template operator()<activation::selu>();
+    case activation::elu:
+      return as.template operator()<activation::elu>();
+  }
+  f(a);
+}
+
+// y = activate(z) and dz = dy * activate'(z) for n elements, with `kind`
+// from with_constant: loops over plain pointers, which vectorise (through a
+// lambda's captured views they did not).
+template <class Kind>
+void activate_plain(Kind kind, const float* z, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = math::activate(kind, z[i]);
+}
+template <class Kind>
+void activate_backward(Kind kind, const float* z, const float* y, const float* dy, float* dz, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) dz[i] = dy[i] * math::activate_derivative(kind, z[i], y[i]);
 }
 
 }  // namespace aerec::cpu
