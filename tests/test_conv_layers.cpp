@@ -321,3 +321,44 @@ TEST_CASE("an autoencoder of convolution layers saves and loads its specs and pa
   }
   REQUIRE_THROWS_AS(deserialize_model(*b, bytes.substr(0, bytes.size() - 9), "conv model"), error);
 }
+
+// Patches of 72 x 900 floats an image: the layers take such a batch a chunk
+// of one image at a time (conv_layer.cpp's patch_budget).
+TEST_CASE("a batch in chunks gives what its images give one by one", "[conv]") {
+  auto b = make_cpu_backend();
+  const geometry g{8, 30, 4, 3, 1, 1};
+  constexpr int rows = 3;
+  for (const layer_spec& spec : {conv_of(g, activation::tanh), transpose_of(g, activation::tanh)}) {
+    CAPTURE(spec.kind);
+    auto l = initialized(*b, spec, 5);
+    rng random(6);
+    const int n_in = spec.inputs(), n_out = spec.outputs();
+    const std::vector<float> input = testing::random_vector(random, std::size_t(rows * n_in), -1, 1);
+    const std::vector<float> c = testing::random_vector(random, std::size_t(rows * n_out), -1, 1);
+    const std::vector<parameter> ps = l->parameters();
+    const float *w = named(ps, "weight").value, *bias = named(ps, "bias").value;
+    std::vector<float> expected = spec.kind == conv2d_kind_name
+                                      ? direct_conv2d(spec, input, rows, w, bias)
+                                      : direct_conv_transpose2d(spec, input, rows, w, bias);
+    for (float& v : expected) v = std::tanh(v);
+    layer_input x;
+    x.dense = {input.data(), rows, n_in};
+    require_near(l->forward(x), expected);
+    const const_matrix_view dx = l->backward(x, {c.data(), rows, n_out}, 0, true);
+    const std::vector<float> batch_dx(dx.data, dx.data + rows * n_in);
+    std::vector<std::vector<float>> batch_grads;
+    for (const parameter& p : ps) batch_grads.emplace_back(p.grad, p.grad + p.size);
+    for (int r = 0; r < rows; ++r) {
+      layer_input one;
+      one.dense = {input.data() + r * n_in, 1, n_in};
+      l->forward(one);
+      const const_matrix_view one_dx =
+          l->backward(one, {c.data() + r * n_out, 1, n_out}, r == 0 ? 0 : 1, true);
+      for (int i = 0; i < n_in; ++i)
+        REQUIRE(one_dx.data[i] == Approx(batch_dx[std::size_t(r * n_in + i)]).margin(1e-5));
+    }
+    for (std::size_t k = 0; k < ps.size(); ++k)
+      for (std::size_t i = 0; i < ps[k].size; ++i)
+        REQUIRE(ps[k].grad[i] == Approx(batch_grads[k][i]).margin(1e-4));
+  }
+}

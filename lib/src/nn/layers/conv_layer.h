@@ -4,10 +4,13 @@
 // gradient. Both hold a kernel matrix K (weight) of `channels` rows x
 // geometry.patch() columns, where the geometry is that of the image side
 // (conv2d's input, conv_transpose2d's output) and `channels` those of the
-// position side (conv2d's output, conv_transpose2d's input). A batch's
-// patches (im2col of the image side, patch x rows * positions) and the
-// position side as channel-major columns (channels x rows * positions) meet
-// in one GEMM per direction: columns = K patches, patches = K^T columns.
+// position side (conv2d's output, conv_transpose2d's input). A chunk of the
+// batch's images goes through as patches (im2col of the image side, patch x
+// images * positions) and the position side as channel-major columns
+// (channels x images * positions), which meet in one GEMM per direction:
+// columns = K patches, patches = K^T columns. The chunk is as many images as
+// keep the patches in cache: a whole batch's run to tens of MB, and every step
+// over them is then memory-bound.
 #include "aerec/backend/device_array.h"
 #include "aerec/backend/ops/conv_ops.h"
 #include "aerec/nn/layer.h"
@@ -39,8 +42,11 @@ class conv_layer final : public layer {
   const_matrix_view dense_input(const layer_input& x) const;
   void reserve(int rows);
   matrix_view batch(device_array<float>& a, const shape& s) { return {a.data(), rows_, s.size()}; }
-  matrix_view patches() { return {patches_.data(), geometry_.patch(), rows_ * geometry_.positions()}; }
-  matrix_view columns() { return {columns_.data(), channels_, rows_ * geometry_.positions()}; }
+  // Calls f(first) for each chunk of the batch, images_ set to its size.
+  template <class F>
+  void each_chunk(F&& f);
+  matrix_view patches() { return {patches_.data(), geometry_.patch(), images_ * geometry_.positions()}; }
+  matrix_view columns() { return {columns_.data(), channels_, images_ * geometry_.positions()}; }
   matrix_view kernel(device_array<float>& a) { return {a.data(), channels_, geometry_.patch()}; }
 
   // The steps both kinds compose, each in one direction.
@@ -61,6 +67,8 @@ class conv_layer final : public layer {
   device_array<float> weight_, bias_, weight_grad_, bias_grad_;
   device_array<float> patches_, columns_, z_, y_, dz_, dx_;  // batch workspaces
   int rows_ = 0;
+  int chunk_;       // images per chunk
+  int images_ = 0;  // in the chunk at hand
 };
 
 }  // namespace aerec
