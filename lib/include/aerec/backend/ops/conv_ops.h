@@ -1,8 +1,8 @@
 #pragma once
 // Convolutions' data movement: im2col and col2im for a batch of images, and
 // the reshuffles between a batch's rows and channel-major columns. The
-// products around them go through the backend's GEMM, so that one GEMM per
-// layer call does a whole batch. An op family (backend.h).
+// products around them go through the backend's GEMM, one GEMM for many
+// images at once. An op family (backend.h).
 #include <memory>
 
 #include "aerec/backend/backend.h"
