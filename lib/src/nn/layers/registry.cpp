@@ -5,6 +5,8 @@
 #include "aerec/nn/layer_registry.h"
 #include "nn/layers/dense_layer.h"
 #include "nn/layers/local_kernel_layer.h"
+#include "nn/layers/max_pool2d_layer.h"
+#include "nn/layers/upsample2d_layer.h"
 
 namespace aerec {
 
@@ -12,6 +14,8 @@ const std::vector<const layer_kind_info*>& layer_kinds() {
   static const std::vector<const layer_kind_info*> all = {
       &dense_layer_kind,
       &local_kernel_layer_kind,
+      &max_pool2d_layer_kind,
+      &upsample2d_layer_kind,
   };
   return all;
 }
