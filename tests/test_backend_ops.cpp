@@ -21,6 +21,7 @@
 #include "aerec/backend/ops/loss_ops.h"
 #include "aerec/backend/ops/optimizer_ops.h"
 #include "aerec/backend/ops/penalty_ops.h"
+#include "aerec/backend/ops/pixel_loss_ops.h"
 #include "aerec/backend/ops/pool_ops.h"
 #include "aerec/backend/ops/variational_ops.h"
 #include "backend_ops.h"
@@ -502,6 +503,28 @@ std::vector<op_case> pool_cases() {
   return all;
 }
 
+// Outputs in (0, 1) as a sigmoid's, with an exact 0 and 1 for BCE's clamp.
+std::vector<op_case> pixel_loss_cases() {
+  std::vector<op_case> all;
+  const auto add = [&](auto&&... c) { all.push_back(family_case<pixel_loss_ops>(c...)); };
+  for (const shape s : shapes)
+    for (const pixel_loss_kind kind : {pixel_loss_kind::bce, pixel_loss_kind::mse})
+      for (const bool with_grad : {false, true}) {
+        const int rows = s.rows, cols = s.k;
+        const std::size_t n = count(rows, cols);
+        add(std::string("pixel_loss ") + pixel_loss_name(kind) + " " + describe(s) +
+                (with_grad ? " grad" : ""),
+            [=](pixel_loss_ops& l, workspace& w) {
+              auto p = w.random(n, 0.01f, 0.99f);
+              if (n > 1) p.front() = 0, p.back() = 1;
+              const auto t = w.random(n, 0, 1);
+              w.returned(l.pixel_loss(kind, w.in(p, rows, cols), w.in(t, rows, cols),
+                                      or_null(with_grad, w.out(nans(n))), w.out(nans(std::size_t(rows)))));
+            });
+      }
+  return all;
+}
+
 // Every optimizer, and each variant its settings select.
 std::vector<std::pair<std::string, optimizer_config>> optimizer_variants() {
   std::vector<std::pair<std::string, optimizer_config>> all;
@@ -559,7 +582,7 @@ std::vector<op_case> optimizer_cases() {
 std::vector<op_case> family_cases() {
   std::vector<op_case> all;
   for (auto&& part : {elementwise_cases(), loss_cases(), penalty_cases(), variational_cases(), glocal_cases(),
-                      pool_cases(), optimizer_cases()})
+                      pool_cases(), pixel_loss_cases(), optimizer_cases()})
     all.insert(all.end(), part.begin(), part.end());
   return all;
 }
@@ -596,6 +619,10 @@ TEST_CASE("backends: the local kernel and the global convolution match the refer
 
 TEST_CASE("backends: max pooling and nearest upsampling match the reference", "[backend][pool]") {
   check(pool_cases());
+}
+
+TEST_CASE("backends: the per-pixel losses match the reference", "[backend][pool]") {
+  check(pixel_loss_cases());
 }
 
 TEST_CASE("backends: every optimizer's steps match the reference", "[backend]") { check(optimizer_cases()); }
