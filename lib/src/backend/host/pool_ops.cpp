@@ -1,7 +1,7 @@
 // The pooling family's host implementation. The CPU runs it in place, so its
 // inner loops run along an image row with no branch on the data (selects, not
-// ifs) and no bounds test (each window offset's in-bounds outputs are one
-// range), so that the compiler vectorises them.
+// ifs) and no bounds test, so that the compiler vectorises them; only the few
+// windows running past an edge take a slower path.
 #include "aerec/backend/ops/pool_ops.h"
 
 #include <algorithm>
@@ -28,29 +28,64 @@ struct pool_geometry {
   int in_bounds(int n, int k) const { return std::min(out_width, (n - k + stride - 1) / stride); }
 };
 
-// One output row of a plane: each window's first maximum over rows y0.. of x,
-// `base` the plane's index within its image row.
-void max_pool_row(const pool_geometry& g, const float* x, int y0, std::int32_t base, float* best,
-                  std::int32_t* arg) {
+// Outputs o0.. of one output row of a plane, windows from row y0 of x, each
+// window's first maximum (in row-major order) and its index within the image
+// row (`base` the plane's): for windows that may run past an edge, by window
+// offset, each offset's in-bounds outputs one range.
+void max_pool_edge(const pool_geometry& g, const float* x, int y0, int o0, std::int32_t base, float* best,
+                   std::int32_t* arg) {
   const int s = g.stride, w = g.width;
-  const float* first = x + static_cast<std::ptrdiff_t>(y0) * w;
-  for (int o = 0; o < g.out_width; ++o) {  // the window's first pixel, always inside
-    best[o] = first[o * s];
+  for (int o = o0; o < g.out_width; ++o) {  // the window's first pixel, always inside
+    best[o] = x[y0 * w + o * s];
     arg[o] = base + y0 * w + o * s;
   }
   const int rows = std::min(g.kernel, g.height - y0);
   for (int ky = 0; ky < rows; ++ky)
     for (int kx = ky == 0 ? 1 : 0; kx < g.kernel; ++kx) {
       const int offset = (y0 + ky) * w + kx;
-      const float* in = x + offset;
-      const int n = g.in_bounds(w, kx);
-      for (int o = 0; o < n; ++o) {
-        const float v = in[o * s];
-        const bool take = v > best[o] || v != v;  // PyTorch's: later NaNs win, ties do not
-        best[o] = take ? v : best[o];
-        arg[o] = take ? base + offset + o * s : arg[o];
+      for (int o = o0; o < g.in_bounds(w, kx); ++o) {
+        const float v = x[offset + o * s];
+        if (v > best[o] || v != v) {  // PyTorch's: later NaNs win, ties do not
+          best[o] = v;
+          arg[o] = base + offset + o * s;
+        }
       }
     }
+}
+
+// The same for outputs 0..n whose windows lie inside the image, window by
+// window with no bounds test: a kernel and stride known when compiling (2, the
+// usual; 0 for g's) unroll the window into selects on shuffled vectors.
+template <int Kernel, int Stride>
+void max_pool_inside(const pool_geometry& g, const float* __restrict x, int y0, int n, std::int32_t base,
+                     float* __restrict best, std::int32_t* __restrict arg) {
+  const int k = Kernel ? Kernel : g.kernel, s = Stride ? Stride : g.stride, w = g.width;
+  const float* top = x + static_cast<std::ptrdiff_t>(y0) * w;
+  for (int o = 0; o < n; ++o) {
+    const float* window = top + o * s;
+    float b = window[0];
+    int at = 0;
+    for (int ky = 0; ky < k; ++ky)
+      for (int kx = 0; kx < k; ++kx) {
+        const float v = window[ky * w + kx];
+        const bool take = v > b || v != v;
+        b = take ? v : b;
+        at = take ? ky * w + kx : at;
+      }
+    best[o] = b;
+    arg[o] = base + y0 * w + o * s + at;
+  }
+}
+
+// One output row: the windows inside the image at full speed, the rest by max_pool_edge.
+void max_pool_row(const pool_geometry& g, const float* x, int y0, std::int32_t base, float* best,
+                  std::int32_t* arg) {
+  const int inside = y0 + g.kernel <= g.height ? (g.width - g.kernel) / g.stride + 1 : 0;
+  if (g.kernel == 2 && g.stride == 2)
+    max_pool_inside<2, 2>(g, x, y0, inside, base, best, arg);
+  else
+    max_pool_inside<0, 0>(g, x, y0, inside, base, best, arg);
+  if (inside < g.out_width) max_pool_edge(g, x, y0, inside, base, best, arg);
 }
 
 class host_pool final : public pool_ops {
