@@ -16,11 +16,14 @@
 
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/backend/ops/conv_ops.h"
+#include "aerec/backend/device_array.h"
 #include "aerec/backend/ops/elementwise_ops.h"
 #include "aerec/backend/ops/glocal_ops.h"
 #include "aerec/backend/ops/loss_ops.h"
 #include "aerec/backend/ops/optimizer_ops.h"
 #include "aerec/backend/ops/penalty_ops.h"
+#include "aerec/backend/ops/pixel_loss_ops.h"
+#include "aerec/backend/ops/pool_ops.h"
 #include "aerec/backend/ops/variational_ops.h"
 #include "backend_ops.h"
 
@@ -495,6 +498,85 @@ std::vector<op_case> conv_cases() {
   return all;
 }
 
+// Image batches: rows of channels x height x width, pooled k x k every s
+// pixels; empty, one pixel, Keras's "same" 7 -> 4, exact tiling, overlapping
+// windows, a stride past the kernel, and a batch of 28 x 28 images.
+struct pool_shape {
+  int rows;
+  image_geometry image;
+  int kernel, stride;
+};
+const pool_shape pool_shapes[] = {{0, {2, 4, 4}, 2, 2},     {1, {1, 1, 1}, 1, 1}, {3, {2, 7, 7}, 2, 2},
+                                  {5, {3, 6, 6}, 3, 3},     {4, {2, 5, 6}, 3, 2}, {2, {1, 6, 9}, 1, 4},
+                                  {128, {16, 28, 28}, 2, 2}};
+
+std::string describe(const pool_shape& p) {
+  return std::to_string(p.rows) + " x " + std::to_string(p.image.channels) + "x" +
+         std::to_string(p.image.height) + "x" + std::to_string(p.image.width) + " k " +
+         std::to_string(p.kernel) + " s " + std::to_string(p.stride);
+}
+
+std::vector<op_case> pool_cases() {
+  std::vector<op_case> all;
+  const auto add = [&](auto&&... c) { all.push_back(family_case<pool_ops>(c...)); };
+  for (const pool_shape p : pool_shapes) {
+    const image_geometry g = p.image;
+    const int in_cols = g.channels * g.height * g.width;
+    const int out_cols =
+        g.channels * pooled_size(g.height, p.kernel, p.stride) * pooled_size(g.width, p.kernel, p.stride);
+    const std::size_t n_in = count(p.rows, in_cols), n_out = count(p.rows, out_cols);
+    // Ties (values on a coarse grid) test that every backend takes the first maximum.
+    for (const bool ties : {false, true})
+      add("max_pool and its backward " + describe(p) + (ties ? " with ties" : ""), [=](pool_ops& o,
+                                                                                       workspace& w) {
+        auto x = w.random(n_in);
+        if (ties)
+          for (float& v : x) v = std::round(v * 2) / 2;
+        const auto dy = w.random(n_out);
+        device_array<std::int32_t> argmax(w.device(), n_out);
+        o.max_pool(g, p.kernel, p.stride, w.in(x, p.rows, in_cols), w.out(nans(n_out), p.rows, out_cols),
+                   argmax.data());
+        o.max_pool_backward(w.in(dy, p.rows, out_cols), argmax.data(), w.out(nans(n_in), p.rows, in_cols));
+      });
+    for (const int scale : {1, 2, 3}) {
+      const int up_cols = in_cols * scale * scale;
+      const std::size_t n_up = count(p.rows, up_cols);
+      const std::string what = describe(p) + " scale " + std::to_string(scale);
+      add("upsample " + what, [=](pool_ops& o, workspace& w) {
+        const auto x = w.random(n_in);
+        o.upsample(g, scale, w.in(x, p.rows, in_cols), w.out(nans(n_up), p.rows, up_cols));
+      });
+      add("upsample_backward " + what, [=](pool_ops& o, workspace& w) {
+        const auto dy = w.random(n_up);
+        o.upsample_backward(g, scale, w.in(dy, p.rows, up_cols), w.out(nans(n_in), p.rows, in_cols));
+      });
+    }
+  }
+  return all;
+}
+
+// Outputs in (0, 1) as a sigmoid's, with an exact 0 and 1 for BCE's clamp.
+std::vector<op_case> pixel_loss_cases() {
+  std::vector<op_case> all;
+  const auto add = [&](auto&&... c) { all.push_back(family_case<pixel_loss_ops>(c...)); };
+  for (const shape s : shapes)
+    for (const pixel_loss_kind kind : {pixel_loss_kind::bce, pixel_loss_kind::mse})
+      for (const bool with_grad : {false, true}) {
+        const int rows = s.rows, cols = s.k;
+        const std::size_t n = count(rows, cols);
+        add(std::string("pixel_loss ") + pixel_loss_name(kind) + " " + describe(s) +
+                (with_grad ? " grad" : ""),
+            [=](pixel_loss_ops& l, workspace& w) {
+              auto p = w.random(n, 0.01f, 0.99f);
+              if (n > 1) p.front() = 0, p.back() = 1;
+              const auto t = w.random(n, 0, 1);
+              w.returned(l.pixel_loss(kind, w.in(p, rows, cols), w.in(t, rows, cols),
+                                      or_null(with_grad, w.out(nans(n))), w.out(nans(std::size_t(rows)))));
+            });
+      }
+  return all;
+}
+
 // Every optimizer, and each variant its settings select.
 std::vector<std::pair<std::string, optimizer_config>> optimizer_variants() {
   std::vector<std::pair<std::string, optimizer_config>> all;
@@ -552,7 +634,7 @@ std::vector<op_case> optimizer_cases() {
 std::vector<op_case> family_cases() {
   std::vector<op_case> all;
   for (auto&& part : {elementwise_cases(), loss_cases(), penalty_cases(), variational_cases(), glocal_cases(),
-                      conv_cases(), optimizer_cases()})
+                      conv_cases(), pool_cases(), pixel_loss_cases(), optimizer_cases()})
     all.insert(all.end(), part.begin(), part.end());
   return all;
 }
@@ -590,6 +672,14 @@ TEST_CASE("backends: the local kernel and the global convolution match the refer
 TEST_CASE("backends: im2col, col2im and the convolutions' reshuffles match the reference",
           "[backend][conv]") {
   check(conv_cases());
+}
+
+TEST_CASE("backends: max pooling and nearest upsampling match the reference", "[backend][pool]") {
+  check(pool_cases());
+}
+
+TEST_CASE("backends: the per-pixel losses match the reference", "[backend][pool]") {
+  check(pixel_loss_cases());
 }
 
 TEST_CASE("backends: every optimizer's steps match the reference", "[backend]") { check(optimizer_cases()); }

@@ -11,6 +11,8 @@
 #include "aerec/nn/layers/conv_transpose2d.h"
 #include "aerec/nn/layers/dense.h"
 #include "aerec/nn/layers/local_kernel.h"
+#include "aerec/nn/layers/max_pool2d.h"
+#include "aerec/nn/layers/upsample2d.h"
 
 using namespace aerec;
 using Catch::Matchers::Contains;
@@ -24,6 +26,8 @@ layer_spec sample_of(std::string_view kind) {
   if (kind == conv2d_kind_name) return conv2d_spec(shape::image(3, 9, 8), 4, 3, 2, 1, activation::relu);
   if (kind == conv_transpose2d_kind_name)
     return conv_transpose2d_spec(shape::image(4, 5, 4), 3, 3, 2, 1, activation::sigmoid);
+  if (kind == max_pool2d_kind_name) return max_pool2d_spec(shape::image(2, 7, 7), 2, 2);
+  if (kind == upsample2d_kind_name) return upsample2d_spec(shape::image(3, 4, 5), 2);
   FAIL("no sample spec for the layer kind " << kind << ": add one to sample_of");
   return {};
 }
@@ -55,7 +59,8 @@ TEST_CASE("layer registry: every kind makes layers that follow its parameter lay
       CHECK(parameter_floats(spec) == floats);
     }
   }
-  CHECK(names == std::set<std::string_view>{"dense", "local_kernel", "conv2d", "conv_transpose2d"});
+  CHECK(names == std::set<std::string_view>{"dense", "local_kernel", "conv2d", "conv_transpose2d", "max_pool2d",
+                                            "upsample2d"});
 }
 
 TEST_CASE("layer registry: specs are checked against their kind", "[layer][registry]") {
@@ -81,6 +86,41 @@ TEST_CASE("layer registry: specs are checked against their kind", "[layer][regis
   CHECK(layer_kind(dense_kind_name).describe(dense_spec(4, 3, activation::sigmoid)).empty());
   CHECK(layer_kind(local_kernel_kind_name).describe(local_kernel_spec(4, 3, activation::sigmoid, 5)) ==
         "local kernel, R^5");
+}
+
+TEST_CASE("layer registry: image layers refuse geometries that disagree with their settings",
+          "[layer][registry][pool]") {
+  CHECK(layer_problem(max_pool2d_spec(shape::image(2, 7, 7), 2, 2)).empty());
+  CHECK(max_pool2d_spec(shape::image(2, 7, 7), 2, 2).output == shape::image(2, 4, 4));
+  // A model file's damaged spec: an output its input and settings do not give.
+  layer_spec pool = max_pool2d_spec(shape::image(2, 7, 7), 2, 2);
+  pool.output = shape::image(2, 3, 3);
+  CHECK_THAT(layer_problem(pool), Contains("its output must be 2x4x4"));
+  pool.output = shape::image(3, 4, 4);
+  CHECK_THAT(layer_problem(pool), Contains("its output must be 2x4x4"));
+  pool.attributes["stride"] = 3;
+  pool.output = shape::image(2, 4, 4);
+  CHECK_THAT(layer_problem(pool), Contains("pooled 2x2 every 3 pixels"));
+  CHECK_THAT(layer_problem(max_pool2d_spec(shape::image(1, 7, 2), 3, 1)),
+             Contains("kernel_size 3 is larger than its input 1x7x2"));
+  CHECK_THAT(layer_problem(max_pool2d_spec(shape::image(1, 4, 4), 2, 0)), Contains("stride 0 is outside"));
+  layer_spec flat = max_pool2d_spec(shape::image(1, 4, 4), 2, 2);
+  flat.input = shape::features(16);
+  CHECK_THAT(layer_problem(flat), Contains("takes and emits images"));
+  layer_spec activated = upsample2d_spec(shape::image(1, 4, 4), 2);
+  activated.act = activation::relu;
+  CHECK_THAT(layer_problem(activated), Contains("has no activation"));
+  layer_spec up = upsample2d_spec(shape::image(2, 4, 5), 3);
+  CHECK(layer_problem(up).empty());
+  up.output = shape::image(2, 12, 16);
+  CHECK_THAT(layer_problem(up), Contains("3 times as high and wide, not 2x12x16"));
+  up.attributes.erase("scale");
+  CHECK_THAT(layer_problem(up), Contains("needs its scale"));
+
+  CHECK(layer_kind(max_pool2d_kind_name).describe(max_pool2d_spec(shape::image(1, 4, 4), 2, 2)) ==
+        "2x2 max pooling, stride 2");
+  CHECK(layer_kind(upsample2d_kind_name).describe(upsample2d_spec(shape::image(1, 4, 4), 2)) ==
+        "2x nearest upsampling");
 }
 
 TEST_CASE("shapes: features, images and sequences", "[layer][shape]") {

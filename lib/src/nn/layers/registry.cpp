@@ -6,6 +6,8 @@
 #include "nn/layers/conv_layer.h"
 #include "nn/layers/dense_layer.h"
 #include "nn/layers/local_kernel_layer.h"
+#include "nn/layers/max_pool2d_layer.h"
+#include "nn/layers/upsample2d_layer.h"
 
 namespace aerec {
 
@@ -15,6 +17,8 @@ const std::vector<const layer_kind_info*>& layer_kinds() {
       &local_kernel_layer_kind,
       &conv2d_layer_kind,
       &conv_transpose2d_layer_kind,
+      &max_pool2d_layer_kind,
+      &upsample2d_layer_kind,
   };
   return all;
 }
