@@ -167,6 +167,12 @@ TEST_CASE("image folders: what is missing or disagrees is an error saying so", "
   REQUIRE(e);
   CHECK_THAT(e->what(), Contains("the training images are 3x4, the test images 4x3"));
 
+  dir.write("t10k-images-idx3-ubyte", idx_counting({2, 12}));
+  e = error_from(load);
+  REQUIRE(e);
+  CHECK_THAT(e->what(),
+             Contains("t10k-images-idx3-ubyte: images are of rank 3 (count x height x width), not 2"));
+
   std::filesystem::remove(dir.path() / "t10k-labels-idx1-ubyte");
   e = error_from(load);
   REQUIRE(e);
@@ -175,7 +181,7 @@ TEST_CASE("image folders: what is missing or disagrees is an error saying so", "
 
   e = error_from([&] { load_image_data((dir.path() / "elsewhere").string()); });
   REQUIRE(e);
-  CHECK_THAT(e->what(), Contains("elsewhere: no such folder"));
+  CHECK_THAT(e->what(), Contains("elsewhere: no such folder; an image set is \"fashion-mnist\" or a folder"));
 }
 
 TEST_CASE("fashion-mnist: the package's folder or AEREC_FASHION_MNIST_DIR, with the class names", "[idx]") {

@@ -19,20 +19,21 @@ namespace {
 
 constexpr const char* fashion_mnist = "fashion-mnist";
 constexpr const char* fashion_mnist_home = "/usr/share/datasets/fashion-mnist";
-constexpr const char* fashion_mnist_hint =
-    "`apt-get install dataset-fashion-mnist` (or scripts/install-deps) provides it";
 
 // Zalando's names for Fashion-MNIST's labels 0..9.
 const std::vector<std::string> fashion_mnist_labels = {
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
 
-// The folder `source` names and, for fashion-mnist, what to say when something is missing.
+// The folder `source` names, and what to add when something in it is missing.
 std::pair<fs::path, std::string> locate(const std::string& source) {
-  if (source != fashion_mnist) return {source, ""};
+  if (source != fashion_mnist)
+    return {source, "; an image set is \"fashion-mnist\" or a folder of MNIST's four IDX files"};
   const char* env = std::getenv("AEREC_FASHION_MNIST_DIR");
-  const fs::path folder = env && *env ? fs::path(env) : fs::path(fashion_mnist_home);
-  return {folder, std::string("; Fashion-MNIST: ") + fashion_mnist_hint +
-                      (env && *env ? " (AEREC_FASHION_MNIST_DIR names this folder)" : "")};
+  const bool moved = env && *env;
+  return {moved ? fs::path(env) : fs::path(fashion_mnist_home),
+          std::string(
+              "; `apt-get install dataset-fashion-mnist` (or scripts/install-deps) provides Fashion-MNIST") +
+              (moved ? " (AEREC_FASHION_MNIST_DIR names this folder)" : "")};
 }
 
 // `name` in `folder`, plain or gzip-compressed.
@@ -48,7 +49,7 @@ image_set read_part(const fs::path& folder, const std::string& part, const std::
   const idx_array images = read_idx(image_file);
   if (images.dims.size() != 3)
     throw error(error_code::parse_error, image_file.string() +
-                                             ": images are of rank 3 (count x height x width), " + "not " +
+                                             ": images are of rank 3 (count x height x width), not " +
                                              std::to_string(images.dims.size()));
   idx_array labels = read_idx(label_file);
   if (labels.dims.size() != 1)
@@ -113,10 +114,7 @@ std::span<const float> image_set::image(int i) const {
 image_data load_image_data(const std::string& source) {
   const auto [folder, hint] = locate(source);
   if (!fs::is_directory(folder))
-    throw error(error_code::io_error,
-                folder.string() +
-                    ": no such folder (an image set is \"fashion-mnist\" or a folder of MNIST's " +
-                    "four IDX files)" + hint);
+    throw error(error_code::io_error, folder.string() + ": no such folder" + hint);
   image_data d;
   d.name = source;
   d.train = read_part(folder, "train", hint);
