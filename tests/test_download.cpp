@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -20,11 +19,13 @@
 #include "aerec/data/data_source.h"
 #include "aerec/data/download.h"
 #include "expect_error.h"
+#include "scoped_env.h"
 #include "temp_dir.h"
 
 namespace fs = std::filesystem;
 using aerec::testing::code_name;
 using aerec::testing::error_from;
+using aerec::testing::scoped_env;
 using aerec::testing::temp_dir;
 using Catch::Matchers::Contains;
 
@@ -83,30 +84,6 @@ struct fixture {
     return {"ml-test", "file://" + zip.string(), md5, "ml-test"};
   }
   aerec::dataset_source true_source() const { return source(aerec::md5_file(zip)); }
-};
-
-// Sets an environment variable for one scope, restoring it afterwards.
-class scoped_env {
- public:
-  scoped_env(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value)
-      ::setenv(name, value, 1);
-    else
-      ::unsetenv(name);
-  }
-  ~scoped_env() {
-    if (old_)
-      ::setenv(name_, old_->c_str(), 1);
-    else
-      ::unsetenv(name_);
-  }
-  scoped_env(const scoped_env&) = delete;
-  scoped_env& operator=(const scoped_env&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
 };
 
 }  // namespace

@@ -1,13 +1,14 @@
 // Pictures: round-number axes, line and scatter charts as PNG (decoded back
 // by cairo, their colours found in the pixels) and SVG (parsed as XML, their
 // labels in it), the format by extension, failed writes that leave no file,
-// and training curves from a run's history.
+// training curves from a run's history, and grids of small images.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <regex>
 
 #include "aerec/core/error.h"
 #include "aerec/plot/image_file.h"
+#include "aerec/plot/image_grid.h"
 #include "aerec/plot/line_chart.h"
 #include "aerec/plot/scatter_chart.h"
 #include "aerec/plot/training_curves.h"
@@ -327,4 +328,62 @@ TEST_CASE("training curves: metrics without a history are refused, naming the so
     CHECK(e->code() == error_code::parse_error);
     CHECK_THAT(e->what(), Catch::StartsWith("m.json: "));
   }
+}
+
+TEST_CASE("image grid: labelled rows of images, each pixel a crisp square", "[plot]") {
+  // Three 4x5 images a row; pixel p of image i is ((i * 20 + p) % 21) / 20, the first 0.
+  constexpr int height = 4, width = 5, scale = 3;
+  std::vector<float> pixels;
+  for (int i = 0; i < 3; ++i)
+    for (int p = 0; p < height * width; ++p) pixels.push_back(float((i * 20 + p) % 21) / 20);
+  std::vector<float> bright = pixels;
+  for (float& v : bright) v += 0.5f;  // above 1 clipped
+  const std::vector<image_row> rows = {
+      {"original", pixels}, {"noisy 0.5", bright}, {"reconstructed", pixels}};
+  temp_dir dir;
+  write_image_grid(dir.path() / "grid.png", rows, height, width, scale);
+  const decoded_png png = read_png(dir.path() / "grid.png");
+  // Margins of 12, the labels then 12 before the images, 2 between images, 8 between rows.
+  const int left = 12 + int(std::ceil(text_width("reconstructed", 13))) + 12;
+  CHECK(png.width == left + 3 * width * scale + 2 * 2 + 12);
+  CHECK(png.height == 12 + 3 * height * scale + 2 * 8 + 12);
+  CHECK(png.has(label_ink, 40));
+  const auto at = [&](int x, int y) {
+    return png.pixels[std::size_t(y) * std::size_t(png.width) + std::size_t(x)];
+  };
+  // Image 0's pixel (row 1, column 2) is 7/20 -> grey 89: every pixel of its square, none smoothed.
+  const int x0 = left + 2 * scale, y0 = 12 + 1 * scale;
+  for (int dy = 0; dy < scale; ++dy)
+    for (int dx = 0; dx < scale; ++dx) CHECK(at(x0 + dx, y0 + dy) == 0xFF595959u);
+  CHECK(at(left, 12) == 0xFF000000u);                              // the first pixel, 0
+  CHECK(at(left + width * scale, 12) == 0xFFFFFFFFu);              // the gap: background
+  const int second = 12 + height * scale + 8;                      // the second row's top
+  CHECK(at(left, second) == 0xFF808080u);                          // 0.5 -> 128
+  CHECK(at(left + 2 * scale, second + scale) == 0xFFD9D9D9u);      // 7/20 + 0.5 -> 217
+  CHECK(at(left + 3 * scale, second + 2 * scale) == 0xFFFFFFFFu);  // 13/20 + 0.5 clipped to 1
+
+  write_image_grid(dir.path() / "grid.svg", rows, height, width);
+  const std::string svg = read_text(dir.path() / "grid.svg");
+  CHECK(contains(svg, "reconstructed"));
+  CHECK(parses_as_xml(dir.path() / "grid.svg"));
+}
+
+TEST_CASE("image grid: rows of different lengths or broken images are refused", "[plot]") {
+  temp_dir dir;
+  const auto file = dir.path() / "grid.png";
+  const std::vector<float> two(2 * 4, 0.5f);
+  for (const auto& [rows, reason] : std::vector<std::pair<std::vector<image_row>, std::string>>{
+           {{{"original", two}, {"reconstructed", std::vector<float>(4, 0.5f)}},
+            "row 'reconstructed' holds 1 images, row 'original' 2"},
+           {{{"original", std::vector<float>(7, 0.5f)}}, "not a whole number of 2x2 images"},
+           {{{"original", {}}}, "no images"},
+           {{}, "no rows"}}) {
+    const auto e = error_from([&] { write_image_grid(file, rows, 2, 2); });
+    REQUIRE(e);
+    CHECK(e->code() == error_code::invalid_argument);
+    CHECK_THAT(e->what(), Catch::Contains(reason));
+  }
+  CHECK(error_from([&] { write_image_grid(file, {{"a", two}}, 2, 2, 0); }));
+  CHECK(error_from([&] { write_image_grid(dir.path() / "grid.jpg", {{"a", two}}, 2, 2); }));
+  CHECK_FALSE(std::filesystem::exists(file));
 }
