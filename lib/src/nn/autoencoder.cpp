@@ -14,6 +14,19 @@
 
 namespace aerec {
 
+namespace {
+layer_input sparse_input(const sparse_view& x) {
+  layer_input in;
+  in.sparse = &x;
+  return in;
+}
+layer_input dense_input(const_matrix_view x) {
+  layer_input in;
+  in.dense = x;
+  return in;
+}
+}  // namespace
+
 std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden, activation hidden_act,
                                        activation output_act, bool variational, int local_kernel_dim) {
   if (local_kernel_dim < 0) throw error(error_code::invalid_argument, "the kernel dimension must be >= 0");
@@ -93,10 +106,10 @@ void autoencoder::initialize(init_scheme scheme, rng& random) {
   for (auto& l : layers_) l->initialize(scheme, random);
 }
 
-layer_input autoencoder::input_of(std::size_t layer, const sparse_view& input) const {
+layer_input autoencoder::input_of(std::size_t layer, const layer_input& input) const {
   layer_input x;
   if (layer == 0)
-    x.sparse = &input;
+    x = input;
   else if (code_mask_ && layer == code_layer() + 1 && sparse_code())
     x.sparse = &masked_code_;
   else
@@ -111,8 +124,8 @@ bool autoencoder::sparse_code() const {
   return code_layer() + 2 < layers_.size() && !backend_.dense_beats_sparse();
 }
 
-void autoencoder::forward_hidden(const sparse_view& input, const sparse_view* code_mask) {
-  AEREC_ASSERT(input.cols == items());
+void autoencoder::forward_hidden(const layer_input& input, const sparse_view* code_mask) {
+  AEREC_ASSERT((input.sparse ? input.sparse->cols : input.dense.cols) == items());
   code_mask_ = code_mask;
   for (std::size_t i = 0; i + 1 < layers_.size(); ++i) {
     outputs_[i] = layers_[i]->forward(input_of(i, input));
@@ -127,14 +140,19 @@ void autoencoder::forward_hidden(const sparse_view& input, const sparse_view* co
 const sparse_view& autoencoder::fed(const sparse_view& input, const sparse_view* code_mask) {
   if (!global_) return input;
   AEREC_ASSERT(!code_mask);
-  return global_->transform(input, forward_stack(input, nullptr));
+  return global_->transform(input, forward_stack(sparse_input(input), nullptr));
 }
 
 const_matrix_view autoencoder::forward(const sparse_view& input, const sparse_view* code_mask) {
-  return forward_stack(fed(input, code_mask), code_mask);
+  return forward_stack(sparse_input(fed(input, code_mask)), code_mask);
 }
 
-const_matrix_view autoencoder::forward_stack(const sparse_view& input, const sparse_view* code_mask) {
+const_matrix_view autoencoder::forward(const_matrix_view input) {
+  AEREC_ASSERT(!global_);
+  return forward_stack(dense_input(input), nullptr);
+}
+
+const_matrix_view autoencoder::forward_stack(const layer_input& input, const sparse_view* code_mask) {
   forward_hidden(input, code_mask);
   const std::size_t last = layers_.size() - 1;
   outputs_[last] = layers_[last]->forward(input_of(last, input));
@@ -146,19 +164,23 @@ const_matrix_view autoencoder::forward_stack(const sparse_view& input, const spa
 const float* autoencoder::forward_rated(const sparse_view& input, const sparse_view& rated,
                                         const sparse_view* code_mask) {
   AEREC_ASSERT(computes_rated() && rated.rows == input.rows && rated.cols == items());
-  const sparse_view& x = fed(input, code_mask);
+  const layer_input x = sparse_input(fed(input, code_mask));
   forward_hidden(x, code_mask);
   const std::size_t last = layers_.size() - 1;
   return layers_[last]->forward_at(input_of(last, x), rated);
 }
 
 void autoencoder::backward(const sparse_view& input, const_matrix_view d_output, float beta) {
-  const sparse_view& x = global_ ? global_->last_input() : input;
+  const layer_input x = sparse_input(global_ ? global_->last_input() : input);
   const const_matrix_view d_fed = backward_stack(x, d_output, beta);
   if (global_) backward_global(input, d_fed, beta);
 }
 
-const_matrix_view autoencoder::backward_stack(const sparse_view& input, const_matrix_view d_output,
+void autoencoder::backward(const_matrix_view input, const_matrix_view d_output, float beta) {
+  backward_stack(dense_input(input), d_output, beta);
+}
+
+const_matrix_view autoencoder::backward_stack(const layer_input& input, const_matrix_view d_output,
                                               float beta) {
   const std::size_t last = layers_.size() - 1;
   const_matrix_view grad = d_output;
@@ -169,14 +191,14 @@ const_matrix_view autoencoder::backward_stack(const sparse_view& input, const_ma
 
 void autoencoder::backward_rated(const sparse_view& input, const sparse_view& rated, const float* d_rated,
                                  float beta) {
-  const sparse_view& x = global_ ? global_->last_input() : input;
+  const layer_input x = sparse_input(global_ ? global_->last_input() : input);
   const std::size_t last = layers_.size() - 1;
   const const_matrix_view d_fed =
       backward_hidden(x, layers_[last]->backward_at(input_of(last, x), rated, d_rated, beta, true), beta);
   if (global_) backward_global(input, d_fed, beta);
 }
 
-const_matrix_view autoencoder::backward_hidden(const sparse_view& input, const_matrix_view grad, float beta) {
+const_matrix_view autoencoder::backward_hidden(const layer_input& input, const_matrix_view grad, float beta) {
   for (std::size_t i = layers_.size() - 1; i-- > 0;) {
     if (code_mask_ && i == code_layer()) grad = unmask_grad(grad);
     if (variational_ && i == code_layer()) grad = unsample_grad(grad);
@@ -191,9 +213,9 @@ void autoencoder::backward_global(const sparse_view& input, const_matrix_view d_
   // The transformed pass replaced the reconstructing pass's activations: run
   // it again, and add its gradients to the transformed pass's. The kernel
   // penalty counted once, in the transformed pass.
-  forward_stack(input, nullptr);
+  forward_stack(sparse_input(input), nullptr);
   set_own_penalties(0);
-  backward_stack(input, d_reconstruction, 1);
+  backward_stack(sparse_input(input), d_reconstruction, 1);
   set_own_penalties(penalties_.local_kernel);
 }
 
@@ -364,7 +386,19 @@ std::vector<float> autoencoder::output_of(std::size_t layer, const sparse_batch&
   AEREC_ASSERT(batch.cols == items() && layer < layers_.size());
   predict_input_.assign(backend_, batch);
   forward(predict_input_.view());
-  const const_matrix_view out = outputs_[layer];
+  return host_copy(outputs_[layer]);
+}
+
+std::vector<float> autoencoder::output_of(std::size_t layer, std::span<const float> rows) {
+  AEREC_ASSERT(rows.size() % static_cast<std::size_t>(items()) == 0 && layer < layers_.size());
+  dense_input_.reserve(backend_, rows.size());
+  dense_input_.upload(rows);
+  const auto n = static_cast<int>(rows.size() / static_cast<std::size_t>(items()));
+  forward(const_matrix_view(dense_input_.data(), n, items()));
+  return host_copy(outputs_[layer]);
+}
+
+std::vector<float> autoencoder::host_copy(const_matrix_view out) {
   std::vector<float> host(static_cast<std::size_t>(out.rows) * static_cast<std::size_t>(out.cols));
   if (!host.empty()) backend_.to_host(host.data(), out.data, host.size() * sizeof(float));
   return host;
@@ -385,5 +419,9 @@ std::size_t autoencoder::code_layer_of(const std::vector<layer_spec>& specs) {
 }
 
 std::vector<float> autoencoder::encode(const sparse_batch& batch) { return output_of(code_layer(), batch); }
+
+std::vector<float> autoencoder::predict(std::span<const float> rows) { return output_of(layers_.size() - 1, rows); }
+
+std::vector<float> autoencoder::encode(std::span<const float> rows) { return output_of(code_layer(), rows); }
 
 }  // namespace aerec

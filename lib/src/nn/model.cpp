@@ -11,17 +11,46 @@
 
 namespace aerec {
 
-const char* row_kind_name(row_kind k) { return k == row_kind::users ? "users" : "items"; }
-const char* output_kind_name(output_kind k) { return k == output_kind::rating ? "rating" : "ranking"; }
+const char* row_kind_name(row_kind k) {
+  switch (k) {
+    case row_kind::users:
+      return "users";
+    case row_kind::items:
+      return "items";
+    case row_kind::images:
+      return "images";
+  }
+  return "?";
+}
+
+const char* output_kind_name(output_kind k) {
+  switch (k) {
+    case output_kind::rating:
+      return "rating";
+    case output_kind::ranking:
+      return "ranking";
+    case output_kind::pixels:
+      return "pixels";
+  }
+  return "?";
+}
 
 row_kind parse_row_kind(const std::string& name) {
-  static const std::vector<row_kind> all = {row_kind::users, row_kind::items};
+  static const std::vector<row_kind> all = {row_kind::users, row_kind::items, row_kind::images};
   return find_by_name("kind of rows", name, all, row_kind_name);
 }
 
 output_kind parse_output_kind(const std::string& name) {
-  static const std::vector<output_kind> all = {output_kind::rating, output_kind::ranking};
+  static const std::vector<output_kind> all = {output_kind::rating, output_kind::ranking, output_kind::pixels};
   return find_by_name("kind of output", name, all, output_kind_name);
+}
+
+model_meaning image_meaning() { return {row_kind::images, output_kind::pixels}; }
+
+id_map pixel_ids(int pixels) {
+  std::vector<std::int32_t> ids(static_cast<std::size_t>(pixels));
+  std::iota(ids.begin(), ids.end(), 1);
+  return id_map(std::move(ids));
 }
 
 model::model(std::unique_ptr<autoencoder> network, id_map items, rating_scale scale, model_meaning meaning,
@@ -37,7 +66,21 @@ model::model(std::unique_ptr<autoencoder> network, id_map items, rating_scale sc
 std::string model::user_input_problem() const {
   if (meaning_.rows == row_kind::items)
     return "an item-based model: its columns are the users it was trained on, not movies";
+  if (images()) return "an image model: it takes pixels, not ratings";
   return {};
+}
+
+std::vector<float> model::reconstruct(std::span<const float> pixels) {
+  AEREC_ASSERT(images());
+  const auto n = static_cast<std::size_t>(items_.size());
+  if (pixels.empty() || pixels.size() % n != 0)
+    throw error(error_code::invalid_argument, std::to_string(pixels.size()) + " pixels are not whole images of " +
+                                                  std::to_string(n) + " pixels");
+  for (std::size_t i = 0; i < pixels.size(); ++i)
+    if (!(pixels[i] >= 0 && pixels[i] <= 1))
+      throw error(error_code::invalid_argument,
+                  "pixel " + std::to_string(i % n) + " of image " + std::to_string(i / n) + " is outside 0..1");
+  return network_->predict(pixels);
 }
 
 sparse_batch model::to_batch(std::span<const std::span<const item_rating>> users) const {

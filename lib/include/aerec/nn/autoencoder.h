@@ -57,6 +57,10 @@ class autoencoder {
   // every layer: gradients become beta * gradients + new (beta 0 overwrites,
   // 1 accumulates).
   void backward(const sparse_view& input, const_matrix_view d_output, float beta);
+  // The same for dense inputs (rows x items on the backend: an image
+  // autoencoder's pixels), without a code mask or a global kernel.
+  const_matrix_view forward(const_matrix_view input);
+  void backward(const_matrix_view input, const_matrix_view d_output, float beta);
 
   // Training with a loss over the rated outputs only: forward() computed
   // just at the entries of `rated` (one value per entry, in its order; the
@@ -96,6 +100,8 @@ class autoencoder {
 
   // Predictions (rows x items, row-major) for a host batch, copied to the host.
   std::vector<float> predict(const sparse_batch& batch);
+  // The same for dense rows (rows x items, row-major, on the host).
+  std::vector<float> predict(std::span<const float> rows);
 
   // The code layer, whose activations are the compressed representation of a
   // user: the middle hidden layer of an odd number (20-10-20's 10, and
@@ -114,23 +120,25 @@ class autoencoder {
   void set_code_sample(const float* normal_draws, float kl_weight);
   // Code-layer activations (rows x code_size, row-major) for a host batch.
   std::vector<float> encode(const sparse_batch& batch);
+  std::vector<float> encode(std::span<const float> rows);
 
  private:
-  layer_input input_of(std::size_t layer, const sparse_view& input) const;
+  // What layer `layer` takes when the network takes `input`.
+  layer_input input_of(std::size_t layer, const layer_input& input) const;
   // What the layers take for `input`: itself, or the global kernel's transform of it.
   const sparse_view& fed(const sparse_view& input, const sparse_view* code_mask);
   // The layers alone, forward and backward (which returns dL/d(input) at its
   // entries when there is a global kernel, to backpropagate into it).
-  const_matrix_view forward_stack(const sparse_view& input, const sparse_view* code_mask);
-  const_matrix_view backward_stack(const sparse_view& input, const_matrix_view d_output, float beta);
+  const_matrix_view forward_stack(const layer_input& input, const sparse_view* code_mask);
+  const_matrix_view backward_stack(const layer_input& input, const_matrix_view d_output, float beta);
   // Backpropagates dL/d(fed input) through the global kernel and the pass
   // that reconstructed `input` for it.
   void backward_global(const sparse_view& input, const_matrix_view d_fed, float beta);
   // Sets every layer's penalty on its own parameters, where its kind has one.
   void set_own_penalties(float weight);
   // Every layer but the output, forward; and backward from the output layer's input gradient.
-  void forward_hidden(const sparse_view& input, const sparse_view* code_mask);
-  const_matrix_view backward_hidden(const sparse_view& input, const_matrix_view grad, float beta);
+  void forward_hidden(const layer_input& input, const sparse_view* code_mask);
+  const_matrix_view backward_hidden(const layer_input& input, const_matrix_view grad, float beta);
   // grad (dL/d layer i's activations) plus the penalties' gradient there.
   const_matrix_view add_penalties(std::size_t layer, const_matrix_view grad);
   // The contractive penalty's gradient through the first layer's weights alone.
@@ -152,6 +160,8 @@ class autoencoder {
   const_matrix_view dense_copy(const sparse_view& x);
   // Runs the batch forward and copies layer `layer`'s output to the host.
   std::vector<float> output_of(std::size_t layer, const sparse_batch& batch);
+  std::vector<float> output_of(std::size_t layer, std::span<const float> rows);
+  std::vector<float> host_copy(const_matrix_view out);
 
   backend& backend_;
   std::vector<layer_spec> specs_;
@@ -172,6 +182,7 @@ class autoencoder {
   device_array<float> masked_values_;  // masked_code_'s values; in backward, dL/d(code) there
   device_array<float> masked_dense_;   // a dense copy, for layers that take one
   device_sparse predict_input_;
+  device_array<float> dense_input_;
   std::unique_ptr<global_kernel> global_;
 };
 

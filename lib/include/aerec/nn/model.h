@@ -26,13 +26,15 @@ struct recommendation {
 };
 
 // What a model's rows are: users (each row a user's ratings of the movies
-// that are its columns), or items (item-based, as I-AutoRec and GLocal-K:
-// each row a movie's ratings by the users it was trained on, its columns).
-// The names are stored in model files.
-enum class row_kind { users, items };
-// What it outputs: ratings on its scale, or ranking scores (Mult-VAE and
-// Mult-DAE's logits over implicit feedback), which no scale bounds.
-enum class output_kind { rating, ranking };
+// that are its columns), items (item-based, as I-AutoRec and GLocal-K:
+// each row a movie's ratings by the users it was trained on, its columns),
+// or images (each row an image's pixels in [0, 1]; its columns are pixels,
+// numbered from 1). The names are stored in model files.
+enum class row_kind { users, items, images };
+// What it outputs: ratings on its scale, ranking scores (Mult-VAE and
+// Mult-DAE's logits over implicit feedback), which no scale bounds, or an
+// image's reconstructed pixels.
+enum class output_kind { rating, ranking, pixels };
 const char* row_kind_name(row_kind k);
 const char* output_kind_name(output_kind k);
 // Throw error_code::invalid_argument listing the known names.
@@ -44,6 +46,9 @@ struct model_meaning {
   output_kind output = output_kind::rating;
   bool operator==(const model_meaning&) const = default;
 };
+// An image autoencoder's meaning, and its columns' ids (1..pixels).
+model_meaning image_meaning();
+id_map pixel_ids(int pixels);
 
 class model {
  public:
@@ -58,6 +63,12 @@ class model {
   // model's columns are users); empty when it can. The wasm module needs it to.
   std::string user_input_problem() const;
   bool ranks() const { return meaning_.output == output_kind::ranking; }
+  bool images() const { return meaning_.rows == row_kind::images; }
+
+  // An image model's reconstructions of `pixels` (whole images, items()
+  // pixels each, row-major). Throws error_code::invalid_argument for a
+  // length that is not whole images, or a pixel outside [0, 1] (NaN too).
+  std::vector<float> reconstruct(std::span<const float> pixels);
 
   // What the network takes for users' ratings: the ratings, or for a ranking
   // model their implicit feedback (ratings of liked_rating or more, as an
