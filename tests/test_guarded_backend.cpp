@@ -96,10 +96,11 @@ struct named_config {
   train_config config;
 };
 
-// Every preset, and variants reaching the paths that none of them takes.
+// Every rating preset (the image presets take the image trainer), and variants reaching the paths that none of them takes.
 std::vector<named_config> configurations() {
   std::vector<named_config> all;
-  for (const preset_info& p : presets()) all.push_back({p.name, small(p.make())});
+  for (const preset_info& p : presets())
+    if (!p.images) all.push_back({p.name, small(p.make())});
   train_config c = small(preset("glocal-k"));
   c.lbfgs_restart = false;  // the L-BFGS history in checkpoints
   all.push_back({"glocal-k, history carried on", c});

@@ -205,19 +205,36 @@ int group_index(const taste_map& map, const map_point& p) {
 
 }  // namespace
 
-const char* map_subject_name(map_subject s) { return s == map_subject::movies ? "movies" : "users"; }
-
-map_subject parse_map_subject(const std::string& name) {
-  if (name == "movies") return map_subject::movies;
-  if (name == "users") return map_subject::users;
-  throw error(error_code::invalid_argument, "unknown map subject '" + name + "' (known: movies, users)");
+const char* map_subject_name(map_subject s) {
+  switch (s) {
+    case map_subject::movies:
+      return "movies";
+    case map_subject::users:
+      return "users";
+    case map_subject::images:
+      return "images";
+  }
+  return "?";
 }
 
-taste_map build_taste_map(backend& b, model& m, map_subject subject, const dataset& data,
-                          const std::vector<movie>& movies, const taste_map_options& o) {
-  const model_codes codes = codes_of(m, subject, data);
-  const auto facts = subject == map_subject::movies ? movie_facts(movies, data) : user_facts(movies, data);
-  taste_map map{subject, code_definition(m, subject), {}, {}, 0, 0, 0, {}, {}};
+map_subject parse_map_subject(const std::string& name) {
+  for (const map_subject s : {map_subject::movies, map_subject::users, map_subject::images})
+    if (name == map_subject_name(s)) return s;
+  throw error(error_code::invalid_argument, "unknown map subject '" + name + "' (known: movies, users, images)");
+}
+
+namespace {
+
+// A name for a point that has no facts.
+std::string unknown_point(map_subject subject, std::int32_t id) {
+  return std::string(subject == map_subject::movies ? "movie " : subject == map_subject::users ? "user " : "image ") +
+         std::to_string(id);
+}
+
+// The map of `codes`: t-SNE, the points with their facts, and the placer.
+taste_map map_of(backend& b, map_subject subject, std::string definition, const model_codes& codes,
+                 const facts_by_id& facts, const taste_map_options& o) {
+  taste_map map{subject, std::move(definition), {}, {}, 0, 0, 0, {}, {}};
   const auto start = std::chrono::steady_clock::now();
   const tsne_result placed = tsne(codes.codes, codes.size, o.tsne);
   map.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -230,11 +247,7 @@ taste_map build_taste_map(backend& b, model& m, map_subject subject, const datas
   for (std::size_t i = 0; i < codes.ids.size(); ++i) {
     const std::int32_t id = codes.ids[i];
     const auto known = facts.find(id);
-    const point_facts f =
-        known != facts.end()
-            ? known->second
-            : point_facts{(subject == map_subject::movies ? "movie " : "user ") + std::to_string(id),
-                          no_genre, 0};
+    const point_facts f = known != facts.end() ? known->second : point_facts{unknown_point(subject, id), no_genre, 0};
     map_point p{id, placed.positions[i * 2], placed.positions[i * 2 + 1], f.label, f.group, false, {}};
     p.code.assign(codes.codes.begin() + static_cast<std::ptrdiff_t>(i * codes.size),
                   codes.codes.begin() + static_cast<std::ptrdiff_t>((i + 1) * codes.size));
@@ -243,8 +256,9 @@ taste_map build_taste_map(backend& b, model& m, map_subject subject, const datas
     map.points.push_back(std::move(p));
   }
   std::sort(by_ratings.begin(), by_ratings.end());
+  // Only points with ratings are named: an image map names none.
   for (std::size_t k = 0; k < by_ratings.size() && k < static_cast<std::size_t>(o.labels); ++k)
-    map.points[by_ratings[k].second].named = true;
+    map.points[by_ratings[k].second].named = by_ratings[k].first < 0;
   for (const auto& [g, size] : group_sizes) map.groups.push_back(g);
   std::stable_sort(map.groups.begin(), map.groups.end(), [&](const std::string& l, const std::string& r) {
     return group_sizes[l] > group_sizes[r];
@@ -255,9 +269,34 @@ taste_map build_taste_map(backend& b, model& m, map_subject subject, const datas
   return map;
 }
 
+}  // namespace
+
+taste_map build_taste_map(backend& b, model& m, map_subject subject, const dataset& data,
+                          const std::vector<movie>& movies, const taste_map_options& o) {
+  if (m.images() || subject == map_subject::images)
+    throw error(error_code::invalid_argument, "an image model maps images (build_image_map), a recommender "
+                                              "movies or users");
+  const auto facts = subject == map_subject::movies ? movie_facts(movies, data) : user_facts(movies, data);
+  return map_of(b, subject, code_definition(m, subject), codes_of(m, subject, data), facts, o);
+}
+
+taste_map build_image_map(backend& b, model& m, const image_set& images, std::span<const std::string> label_names,
+                          const taste_map_options& o) {
+  if (!m.images()) throw error(error_code::invalid_argument, "only an image model maps images");
+  model_codes codes{m.network().code_size(), {}, m.network().encode(images.pixels)};
+  facts_by_id facts;
+  for (int i = 0; i < images.count; ++i) {
+    codes.ids.push_back(i);
+    const std::size_t label = images.labels.empty() ? 0 : images.labels[static_cast<std::size_t>(i)];
+    const std::string name = label < label_names.size() ? label_names[label] : std::to_string(label);
+    facts[i] = {name + " (test image " + std::to_string(i) + ")", name, 0};
+  }
+  return map_of(b, map_subject::images, "an image's code: the model's code layer for its pixels", codes, facts, o);
+}
+
 nlohmann::ordered_json map_json(const taste_map& map, bool with_codes) {
   nlohmann::ordered_json points = nlohmann::ordered_json::array();
-  const char* kind = map.subject == map_subject::movies ? "movie" : "user";
+  const char* kind = map.subject == map_subject::movies ? "movie" : map.subject == map_subject::users ? "user" : "image";
   for (const map_point& p : map.points) {
     nlohmann::ordered_json j = {{"id", p.id}, {"kind", kind},     {"x", p.x},
                                 {"y", p.y},   {"label", p.label}, {"group", p.group}};
@@ -280,8 +319,10 @@ nlohmann::ordered_json map_json(const taste_map& map, bool with_codes) {
 
 void write_map_picture(const std::string& path, const taste_map& map) {
   plot::scatter_data picture;
-  picture.title = std::string("The taste map: ") + map_subject_name(map.subject) + " by " +
-                  (map.subject == map_subject::movies ? "genre" : "favourite genre");
+  picture.title = map.subject == map_subject::images
+                      ? std::string("Test images by their codes, coloured by label")
+                      : std::string("The taste map: ") + map_subject_name(map.subject) + " by " +
+                            (map.subject == map_subject::movies ? "genre" : "favourite genre");
   picture.groups = map.groups;
   for (const map_point& p : map.points)
     picture.points.push_back({p.x, p.y, group_index(map, p), p.named ? p.label : std::string()});

@@ -43,6 +43,12 @@ const std::vector<row>& train_options() {
           "layers", "Hidden widths, e.g. 20,10,20", required,
           [](auto& t) -> auto& { return t.model.hidden; }),
       field_option<c>(
+          "conv",
+          "Images: convolutional layers instead of --layers, comma-separated: c16 (3x3 conv, 16 "
+          "channels, same size), c16v (unpadded), p2 (2x2 max pooling), u2 (2x upsampling), t16 "
+          "(2x2 transposed conv, stride 2); a 3x3 conv back to the image's channels ends it",
+          added_later, [](auto& t) -> auto& { return t.model.conv; }),
+      field_option<c>(
           "variational",
           "Variational code (Mult-VAE): the code layer emits a Gaussian's mean and log-variance", added_later,
           [](auto& t) -> auto& { return t.model.variational; }),
@@ -117,7 +123,7 @@ const std::vector<row>& train_options() {
       field_option<c>(
           "epochs", "Passes over the training users", required, [](auto& t) -> auto& { return t.epochs; }),
       field_option<c>(
-          "batch", "Users per optimizer step (1 = the seed's)", required,
+          "batch", "Users (or images) per optimizer step (1 = the seed's)", required,
           [](auto& t) -> auto& { return t.batch_size; }),
       field_option<c>(
           "shuffle", "Visit users in a new random order each epoch", required,
@@ -128,11 +134,16 @@ const std::vector<row>& train_options() {
       field_option<c>(
           "input-dropout",
           "Denoising: the fraction of each user's ratings hidden from the input each step "
-          "(the loss still scores them all)",
+          "(the loss still scores them all); on images, of pixels set to 0",
           added_later, [](auto& t) -> auto& { return t.input_dropout; }),
       field_option<c>(
-          "input-noise", "Denoising: the standard deviation of Gaussian noise added to each input rating",
+          "input-noise",
+          "Denoising: the standard deviation of Gaussian noise added to each input rating (images: "
+          "the noise factor, clipped to [0, 1])",
           added_later, [](auto& t) -> auto& { return t.input_noise; }),
+      field_option<c>(
+          "salt-pepper", "Denoising images: the fraction of pixels set to 0 or 1 in each input", added_later,
+          [](auto& t) -> auto& { return t.salt_pepper; }),
       named_option<c>(
           "activity-penalty",
           "Sparse autoencoder: penalise a hidden layer's activations, l1 or kl (KL divergence "
@@ -192,8 +203,9 @@ const std::vector<row>& train_options() {
           parse_loss_normalization),
       named_option<c>(
           "objective",
-          "squared-error (predict ratings) or multinomial (Mult-VAE/DAE: rank the movies "
-          "each user rated 4 or more, from those alone; top-N figures)",
+          "squared-error (predict ratings; on images, per-pixel MSE), multinomial (Mult-VAE/DAE: "
+          "rank the movies each user rated 4 or more, from those alone; top-N figures) or "
+          "cross-entropy (images: per-pixel binary cross-entropy)",
           added_later, [](auto& t) -> auto& { return t.goal; }, objective_name, parse_objective),
       field_option<c>(
           "kl-cap", "The variational code's KL weight, after annealing", added_later,

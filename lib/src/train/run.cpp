@@ -46,11 +46,20 @@ const std::vector<option<run_spec>>& run_options() {
         field_option<r>(
             "checkpoint-every", "Save a checkpoint every N epochs", required,
             [](auto& s) -> auto& { return s.checkpoint_every; }),
+        field_option<r>(
+            "images", "Image data: train and test on the first N images of each part (0: all)",
+            added_later, [](auto& s) -> auto& { return s.images; }),
     };
     rows.insert(rows.end(), own.begin(), own.end());
     return rows;
   }();
   return all;
+}
+
+void check_outputs(const run_spec& spec, const fs::path& checkpoint) {
+  if (!spec.plot.empty()) plot::format_of(spec.plot);
+  for (const std::string& path : {spec.out, spec.metrics_out, spec.plot, checkpoint.string()})
+    if (!path.empty()) check_writable(path);
 }
 
 validation_figure validation_figure_of(const train_config& config) {
@@ -72,13 +81,6 @@ double measure_validation(autoencoder& net, const dataset& d, const train_config
 void check_spec(const run_spec& spec) {
   if (spec.checkpoint_every < 0)
     throw error(error_code::invalid_argument, "--checkpoint-every must be 0 or more");
-}
-
-// Every output the run writes can be written, before any data loads.
-void check_outputs(const run_spec& spec, const fs::path& checkpoint) {
-  if (!spec.plot.empty()) plot::format_of(spec.plot);
-  for (const std::string& path : {spec.out, spec.metrics_out, spec.plot, checkpoint.string()})
-    if (!path.empty()) check_writable(path);
 }
 
 nlohmann::ordered_json epoch_entry(const epoch_report& r) {
@@ -243,19 +245,24 @@ training_run::result training_run::finish() {
         measure_test_figures(net, model_->meaning(), d.train, d.input_for(d.test), d.test.target, d.scale);
     add_figures(metrics, r.figures);
   }
+  finish_metrics(metrics, history_, trainer_->epochs_done(), *model_, *device_, config_);
+  return r;
+}
+
+void finish_metrics(nlohmann::ordered_json& metrics, const nlohmann::ordered_json& history, int epochs,
+                    model& trained, const backend& device, const train_config& config) {
   double seconds = 0;
-  for (const auto& e : history_) seconds += e["seconds"].get<double>();
+  for (const auto& e : history) seconds += e["seconds"].get<double>();
   metrics["train_seconds"] = seconds;
-  metrics["epochs"] = trainer_->epochs_done();
-  metrics["parameters"] = net.parameter_count();
-  metrics["device"] = device_->name();
-  metrics["config"] = to_json(config_);
-  metrics["history"] = history_;
+  metrics["epochs"] = epochs;
+  metrics["parameters"] = trained.network().parameter_count();
+  metrics["device"] = device.name();
+  metrics["config"] = to_json(config);
+  metrics["history"] = history;
   // A saved model carries the figures and configuration, without the history.
   nlohmann::ordered_json meta = metrics;
   meta.erase("history");
-  model_->set_metadata(meta.dump());
-  return r;
+  trained.set_metadata(meta.dump());
 }
 
 }  // namespace aerec

@@ -198,14 +198,59 @@ train_config autorec_i_preset() {
   return c;
 }
 
+// The image presets follow the Keras blog's autoencoders ("Building
+// Autoencoders in Keras"): Glorot-uniform weights and zero biases, Adam at
+// PyTorch's default lr 1e-3 (the blog's later edition), 128 images a step,
+// shuffled, per-pixel binary cross-entropy, a sigmoid output, 50 epochs.
+train_config image_preset() {
+  train_config c;
+  c.model.hidden_act = activation::relu;
+  c.model.output_act = activation::sigmoid;
+  c.model.init = init_scheme::xavier;
+  c.optimizer = default_optimizer_config(optimizer_kind::adam);
+  c.goal = objective::cross_entropy;
+  c.batch_size = 128;
+  c.shuffle = true;
+  c.epochs = 50;
+  return c;
+}
+
+train_config conv_preset() {
+  train_config c = image_preset();
+  c.model.conv = "c16,p2,c8,p2,c8,p2,c8,u2,c8,u2,c16v,u2";
+  return c;
+}
+
+train_config conv_denoise_preset() {
+  train_config c = image_preset();
+  c.model.conv = "c32,p2,c32,p2,c32,u2,c32,u2";
+  c.input_noise = 0.5f;
+  return c;
+}
+
+train_config dense_image_preset() {
+  train_config c = image_preset();
+  c.model.hidden = {32};
+  return c;
+}
+
 }  // namespace
 
 const char* objective_name(objective o) {
-  return o == objective::multinomial ? "multinomial" : "squared-error";
+  switch (o) {
+    case objective::squared_error:
+      return "squared-error";
+    case objective::multinomial:
+      return "multinomial";
+    case objective::cross_entropy:
+      return "cross-entropy";
+  }
+  return "?";
 }
 
 objective parse_objective(const std::string& name) {
-  static const std::vector<objective> all = {objective::squared_error, objective::multinomial};
+  static const std::vector<objective> all = {objective::squared_error, objective::multinomial,
+                                             objective::cross_entropy};
   return find_by_name("objective", name, all, objective_name);
 }
 
@@ -256,6 +301,18 @@ const std::vector<preset_info>& presets() {
        "L-BFGS (5 iterations an epoch from an empty history, lambda_2 20, kernel penalty 0.006), 30 "
        "epochs, then 60 with a 3 x 3 global kernel",
        glocal_k_preset},
+      {"conv",
+       "images: the Keras blog's convolutional autoencoder, 3x3 ReLU convolutions of 16, 8, 8 "
+       "channels each followed by 2x2 max pooling to a 4x4x8 code, a mirrored decoder with "
+       "upsampling, sigmoid output, binary cross-entropy, Adam(lr 1e-3), 128 images a step, 50 epochs",
+       conv_preset, true},
+      {"conv-denoise",
+       "images: conv with 32-channel convolutions to a 7x7x32 code, trained to remove Gaussian "
+       "noise of factor 0.5 from its inputs",
+       conv_denoise_preset, true},
+      {"dense-image",
+       "images: the dense baseline, pixels-32-pixels, ReLU code, sigmoid output, as conv otherwise",
+       dense_image_preset, true},
   };
   return all;
 }
@@ -302,9 +359,29 @@ void validate_global_kernel(const train_config& c) {
           "takes no penalty but the kernel penalty");
 }
 
+// Image autoencoders are plain networks trained by a first-order optimizer
+// on every pixel: none of the recommenders' machinery applies.
+void validate_images(const train_config& c) {
+  const auto refuse = [](bool used, const std::string& what) {
+    if (used) throw error(error_code::invalid_argument, "an image autoencoder cannot take " + what);
+  };
+  refuse(c.lbfgs.has_value(), "the lbfgs optimizer");
+  refuse(c.item_based, "item-based training");
+  refuse(c.model.variational, "a variational code");
+  refuse(c.model.local_kernel_dim > 0, "kernel layers");
+  refuse(c.dropout > 0, "dropout on its code");
+  refuse(c.refeed, "re-feeding");
+  refuse(c.goal == objective::multinomial, "the multinomial objective");
+  refuse(c.penalties.activity.kind != activity_kind::none || c.penalties.contractive > 0,
+         "activity or contractive penalties");
+  refuse(c.goal == objective::cross_entropy && c.model.output_act != activation::sigmoid,
+         "binary cross-entropy without a sigmoid output (it needs outputs in (0, 1))");
+}
+
 }  // namespace
 
 model_meaning meaning_of(const train_config& c) {
+  if (trains_on_images(c)) return image_meaning();
   return {c.item_based ? row_kind::items : row_kind::users,
           c.goal == objective::multinomial ? output_kind::ranking : output_kind::rating};
 }
@@ -319,6 +396,8 @@ void validate(const train_config& c) {
   require(c.dropout >= 0 && c.dropout < 1, "dropout must be in [0, 1)");
   require(c.input_dropout >= 0 && c.input_dropout < 1, "input dropout must be in [0, 1)");
   require(c.input_noise >= 0 && std::isfinite(c.input_noise), "input noise must be a finite number >= 0");
+  require(c.salt_pepper >= 0 && c.salt_pepper <= 1, "salt-and-pepper noise must be in [0, 1]");
+  require(c.salt_pepper == 0 || trains_on_images(c), "salt-and-pepper noise is for images");
   for (const int w : c.model.hidden) require(w > 0, "layer widths must be positive");
   validate(c.penalties, c.model.hidden, c.model.hidden_act);
   require(std::isfinite(c.kl_cap) && c.kl_cap >= 0, "the KL weight's cap must be a finite number >= 0");
@@ -333,6 +412,11 @@ void validate(const train_config& c) {
   require(c.penalties.local_kernel == 0 || c.model.local_kernel_dim > 0,
           "a kernel penalty needs kernel layers (a kernel dimension)");
   validate_global_kernel(c);
+  if (trains_on_images(c)) validate_images(c);
+}
+
+bool trains_on_images(const train_config& c) {
+  return !c.model.conv.empty() || c.goal == objective::cross_entropy;
 }
 
 }  // namespace aerec

@@ -18,6 +18,10 @@ trainer::trainer(autoencoder& model, const train_config& config, collective& tog
       loss_(model.device(), config.squared_error_normalization),
       multinomial_(model.device()),
       random_(config.seed ^ 0x5EED5EEDull) {
+  if (trains_on_images(config_))
+    throw error(error_code::invalid_argument,
+                "this configuration trains on images (a convolutional network or cross-entropy): "
+                "train it with the image trainer");
   model_.set_penalties(config_.penalties);
   if (config_.lbfgs) lbfgs_.emplace(model_.device(), *config_.lbfgs, model_.parameters());
 }

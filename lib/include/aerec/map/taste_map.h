@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "aerec/data/dataset.h"
+#include "aerec/data/image_set.h"
 #include "aerec/data/movies.h"
 #include "aerec/map/fit_parametric_map.h"
 #include "aerec/map/tsne.h"
@@ -18,7 +20,7 @@
 
 namespace aerec {
 
-enum class map_subject { movies, users };
+enum class map_subject { movies, users, images };
 const char* map_subject_name(map_subject s);
 // Throws error_code::invalid_argument naming the known subjects.
 map_subject parse_map_subject(const std::string& name);
@@ -60,9 +62,15 @@ struct taste_map {
 
 // `data` in the model's own orientation is not needed: rows and columns are
 // matched by id. Throws error_code::invalid_argument for too few points for
-// the perplexity.
+// the perplexity, or an image model.
 taste_map build_taste_map(backend& b, model& m, map_subject subject, const dataset& data,
                           const std::vector<movie>& movies, const taste_map_options& options = {});
+// An image model's map of `images` (ids: their indices), grouped by label
+// (named by `label_names`), the visualisation the autoencoder literature
+// shows: codes -> t-SNE -> 2-D. Throws error_code::invalid_argument for a
+// recommender, or too few images for the perplexity.
+taste_map build_image_map(backend& b, model& m, const image_set& images, std::span<const std::string> label_names,
+                          const taste_map_options& options = {});
 
 // {"points": [{id, kind, x, y, label, group, code?}], "kl_divergence",
 // "trustworthiness_at_10", "seconds", ...}

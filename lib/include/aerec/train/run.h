@@ -36,11 +36,22 @@ struct run_spec {
   std::string out, metrics_out;  // where the caller writes the model and the figures ("": nowhere)
   std::string plot;              // ... and the training curves, an .svg or .png (plot/training_curves.h)
   int checkpoint_every = 0;      // epochs between checkpoints (0: none)
+  int images = 0;                // image data: the first this many images of each part (0: all)
 };
 
 // The run's options, as train_options() is the configuration's: `aerec
 // train`'s flags and the keys of a checkpoint's run description.
 const std::vector<option<run_spec>>& run_options();
+
+// Throws for an output of `spec` (or the checkpoint) that cannot be written,
+// before any data loads: io_error, or invalid_argument for a plot's extension.
+void check_outputs(const run_spec& spec, const std::filesystem::path& checkpoint);
+
+// What every run's metrics end with (its time, epochs, size, device,
+// configuration and history), and `trained`'s metadata: the metrics without
+// the history.
+void finish_metrics(nlohmann::ordered_json& metrics, const nlohmann::ordered_json& history, int epochs,
+                    model& trained, const backend& device, const train_config& config);
 
 // The figure that judges epochs on the validation slice, and which way it improves.
 struct validation_figure {

@@ -15,10 +15,12 @@
 
 namespace aerec {
 
-// What training minimises: the masked squared error of ratings, or the
+// What training minimises: the masked squared error of ratings, the
 // multinomial likelihood of the items each user rated highly (implicit
-// feedback, Mult-VAE / Mult-DAE), for top-N recommendation.
-enum class objective { squared_error, multinomial };
+// feedback, Mult-VAE / Mult-DAE), for top-N recommendation, or an image's
+// per-pixel binary cross-entropy. On images, squared_error is the per-pixel
+// MSE.
+enum class objective { squared_error, multinomial, cross_entropy };
 const char* objective_name(objective o);
 objective parse_objective(const std::string& name);
 
@@ -28,6 +30,9 @@ struct model_config {
   bool variational = false;
   // Kernel layers (layer.h) with points of this dimension (GLocal-K: 5); 0: dense layers.
   int local_kernel_dim = 0;
+  // An image autoencoder's convolutional layers (nn/image_layers.h's
+  // conv_layers: "c16,p2,c8,p2,..."); empty: dense layers of `hidden`.
+  std::string conv;
   activation hidden_act = activation::sigmoid;
   activation output_act = activation::identity;
   init_scheme init = init_scheme::pytorch;
@@ -82,6 +87,11 @@ struct train_config {
   // Denoising: Gaussian noise of this standard deviation added to every
   // rating the input keeps.
   float input_noise = 0;
+  // On images the three kinds of noise of data/image_noise.h, in this order:
+  // input_dropout masks pixels to 0 (no rescaling), input_noise is the
+  // Gaussian noise factor (clipped to [0, 1]), and salt_pepper the fraction of
+  // pixels set to 0 or 1. The loss compares the clean image.
+  float salt_pepper = 0;
   // Sparse and contractive autoencoders' penalties (penalty.h).
   penalty_config penalties;
   // DeepRecommender's dense re-feeding: after each step on a batch, the
@@ -100,6 +110,8 @@ struct preset_info {
   std::string name;
   std::string description;
   train_config (*make)();
+  // It trains image autoencoders (--data fashion-mnist), not recommenders.
+  bool images = false;
 };
 
 // The L-BFGS settings that training with it starts from: GLocal-K's (5
@@ -124,7 +136,11 @@ train_config preset(const std::string& name);
 // Throws error_code::invalid_argument for an unusable configuration.
 void validate(const train_config& config);
 
-// What a model trained so is: item-based or not, ratings or ranking scores.
+// Whether it trains an image autoencoder (a convolutional network, or the
+// cross-entropy objective), on image data.
+bool trains_on_images(const train_config& config);
+
+// What a model trained so is: item-based or not, ratings or ranking scores, images.
 model_meaning meaning_of(const train_config& config);
 
 }  // namespace aerec
