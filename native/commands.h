@@ -20,5 +20,6 @@ void add_export_command(CLI::App& app);
 void add_map_command(CLI::App& app);
 void add_place_command(CLI::App& app);
 void add_plot_command(CLI::App& app);
+void add_reconstruct_command(CLI::App& app);
 
 }  // namespace aerec::cli

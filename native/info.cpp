@@ -140,13 +140,40 @@ std::string weights_text(const std::string& encoding) {
   return encoding;
 }
 
-// An item-based model's columns are users (its rows are movies).
+// A shape's dimensions without the words naming them: "16x28x28".
+std::string dimensions(const json& shape_text) {
+  const std::string text = shape_text.get<std::string>();
+  return text.substr(0, text.find(' '));
+}
+
+// A layer's output as its shape when it has one, else its width.
+std::string width_text(const json& layer) {
+  return layer.contains("output_shape") ? dimensions(layer["output_shape"])
+                                        : std::to_string(layer["outputs"].get<int>());
+}
+
+// What the model's columns are: movies, users (an item-based model's rows are
+// movies) or an image's pixels.
+std::string columns_text(const json& d) {
+  const std::string n = std::to_string(d["items"].get<int>());
+  if (d["rows"] == row_kind_name(row_kind::images))
+    return n + " pixels (" + d["layers"].front()["input_shape"].get<std::string>() + ")";
+  if (d["rows"] == row_kind_name(row_kind::items)) return n + " users (item-based: its rows are movies)";
+  return n + " movies";
+}
+
+std::string output_text(const json& d) {
+  if (d["output"] == output_kind_name(output_kind::rating)) return "predicted ratings";
+  if (d["output"] == output_kind_name(output_kind::pixels)) return "reconstructed pixels in [0, 1]";
+  return "ranking scores (implicit feedback), not ratings";
+}
+
 void print_text(const json& d) {
-  const bool item_based = d["rows"] == row_kind_name(row_kind::items);
-  std::string network = std::to_string(d["items"].get<int>());
+  const json& first = d["layers"].front();
+  std::string network =
+      first.contains("input_shape") ? dimensions(first["input_shape"]) : std::to_string(d["items"].get<int>());
   for (const json& layer : d["layers"])
-    network += " -> " + std::to_string(layer["outputs"].get<int>()) + " " +
-               layer["activation"].get<std::string>() +
+    network += " -> " + width_text(layer) + " " + layer["activation"].get<std::string>() +
                (layer.contains("description") ? " (" + layer["description"].get<std::string>() + ")" : "");
   if (d.contains("global_kernel"))
     network += ", global kernel " + std::to_string(d["global_kernel"]["size"].get<int>()) + "x" +
@@ -158,11 +185,8 @@ void print_text(const json& d) {
   std::printf("parameters  %zu\n", d["parameters"].get<std::size_t>());
   std::printf("weights     %s\n", weights_text(d["weights"].get<std::string>()).c_str());
   std::printf("scale       %s..%s\n", text_of(d["scale"]["min"]).c_str(), text_of(d["scale"]["max"]).c_str());
-  std::printf("items       %d %s\n", d["items"].get<int>(),
-              item_based ? "users (item-based: its rows are movies)" : "movies");
-  std::printf("output      %s\n", d["output"] == output_kind_name(output_kind::rating)
-                                      ? "predicted ratings"
-                                      : "ranking scores (implicit feedback), not ratings");
+  std::printf("items       %s\n", columns_text(d).c_str());
+  std::printf("output      %s\n", output_text(d).c_str());
   std::printf("code        layer %d, %d units\n", d["code_layer"].get<int>(), d["code_size"].get<int>());
   if (d.contains("extra_sections")) {
     std::string sections;

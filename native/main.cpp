@@ -31,7 +31,7 @@ int exit_code(aerec::error_code code) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"aerec: autoencoder recommenders for MovieLens"};
+  CLI::App app{"aerec: autoencoder recommenders for MovieLens, and image autoencoders"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "aerec 0.1.0");
   aerec::cli::add_train_command(app);
@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   aerec::cli::add_map_command(app);
   aerec::cli::add_place_command(app);
   aerec::cli::add_plot_command(app);
+  aerec::cli::add_reconstruct_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

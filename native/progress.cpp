@@ -25,27 +25,37 @@ progress::progress(int epochs, bool quiet)
     : epochs_(epochs), quiet_(quiet), terminal_(isatty(STDERR_FILENO) != 0) {}
 
 void progress::update(const epoch_report& r, std::optional<double> validation) {
+  char figures[80];
+  if (r.train_nll > 0)
+    std::snprintf(figures, sizeof figures, "train_nll %.4f", r.train_nll);
+  else
+    std::snprintf(figures, sizeof figures, "train_loss %.4f  seed_loss %.4f", r.train_rmse, r.train_seed_loss);
+  show(r.epoch, r.seconds, figures, r.train_nll > 0 ? r.train_nll : r.train_rmse, validation);
+}
+
+void progress::update(const image_epoch_report& r, const char* loss_name, std::optional<double> validation) {
+  char figures[80];
+  std::snprintf(figures, sizeof figures, "train_%s %.4f", loss_name, r.train_loss);
+  show(r.epoch, r.seconds, figures, r.train_loss, validation);
+}
+
+void progress::show(int epoch, double seconds, const char* figures, double loss, std::optional<double> validation) {
   if (quiet_) return;
-  elapsed_ += r.seconds;
-  const double eta = elapsed_ / ++updates_ * (epochs_ - r.epoch);
+  elapsed_ += seconds;
+  const double eta = elapsed_ / ++updates_ * (epochs_ - epoch);
   char val[32] = "";
   if (validation) std::snprintf(val, sizeof val, "  val %.4f", *validation);
-  if (!terminal_ && r.train_nll > 0) {
-    std::fprintf(stderr, "epoch %d/%d  train_nll %.4f%s  %.2fs  ETA %s\n", r.epoch, epochs_, r.train_nll, val,
-                 r.seconds, duration(eta).c_str());
-    return;
-  }
   if (!terminal_) {
-    std::fprintf(stderr, "epoch %d/%d  train_loss %.4f  seed_loss %.4f%s  %.2fs  ETA %s\n", r.epoch, epochs_,
-                 r.train_rmse, r.train_seed_loss, val, r.seconds, duration(eta).c_str());
+    std::fprintf(stderr, "epoch %d/%d  %s%s  %.2fs  ETA %s\n", epoch, epochs_, figures, val, seconds,
+                 duration(eta).c_str());
     return;
   }
   constexpr int width = 30;
-  const int done = epochs_ > 0 ? width * r.epoch / epochs_ : width;
+  const int done = epochs_ > 0 ? width * epoch / epochs_ : width;
   const std::string bar = std::string(static_cast<std::size_t>(done), '#') +
                           std::string(static_cast<std::size_t>(width - done), '.');
-  std::fprintf(stderr, "\r[%s] %d/%d  loss %.4f%s  %.2fs/epoch  ETA %-8s", bar.c_str(), r.epoch, epochs_,
-               r.train_nll > 0 ? r.train_nll : r.train_rmse, val, r.seconds, duration(eta).c_str());
+  std::fprintf(stderr, "\r[%s] %d/%d  loss %.4f%s  %.2fs/epoch  ETA %-8s", bar.c_str(), epoch, epochs_, loss, val,
+               seconds, duration(eta).c_str());
   std::fflush(stderr);
 }
 

@@ -3,6 +3,7 @@
 // plain line per epoch otherwise (logs, CI).
 #include <optional>
 
+#include "aerec/train/image_trainer.h"
 #include "aerec/train/trainer.h"
 
 namespace aerec::cli {
@@ -13,9 +14,13 @@ class progress {
   explicit progress(int epochs, bool quiet = false);
   // `validation`: the epoch's validation figure, when there is a validation slice.
   void update(const epoch_report& report, std::optional<double> validation = std::nullopt);
+  // An image run's epoch, its loss named `loss_name` ("bce").
+  void update(const image_epoch_report& report, const char* loss_name, std::optional<double> validation);
   void finish();
 
  private:
+  // One epoch's line (`figures` for logs, `loss` on the bar).
+  void show(int epoch, double seconds, const char* figures, double loss, std::optional<double> validation);
   int epochs_;
   bool quiet_;
   bool terminal_;

@@ -15,6 +15,7 @@
 #include "option_flags.h"
 #include "output.h"
 #include "run_cli.h"
+#include "train_images.h"
 
 namespace aerec::cli {
 
@@ -37,10 +38,8 @@ T with_overrides(T target, const std::vector<std::function<void(T&)>>& overrides
   return target;
 }
 
-training_run start(const train_args& a) {
+training_run start(const train_args& a, const run_spec& spec, const train_config& config) {
   const backend_factory device = device_factory(a.device, false);
-  const run_spec spec = with_overrides(run_spec{}, a.run_overrides);
-  const train_config config = with_overrides(preset(spec.preset), a.config_overrides);
   const std::string checkpoint = !a.checkpoint.empty() ? a.checkpoint
                                  : spec.out.empty()    ? "aerec-train.ckpt"
                                                        : spec.out + ".ckpt";
@@ -64,7 +63,14 @@ training_run resume(const train_args& a) {
 }
 
 void run(const train_args& a) {
-  training_run r = a.resume.empty() ? start(a) : resume(a);
+  const run_spec spec = with_overrides(run_spec{}, a.run_overrides);
+  const train_config config = with_overrides(preset(spec.preset), a.config_overrides);
+  if (a.resume.empty() && trains_on_images(config)) {
+    if (!a.checkpoint.empty())
+      throw error(error_code::invalid_argument, "image runs do not checkpoint yet: --checkpoint does not apply");
+    return train_images(spec, config, a.device);
+  }
+  training_run r = a.resume.empty() ? start(a, spec, config) : resume(a);
   report_left_out(r);
   if (!run_epochs(r, false)) {
     const std::string path = r.checkpoint_path().string();

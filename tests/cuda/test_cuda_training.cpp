@@ -114,6 +114,7 @@ void require_trained_alike(std::span<const float> actual, std::span<const float>
 TEST_CASE("cuda: two epochs of every preset match the CPU's reports and parameters", "[cuda]") {
   backend_pair on;
   for (const preset_info& p : presets()) {
+    if (p.images) continue;  // trained on images in test_cuda_images.cpp
     CAPTURE(p.name);
     const train_config c = two_epochs(p.name);
     const ratings rows = training_rows(c);

@@ -1,0 +1,55 @@
+#include "train_images.h"
+
+#include <cstdio>
+
+#include "aerec/io/model_file.h"
+#include "aerec/plot/training_curves.h"
+#include "aerec/train/image_run.h"
+#include "output.h"
+#include "progress.h"
+#include "run_cli.h"
+
+namespace aerec::cli {
+
+namespace {
+
+void print_figures(const image_figures& f) {
+  std::printf("test BCE %.4f  MSE %.5f  PSNR %.2f dB\n", f.bce, f.mse, f.psnr);
+  if (f.psnr_noisy)
+    std::printf("denoising: PSNR %.2f dB from noisy inputs of %.2f dB (+%.2f dB)\n", f.psnr, *f.psnr_noisy,
+                f.psnr - *f.psnr_noisy);
+}
+
+}  // namespace
+
+void train_images(const run_spec& spec, const train_config& config, const std::string& device) {
+  image_run r(spec, config, device_factory(device, false));
+  std::fprintf(stderr, "aerec: %s: %d training, %d validation and %d test images of %dx%d\n",
+               r.data().name.c_str(), r.data().train.count, r.validation_images(), r.data().test.count,
+               r.data().train.height, r.data().train.width);
+  progress bar(config.epochs);
+  const char* loss = pixel_loss_name(pixel_loss_of(config));
+  int early_stop = 0;
+  r.run_epochs([&](const image_epoch_event& e) {
+    bar.update(e.report, loss, e.validation);
+    if (e.early_stop) early_stop = e.report.epoch;
+  });
+  bar.finish();
+  if (early_stop > 0)
+    std::printf("early stop after epoch %d: no better validation %s for %d epochs\n", early_stop, loss,
+                spec.patience);
+  const image_run::result result = r.finish();
+  if (r.stopping().best_epoch() > 0)
+    std::printf("best epoch %d: validation %s %.4f (its parameters are kept)\n", r.stopping().best_epoch(), loss,
+                r.stopping().best_figure());
+  print_figures(result.test);
+  std::printf("trained %d epochs in %.1fs\n", r.epochs_done(), result.metrics["train_seconds"].get<double>());
+  if (!spec.out.empty()) save_model(spec.out, r.trained());
+  if (!spec.metrics_out.empty()) write_json(spec.metrics_out, result.metrics);
+  if (!spec.plot.empty()) {
+    const plot::training_history history[] = {plot::history_of(result.metrics, spec.preset, "the run")};
+    plot::write_training_curves(spec.plot, history);
+  }
+}
+
+}  // namespace aerec::cli
