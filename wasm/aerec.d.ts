@@ -17,6 +17,11 @@
 //   const map = aerec.loadTasteMap(await (await fetch('taste-map.json')).text());
 //   map.place(pair, row);                        // { x, y }
 //
+//   // An image autoencoder (`aerec train --preset conv-denoise --data fashion-mnist --out m.aerec`):
+//   const images = aerec.loadImageModel(bytes);
+//   const noisy = aerec.addNoise(pixels, { kind: 'gaussian', level: 0.5, seed: 7 });
+//   images.reconstruct(noisy);                   // Float32Array, the denoised image
+//
 // The package's only export is the default one, createAerec; everything else is reached through
 // the instance it resolves to (aerec.AerecError included). The names below are types only.
 
@@ -167,6 +172,49 @@ export interface TasteMap {
   delete(): void;
 }
 
+/**
+ * Whole images' pixels, each in [0, 1]: channel by channel, each channel row by row, one image
+ * after another. A plain array of numbers is accepted too.
+ */
+export type Pixels = Float32Array | Float64Array | number[];
+
+/** The kinds of noise `addNoise` draws. */
+export type NoiseKind = 'gaussian' | 'salt-pepper' | 'masking';
+
+/**
+ * An image autoencoder (convolutional, or dense), as `aerec train` writes it for an image preset.
+ * Call `delete()` when done.
+ */
+export interface ImageModel {
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  /** Pixels per image: channels x height x width. */
+  readonly pixels: number;
+  /** Numbers per image in its code. */
+  readonly codeSize: number;
+  /** What the CLI stored with it: data, configuration and test figures (test_bce, test_psnr, ...). */
+  metadata(): Record<string, unknown>;
+  /**
+   * The reconstructions of whole images, in the same layout. Throws `invalid_argument` for a length
+   * that is not whole images, or a pixel outside [0, 1] (NaN included).
+   */
+  reconstruct(pixels: Pixels): Float32Array;
+  /** The images' codes, `codeSize` numbers each, one image after another. */
+  encode(pixels: Pixels): Float32Array;
+  /** Frees the model's wasm memory; later calls throw `invalid_argument`. */
+  delete(): void;
+}
+
+export interface NoiseOptions {
+  /** Default 'gaussian'. */
+  kind?: NoiseKind;
+  /** Gaussian: the noise factor (standard deviation), the result clipped to [0, 1]; else the fraction of pixels set to 0 or 1 (salt-pepper) or to 0 (masking), in [0, 1]. */
+  level: number;
+  /** The random stream; the same seed gives the same noise. Default 1. */
+  seed?: number;
+}
+
 export interface AerecModule {
   /**
    * Loads a model file (as written by `aerec train` or `aerec export`): a rating model, or a ranking
@@ -190,6 +238,13 @@ export interface AerecModule {
    * anything else.
    */
   loadTasteMap(map: string | object): TasteMap;
+  /**
+   * Loads an image model file (`aerec train --preset conv`, `conv-denoise` or `dense-image`). Throws
+   * `model_format` for bad bytes and `invalid_argument` for a recommender (load those with loadModel).
+   */
+  loadImageModel(bytes: Uint8Array | ArrayBuffer): ImageModel;
+  /** A copy of `pixels` with noise drawn as `options` say (data/image_noise.h). */
+  addNoise(pixels: Pixels, options: NoiseOptions): Float32Array;
   /** The weight of a star in a pair's score when loadRecommender is given none. */
   readonly defaultStarWeight: number;
   /** A ranking model's input keeps the ratings at or above this (4 of 5 stars): the movies liked. */

@@ -169,7 +169,54 @@ class TasteMap extends Handle {
   }
 }
 
+function requirePixels(pixels) {
+  if (!isNumberArray(pixels))
+    throw new AerecError('invalid_argument',
+      'pixels must be a Float32Array (or an array of numbers) of whole images, each pixel in [0, 1]');
+  return pixels;
+}
+
+/** An image autoencoder (aerec train --preset conv). Call delete() when done. */
+class ImageModel extends Handle {
+  constructor(raw) {
+    super(raw, 'image model');
+    this.channels = raw.dim(0);
+    this.height = raw.dim(1);
+    this.width = raw.dim(2);
+    this.pixels = this.channels * this.height * this.width;
+    this.codeSize = raw.codeSize();
+  }
+
+  /** The metadata the CLI stored with the model (data, configuration, test figures). */
+  metadata() {
+    const text = this._live().metadata();
+    try { return text ? JSON.parse(text) : {}; } catch (e) { return { text: text }; }
+  }
+
+  /** Reconstructions of whole images (pixels in [0, 1], channel by channel, row by row), one after another. */
+  reconstruct(pixels) { return checked(this._live().reconstruct(requirePixels(pixels))); }
+
+  /** The images' codes, codeSize each, one after another. */
+  encode(pixels) { return checked(this._live().encode(requirePixels(pixels))); }
+}
+
 Module['AerecError'] = AerecError;
+Module['loadImageModel'] = function (bytes) {
+  return new ImageModel(checked(Module['rawLoadImageModel'](modelBytes(bytes, 'loadImageModel\'s argument'))));
+};
+/**
+ * A copy of `pixels` with noise: kind 'gaussian' (level: the noise factor, clipped to [0, 1]),
+ * 'salt-pepper' or 'masking' (level: the fraction of pixels), drawn from `seed` (default 1).
+ */
+Module['addNoise'] = function (pixels, options) {
+  const o = options || {};
+  const kind = o.kind === undefined ? 'gaussian' : o.kind;
+  const seed = o.seed === undefined ? 1 : o.seed;
+  if (typeof kind !== 'string') throw new AerecError('invalid_argument', 'kind must be a string, not ' + kind);
+  if (typeof o.level !== 'number') throw new AerecError('invalid_argument', 'level must be a number, not ' + o.level);
+  if (!Number.isInteger(seed) || seed < 0) throw new AerecError('invalid_argument', 'seed must be a whole number >= 0, not ' + seed);
+  return checked(Module['rawAddNoise'](requirePixels(pixels), kind, o.level, seed));
+};
 Module['loadModel'] = function (bytes) {
   return new Model(checked(Module['rawLoadModels'](modelBytes(bytes, 'loadModel\'s argument'), null, 0)));
 };

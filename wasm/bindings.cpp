@@ -16,6 +16,8 @@
 
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/core/error.h"
+#include "aerec/core/rng.h"
+#include "aerec/data/image_noise.h"
 #include "aerec/data/implicit_feedback.h"
 #include "aerec/io/model_file.h"
 #include "aerec/map/place_user.h"
@@ -84,6 +86,7 @@ class model_handle {
       if (!bytes) continue;
       const std::string source = !second ? "model bytes" : bytes == &first ? "first model" : "second model";
       auto m = std::make_unique<model>(deserialize_model(*device_, *bytes, source));
+      if (m->images()) throw error(error_code::invalid_argument, source + ": an image model: load it with loadImageModel");
       if (const std::string problem = m->user_input_problem(); !problem.empty())
         throw error(error_code::invalid_argument,
                     source + ": " + problem + "; this module takes ratings by movie");
@@ -267,7 +270,49 @@ class map_handle {
   parametric_map placer_;
 };
 
+// An image autoencoder (aerec train --preset conv ...) and its own CPU backend.
+class image_handle {
+ public:
+  explicit image_handle(const std::string& bytes)
+      : device_(make_cpu_backend(1)), model_(deserialize_model(*device_, bytes, "model bytes")) {
+    if (!model_.images())
+      throw error(error_code::invalid_argument, "model bytes: not an image model (loadModel takes recommenders)");
+  }
+
+  // The images' shape: channels, height, width.
+  int dim(int i) { return model_.network().specs().front().input.dim(i); }
+  int code_size() { return model_.network().code_size(); }
+  std::string metadata() const { return model_.metadata(); }
+
+  // Whole images' pixels in [0, 1], one image after another.
+  val reconstruct(const val& pixels) {
+    return guarded([&] { return typed_copy("Float32Array", model_.reconstruct(float_array(pixels).values())); });
+  }
+  val encode(const val& pixels) {
+    return guarded([&] {
+      const float_array copied(pixels);
+      model_.reconstruct(copied.values());  // checks the length and range as for a reconstruction
+      return typed_copy("Float32Array", model_.network().encode(copied.values()));
+    });
+  }
+
+ private:
+  std::unique_ptr<backend> device_;
+  model model_;
+};
+
 namespace {
+
+// `pixels` with noise of `kind` at `level` (data/image_noise.h), drawn from `seed`.
+val noisy(const val& pixels, const std::string& kind, float level, double seed) {
+  return guarded([&] {
+    const float_array copied(pixels);
+    std::vector<float> out(copied.values().begin(), copied.values().end());
+    rng random(static_cast<std::uint64_t>(seed));
+    add_noise(out, {parse_image_noise(kind), level}, random);
+    return typed_copy("Float32Array", out);
+  });
+}
 
 std::string bytes_of(const val& bytes) {
   const auto raw = emscripten::convertJSArrayToNumberVector<std::uint8_t>(bytes);
@@ -291,6 +336,16 @@ std::unique_ptr<map_handle> load_taste_map(const std::string& text) {
   std::unique_ptr<map_handle> loaded;
   guarded([&] {
     loaded = std::make_unique<map_handle>(text);
+    return val::null();
+  });
+  return loaded;
+}
+
+// The image model, or null with the error recorded.
+std::unique_ptr<image_handle> load_image_model(const val& bytes) {
+  std::unique_ptr<image_handle> loaded;
+  guarded([&] {
+    loaded = std::make_unique<image_handle>(bytes_of(bytes));
     return val::null();
   });
   return loaded;
@@ -326,7 +381,15 @@ EMSCRIPTEN_BINDINGS(aerec) {
   emscripten::class_<map_handle>("RawTasteMap")
       .function("codeSize", &map_handle::code_size)
       .function("place", &map_handle::place);
+  emscripten::class_<image_handle>("RawImageModel")
+      .function("dim", &image_handle::dim)
+      .function("codeSize", &image_handle::code_size)
+      .function("metadata", &image_handle::metadata)
+      .function("reconstruct", &image_handle::reconstruct)
+      .function("encode", &image_handle::encode);
   emscripten::function("rawLoadModels", &load_models);
+  emscripten::function("rawLoadImageModel", &load_image_model);
+  emscripten::function("rawAddNoise", &noisy);
   emscripten::function("rawLoadTasteMap", &load_taste_map);
   emscripten::function("rawLastError", &last_error);
   emscripten::constant("defaultStarWeight", default_star_weight);
