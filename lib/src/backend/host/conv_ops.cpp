@@ -35,6 +35,24 @@ void gather_row(const float* in, int stride, int shift, window w, int outputs, f
   std::fill(out + w.hi, out + outputs, 0.0f);
 }
 
+// gather_row for rows [rows.lo, rows.hi) at once where the output is as wide
+// as the input (stride 1, "same" padding): output position i reads input
+// i + dy * width + dx, one run of memory; only the columns outside `cols`
+// (reading the padding) are zeroed after. The run leaves out its ends where
+// those would fall before or past the image.
+void shifted_rows(const float* in, int dy, int dx, window rows, window cols, int width, float* out) {
+  if (rows.lo >= rows.hi) return;
+  const std::ptrdiff_t shift = static_cast<std::ptrdiff_t>(dy) * width + dx;
+  const std::ptrdiff_t lo = static_cast<std::ptrdiff_t>(rows.lo) * width + std::max(0, -dx),
+                       hi = static_cast<std::ptrdiff_t>(rows.hi) * width - std::max(0, dx);
+  std::copy(in + lo + shift, in + hi + shift, out + lo);
+  for (int r = rows.lo; r < rows.hi; ++r) {
+    float* row = out + size_of(r, width);
+    std::fill(row, row + cols.lo, 0.0f);
+    std::fill(row + cols.hi, row + width, 0.0f);
+  }
+}
+
 // gather_row's adjoint: in[o * stride + shift] += out[o] for o in w.
 void scatter_row(const float* out, int stride, int shift, window w, float* in) {
   if (stride == 1)
@@ -73,13 +91,17 @@ class host_conv final : public conv_ops {
     const float* in = s.in(images).data;
     float* out = s.out(columns).data;
     const int ow = g.out_width();
+    const bool same = g.stride == 1 && ow == g.width;
     each_segment(g, images.rows,
                  [&](std::size_t image, std::size_t segment, window rows, window cols, int ki, int kj) {
                    float* o = out + segment;
                    std::fill(o, o + size_of(rows.lo, ow), 0.0f);
-                   for (int r = rows.lo; r < rows.hi; ++r)
-                     gather_row(in + image + size_of(r * g.stride - g.padding + ki, g.width), g.stride,
-                                kj - g.padding, cols, ow, o + size_of(r, ow));
+                   if (same)
+                     shifted_rows(in + image, ki - g.padding, kj - g.padding, rows, cols, ow, o);
+                   else
+                     for (int r = rows.lo; r < rows.hi; ++r)
+                       gather_row(in + image + size_of(r * g.stride - g.padding + ki, g.width), g.stride,
+                                  kj - g.padding, cols, ow, o + size_of(r, ow));
                    std::fill(o + size_of(rows.hi, ow), o + g.positions(), 0.0f);
                  });
     s.copy_back();

@@ -16,15 +16,15 @@ namespace {
 
 std::size_t count(int a, int b) { return static_cast<std::size_t>(a) * static_cast<std::size_t>(b); }
 
-constexpr std::string_view kernel_size = "kernel_size", stride = "stride", padding = "padding";
+constexpr std::string_view kernel_key = "kernel_size", stride_key = "stride", padding_key = "padding";
 
 int setting(const layer_spec& s, std::string_view name) { return static_cast<int>(s.attribute(name)); }
 
 // The image side: conv2d's input, conv_transpose2d's output.
 conv_geometry image_side(const layer_spec& s, bool transposed) {
   const shape& image = transposed ? s.output : s.input;
-  return {image.dim(0),       image.dim(1),       image.dim(2), setting(s, kernel_size),
-          setting(s, stride), setting(s, padding)};
+  return {image.dim(0),       image.dim(1),       image.dim(2), setting(s, kernel_key),
+          setting(s, stride_key), setting(s, padding_key)};
 }
 
 // The position side's channels: conv2d's outputs, conv_transpose2d's inputs.
@@ -34,7 +34,7 @@ int position_channels(const layer_spec& s, bool transposed) {
 
 // An output length from an input length, in 64 bits so that a damaged spec cannot overflow it.
 std::int64_t output_length(std::int64_t in, const layer_spec& s, bool transposed) {
-  const std::int64_t k = s.attribute(kernel_size), st = s.attribute(stride), p = s.attribute(padding);
+  const std::int64_t k = s.attribute(kernel_key), st = s.attribute(stride_key), p = s.attribute(padding_key);
   if (st < 1) return 0;  // an attribute out of range, which layer_problem reports
   if (transposed) return (in - 1) * st - 2 * p + k;
   return in + 2 * p < k ? 0 : (in + 2 * p - k) / st + 1;
@@ -45,7 +45,7 @@ layer_spec make_spec(std::string_view kind, shape input, shape output, int k, in
           input,
           output,
           act,
-          {{std::string(kernel_size), k}, {std::string(stride), s}, {std::string(padding), p}}};
+          {{std::string(kernel_key), k}, {std::string(stride_key), s}, {std::string(padding_key), p}}};
 }
 
 layer_spec spec_of(std::string_view kind, shape input, int out_channels, int k, int s, int p, activation act,
@@ -63,11 +63,11 @@ std::string geometry_problem(const layer_spec& s, bool transposed) {
   const std::int64_t w = output_length(s.input.dim(2), s, transposed);
   const std::string made = h < 1 || w < 1 ? "nothing" : std::to_string(h) + "x" + std::to_string(w);
   if (h != s.output.dim(1) || w != s.output.dim(2))
-    return "its kernel " + std::to_string(s.attribute(kernel_size)) + ", stride " +
-           std::to_string(s.attribute(stride)) + " and padding " + std::to_string(s.attribute(padding)) +
+    return "its kernel " + std::to_string(s.attribute(kernel_key)) + ", stride " +
+           std::to_string(s.attribute(stride_key)) + " and padding " + std::to_string(s.attribute(padding_key)) +
            " make a " + std::to_string(s.input.dim(1)) + "x" + std::to_string(s.input.dim(2)) + " input " +
            made + ", not " + std::to_string(s.output.dim(1)) + "x" + std::to_string(s.output.dim(2));
-  const std::int64_t k = s.attribute(kernel_size);
+  const std::int64_t k = s.attribute(kernel_key);
   if (static_cast<std::int64_t>(image_side(s, transposed).channels) * k * k > INT32_MAX)
     return "its kernels are too large";
   return {};
@@ -81,9 +81,9 @@ std::vector<parameter_shape> conv_parameters(const layer_spec& s, bool transpose
 }
 
 std::string describe(const layer_spec& s, const char* what) {
-  const std::string k = std::to_string(s.attribute(kernel_size));
-  return k + "x" + k + " " + what + ", stride " + std::to_string(s.attribute(stride)) + ", padding " +
-         std::to_string(s.attribute(padding));
+  const std::string k = std::to_string(s.attribute(kernel_key));
+  return k + "x" + k + " " + what + ", stride " + std::to_string(s.attribute(stride_key)) + ", padding " +
+         std::to_string(s.attribute(padding_key));
 }
 
 // The floats a chunk's patches may take (256 KB, a quarter of a 1 MB L2):
@@ -98,9 +98,9 @@ View slice(View m, int first, int n) {
 }
 
 std::vector<layer_attribute> conv_attributes() {
-  return {{kernel_size, "the kernel's height and width", 1, 255},
-          {stride, "the step between kernel positions", 1, 255},
-          {padding, "the zeros around each side of the image (conv2d's input, conv_transpose2d's output)", 0,
+  return {{kernel_key, "the kernel's height and width", 1, 255},
+          {stride_key, "the step between kernel positions", 1, 255},
+          {padding_key, "the zeros around each side of the image (conv2d's input, conv_transpose2d's output)", 0,
            255}};
 }
 
