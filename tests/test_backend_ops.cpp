@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "aerec/backend/cpu_backend.h"
-#include "aerec/backend/ops/conv_ops.h"
 #include "aerec/backend/device_array.h"
+#include "aerec/backend/ops/conv_ops.h"
 #include "aerec/backend/ops/elementwise_ops.h"
 #include "aerec/backend/ops/glocal_ops.h"
 #include "aerec/backend/ops/loss_ops.h"
@@ -473,6 +473,36 @@ std::vector<op_case> conv_cases() {
         c.col2im(g, w.in(columns, g.patch(), positions), w.out(images, rows, g.image_size()));
       });
     }
+  // The direct convolutions: stride 1, padding 0 up to kernel - 1.
+  const conv_geometry direct[] = {{1, 5, 5, 3, 1, 1}, {3, 7, 6, 3, 1, 0},    {2, 4, 4, 3, 1, 2},
+                                  {4, 3, 3, 1, 1, 0}, {16, 14, 14, 3, 1, 1}, {2, 9, 8, 5, 1, 2}};
+  for (const conv_geometry g : direct)
+    for (const int outs : {1, 3, 6})
+      for (const int rows : {0, 1, 3}) {
+        const std::string what = std::to_string(g.channels) + "x" + std::to_string(g.height) + "x" +
+                                 std::to_string(g.width) + " kernel " + std::to_string(g.kernel) +
+                                 " padding " + std::to_string(g.padding) + " to " + std::to_string(outs) +
+                                 ", " + std::to_string(rows) + " images";
+        const int out_cols = outs * g.positions();
+        const std::size_t kernels = count(outs, g.patch());
+        add("direct_correlate " + what, [=](conv_ops& c, workspace& w) {
+          const auto images = w.random(count(rows, g.image_size())), weight = w.random(kernels),
+                     out = w.random(count(rows, out_cols));
+          c.direct_correlate(g, outs, w.in(weight), w.in(images, rows, g.image_size()),
+                             w.out(out, rows, out_cols));
+        });
+        add("direct_input_grad " + what, [=](conv_ops& c, workspace& w) {
+          const auto d = w.random(count(rows, out_cols)), weight = w.random(kernels);
+          c.direct_input_grad(g, outs, w.in(weight), w.in(d, rows, out_cols),
+                              w.out(nans(count(rows, g.image_size())), rows, g.image_size()));
+        });
+        for (const float beta : {0.0f, 1.0f})
+          add("direct_kernel_grad " + what + " beta " + std::to_string(beta), [=](conv_ops& c, workspace& w) {
+            const auto images = w.random(count(rows, g.image_size())), d = w.random(count(rows, out_cols));
+            c.direct_kernel_grad(g, outs, w.in(images, rows, g.image_size()), w.in(d, rows, out_cols), beta,
+                                 w.out(w.start(beta, kernels)));
+          });
+      }
   for (const int channels : {1, 3, 8})
     for (const int rows : {0, 1, 5})
       for (const int positions : {1, 7, 49}) {

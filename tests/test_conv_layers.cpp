@@ -362,3 +362,47 @@ TEST_CASE("a batch in chunks gives what its images give one by one", "[conv]") {
         REQUIRE(ps[k].grad[i] == Approx(batch_grads[k][i]).margin(1e-4));
   }
 }
+
+// Stride 1 takes conv_ops' direct convolutions, in blocks of output channels
+// (4 forward, 2 for the kernel gradient) and groups of nine kernel entries:
+// 5x5 kernels to 5 and 6 channels leave remainders of each. With an identity
+// activation the gradients of <c, conv(x)> are exact sums, checked here in
+// double (larger kernels than the central differences above resolve).
+TEST_CASE("stride-1 convolutions' gradients are the exact sums, for any block of channels and kernel entries",
+          "[conv][gradient]") {
+  auto b = make_cpu_backend();
+  constexpr int rows = 3;
+  for (const geometry& g :
+       {geometry{3, 9, 5, 5, 1, 2}, geometry{2, 8, 6, 5, 1, 0}, geometry{4, 7, 1, 3, 1, 1}}) {
+    CAPTURE(describe(g));
+    const layer_spec spec = conv_of(g, activation::identity);
+    auto l = initialized(*b, spec, 12);
+    rng random(13);
+    const std::vector<float> input = testing::random_vector(random, std::size_t(rows * spec.inputs()), -1, 1);
+    const std::vector<float> c = testing::random_vector(random, std::size_t(rows * spec.outputs()), -1, 1);
+    layer_input x;
+    x.dense = {input.data(), rows, spec.inputs()};
+    l->forward(x);
+    const const_matrix_view dx = l->backward(x, {c.data(), rows, spec.outputs()}, 0, true);
+    const std::vector<parameter> ps = l->parameters();
+    // The input gradient: the adjoint, a transposed convolution of c by the same kernels.
+    const std::vector<float> zero(std::size_t(g.in_channels), 0.0f);
+    require_near(dx, direct_conv_transpose2d(transpose_of(g, activation::identity), c, rows,
+                                             named(ps, "weight").value, zero.data()));
+    // The kernel gradient: each entry's products of c with the input it met.
+    const int k = g.kernel, out = spec.output.dim(1);
+    const float* dw = named(ps, "weight").grad;
+    for (int o = 0; o < g.out_channels; ++o)
+      for (int ch = 0; ch < g.in_channels; ++ch)
+        for (int p = 0; p < k; ++p)
+          for (int q = 0; q < k; ++q) {
+            double sum = 0;
+            for (int n = 0; n < rows; ++n)
+              for (int i = 0; i < out; ++i)
+                for (int j = 0; j < out; ++j)
+                  sum += static_cast<double>(c[std::size_t(((n * g.out_channels + o) * out + i) * out + j)]) *
+                         at(input, spec.input, n, ch, i - g.padding + p, j - g.padding + q);
+            REQUIRE(dw[((o * g.in_channels + ch) * k + p) * k + q] == Approx(sum).margin(1e-5));
+          }
+  }
+}

@@ -23,8 +23,8 @@ int setting(const layer_spec& s, std::string_view name) { return static_cast<int
 // The image side: conv2d's input, conv_transpose2d's output.
 conv_geometry image_side(const layer_spec& s, bool transposed) {
   const shape& image = transposed ? s.output : s.input;
-  return {image.dim(0),       image.dim(1),       image.dim(2), setting(s, kernel_key),
-          setting(s, stride_key), setting(s, padding_key)};
+  return {image.dim(0),           image.dim(1),           image.dim(2),
+          setting(s, kernel_key), setting(s, stride_key), setting(s, padding_key)};
 }
 
 // The position side's channels: conv2d's outputs, conv_transpose2d's inputs.
@@ -64,9 +64,10 @@ std::string geometry_problem(const layer_spec& s, bool transposed) {
   const std::string made = h < 1 || w < 1 ? "nothing" : std::to_string(h) + "x" + std::to_string(w);
   if (h != s.output.dim(1) || w != s.output.dim(2))
     return "its kernel " + std::to_string(s.attribute(kernel_key)) + ", stride " +
-           std::to_string(s.attribute(stride_key)) + " and padding " + std::to_string(s.attribute(padding_key)) +
-           " make a " + std::to_string(s.input.dim(1)) + "x" + std::to_string(s.input.dim(2)) + " input " +
-           made + ", not " + std::to_string(s.output.dim(1)) + "x" + std::to_string(s.output.dim(2));
+           std::to_string(s.attribute(stride_key)) + " and padding " +
+           std::to_string(s.attribute(padding_key)) + " make a " + std::to_string(s.input.dim(1)) + "x" +
+           std::to_string(s.input.dim(2)) + " input " + made + ", not " + std::to_string(s.output.dim(1)) +
+           "x" + std::to_string(s.output.dim(2));
   const std::int64_t k = s.attribute(kernel_key);
   if (static_cast<std::int64_t>(image_side(s, transposed).channels) * k * k > INT32_MAX)
     return "its kernels are too large";
@@ -100,8 +101,8 @@ View slice(View m, int first, int n) {
 std::vector<layer_attribute> conv_attributes() {
   return {{kernel_key, "the kernel's height and width", 1, 255},
           {stride_key, "the step between kernel positions", 1, 255},
-          {padding_key, "the zeros around each side of the image (conv2d's input, conv_transpose2d's output)", 0,
-           255}};
+          {padding_key, "the zeros around each side of the image (conv2d's input, conv_transpose2d's output)",
+           0, 255}};
 }
 
 [[noreturn]] void refuse_rated_entries(const layer_spec& s) {
@@ -156,7 +157,8 @@ conv_layer::conv_layer(backend& b, const layer_spec& spec, bool transposed)
       bias_(b, static_cast<std::size_t>(spec.output.dim(0))),
       weight_grad_(b, weight_.capacity()),
       bias_grad_(b, bias_.capacity()),
-      chunk_(std::max(1, patch_budget / (geometry_.patch() * geometry_.positions()))) {
+      chunk_(std::max(1, patch_budget / (geometry_.patch() * geometry_.positions()))),
+      direct_(!transposed && geometry_.stride == 1 && geometry_.padding < geometry_.kernel) {
   for (const parameter& p : parameters()) {
     b.fill(p.value, p.size, 0);
     b.fill(p.grad, p.size, 0);
@@ -187,10 +189,11 @@ const_matrix_view conv_layer::dense_input(const layer_input& x) const {
 
 void conv_layer::reserve(int rows) {
   rows_ = rows;
+  for (device_array<float>* a : {&z_, &y_, &dz_}) a->reserve(backend_, count(rows, spec_.outputs()));
+  if (direct_) return;
   const int positions = std::min(rows, chunk_) * geometry_.positions();
   patches_.reserve(backend_, count(geometry_.patch(), positions));
   columns_.reserve(backend_, count(channels_, positions));
-  for (device_array<float>* a : {&z_, &y_, &dz_}) a->reserve(backend_, count(rows, spec_.outputs()));
 }
 
 template <class F>
@@ -205,19 +208,24 @@ const_matrix_view conv_layer::forward(const layer_input& x) {
   const const_matrix_view in = dense_input(x);
   reserve(in.rows);
   const matrix_view z = batch(z_, spec_.output);
-  each_chunk([&](int first) {
-    if (transposed_) {
-      columns_from(slice(in, first, images_));
-      spread();
-      patches_to(bias_.data(), slice(z, first, images_));
-    } else {
-      patches_from(slice(in, first, images_));
-      const matrix_view c = columns();
-      ops_.fill_channels(bias_.data(), channels_, {c.data, 1, c.rows * c.cols});
-      correlate(1);
-      columns_to(slice(z, first, images_));
-    }
-  });
+  if (direct_) {
+    ops_.fill_channels(bias_.data(), channels_, z);
+    ops_.direct_correlate(geometry_, channels_, weight_.data(), in, z);
+  }
+  if (!direct_)
+    each_chunk([&](int first) {
+      if (transposed_) {
+        columns_from(slice(in, first, images_));
+        spread();
+        patches_to(bias_.data(), slice(z, first, images_));
+      } else {
+        patches_from(slice(in, first, images_));
+        const matrix_view c = columns();
+        ops_.fill_channels(bias_.data(), channels_, {c.data, 1, c.rows * c.cols});
+        correlate(1);
+        columns_to(slice(z, first, images_));
+      }
+    });
   const matrix_view y = batch(y_, spec_.output);
   ops<elementwise_ops>(backend_).activation_forward(spec_.act, z, y);
   return y;
@@ -237,24 +245,29 @@ const_matrix_view conv_layer::backward(const layer_input& x, const_matrix_view d
   ops_.channel_sums(dz, spec_.output.dim(0), beta, bias_grad_.data());
   if (want_input_grad) dx_.reserve(backend_, count(rows_, spec_.inputs()));
   const matrix_view dx = batch(dx_, spec_.input);
-  each_chunk([&](int first) {
-    if (transposed_) {
-      columns_from(slice(in, first, images_));
-      patches_from(slice(dz, first, images_));
-    } else {
-      patches_from(slice(in, first, images_));
-      columns_from(slice(dz, first, images_));
-    }
-    kernel_grad(first == 0 ? beta : 1);
-    if (!want_input_grad) return;
-    if (transposed_) {
-      correlate(0);
-      columns_to(slice(dx, first, images_));
-    } else {
-      spread();
-      patches_to(nullptr, slice(dx, first, images_));
-    }
-  });
+  if (direct_) {
+    ops_.direct_kernel_grad(geometry_, channels_, in, dz, beta, weight_grad_.data());
+    if (want_input_grad) ops_.direct_input_grad(geometry_, channels_, weight_.data(), dz, dx);
+  }
+  if (!direct_)
+    each_chunk([&](int first) {
+      if (transposed_) {
+        columns_from(slice(in, first, images_));
+        patches_from(slice(dz, first, images_));
+      } else {
+        patches_from(slice(in, first, images_));
+        columns_from(slice(dz, first, images_));
+      }
+      kernel_grad(first == 0 ? beta : 1);
+      if (!want_input_grad) return;
+      if (transposed_) {
+        correlate(0);
+        columns_to(slice(dx, first, images_));
+      } else {
+        spread();
+        patches_to(nullptr, slice(dx, first, images_));
+      }
+    });
   return want_input_grad ? dx : matrix_view{nullptr, 0, 0};
 }
 

@@ -46,6 +46,21 @@ class conv_ops : public op_family {
   // beta 0 overwrites.
   virtual void channel_sums(const_matrix_view rows, int channels, float beta, float* sums) = 0;
 
+  // Stride-1 convolutions computed directly, without patches: for the few
+  // channels of a small image autoencoder, im2col's copies (nine floats for
+  // each input float) cost more than the products. g.stride must be 1;
+  // weight is out_channels x g.patch(), rows are images.rows x out_channels *
+  // g.positions().
+  // rows += the correlation of `images` with the kernels.
+  virtual void direct_correlate(const conv_geometry& g, int out_channels, const float* weight,
+                                const_matrix_view images, matrix_view rows) = 0;
+  // d_images = direct_correlate's input gradient for d_rows (overwritten).
+  virtual void direct_input_grad(const conv_geometry& g, int out_channels, const float* weight,
+                                 const_matrix_view d_rows, matrix_view d_images) = 0;
+  // weight_grad = beta * weight_grad + its kernel gradient; beta 0 overwrites.
+  virtual void direct_kernel_grad(const conv_geometry& g, int out_channels, const_matrix_view images,
+                                  const_matrix_view d_rows, float beta, float* weight_grad) = 0;
+
   // The plain loops, on b's memory (lib/src/backend/host/).
   static std::unique_ptr<conv_ops> host_fallback(backend& b);
 };
