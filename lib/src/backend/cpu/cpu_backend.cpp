@@ -7,6 +7,7 @@
 #include <numeric>
 #include <vector>
 
+#include "aerec/backend/ops/conv_ops.h"
 #include "aerec/backend/ops/elementwise_ops.h"
 #include "aerec/backend/ops/loss_ops.h"
 #include "aerec/backend/ops/optimizer_ops.h"
@@ -16,6 +17,7 @@
 #include "backend/cpu/simd_gemm.h"
 #include "backend/cpu/vector_activation.h"
 #include "backend/cpu/vector_math.h"
+#include "backend/host/direct_conv.h"
 #include "backend/optimizer_math.h"
 #include "backend/variational_math.h"
 
@@ -84,12 +86,17 @@ void add_sparse_rows(const sparse_view& x, int begin, int end, const_matrix_view
 }
 
 // The core primitives, and fast implementations of the element-wise, loss
-// and optimizer families. The penalties, the variational code and GLocal-K's
-// operations cost little beside the layers around them: they come from their
-// host implementations, in place.
-class cpu_backend final : public backend, public elementwise_ops, public loss_ops, public optimizer_ops {
+// and optimizer families, and of the direct convolutions (threaded by
+// images). The penalties, the variational code, GLocal-K's operations and the
+// convolutions' data movement cost little beside the layers around them: they
+// come from their host implementations, in place.
+class cpu_backend final : public backend,
+                          public elementwise_ops,
+                          public loss_ops,
+                          public optimizer_ops,
+                          public conv_ops {
  public:
-  explicit cpu_backend(int threads) : threads_(threads) {
+  explicit cpu_backend(int threads) : threads_(threads), host_conv_(conv_ops::host_fallback(*this)) {
     if (threads < 1) throw error(error_code::invalid_argument, "threads must be at least 1");
   }
 
@@ -380,6 +387,63 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
         16);
   }
 
+  // The convolutions' data movement, as the host implementation does it.
+  void im2col(const conv_geometry& g, const_matrix_view images, matrix_view columns) override {
+    host_conv_->im2col(g, images, columns);
+  }
+  void col2im(const conv_geometry& g, const_matrix_view columns, matrix_view images) override {
+    host_conv_->col2im(g, columns, images);
+  }
+  void columns_to_rows(const_matrix_view columns, matrix_view rows) override {
+    host_conv_->columns_to_rows(columns, rows);
+  }
+  void rows_to_columns(const_matrix_view rows, matrix_view columns) override {
+    host_conv_->rows_to_columns(rows, columns);
+  }
+  void fill_channels(const float* values, int channels, matrix_view rows) override {
+    host_conv_->fill_channels(values, channels, rows);
+  }
+  void channel_sums(const_matrix_view rows, int channels, float beta, float* sums) override {
+    host_conv_->channel_sums(rows, channels, beta, sums);
+  }
+
+  // The direct convolutions, each part of the threads a range of the images.
+  void direct_correlate(const conv_geometry& g, int out_channels, const float* weight,
+                        const_matrix_view images, matrix_view rows) override {
+    AEREC_ASSERT(g.stride == 1);
+    by_images(g, out_channels, images.rows, [&](std::size_t, int first, int n) {
+      direct_conv::correlate(g, out_channels, weight, images.data + count(first, images.cols), n,
+                             rows.data + count(first, rows.cols));
+    });
+  }
+  void direct_input_grad(const conv_geometry& g, int out_channels, const float* weight,
+                         const_matrix_view d_rows, matrix_view d_images) override {
+    AEREC_ASSERT(g.stride == 1 && g.padding < g.kernel);
+    by_images(g, out_channels, d_rows.rows, [&](std::size_t, int first, int n) {
+      direct_conv::input_grad(g, out_channels, weight, d_rows.data + count(first, d_rows.cols), n,
+                              d_images.data + count(first, d_images.cols));
+    });
+  }
+  // Each part's sums apart, then added in the parts' order: the same bits
+  // for the same thread count.
+  void direct_kernel_grad(const conv_geometry& g, int out_channels, const_matrix_view images,
+                          const_matrix_view d_rows, float beta, float* weight_grad) override {
+    AEREC_ASSERT(g.stride == 1);
+    std::vector<std::vector<double>> parts(image_parts(g, out_channels, images.rows).size() - 1);
+    by_images(g, out_channels, images.rows, [&](std::size_t p, int first, int n) {
+      parts[p] = direct_conv::kernel_grad(g, out_channels, images.data + count(first, images.cols),
+                                          d_rows.data + count(first, d_rows.cols), n);
+    });
+    const std::size_t n = count(out_channels, g.patch());
+    for (std::size_t e = 0; e < n; ++e) {
+      double sum = 0;
+      for (const std::vector<double>& part : parts)
+        if (!part.empty()) sum += part[e];
+      weight_grad[e] =
+          static_cast<float>(sum) + (beta == 0 ? 0.0f : beta * weight_grad[e]);  // beta 0 overwrites NaN
+    }
+  }
+
   // f(begin, end) over parts of [0, n), one element's work each.
   template <class F>
   void blocks(std::size_t n, F&& f) {
@@ -409,7 +473,37 @@ class cpu_backend final : public backend, public elementwise_ops, public loss_op
     return static_cast<float>(sum);
   }
 
+  // A direct convolution's multiply-adds over `images`.
+  static std::size_t conv_work(const conv_geometry& g, int out_channels, int images) {
+    return count(images, out_channels) * static_cast<std::size_t>(g.patch()) *
+           static_cast<std::size_t>(g.positions());
+  }
+
+  // The parts' first images, and the end: a part for each thread (none
+  // empty), one when the work is too small to share.
+  std::vector<int> image_parts(const conv_geometry& g, int out_channels, int images) const {
+    const int parts = conv_work(g, out_channels, images) < cpu::min_parallel_work
+                          ? 1
+                          : std::max(1, std::min(threads_, images));
+    std::vector<int> firsts;
+    for (int p = 0; p <= parts; ++p)
+      firsts.push_back(static_cast<int>(static_cast<long>(images) * p / parts));
+    return firsts;
+  }
+
+  // f(part, first, n) for each part's images [first, first + n), the parts in parallel.
+  template <class F>
+  void by_images(const conv_geometry& g, int out_channels, int images, F&& f) {
+    const std::vector<int> firsts = image_parts(g, out_channels, images);
+    cpu::parallel_for(threads_, firsts.size() - 1, conv_work(g, out_channels, images),
+                      [&](std::size_t p0, std::size_t p1) {
+                        for (std::size_t p = p0; p < p1; ++p)
+                          if (firsts[p] < firsts[p + 1]) f(p, firsts[p], firsts[p + 1] - firsts[p]);
+                      });
+  }
+
   int threads_;
+  std::unique_ptr<conv_ops> host_conv_;
   const float one_ = 1;  // the left factor of BLAS-1's GEMMs
   std::vector<int> column_offsets_, column_rows_, column_entries_, next_;  // index_columns
 };
