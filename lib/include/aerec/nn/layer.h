@@ -41,6 +41,15 @@ enum class init_scheme { pytorch, xavier };
 const char* init_scheme_name(init_scheme s);
 init_scheme parse_init_scheme(const std::string& name);
 
+// A layer's first weights and biases, drawn in that order: PyTorch's default
+// (both uniform in +-1/sqrt(fan_in)) or Glorot uniform (weights in
+// +-sqrt(6 / (fan_in + fan_out)), biases 0), the fans as PyTorch counts them.
+struct initial_values {
+  std::vector<float> weights, biases;
+};
+initial_values draw_initial_values(init_scheme scheme, float fan_in, float fan_out, std::size_t weights,
+                                   std::size_t biases, rng& random);
+
 // How a dense layer stores its inputs x outputs weight matrix W. by_input
 // keeps W (a row per input: a sparse input row selects rows of W); by_output
 // keeps W^T (a row per output, as nn.Linear does: an output needed only at

@@ -167,16 +167,12 @@ conv_layer::conv_layer(backend& b, const layer_spec& spec, bool transposed)
 
 void conv_layer::initialize(init_scheme scheme, rng& random) {
   const int area = geometry_.kernel * geometry_.kernel;
-  const auto fan_in = static_cast<float>(geometry_.patch());  // PyTorch's weight.size(1) * k * k
-  const auto fan_out = static_cast<float>(channels_ * area);  // weight.size(0) * k * k
-  const float weight_bound =
-      scheme == init_scheme::pytorch ? 1.0f / std::sqrt(fan_in) : std::sqrt(6.0f / (fan_in + fan_out));
-  const float bias_bound = scheme == init_scheme::pytorch ? 1.0f / std::sqrt(fan_in) : 0.0f;
-  std::vector<float> w(weight_.capacity()), b(bias_.capacity());
-  for (float& v : w) v = random.uniform(-weight_bound, weight_bound);
-  for (float& v : b) v = bias_bound == 0 ? 0.0f : random.uniform(-bias_bound, bias_bound);
-  weight_.upload(w);
-  bias_.upload(b);
+  // PyTorch's fans for its weight's layout: weight.size(1) * k * k and weight.size(0) * k * k.
+  const initial_values v =
+      draw_initial_values(scheme, static_cast<float>(geometry_.patch()), static_cast<float>(channels_ * area),
+                          weight_.capacity(), bias_.capacity(), random);
+  weight_.upload(v.weights);
+  bias_.upload(v.biases);
 }
 
 const_matrix_view conv_layer::dense_input(const layer_input& x) const {

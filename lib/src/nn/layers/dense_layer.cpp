@@ -59,18 +59,13 @@ dense_layer::dense_layer(backend& b, const layer_spec& spec, weight_layout layou
 }
 
 void dense_layer::initialize(init_scheme scheme, rng& random) {
-  const float fan_in = static_cast<float>(spec_.inputs());
-  const float fan_out = static_cast<float>(spec_.outputs());
-  const float weight_bound =
-      scheme == init_scheme::pytorch ? 1.0f / std::sqrt(fan_in) : std::sqrt(6.0f / (fan_in + fan_out));
-  const float bias_bound = scheme == init_scheme::pytorch ? 1.0f / std::sqrt(fan_in) : 0.0f;
-  std::vector<float> w(weight_.capacity()), b(bias_.capacity());
-  for (float& v : w) v = random.uniform(-weight_bound, weight_bound);
-  for (float& v : b) v = bias_bound == 0 ? 0.0f : random.uniform(-bias_bound, bias_bound);
+  initial_values v =
+      draw_initial_values(scheme, static_cast<float>(spec_.inputs()), static_cast<float>(spec_.outputs()),
+                          weight_.capacity(), bias_.capacity(), random);
   // The same draws in either layout: W's elements in row-major order.
-  if (by_output()) w = transposed(w, spec_.inputs(), spec_.outputs());
-  weight_.upload(w);
-  bias_.upload(b);
+  if (by_output()) v.weights = transposed(v.weights, spec_.inputs(), spec_.outputs());
+  weight_.upload(v.weights);
+  bias_.upload(v.biases);
 }
 
 void dense_layer::reserve(int rows) {
