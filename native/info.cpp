@@ -170,8 +170,8 @@ std::string output_text(const json& d) {
 
 void print_text(const json& d) {
   const json& first = d["layers"].front();
-  std::string network =
-      first.contains("input_shape") ? dimensions(first["input_shape"]) : std::to_string(d["items"].get<int>());
+  std::string network = first.contains("input_shape") ? dimensions(first["input_shape"])
+                                                      : std::to_string(d["items"].get<int>());
   for (const json& layer : d["layers"])
     network += " -> " + width_text(layer) + " " + layer["activation"].get<std::string>() +
                (layer.contains("description") ? " (" + layer["description"].get<std::string>() + ")" : "");

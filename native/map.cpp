@@ -54,8 +54,9 @@ void run(map_args& a) {
   const std::unique_ptr<backend> device = make_cpu_backend(1);
   model m = load_model(*device, a.model);
   if (m.images() != (subject == map_subject::images))
-    throw error(error_code::invalid_argument, a.model + (m.images() ? " is an image model: map it --of images"
-                                                                    : " is a recommender: map its movies or users"));
+    throw error(error_code::invalid_argument,
+                a.model + (m.images() ? " is an image model: map it --of images"
+                                      : " is a recommender: map its movies or users"));
   taste_map map = m.images() ? image_map(*device, m, a) : recommender_map(*device, m, subject, a);
   write_json(a.out, map_json(map, a.with_codes));
   if (!a.web.empty()) write_file_atomic(a.web, page_json(map).dump() + "\n");
@@ -78,7 +79,8 @@ void add_map_command(CLI::App& app) {
   CLI::App* cmd =
       app.add_subcommand("map", "A model's movies or users on a 2-D taste map (t-SNE of their codes)");
   cmd->add_option("model", args->model, "Model file written by aerec train")->required();
-  cmd->add_option("--of", args->of, "movies or users (a recommender), or images (an image model)")->required();
+  cmd->add_option("--of", args->of, "movies or users (a recommender), or images (an image model)")
+      ->required();
   cmd->add_option("--images", args->images, "An image model's map: how many test images, from the first")
       ->capture_default_str();
   add_data_options(*cmd, args->data);

@@ -29,7 +29,8 @@ void progress::update(const epoch_report& r, std::optional<double> validation) {
   if (r.train_nll > 0)
     std::snprintf(figures, sizeof figures, "train_nll %.4f", r.train_nll);
   else
-    std::snprintf(figures, sizeof figures, "train_loss %.4f  seed_loss %.4f", r.train_rmse, r.train_seed_loss);
+    std::snprintf(figures, sizeof figures, "train_loss %.4f  seed_loss %.4f", r.train_rmse,
+                  r.train_seed_loss);
   show(r.epoch, r.seconds, figures, r.train_nll > 0 ? r.train_nll : r.train_rmse, validation);
 }
 
@@ -39,7 +40,8 @@ void progress::update(const image_epoch_report& r, const char* loss_name, std::o
   show(r.epoch, r.seconds, figures, r.train_loss, validation);
 }
 
-void progress::show(int epoch, double seconds, const char* figures, double loss, std::optional<double> validation) {
+void progress::show(int epoch, double seconds, const char* figures, double loss,
+                    std::optional<double> validation) {
   if (quiet_) return;
   elapsed_ += seconds;
   const double eta = elapsed_ / ++updates_ * (epochs_ - epoch);
@@ -54,8 +56,8 @@ void progress::show(int epoch, double seconds, const char* figures, double loss,
   const int done = epochs_ > 0 ? width * epoch / epochs_ : width;
   const std::string bar = std::string(static_cast<std::size_t>(done), '#') +
                           std::string(static_cast<std::size_t>(width - done), '.');
-  std::fprintf(stderr, "\r[%s] %d/%d  loss %.4f%s  %.2fs/epoch  ETA %-8s", bar.c_str(), epoch, epochs_, loss, val,
-               seconds, duration(eta).c_str());
+  std::fprintf(stderr, "\r[%s] %d/%d  loss %.4f%s  %.2fs/epoch  ETA %-8s", bar.c_str(), epoch, epochs_, loss,
+               val, seconds, duration(eta).c_str());
   std::fflush(stderr);
 }
 

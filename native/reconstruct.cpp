@@ -8,8 +8,8 @@
 #include "aerec/data/image_set.h"
 #include "aerec/eval/psnr.h"
 #include "aerec/io/model_file.h"
-#include "aerec/plot/image_grid.h"
 #include "aerec/plot/image_file.h"
+#include "aerec/plot/image_grid.h"
 #include "commands.h"
 #include "output.h"
 
@@ -26,7 +26,8 @@ struct reconstruct_args {
 };
 
 void run(const reconstruct_args& a) {
-  if (a.png.empty() && !a.json) throw error(error_code::invalid_argument, "say where the result goes: --png or --json");
+  if (a.png.empty() && !a.json)
+    throw error(error_code::invalid_argument, "say where the result goes: --png or --json");
   if (!a.png.empty()) plot::format_of(a.png);  // a bad name stops before the work
   const std::unique_ptr<backend> device = make_cpu_backend(1);
   model m = load_model(*device, a.model);
@@ -35,12 +36,12 @@ void run(const reconstruct_args& a) {
   const image_data data = load_image_data(a.data);
   const image_set& test = data.test;
   if (test.pixels_per_image() != m.items().size())
-    throw error(error_code::invalid_argument, a.data + "'s images have " + std::to_string(test.pixels_per_image()) +
-                                                  " pixels; " + a.model + " takes " +
-                                                  std::to_string(m.items().size()));
+    throw error(error_code::invalid_argument, a.data + "'s images have " +
+                                                  std::to_string(test.pixels_per_image()) + " pixels; " +
+                                                  a.model + " takes " + std::to_string(m.items().size()));
   if (a.first < 0 || a.count < 1 || a.first + a.count > test.count)
-    throw error(error_code::invalid_argument, "--first and --count must pick from the " +
-                                                  std::to_string(test.count) + " test images");
+    throw error(error_code::invalid_argument,
+                "--first and --count must pick from the " + std::to_string(test.count) + " test images");
   const int pixels = test.pixels_per_image();
   const auto from = static_cast<std::size_t>(a.first) * static_cast<std::size_t>(pixels);
   const std::vector<float> clean(test.pixels.begin() + static_cast<std::ptrdiff_t>(from),
@@ -59,12 +60,9 @@ void run(const reconstruct_args& a) {
   if (!a.png.empty()) plot::write_image_grid(a.png, rows, test.height, test.width);
   if (a.json) {
     // Inputs and outputs exactly, for comparing other runtimes (the wasm module) with this one.
-    json out = {{"first", a.first},
-                {"count", a.count},
-                {"noise", a.noise},
-                {"psnr", mean_psnr(output, clean, pixels)},
-                {"inputs", input},
-                {"reconstructions", output}};
+    json out = {{"first", a.first}, {"count", a.count},
+                {"noise", a.noise}, {"psnr", mean_psnr(output, clean, pixels)},
+                {"inputs", input},  {"reconstructions", output}};
     if (a.noise > 0) out["psnr_noisy"] = mean_psnr(input, clean, pixels);
     std::printf("%s\n", out.dump().c_str());
     return;
@@ -84,12 +82,14 @@ void add_reconstruct_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "reconstruct", "An image model's reconstructions of test images beside the originals, as a picture");
   cmd->add_option("model", args->model, "Image model file written by aerec train")->required();
-  cmd->add_option("--data", args->data, "fashion-mnist, or a folder of MNIST-style IDX files")->capture_default_str();
+  cmd->add_option("--data", args->data, "fashion-mnist, or a folder of MNIST-style IDX files")
+      ->capture_default_str();
   cmd->add_option("--count", args->count, "How many test images")->capture_default_str();
   cmd->add_option("--first", args->first, "The first test image shown (0-based)")->capture_default_str();
   cmd->add_option("--noise", args->noise, "Noise on the inputs (0: none): the Gaussian factor, or a fraction")
       ->capture_default_str();
-  cmd->add_option("--noise-kind", args->noise_kind, "gaussian, salt-pepper or masking")->capture_default_str();
+  cmd->add_option("--noise-kind", args->noise_kind, "gaussian, salt-pepper or masking")
+      ->capture_default_str();
   cmd->add_option("--seed", args->seed, "Seed of the noise")->capture_default_str();
   cmd->add_option("--png", args->png,
                   "The picture (.png or .svg): rows of originals, noisy inputs and reconstructions");

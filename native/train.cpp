@@ -67,7 +67,8 @@ void run(const train_args& a) {
   const train_config config = with_overrides(preset(spec.preset), a.config_overrides);
   if (a.resume.empty() && trains_on_images(config)) {
     if (!a.checkpoint.empty())
-      throw error(error_code::invalid_argument, "image runs do not checkpoint yet: --checkpoint does not apply");
+      throw error(error_code::invalid_argument,
+                  "image runs do not checkpoint yet: --checkpoint does not apply");
     return train_images(spec, config, a.device);
   }
   training_run r = a.resume.empty() ? start(a, spec, config) : resume(a);

@@ -40,8 +40,8 @@ void train_images(const run_spec& spec, const train_config& config, const std::s
                 spec.patience);
   const image_run::result result = r.finish();
   if (r.stopping().best_epoch() > 0)
-    std::printf("best epoch %d: validation %s %.4f (its parameters are kept)\n", r.stopping().best_epoch(), loss,
-                r.stopping().best_figure());
+    std::printf("best epoch %d: validation %s %.4f (its parameters are kept)\n", r.stopping().best_epoch(),
+                loss, r.stopping().best_figure());
   print_figures(result.test);
   std::printf("trained %d epochs in %.1fs\n", r.epochs_done(), result.metrics["train_seconds"].get<double>());
   if (!spec.out.empty()) save_model(spec.out, r.trained());

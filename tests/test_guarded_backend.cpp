@@ -96,7 +96,8 @@ struct named_config {
   train_config config;
 };
 
-// Every rating preset (the image presets take the image trainer), and variants reaching the paths that none of them takes.
+// Every rating preset (the image presets take the image trainer), and variants reaching the paths that none
+// of them takes.
 std::vector<named_config> configurations() {
   std::vector<named_config> all;
   for (const preset_info& p : presets())

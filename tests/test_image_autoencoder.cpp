@@ -54,7 +54,8 @@ TEST_CASE("the image presets' networks have the shapes their descriptions say", 
   CHECK(conv[5].output == shape::image(8, 4, 4));
   CHECK(conv.back().output == fashion);
   CHECK(conv.back().act == activation::sigmoid);
-  const auto wide = conv_layers(fashion, preset("conv-denoise").model.conv, activation::relu, activation::sigmoid);
+  const auto wide =
+      conv_layers(fashion, preset("conv-denoise").model.conv, activation::relu, activation::sigmoid);
   CHECK(wide[autoencoder(*b, wide).code_layer()].output == shape::image(32, 7, 7));
   const std::vector<int> hidden = {32};
   const auto dense = dense_image_layers(fashion, hidden, activation::relu, activation::sigmoid);
@@ -68,7 +69,8 @@ TEST_CASE("the image presets' networks have the shapes their descriptions say", 
 TEST_CASE("a description that makes no image autoencoder is refused by the layer at fault",
           "[image_autoencoder]") {
   const auto problem = [](const std::string& description) {
-    const auto e = error_from([&] { conv_layers(fashion, description, activation::relu, activation::sigmoid); });
+    const auto e =
+        error_from([&] { conv_layers(fashion, description, activation::relu, activation::sigmoid); });
     REQUIRE(e);
     CHECK(e->code() == error_code::invalid_argument);
     return std::string(e->what());
@@ -142,7 +144,8 @@ TEST_CASE("an image model reconstructs whole images of pixels in [0, 1] and keep
   CHECK(back.reconstruct(data.pixels) == out);
 }
 
-TEST_CASE("the image trainer learns bars, and a denoising one removes noise", "[image_autoencoder][trainer]") {
+TEST_CASE("the image trainer learns bars, and a denoising one removes noise",
+          "[image_autoencoder][trainer]") {
   auto b = make_cpu_backend();
   const image_set train = bars(256, 1), test = bars(64, 2);
   for (const float noise : {0.0f, 0.3f}) {

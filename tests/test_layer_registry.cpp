@@ -59,8 +59,8 @@ TEST_CASE("layer registry: every kind makes layers that follow its parameter lay
       CHECK(parameter_floats(spec) == floats);
     }
   }
-  CHECK(names == std::set<std::string_view>{"dense", "local_kernel", "conv2d", "conv_transpose2d", "max_pool2d",
-                                            "upsample2d"});
+  CHECK(names == std::set<std::string_view>{"dense", "local_kernel", "conv2d", "conv_transpose2d",
+                                            "max_pool2d", "upsample2d"});
 }
 
 TEST_CASE("layer registry: specs are checked against their kind", "[layer][registry]") {

@@ -86,7 +86,8 @@ class model_handle {
       if (!bytes) continue;
       const std::string source = !second ? "model bytes" : bytes == &first ? "first model" : "second model";
       auto m = std::make_unique<model>(deserialize_model(*device_, *bytes, source));
-      if (m->images()) throw error(error_code::invalid_argument, source + ": an image model: load it with loadImageModel");
+      if (m->images())
+        throw error(error_code::invalid_argument, source + ": an image model: load it with loadImageModel");
       if (const std::string problem = m->user_input_problem(); !problem.empty())
         throw error(error_code::invalid_argument,
                     source + ": " + problem + "; this module takes ratings by movie");
@@ -276,7 +277,8 @@ class image_handle {
   explicit image_handle(const std::string& bytes)
       : device_(make_cpu_backend(1)), model_(deserialize_model(*device_, bytes, "model bytes")) {
     if (!model_.images())
-      throw error(error_code::invalid_argument, "model bytes: not an image model (loadModel takes recommenders)");
+      throw error(error_code::invalid_argument,
+                  "model bytes: not an image model (loadModel takes recommenders)");
   }
 
   // The images' shape: channels, height, width.
@@ -286,7 +288,8 @@ class image_handle {
 
   // Whole images' pixels in [0, 1], one image after another.
   val reconstruct(const val& pixels) {
-    return guarded([&] { return typed_copy("Float32Array", model_.reconstruct(float_array(pixels).values())); });
+    return guarded(
+        [&] { return typed_copy("Float32Array", model_.reconstruct(float_array(pixels).values())); });
   }
   val encode(const val& pixels) {
     return guarded([&] {

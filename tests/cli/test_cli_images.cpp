@@ -28,7 +28,8 @@ std::string images_of(int count, int seed, std::string& labels) {
     labels += static_cast<char>(label);
     const int top = 2 + 2 * label + jitter, left = 4 + jitter, size = 6 + label % 4;
     for (int y = top; y < std::min(28, top + size); ++y)
-      for (int x = left; x < left + 2 * size; ++x) pixels[static_cast<std::size_t>(i * 784 + y * 28 + x)] = '\xE6';
+      for (int x = left; x < left + 2 * size; ++x)
+        pixels[static_cast<std::size_t>(i * 784 + y * 28 + x)] = '\xE6';
   }
   return pixels;
 }
@@ -57,8 +58,9 @@ const image_folder& images() {
 // Trains `args` on the folder into dir/model.aerec; its metrics.
 json train(const std::string& args, const temp_dir& out) {
   const auto metrics = out.path() / "m.json";
-  const result r = run_aerec("train --data " + images().dir.path().string() + " --threads 1 " + args + " --out " +
-                             (out.path() / "model.aerec").string() + " --metrics-out " + metrics.string());
+  const result r =
+      run_aerec("train --data " + images().dir.path().string() + " --threads 1 " + args + " --out " +
+                (out.path() / "model.aerec").string() + " --metrics-out " + metrics.string());
   INFO(r.err);
   REQUIRE(r.code == 0);
   return json::parse(read(metrics));
@@ -133,7 +135,8 @@ TEST_CASE("aerec reconstruct draws originals, noisy inputs and reconstructions, 
   for (const json& v : j["reconstructions"]) REQUIRE((v.get<double>() >= 0 && v.get<double>() <= 1));
   CHECK(j["psnr_noisy"].get<double>() > 0);
   // The same seed, the same noise: the output is a function of its arguments.
-  CHECK(json::parse(run_aerec("reconstruct " + denoiser() + data + " --first 3 --count 2 --noise 0.5 --json").out) ==
+  CHECK(json::parse(
+            run_aerec("reconstruct " + denoiser() + data + " --first 3 --count 2 --noise 0.5 --json").out) ==
         j);
   CHECK_FALSE(json::parse(run_aerec("reconstruct " + denoiser() + data + " --count 1 --json").out)
                   .contains("psnr_noisy"));
@@ -184,7 +187,8 @@ TEST_CASE("the image commands refuse bad input clearly and write nothing", "[cli
   CHECK(r.code != 0);
   CHECK(r.err.find("no such folder") != std::string::npos);
   // What an image run cannot take.
-  r = run_aerec("train --preset conv --epochs 1 --split random:0.2 --data " + images().dir.path().string() + to);
+  r = run_aerec("train --preset conv --epochs 1 --split random:0.2 --data " + images().dir.path().string() +
+                to);
   CHECK(r.code != 0);
   CHECK(r.err.find("split") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(model));

@@ -220,14 +220,17 @@ const char* map_subject_name(map_subject s) {
 map_subject parse_map_subject(const std::string& name) {
   for (const map_subject s : {map_subject::movies, map_subject::users, map_subject::images})
     if (name == map_subject_name(s)) return s;
-  throw error(error_code::invalid_argument, "unknown map subject '" + name + "' (known: movies, users, images)");
+  throw error(error_code::invalid_argument,
+              "unknown map subject '" + name + "' (known: movies, users, images)");
 }
 
 namespace {
 
 // A name for a point that has no facts.
 std::string unknown_point(map_subject subject, std::int32_t id) {
-  return std::string(subject == map_subject::movies ? "movie " : subject == map_subject::users ? "user " : "image ") +
+  return std::string(subject == map_subject::movies  ? "movie "
+                     : subject == map_subject::users ? "user "
+                                                     : "image ") +
          std::to_string(id);
 }
 
@@ -247,7 +250,8 @@ taste_map map_of(backend& b, map_subject subject, std::string definition, const 
   for (std::size_t i = 0; i < codes.ids.size(); ++i) {
     const std::int32_t id = codes.ids[i];
     const auto known = facts.find(id);
-    const point_facts f = known != facts.end() ? known->second : point_facts{unknown_point(subject, id), no_genre, 0};
+    const point_facts f =
+        known != facts.end() ? known->second : point_facts{unknown_point(subject, id), no_genre, 0};
     map_point p{id, placed.positions[i * 2], placed.positions[i * 2 + 1], f.label, f.group, false, {}};
     p.code.assign(codes.codes.begin() + static_cast<std::ptrdiff_t>(i * codes.size),
                   codes.codes.begin() + static_cast<std::ptrdiff_t>((i + 1) * codes.size));
@@ -274,14 +278,15 @@ taste_map map_of(backend& b, map_subject subject, std::string definition, const 
 taste_map build_taste_map(backend& b, model& m, map_subject subject, const dataset& data,
                           const std::vector<movie>& movies, const taste_map_options& o) {
   if (m.images() || subject == map_subject::images)
-    throw error(error_code::invalid_argument, "an image model maps images (build_image_map), a recommender "
-                                              "movies or users");
+    throw error(error_code::invalid_argument,
+                "an image model maps images (build_image_map), a recommender "
+                "movies or users");
   const auto facts = subject == map_subject::movies ? movie_facts(movies, data) : user_facts(movies, data);
   return map_of(b, subject, code_definition(m, subject), codes_of(m, subject, data), facts, o);
 }
 
-taste_map build_image_map(backend& b, model& m, const image_set& images, std::span<const std::string> label_names,
-                          const taste_map_options& o) {
+taste_map build_image_map(backend& b, model& m, const image_set& images,
+                          std::span<const std::string> label_names, const taste_map_options& o) {
   if (!m.images()) throw error(error_code::invalid_argument, "only an image model maps images");
   model_codes codes{m.network().code_size(), {}, m.network().encode(images.pixels)};
   facts_by_id facts;
@@ -291,12 +296,15 @@ taste_map build_image_map(backend& b, model& m, const image_set& images, std::sp
     const std::string name = label < label_names.size() ? label_names[label] : std::to_string(label);
     facts[i] = {name + " (test image " + std::to_string(i) + ")", name, 0};
   }
-  return map_of(b, map_subject::images, "an image's code: the model's code layer for its pixels", codes, facts, o);
+  return map_of(b, map_subject::images, "an image's code: the model's code layer for its pixels", codes,
+                facts, o);
 }
 
 nlohmann::ordered_json map_json(const taste_map& map, bool with_codes) {
   nlohmann::ordered_json points = nlohmann::ordered_json::array();
-  const char* kind = map.subject == map_subject::movies ? "movie" : map.subject == map_subject::users ? "user" : "image";
+  const char* kind = map.subject == map_subject::movies  ? "movie"
+                     : map.subject == map_subject::users ? "user"
+                                                         : "image";
   for (const map_point& p : map.points) {
     nlohmann::ordered_json j = {{"id", p.id}, {"kind", kind},     {"x", p.x},
                                 {"y", p.y},   {"label", p.label}, {"group", p.group}};

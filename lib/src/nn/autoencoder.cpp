@@ -420,7 +420,9 @@ std::size_t autoencoder::code_layer_of(const std::vector<layer_spec>& specs) {
 
 std::vector<float> autoencoder::encode(const sparse_batch& batch) { return output_of(code_layer(), batch); }
 
-std::vector<float> autoencoder::predict(std::span<const float> rows) { return output_of(layers_.size() - 1, rows); }
+std::vector<float> autoencoder::predict(std::span<const float> rows) {
+  return output_of(layers_.size() - 1, rows);
+}
 
 std::vector<float> autoencoder::encode(std::span<const float> rows) { return output_of(code_layer(), rows); }
 

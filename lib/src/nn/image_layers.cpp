@@ -56,7 +56,8 @@ layer_spec token_layer(const conv_token& t, shape in, activation act) {
 
 std::vector<layer_spec> conv_layers(shape image, std::string_view description, activation hidden_act,
                                     activation output_act) {
-  if (image.kind() != shape_kind::image) throw error(error_code::invalid_argument, "convolutions need images");
+  if (image.kind() != shape_kind::image)
+    throw error(error_code::invalid_argument, "convolutions need images");
   std::vector<layer_spec> specs;
   shape at = image;
   const auto add = [&](layer_spec s, const std::string& what) {

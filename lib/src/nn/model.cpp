@@ -41,7 +41,8 @@ row_kind parse_row_kind(const std::string& name) {
 }
 
 output_kind parse_output_kind(const std::string& name) {
-  static const std::vector<output_kind> all = {output_kind::rating, output_kind::ranking, output_kind::pixels};
+  static const std::vector<output_kind> all = {output_kind::rating, output_kind::ranking,
+                                               output_kind::pixels};
   return find_by_name("kind of output", name, all, output_kind_name);
 }
 
@@ -74,12 +75,13 @@ std::vector<float> model::reconstruct(std::span<const float> pixels) {
   AEREC_ASSERT(images());
   const auto n = static_cast<std::size_t>(items_.size());
   if (pixels.empty() || pixels.size() % n != 0)
-    throw error(error_code::invalid_argument, std::to_string(pixels.size()) + " pixels are not whole images of " +
-                                                  std::to_string(n) + " pixels");
+    throw error(
+        error_code::invalid_argument,
+        std::to_string(pixels.size()) + " pixels are not whole images of " + std::to_string(n) + " pixels");
   for (std::size_t i = 0; i < pixels.size(); ++i)
     if (!(pixels[i] >= 0 && pixels[i] <= 1))
-      throw error(error_code::invalid_argument,
-                  "pixel " + std::to_string(i % n) + " of image " + std::to_string(i / n) + " is outside 0..1");
+      throw error(error_code::invalid_argument, "pixel " + std::to_string(i % n) + " of image " +
+                                                    std::to_string(i / n) + " is outside 0..1");
   return network_->predict(pixels);
 }
 

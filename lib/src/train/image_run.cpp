@@ -15,7 +15,8 @@ void check_image_spec(const run_spec& spec, const train_config& config) {
   refuse(!trains_on_images(config),
          "image data trains an image preset (conv, conv-denoise, dense-image), or --conv, or "
          "--objective cross-entropy");
-  refuse(spec.split != run_spec{}.split, "image data comes in its own train and test parts: --split does not apply");
+  refuse(spec.split != run_spec{}.split,
+         "image data comes in its own train and test parts: --split does not apply");
   refuse(spec.checkpoint_every != 0, "image runs do not checkpoint yet: --checkpoint-every does not apply");
   refuse(spec.images < 0, "--images must be 0 (all) or more");
   refuse(!(spec.val >= 0 && spec.val < 1), "--val must be in [0, 1)");
@@ -43,13 +44,15 @@ image_run::image_run(run_spec spec, const train_config& config, const backend_fa
   data_ = load_image_data(spec_.data.data);
   data_.train = first_of(data_.train, spec_.images);
   data_.test = first_of(data_.test, spec_.images);
-  if (spec_.val > 0) std::tie(data_.train, validation_) = split_validation(data_.train, spec_.val, config_.seed);
+  if (spec_.val > 0)
+    std::tie(data_.train, validation_) = split_validation(data_.train, spec_.val, config_.seed);
   device_ = device(config_);
   const shape image = shape::image(data_.train.channels, data_.train.height, data_.train.width);
   auto net = std::make_unique<autoencoder>(*device_, image_network(config_.model, image));
   rng init_random(config_.seed);
   net->initialize(config_.model.init, init_random);
-  model_ = std::make_unique<model>(std::move(net), pixel_ids(image.size()), rating_scale{0, 1}, image_meaning());
+  model_ =
+      std::make_unique<model>(std::move(net), pixel_ids(image.size()), rating_scale{0, 1}, image_meaning());
   trainer_ = std::make_unique<image_trainer>(model_->network(), config_);
 }
 

@@ -79,8 +79,8 @@ image_epoch_report image_trainer::run_epoch(const image_set& train) {
   if (config_.shuffle) random_.shuffle(std::span(order));
   double sum = 0;
   for (std::size_t at = 0; at < order.size(); at += static_cast<std::size_t>(config_.batch_size)) {
-    const std::span<const int> rows =
-        std::span(order).subspan(at, std::min(order.size() - at, static_cast<std::size_t>(config_.batch_size)));
+    const std::span<const int> rows = std::span(order).subspan(
+        at, std::min(order.size() - at, static_cast<std::size_t>(config_.batch_size)));
     load_batch(train, rows, random_);
     sum += train_batch(static_cast<int>(rows.size())) * static_cast<double>(rows.size());
   }
@@ -108,7 +108,8 @@ image_figures image_trainer::evaluate(const image_set& set) {
     mse_sum += m.loss * n;
     for (const float row : m.row_sums) psnr_sum += psnr_of(row / cols);
     if (noises_.empty()) continue;
-    for (const float row : mse.evaluate(input, target, nullptr).row_sums) noisy_psnr_sum += psnr_of(row / cols);
+    for (const float row : mse.evaluate(input, target, nullptr).row_sums)
+      noisy_psnr_sum += psnr_of(row / cols);
   }
   const double count = std::max(set.count, 1);
   image_figures f{bce_sum / count, mse_sum / count, psnr_sum / count, std::nullopt};

@@ -47,8 +47,8 @@ const std::vector<option<run_spec>>& run_options() {
             "checkpoint-every", "Save a checkpoint every N epochs", required,
             [](auto& s) -> auto& { return s.checkpoint_every; }),
         field_option<r>(
-            "images", "Image data: train and test on the first N images of each part (0: all)",
-            added_later, [](auto& s) -> auto& { return s.images; }),
+            "images", "Image data: train and test on the first N images of each part (0: all)", added_later,
+            [](auto& s) -> auto& { return s.images; }),
     };
     rows.insert(rows.end(), own.begin(), own.end());
     return rows;

@@ -69,8 +69,8 @@ taste_map build_taste_map(backend& b, model& m, map_subject subject, const datas
 // (named by `label_names`), the visualisation the autoencoder literature
 // shows: codes -> t-SNE -> 2-D. Throws error_code::invalid_argument for a
 // recommender, or too few images for the perplexity.
-taste_map build_image_map(backend& b, model& m, const image_set& images, std::span<const std::string> label_names,
-                          const taste_map_options& options = {});
+taste_map build_image_map(backend& b, model& m, const image_set& images,
+                          std::span<const std::string> label_names, const taste_map_options& options = {});
 
 // {"points": [{id, kind, x, y, label, group, code?}], "kl_divergence",
 // "trustworthiness_at_10", "seconds", ...}

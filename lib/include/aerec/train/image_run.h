@@ -6,10 +6,9 @@
 // the test figures. What `aerec train` does for an image preset.
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "aerec/data/image_set.h"
 #include "aerec/nn/model.h"
