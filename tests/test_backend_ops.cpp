@@ -487,21 +487,23 @@ std::vector<op_case> conv_cases() {
         const std::size_t kernels = count(outs, g.patch());
         add("direct_correlate " + what, [=](conv_ops& c, workspace& w) {
           const auto images = w.random(count(rows, g.image_size())), weight = w.random(kernels),
-                     out = w.random(count(rows, out_cols));
-          c.direct_correlate(g, outs, w.in(weight), w.in(images, rows, g.image_size()),
-                             w.out(out, rows, out_cols));
+                     bias = w.random(std::size_t(outs));
+          c.direct_correlate(g, outs, w.in(weight), w.in(bias), w.in(images, rows, g.image_size()),
+                             w.out(nans(count(rows, out_cols)), rows, out_cols));
         });
-        add("direct_input_grad " + what, [=](conv_ops& c, workspace& w) {
-          const auto d = w.random(count(rows, out_cols)), weight = w.random(kernels);
-          c.direct_input_grad(g, outs, w.in(weight), w.in(d, rows, out_cols),
-                              w.out(nans(count(rows, g.image_size())), rows, g.image_size()));
-        });
-        for (const float beta : {0.0f, 1.0f})
-          add("direct_kernel_grad " + what + " beta " + std::to_string(beta), [=](conv_ops& c, workspace& w) {
-            const auto images = w.random(count(rows, g.image_size())), d = w.random(count(rows, out_cols));
-            c.direct_kernel_grad(g, outs, w.in(images, rows, g.image_size()), w.in(d, rows, out_cols), beta,
-                                 w.out(w.start(beta, kernels)));
-          });
+        for (const bool input_grad : {false, true})
+          for (const float beta : {0.0f, 1.0f})
+            add("direct_backward " + what + (input_grad ? " with" : " without") +
+                    " the input gradient, beta " + std::to_string(beta),
+                [=](conv_ops& c, workspace& w) {
+                  const auto images = w.random(count(rows, g.image_size())),
+                             d = w.random(count(rows, out_cols)), weight = w.random(kernels);
+                  c.direct_backward(g, outs, w.in(weight), w.in(images, rows, g.image_size()),
+                                    w.in(d, rows, out_cols), beta, w.out(w.start(beta, kernels)),
+                                    input_grad
+                                        ? w.out(nans(count(rows, g.image_size())), rows, g.image_size())
+                                        : matrix_view{nullptr, 0, 0});
+                });
       }
   for (const int channels : {1, 3, 8})
     for (const int rows : {0, 1, 5})

@@ -408,31 +408,25 @@ class cpu_backend final : public backend,
   }
 
   // The direct convolutions, each part of the threads a range of the images.
-  void direct_correlate(const conv_geometry& g, int out_channels, const float* weight,
+  void direct_correlate(const conv_geometry& g, int out_channels, const float* weight, const float* bias,
                         const_matrix_view images, matrix_view rows) override {
     AEREC_ASSERT(g.stride == 1);
     by_images(g, out_channels, images.rows, [&](std::size_t, int first, int n) {
-      direct_conv::correlate(g, out_channels, weight, images.data + count(first, images.cols), n,
+      direct_conv::correlate(g, out_channels, weight, bias, images.data + count(first, images.cols), n,
                              rows.data + count(first, rows.cols));
     });
   }
-  void direct_input_grad(const conv_geometry& g, int out_channels, const float* weight,
-                         const_matrix_view d_rows, matrix_view d_images) override {
+  // Each part's kernel-gradient sums apart, then added in the parts' order:
+  // the same bits for the same thread count.
+  void direct_backward(const conv_geometry& g, int out_channels, const float* weight,
+                       const_matrix_view images, const_matrix_view d_rows, float beta, float* weight_grad,
+                       matrix_view d_images) override {
     AEREC_ASSERT(g.stride == 1 && g.padding < g.kernel);
-    by_images(g, out_channels, d_rows.rows, [&](std::size_t, int first, int n) {
-      direct_conv::input_grad(g, out_channels, weight, d_rows.data + count(first, d_rows.cols), n,
-                              d_images.data + count(first, d_images.cols));
-    });
-  }
-  // Each part's sums apart, then added in the parts' order: the same bits
-  // for the same thread count.
-  void direct_kernel_grad(const conv_geometry& g, int out_channels, const_matrix_view images,
-                          const_matrix_view d_rows, float beta, float* weight_grad) override {
-    AEREC_ASSERT(g.stride == 1);
     std::vector<std::vector<double>> parts(image_parts(g, out_channels, images.rows).size() - 1);
     by_images(g, out_channels, images.rows, [&](std::size_t p, int first, int n) {
-      parts[p] = direct_conv::kernel_grad(g, out_channels, images.data + count(first, images.cols),
-                                          d_rows.data + count(first, d_rows.cols), n);
+      parts[p] = direct_conv::backward(g, out_channels, weight, images.data + count(first, images.cols),
+                                       d_rows.data + count(first, d_rows.cols), n,
+                                       d_images.data ? d_images.data + count(first, d_images.cols) : nullptr);
     });
     const std::size_t n = count(out_channels, g.patch());
     for (std::size_t e = 0; e < n; ++e) {

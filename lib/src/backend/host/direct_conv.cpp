@@ -26,7 +26,7 @@ std::size_t wide_capacity(int oh, int wp) {
                                   tile_positions);
 }
 
-// Copies and sums of image rows, a few dozen floats each, in vectors of 16,
+// Copies of image rows, a few dozen floats each, in vectors of 16,
 // 8 and 4 and at most three single floats: a plain loop becomes a call to
 // memmove, or runs its short rows in its scalar epilogue.
 template <class F>
@@ -40,16 +40,6 @@ void by_vectors(int n, F&& f) {
 
 void copy_row(const float* from, int n, float* to) {
   by_vectors(n, [&]<int N>(int x) { std::memcpy(to + x, from + x, N * sizeof(float)); });
-}
-
-void add_row(const float* from, int n, float* to) {
-  by_vectors(n, [&]<int N>(int x) {
-    float a[N], b[N];
-    std::memcpy(a, to + x, sizeof a);
-    std::memcpy(b, from + x, sizeof b);
-    for (int i = 0; i < N; ++i) a[i] += b[i];
-    std::memcpy(to + x, a, sizeof a);
-  });
 }
 
 // One image at a time inside a border of `pad` zeros, so that the direct
@@ -73,13 +63,13 @@ class padded_image {
       }
   }
   // Channel c, border included, row after row.
-  const float* plane(int c) const { return values_.data() + size_of(c, plane_size()); }
+  const float* plane(int c) const { return values_.data() + static_cast<std::size_t>(c) * plane_size(); }
   int channels() const { return channels_; }
   int padded_width() const { return width_ + 2 * pad_; }
+  std::size_t plane_size() const { return size_of(height_ + 2 * pad_, padded_width()); }
 
  private:
-  float* mutable_plane(int c) { return values_.data() + size_of(c, plane_size()); }
-  int plane_size() const { return (height_ + 2 * pad_) * padded_width(); }
+  float* mutable_plane(int c) { return values_.data() + static_cast<std::size_t>(c) * plane_size(); }
 
   int channels_, height_, width_, pad_;
   std::vector<float> values_;
@@ -99,10 +89,12 @@ vec16 load16(const float* p) {
 // in registers while every input channel and kernel entry streams past, each
 // input load shared by the Outs channels.
 template <int Outs>
-void correlate_tile(const padded_image& in, const std::vector<int>& shifts, const float* weight, int o,
-                    int i0, float* wide, std::size_t stride) {
+void correlate_tile(const padded_image& in, const std::vector<int>& shifts, const float* weight,
+                    const float* bias, int o, int i0, float* wide, std::size_t stride) {
   const int channels = in.channels(), area = static_cast<int>(shifts.size());
-  vec16 acc[Outs][4] = {};
+  vec16 acc[Outs][4];
+  for (int b = 0; b < Outs; ++b)
+    for (vec16& a : acc[b]) a = vec16{} + (bias ? bias[o + b] : 0.0f);
   for (int c = 0; c < channels; ++c) {
     const float* plane = in.plane(c) + i0;
     for (int e = 0; e < area; ++e) {
@@ -162,11 +154,12 @@ void kernel_grad_tile(const padded_image& in, const std::vector<int>& shifts, co
     }
 }
 
-// out (out_channels x oh x ow) += the stride-1 correlation of `in` with the
-// kernels (out_channels x in.channels() x k x k, PyTorch's layout), four
-// output channels at a time; `wide` holds 4 x wide_capacity floats.
-void correlate_image(const padded_image& in, int k, const float* weight, int out_channels, int oh, int ow,
-                     float* wide, float* out) {
+// out (out_channels x oh x ow) = bias (or 0 where null) + the stride-1
+// correlation of `in` with the kernels (out_channels x in.channels() x k x k,
+// PyTorch's layout), four output channels at a time; `wide` holds 4 x
+// wide_capacity floats.
+void correlate_image(const padded_image& in, int k, const float* weight, const float* bias, int out_channels,
+                     int oh, int ow, float* wide, float* out) {
   const int wp = in.padded_width(), n = wide_length(oh, ow, wp);
   const std::size_t stride = wide_capacity(oh, wp);
   const std::vector<int> shifts = kernel_shifts(k, wp);
@@ -174,89 +167,96 @@ void correlate_image(const padded_image& in, int k, const float* weight, int out
     const int outs = std::min(4, out_channels - o);
     for (int i0 = 0; i0 < n; i0 += tile_positions) switch (outs) {
         case 1:
-          correlate_tile<1>(in, shifts, weight, o, i0, wide, stride);
+          correlate_tile<1>(in, shifts, weight, bias, o, i0, wide, stride);
           break;
         case 2:
-          correlate_tile<2>(in, shifts, weight, o, i0, wide, stride);
+          correlate_tile<2>(in, shifts, weight, bias, o, i0, wide, stride);
           break;
         case 3:
-          correlate_tile<3>(in, shifts, weight, o, i0, wide, stride);
+          correlate_tile<3>(in, shifts, weight, bias, o, i0, wide, stride);
           break;
         default:
-          correlate_tile<4>(in, shifts, weight, o, i0, wide, stride);
+          correlate_tile<4>(in, shifts, weight, bias, o, i0, wide, stride);
           break;
       }
     for (int b = 0; b < outs; ++b)
       for (int y = 0; y < oh; ++y) {
         float* to = out + size_of((o + b) * oh + y, ow);
         const float* from = wide + b * stride + size_of(y, wp);
-        add_row(from, ow, to);
+        copy_row(from, ow, to);
       }
   }
 }
 
 }  // namespace
 
-void correlate(const conv_geometry& g, int out_channels, const float* weight, const float* in, int images,
-               float* out) {
+void correlate(const conv_geometry& g, int out_channels, const float* weight, const float* bias,
+               const float* in, int images, float* out) {
   padded_image image(g.channels, g.height, g.width, g.padding);
   std::vector<float> wide(4 * wide_capacity(g.out_height(), image.padded_width()));
   for (int n = 0; n < images; ++n) {
     image.load(in + size_of(n, g.image_size()));
-    correlate_image(image, g.kernel, weight, out_channels, g.out_height(), g.out_width(), wide.data(),
+    correlate_image(image, g.kernel, weight, bias, out_channels, g.out_height(), g.out_width(), wide.data(),
                     out + size_of(n, out_channels * g.positions()));
   }
 }
 
-// The correlation of d_out, padded by k - 1 - padding, with the kernels
-// flipped and their channels swapped: each input pixel gathers the outputs
-// its value reached.
-void input_grad(const conv_geometry& g, int out_channels, const float* weight, const float* d_out, int images,
-                float* d_in) {
-  const int k = g.kernel, area = k * k;
+namespace {
+
+// The kernels flipped and their in and out channels swapped: the input
+// gradient is the correlation of the output gradient, padded by k - 1 -
+// padding, with these.
+std::vector<float> flipped_kernels(const conv_geometry& g, int out_channels, const float* weight) {
+  const int area = g.kernel * g.kernel;
   std::vector<float> flipped(size_of(out_channels, g.patch()));
   for (int o = 0; o < out_channels; ++o)
     for (int c = 0; c < g.channels; ++c)
       for (int i = 0; i < area; ++i)
         flipped[size_of(c * out_channels + o, area) + static_cast<std::size_t>(area - 1 - i)] =
             weight[size_of(o * g.channels + c, area) + static_cast<std::size_t>(i)];
-  std::fill(d_in, d_in + size_of(images, g.image_size()), 0.0f);
-  padded_image gradient(out_channels, g.out_height(), g.out_width(), k - 1 - g.padding);
-  std::vector<float> wide(4 * wide_capacity(g.height, gradient.padded_width()));
-  for (int n = 0; n < images; ++n) {
-    gradient.load(d_out + size_of(n, out_channels * g.positions()));
-    correlate_image(gradient, k, flipped.data(), g.channels, g.height, g.width, wide.data(),
-                    d_in + size_of(n, g.image_size()));
-  }
+  return flipped;
 }
 
-// Each kernel entry's gradient the dot product of an output channel's
-// gradient, laid out wide with zeros where there are no outputs, and the
-// padded input's plane shifted by the entry (kernel_grad_tile).
-std::vector<double> kernel_grad(const conv_geometry& g, int out_channels, const float* in, const float* d_out,
-                                int images) {
-  const int oh = g.out_height(), ow = g.out_width();
+}  // namespace
+
+// One pass over the images, each one's input and output gradient loaded
+// once. A kernel entry's gradient is the dot product of an output channel's
+// gradient laid out wide (zeros where there are no outputs) with the padded
+// input's plane shifted by the entry (kernel_grad_tile). With "same" padding
+// the padded output gradient the input gradient reads is that wide layout
+// already (its borders are the zeros); otherwise its rows are copied out.
+std::vector<double> backward(const conv_geometry& g, int out_channels, const float* weight, const float* in,
+                             const float* d_out, int images, float* d_in) {
+  const int k = g.kernel, oh = g.out_height(), ow = g.out_width(), q = k - 1 - g.padding;
   padded_image image(g.channels, g.height, g.width, g.padding);
+  padded_image gradient(out_channels, oh, ow, q);
   const int wp = image.padded_width(), n = wide_length(oh, ow, wp);
-  const std::size_t stride = wide_capacity(oh, wp);
-  const std::vector<int> shifts = kernel_shifts(g.kernel, wp);
-  std::vector<float> wide(2 * stride, 0.0f);
+  const bool shared = gradient.padded_width() == wp;
+  const std::size_t stride = shared ? gradient.plane_size() : wide_capacity(oh, wp);
+  const std::vector<int> shifts = kernel_shifts(k, wp);
+  const std::vector<float> flipped = d_in ? flipped_kernels(g, out_channels, weight) : std::vector<float>();
+  std::vector<float> wide(shared ? 0 : 2 * stride, 0.0f);
+  std::vector<float> wide_in(d_in ? 4 * wide_capacity(g.height, gradient.padded_width()) : 0);
   std::vector<double> sums(size_of(out_channels, g.patch()), 0.0);
   for (int r = 0; r < images; ++r) {
     image.load(in + size_of(r, g.image_size()));
     const float* dy = d_out + size_of(r, out_channels * g.positions());
+    if (shared || d_in) gradient.load(dy);
     for (int o = 0; o < out_channels; o += 2) {
       const int outs = std::min(2, out_channels - o);
-      for (int b = 0; b < outs; ++b)
-        for (int y = 0; y < oh; ++y) {
-          const float* from = dy + size_of((o + b) * oh + y, ow);
-          copy_row(from, ow, wide.data() + b * stride + size_of(y, wp));
-        }
+      const float* rows = shared ? gradient.plane(o) + q * wp + q : wide.data();
+      if (!shared)
+        for (int b = 0; b < outs; ++b)
+          for (int y = 0; y < oh; ++y)
+            copy_row(dy + size_of((o + b) * oh + y, ow), ow, wide.data() + b * stride + size_of(y, wp));
       if (outs == 2)
-        kernel_grad_tile<2>(image, shifts, wide.data(), stride, n, o, sums.data());
+        kernel_grad_tile<2>(image, shifts, rows, stride, n, o, sums.data());
       else
-        kernel_grad_tile<1>(image, shifts, wide.data(), stride, n, o, sums.data());
+        kernel_grad_tile<1>(image, shifts, rows, stride, n, o, sums.data());
     }
+    if (d_in)
+      correlate_image(gradient, k, flipped.data(), nullptr, g.channels, g.height, g.width, wide_in.data(),
+                      d_in + size_of(r, g.image_size()));
   }
   return sums;
 }

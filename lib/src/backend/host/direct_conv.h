@@ -1,7 +1,7 @@
 #pragma once
 // Stride-1 convolutions computed directly, without im2col's patches (internal,
-// conv_ops' host implementation): the loops of conv_ops::direct_correlate,
-// direct_input_grad and direct_kernel_grad on host arrays. Compiled with
+// conv_ops' host implementation): the loops of conv_ops::direct_correlate and
+// direct_backward on host arrays. Compiled with
 // fused multiply-adds where the target has them (lib/CMakeLists.txt), as
 // Eigen's GEMM is; the wasm build has none.
 #include <vector>
@@ -10,15 +10,14 @@
 
 namespace aerec::direct_conv {
 
-// out (images x out_channels * g.positions()) += the correlation of `in`
-// (images x g.image_size()) with weight (out_channels x g.patch()).
-void correlate(const conv_geometry& g, int out_channels, const float* weight, const float* in, int images,
-               float* out);
-// d_in = correlate's input gradient for d_out (overwritten).
-void input_grad(const conv_geometry& g, int out_channels, const float* weight, const float* d_out, int images,
-                float* d_in);
-// The kernel gradient for d_out, summed over the images in double.
-std::vector<double> kernel_grad(const conv_geometry& g, int out_channels, const float* in, const float* d_out,
-                                int images);
+// out (images x out_channels * g.positions()) = bias (one per channel) + the
+// correlation of `in` (images x g.image_size()) with weight (out_channels x
+// g.patch()).
+void correlate(const conv_geometry& g, int out_channels, const float* weight, const float* bias,
+               const float* in, int images, float* out);
+// The kernel gradient for d_out, summed over the images in double, and where
+// d_in is not null correlate's input gradient (overwritten), in one pass.
+std::vector<double> backward(const conv_geometry& g, int out_channels, const float* weight, const float* in,
+                             const float* d_out, int images, float* d_in);
 
 }  // namespace aerec::direct_conv

@@ -5,6 +5,7 @@
 #include "aerec/backend/ops/pool_ops.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "backend/host/staging.h"
 
@@ -88,6 +89,32 @@ void max_pool_row(const pool_geometry& g, const float* x, int y0, std::int32_t b
   if (inside < g.out_width) max_pool_edge(g, x, y0, inside, base, best, arg);
 }
 
+// 2x2 windows at stride 2 over a plane of even height and width, every
+// window inside: first the pairs along each input row, as one run over the
+// whole plane, then the pairs of those rows. PyTorch's order (the first
+// maximum in row-major order, a later NaN winning) holds through the two steps.
+// `pair`, `pair_arg`: height * width / 2 each.
+void max_pool_2x2(const float* __restrict x, int height, int width, std::int32_t base, float* __restrict best,
+                  std::int32_t* __restrict arg, float* __restrict pair, std::int32_t* __restrict pair_arg) {
+  const int pairs = height * width / 2, out_width = width / 2;
+  for (int i = 0; i < pairs; ++i) {
+    const float a = x[2 * i], b = x[2 * i + 1];
+    const bool take = b > a || b != b;
+    pair[i] = take ? b : a;
+    pair_arg[i] = 2 * i + (take ? 1 : 0);
+  }
+  for (int oy = 0; oy < height / 2; ++oy) {
+    const std::size_t top = plane(2 * oy, out_width), bottom = top + static_cast<std::size_t>(out_width),
+                      out = plane(oy, out_width);
+    for (int o = 0; o < out_width; ++o) {
+      const float t = pair[top + o], u = pair[bottom + o];
+      const bool take = u > t || u != u;
+      best[out + o] = take ? u : t;
+      arg[out + o] = base + (take ? pair_arg[bottom + o] : pair_arg[top + o]);
+    }
+  }
+}
+
 class host_pool final : public pool_ops {
  public:
   explicit host_pool(backend& b) : backend_(b) {}
@@ -100,12 +127,20 @@ class host_pool final : public pool_ops {
     float* ys = s.out(y).data;
     std::int32_t* args = s.out(argmax, size_of(y));
     const std::size_t in_plane = plane(g.height, g.width), out_plane = plane(g.out_height, g.out_width);
+    const bool halves = kernel == 2 && stride == 2 && g.height % 2 == 0 && g.width % 2 == 0;
+    std::vector<float> pair(halves ? in_plane / 2 : 0);
+    std::vector<std::int32_t> pair_arg(pair.size());
     for (int r = 0; r < x.rows; ++r)
       for (int c = 0; c < in.channels; ++c) {
         const std::size_t image_plane =
             static_cast<std::size_t>(r) * in.channels + static_cast<std::size_t>(c);
         const float* xp = xs + image_plane * in_plane;
         const auto base = static_cast<std::int32_t>(static_cast<std::size_t>(c) * in_plane);
+        if (halves) {
+          const std::size_t at = image_plane * out_plane;
+          max_pool_2x2(xp, g.height, g.width, base, ys + at, args + at, pair.data(), pair_arg.data());
+          continue;
+        }
         for (int oy = 0; oy < g.out_height; ++oy) {
           const std::size_t at = image_plane * out_plane + plane(oy, g.out_width);
           max_pool_row(g, xp, oy * stride, base, ys + at, args + at);

@@ -205,8 +205,7 @@ const_matrix_view conv_layer::forward(const layer_input& x) {
   reserve(in.rows);
   const matrix_view z = batch(z_, spec_.output);
   if (direct_) {
-    ops_.fill_channels(bias_.data(), channels_, z);
-    ops_.direct_correlate(geometry_, channels_, weight_.data(), in, z);
+    ops_.direct_correlate(geometry_, channels_, weight_.data(), bias_.data(), in, z);
   }
   if (!direct_)
     each_chunk([&](int first) {
@@ -242,8 +241,8 @@ const_matrix_view conv_layer::backward(const layer_input& x, const_matrix_view d
   if (want_input_grad) dx_.reserve(backend_, count(rows_, spec_.inputs()));
   const matrix_view dx = batch(dx_, spec_.input);
   if (direct_) {
-    ops_.direct_kernel_grad(geometry_, channels_, in, dz, beta, weight_grad_.data());
-    if (want_input_grad) ops_.direct_input_grad(geometry_, channels_, weight_.data(), dz, dx);
+    ops_.direct_backward(geometry_, channels_, weight_.data(), in, dz, beta, weight_grad_.data(),
+                         want_input_grad ? dx : matrix_view{nullptr, 0, 0});
   }
   if (!direct_)
     each_chunk([&](int first) {

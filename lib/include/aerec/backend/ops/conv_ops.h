@@ -51,15 +51,15 @@ class conv_ops : public op_family {
   // each input float) cost more than the products. g.stride must be 1;
   // weight is out_channels x g.patch(), rows are images.rows x out_channels *
   // g.positions().
-  // rows += the correlation of `images` with the kernels.
+  // rows = bias (out_channels values) + the correlation of `images` with the kernels.
   virtual void direct_correlate(const conv_geometry& g, int out_channels, const float* weight,
-                                const_matrix_view images, matrix_view rows) = 0;
-  // d_images = direct_correlate's input gradient for d_rows (overwritten).
-  virtual void direct_input_grad(const conv_geometry& g, int out_channels, const float* weight,
-                                 const_matrix_view d_rows, matrix_view d_images) = 0;
-  // weight_grad = beta * weight_grad + its kernel gradient; beta 0 overwrites.
-  virtual void direct_kernel_grad(const conv_geometry& g, int out_channels, const_matrix_view images,
-                                  const_matrix_view d_rows, float beta, float* weight_grad) = 0;
+                                const float* bias, const_matrix_view images, matrix_view rows) = 0;
+  // weight_grad = beta * weight_grad + the kernel gradient for d_rows (beta
+  // 0 overwrites) and, unless d_images.data is null, d_images = the input
+  // gradient (overwritten): one pass over the images for both.
+  virtual void direct_backward(const conv_geometry& g, int out_channels, const float* weight,
+                               const_matrix_view images, const_matrix_view d_rows, float beta,
+                               float* weight_grad, matrix_view d_images) = 0;
 
   // The plain loops, on b's memory (lib/src/backend/host/).
   static std::unique_ptr<conv_ops> host_fallback(backend& b);
