@@ -92,12 +92,6 @@ std::string describe(const layer_spec& s, const char* what) {
 // alike, 2^20 1.5x slower and the whole batch at once 1.8x.
 constexpr int patch_budget = 1 << 16;
 
-// The most output channels a stride-1 conv2d's backward takes the direct
-// convolutions for: beyond them im2col and GEMM win (per batch of 128 at one
-// thread, 32 to 32 channels at 14x14: 25 ms direct, 19 ms; 8 to 8 at 7x7 and
-// 16 to 8 at 14x14 the other way round, 0.8 against 1.3 ms and 3.1 against 8.8).
-constexpr int direct_backward_channels = 16;
-
 // Rows [first, first + n) of a batch.
 template <class View>
 View slice(View m, int first, int n) {
@@ -164,8 +158,7 @@ conv_layer::conv_layer(backend& b, const layer_spec& spec, bool transposed)
       weight_grad_(b, weight_.capacity()),
       bias_grad_(b, bias_.capacity()),
       chunk_(std::max(1, patch_budget / (geometry_.patch() * geometry_.positions()))),
-      direct_(!transposed && geometry_.stride == 1 && geometry_.padding < geometry_.kernel),
-      direct_backward_(direct_ && channels_ <= direct_backward_channels) {
+      direct_(!transposed && geometry_.stride == 1 && geometry_.padding < geometry_.kernel) {
   for (const parameter& p : parameters()) {
     b.fill(p.value, p.size, 0);
     b.fill(p.grad, p.size, 0);
@@ -193,7 +186,7 @@ const_matrix_view conv_layer::dense_input(const layer_input& x) const {
 void conv_layer::reserve(int rows) {
   rows_ = rows;
   for (device_array<float>* a : {&z_, &y_, &dz_}) a->reserve(backend_, count(rows, spec_.outputs()));
-  if (direct_backward_) return;
+  if (direct_) return;
   const int positions = std::min(rows, chunk_) * geometry_.positions();
   patches_.reserve(backend_, count(geometry_.patch(), positions));
   columns_.reserve(backend_, count(channels_, positions));
@@ -247,11 +240,11 @@ const_matrix_view conv_layer::backward(const layer_input& x, const_matrix_view d
   ops_.channel_sums(dz, spec_.output.dim(0), beta, bias_grad_.data());
   if (want_input_grad) dx_.reserve(backend_, count(rows_, spec_.inputs()));
   const matrix_view dx = batch(dx_, spec_.input);
-  if (direct_backward_) {
+  if (direct_) {
     ops_.direct_backward(geometry_, channels_, weight_.data(), in, dz, beta, weight_grad_.data(),
                          want_input_grad ? dx : matrix_view{nullptr, 0, 0});
   }
-  if (!direct_backward_)
+  if (!direct_)
     each_chunk([&](int first) {
       if (transposed_) {
         columns_from(slice(in, first, images_));

@@ -68,12 +68,11 @@ class conv_layer final : public layer {
   device_array<float> weight_, bias_, weight_grad_, bias_grad_;
   device_array<float> patches_, columns_, z_, y_, dz_, dx_;  // batch workspaces
   int rows_ = 0;
-  int chunk_;  // images per chunk
+  int chunk_;       // images per chunk
   // A stride-1 conv2d goes through conv_ops' direct convolutions instead:
   // on a small autoencoder's few channels, 2 to 5 times faster than patches.
   bool direct_;
-  bool direct_backward_;  // the same for the backward pass, with few output channels
-  int images_ = 0;        // in the chunk at hand
+  int images_ = 0;  // in the chunk at hand
 };
 
 }  // namespace aerec
