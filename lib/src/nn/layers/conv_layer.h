@@ -68,7 +68,7 @@ class conv_layer final : public layer {
   device_array<float> weight_, bias_, weight_grad_, bias_grad_;
   device_array<float> patches_, columns_, z_, y_, dz_, dx_;  // batch workspaces
   int rows_ = 0;
-  int chunk_;       // images per chunk
+  int chunk_;  // images per chunk
   // A stride-1 conv2d goes through conv_ops' direct convolutions instead:
   // on a small autoencoder's few channels, 2 to 5 times faster than patches.
   bool direct_;
