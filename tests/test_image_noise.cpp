@@ -65,7 +65,7 @@ TEST_CASE("masking noise: a share `level` of the pixels set to 0", "[noise]") {
   CHECK(share_of(noisy_grey(image_noise_kind::masking, 1), 0) == 1);
 }
 
-TEST_CASE("noise keeps pixels in [0, 1]; level 0 or kind none changes and draws nothing", "[noise]") {
+TEST_CASE("noise keeps pixels in [0, 1], and level 0 or kind none changes and draws nothing", "[noise]") {
   std::vector<float> image(pixels);
   for (int i = 0; i < pixels; ++i) image[static_cast<std::size_t>(i)] = static_cast<float>(i % 256) / 255.0f;
   const std::vector<float> clean = image;

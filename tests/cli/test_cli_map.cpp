@@ -111,7 +111,7 @@ TEST_CASE("aerec map refuses an unknown subject and too few points, writing noth
   const auto out = data().dir.path() / "refused.json";
   result r = run_aerec("map " + data().model + " --of genres --out " + out.string());
   REQUIRE(r.code == 2);
-  REQUIRE(r.err.find("unknown map subject 'genres' (known: movies, users)") != std::string::npos);
+  REQUIRE(r.err.find("unknown map subject 'genres' (known: movies, users, images)") != std::string::npos);
   r = run_aerec("map " + data().model + " --of movies --out " + out.string());  // perplexity 30: 92 points
   REQUIRE(r.code == 2);
   REQUIRE(r.err.find("40 points are too few for perplexity") != std::string::npos);
