@@ -411,19 +411,21 @@ class cpu_backend final : public backend,
   void direct_correlate(const conv_geometry& g, int out_channels, const float* weight, const float* bias,
                         const_matrix_view images, matrix_view rows) override {
     AEREC_ASSERT(g.stride == 1);
-    by_images(g, out_channels, images.rows, [&](std::size_t, int first, int n) {
+    by_images(g, out_channels, images.rows, 1, [&](std::size_t, int first, int n) {
       direct_conv::correlate(g, out_channels, weight, bias, images.data + count(first, images.cols), n,
                              rows.data + count(first, rows.cols));
     });
   }
-  // Each part's kernel-gradient sums apart, then added in the parts' order:
-  // the same bits for the same thread count.
+  // Each part's kernel-gradient sums apart, then added in the parts' order;
+  // the parts split at multiples of backward's chunk: the same bits for any
+  // thread count.
   void direct_backward(const conv_geometry& g, int out_channels, const float* weight,
                        const_matrix_view images, const_matrix_view d_rows, float beta, float* weight_grad,
                        matrix_view d_images) override {
     AEREC_ASSERT(g.stride == 1 && g.padding < g.kernel);
-    std::vector<std::vector<double>> parts(image_parts(g, out_channels, images.rows).size() - 1);
-    by_images(g, out_channels, images.rows, [&](std::size_t p, int first, int n) {
+    const int chunk = direct_conv::backward_chunk(g, out_channels, d_images.data != nullptr);
+    std::vector<std::vector<double>> parts(image_parts(g, out_channels, images.rows, chunk).size() - 1);
+    by_images(g, out_channels, images.rows, chunk, [&](std::size_t p, int first, int n) {
       parts[p] = direct_conv::backward(g, out_channels, weight, images.data + count(first, images.cols),
                                        d_rows.data + count(first, d_rows.cols), n,
                                        d_images.data ? d_images.data + count(first, d_images.cols) : nullptr);
@@ -473,22 +475,23 @@ class cpu_backend final : public backend,
            static_cast<std::size_t>(g.positions());
   }
 
-  // The parts' first images, and the end: a part for each thread (none
-  // empty), one when the work is too small to share.
-  std::vector<int> image_parts(const conv_geometry& g, int out_channels, int images) const {
+  // The parts' first images, multiples of `unit`, and the end: a part for
+  // each thread, one when the work is too small to share.
+  std::vector<int> image_parts(const conv_geometry& g, int out_channels, int images, int unit) const {
+    const int units = (images + unit - 1) / unit;
     const int parts = conv_work(g, out_channels, images) < cpu::min_parallel_work
                           ? 1
-                          : std::max(1, std::min(threads_, images));
+                          : std::max(1, std::min(threads_, units));
     std::vector<int> firsts;
     for (int p = 0; p <= parts; ++p)
-      firsts.push_back(static_cast<int>(static_cast<long>(images) * p / parts));
+      firsts.push_back(std::min(images, unit * static_cast<int>(static_cast<long>(units) * p / parts)));
     return firsts;
   }
 
   // f(part, first, n) for each part's images [first, first + n), the parts in parallel.
   template <class F>
-  void by_images(const conv_geometry& g, int out_channels, int images, F&& f) {
-    const std::vector<int> firsts = image_parts(g, out_channels, images);
+  void by_images(const conv_geometry& g, int out_channels, int images, int unit, F&& f) {
+    const std::vector<int> firsts = image_parts(g, out_channels, images, unit);
     cpu::parallel_for(threads_, firsts.size() - 1, conv_work(g, out_channels, images),
                       [&](std::size_t p0, std::size_t p1) {
                         for (std::size_t p = p0; p < p1; ++p)

@@ -15,8 +15,13 @@ namespace aerec::direct_conv {
 // g.patch()).
 void correlate(const conv_geometry& g, int out_channels, const float* weight, const float* bias,
                const float* in, int images, float* out);
-// The kernel gradient for d_out, summed over the images in double, and where
-// d_in is not null correlate's input gradient (overwritten), in one pass.
+// The images backward takes at a time: it sums the kernel gradient in float
+// over each chunk from the first image, and the chunks' sums in double, so
+// that a caller who splits a batch at multiples of it gets the same bits
+// however it splits.
+int backward_chunk(const conv_geometry& g, int out_channels, bool input_grad);
+// The kernel gradient for d_out, and where d_in is not null correlate's input
+// gradient (overwritten), in one pass.
 std::vector<double> backward(const conv_geometry& g, int out_channels, const float* weight, const float* in,
                              const float* d_out, int images, float* d_in);
 
