@@ -5,8 +5,11 @@
 #include "aerec/backend/ops/pool_ops.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
+#include "backend/host/blocks.h"
 #include "backend/host/staging.h"
 
 namespace aerec {
@@ -89,6 +92,35 @@ void max_pool_row(const pool_geometry& g, const float* x, int y0, std::int32_t b
   if (inside < g.out_width) max_pool_edge(g, x, y0, inside, base, best, arg);
 }
 
+// N Ts as one vector (an alias template would drop the attribute).
+template <class T, int N>
+struct vector_of {
+  typedef T type __attribute__((vector_size(N * sizeof(T))));
+};
+
+// N outputs of the second step of max_pool_2x2: the upper pair's maximum,
+// or the lower's where it is larger or NaN, as selects on vectors (a row of
+// a small image is shorter than the loop's vector width).
+template <int N>
+void pick_lower(const float* upper, const std::int32_t* upper_arg, const float* lower,
+                const std::int32_t* lower_arg, std::int32_t base, float* best, std::int32_t* arg) {
+  using floats = typename vector_of<float, N>::type;
+  using ints = typename vector_of<std::int32_t, N>::type;
+  floats t, u;
+  ints ta, ua;
+  std::memcpy(&t, upper, sizeof t);
+  std::memcpy(&u, lower, sizeof u);
+  std::memcpy(&ta, upper_arg, sizeof ta);
+  std::memcpy(&ua, lower_arg, sizeof ua);
+  const ints take = (u > t) | (u != u);
+  ints tb, ub;
+  std::memcpy(&tb, &t, sizeof tb);
+  std::memcpy(&ub, &u, sizeof ub);
+  const ints b = (ub & take) | (tb & ~take), a = ((ua & take) | (ta & ~take)) + base;
+  std::memcpy(best, &b, sizeof b);
+  std::memcpy(arg, &a, sizeof a);
+}
+
 // 2x2 windows at stride 2 over a plane of even height and width, every
 // window inside: first the pairs along each input row, as one run over the
 // whole plane, then the pairs of those rows. PyTorch's order (the first
@@ -106,11 +138,29 @@ void max_pool_2x2(const float* __restrict x, int height, int width, std::int32_t
   for (int oy = 0; oy < height / 2; ++oy) {
     const std::size_t top = plane(2 * oy, out_width), bottom = top + static_cast<std::size_t>(out_width),
                       out = plane(oy, out_width);
-    for (int o = 0; o < out_width; ++o) {
-      const float t = pair[top + o], u = pair[bottom + o];
-      const bool take = u > t || u != u;
-      best[out + o] = take ? u : t;
-      arg[out + o] = base + (take ? pair_arg[bottom + o] : pair_arg[top + o]);
+    each_block(out_width, [&]<int N>(int o) {
+      pick_lower<N>(pair + top + o, pair_arg + top + o, pair + bottom + o, pair_arg + bottom + o, base,
+                    best + out + o, arg + out + o);
+    });
+  }
+}
+
+// Upsampling by 2's adjoint over `rows` input rows of w: the pairs along each
+// upsampled row summed as one run over a block of rows, then the pairs of
+// those rows, (a + b) + (c + d) for each 2x2 block. In blocks of rows, so
+// that the pairs stay in cache.
+void upsample_backward_2x(const float* __restrict dy, std::size_t rows, int w, float* __restrict dx) {
+  constexpr std::size_t block = 64;
+  std::vector<float> pairs(size_of(2 * block, w));
+  float* __restrict pair = pairs.data();
+  for (std::size_t r0 = 0; r0 < rows; r0 += block) {
+    const std::size_t n = std::min(block, rows - r0), run = 2 * n * static_cast<std::size_t>(w);
+    const float* from = dy + 4 * r0 * static_cast<std::size_t>(w);
+    for (std::size_t i = 0; i < run; ++i) pair[i] = from[2 * i] + from[2 * i + 1];
+    for (std::size_t r = 0; r < n; ++r) {
+      const float* top = pair + 2 * r * static_cast<std::size_t>(w);
+      float* to = dx + (r0 + r) * static_cast<std::size_t>(w);
+      for (int o = 0; o < w; ++o) to[o] = top[o] + top[o + w];
     }
   }
 }
@@ -185,6 +235,11 @@ class host_pool final : public pool_ops {
     float* dst = s.out(dx).data;
     const int w = in.width, out_w = w * scale;
     const std::size_t rows = size_of(dx.rows, in.channels) * static_cast<std::size_t>(in.height);
+    if (scale == 2) {
+      upsample_backward_2x(src, rows, w, dst);
+      s.copy_back();
+      return;
+    }
     for (std::size_t i = 0; i < rows; ++i, dst += w) {
       std::fill(dst, dst + w, 0.0f);
       for (int k = 0; k < scale; ++k, src += out_w)
