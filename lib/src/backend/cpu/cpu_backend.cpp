@@ -11,6 +11,7 @@
 #include "aerec/backend/ops/elementwise_ops.h"
 #include "aerec/backend/ops/loss_ops.h"
 #include "aerec/backend/ops/optimizer_ops.h"
+#include "aerec/backend/ops/pixel_loss_ops.h"
 #include "aerec/core/error.h"
 #include "backend/activation_math.h"
 #include "backend/cpu/parallel.h"
@@ -19,6 +20,7 @@
 #include "backend/cpu/vector_math.h"
 #include "backend/host/direct_conv.h"
 #include "backend/optimizer_math.h"
+#include "backend/pixel_loss_math.h"
 #include "backend/variational_math.h"
 
 namespace aerec {
@@ -85,16 +87,41 @@ void add_sparse_rows(const sparse_view& x, int begin, int end, const_matrix_view
   for (; e < end; ++e) cpu::axpy(x.values[e], w.data + count(x.cols_index[e], w.cols), out, n);
 }
 
+// A row's binary cross-entropies (math::bce) summed in double in order, their
+// logs eight at a time; a short tail is padded, so every element's loss is
+// the same wherever it sits.
+double bce_row(const float* p, const float* t, int n) {
+  const auto losses = [](cpu::float8 p8, cpu::float8 t8) {
+    const cpu::float8 floor = cpu::float8{} - 100.0f, log_q = cpu::log1p8(-p8), log_p = cpu::log8(p8);
+    return (t8 - 1.0f) * cpu::select(log_q < floor, floor, log_q) -
+           t8 * cpu::select(log_p < floor, floor, log_p);
+  };
+  double sum = 0;
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const cpu::float8 l = losses(cpu::load8(p + i), cpu::load8(t + i));
+    for (int k = 0; k < 8; ++k) sum += l[k];
+  }
+  if (i == n) return sum;
+  float tail_p[8] = {}, tail_t[8] = {};
+  std::memcpy(tail_p, p + i, (n - i) * sizeof(float));
+  std::memcpy(tail_t, t + i, (n - i) * sizeof(float));
+  const cpu::float8 l = losses(cpu::load8(tail_p), cpu::load8(tail_t));
+  for (int k = 0; k < n - i; ++k) sum += l[k];
+  return sum;
+}
+
 // The core primitives, and fast implementations of the element-wise, loss
-// and optimizer families, and of the direct convolutions (threaded by
-// images). The penalties, the variational code, GLocal-K's operations and the
+// and optimizer families, of the direct convolutions (threaded by images)
+// and of the per-pixel losses. The penalties, the variational code, GLocal-K's operations and the
 // convolutions' data movement cost little beside the layers around them: they
 // come from their host implementations, in place.
 class cpu_backend final : public backend,
                           public elementwise_ops,
                           public loss_ops,
                           public optimizer_ops,
-                          public conv_ops {
+                          public conv_ops,
+                          public pixel_loss_ops {
  public:
   explicit cpu_backend(int threads) : threads_(threads), host_conv_(conv_ops::host_fallback(*this)) {
     if (threads < 1) throw error(error_code::invalid_argument, "threads must be at least 1");
@@ -405,6 +432,12 @@ class cpu_backend final : public backend,
   }
   void channel_sums(const_matrix_view rows, int channels, float beta, float* sums) override {
     host_conv_->channel_sums(rows, channels, beta, sums);
+  }
+
+  double pixel_loss(pixel_loss_kind kind, const_matrix_view output, const_matrix_view target, float* grad,
+                    float* row_sums) override {
+    return math::pixel_loss_rows(kind, output.data, target.data, output.rows, output.cols, grad, row_sums,
+                                 bce_row);
   }
 
   // The direct convolutions, each part of the threads a range of the images.

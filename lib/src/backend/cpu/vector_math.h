@@ -91,4 +91,43 @@ inline float8 expm1_8(float8 x) {
   return select(abs_x < 0.35f, small, exp8(x) - 1.0f);
 }
 
+// ln x to about 1 ulp (Cephes' logf): x = m 2^e with m in [sqrt(1/2),
+// sqrt(2)), ln m by a polynomial in m - 1, e ln 2 added in two parts.
+// Denormals are scaled up first; 0 gives -inf, +inf itself, a negative x
+// or NaN NaN, as libm's.
+inline float8 log8(float8 x) {
+  const int8 denormal = x < 1.17549435e-38f;
+  const float8 scaled = select(denormal, x * 8388608.0f, x);  // 2^23
+  const int8 bits = reinterpret_cast<int8>(scaled);
+  int8 e = ((bits >> 23) & 0xff) - 126 - (denormal & 23);
+  float8 m = reinterpret_cast<float8>((bits & 0x007fffff) | 0x3f000000);  // [0.5, 1)
+  const int8 low = m < 0.707106781186547524f;
+  e += low;  // -1 where low
+  m = select(low, m + m, m) - 1.0f;
+  const float8 z = m * m;
+  float8 p = float8{} + 7.0376836292e-2f;
+  p = p * m - 1.1514610310e-1f;
+  p = p * m + 1.1676998740e-1f;
+  p = p * m - 1.2420140846e-1f;
+  p = p * m + 1.4249322787e-1f;
+  p = p * m - 1.6668057665e-1f;
+  p = p * m + 2.0000714765e-1f;
+  p = p * m - 2.4999993993e-1f;
+  p = p * m + 3.3333331174e-1f;
+  const float8 f = __builtin_convertvector(e, float8);
+  const float8 y = ((m * (z * p)) + f * -2.12194440e-4f) - 0.5f * z;
+  float8 r = (m + y) + f * 0.693359375f;
+  const float8 inf = float8{} + __builtin_inff();
+  r = select(x == 0, -inf, r);
+  r = select(x == inf, inf, r);
+  return select(x < 0 | x != x, float8{} + __builtin_nanf(""), r);
+}
+
+// ln(1 + x), accurate near 0 too (Goldberg's: ln u * x / (u - 1) with u =
+// 1 + x rounded, x itself where u is 1).
+inline float8 log1p8(float8 x) {
+  const float8 u = x + 1.0f;
+  return select(u == 1.0f, x, log8(u) * (x / (u - 1.0f)));
+}
+
 }  // namespace aerec::cpu
