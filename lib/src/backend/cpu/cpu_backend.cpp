@@ -113,9 +113,9 @@ double bce_row(const float* p, const float* t, int n) {
 
 // The core primitives, and fast implementations of the element-wise, loss
 // and optimizer families, of the direct convolutions (threaded by images)
-// and of the per-pixel losses. The penalties, the variational code, GLocal-K's operations and the
-// convolutions' data movement cost little beside the layers around them: they
-// come from their host implementations, in place.
+// and of the per-pixel losses. The penalties, the variational code, GLocal-K's
+// operations and the convolutions' data movement cost little beside the
+// layers around them: they come from their host implementations, in place.
 class cpu_backend final : public backend,
                           public elementwise_ops,
                           public loss_ops,

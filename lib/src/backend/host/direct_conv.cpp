@@ -176,9 +176,15 @@ void correlate_stack(const plane_stack& in, int count, int k, const float* weigh
   }
 }
 
+// The floats a chunk's planes may take: the backward's half of a core's 1 MB
+// cache, since its kernel gradient reduces its sums once a chunk; the
+// forward's a sixteenth, keeping its output tiles close (it reduces nothing,
+// and timed best there on the small autoencoders' layers).
+constexpr std::size_t backward_budget = 128 * 1024, forward_budget = 16 * 1024;
+
 // Images per chunk: as many as keep the chunk's planes (`floats` an image)
-// within half of a core's cache, at least one.
-int chunk_images(std::size_t floats, std::size_t budget = 128 * 1024) {
+// within `budget`, at least one.
+int chunk_images(std::size_t floats, std::size_t budget) {
   return std::max(1, static_cast<int>(budget / std::max<std::size_t>(floats, 1)));
 }
 
@@ -187,12 +193,19 @@ grid input_grid(const conv_geometry& g) {
   return {g.height + 2 * g.padding, g.width + 2 * g.padding, g.padding};
 }
 
+// The output gradient's grid for the input gradient: a border of k - 1 - padding.
+grid padded_gradient_grid(const conv_geometry& g) {
+  const int q = g.kernel - 1 - g.padding;
+  return {g.out_height() + 2 * q, g.out_width() + 2 * q, q};
+}
+
 }  // namespace
 
 void correlate(const conv_geometry& g, int out_channels, const float* weight, const float* bias,
                const float* in, int images, float* out) {
   const grid at = input_grid(g);
-  const int chunk = std::min(images, chunk_images(size_of(g.channels + 4, 1) * at.image_floats(), 16 * 1024));
+  const int chunk =
+      std::min(images, chunk_images(size_of(g.channels + 4, 1) * at.image_floats(), forward_budget));
   plane_stack stack(g.channels, chunk, g.height, g.width, at, g.kernel);
   std::vector<float> wide(4 * stack.stride());
   const std::size_t out_image = size_of(out_channels, g.positions());
@@ -259,10 +272,10 @@ std::vector<float> flipped_kernels(const conv_geometry& g, int out_channels, con
 }  // namespace
 
 int backward_chunk(const conv_geometry& g, int out_channels, bool input_grad) {
-  const int q = g.kernel - 1 - g.padding;
-  const grid at = input_grid(g), padded{g.out_height() + 2 * q, g.out_width() + 2 * q, q};
-  return chunk_images(size_of(g.channels + out_channels, 1) * at.image_floats() +
-                      (input_grad ? size_of(out_channels + 4, 1) * padded.image_floats() : 0));
+  return chunk_images(
+      size_of(g.channels + out_channels, 1) * input_grid(g).image_floats() +
+          (input_grad ? size_of(out_channels + 4, 1) * padded_gradient_grid(g).image_floats() : 0),
+      backward_budget);
 }
 
 // One pass over the chunks of images, each one's input and output gradient
@@ -273,8 +286,8 @@ int backward_chunk(const conv_geometry& g, int out_channels, bool input_grad) {
 // padding, with the flipped kernels.
 std::vector<double> backward(const conv_geometry& g, int out_channels, const float* weight, const float* in,
                              const float* d_out, int images, float* d_in) {
-  const int k = g.kernel, oh = g.out_height(), ow = g.out_width(), q = k - 1 - g.padding;
-  const grid at = input_grid(g), on_input{at.band, at.width, 0}, padded{oh + 2 * q, ow + 2 * q, q};
+  const int k = g.kernel, oh = g.out_height(), ow = g.out_width();
+  const grid at = input_grid(g), on_input{at.band, at.width, 0}, padded = padded_gradient_grid(g);
   const int chunk = std::min(images, backward_chunk(g, out_channels, d_in != nullptr));
   plane_stack image(g.channels, chunk, g.height, g.width, at, k);
   plane_stack gradient(out_channels, chunk, oh, ow, on_input, k);
