@@ -487,25 +487,34 @@ std::vector<op_case> conv_cases() {
                                  ", " + std::to_string(rows) + " images";
         const int out_cols = outs * g.positions();
         const std::size_t kernels = count(outs, g.patch());
-        add("direct_correlate " + what, [=](conv_ops& c, workspace& w) {
-          const auto images = w.random(count(rows, g.image_size())), weight = w.random(kernels),
-                     bias = w.random(std::size_t(outs));
-          c.direct_correlate(g, outs, w.in(weight), w.in(bias), w.in(images, rows, g.image_size()),
-                             w.out(nans(count(rows, out_cols)), rows, out_cols));
-        });
-        for (const bool input_grad : {false, true})
-          for (const float beta : {0.0f, 1.0f})
-            add("direct_backward " + what + (input_grad ? " with" : " without") +
-                    " the input gradient, beta " + std::to_string(beta),
-                [=](conv_ops& c, workspace& w) {
-                  const auto images = w.random(count(rows, g.image_size())),
-                             d = w.random(count(rows, out_cols)), weight = w.random(kernels);
-                  c.direct_backward(g, outs, w.in(weight), w.in(images, rows, g.image_size()),
-                                    w.in(d, rows, out_cols), beta, w.out(w.start(beta, kernels)),
-                                    input_grad
-                                        ? w.out(nans(count(rows, g.image_size())), rows, g.image_size())
-                                        : matrix_view{nullptr, 0, 0});
-                });
+        // ReLU as the small autoencoders' layers have it, sigmoid by its vector form, identity.
+        for (const activation act : {activation::relu, activation::sigmoid, activation::identity}) {
+          const std::string with = what + ", " + activation_name(act);
+          add("direct_correlate " + with, [=](conv_ops& c, workspace& w) {
+            const auto images = w.random(count(rows, g.image_size())), weight = w.random(kernels),
+                       bias = w.random(std::size_t(outs));
+            c.direct_correlate(g, outs, w.in(weight), w.in(bias), act, w.in(images, rows, g.image_size()),
+                               w.out(nans(count(rows, out_cols)), rows, out_cols));
+          });
+          for (const bool input_grad : {false, true})
+            for (const float beta : {0.0f, 1.0f})
+              add("direct_backward " + with + (input_grad ? " with" : " without") +
+                      " the input gradient, beta " + std::to_string(beta),
+                  [=](conv_ops& c, workspace& w) {
+                    // Outputs as the activation could make them: in (0, 1), ReLU's zero on some.
+                    auto y = w.random(count(rows, out_cols), 0, 1);
+                    if (act == activation::relu)
+                      for (std::size_t i = 0; i < y.size(); i += 3) y[i] = 0;
+                    const auto images = w.random(count(rows, g.image_size())),
+                               d = w.random(count(rows, out_cols)), weight = w.random(kernels);
+                    c.direct_backward(g, outs, w.in(weight), act, w.in(images, rows, g.image_size()),
+                                      w.in(y, rows, out_cols), w.in(d, rows, out_cols), beta,
+                                      w.out(w.start(beta, kernels)), w.out(w.start(beta, std::size_t(outs))),
+                                      input_grad
+                                          ? w.out(nans(count(rows, g.image_size())), rows, g.image_size())
+                                          : matrix_view{nullptr, 0, 0});
+                  });
+        }
       }
   for (const int channels : {1, 3, 8})
     for (const int rows : {0, 1, 5})

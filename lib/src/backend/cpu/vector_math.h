@@ -120,7 +120,7 @@ inline float8 log8(float8 x) {
   const float8 inf = float8{} + __builtin_inff();
   r = select(x == 0, -inf, r);
   r = select(x == inf, inf, r);
-  return select(x < 0 | x != x, float8{} + __builtin_nanf(""), r);
+  return select((x < 0) | (x != x), float8{} + __builtin_nanf(""), r);
 }
 
 // ln(1 + x), accurate near 0 too (Goldberg's: ln u * x / (u - 1) with u =

@@ -125,30 +125,30 @@ class host_conv final : public conv_ops {
   }
 
   void direct_correlate(const conv_geometry& g, int out_channels, const float* weight, const float* bias,
-                        const_matrix_view images, matrix_view rows) override {
+                        activation act, const_matrix_view images, matrix_view rows) override {
     AEREC_ASSERT(g.stride == 1);
     staging s(backend_);
     const float* in = s.in(images).data;
     const float* w = s.in(weight, size_of(out_channels, g.patch()));
     const float* b = s.in(bias, static_cast<std::size_t>(out_channels));
-    direct_conv::correlate(g, out_channels, w, b, in, images.rows, s.out(rows).data);
+    direct_conv::correlate(g, out_channels, w, b, act, in, images.rows, s.out(rows).data);
     s.copy_back();
   }
 
-  void direct_backward(const conv_geometry& g, int out_channels, const float* weight,
-                       const_matrix_view images, const_matrix_view d_rows, float beta, float* weight_grad,
-                       matrix_view d_images) override {
+  void direct_backward(const conv_geometry& g, int out_channels, const float* weight, activation act,
+                       const_matrix_view images, const_matrix_view rows, const_matrix_view d_rows, float beta,
+                       float* weight_grad, float* bias_grad, matrix_view d_images) override {
     AEREC_ASSERT(g.stride == 1 && g.padding < g.kernel);
     staging s(backend_);
     const float* in = s.in(images).data;
+    const float* y = s.in(rows).data;
     const float* dy = s.in(d_rows).data;
     const float* w = s.in(weight, size_of(out_channels, g.patch()));
     float* grad = s.in_out(weight_grad, size_of(out_channels, g.patch()));
+    float* bias = s.in_out(bias_grad, static_cast<std::size_t>(out_channels));
     float* dx = d_images.data ? s.out(d_images).data : nullptr;
-    const std::vector<double> sums = direct_conv::backward(g, out_channels, w, in, dy, images.rows, dx);
-    for (std::size_t e = 0; e < sums.size(); ++e)
-      grad[e] =
-          static_cast<float>(sums[e]) + (beta == 0 ? 0.0f : beta * grad[e]);  // beta 0 overwrites NaN too
+    direct_conv::store_gradients({direct_conv::backward(g, out_channels, w, act, in, y, dy, images.rows, dx)},
+                                 g, out_channels, beta, grad, bias);
     s.copy_back();
   }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "backend/cpu/vector_activation.h"
 #include "backend/host/blocks.h"
 #include "backend/host/staging.h"
 
@@ -105,6 +106,14 @@ void keep_in_register([[maybe_unused]] vec16& v) {
 #endif
 }
 
+// dz = dy * act'(z) for n floats, given y = act(z) and not z: every
+// activation's derivative is a function of y, and where it tests z's sign
+// (relu, leaky_relu, elu, selu) y has the same sign (tests/test_activation.cpp),
+// so that a layer need not keep z.
+void differentiate_run(activation act, const float* y, const float* dy, float* dz, std::size_t n) {
+  cpu::activate_backward(act, y, y, dy, dz, n);
+}
+
 // Where each kernel entry reads a plane, row-major: ki * width + kj.
 std::vector<int> kernel_shifts(int k, int width) {
   std::vector<int> shifts;
@@ -142,12 +151,12 @@ void correlate_tile(const plane_stack& in, const std::vector<int>& shifts, const
     std::memcpy(wide + b * stride + static_cast<std::size_t>(i0), acc[b], sizeof acc[b]);
 }
 
-// out (count images x out_channels x oh x ow) = bias (or 0 where null) + the
-// stride-1 correlation of the first `count` images of `in` with the kernels
-// (out_channels x in.channels() x k x k, PyTorch's layout), four output
-// channels at a time; `wide` holds 4 x in.stride() floats.
+// out (count images x out_channels x oh x ow) = act(bias (or 0 where null) +
+// the stride-1 correlation of the first `count` images of `in` with the
+// kernels (out_channels x in.channels() x k x k, PyTorch's layout)), four
+// output channels at a time; `wide` holds 4 x in.stride() floats.
 void correlate_stack(const plane_stack& in, int count, int k, const float* weight, const float* bias,
-                     int out_channels, int oh, int ow, float* wide, float* out) {
+                     activation act, int out_channels, int oh, int ow, float* wide, float* out) {
   const grid& at = in.at();
   const int n = in.outputs_run(count, oh, ow);
   const std::size_t stride = in.stride();
@@ -168,6 +177,9 @@ void correlate_stack(const plane_stack& in, int count, int k, const float* weigh
           correlate_tile<4>(in, shifts, weight, bias, o, i0, wide, stride);
           break;
       }
+    // Over the whole run, the places that are not outputs too: in cache, cheaper than row by row.
+    if (act != activation::identity)
+      for (int b = 0; b < outs; ++b) cpu::activate(act, wide + b * stride, wide + b * stride, size_of(n, 1));
     for (int r = 0; r < count; ++r)
       for (int b = 0; b < outs; ++b)
         for (int y = 0; y < oh; ++y)
@@ -202,7 +214,7 @@ grid padded_gradient_grid(const conv_geometry& g) {
 }  // namespace
 
 void correlate(const conv_geometry& g, int out_channels, const float* weight, const float* bias,
-               const float* in, int images, float* out) {
+               activation act, const float* in, int images, float* out) {
   const grid at = input_grid(g);
   const int chunk =
       std::min(images, chunk_images(size_of(g.channels + 4, 1) * at.image_floats(), forward_budget));
@@ -212,7 +224,7 @@ void correlate(const conv_geometry& g, int out_channels, const float* weight, co
   for (int n = 0; n < images; n += chunk) {
     const int count = std::min(chunk, images - n);
     stack.load(in + size_of(n, g.image_size()), count);
-    correlate_stack(stack, count, g.kernel, weight, bias, out_channels, g.out_height(), g.out_width(),
+    correlate_stack(stack, count, g.kernel, weight, bias, act, out_channels, g.out_height(), g.out_width(),
                     wide.data(), out + size_of(n, 1) * out_image);
   }
 }
@@ -255,6 +267,18 @@ void kernel_grad_tile(const plane_stack& in, const plane_stack& d, const std::ve
     }
 }
 
+// sums[c] += the sum of d's plane c over its first n positions (a multiple of
+// 16; zeros where there are no outputs), for every channel.
+void plane_sums(const plane_stack& d, int n, double* sums) {
+  for (int c = 0; c < d.channels(); ++c) {
+    vec16 acc{};
+    for (int i = 0; i < n; i += 16) acc += load16(d.plane(c) + i);
+    double sum = 0;
+    for (int l = 0; l < 16; ++l) sum += acc[l];
+    sums[c] += sum;
+  }
+}
+
 // The kernels flipped and their in and out channels swapped: the input
 // gradient is the correlation of the output gradient, padded by k - 1 -
 // padding, with these.
@@ -274,18 +298,18 @@ std::vector<float> flipped_kernels(const conv_geometry& g, int out_channels, con
 int backward_chunk(const conv_geometry& g, int out_channels, bool input_grad) {
   return chunk_images(
       size_of(g.channels + out_channels, 1) * input_grid(g).image_floats() +
+          size_of(out_channels, g.positions()) +
           (input_grad ? size_of(out_channels + 4, 1) * padded_gradient_grid(g).image_floats() : 0),
       backward_budget);
 }
 
 // One pass over the chunks of images, each one's input and output gradient
-// loaded once. A kernel entry's gradient is the dot product of an output
-// channel's gradient laid out on the input's grid (zeros where there are no
-// outputs) with the input's plane shifted by the entry (kernel_grad_tile).
-// The input gradient correlates the output gradient, in a border of k - 1 -
-// padding, with the flipped kernels.
-std::vector<double> backward(const conv_geometry& g, int out_channels, const float* weight, const float* in,
-                             const float* d_out, int images, float* d_in) {
+// loaded once, the gradient first taken back through the activation. A kernel entry's gradient is the dot
+// product of an output channel's gradient laid out on the input's grid (zeros where there are no outputs)
+// with the input's plane shifted by the entry (kernel_grad_tile). The input gradient correlates the output
+// gradient, in a border of k - 1 - padding, with the flipped kernels.
+std::vector<double> backward(const conv_geometry& g, int out_channels, const float* weight, activation act,
+                             const float* in, const float* out, const float* d_out, int images, float* d_in) {
   const int k = g.kernel, oh = g.out_height(), ow = g.out_width();
   const grid at = input_grid(g), on_input{at.band, at.width, 0}, padded = padded_gradient_grid(g);
   const int chunk = std::min(images, backward_chunk(g, out_channels, d_in != nullptr));
@@ -295,13 +319,18 @@ std::vector<double> backward(const conv_geometry& g, int out_channels, const flo
   const std::vector<int> shifts = kernel_shifts(k, at.width);
   const std::vector<float> flipped = d_in ? flipped_kernels(g, out_channels, weight) : std::vector<float>();
   std::vector<float> wide(d_in ? 4 * padded_gradient.stride() : 0);
-  std::vector<double> sums(size_of(out_channels, g.patch()), 0.0);
+  const std::size_t out_image = size_of(out_channels, g.positions()),
+                    kernels = size_of(out_channels, g.patch());
+  std::vector<float> dz(size_of(chunk, 1) * out_image);
+  std::vector<double> sums(kernels + static_cast<std::size_t>(out_channels), 0.0);
   for (int r = 0; r < images; r += chunk) {
     const int count = std::min(chunk, images - r);
-    const float* dy = d_out + size_of(r, out_channels * g.positions());
+    differentiate_run(act, out + size_of(r, 1) * out_image, d_out + size_of(r, 1) * out_image, dz.data(),
+                      size_of(count, 1) * out_image);
     image.load(in + size_of(r, g.image_size()), count);
-    gradient.load(dy, count);
+    gradient.load(dz.data(), count);
     const int n = (gradient.outputs_run(count, oh, ow) + 15) / 16 * 16;
+    plane_sums(gradient, n, sums.data() + kernels);
     for (int o = 0; o < out_channels; o += 2) {
       if (out_channels - o >= 2)
         kernel_grad_tile<2>(image, gradient, shifts, n, o, sums.data());
@@ -309,12 +338,24 @@ std::vector<double> backward(const conv_geometry& g, int out_channels, const flo
         kernel_grad_tile<1>(image, gradient, shifts, n, o, sums.data());
     }
     if (d_in) {
-      padded_gradient.load(dy, count);
-      correlate_stack(padded_gradient, count, k, flipped.data(), nullptr, g.channels, g.height, g.width,
-                      wide.data(), d_in + size_of(r, g.image_size()));
+      padded_gradient.load(dz.data(), count);
+      correlate_stack(padded_gradient, count, k, flipped.data(), nullptr, activation::identity, g.channels,
+                      g.height, g.width, wide.data(), d_in + size_of(r, g.image_size()));
     }
   }
   return sums;
+}
+
+void store_gradients(const std::vector<std::vector<double>>& parts, const conv_geometry& g, int out_channels,
+                     float beta, float* weight_grad, float* bias_grad) {
+  const std::size_t kernels = size_of(out_channels, g.patch()), n = kernels + size_of(out_channels, 1);
+  for (std::size_t e = 0; e < n; ++e) {
+    double sum = 0;
+    for (const std::vector<double>& part : parts)
+      if (!part.empty()) sum += part[e];
+    float& grad = e < kernels ? weight_grad[e] : bias_grad[e - kernels];
+    grad = static_cast<float>(sum) + (beta == 0 ? 0.0f : beta * grad);
+  }
 }
 
 }  // namespace aerec::direct_conv

@@ -185,8 +185,9 @@ const_matrix_view conv_layer::dense_input(const layer_input& x) const {
 
 void conv_layer::reserve(int rows) {
   rows_ = rows;
-  for (device_array<float>* a : {&z_, &y_, &dz_}) a->reserve(backend_, count(rows, spec_.outputs()));
-  if (direct_) return;
+  y_.reserve(backend_, count(rows, spec_.outputs()));
+  if (direct_) return;  // it activates as it writes, and differentiates as it reads
+  for (device_array<float>* a : {&z_, &dz_}) a->reserve(backend_, count(rows, spec_.outputs()));
   const int positions = std::min(rows, chunk_) * geometry_.positions();
   patches_.reserve(backend_, count(geometry_.patch(), positions));
   columns_.reserve(backend_, count(channels_, positions));
@@ -203,25 +204,25 @@ void conv_layer::each_chunk(F&& f) {
 const_matrix_view conv_layer::forward(const layer_input& x) {
   const const_matrix_view in = dense_input(x);
   reserve(in.rows);
-  const matrix_view z = batch(z_, spec_.output);
-  if (direct_) {
-    ops_.direct_correlate(geometry_, channels_, weight_.data(), bias_.data(), in, z);
-  }
-  if (!direct_)
-    each_chunk([&](int first) {
-      if (transposed_) {
-        columns_from(slice(in, first, images_));
-        spread();
-        patches_to(bias_.data(), slice(z, first, images_));
-      } else {
-        patches_from(slice(in, first, images_));
-        const matrix_view c = columns();
-        ops_.fill_channels(bias_.data(), channels_, {c.data, 1, c.rows * c.cols});
-        correlate(1);
-        columns_to(slice(z, first, images_));
-      }
-    });
   const matrix_view y = batch(y_, spec_.output);
+  if (direct_) {
+    ops_.direct_correlate(geometry_, channels_, weight_.data(), bias_.data(), spec_.act, in, y);
+    return y;
+  }
+  const matrix_view z = batch(z_, spec_.output);
+  each_chunk([&](int first) {
+    if (transposed_) {
+      columns_from(slice(in, first, images_));
+      spread();
+      patches_to(bias_.data(), slice(z, first, images_));
+    } else {
+      patches_from(slice(in, first, images_));
+      const matrix_view c = columns();
+      ops_.fill_channels(bias_.data(), channels_, {c.data, 1, c.rows * c.cols});
+      correlate(1);
+      columns_to(slice(z, first, images_));
+    }
+  });
   ops<elementwise_ops>(backend_).activation_forward(spec_.act, z, y);
   return y;
 }
@@ -234,36 +235,36 @@ const_matrix_view conv_layer::backward(const layer_input& x, const_matrix_view d
                                        bool want_input_grad) {
   const const_matrix_view in = dense_input(x);
   AEREC_ASSERT(in.rows == rows_ && d_output.rows == rows_ && d_output.cols == spec_.outputs());
-  const matrix_view dz = batch(dz_, spec_.output);
-  ops<elementwise_ops>(backend_).activation_backward(spec_.act, batch(z_, spec_.output),
-                                                     batch(y_, spec_.output), d_output, dz);
-  ops_.channel_sums(dz, spec_.output.dim(0), beta, bias_grad_.data());
   if (want_input_grad) dx_.reserve(backend_, count(rows_, spec_.inputs()));
-  const matrix_view dx = batch(dx_, spec_.input);
+  const matrix_view dx = want_input_grad ? batch(dx_, spec_.input) : matrix_view{nullptr, 0, 0};
+  const matrix_view y = batch(y_, spec_.output);
   if (direct_) {
-    ops_.direct_backward(geometry_, channels_, weight_.data(), in, dz, beta, weight_grad_.data(),
-                         want_input_grad ? dx : matrix_view{nullptr, 0, 0});
+    ops_.direct_backward(geometry_, channels_, weight_.data(), spec_.act, in, y, d_output, beta,
+                         weight_grad_.data(), bias_grad_.data(), dx);
+    return dx;
   }
-  if (!direct_)
-    each_chunk([&](int first) {
-      if (transposed_) {
-        columns_from(slice(in, first, images_));
-        patches_from(slice(dz, first, images_));
-      } else {
-        patches_from(slice(in, first, images_));
-        columns_from(slice(dz, first, images_));
-      }
-      kernel_grad(first == 0 ? beta : 1);
-      if (!want_input_grad) return;
-      if (transposed_) {
-        correlate(0);
-        columns_to(slice(dx, first, images_));
-      } else {
-        spread();
-        patches_to(nullptr, slice(dx, first, images_));
-      }
-    });
-  return want_input_grad ? dx : matrix_view{nullptr, 0, 0};
+  const matrix_view dz = batch(dz_, spec_.output);
+  ops<elementwise_ops>(backend_).activation_backward(spec_.act, batch(z_, spec_.output), y, d_output, dz);
+  ops_.channel_sums(dz, spec_.output.dim(0), beta, bias_grad_.data());
+  each_chunk([&](int first) {
+    if (transposed_) {
+      columns_from(slice(in, first, images_));
+      patches_from(slice(dz, first, images_));
+    } else {
+      patches_from(slice(in, first, images_));
+      columns_from(slice(dz, first, images_));
+    }
+    kernel_grad(first == 0 ? beta : 1);
+    if (!want_input_grad) return;
+    if (transposed_) {
+      correlate(0);
+      columns_to(slice(dx, first, images_));
+    } else {
+      spread();
+      patches_to(nullptr, slice(dx, first, images_));
+    }
+  });
+  return dx;
 }
 
 const float* conv_layer::forward_at(const layer_input&, const sparse_view&) { refuse_rated_entries(spec_); }

@@ -66,7 +66,8 @@ class conv_layer final : public layer {
   conv_geometry geometry_;  // the image side's
   int channels_;            // the position side's
   device_array<float> weight_, bias_, weight_grad_, bias_grad_;
-  device_array<float> patches_, columns_, z_, y_, dz_, dx_;  // batch workspaces
+  // Batch workspaces; z_ and dz_ (before the activation) on the patches' path only.
+  device_array<float> patches_, columns_, z_, y_, dz_, dx_;
   int rows_ = 0;
   int chunk_;  // images per chunk
   // A stride-1 conv2d goes through conv_ops' direct convolutions instead:

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "aerec/backend/backend.h"
+#include "aerec/nn/activation.h"
 
 namespace aerec {
 
@@ -50,16 +51,21 @@ class conv_ops : public op_family {
   // channels of a small image autoencoder, im2col's copies (nine floats for
   // each input float) cost more than the products. g.stride must be 1;
   // weight is out_channels x g.patch(), rows are images.rows x out_channels *
-  // g.positions().
-  // rows = bias (out_channels values) + the correlation of `images` with the kernels.
+  // g.positions(). The activation is applied as the outputs are written,
+  // and differentiated as the gradient is read, so that a layer's outputs
+  // before it are never stored nor read again.
+  // rows = act(bias (out_channels values) + the correlation of `images` with the kernels).
   virtual void direct_correlate(const conv_geometry& g, int out_channels, const float* weight,
-                                const float* bias, const_matrix_view images, matrix_view rows) = 0;
-  // weight_grad = beta * weight_grad + the kernel gradient for d_rows (beta
-  // 0 overwrites) and, unless d_images.data is null, d_images = the input
-  // gradient (overwritten): one pass over the images for both.
-  virtual void direct_backward(const conv_geometry& g, int out_channels, const float* weight,
-                               const_matrix_view images, const_matrix_view d_rows, float beta,
-                               float* weight_grad, matrix_view d_images) = 0;
+                                const float* bias, activation act, const_matrix_view images,
+                                matrix_view rows) = 0;
+  // Back through direct_correlate, given its images and rows, and d_rows the
+  // gradient at its rows: weight_grad = beta * weight_grad + the kernel
+  // gradient, bias_grad likewise (beta 0 overwrites) and, unless
+  // d_images.data is null, d_images = the input gradient (overwritten): one
+  // pass over the images for all three.
+  virtual void direct_backward(const conv_geometry& g, int out_channels, const float* weight, activation act,
+                               const_matrix_view images, const_matrix_view rows, const_matrix_view d_rows,
+                               float beta, float* weight_grad, float* bias_grad, matrix_view d_images) = 0;
 
   // The plain loops, on b's memory (lib/src/backend/host/).
   static std::unique_ptr<conv_ops> host_fallback(backend& b);
