@@ -46,6 +46,17 @@ TEST_CASE("gaussian noise: mean unchanged, standard deviation the level", "[nois
   const double mean = sum / pixels, deviation = std::sqrt(squares / pixels);
   CHECK(std::abs(mean - 0.5) < 4 * 0.1 / std::sqrt(pixels));
   CHECK(deviation == Approx(0.1).epsilon(0.01));
+  // Drawn in pairs (one angle's cosine and sine), yet uncorrelated within a pair and between pairs.
+  for (const std::size_t lag : {1, 2}) {
+    double product = 0;
+    for (std::size_t i = 0; i + lag < image.size(); ++i) product += (image[i] - 0.5) * (image[i + lag] - 0.5);
+    CHECK(std::abs(product / static_cast<double>(image.size() - lag) / (0.1 * 0.1)) < 4 / std::sqrt(pixels));
+  }
+  // An odd count's last pixel gets its own draw.
+  std::vector<float> three(3, 0.5f);
+  rng random(5);
+  add_noise(three, {image_noise_kind::gaussian, 0.1f}, random);
+  for (const float x : three) CHECK(x != 0.5f);
   CHECK(noisy_grey(image_noise_kind::gaussian, 0.1f, 2) != image);
   CHECK(noisy_grey(image_noise_kind::gaussian, 0.1f, 1) == image);
 }

@@ -30,6 +30,23 @@ void check(const image_noise& noise) {
                     (probability ? "between 0 and 1 (a probability)" : "finite and at least 0"));
 }
 
+float clipped(float x) { return std::clamp(x, 0.0f, 1.0f); }
+
+// Normals two at a time, Box-Muller's cosine and sine of one angle (rng::normal
+// keeps the cosine alone, for the few its other callers draw): a step's
+// noise draws one a pixel, and the logs and cosines were 5% of a
+// denoising autoencoder's training. An odd last pixel takes rng::normal.
+void add_gaussian(std::span<float> pixels, float level, rng& random) {
+  std::size_t i = 0;
+  for (; i + 1 < pixels.size(); i += 2) {
+    const double radius = std::sqrt(-2.0 * std::log(1.0 - static_cast<double>(random.uniform())));
+    const double angle = 6.283185307179586 * static_cast<double>(random.uniform());
+    pixels[i] = clipped(pixels[i] + level * static_cast<float>(radius * std::cos(angle)));
+    pixels[i + 1] = clipped(pixels[i + 1] + level * static_cast<float>(radius * std::sin(angle)));
+  }
+  if (i < pixels.size()) pixels[i] = clipped(pixels[i] + level * random.normal());
+}
+
 }  // namespace
 
 void add_noise(std::span<float> pixels, const image_noise& noise, rng& random) {
@@ -38,8 +55,7 @@ void add_noise(std::span<float> pixels, const image_noise& noise, rng& random) {
   const float level = noise.level;
   switch (noise.kind) {
     case image_noise_kind::gaussian:
-      for (float& x : pixels) x = std::clamp(x + level * random.normal(), 0.0f, 1.0f);
-      return;
+      return add_gaussian(pixels, level, random);
     case image_noise_kind::salt_pepper:
       // One draw a pixel: below level/2 pepper, below level salt.
       for (float& x : pixels)
