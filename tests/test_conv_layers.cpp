@@ -365,15 +365,19 @@ TEST_CASE("a batch in chunks gives what its images give one by one", "[conv]") {
 
 // Stride 1 takes conv_ops' direct convolutions, in blocks of output channels
 // (4 forward, 2 for the kernel gradient) and groups of nine kernel entries:
-// 5x5 kernels to 5 and 6 channels leave remainders of each. With an identity
-// activation the gradients of <c, conv(x)> are exact sums, checked here in
-// double (larger kernels than the central differences above resolve).
+// 5x5 kernels to 5 and 6 channels leave remainders of each; 3x3 kernels
+// between 8 to 16 channels, odd and even sizes and paddings 0 to 2, as the
+// image presets' layers have them. With an identity activation the outputs
+// and the gradients of <c, conv(x)> are exact sums, checked here in double
+// (larger kernels than the central differences above resolve).
 TEST_CASE("stride-1 convolutions' gradients are the exact sums, for any block of channels and kernel entries",
           "[conv][gradient]") {
   auto b = make_cpu_backend();
   constexpr int rows = 3;
   for (const geometry& g :
-       {geometry{3, 9, 5, 5, 1, 2}, geometry{2, 8, 6, 5, 1, 0}, geometry{4, 7, 1, 3, 1, 1}}) {
+       {geometry{3, 9, 5, 5, 1, 2}, geometry{2, 8, 6, 5, 1, 0}, geometry{4, 7, 1, 3, 1, 1},
+        geometry{8, 9, 10, 3, 1, 1}, geometry{9, 6, 8, 3, 1, 0}, geometry{8, 5, 13, 3, 1, 2},
+        geometry{16, 14, 16, 3, 1, 1}}) {
     CAPTURE(describe(g));
     const layer_spec spec = conv_of(g, activation::identity);
     auto l = initialized(*b, spec, 12);
@@ -382,9 +386,10 @@ TEST_CASE("stride-1 convolutions' gradients are the exact sums, for any block of
     const std::vector<float> c = testing::random_vector(random, std::size_t(rows * spec.outputs()), -1, 1);
     layer_input x;
     x.dense = {input.data(), rows, spec.inputs()};
-    l->forward(x);
-    const const_matrix_view dx = l->backward(x, {c.data(), rows, spec.outputs()}, 0, true);
+    const const_matrix_view y = l->forward(x);
     const std::vector<parameter> ps = l->parameters();
+    require_near(y, direct_conv2d(spec, input, rows, named(ps, "weight").value, named(ps, "bias").value));
+    const const_matrix_view dx = l->backward(x, {c.data(), rows, spec.outputs()}, 0, true);
     // The input gradient: the adjoint, a transposed convolution of c by the same kernels.
     const std::vector<float> zero(std::size_t(g.in_channels), 0.0f);
     require_near(dx, direct_conv_transpose2d(transpose_of(g, activation::identity), c, rows,
