@@ -46,11 +46,20 @@ TEST_CASE("gaussian noise: mean unchanged, standard deviation the level", "[nois
   const double mean = sum / pixels, deviation = std::sqrt(squares / pixels);
   CHECK(std::abs(mean - 0.5) < 4 * 0.1 / std::sqrt(pixels));
   CHECK(deviation == Approx(0.1).epsilon(0.01));
-  // Drawn in pairs (one angle's cosine and sine), yet uncorrelated within a pair and between pairs.
-  for (const std::size_t lag : {1, 2}) {
+  // Drawn in blocks of 16 (eight angles' cosines, then their sines), yet
+  // uncorrelated within a block, between an angle's cosine and sine and between blocks.
+  for (const std::size_t lag : {1, 2, 8, 16}) {
     double product = 0;
     for (std::size_t i = 0; i + lag < image.size(); ++i) product += (image[i] - 0.5) * (image[i + lag] - 0.5);
     CHECK(std::abs(product / static_cast<double>(image.size() - lag) / (0.1 * 0.1)) < 4 / std::sqrt(pixels));
+  }
+  // Normal tails: beyond 2 standard deviations 4.55% of the pixels, beyond 3 0.27%.
+  for (const auto& [sigmas, share] : {std::pair{2.0, 0.0455}, std::pair{3.0, 0.0027}}) {
+    const double beyond =
+        static_cast<double>(std::count_if(image.begin(), image.end(),
+                                          [&](float x) { return std::abs(x - 0.5) > sigmas * 0.1; })) /
+        pixels;
+    check_share(beyond, share);
   }
   // An odd count's last pixel gets its own draw.
   std::vector<float> three(3, 0.5f);

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "aerec/core/error.h"
+#include "backend/cpu/vector_math.h"
 
 namespace aerec {
 
@@ -32,19 +33,27 @@ void check(const image_noise& noise) {
 
 float clipped(float x) { return std::clamp(x, 0.0f, 1.0f); }
 
-// Normals two at a time, Box-Muller's cosine and sine of one angle (rng::normal
-// keeps the cosine alone, for the few its other callers draw): a step's
-// noise draws one a pixel, and the logs and cosines were 5% of a
-// denoising autoencoder's training. An odd last pixel takes rng::normal.
+// Normals sixteen at a time, by Box-Muller in float vectors: eight radii and
+// angles, their cosines on the first eight pixels and sines on the next (a
+// last, shorter block takes the first of its values). A denoising step draws
+// one a pixel, and libm's logs and cosines, one at a time, were 5% of its
+// training.
 void add_gaussian(std::span<float> pixels, float level, rng& random) {
-  std::size_t i = 0;
-  for (; i + 1 < pixels.size(); i += 2) {
-    const double radius = std::sqrt(-2.0 * std::log(1.0 - static_cast<double>(random.uniform())));
-    const double angle = 6.283185307179586 * static_cast<double>(random.uniform());
-    pixels[i] = clipped(pixels[i] + level * static_cast<float>(radius * std::cos(angle)));
-    pixels[i + 1] = clipped(pixels[i + 1] + level * static_cast<float>(radius * std::sin(angle)));
+  for (std::size_t i = 0; i < pixels.size(); i += 16) {
+    cpu::float8 u, v;
+    for (int l = 0; l < 8; ++l) {
+      u[l] = random.uniform();
+      v[l] = random.uniform();
+    }
+    cpu::float8 radius = -2.0f * cpu::log8(1.0f - u), sine, cosine;  // 1 - u in (0, 1]
+    for (int l = 0; l < 8; ++l) radius[l] = std::sqrt(radius[l]);
+    cpu::sincos_turns8(v, sine, cosine);
+    float z[16];
+    cpu::store8(z, radius * cosine);
+    cpu::store8(z + 8, radius * sine);
+    const std::size_t n = std::min<std::size_t>(16, pixels.size() - i);
+    for (std::size_t k = 0; k < n; ++k) pixels[i + k] = clipped(pixels[i + k] + level * z[k]);
   }
-  if (i < pixels.size()) pixels[i] = clipped(pixels[i] + level * random.normal());
 }
 
 }  // namespace

@@ -130,4 +130,19 @@ inline float8 log1p8(float8 x) {
   return select(u == 1.0f, x, log8(u) * (x / (u - 1.0f)));
 }
 
+// sin(2 pi u) and cos(2 pi u) for u in [0, 1), to a few ulp (Cephes' sinf
+// and cosf polynomials): u less its nearest quarter turn q / 4 is exact in
+// float, which leaves an angle in [-pi/4, pi/4] and its quadrant q.
+inline void sincos_turns8(float8 u, float8& sine, float8& cosine) {
+  const int8 q = __builtin_convertvector(4.0f * u + 0.5f, int8);  // u >= 0: truncation rounds
+  const float8 r = (u - __builtin_convertvector(q, float8) * 0.25f) * 6.28318530717958647692f, z = r * r;
+  const float8 s = ((-1.9515295891e-4f * z + 8.3321608736e-3f) * z - 1.6666654611e-1f) * z * r + r;
+  const float8 c = ((2.443315711809948e-5f * z - 1.388731625493765e-3f) * z + 4.166664568298827e-2f) * z * z -
+                   0.5f * z + 1.0f;
+  const int8 odd = (q & 1) != 0;  // a quarter turn swaps them
+  const float8 s1 = select(odd, c, s), c1 = select(odd, s, c);
+  sine = select((q & 2) != 0, -s1, s1);
+  cosine = select(((q + 1) & 2) != 0, -c1, c1);
+}
+
 }  // namespace aerec::cpu

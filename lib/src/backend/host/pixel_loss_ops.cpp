@@ -21,9 +21,10 @@ class host_pixel_loss final : public pixel_loss_ops {
     float* g = s.out(grad, n);
     float* sums = s.out(row_sums, static_cast<std::size_t>(output.rows));
     const double total = math::pixel_loss_rows(kind, p, t, output.rows, output.cols, g, sums,
-                                               [](const float* x, const float* y, int n) {
+                                               [](const float* x, const float* y, int pixels) {
                                                  double sum = 0;
-                                                 for (int i = 0; i < n; ++i) sum += math::bce(x[i], y[i]);
+                                                 for (int i = 0; i < pixels; ++i)
+                                                   sum += math::bce(x[i], y[i]);
                                                  return sum;
                                                });
     s.copy_back();
