@@ -120,6 +120,14 @@ void differentiate_run(activation act, const float* y, const float* dy, float* d
   cpu::activate_backward(act, y, y, dy, dz, n);
 }
 
+// v's lanes added in double, one after another: the once-a-chunk reduction
+// of the kernel and bias gradients' vector sums.
+double lane_sum(vec16 v) {
+  double sum = 0;
+  for (int l = 0; l < 16; ++l) sum += v[l];
+  return sum;
+}
+
 // Where each kernel entry reads a plane, row-major: ki * width + kj.
 std::vector<int> kernel_shifts(int k, int width) {
   std::vector<int> shifts;
@@ -263,11 +271,9 @@ void kernel_grad_tile(const plane_stack& in, const plane_stack& d, const std::ve
         }
       }
       for (int b = 0; b < Outs; ++b)
-        for (int j = 0; j < group && e0 + j < area; ++j) {
-          double sum = 0;
-          for (int l = 0; l < 16; ++l) sum += acc[b][j][l];
-          sums[size_of((o + b) * channels + c, area) + static_cast<std::size_t>(e0 + j)] += sum;
-        }
+        for (int j = 0; j < group && e0 + j < area; ++j)
+          sums[size_of((o + b) * channels + c, area) + static_cast<std::size_t>(e0 + j)] +=
+              lane_sum(acc[b][j]);
     }
 }
 
@@ -277,9 +283,7 @@ void plane_sums(const plane_stack& d, int n, double* sums) {
   for (int c = 0; c < d.channels(); ++c) {
     vec16 acc{};
     for (int i = 0; i < n; i += 16) acc += load16(d.plane(c) + i);
-    double sum = 0;
-    for (int l = 0; l < 16; ++l) sum += acc[l];
-    sums[c] += sum;
+    sums[c] += lane_sum(acc);
   }
 }
 
@@ -308,10 +312,12 @@ int backward_chunk(const conv_geometry& g, int out_channels, bool input_grad) {
 }
 
 // One pass over the chunks of images, each one's input and output gradient
-// loaded once, the gradient first taken back through the activation. A kernel entry's gradient is the dot
-// product of an output channel's gradient laid out on the input's grid (zeros where there are no outputs)
-// with the input's plane shifted by the entry (kernel_grad_tile). The input gradient correlates the output
-// gradient, in a border of k - 1 - padding, with the flipped kernels.
+// loaded once, the gradient first taken back through the activation. A
+// kernel entry's gradient is the dot product of an output channel's gradient
+// laid out on the input's grid (zeros where there are no outputs) with the
+// input's plane shifted by the entry (kernel_grad_tile); a bias's, the sum of
+// its channel's plane. The input gradient correlates the output gradient, in
+// a border of k - 1 - padding, with the flipped kernels.
 std::vector<double> backward(const conv_geometry& g, int out_channels, const float* weight, activation act,
                              const float* in, const float* out, const float* d_out, int images, float* d_in) {
   const int k = g.kernel, oh = g.out_height(), ow = g.out_width();
