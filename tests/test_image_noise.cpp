@@ -61,7 +61,7 @@ TEST_CASE("gaussian noise: mean unchanged, standard deviation the level", "[nois
         pixels;
     check_share(beyond, share);
   }
-  // An odd count's last pixel gets its own draw.
+  // Fewer pixels than a block of 16 (an odd count) each still get noise.
   std::vector<float> three(3, 0.5f);
   rng random(5);
   add_noise(three, {image_noise_kind::gaussian, 0.1f}, random);
