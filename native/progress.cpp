@@ -34,10 +34,11 @@ void progress::update(const epoch_report& r, std::optional<double> validation) {
   show(r.epoch, r.seconds, figures, r.train_nll > 0 ? r.train_nll : r.train_rmse, validation);
 }
 
-void progress::update(const image_epoch_report& r, const char* loss_name, std::optional<double> validation) {
+void progress::update(int epoch, double seconds, const char* loss_name, double loss,
+                      std::optional<double> validation) {
   char figures[80];
-  std::snprintf(figures, sizeof figures, "train_%s %.4f", loss_name, r.train_loss);
-  show(r.epoch, r.seconds, figures, r.train_loss, validation);
+  std::snprintf(figures, sizeof figures, "train_%s %.4f", loss_name, loss);
+  show(epoch, seconds, figures, loss, validation);
 }
 
 void progress::show(int epoch, double seconds, const char* figures, double loss,

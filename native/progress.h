@@ -3,7 +3,6 @@
 // plain line per epoch otherwise (logs, CI).
 #include <optional>
 
-#include "aerec/train/image_trainer.h"
 #include "aerec/train/trainer.h"
 
 namespace aerec::cli {
@@ -14,8 +13,8 @@ class progress {
   explicit progress(int epochs, bool quiet = false);
   // `validation`: the epoch's validation figure, when there is a validation slice.
   void update(const epoch_report& report, std::optional<double> validation = std::nullopt);
-  // An image run's epoch, its loss named `loss_name` ("bce").
-  void update(const image_epoch_report& report, const char* loss_name, std::optional<double> validation);
+  // An image or sequence run's epoch, its training loss named `loss_name` ("bce").
+  void update(int epoch, double seconds, const char* loss_name, double loss, std::optional<double> validation);
   void finish();
 
  private:

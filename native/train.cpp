@@ -16,6 +16,7 @@
 #include "output.h"
 #include "run_cli.h"
 #include "train_images.h"
+#include "train_sequences.h"
 
 namespace aerec::cli {
 
@@ -70,6 +71,11 @@ void run(const train_args& a) {
       throw error(error_code::invalid_argument,
                   "image runs do not checkpoint yet: --checkpoint does not apply");
     return train_images(spec, config, a.device);
+  }
+  if (a.resume.empty() && trains_on_sequences(config)) {
+    if (!a.checkpoint.empty())
+      throw error(error_code::invalid_argument, "sequence runs do not checkpoint yet: --checkpoint does not apply");
+    return train_sequences(spec, config, a.device);
   }
   training_run r = a.resume.empty() ? start(a, spec, config) : resume(a);
   report_left_out(r);

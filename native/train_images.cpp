@@ -31,7 +31,7 @@ void train_images(const run_spec& spec, const train_config& config, const std::s
   const char* loss = pixel_loss_name(pixel_loss_of(config));
   int early_stop = 0;
   r.run_epochs([&](const image_epoch_event& e) {
-    bar.update(e.report, loss, e.validation);
+    bar.update(e.report.epoch, e.report.seconds, loss, e.report.train_loss, e.validation);
     if (e.early_stop) early_stop = e.report.epoch;
   });
   bar.finish();

@@ -101,7 +101,7 @@ struct named_config {
 std::vector<named_config> configurations() {
   std::vector<named_config> all;
   for (const preset_info& p : presets())
-    if (!p.images) all.push_back({p.name, small(p.make())});
+    if (p.ratings()) all.push_back({p.name, small(p.make())});
   train_config c = small(preset("glocal-k"));
   c.lbfgs_restart = false;  // the L-BFGS history in checkpoints
   all.push_back({"glocal-k, history carried on", c});

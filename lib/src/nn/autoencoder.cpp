@@ -11,6 +11,7 @@
 #include "aerec/nn/layer_registry.h"
 #include "aerec/nn/layers/dense.h"
 #include "aerec/nn/layers/local_kernel.h"
+#include "aerec/nn/sequence_layers.h"
 
 namespace aerec {
 
@@ -72,8 +73,14 @@ std::string layer_chain_problem(const std::vector<layer_spec>& specs) {
     const bool chained = i == 0 || specs[i].input == specs[i - 1].output || (code && i == *code + 1);
     if (!chained) return "layer " + std::to_string(i) + " does not fit the layer below it";
   }
-  if (specs.back().output != specs.front().input)
+  if (reads_sequences(specs)) {
+    // It reads movie ids and scores every movie of its vocabulary at each step.
+    const shape out = specs.back().output;
+    if (out.kind() != shape_kind::sequence || out.dim(1) != specs.front().attribute("vocabulary"))
+      return "a sequence autoencoder's output must score its embedding's movies at each step";
+  } else if (specs.back().output != specs.front().input) {
     return "an autoencoder's output shape must equal its input's";
+  }
   return {};
 }
 

@@ -19,6 +19,8 @@ const char* row_kind_name(row_kind k) {
       return "items";
     case row_kind::images:
       return "images";
+    case row_kind::sequences:
+      return "sequences";
   }
   return "?";
 }
@@ -36,7 +38,8 @@ const char* output_kind_name(output_kind k) {
 }
 
 row_kind parse_row_kind(const std::string& name) {
-  static const std::vector<row_kind> all = {row_kind::users, row_kind::items, row_kind::images};
+  static const std::vector<row_kind> all = {row_kind::users, row_kind::items, row_kind::images,
+                                            row_kind::sequences};
   return find_by_name("kind of rows", name, all, row_kind_name);
 }
 
@@ -46,7 +49,29 @@ output_kind parse_output_kind(const std::string& name) {
   return find_by_name("kind of output", name, all, output_kind_name);
 }
 
+namespace {
+
+// The k columns with the highest scores that are not rated, best first (ties: the lower column first).
+std::vector<std::int32_t> best_unrated(std::span<const float> scores, const std::vector<bool>& rated,
+                                       std::size_t k) {
+  std::vector<std::int32_t> candidates;
+  for (std::size_t c = 0; c < scores.size(); ++c)
+    if (!rated[c]) candidates.push_back(static_cast<std::int32_t>(c));
+  k = std::min(k, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k), candidates.end(),
+                    [&](std::int32_t a, std::int32_t b) {
+                      const float sa = scores[static_cast<std::size_t>(a)];
+                      const float sb = scores[static_cast<std::size_t>(b)];
+                      return sa != sb ? sa > sb : a < b;
+                    });
+  candidates.resize(k);
+  return candidates;
+}
+
+}  // namespace
+
 model_meaning image_meaning() { return {row_kind::images, output_kind::pixels}; }
+model_meaning sequence_meaning() { return {row_kind::sequences, output_kind::ranking}; }
 
 id_map pixel_ids(int pixels) {
   std::vector<std::int32_t> ids(static_cast<std::size_t>(pixels));
@@ -61,13 +86,15 @@ model::model(std::unique_ptr<autoencoder> network, id_map items, rating_scale sc
       scale_(scale),
       meaning_(meaning),
       metadata_(std::move(metadata)) {
-  AEREC_ASSERT(network_ && network_->items() == items_.size());
+  AEREC_ASSERT(network_ && network_->columns() == items_.size());
+  AEREC_ASSERT(sequences() == reads_sequences(network_->specs()));
 }
 
 std::string model::user_input_problem() const {
   if (meaning_.rows == row_kind::items)
     return "an item-based model: its columns are the users it was trained on, not movies";
   if (images()) return "an image model: it takes pixels, not ratings";
+  if (sequences()) return "a sequence model: it takes movies in the order they were rated (--next)";
   return {};
 }
 
@@ -181,19 +208,48 @@ std::vector<recommendation> model::recommend(const sparse_batch& batch, std::siz
   const std::vector<float> raw = network_->predict(network_input(batch));
   std::vector<bool> rated(raw.size(), false);
   for (const int c : batch.cols_index) rated[static_cast<std::size_t>(c)] = true;
-  std::vector<std::int32_t> candidates;
-  for (std::int32_t c = 0; c < items_.size(); ++c)
-    if (!rated[static_cast<std::size_t>(c)]) candidates.push_back(c);
-  k = std::min(k, candidates.size());
-  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k), candidates.end(),
-                    [&](std::int32_t a, std::int32_t b) {
-                      const float sa = raw[static_cast<std::size_t>(a)];
-                      const float sb = raw[static_cast<std::size_t>(b)];
-                      return sa != sb ? sa > sb : a < b;
-                    });
   std::vector<recommendation> top;
-  for (std::size_t i = 0; i < k; ++i)
-    top.push_back({items_.id(candidates[i]), clip(raw[static_cast<std::size_t>(candidates[i])])});
+  for (const std::int32_t c : best_unrated(raw, rated, k))
+    top.push_back({items_.id(c), clip(raw[static_cast<std::size_t>(c)])});
+  return top;
+}
+
+std::vector<float> model::next_scores(std::span<const std::vector<std::int32_t>> histories,
+                                      std::span<const std::vector<float>> ratings) {
+  if (!sequences()) throw error(error_code::invalid_argument, "not a sequence model: it predicts no next movies");
+  const sequence_shape s = sequence_shape_of(network_->specs());
+  const auto width = static_cast<std::size_t>(s.input_width()), cols = static_cast<std::size_t>(items_.size());
+  std::vector<float> rows(histories.size() * width);
+  for (std::size_t u = 0; u < histories.size(); ++u)
+    write_sequence_row(s, histories[u], s.with_rating ? std::span<const float>(ratings[u]) : std::span<const float>(),
+                       std::span(rows).subspan(u * width, width));
+  const std::vector<float> out = network_->predict(std::span<const float>(rows));
+  // Each row holds `steps` score vectors: the first is the next movie's.
+  const std::size_t stride = out.size() / std::max<std::size_t>(histories.size(), 1);
+  std::vector<float> scores(histories.size() * cols);
+  for (std::size_t u = 0; u < histories.size(); ++u)
+    std::copy_n(out.begin() + static_cast<std::ptrdiff_t>(u * stride), cols,
+                scores.begin() + static_cast<std::ptrdiff_t>(u * cols));
+  return scores;
+}
+
+std::vector<recommendation> model::next_items(std::span<const item_rating> history, std::size_t k) {
+  if (!sequences()) throw error(error_code::invalid_argument, "not a sequence model: it predicts no next movies");
+  std::vector<std::vector<std::int32_t>> columns(1);
+  std::vector<std::vector<float>> values(1);
+  std::vector<bool> rated(static_cast<std::size_t>(items_.size()));
+  for (const item_rating& r : history) {
+    const std::int32_t col = items_.index_of(r.item_id, "movie");
+    check_rating(r.item_id, r.value);
+    if (rated[static_cast<std::size_t>(col)])
+      throw error(error_code::invalid_argument, "movie " + std::to_string(r.item_id) + " is rated twice");
+    rated[static_cast<std::size_t>(col)] = true;
+    columns[0].push_back(col);
+    values[0].push_back(r.value);
+  }
+  const std::vector<float> scores = next_scores(columns, values);
+  std::vector<recommendation> top;
+  for (const std::int32_t c : best_unrated(scores, rated, k)) top.push_back({items_.id(c), scores[static_cast<std::size_t>(c)]});
   return top;
 }
 

@@ -49,6 +49,22 @@ const std::vector<row>& train_options() {
           "(2x2 transposed conv, stride 2); a 3x3 conv back to the image's channels ends it",
           added_later, [](auto& t) -> auto& { return t.model.conv; }),
       field_option<c>(
+          "seq-length",
+          "Sequences: a sequence autoencoder reading each user's last N movies in time order (0: none)",
+          added_later, [](auto& t) -> auto& { return t.model.sequence.length; }),
+      field_option<c>(
+          "seq-steps", "Sequences: how many next movies the decoder predicts", added_later,
+          [](auto& t) -> auto& { return t.model.sequence.steps; }),
+      field_option<c>(
+          "embedding", "Sequences: the movies' embedding width", added_later,
+          [](auto& t) -> auto& { return t.model.sequence.embedding; }),
+      field_option<c>(
+          "lstm-hidden", "Sequences: the encoder's and decoder's LSTM width", added_later,
+          [](auto& t) -> auto& { return t.model.sequence.hidden; }),
+      field_option<c>(
+          "with-rating", "Sequences: each movie's rating as one more input feature", added_later,
+          [](auto& t) -> auto& { return t.model.sequence.with_rating; }),
+      field_option<c>(
           "variational",
           "Variational code (Mult-VAE): the code layer emits a Gaussian's mean and log-variance", added_later,
           [](auto& t) -> auto& { return t.model.variational; }),

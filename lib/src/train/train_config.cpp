@@ -234,6 +234,22 @@ train_config dense_image_preset() {
   return c;
 }
 
+// The sequence autoencoder that predicts the next movies (issue 20's seq2seq):
+// Adam at PyTorch's default lr, 128 windows a step, shuffled, PyTorch's
+// initialisation (nn.Embedding, nn.LSTM, nn.Linear). Its sizes were chosen on
+// the validation part of ML-100K's `last` split (README, "Next movies").
+train_config seq2seq_preset() {
+  train_config c;
+  c.model.sequence = {.length = 20, .steps = 3, .embedding = 64, .hidden = 128, .with_rating = false};
+  c.model.hidden = {};
+  c.model.output_act = activation::identity;
+  c.optimizer = default_optimizer_config(optimizer_kind::adam);
+  c.batch_size = 128;
+  c.shuffle = true;
+  c.epochs = 20;
+  return c;
+}
+
 }  // namespace
 
 const char* objective_name(objective o) {
@@ -313,6 +329,11 @@ const std::vector<preset_info>& presets() {
       {"dense-image",
        "images: the dense baseline, pixels-32-pixels, ReLU code, sigmoid output, as conv otherwise",
        dense_image_preset, true},
+      {"seq2seq",
+       "sequences: the last 20 movies a user rated, in time order, embedded (64) and read by an "
+       "LSTM (128) into one code, repeated 3 times for an LSTM decoder whose steps score every "
+       "movie (softmax cross-entropy against the next 3), Adam(lr 1e-3), 128 windows a step, 20 epochs",
+       seq2seq_preset, false, true},
   };
   return all;
 }
@@ -378,9 +399,35 @@ void validate_images(const train_config& c) {
          "binary cross-entropy without a sigmoid output (it needs outputs in (0, 1))");
 }
 
+// A sequence autoencoder is its own network, trained by its own loss on each
+// user's order: the rating autoencoders' options do not apply.
+void validate_sequences(const train_config& c) {
+  const sequence_config& s = c.model.sequence;
+  const auto require = [](bool ok, const std::string& what) {
+    if (!ok) throw error(error_code::invalid_argument, what);
+  };
+  require(s.steps >= 1 && s.embedding >= 1 && s.hidden >= 1,
+          "a sequence model's steps, embedding and LSTM widths must be >= 1");
+  const auto refuse = [](bool used, const std::string& what) {
+    if (used) throw error(error_code::invalid_argument, "a sequence autoencoder cannot take " + what);
+  };
+  refuse(!c.model.conv.empty() || c.goal != objective::squared_error, "image layers or another objective");
+  refuse(c.lbfgs.has_value(), "the lbfgs optimizer");
+  refuse(c.item_based, "item-based training");
+  refuse(c.model.variational, "a variational code");
+  refuse(c.model.local_kernel_dim > 0, "kernel layers");
+  refuse(c.dropout > 0 || c.input_dropout > 0 || c.input_noise > 0, "dropout or input noise");
+  refuse(c.refeed, "re-feeding");
+  refuse(c.penalties.activity.kind != activity_kind::none || c.penalties.contractive > 0,
+         "activity or contractive penalties");
+}
+
 }  // namespace
 
+bool trains_on_sequences(const train_config& c) { return c.model.sequence.length > 0; }
+
 model_meaning meaning_of(const train_config& c) {
+  if (trains_on_sequences(c)) return sequence_meaning();
   if (trains_on_images(c)) return image_meaning();
   return {c.item_based ? row_kind::items : row_kind::users,
           c.goal == objective::multinomial ? output_kind::ranking : output_kind::rating};
@@ -412,7 +459,9 @@ void validate(const train_config& c) {
   require(c.penalties.local_kernel == 0 || c.model.local_kernel_dim > 0,
           "a kernel penalty needs kernel layers (a kernel dimension)");
   validate_global_kernel(c);
+  require(c.model.sequence.length >= 0, "a sequence model's length must be >= 0");
   if (trains_on_images(c)) validate_images(c);
+  if (trains_on_sequences(c)) validate_sequences(c);
 }
 
 bool trains_on_images(const train_config& c) {

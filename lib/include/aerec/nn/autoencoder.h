@@ -12,6 +12,7 @@
 #include "aerec/nn/global_kernel.h"
 #include "aerec/nn/layer.h"
 #include "aerec/nn/penalty.h"
+#include "aerec/nn/sequence_layers.h"
 
 namespace aerec {
 
@@ -43,7 +44,10 @@ class autoencoder {
 
   void initialize(init_scheme scheme, rng& random);
 
+  // Floats in a row of input.
   int items() const { return specs_.front().inputs(); }
+  // What its outputs score: a sequence autoencoder's movies (at each step), else its inputs.
+  int columns() const { return reads_sequences(specs_) ? sequence_shape_of(specs_).vocabulary : items(); }
   const std::vector<layer_spec>& specs() const { return specs_; }
   backend& device() { return backend_; }
 

@@ -28,9 +28,11 @@ struct recommendation {
 // What a model's rows are: users (each row a user's ratings of the movies
 // that are its columns), items (item-based, as I-AutoRec and GLocal-K:
 // each row a movie's ratings by the users it was trained on, its columns),
-// or images (each row an image's pixels in [0, 1]; its columns are pixels,
-// numbered from 1). The names are stored in model files.
-enum class row_kind { users, items, images };
+// images (each row an image's pixels in [0, 1]; its columns are pixels,
+// numbered from 1), or sequences (each row a user's last movies in time
+// order; its columns are the movies it scores as the next ones). The names
+// are stored in model files.
+enum class row_kind { users, items, images, sequences };
 // What it outputs: ratings on its scale, ranking scores (Mult-VAE and
 // Mult-DAE's logits over implicit feedback), which no scale bounds, or an
 // image's reconstructed pixels.
@@ -48,6 +50,8 @@ struct model_meaning {
 };
 // An image autoencoder's meaning, and its columns' ids (1..pixels).
 model_meaning image_meaning();
+// A sequence model's: it ranks the movies that come next.
+model_meaning sequence_meaning();
 id_map pixel_ids(int pixels);
 
 class model {
@@ -64,6 +68,19 @@ class model {
   std::string user_input_problem() const;
   bool ranks() const { return meaning_.output == output_kind::ranking; }
   bool images() const { return meaning_.rows == row_kind::images; }
+  bool sequences() const { return meaning_.rows == row_kind::sequences; }
+
+  // A sequence model's scores for the movie that comes next after each
+  // history (movie columns in time order; their ratings too when the network
+  // reads them, else `ratings` may be empty): histories x items(), row-major,
+  // the first decoder step's logits (only their order means something).
+  std::vector<float> next_scores(std::span<const std::vector<std::int32_t>> histories,
+                                 std::span<const std::vector<float>> ratings);
+  // The k movies a sequence model predicts next after `history` (by movie id,
+  // in the order they were rated), best first, rated ones left out. Throws
+  // error_code::invalid_argument for a model that is not a sequence model, a
+  // movie rated twice or a bad rating, unknown_id for a movie it does not know.
+  std::vector<recommendation> next_items(std::span<const item_rating> history, std::size_t k);
 
   // An image model's reconstructions of `pixels` (whole images, items()
   // pixels each, row-major). Throws error_code::invalid_argument for a

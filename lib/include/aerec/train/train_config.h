@@ -10,6 +10,7 @@
 #include "aerec/nn/loss.h"
 #include "aerec/nn/model.h"
 #include "aerec/nn/penalty.h"
+#include "aerec/nn/sequence_layers.h"
 #include "aerec/train/lbfgs.h"
 #include "aerec/train/optimizer_config.h"
 
@@ -33,6 +34,7 @@ struct model_config {
   // An image autoencoder's convolutional layers (nn/image_layers.h's
   // conv_layers: "c16,p2,c8,p2,..."); empty: dense layers of `hidden`.
   std::string conv;
+  sequence_config sequence;
   activation hidden_act = activation::sigmoid;
   activation output_act = activation::identity;
   init_scheme init = init_scheme::pytorch;
@@ -112,6 +114,10 @@ struct preset_info {
   train_config (*make)();
   // It trains image autoencoders (--data fashion-mnist), not recommenders.
   bool images = false;
+  // It trains a sequence model on the order of each user's ratings.
+  bool sequences = false;
+  // It trains on a rating matrix (training_run), as the recommenders do.
+  bool ratings() const { return !images && !sequences; }
 };
 
 // The L-BFGS settings that training with it starts from: GLocal-K's (5
@@ -139,6 +145,9 @@ void validate(const train_config& config);
 // Whether it trains an image autoencoder (a convolutional network, or the
 // cross-entropy objective), on image data.
 bool trains_on_images(const train_config& config);
+
+// Whether it trains a sequence autoencoder (model_config::sequence).
+bool trains_on_sequences(const train_config& config);
 
 // What a model trained so is: item-based or not, ratings or ranking scores, images.
 model_meaning meaning_of(const train_config& config);

@@ -1,0 +1,78 @@
+#include "aerec/train/sequence_trainer.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "aerec/core/error.h"
+
+namespace aerec {
+
+std::vector<history_window> windows_of(const user_histories& h) {
+  std::vector<history_window> all;
+  for (std::size_t u = 0; u < h.columns.size(); ++u)
+    for (std::size_t at = 1; at < h.columns[u].size(); ++at)
+      all.push_back({static_cast<std::int32_t>(u), static_cast<std::int32_t>(at)});
+  return all;
+}
+
+sequence_trainer::sequence_trainer(autoencoder& network, const train_config& config, collective& together)
+    : network_(network),
+      config_(config),
+      together_(together),
+      shape_(sequence_shape_of(network.specs())),
+      optimizer_(network.device(), config.optimizer, network.parameters()),
+      loss_(network.device()),
+      random_(config.seed) {}
+
+void sequence_trainer::load_batch(const user_histories& h, std::span<const history_window> windows) {
+  const auto width = static_cast<std::size_t>(shape_.input_width());
+  const auto steps = static_cast<std::size_t>(shape_.steps);
+  input_host_.resize(windows.size() * width);
+  targets_host_.assign(windows.size() * steps, -1);
+  for (std::size_t r = 0; r < windows.size(); ++r) {
+    const std::span<const std::int32_t> movies = h.columns[static_cast<std::size_t>(windows[r].user)];
+    const std::span<const float> values = h.ratings[static_cast<std::size_t>(windows[r].user)];
+    const auto at = static_cast<std::size_t>(windows[r].at);
+    write_sequence_row(shape_, movies.first(at), shape_.with_rating ? values.first(at) : std::span<const float>(),
+                       std::span(input_host_).subspan(r * width, width));
+    for (std::size_t s = 0; s < steps && at + s < movies.size(); ++s) targets_host_[r * steps + s] = movies[at + s];
+  }
+  backend& b = network_.device();
+  input_.reserve(b, input_host_.size());
+  input_.upload(input_host_);
+  targets_.reserve(b, targets_host_.size());
+  targets_.upload(targets_host_);
+}
+
+loss_value sequence_trainer::train_batch(int rows) {
+  const const_matrix_view input(input_.data(), rows, shape_.input_width());
+  const int cols = shape_.steps * shape_.vocabulary;
+  output_grad_.reserve(network_.device(), static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
+  const loss_value loss =
+      loss_.evaluate(network_.forward(input), shape_.vocabulary, targets_.data(), output_grad_.data());
+  network_.backward(input, const_matrix_view(output_grad_.data(), rows, cols), 0);
+  together_.average_gradients(network_.device(), network_.parameters());
+  optimizer_.step();
+  return loss;
+}
+
+sequence_epoch_report sequence_trainer::run_epoch(const user_histories& train) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<history_window> order = windows_of(train);
+  if (config_.shuffle) random_.shuffle(std::span(order));
+  double sum = 0;
+  std::size_t predicted = 0;
+  for (std::size_t at = 0; at < order.size(); at += static_cast<std::size_t>(config_.batch_size)) {
+    const std::span<const history_window> batch = std::span(order).subspan(
+        at, std::min(order.size() - at, static_cast<std::size_t>(config_.batch_size)));
+    load_batch(train, batch);
+    const loss_value loss = train_batch(static_cast<int>(batch.size()));
+    sum += loss.loss * static_cast<double>(loss.rated);
+    predicted += loss.rated;
+  }
+  ++epochs_done_;
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  return {epochs_done_, predicted == 0 ? 0 : sum / static_cast<double>(predicted), took.count()};
+}
+
+}  // namespace aerec

@@ -1,0 +1,129 @@
+// aerec train --preset seq2seq and aerec recommend --next: a sequence model
+// trained end to end on a small file whose users watch movies in a fixed
+// order, its figures beside the baselines', and the inputs it refuses.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_runner.h"
+#include "cli/train_runs.h"
+#include "temp_dir.h"
+
+using json = nlohmann::json;
+using namespace aerec::testing;
+
+namespace {
+
+constexpr int movies = 24;
+
+// 60 users, each watching 12 movies in the order m, m+1, m+2, ... (modulo
+// `movies`) from a start of their own, one a day: the next movie follows from
+// the last one, which popularity cannot know. Two users rate too few to take
+// part (1 and 2 ratings).
+std::string ordered_ratings() {
+  std::string lines;
+  const auto add = [&](int user, int movie, int day) {
+    lines += std::to_string(user) + "\t" + std::to_string(movie) + "\t" + std::to_string(1 + (user + movie) % 5) +
+             "\t" + std::to_string(880000000 + day * 86400) + "\n";
+  };
+  for (int u = 1; u <= 60; ++u)
+    for (int k = 0; k < 12; ++k) add(u, 1 + (u * 7 + k) % movies, u + k);
+  add(61, 3, 1);
+  add(62, 4, 1);
+  add(62, 5, 2);
+  return lines;
+}
+
+struct sequence_data {
+  temp_dir dir;
+  std::string flags;
+  sequence_data() {
+    dir.write("u.data", ordered_ratings());
+    flags = "--data " + dir.path().string() +
+            " --preset seq2seq --seq-length 4 --seq-steps 2 --embedding 8 --lstm-hidden 16 --lr 0.02 "
+            "--batch 16 --threads 1 ";
+  }
+};
+
+const sequence_data& data() {
+  static sequence_data d;
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("train --preset seq2seq: learns the order, beats popularity, and writes a model", "[cli][sequences]") {
+  temp_dir out;
+  const auto model = out.path() / "seq.aerec";
+  const json m = train_metrics(data().flags, "--epochs 25 --out " + model.string(), out, "seq");
+  CHECK(m["split"] == "last");
+  CHECK(m["users"] == 60);
+  CHECK(m["users_left_out_fewer_than_3_ratings"] == 2);
+  CHECK(m["test_users"] == 60);
+  // Windows: each user's 10 training movies give 9 positions with a movie before them.
+  CHECK(m["train_windows"] == 60 * 9);
+  for (const char* key : {"test_hr_at_10", "test_ndcg_at_10", "test_hr_at_10_sampled100",
+                          "test_ndcg_at_10_sampled100", "baseline_popularity_ndcg_at_10",
+                          "baseline_markov_ndcg_at_10"}) {
+    CAPTURE(key);
+    CHECK(m[key].get<double>() >= 0);
+    CHECK(m[key].get<double>() <= 1);
+  }
+  // The next movie is the last one's successor: the model learns it, popularity cannot.
+  CHECK(m["test_hr_at_10"].get<double>() > 0.9);
+  CHECK(m["test_ndcg_at_10"].get<double>() > m["baseline_popularity_ndcg_at_10"].get<double>() + 0.3);
+  CHECK(m["history"].size() == 25);
+  CHECK(m["history"][0].contains("validation_ndcg_at_10"));
+
+  SECTION("recommend --next takes the order given") {
+    const result r = run_aerec("recommend " + model.string() + " --next --ratings 5:4,6:3,7:5 -k 3 --json");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const json top = json::parse(r.out);
+    REQUIRE(top.size() == 3);
+    CHECK(top[0]["item_id"] == 8);
+    for (const json& t : top) CHECK(t["item_id"] != 5);
+  }
+  SECTION("recommend --next refuses a movie it does not know, or one rated twice") {
+    CHECK(run_aerec("recommend " + model.string() + " --next --ratings 5:4,999:3").err.find("999") !=
+          std::string::npos);
+    const result twice = run_aerec("recommend " + model.string() + " --next --ratings 5:4,5:3");
+    CHECK(twice.code != 0);
+    CHECK(twice.err.find("rated twice") != std::string::npos);
+  }
+  SECTION("other commands refuse a sequence model by name") {
+    const result r = run_aerec("predict " + model.string() + " --ratings 5:4");
+    CHECK(r.code != 0);
+    CHECK(r.err.find("a sequence model") != std::string::npos);
+  }
+}
+
+TEST_CASE("train --preset seq2seq refuses what a sequence run cannot take", "[cli][sequences]") {
+  const auto refused = [](const std::string& args, const std::string& why) {
+    const result r = run_aerec("train " + data().flags + args);
+    CAPTURE(args);
+    CHECK(r.code != 0);
+    CHECK(r.err.find(why) != std::string::npos);
+  };
+  refused("--split u1", "split 'last'");
+  refused("--val 0.1", "--val does not apply");
+  refused("--dropout 0.2", "a sequence autoencoder cannot take dropout");
+  refused("--seq-steps 0", "must be >= 1");
+
+  temp_dir dir;
+  dir.write("ratings.dat", "1::1::5\n1::2::4\n1::3::3\n");
+  const result r = run_aerec("train --data " + (dir.path() / "ratings.dat").string() + " --preset seq2seq");
+  CHECK(r.code != 0);
+  CHECK(r.err.find("timestamps") != std::string::npos);
+}
+
+TEST_CASE("recommend --next refuses a model that is not a sequence model", "[cli][sequences]") {
+  temp_dir out;
+  const auto model = out.path() / "seed.aerec";
+  const result trained = run_aerec("train --data " + data().dir.path().string() +
+                                   " --preset seed --epochs 1 --split all --out " + model.string());
+  INFO(trained.err);
+  REQUIRE(trained.code == 0);
+  const result r = run_aerec("recommend " + model.string() + " --next --ratings 5:4");
+  CHECK(r.code != 0);
+  CHECK(r.err.find("--next needs a sequence model") != std::string::npos);
+}
