@@ -6,6 +6,7 @@
 #include "nn/layers/conv_layer.h"
 #include "nn/layers/dense_layer.h"
 #include "nn/layers/local_kernel_layer.h"
+#include "nn/layers/lstm_layer.h"
 #include "nn/layers/max_pool2d_layer.h"
 #include "nn/layers/upsample2d_layer.h"
 
@@ -14,7 +15,7 @@ namespace aerec {
 const std::vector<const layer_kind_info*>& layer_kinds() {
   static const std::vector<const layer_kind_info*> all = {
       &dense_layer_kind,      &local_kernel_layer_kind, &conv2d_layer_kind, &conv_transpose2d_layer_kind,
-      &max_pool2d_layer_kind, &upsample2d_layer_kind,
+      &max_pool2d_layer_kind, &upsample2d_layer_kind,   &lstm_layer_kind,
   };
   return all;
 }
