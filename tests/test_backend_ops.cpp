@@ -26,6 +26,7 @@
 #include "aerec/backend/ops/pixel_loss_ops.h"
 #include "aerec/backend/ops/pool_ops.h"
 #include "aerec/backend/ops/sequence_ops.h"
+#include "aerec/backend/ops/softmax_ops.h"
 #include "aerec/backend/ops/variational_ops.h"
 #include "backend_ops.h"
 
@@ -731,6 +732,34 @@ std::vector<op_case> sequence_cases() {
   return all;
 }
 
+// Softmax cross-entropy: rows with a target and rows without (-1), logits
+// large enough that e^z overflows without the maximum taken out, and rows of
+// MovieLens's width.
+std::vector<op_case> softmax_cases() {
+  std::vector<op_case> all;
+  for (const shape s : {shape{0, 5, 0}, shape{1, 1, 0}, shape{3, 7, 0}, shape{17, 33, 0}, shape{40, 1682, 0}})
+    for (const bool with_grad : {false, true}) {
+      const int rows = s.rows, classes = s.k;
+      all.push_back(family_case<softmax_ops>(
+          "softmax_cross_entropy " + std::to_string(rows) + " x " + std::to_string(classes) +
+              (with_grad ? " grad" : ""),
+          [=](softmax_ops& o, workspace& w) {
+            std::vector<float> z = w.random(count(rows, classes), -8, 8);
+            if (!z.empty()) z.front() = 100;
+            std::vector<std::int32_t> t(static_cast<std::size_t>(rows));
+            for (std::size_t r = 0; r < t.size(); ++r)
+              t[r] = r % 4 == 3 ? -1 : static_cast<std::int32_t>(r * 7 % static_cast<std::size_t>(classes));
+            device_array<std::int32_t> targets(w.device(), t.size());
+            targets.upload(t);
+            o.softmax_cross_entropy(w.in(z, rows, classes), targets.data(), 0.25f,
+                                    or_null(with_grad, w.out(nans(count(rows, classes)))),
+                                    w.out(nans(std::size_t(rows))));
+          },
+          vector_exp));
+    }
+  return all;
+}
+
 std::vector<op_case> family_cases() {
   std::vector<op_case> all;
   for (auto&& part :
@@ -786,6 +815,10 @@ TEST_CASE("backends: the per-pixel losses match the reference", "[backend][pool]
 TEST_CASE("backends: the LSTM gates and sequence data movement match the reference", "[backend][lstm]") {
   check(lstm_cases());
   check(sequence_cases());
+}
+
+TEST_CASE("backends: softmax cross-entropy matches the reference", "[backend][next_item]") {
+  check(softmax_cases());
 }
 
 TEST_CASE("backends: every optimizer's steps match the reference", "[backend]") { check(optimizer_cases()); }
