@@ -689,21 +689,27 @@ std::vector<op_case> lstm_cases() {
       const int rows = s.rows, units = s.k;
       const std::size_t n = count(rows, units), g = 4 * n;
       const std::string what = std::to_string(rows) + " x " + std::to_string(units) + (first ? " first" : "");
-      add("lstm_forward " + what, [=](lstm_ops& o, workspace& w) {
-        const float* c_prev = or_null(!first, w.in(w.random(n, -2, 2)));
-        o.lstm_forward(w.out(w.random(g, -6, 6), rows, 4 * units), c_prev, w.out(nans(n), rows, units),
-                       w.out(nans(n), rows, units));
-      });
-      add("lstm_backward " + what, [=](lstm_ops& o, workspace& w) {
-        auto gates = w.random(g, 0, 1);
-        for (std::size_t i = 0; i < g; ++i)
-          if (i % count(4, units) / static_cast<std::size_t>(units) == 2)
-            gates[i] = 2 * gates[i] - 1;  // g: tanh
-        const float* c_prev = or_null(!first, w.in(w.random(n, -2, 2)));
-        o.lstm_backward(w.in(gates, rows, 4 * units), c_prev, w.in(w.random(n, -2, 2), rows, units),
-                        w.in(w.random(n), rows, units), w.out(w.random(n), rows, units),
-                        w.out(nans(g), rows, 4 * units));
-      });
+      add(
+          "lstm_forward " + what,
+          [=](lstm_ops& o, workspace& w) {
+            const float* c_prev = or_null(!first, w.in(w.random(n, -2, 2)));
+            o.lstm_forward(w.out(w.random(g, -6, 6), rows, 4 * units), c_prev, w.out(nans(n), rows, units),
+                           w.out(nans(n), rows, units));
+          },
+          vector_exp);
+      add(
+          "lstm_backward " + what,
+          [=](lstm_ops& o, workspace& w) {
+            auto gates = w.random(g, 0, 1);
+            for (std::size_t i = 0; i < g; ++i)
+              if (i % count(4, units) / static_cast<std::size_t>(units) == 2)
+                gates[i] = 2 * gates[i] - 1;  // g: tanh
+            const float* c_prev = or_null(!first, w.in(w.random(n, -2, 2)));
+            o.lstm_backward(w.in(gates, rows, 4 * units), c_prev, w.in(w.random(n, -2, 2), rows, units),
+                            w.in(w.random(n), rows, units), w.out(w.random(n), rows, units),
+                            w.out(nans(g), rows, 4 * units));
+          },
+          vector_exp);
     }
   return all;
 }
