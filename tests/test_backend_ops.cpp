@@ -20,10 +20,13 @@
 #include "aerec/backend/ops/elementwise_ops.h"
 #include "aerec/backend/ops/glocal_ops.h"
 #include "aerec/backend/ops/loss_ops.h"
+#include "aerec/backend/ops/lstm_ops.h"
 #include "aerec/backend/ops/optimizer_ops.h"
 #include "aerec/backend/ops/penalty_ops.h"
 #include "aerec/backend/ops/pixel_loss_ops.h"
 #include "aerec/backend/ops/pool_ops.h"
+#include "aerec/backend/ops/sequence_ops.h"
+#include "aerec/backend/ops/softmax_ops.h"
 #include "aerec/backend/ops/variational_ops.h"
 #include "backend_ops.h"
 
@@ -676,10 +679,98 @@ std::vector<op_case> optimizer_cases() {
   return all;
 }
 
+// LSTM steps: rows x units, first steps (no c_prev) and later ones, gates
+// wide enough to saturate.
+std::vector<op_case> lstm_cases() {
+  std::vector<op_case> all;
+  const auto add = [&](auto&&... c) { all.push_back(family_case<lstm_ops>(c...)); };
+  for (const shape s : {shape{0, 3, 0}, shape{1, 1, 0}, shape{3, 5, 0}, shape{17, 33, 0}, shape{128, 96, 0}})
+    for (const bool first : {true, false}) {
+      const int rows = s.rows, units = s.k;
+      const std::size_t n = count(rows, units), g = 4 * n;
+      const std::string what = std::to_string(rows) + " x " + std::to_string(units) + (first ? " first" : "");
+      add(
+          "lstm_forward " + what,
+          [=](lstm_ops& o, workspace& w) {
+            const float* c_prev = or_null(!first, w.in(w.random(n, -2, 2)));
+            o.lstm_forward(w.out(w.random(g, -6, 6), rows, 4 * units), c_prev, w.out(nans(n), rows, units),
+                           w.out(nans(n), rows, units));
+          },
+          vector_exp);
+      add(
+          "lstm_backward " + what,
+          [=](lstm_ops& o, workspace& w) {
+            auto gates = w.random(g, 0, 1);
+            for (std::size_t i = 0; i < g; ++i)
+              if (i % count(4, units) / static_cast<std::size_t>(units) == 2)
+                gates[i] = 2 * gates[i] - 1;  // g: tanh
+            const float* c_prev = or_null(!first, w.in(w.random(n, -2, 2)));
+            o.lstm_backward(w.in(gates, rows, 4 * units), c_prev, w.in(w.random(n, -2, 2), rows, units),
+                            w.in(w.random(n), rows, units), w.out(w.random(n), rows, units),
+                            w.out(nans(g), rows, 4 * units));
+          },
+          vector_exp);
+    }
+  return all;
+}
+
+// Sequence batches' data movement, on empty, tiny and odd sizes.
+std::vector<op_case> sequence_cases() {
+  std::vector<op_case> all;
+  const auto add = [&](auto&&... c) { all.push_back(family_case<sequence_ops>(c...)); };
+  for (const shape s : {shape{0, 3, 2}, shape{1, 1, 1}, shape{3, 7, 5}, shape{17, 33, 19}}) {
+    const int rows = s.rows, steps = s.k, f = s.n;
+    const std::size_t n = count(rows, steps * f);
+    add("swap_blocks " + describe(s), [=](sequence_ops& o, workspace& w) {
+      o.swap_blocks(w.in(w.random(n), rows, steps * f), f, w.out(nans(n), steps, rows * f));
+    });
+    add("copy_columns " + describe(s), [=](sequence_ops& o, workspace& w) {
+      o.copy_columns(w.in(w.random(count(rows, f + 2)), rows, f + 2), 1, w.out(w.random(n), rows, steps * f),
+                     (steps - 1) * f, f);
+    });
+    add("repeat_steps " + describe(s), [=](sequence_ops& o, workspace& w) {
+      o.repeat_steps(w.in(w.random(count(rows, f)), rows, f), w.out(nans(n), rows, steps * f));
+    });
+    add("sum_steps " + describe(s), [=](sequence_ops& o, workspace& w) {
+      o.sum_steps(w.in(w.random(n), rows, steps * f), w.out(nans(count(rows, f)), rows, f));
+    });
+  }
+  return all;
+}
+
+// Softmax cross-entropy: rows with a target and rows without (-1), logits
+// large enough that e^z overflows without the maximum taken out, and rows of
+// MovieLens's width.
+std::vector<op_case> softmax_cases() {
+  std::vector<op_case> all;
+  for (const shape s : {shape{0, 5, 0}, shape{1, 1, 0}, shape{3, 7, 0}, shape{17, 33, 0}, shape{40, 1682, 0}})
+    for (const bool with_grad : {false, true}) {
+      const int rows = s.rows, classes = s.k;
+      all.push_back(family_case<softmax_ops>(
+          "softmax_cross_entropy " + std::to_string(rows) + " x " + std::to_string(classes) +
+              (with_grad ? " grad" : ""),
+          [=](softmax_ops& o, workspace& w) {
+            std::vector<float> z = w.random(count(rows, classes), -8, 8);
+            if (!z.empty()) z.front() = 100;
+            std::vector<std::int32_t> t(static_cast<std::size_t>(rows));
+            for (std::size_t r = 0; r < t.size(); ++r)
+              t[r] = r % 4 == 3 ? -1 : static_cast<std::int32_t>(r * 7 % static_cast<std::size_t>(classes));
+            device_array<std::int32_t> targets(w.device(), t.size());
+            targets.upload(t);
+            o.softmax_cross_entropy(w.in(z, rows, classes), targets.data(), 0.25f,
+                                    or_null(with_grad, w.out(nans(count(rows, classes)))),
+                                    w.out(nans(std::size_t(rows))));
+          },
+          vector_exp));
+    }
+  return all;
+}
+
 std::vector<op_case> family_cases() {
   std::vector<op_case> all;
-  for (auto&& part : {elementwise_cases(), loss_cases(), penalty_cases(), variational_cases(), glocal_cases(),
-                      conv_cases(), pool_cases(), pixel_loss_cases(), optimizer_cases()})
+  for (auto&& part :
+       {elementwise_cases(), loss_cases(), penalty_cases(), variational_cases(), glocal_cases(), conv_cases(),
+        pool_cases(), pixel_loss_cases(), optimizer_cases(), lstm_cases(), sequence_cases()})
     all.insert(all.end(), part.begin(), part.end());
   return all;
 }
@@ -725,6 +816,15 @@ TEST_CASE("backends: max pooling and nearest upsampling match the reference", "[
 
 TEST_CASE("backends: the per-pixel losses match the reference", "[backend][pool]") {
   check(pixel_loss_cases());
+}
+
+TEST_CASE("backends: the LSTM gates and sequence data movement match the reference", "[backend][lstm]") {
+  check(lstm_cases());
+  check(sequence_cases());
+}
+
+TEST_CASE("backends: softmax cross-entropy matches the reference", "[backend][next_item]") {
+  check(softmax_cases());
 }
 
 TEST_CASE("backends: every optimizer's steps match the reference", "[backend]") { check(optimizer_cases()); }

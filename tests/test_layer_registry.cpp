@@ -10,8 +10,12 @@
 #include "aerec/nn/layers/conv2d.h"
 #include "aerec/nn/layers/conv_transpose2d.h"
 #include "aerec/nn/layers/dense.h"
+#include "aerec/nn/layers/embedding.h"
 #include "aerec/nn/layers/local_kernel.h"
+#include "aerec/nn/layers/lstm.h"
 #include "aerec/nn/layers/max_pool2d.h"
+#include "aerec/nn/layers/repeat.h"
+#include "aerec/nn/layers/step_dense.h"
 #include "aerec/nn/layers/upsample2d.h"
 
 using namespace aerec;
@@ -28,6 +32,10 @@ layer_spec sample_of(std::string_view kind) {
     return conv_transpose2d_spec(shape::image(4, 5, 4), 3, 3, 2, 1, activation::sigmoid);
   if (kind == max_pool2d_kind_name) return max_pool2d_spec(shape::image(2, 7, 7), 2, 2);
   if (kind == upsample2d_kind_name) return upsample2d_spec(shape::image(3, 4, 5), 2);
+  if (kind == embedding_kind_name) return embedding_spec(4, 9, 3, true);
+  if (kind == lstm_kind_name) return lstm_spec(6, 4, 3, true);
+  if (kind == repeat_kind_name) return repeat_spec(5, 3);
+  if (kind == step_dense_kind_name) return step_dense_spec(3, 5, 7, activation::identity);
   FAIL("no sample spec for the layer kind " << kind << ": add one to sample_of");
   return {};
 }
@@ -60,7 +68,8 @@ TEST_CASE("layer registry: every kind makes layers that follow its parameter lay
     }
   }
   CHECK(names == std::set<std::string_view>{"dense", "local_kernel", "conv2d", "conv_transpose2d",
-                                            "max_pool2d", "upsample2d"});
+                                            "max_pool2d", "upsample2d", "lstm", "repeat", "step_dense",
+                                            "embedding"});
 }
 
 TEST_CASE("layer registry: specs are checked against their kind", "[layer][registry]") {

@@ -633,9 +633,13 @@ TEST_CASE("model_file: damaged or foreign records with a valid checksum are reje
     require_same_model(m, loaded);
   }
   SECTION("an unknown layer kind") {
-    CHECK_THAT(rejected_layers([](auto& l) { field_named(l[2], "kind")->value = text_value("lstm"); }),
-               Contains("section LAYR: layer 2") && Contains("unknown layer kind 'lstm'") &&
+    CHECK_THAT(rejected_layers([](auto& l) { field_named(l[2], "kind")->value = text_value("gru"); }),
+               Contains("section LAYR: layer 2") && Contains("unknown layer kind 'gru'") &&
                    Contains("known: dense, local_kernel"));
+  }
+  SECTION("a known kind whose shapes it cannot take") {
+    CHECK_THAT(rejected_layers([](auto& l) { field_named(l[2], "kind")->value = text_value("lstm"); }),
+               Contains("section LAYR: layer 2") && Contains("an lstm layer takes sequences"));
   }
   SECTION("an unknown activation") {
     CHECK_THAT(rejected_layers([](auto& l) { field_named(l[0], "activation")->value = text_value("swish"); }),

@@ -10,17 +10,21 @@
 #include "aerec/backend/ops/conv_ops.h"
 #include "aerec/backend/ops/elementwise_ops.h"
 #include "aerec/backend/ops/loss_ops.h"
+#include "aerec/backend/ops/lstm_ops.h"
 #include "aerec/backend/ops/optimizer_ops.h"
 #include "aerec/backend/ops/pixel_loss_ops.h"
+#include "aerec/backend/ops/softmax_ops.h"
 #include "aerec/core/error.h"
 #include "backend/activation_math.h"
 #include "backend/cpu/parallel.h"
 #include "backend/cpu/simd_gemm.h"
 #include "backend/cpu/vector_activation.h"
+#include "backend/cpu/vector_lstm.h"
 #include "backend/cpu/vector_math.h"
 #include "backend/host/direct_conv.h"
 #include "backend/optimizer_math.h"
 #include "backend/pixel_loss_math.h"
+#include "backend/softmax_math.h"
 #include "backend/variational_math.h"
 
 namespace aerec {
@@ -111,6 +115,22 @@ double bce_row(const float* p, const float* t, int n) {
   return sum;
 }
 
+// sum_j e^(z_j - m) over a row in double, in order, the exponentials eight at
+// a time (into out unless it is null); a short tail is padded, so every
+// element's term is the same wherever it sits.
+double exp_sum(const float* z, int n, float m, float* out) {
+  double sum = 0;
+  for (int i = 0; i < n; i += 8) {
+    const int k = std::min(8, n - i);
+    float lanes[8] = {};
+    std::memcpy(lanes, z + i, static_cast<std::size_t>(k) * sizeof(float));
+    const cpu::float8 e = cpu::exp8(cpu::load8(lanes) - m);
+    for (int l = 0; l < k; ++l) sum += e[l];
+    if (out) std::memcpy(out + i, &e, static_cast<std::size_t>(k) * sizeof(float));
+  }
+  return sum;
+}
+
 // The core primitives, and fast implementations of the element-wise, loss
 // and optimizer families, of the direct convolutions (threaded by images)
 // and of the per-pixel losses. The penalties, the variational code, GLocal-K's
@@ -121,7 +141,9 @@ class cpu_backend final : public backend,
                           public loss_ops,
                           public optimizer_ops,
                           public conv_ops,
-                          public pixel_loss_ops {
+                          public pixel_loss_ops,
+                          public lstm_ops,
+                          public softmax_ops {
  public:
   explicit cpu_backend(int threads) : threads_(threads), host_conv_(conv_ops::host_fallback(*this)) {
     if (threads < 1) throw error(error_code::invalid_argument, "threads must be at least 1");
@@ -429,6 +451,31 @@ class cpu_backend final : public backend,
                     float* row_sums) override {
     return math::pixel_loss_rows(kind, output.data, target.data, output.rows, output.cols, grad, row_sums,
                                  bce_row);
+  }
+
+  // The LSTM gates and softmax cross-entropy, threaded by rows.
+  void lstm_forward(matrix_view gates, const float* c_prev, matrix_view c, matrix_view h) override {
+    by_rows(c.rows, 16 * count(c.rows, c.cols), [&](int r) {
+      const std::size_t at = count(r, c.cols);
+      cpu::lstm_forward_row(gates.data + count(r, gates.cols), c_prev ? c_prev + at : nullptr, c.data + at,
+                            h.data + at, c.cols);
+    });
+  }
+  void lstm_backward(const_matrix_view gates, const float* c_prev, const_matrix_view c, const_matrix_view dh,
+                     matrix_view dc, matrix_view d_gates) override {
+    by_rows(c.rows, 8 * count(c.rows, c.cols), [&](int r) {
+      const std::size_t at = count(r, c.cols), row = count(r, gates.cols);
+      cpu::lstm_backward_row(gates.data + row, c_prev ? c_prev + at : nullptr, c.data + at, dh.data + at,
+                             dc.data + at, d_gates.data + row, c.cols);
+    });
+  }
+  void softmax_cross_entropy(const_matrix_view logits, const std::int32_t* targets, float scale, float* grad,
+                             float* losses) override {
+    by_rows(logits.rows, 8 * count(logits.rows, logits.cols), [&](int r) {
+      const std::size_t at = count(r, logits.cols);
+      losses[r] = math::softmax_cross_entropy_row(logits.data + at, logits.cols, targets[r], scale,
+                                                  grad ? grad + at : nullptr, exp_sum);
+    });
   }
 
   // The direct convolutions, each part of the threads a range of the images.

@@ -91,6 +91,14 @@ inline float8 expm1_8(float8 x) {
   return select(abs_x < 0.35f, small, exp8(x) - 1.0f);
 }
 
+// tanh x as e / (e + 2) for e = e^2x - 1, accurate near 0 too; |x| is
+// clamped to 9, past which tanh rounds to +-1 in float (and e^2x would overflow).
+inline float8 tanh8(float8 x) {
+  const float8 lo = float8{} - 9.0f, hi = float8{} + 9.0f;
+  const float8 e = expm1_8(2.0f * select(x < lo, lo, select(x > hi, hi, x)));
+  return e / (e + 2.0f);
+}
+
 // ln x to about 1 ulp (Cephes' logf): x = m 2^e with m in [sqrt(1/2),
 // sqrt(2)), ln m by a polynomial in m - 1, e ln 2 added in two parts.
 // Denormals are scaled up first; 0 gives -inf, +inf itself, a negative x
