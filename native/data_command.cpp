@@ -163,6 +163,7 @@ void run_split(const split_args& a) {
   const dataset d = load_data(a.data, options);
   report_left_out({d.test.unknown_user, d.test.unknown_item}, "test");
   report_left_out({d.validation.unknown_user, d.validation.unknown_item}, "validation");
+  report_short_users(d.short_users);
   for (const std::string& name : write_split_files(d, a.out))
     std::printf("%s\n", (std::filesystem::path(a.out) / name).c_str());
 }

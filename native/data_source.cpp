@@ -28,4 +28,10 @@ void report_left_out(const left_out& part, const char* name) {
                part.unknown_user + part.unknown_item, name, part.unknown_user, part.unknown_item);
 }
 
+void report_short_users(std::size_t users) {
+  if (users == 0) return;
+  std::fprintf(stderr, "aerec: note: %zu users with fewer than 3 ratings left out of the split last\n",
+               users);
+}
+
 }  // namespace aerec::cli

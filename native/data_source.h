@@ -22,5 +22,7 @@ void default_data_from_metadata(data_source& source, const nlohmann::ordered_jso
 
 // Says on stderr how many of a held-out part's ratings were left out (unknown user or movie).
 void report_left_out(const left_out& part, const char* name);
+// The split last's users with too few ratings for a training, validation and test part.
+void report_short_users(std::size_t users);
 
 }  // namespace aerec::cli

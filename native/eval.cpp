@@ -55,6 +55,7 @@ void run(eval_args a) {
   if (data.test.target.nnz() == 0)
     throw error(error_code::invalid_argument, "split '" + a.split + "' has no test part");
   report_left_out({data.test.unknown_user, data.test.unknown_item}, "test");
+  report_short_users(data.short_users);
   json out = {{"model", a.model}, {"data", data.name}, {"split", data.split}};
   out["test_left_out_unknown_user"] = data.test.unknown_user;
   out["test_left_out_unknown_item"] = data.test.unknown_item;

@@ -69,6 +69,7 @@ bool run_epochs(training_run& run, bool quiet) {
 void report_left_out(const training_run& run) {
   report_left_out(run.test_left_out(), "test");
   report_left_out(run.validation_left_out(), "validation");
+  report_short_users(run.data().short_users);
 }
 
 }  // namespace aerec::cli

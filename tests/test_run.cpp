@@ -127,6 +127,10 @@ TEST_CASE("training run: runs that cannot be are refused before any training", "
   train_config item_based = config_of(spec);
   item_based.item_based = true;
   refused(users, item_based, "--item-based cannot use --split users:0.2");
+  run_spec last = spec;
+  last.split = "last";
+  last.val = 0;
+  refused(last, item_based, "--item-based cannot use --split last");
   train_config bad = config_of(spec);
   bad.epochs = -1;
   refused(spec, bad, "epochs");

@@ -178,7 +178,10 @@ parts check_split(const dataset& d, const std::vector<rating_line>& lines) {
           {}};
   std::size_t kept = 0;
   std::map<pair_id, int> seen;
+  // The split last's test input repeats the training and validation ratings.
+  const bool input_repeats = d.split == "last";
   for (const cells* c : {&p.train, &p.test_target, &p.test_input, &p.val_target, &p.val_input}) {
+    if (input_repeats && c == &p.test_input) continue;
     kept += c->size();
     for (const auto& [key, value] : *c) {
       CAPTURE(key.first, key.second);
@@ -190,8 +193,15 @@ parts check_split(const dataset& d, const std::vector<rating_line>& lines) {
   for (const auto& [key, times] : seen) CHECK(times == 1);
   for (const auto& [key, value] : file)
     if (!seen.count(key)) p.left_out.emplace(key, value);
+  // The split last leaves out the ratings of users with fewer than 3.
+  std::size_t short_ratings = 0;
+  if (d.split == "last") {
+    std::map<std::int32_t, std::size_t> sizes;
+    for (const rating_line& l : lines) ++sizes[l.user];
+    for (const auto& [user, size] : sizes) short_ratings += size < 3 ? size : 0;
+  }
   CHECK(kept + d.test.unknown_user + d.test.unknown_item + d.validation.unknown_user +
-            d.validation.unknown_item ==
+            d.validation.unknown_item + short_ratings ==
         lines.size());
   CHECK(p.left_out.size() + kept == lines.size());
 
@@ -232,6 +242,7 @@ TEST_CASE("parse_split: every form", "[split]") {
     CHECK(s.fold == fold);
   }
   CHECK(aerec::parse_split("all").kind == split_kind::all);
+  CHECK(aerec::parse_split("last").kind == split_kind::last);
 
   struct form {
     const char* text;
@@ -251,7 +262,7 @@ TEST_CASE("parse_split: every form", "[split]") {
 }
 
 TEST_CASE("split_name: names parse back to the same split", "[split]") {
-  for (const char* name : {"u1", "u2", "u3", "u4", "u5", "ua", "ub", "all", "random:0.1", "user:0.2",
+  for (const char* name : {"u1", "u2", "u3", "u4", "u5", "ua", "ub", "all", "last", "random:0.1", "user:0.2",
                            "time:0.1", "users:0.1", "random:0.05", "users:0.25", "time:0.999"}) {
     CAPTURE(name);
     CHECK(aerec::split_name(aerec::parse_split(name)) == name);
@@ -772,5 +783,149 @@ TEST_CASE("load_dataset: large sparse ids", "[split]") {
     CHECK(d.train.row_size(d.users.index_of(big, "user")) == 2);
     const dataset r = load(write_ratings(dir, lines), "random:0.3");
     check_split(r, lines);
+  }
+}
+
+// --- the split last ---------------------------------------------------------
+
+TEST_CASE("load_dataset: last holds out each user's latest two ratings, ties by movie id", "[split][last]") {
+  // File order is not time order; users 5 (two ratings) and 6 (one) are too short.
+  const std::vector<rating_line> lines = {// by time: 10 40 20 30
+                                          {1, 30, 8, 500},
+                                          {1, 10, 6, 100},
+                                          {1, 20, 4, 300},
+                                          {1, 40, 2, 200},
+                                          // ties at 70 by movie id: 20 10 30 40
+                                          {2, 40, 10, 70},
+                                          {2, 10, 6, 70},
+                                          {2, 30, 4, 70},
+                                          {2, 20, 8, 10},
+                                          // 30 20 10
+                                          {3, 20, 6, 7},
+                                          {3, 10, 8, 9},
+                                          {3, 30, 4, 5},
+                                          // 50 10 20 30 40
+                                          {4, 10, 6, 1},
+                                          {4, 20, 6, 2},
+                                          {4, 30, 6, 3},
+                                          {4, 40, 6, 4},
+                                          {4, 50, 6, 0},
+                                          {5, 10, 6, 1},
+                                          {5, 20, 6, 2},
+                                          {6, 30, 6, 1}};
+  // Each kept user's movies in time order: the last is the test target, the
+  // one before it the validation target. Every held-out movie has a training rating.
+  const std::map<std::int32_t, std::vector<std::int32_t>> in_time = {
+      {1, {10, 40, 20, 30}}, {2, {20, 10, 30, 40}}, {3, {30, 20, 10}}, {4, {50, 10, 20, 30, 40}}};
+  temp_dir dir;
+  for (const rating_format format : {rating_format::tab, rating_format::csv}) {
+    CAPTURE(aerec::rating_format_name(format));
+    const dataset d = load(write_ratings(dir, lines, format), "last");
+    const parts p = check_split(d, lines);
+    CHECK(d.split == "last");
+    CHECK(d.short_users == 2);
+    cells short_ones;
+    for (const rating_line& l : lines)
+      if (l.user >= 5) short_ones.emplace(pair_id{l.user, l.item}, l.value());
+    CHECK(p.left_out == short_ones);
+    CHECK(d.test.unknown_item + d.test.unknown_user + d.validation.unknown_item + d.validation.unknown_user ==
+          0);
+
+    const auto value_of = [&](std::int32_t user, std::int32_t item) {
+      for (const rating_line& l : lines)
+        if (l.user == user && l.item == item) return l.value();
+      FAIL("no such rating");
+      return 0.0f;
+    };
+    cells test, validation, train;
+    for (const auto& [user, items] : in_time) {
+      test.emplace(pair_id{user, items.back()}, value_of(user, items.back()));
+      const std::int32_t second_last = items[items.size() - 2];
+      validation.emplace(pair_id{user, second_last}, value_of(user, second_last));
+      for (std::size_t k = 0; k + 2 < items.size(); ++k)
+        train.emplace(pair_id{user, items[k]}, value_of(user, items[k]));
+    }
+    CHECK(p.test_target == test);
+    CHECK(p.val_target == validation);
+    CHECK(p.train == train);
+    // The test part's input is what is known before it: training and validation.
+    cells known = train;
+    known.insert(validation.begin(), validation.end());
+    CHECK(p.test_input == known);
+    CHECK(p.val_input.empty());
+    CHECK(&d.input_for(d.validation) == &d.train);
+
+    REQUIRE(d.train_order.size() == static_cast<std::size_t>(d.users.size()));
+    for (std::int32_t row = 0; row < d.users.size(); ++row) {
+      const std::int32_t user = d.users.id(row);
+      CAPTURE(user);
+      std::vector<std::int32_t> order;
+      for (const std::int32_t col : d.train_order[static_cast<std::size_t>(row)])
+        order.push_back(d.items.id(col));
+      std::vector<std::int32_t> expected;
+      if (in_time.count(user)) expected.assign(in_time.at(user).begin(), in_time.at(user).end() - 2);
+      CHECK(order == expected);
+    }
+  }
+}
+
+TEST_CASE("load_dataset: last on random data keeps one test and one validation rating a user",
+          "[split][last]") {
+  const std::vector<rating_line> lines = random_lines(60, 25, 0.12f, 7);
+  temp_dir dir;
+  const dataset d = load(write_ratings(dir, lines), "last");
+  const parts p = check_split(d, lines);
+  std::map<std::int32_t, std::vector<rating_line>> by_user;
+  for (const rating_line& l : lines) by_user[l.user].push_back(l);
+  std::size_t short_users = 0;
+  const auto test_users = per_user(p.test_target), val_users = per_user(p.val_target);
+  for (auto& [user, mine] : by_user) {
+    CAPTURE(user);
+    if (mine.size() < 3) {
+      ++short_users;
+      CHECK(count_of(test_users, user) + count_of(val_users, user) == 0);
+      continue;
+    }
+    std::sort(mine.begin(), mine.end(), [](const rating_line& a, const rating_line& b) {
+      return std::pair(a.time, a.item) < std::pair(b.time, b.item);
+    });
+    // A target whose movie has no training rating is counted apart, not kept.
+    const auto held = [&](const cells& c, const rating_line& l) {
+      return c.count(pair_id{user, l.item}) + p.left_out.count(pair_id{user, l.item}) == 1;
+    };
+    CHECK(held(p.test_target, mine.back()));
+    CHECK(held(p.val_target, mine[mine.size() - 2]));
+    CHECK(count_of(test_users, user) <= 1);
+    CHECK(count_of(val_users, user) <= 1);
+    const auto row = *d.users.find(user);
+    CHECK(d.train_order[static_cast<std::size_t>(row)].size() == mine.size() - 2);
+  }
+  CHECK(d.short_users == short_users);
+  CHECK(short_users > 0);
+}
+
+TEST_CASE("load_dataset: last needs timestamps and refuses a validation fraction", "[split][last]") {
+  temp_dir dir;
+  const data_files no_times = write_ratings(dir, random_lines(5, 5, 0.8f, 2), rating_format::dat);
+  const auto e = error_from([&] { load(no_times, "last"); });
+  REQUIRE(e);
+  CHECK(code_name(*e) == "invalid_argument");
+  CHECK_THAT(e->what(), Contains("'last'") && Contains(no_times.ratings.string()) && Contains("timestamps"));
+
+  const data_files timed = write_ratings(dir, random_lines(5, 5, 0.8f, 2));
+  const auto v = error_from([&] { load(timed, "last", 0.1); });
+  REQUIRE(v);
+  CHECK(code_name(*v) == "invalid_argument");
+  CHECK_THAT(v->what(), Contains("--val") && Contains("second-to-last"));
+}
+
+TEST_CASE("load_dataset: the other splits have no time orders or short users", "[split][last]") {
+  temp_dir dir;
+  const data_files files = write_ratings(dir, growing_users(6));
+  for (const char* split : {"all", "random:0.2", "time:0.2", "users:0.3"}) {
+    CAPTURE(split);
+    const dataset d = load(files, split);
+    CHECK(d.train_order.empty());
+    CHECK(d.short_users == 0);
   }
 }

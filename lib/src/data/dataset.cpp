@@ -9,8 +9,9 @@ namespace {
 holdout transposed(const holdout& part) {
   if (part.input.rows() > 0)
     throw error(error_code::invalid_argument,
-                "held-out users (split users:F) cannot be transposed: their fold-in ratings would "
-                "be columns that the training part does not have");
+                "a part with inputs of its own (held-out users of a users:F split, the split "
+                "last's test part) cannot be transposed: an item-based model's inputs are the "
+                "training part's rows");
   holdout out;
   out.target = part.target.transpose();
   out.unknown_user = part.unknown_item;
@@ -21,9 +22,16 @@ holdout transposed(const holdout& part) {
 }  // namespace
 
 dataset transposed(const dataset& d) {
-  return {
-      d.name, d.split, d.items, d.users, d.train.transpose(), transposed(d.test), transposed(d.validation),
-      d.scale};
+  return {d.name,
+          d.split,
+          d.items,
+          d.users,
+          d.train.transpose(),
+          transposed(d.test),
+          transposed(d.validation),
+          d.scale,
+          {},
+          d.short_users};
 }
 
 ratings reindex_items(const ratings& r, const id_map& from, const id_map& to, std::size_t& dropped) {

@@ -14,8 +14,12 @@ namespace aerec {
 namespace {
 
 // Where each rating goes. Held-out users' ratings are split into an input
-// part (fold-in) and a target part.
-enum part : std::uint8_t { train_part, test_target, test_input, val_target, val_input };
+// part (fold-in) and a target part. The split `last` leaves users with too few
+// ratings out of every part.
+enum part : std::uint8_t { train_part, test_target, test_input, val_target, val_input, left_out_part };
+
+// The split `last` holds out two ratings of each user and trains on the rest.
+constexpr std::size_t last_split_min_ratings = 3;
 
 // Of a held-out user's ratings, this share is the target, the rest the input
 // (the protocol of Liang et al. 2018, Mult-VAE).
@@ -29,8 +33,9 @@ const std::vector<std::string>& fold_names() {
 [[noreturn]] void bad_split(const std::string& text, const std::string& why) {
   std::string folds;
   for (const auto& f : fold_names()) folds += f + ", ";
-  throw error(error_code::invalid_argument, "split '" + text + "': " + why + " (use " + folds +
-                                                "all, random:F, user:F, time:F or users:F with 0 < F < 1)");
+  throw error(error_code::invalid_argument,
+              "split '" + text + "': " + why + " (use " + folds +
+                  "all, last, random:F, user:F, time:F or users:F with 0 < F < 1)");
 }
 
 // The ratings of one or two files (a fold's base and test) as one table,
@@ -174,6 +179,66 @@ void split_by_time(std::vector<std::uint8_t>& parts, const rating_table& t, doub
   for (std::size_t k = keep; k < index.size(); ++k) parts[index[k]] = test_target;
 }
 
+// Row `r`'s rating indices in time order, ties by item.
+void time_ordered(const rating_table& t, const row_major& m, std::size_t r, std::vector<std::uint32_t>& out) {
+  out.assign(m.order.begin() + static_cast<std::ptrdiff_t>(m.start[r]),
+             m.order.begin() + static_cast<std::ptrdiff_t>(m.start[r + 1]));
+  std::sort(out.begin(), out.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return std::pair(t.timestamps[a], t.items[a]) < std::pair(t.timestamps[b], t.items[b]);
+  });
+}
+
+// Each user's latest rating becomes the test target, the one before it the
+// validation target; users with too few ratings for both and training are left out.
+void split_last(std::vector<std::uint8_t>& parts, const rating_table& t, const row_major& m) {
+  std::vector<std::uint32_t> by_time;
+  for (std::size_t r = 0; r + 1 < m.start.size(); ++r) {
+    time_ordered(t, m, r, by_time);
+    if (by_time.size() < last_split_min_ratings) {
+      for (const std::uint32_t i : by_time) parts[i] = left_out_part;
+      continue;
+    }
+    parts[by_time.back()] = test_target;
+    parts[by_time[by_time.size() - 2]] = val_target;
+  }
+}
+
+std::size_t short_user_count(const row_major& m) {
+  std::size_t n = 0;
+  for (std::size_t r = 0; r + 1 < m.start.size(); ++r) {
+    const std::size_t size = m.start[r + 1] - m.start[r];
+    n += size > 0 && size < last_split_min_ratings;
+  }
+  return n;
+}
+
+// The training items of each user row in time order.
+std::vector<std::vector<std::int32_t>> training_orders(const rating_table& t, const row_major& m,
+                                                       const std::vector<std::uint8_t>& parts) {
+  std::vector<std::vector<std::int32_t>> orders(m.start.size() - 1);
+  std::vector<std::uint32_t> by_time;
+  for (std::size_t r = 0; r < orders.size(); ++r) {
+    time_ordered(t, m, r, by_time);
+    for (const std::uint32_t i : by_time)
+      if (parts[i] == train_part) orders[r].push_back(t.items[i]);
+  }
+  return orders;
+}
+
+// What is known before each test target: the training rows and the validation ratings.
+ratings training_and_validation(const dataset& d) {
+  std::vector<rating_entry> known = d.train.entries();
+  const std::vector<rating_entry> validation = d.validation.target.entries();
+  known.insert(known.end(), validation.begin(), validation.end());
+  return ratings(d.train.rows(), d.train.cols(), known);
+}
+
+void check_timestamps(const rating_table& t, const split_spec& sp) {
+  if (!t.has_timestamps())
+    throw error(error_code::invalid_argument,
+                "split '" + split_name(sp) + "' needs timestamps, and " + t.path.string() + " has none");
+}
+
 // Makes `fraction` of the users whose ratings are all in `from` held-out
 // users: each one's ratings split into `input` and `target`.
 void hold_out_users(std::vector<std::uint8_t>& parts, const row_major& m, part from, part input, part target,
@@ -210,10 +275,12 @@ std::vector<std::uint8_t> assign_parts(const source& s, const row_major& m, cons
       split_each_user(parts, m, sp.fraction, random);
       break;
     case split_kind::time:
-      if (!t.has_timestamps())
-        throw error(error_code::invalid_argument,
-                    "split '" + split_name(sp) + "' needs timestamps, and " + t.path.string() + " has none");
+      check_timestamps(t, sp);
       split_by_time(parts, t, sp.fraction);
+      break;
+    case split_kind::last:
+      check_timestamps(t, sp);
+      split_last(parts, t, m);
       break;
     case split_kind::users:
       hold_out_users(parts, m, train_part, test_input, test_target, sp.fraction, random);
@@ -268,6 +335,7 @@ void build_parts(dataset& d, const rating_table& t, const std::vector<std::uint3
   std::vector<part_builder> built(5, part_builder(rows, cols));
   for (const std::uint32_t i : order) {
     const auto p = static_cast<part>(parts[i]);
+    if (p == left_out_part) continue;
     const std::int32_t row = t.users[i], col = t.items[i];
     if (p == test_target || p == val_target) {
       holdout& h = p == test_target ? d.test : d.validation;
@@ -300,6 +368,7 @@ void check_fraction(const std::string& text, double fraction) {
 
 split_spec parse_split(const std::string& text) {
   if (text == "all") return {split_kind::all, {}, 0};
+  if (text == "last") return {split_kind::last, {}, 0};
   if (std::find(fold_names().begin(), fold_names().end(), text) != fold_names().end())
     return {split_kind::fold, text, 0};
   static const std::vector<std::pair<std::string, split_kind>> kinds = {{"random", split_kind::random},
@@ -330,6 +399,8 @@ std::string split_name(const split_spec& s) {
       return s.fold;
     case split_kind::all:
       return "all";
+    case split_kind::last:
+      return "last";
     default:
       break;
   }
@@ -350,8 +421,13 @@ std::string split_name(const split_spec& s) {
 dataset load_dataset(const data_files& files, const load_options& options) {
   if (options.validation != 0 && !(options.validation > 0 && options.validation < 1))
     throw error(error_code::invalid_argument, "the validation fraction (--val) must lie between 0 and 1");
+  const bool last = options.split.kind == split_kind::last;
+  if (last && options.validation > 0)
+    throw error(error_code::invalid_argument,
+                "split 'last' takes no validation fraction (--val): it holds out each user's "
+                "second-to-last rating for validation already");
   data_files only_needed = files;
-  only_needed.format.keep_timestamps = options.split.kind == split_kind::time;
+  only_needed.format.keep_timestamps = options.split.kind == split_kind::time || last;
   source s = options.split.kind == split_kind::fold
                  ? read_fold(only_needed, options.split.fold)
                  : source{read_ratings(files.ratings, only_needed.format), 0, {}};
@@ -365,7 +441,13 @@ dataset load_dataset(const data_files& files, const load_options& options) {
   d.users = to_indices(t.users);
   d.items = to_indices(t.items);
   const row_major m = row_major_order(s, d.users, d.items);
-  build_parts(d, t, m.order, assign_parts(s, m, options));
+  const std::vector<std::uint8_t> parts = assign_parts(s, m, options);
+  build_parts(d, t, m.order, parts);
+  if (last) {
+    d.train_order = training_orders(t, m, parts);
+    d.short_users = short_user_count(m);
+    d.test.input = training_and_validation(d);
+  }
   return d;
 }
 

@@ -171,6 +171,11 @@ void training_run::prepare_data() {
                 "--item-based cannot use --split " + spec_.split +
                     ": its held-out users are new users, and an item-based model has a column "
                     "only for each user it was trained on");
+  if (config_.item_based && split.kind == split_kind::last)
+    throw error(error_code::invalid_argument,
+                "--item-based cannot use --split last: its test inputs add each user's "
+                "validation rating to the training part, which an item-based model's rows "
+                "(movies) cannot take without retraining");
   data_ = load_data(spec_.data, {split, spec_.val, config_.seed});
   if (spec_.patience > 0 && data_.validation.target.nnz() == 0)
     throw error(error_code::invalid_argument, "--patience needs a validation slice: add --val 0.05");

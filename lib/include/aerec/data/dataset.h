@@ -1,7 +1,9 @@
 #pragma once
 // A rating data set split into a training and a test part that share one
 // user index space and one item index space.
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "aerec/data/id_map.h"
 #include "aerec/data/ratings.h"
@@ -25,7 +27,8 @@ struct left_out {
 struct holdout {
   ratings target;  // users x items; no ratings when the split has no such part
   // The users' inputs when these are not their training rows (held-out users,
-  // whose ratings are split into a fold-in input and a target); else no rows.
+  // whose ratings are split into a fold-in input and a target; on the split
+  // `last`, the test part's training rows plus the validation ratings); else no rows.
   ratings input;
   // Target ratings left out because nothing could predict them: the user has
   // no input rating, or the movie has no training rating.
@@ -42,6 +45,11 @@ struct dataset {
   holdout test;
   holdout validation;
   rating_scale scale;
+  // The split `last`: each user row's training item columns in time order
+  // (ties by movie id), for sequence models; empty on the other splits.
+  std::vector<std::vector<std::int32_t>> train_order;
+  // The split `last`: users with fewer than 3 ratings, left out of every part.
+  std::size_t short_users = 0;
 
   // What the model sees to predict `part`'s targets.
   const ratings& input_for(const holdout& part) const { return part.input.rows() > 0 ? part.input : train; }
@@ -53,7 +61,8 @@ struct dataset {
 // the left-out counts swap with the roles (unknown_user now counts movies with
 // no training rating). Applying it twice gives the original back. Throws
 // error_code::invalid_argument for held-out users (a users:F split): their
-// fold-in ratings would be new columns, which no model trained on `train` has.
+// fold-in ratings would be new columns, which no model trained on `train` has,
+// and for the split `last`, whose test inputs hold the validation ratings.
 dataset transposed(const dataset& d);
 
 // `r` with its columns moved from the item ids of `from` to those of `to`.

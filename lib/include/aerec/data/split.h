@@ -17,6 +17,8 @@ enum class split_kind {
   time,      // "time:0.1": the latest fraction of all ratings, by timestamp
   users,     // "users:0.1": that fraction of users, whose ratings are split
              // into a fold-in input and a held-out target (for new users and top-N)
+  last,      // "last": each user's latest rating is the test target, the one before
+             // it the validation target (next-item prediction, as SASRec's protocol)
 };
 
 struct split_spec {
@@ -31,7 +33,8 @@ split_spec parse_split(const std::string& text);
 inline constexpr const char* split_help =
     "u1..u5, ua, ub (MovieLens-100K's folds), all (no test part), random:F (a random fraction F "
     "of the ratings), user:F (F of each user's ratings), time:F (the latest F), users:F (F of the "
-    "users, each with 80% of their ratings as input and 20% as target)";
+    "users, each with 80% of their ratings as input and 20% as target), last (each user's latest "
+    "rating the test target, the one before it the validation target; needs timestamps)";
 std::string split_name(const split_spec& split);
 
 struct load_options {
@@ -44,7 +47,9 @@ struct load_options {
 // parts; the scale is the lowest to the highest rating (the format's range
 // when every rating is the same). A pair rated twice in the file is a parse_error naming both lines.
 // Test and validation ratings whose user has no input or whose item has no
-// training rating are counted in the dataset and left out of it.
+// training rating are counted in the dataset and left out of it. The split
+// `last` needs timestamps, takes no validation fraction (it holds out its own),
+// and leaves out users with fewer than 3 ratings (counted in short_users).
 dataset load_dataset(const data_files& files, const load_options& options);
 
 }  // namespace aerec

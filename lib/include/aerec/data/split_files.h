@@ -13,7 +13,8 @@ namespace aerec {
 // Writes each part that `d` has into `dir` as "user,movie,rating" CSV with a
 // header, in original ids, rows in user order: train.csv, and for the test
 // part and the validation slice <part>-target.csv plus, for held-out users,
-// <part>-input.csv (their fold-in ratings). Each file is written atomically.
+// <part>-input.csv (their fold-in ratings; on the split `last`, the test
+// targets' inputs: training plus validation ratings). Each file is written atomically.
 // Returns the file names written.
 std::vector<std::string> write_split_files(const dataset& d, const std::filesystem::path& dir);
 
