@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include <cstdio>
+#include <utility>
 
 #include "aerec/core/error.h"
 #include "aerec/io/file_io.h"
@@ -27,6 +28,16 @@ void print_ranking_figures(const ranking_metrics& m, const ranking_metrics& popu
     std::printf("%6d %9.4f %7.4f %7.4f %8.4f  | %7.4f %7.4f\n", a.k, a.precision, a.recall, a.ndcg,
                 a.coverage, popularity.at[i].recall, popularity.at[i].ndcg);
   }
+}
+
+void print_next_item_figures(const next_item_test_figures& f) {
+  std::printf("next item over %zu users (full ranking, and among %d sampled movies)\n", f.model.users,
+              f.options.negatives);
+  std::printf("%-12s %7s %7s %11s %11s\n", "", "hr@k", "ndcg@k", "hr@k samp.", "ndcg@k samp.");
+  for (const auto& [name, g] :
+       {std::pair{"model", &f.model}, std::pair{"popularity", &f.popularity}, std::pair{"markov", &f.markov}})
+    std::printf("%-12s %7.4f %7.4f %11.4f %11.4f\n", name, g->hr, g->ndcg, g->hr_sampled, g->ndcg_sampled);
+  std::printf("(k = %d)\n", f.options.k);
 }
 
 }  // namespace aerec::cli

@@ -8,6 +8,7 @@
 #include "aerec/core/thousands.h"
 #include "aerec/eval/metrics.h"
 #include "aerec/eval/ranking_metrics.h"
+#include "aerec/eval/test_figures.h"
 
 namespace aerec::cli {
 
@@ -22,5 +23,7 @@ void write_json(const std::string& path, const json& value);
 // The top-N figures as a table on stdout, beside the popularity baseline's
 // recall and NDCG (computed at the same cutoffs).
 void print_ranking_figures(const ranking_metrics& m, const ranking_metrics& popularity);
+// The split last's next-item figures, the model's beside its baselines'.
+void print_next_item_figures(const next_item_test_figures& f);
 
 }  // namespace aerec::cli

@@ -108,6 +108,61 @@ TEST_CASE("train: every split form trains", "[cli][train]") {
   }
 }
 
+TEST_CASE("train: the split last reports next-item figures beside its baselines", "[cli][train][last]") {
+  // The taste data, each user's movies watched in an order of their own.
+  temp_dir data;
+  std::string lines;
+  for (int u = 1; u <= 200; ++u)
+    for (int m = 1; m <= 60; ++m) {
+      if ((u * 13 + m * 7) % 5 >= 2) continue;
+      const int r = 1 + ((u % 2 == m % 2) ? 3 : 0) + (u + m) % 2;
+      lines += std::to_string(u) + "\t" + std::to_string(m) + "\t" + std::to_string(r) + "\t" +
+               std::to_string(880000000 + (u * 31 + m * 17) % 60) + "\n";
+    }
+  data.write("u.data", lines);
+  // A rating model and a ranking model; early stopping on the split's own validation ratings.
+  for (const char* preset : {"seed-fixed", "mult-vae"}) {
+    CAPTURE(preset);
+    temp_dir out;
+    const auto metrics = out.path() / "m.json";
+    const result r =
+        run_aerec("train --data " + data.path().string() + " --split last --patience 2 --preset " + preset +
+                  " --epochs 3 --metrics-out " + metrics.string());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const json m = json::parse(read(metrics));
+    CHECK(m["split"] == "last");
+    for (const json& e : m["history"])
+      CHECK((e.contains("validation_rmse") || e.contains("validation_ndcg_at_100")));
+    CHECK(m["best_epoch"].get<int>() >= 1);
+    // Every user has more than 3 ratings; a target whose movie has no training rating is counted apart.
+    CHECK(m["test_left_out_short_users"] == 0);
+    CHECK(m["test_next_item_users"].get<std::size_t>() + m["test_left_out_unknown_item"].get<std::size_t>() ==
+          200);
+    for (const char* prefix : {"test_", "baseline_popularity_", "baseline_markov_"})
+      for (const char* figure : {"hr_at_10", "ndcg_at_10", "hr_at_10_sampled100", "ndcg_at_10_sampled100"}) {
+        const std::string key = std::string(prefix) + figure;
+        CAPTURE(key);
+        REQUIRE(m.contains(key));
+        CHECK(m[key].get<double>() >= 0);
+        CHECK(m[key].get<double>() <= 1);
+      }
+    // 60 movies: fewer than 100 unrated ones, so the sampled ranking is the full one.
+    CHECK(m["baseline_markov_hr_at_10_sampled100"] == m["baseline_markov_hr_at_10"]);
+    CHECK(m["test_ndcg_at_10"].get<double>() <= m["test_hr_at_10"].get<double>());
+    CHECK_FALSE(m.contains("test_recall_at_20"));
+  }
+}
+
+TEST_CASE("train: the split last refuses --val and a file without timestamps", "[cli][train][last]") {
+  expect_error(run_aerec("train --data " + data().path + " --split last --val 0.1 --epochs 1"), 2,
+               "second-to-last");
+  temp_dir dir;
+  dir.write("ratings.dat", "1::1::5\n1::2::3\n1::3::4\n2::1::2\n");
+  expect_error(run_aerec("train --data " + dir.path().string() + " --split last --epochs 1"), 2,
+               "needs timestamps");
+}
+
 TEST_CASE("train: early stopping keeps the best epoch", "[cli][train]") {
   temp_dir out;
   const auto metrics = out.path() / "m.json";

@@ -1,5 +1,7 @@
 #include "aerec/eval/test_figures.h"
 
+#include <algorithm>
+
 #include "eval/batched_predictions.h"
 
 namespace aerec {
@@ -72,7 +74,31 @@ void add_ranking_metrics(nlohmann::ordered_json& out, const std::string& prefix,
   out[prefix + "ranking_users"] = m.users;
 }
 
+void add_next_item(nlohmann::ordered_json& out, const std::string& prefix, const next_item_figures& f,
+                   const next_item_options& o) {
+  const std::string at = "_at_" + std::to_string(o.k), sampled = "_sampled" + std::to_string(o.negatives);
+  out[prefix + "hr" + at] = f.hr;
+  out[prefix + "ndcg" + at] = f.ndcg;
+  out[prefix + "hr" + at + sampled] = f.hr_sampled;
+  out[prefix + "ndcg" + at + sampled] = f.ndcg_sampled;
+}
+
 }  // namespace
+
+next_item_test_figures measure_next_item_figures(autoencoder& net, const dataset& d, const ratings& input) {
+  const row_predictor predict = model_predictor(net, input);
+  const next_item_scorer model_scores = [&predict](std::span<const std::int32_t> users,
+                                                   std::span<const std::vector<std::int32_t>>,
+                                                   std::span<float> scores) {
+    const std::vector<float> p = predict(users);
+    std::copy(p.begin(), p.end(), scores.begin());
+  };
+  next_item_test_figures f;
+  f.model = score_next_item(d, d.test, f.options, model_scores);
+  f.popularity = score_next_item(d, d.test, f.options, popularity_scorer(d));
+  f.markov = score_next_item(d, d.test, f.options, markov_scorer(d));
+  return f;
+}
 
 test_figures measure_test_figures(autoencoder& net, const model_meaning& meaning, const ratings& train,
                                   const ratings& input, const ratings& target, rating_scale scale) {
@@ -99,6 +125,13 @@ void add_figures(nlohmann::ordered_json& out, const test_figures& f) {
   if (f.ranking) {
     add_ranking_metrics(out, "test_", *f.ranking);
     add_ranking_metrics(out, "baseline_popularity_", *f.popularity);
+  }
+  if (f.next_item) {
+    const next_item_test_figures& n = *f.next_item;
+    add_next_item(out, "test_", n.model, n.options);
+    out["test_next_item_users"] = n.model.users;
+    add_next_item(out, "baseline_popularity_", n.popularity, n.options);
+    add_next_item(out, "baseline_markov_", n.markov, n.options);
   }
 }
 

@@ -33,7 +33,8 @@ const std::vector<option<run_spec>>& run_options() {
         field_option<r>(
             "preset", presets_help, required, [](auto& s) -> auto& { return s.preset; }),
         field_option<r>(
-            "patience", "Stop after this many epochs without a better validation figure (needs --val)",
+            "patience",
+            "Stop after this many epochs without a better validation figure (needs --val, or the split last)",
             required, [](auto& s) -> auto& { return s.patience; }),
         field_option<r>(
             "out", "Write the trained model here", required, [](auto& s) -> auto& { return s.out; }),
@@ -184,8 +185,11 @@ void training_run::prepare_data() {
   validation_left_out_ = {data_.validation.unknown_user, data_.validation.unknown_item};
   if (config_.item_based) data_ = transposed(data_);
   // Liang et al.'s protocol: a rating of 4 or more is an interaction, and a lower one none.
-  if (config_.goal == objective::multinomial)
+  if (config_.goal == objective::multinomial) {
+    // The next-item figures take every held-out movie, whatever its rating.
+    if (!data_.train_order.empty()) rated_ = data_;
     data_ = implicit_feedback(data_, ranking_options{}.relevance_threshold);
+  }
 }
 
 nlohmann::ordered_json training_run::description() const {
@@ -248,6 +252,15 @@ training_run::result training_run::finish() {
     metrics["test_left_out_unknown_item"] = test_left_out_.unknown_item;
     r.figures =
         measure_test_figures(net, model_->meaning(), d.train, d.input_for(d.test), d.test.target, d.scale);
+    if (!d.train_order.empty()) {
+      metrics["test_left_out_short_users"] = d.short_users;
+      // One held-out movie a user: the next-item figures are the top-N ones
+      // with every held-out movie relevant and pessimistic ties (and the same
+      // keys at k = 10), so they take their place.
+      r.figures.ranking.reset();
+      r.figures.popularity.reset();
+      r.figures.next_item = measure_next_item_figures(net, rated_ ? *rated_ : d, d.input_for(d.test));
+    }
     add_figures(metrics, r.figures);
   }
   finish_metrics(metrics, history_, trainer_->epochs_done(), *model_, *device_, config_);

@@ -132,6 +132,7 @@ class training_run {
   nlohmann::ordered_json history_;
   collective& together_;
   dataset data_;
+  std::optional<dataset> rated_;  // a ranking model's data on the split last before implicit feedback
   left_out test_left_out_, validation_left_out_;
   std::unique_ptr<backend> device_;
   std::unique_ptr<model> model_;
