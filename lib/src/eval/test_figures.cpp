@@ -93,6 +93,10 @@ next_item_test_figures measure_next_item_figures(autoencoder& net, const dataset
     const std::vector<float> p = predict(users);
     std::copy(p.begin(), p.end(), scores.begin());
   };
+  return measure_next_item_figures(d, model_scores);
+}
+
+next_item_test_figures measure_next_item_figures(const dataset& d, const next_item_scorer& model_scores) {
   next_item_test_figures f;
   f.model = score_next_item(d, d.test, f.options, model_scores);
   f.popularity = score_next_item(d, d.test, f.options, popularity_scorer(d));
@@ -126,13 +130,14 @@ void add_figures(nlohmann::ordered_json& out, const test_figures& f) {
     add_ranking_metrics(out, "test_", *f.ranking);
     add_ranking_metrics(out, "baseline_popularity_", *f.popularity);
   }
-  if (f.next_item) {
-    const next_item_test_figures& n = *f.next_item;
-    add_next_item(out, "test_", n.model, n.options);
-    out["test_next_item_users"] = n.model.users;
-    add_next_item(out, "baseline_popularity_", n.popularity, n.options);
-    add_next_item(out, "baseline_markov_", n.markov, n.options);
-  }
+  if (f.next_item) add_next_item_figures(out, *f.next_item);
+}
+
+void add_next_item_figures(nlohmann::ordered_json& out, const next_item_test_figures& n) {
+  add_next_item(out, "test_", n.model, n.options);
+  out["test_next_item_users"] = n.model.users;
+  add_next_item(out, "baseline_popularity_", n.popularity, n.options);
+  add_next_item(out, "baseline_markov_", n.markov, n.options);
 }
 
 }  // namespace aerec

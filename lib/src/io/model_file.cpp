@@ -376,7 +376,9 @@ model deserialize_model(backend& b, std::string_view bytes, const std::string& s
   }
   if (const std::string problem = layer_chain_problem(shape.layers); !problem.empty())
     r.fail(std::string(version == 1 ? "section SHAP" : "section LAYR") + ": " + problem);
-  const auto items_count = static_cast<std::size_t>(shape.layers.front().inputs());
+  if ((shape.meaning.rows == row_kind::sequences) != reads_sequences(shape.layers))
+    r.fail("section MEAN: a sequence model's rows need layers that read movie ids, and only it has them");
+  const auto items_count = static_cast<std::size_t>(scored_columns(shape.layers));
 
   binary_reader item_reader = section("ITEM");
   if (item_reader.size() != items_count * sizeof(std::int32_t))

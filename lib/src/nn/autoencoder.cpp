@@ -62,6 +62,10 @@ std::optional<std::size_t> variational_code_of(const std::vector<layer_spec>& sp
   return std::nullopt;
 }
 
+int scored_columns(const std::vector<layer_spec>& specs) {
+  return reads_sequences(specs) ? sequence_shape_of(specs).vocabulary : specs.front().inputs();
+}
+
 std::string layer_chain_problem(const std::vector<layer_spec>& specs) {
   if (specs.empty()) return "an autoencoder needs layers";
   const std::optional<std::size_t> code = variational_code_of(specs);

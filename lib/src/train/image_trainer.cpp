@@ -106,10 +106,10 @@ image_figures image_trainer::evaluate(const image_set& set) {
     const loss_value b = bce.evaluate(output, target, nullptr), m = mse.evaluate(output, target, nullptr);
     bce_sum += b.loss * n;
     mse_sum += m.loss * n;
-    for (const float row : m.row_sums) psnr_sum += psnr_of(row / cols);
+    for (const float row : m.row_sums) psnr_sum += psnr_of(row / static_cast<float>(cols));
     if (noises_.empty()) continue;
     for (const float row : mse.evaluate(input, target, nullptr).row_sums)
-      noisy_psnr_sum += psnr_of(row / cols);
+      noisy_psnr_sum += psnr_of(row / static_cast<float>(cols));
   }
   const double count = std::max(set.count, 1);
   image_figures f{bce_sum / count, mse_sum / count, psnr_sum / count, std::nullopt};

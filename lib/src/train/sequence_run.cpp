@@ -19,9 +19,12 @@ void check_sequence_spec(const run_spec& spec, const train_config& config) {
   refuse(!trains_on_sequences(config), "a sequence run trains a sequence preset (seq2seq) or --seq-length N");
   refuse(spec.split != run_spec{}.split && spec.split != sequence_split,
          "a sequence model trains on the split 'last' (each user's latest movie is the test target): "
-         "--split " + spec.split + " does not apply");
-  refuse(spec.val != 0, "the split 'last' holds out each user's second-to-last movie for validation: --val does not apply");
-  refuse(spec.checkpoint_every != 0, "sequence runs do not checkpoint yet: --checkpoint-every does not apply");
+         "--split " +
+             spec.split + " does not apply");
+  refuse(spec.val != 0,
+         "the split 'last' holds out each user's second-to-last movie for validation: --val does not apply");
+  refuse(spec.checkpoint_every != 0,
+         "sequence runs do not checkpoint yet: --checkpoint-every does not apply");
   refuse(spec.images != 0, "--images is for image data");
   refuse(spec.patience < 0, "--patience must be 0 (none) or more");
 }
@@ -32,13 +35,6 @@ float rating_at(const ratings& r, std::int32_t row, std::int32_t col) {
   const auto at = std::lower_bound(cols.begin(), cols.end(), col);
   AEREC_ASSERT(at != cols.end() && *at == col);
   return r.row_values(row)[static_cast<std::size_t>(at - cols.begin())];
-}
-
-void add_next_item_figures(nlohmann::ordered_json& out, const std::string& prefix, const next_item_figures& f) {
-  out[prefix + "hr_at_10"] = f.hr;
-  out[prefix + "ndcg_at_10"] = f.ndcg;
-  out[prefix + "hr_at_10_sampled100"] = f.hr_sampled;
-  out[prefix + "ndcg_at_10_sampled100"] = f.ndcg_sampled;
 }
 
 }  // namespace
@@ -55,8 +51,8 @@ user_histories training_histories(const dataset& d) {
 
 next_item_scorer sequence_scorer(model& m, const dataset& d, const holdout& part) {
   const ratings& input = d.input_for(part);
-  return [&m, &input](std::span<const std::int32_t> users, std::span<const std::vector<std::int32_t>> histories,
-                      std::span<float> scores) {
+  return [&m, &input](std::span<const std::int32_t> users,
+                      std::span<const std::vector<std::int32_t>> histories, std::span<float> scores) {
     std::vector<std::vector<float>> values(histories.size());
     for (std::size_t u = 0; u < histories.size(); ++u)
       for (const std::int32_t col : histories[u]) values[u].push_back(rating_at(input, users[u], col));
@@ -75,6 +71,11 @@ sequence_run::sequence_run(run_spec spec, const train_config& config, const back
   data_ = load_data(spec_.data, {parse_split(spec_.split), 0, config_.seed});
   train_ = training_histories(data_);
   windows_ = windows_of(train_).size();
+  if (windows_ == 0)
+    throw error(error_code::invalid_argument,
+                data_.name +
+                    ": no user has two training movies on the split 'last': a sequence model learns "
+                    "from the order of each user's movies");
   device_ = device(config_);
   const int items = data_.items.size();
   auto net = std::make_unique<autoencoder>(*device_, seq2seq_layers(items, config_.model.sequence));
@@ -105,7 +106,7 @@ sequence_run::result sequence_run::finish() {
   metrics = {{"preset", spec_.preset},
              {"data", data_.name},
              {"split", data_.split},
-             {"users", data_.users.size()},
+             {"users", static_cast<std::size_t>(data_.users.size()) - data_.short_users},
              {"movies", data_.items.size()},
              {"users_left_out_fewer_than_3_ratings", data_.short_users},
              {"train_windows", windows_}};
@@ -114,14 +115,8 @@ sequence_run::result sequence_run::finish() {
     metrics["best_epoch"] = stopping_.best_epoch();
     metrics["validation_ndcg_at_10"] = stopping_.best_figure();
   }
-  const next_item_options options;
-  r.test = score_next_item(data_, data_.test, options, sequence_scorer(*model_, data_, data_.test));
-  r.popularity = score_next_item(data_, data_.test, options, popularity_scorer(data_));
-  r.markov = score_next_item(data_, data_.test, options, markov_scorer(data_));
-  add_next_item_figures(metrics, "test_", r.test);
-  add_next_item_figures(metrics, "baseline_popularity_", r.popularity);
-  add_next_item_figures(metrics, "baseline_markov_", r.markov);
-  metrics["test_users"] = r.test.users;
+  r.test = measure_next_item_figures(data_, sequence_scorer(*model_, data_, data_.test));
+  add_next_item_figures(metrics, r.test);
   finish_metrics(metrics, history_, trainer_->epochs_done(), *model_, *device_, config_);
   return r;
 }

@@ -41,6 +41,10 @@ test_figures measure_test_figures(autoencoder& net, const model_meaning& meaning
 // holds the ratings as rated (every held-out movie a target, every rated movie
 // excluded), `input` what the model takes (a ranking model's implicit feedback).
 next_item_test_figures measure_next_item_figures(autoencoder& net, const dataset& d, const ratings& input);
+// The same for any model's scores (a sequence model's).
+next_item_test_figures measure_next_item_figures(const dataset& d, const next_item_scorer& model_scores);
+// Adds them to `out`: test_hr_at_10, ..., test_next_item_users, baseline_popularity_hr_at_10, ...
+void add_next_item_figures(nlohmann::ordered_json& out, const next_item_test_figures& figures);
 
 // Adds them to `out`: test_rmse, test_recall_at_20, ..., baseline_global_mean_rmse,
 // baseline_popularity_recall_at_20, ...; next-item figures as test_hr_at_10,

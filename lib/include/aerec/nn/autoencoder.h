@@ -27,6 +27,10 @@ std::vector<layer_spec> stacked_layers(int items, std::span<const int> hidden, a
                                        activation output_act, bool variational = false,
                                        int local_kernel_dim = 0);
 
+// What the outputs of a chain of `specs` score: a sequence autoencoder's
+// movies (at each step), else the first layer's inputs.
+int scored_columns(const std::vector<layer_spec>& specs);
+
 // Why `specs` do not form an autoencoder (see its constructor); empty when they do.
 std::string layer_chain_problem(const std::vector<layer_spec>& specs);
 // The layer emitting a variational code in `specs`, if one does.
@@ -47,7 +51,7 @@ class autoencoder {
   // Floats in a row of input.
   int items() const { return specs_.front().inputs(); }
   // What its outputs score: a sequence autoencoder's movies (at each step), else its inputs.
-  int columns() const { return reads_sequences(specs_) ? sequence_shape_of(specs_).vocabulary : items(); }
+  int columns() const { return scored_columns(specs_); }
   const std::vector<layer_spec>& specs() const { return specs_; }
   backend& device() { return backend_; }
 

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "aerec/eval/next_item.h"
+#include "aerec/eval/test_figures.h"
 #include "aerec/nn/model.h"
 #include "aerec/train/early_stopping.h"
 #include "aerec/train/run.h"
@@ -45,7 +46,7 @@ class sequence_run {
 
   struct result {
     nlohmann::ordered_json metrics;  // figures, configuration, history: what aerec train writes
-    next_item_figures test, popularity, markov;
+    next_item_test_figures test;     // the model's and the baselines'
   };
   // The best epoch's parameters back, then the test figures and the baselines'.
   result finish();
