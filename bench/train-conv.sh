@@ -39,12 +39,6 @@ find_pytorch_blas
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# Passive OpenMP waiting, as train-deep.sh: spinning workers starve the other side's threads.
-export OMP_WAIT_POLICY=PASSIVE
-run() { # run LOG THREADS COMMAND...: every thread pool pinned, quiet unless it fails
-  OMP_NUM_THREADS=$2 OPENBLAS_NUM_THREADS=$2 MKL_NUM_THREADS=$2 "${@:3}" 2>"$tmp/$1.log" ||
-    { cat "$tmp/$1.log" >&2; die "$3 failed"; }
-}
 # The preset's network and noise as the peer takes them, from aerec's own description of it.
 peer_flags() {
   case $1 in
@@ -58,11 +52,11 @@ for ((r = 1; r <= repeats; r++)); do
   for p in $presets; do
     for t in $threads; do
       echo "repeat $r/$repeats, $p, $t thread(s): aerec ..." >&2
-      run "aerec-$p-$r-$t" "$t" "$aerec" train --preset "$p" --data "$data" --images "$images" --seed "$r" \
+      run_pinned "aerec-$p-$r-$t" "$t" "$aerec" train --preset "$p" --data "$data" --images "$images" --seed "$r" \
         --epochs "$epochs" --threads "$t" --device "$device" --metrics-out "$tmp/aerec-$p-$r-$t.json" >/dev/null
       echo "repeat $r/$repeats, $p, $t thread(s): pytorch ..." >&2
       # shellcheck disable=SC2046 # the flags split into words on purpose
-      run "torch-$p-$r-$t" "$t" "$python" "$root/bench/conv_pytorch.py" $(peer_flags "$p") --data "$data" \
+      run_pinned "torch-$p-$r-$t" "$t" "$python" "$root/bench/conv_pytorch.py" $(peer_flags "$p") --data "$data" \
         --images "$images" --seed "$r" --epochs "$epochs" --threads "$t" --device "$device" \
         >"$tmp/torch-$p-$r-$t.json"
     done

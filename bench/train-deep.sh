@@ -51,22 +51,15 @@ set_deep_flags
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# Passive OpenMP waiting: PyTorch's spinning OpenMP workers otherwise starve OpenBLAS's own
-# threads (2 threads: 7 s an epoch instead of 2.6 s); aerec runs as fast either way.
-export OMP_WAIT_POLICY=PASSIVE
-run() { # run LOG THREADS COMMAND...: every thread pool pinned, quiet unless it fails
-  OMP_NUM_THREADS=$2 OPENBLAS_NUM_THREADS=$2 MKL_NUM_THREADS=$2 "${@:3}" 2>"$tmp/$1.log" ||
-    { cat "$tmp/$1.log" >&2; die "$3 failed"; }
-}
 for ((r = 1; r <= repeats; r++)); do
   for t in 1 2; do
     echo "repeat $r/$repeats, $t thread(s): aerec ..." >&2
     # seed-fixed zeroes gradients every step; every other setting is given here.
-    run "aerec-$r-$t" "$t" "$aerec" train --data "$data" --split random:0.1 --seed "$r" \
+    run_pinned "aerec-$r-$t" "$t" "$aerec" train --data "$data" --split random:0.1 --seed "$r" \
       "${deep_flags[@]}" "${dropout_flags[@]}" --epochs "$epochs" --threads "$t" \
       --metrics-out "$tmp/aerec-$r-$t.json" >/dev/null
     echo "repeat $r/$repeats, $t thread(s): pytorch ..." >&2
-    run "torch-$r-$t" "$t" "$python" "$root/bench/deep_pytorch.py" --data "$data" \
+    run_pinned "torch-$r-$t" "$t" "$python" "$root/bench/deep_pytorch.py" --data "$data" \
       --test-fraction 0.1 --seed "$r" --dropout "$dropout" --lr "$lr" --momentum "$momentum" \
       --batch "$batch" --epochs "$epochs" --threads "$t" >"$tmp/torch-$r-$t.json"
   done

@@ -9,7 +9,7 @@
 #                           [--flags "aerec train flags"] [--aerec PATH] [--json FILE]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-epochs=3 repeats=3 json= threads=1 flags=
+epochs=3 repeats=3 json='' threads=1 flags=''
 data=${MOVIELENS_DIR:-$root/../shared/data}/ml-100k/u.data
 default_aerec=$root/build/native-release/native/aerec
 aerec=$default_aerec
@@ -38,11 +38,6 @@ find_pytorch_blas
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-export OMP_WAIT_POLICY=PASSIVE
-run() { # run LOG THREADS COMMAND...: every thread pool pinned, quiet unless it fails
-  OMP_NUM_THREADS=$2 OPENBLAS_NUM_THREADS=$2 MKL_NUM_THREADS=$2 "${@:3}" 2>"$tmp/$1.log" ||
-    { cat "$tmp/$1.log" >&2; die "$3 failed"; }
-}
 # The network's sizes as aerec's run stored them (its metrics' configuration), for the peer.
 peer_sizes() {
   "$python" -c 'import json, sys
@@ -54,11 +49,12 @@ for ((r = 1; r <= repeats; r++)); do
   for t in $threads; do
     echo "repeat $r/$repeats, $t thread(s): aerec ..." >&2
     # shellcheck disable=SC2086 # the flags split into words on purpose
-    run "aerec-$r-$t" "$t" "$aerec" train --preset seq2seq $flags --data "$data" --seed "$r" \
+    run_pinned "aerec-$r-$t" "$t" "$aerec" train --preset seq2seq $flags --data "$data" --seed "$r" \
       --epochs "$epochs" --threads "$t" --metrics-out "$tmp/aerec-$r-$t.json" >/dev/null
     echo "repeat $r/$repeats, $t thread(s): pytorch ..." >&2
     # shellcheck disable=SC2046 # the sizes split into words on purpose
-    run "torch-$r-$t" "$t" "$python" "$root/bench/seq2seq_pytorch.py" $(peer_sizes "$tmp/aerec-$r-$t.json") --data "$data" \
+    run_pinned "torch-$r-$t" "$t" "$python" "$root/bench/seq2seq_pytorch.py" \
+      $(peer_sizes "$tmp/aerec-$r-$t.json") --data "$data" \
       --seed "$r" --epochs "$epochs" --threads "$t" >"$tmp/torch-$r-$t.json"
   done
 done

@@ -1,5 +1,5 @@
-# Shared by the training benchmarks (train-seed.sh, train-deep.sh); sourced after
-# they set root, aerec, default_aerec and die().
+# Shared by the training benchmarks (train-seed.sh, train-deep.sh, train-conv.sh,
+# train-seq.sh); sourced after they set root, aerec, default_aerec and die().
 
 # Builds the default aerec binary when it is missing; dies when there is none.
 ensure_aerec() {
@@ -26,4 +26,14 @@ set_deep_flags() {
     --output-activation identity --init pytorch --loss-normalization rated
     --optimizer sgd --lr "$lr" --momentum "$momentum" --weight-decay 0 --batch "$batch"
     --shuffle --no-accumulate-gradients)
+}
+
+# Passive OpenMP waiting: PyTorch's spinning OpenMP workers otherwise starve OpenBLAS's own
+# threads (train-deep.sh, 2 threads: 7 s an epoch instead of 2.6 s); aerec runs as fast either way.
+export OMP_WAIT_POLICY=PASSIVE
+# run_pinned LOG THREADS COMMAND...: every thread pool pinned, stderr in $tmp/LOG.log, quiet
+# unless it fails (the caller sets tmp).
+run_pinned() {
+  OMP_NUM_THREADS=$2 OPENBLAS_NUM_THREADS=$2 MKL_NUM_THREADS=$2 "${@:3}" 2>"$tmp/$1.log" ||
+    { cat "$tmp/$1.log" >&2; die "$3 failed"; }
 }

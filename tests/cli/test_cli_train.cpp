@@ -1,5 +1,6 @@
 // aerec train for real use: splits, validation and early stopping,
 // checkpoints, resuming, Ctrl-C, and the errors around them.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -19,23 +20,30 @@ using namespace aerec::testing;
 
 namespace {
 
-// 200 users x 60 movies from two taste groups, about 40% rated, with
-// timestamps, as a MovieLens-100K-style u.data (no folds).
+// 200 users x 60 movies from two taste groups, about 40% rated, as a
+// MovieLens-100K-style u.data (no folds), each rating at time(user, movie).
+template <class Time>
+std::string taste_ratings(Time&& time) {
+  std::string lines;
+  for (int u = 1; u <= 200; ++u)
+    for (int m = 1; m <= 60; ++m) {
+      if ((u * 13 + m * 7) % 5 >= 2) continue;
+      const int r = 1 + ((u % 2 == m % 2) ? 3 : 0) + (u + m) % 2;
+      lines += std::to_string(u) + "\t" + std::to_string(m) + "\t" + std::to_string(r) + "\t" +
+               std::to_string(time(u, m)) + "\n";
+    }
+  return lines;
+}
+
+// The taste ratings with timestamps in user order.
 struct taste_data {
   temp_dir dir;
   std::string path;
   std::size_t count = 0;
 
   taste_data() {
-    std::string lines;
-    for (int u = 1; u <= 200; ++u)
-      for (int m = 1; m <= 60; ++m) {
-        if ((u * 13 + m * 7) % 5 >= 2) continue;
-        const int r = 1 + ((u % 2 == m % 2) ? 3 : 0) + (u + m) % 2;
-        lines += std::to_string(u) + "\t" + std::to_string(m) + "\t" + std::to_string(r) + "\t" +
-                 std::to_string(880000000 + u * 100 + m) + "\n";
-        ++count;
-      }
+    const std::string lines = taste_ratings([](int u, int m) { return 880000000 + u * 100 + m; });
+    count = static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
     dir.write("u.data", lines);
     path = dir.path().string();
   }
@@ -111,15 +119,7 @@ TEST_CASE("train: every split form trains", "[cli][train]") {
 TEST_CASE("train: the split last reports next-item figures beside its baselines", "[cli][train][last]") {
   // The taste data, each user's movies watched in an order of their own.
   temp_dir data;
-  std::string lines;
-  for (int u = 1; u <= 200; ++u)
-    for (int m = 1; m <= 60; ++m) {
-      if ((u * 13 + m * 7) % 5 >= 2) continue;
-      const int r = 1 + ((u % 2 == m % 2) ? 3 : 0) + (u + m) % 2;
-      lines += std::to_string(u) + "\t" + std::to_string(m) + "\t" + std::to_string(r) + "\t" +
-               std::to_string(880000000 + (u * 31 + m * 17) % 60) + "\n";
-    }
-  data.write("u.data", lines);
+  data.write("u.data", taste_ratings([](int u, int m) { return 880000000 + (u * 31 + m * 17) % 60; }));
   // A rating model and a ranking model; early stopping on the split's own validation ratings.
   for (const char* preset : {"seed-fixed", "mult-vae"}) {
     CAPTURE(preset);

@@ -9,6 +9,7 @@
 
 #include "aerec/core/error.h"
 #include "aerec/core/rng.h"
+#include "eval/unrated_columns.h"
 
 namespace aerec {
 
@@ -48,20 +49,6 @@ std::vector<std::int32_t> target_rows(const dataset& d, const ratings& target) {
 
 // NaN (a diverged model) ranks below every number.
 float rank_key(float score) { return std::isnan(score) ? -std::numeric_limits<float>::infinity() : score; }
-
-// The movies a user could be offered: not in `rated` (sorted), not `target`.
-void unrated_columns(std::span<const std::int32_t> rated, std::int32_t target, std::int32_t cols,
-                     std::vector<std::int32_t>& out) {
-  out.clear();
-  auto next = rated.begin();
-  for (std::int32_t c = 0; c < cols; ++c) {
-    if (next != rated.end() && *next == c) {
-      ++next;
-      continue;
-    }
-    if (c != target) out.push_back(c);
-  }
-}
 
 // The target's 1-based rank among `others`: ties go against it.
 template <class Columns>
@@ -138,7 +125,7 @@ next_item_figures score_next_item(const dataset& d, const holdout& part, const n
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const std::int32_t row = batch[i], target = part.target.row_cols(row)[0];
       const auto mine = std::span<const float>(scores).subspan(i * width, width);
-      unrated_columns(input.row_cols(row), target, cols, unrated);
+      unrated_columns(input.row_cols(row), cols, unrated, target);
       add_rank(f.hr, f.ndcg, rank_among(unrated, mine, target), options.k);
 
       draw_negatives(unrated, row, options, taken, negatives);
@@ -156,8 +143,7 @@ std::vector<std::int32_t> sampled_negatives(const dataset& d, const holdout& par
   check_options(options);
   AEREC_ASSERT(user >= 0 && user < part.target.rows() && part.target.row_size(user) > 0);
   std::vector<std::int32_t> unrated, negatives;
-  unrated_columns(d.input_for(part).row_cols(user), part.target.row_cols(user)[0], part.target.cols(),
-                  unrated);
+  unrated_columns(d.input_for(part).row_cols(user), part.target.cols(), unrated, part.target.row_cols(user)[0]);
   std::vector<std::uint8_t> taken(static_cast<std::size_t>(part.target.cols()), 0);
   draw_negatives(unrated, user, options, taken, negatives);
   return negatives;

@@ -7,6 +7,7 @@
 
 #include "aerec/core/error.h"
 #include "eval/batched_predictions.h"
+#include "eval/unrated_columns.h"
 
 namespace aerec {
 
@@ -22,19 +23,6 @@ void check_options(const ranking_options& options) {
 std::size_t relevant_count(const ratings& target, std::int32_t row, float threshold) {
   const auto v = target.row_values(row);
   return static_cast<std::size_t>(std::count_if(v.begin(), v.end(), [&](float x) { return x >= threshold; }));
-}
-
-// The columns `rated` (sorted) leaves out, in increasing order.
-void unrated_columns(std::span<const std::int32_t> rated, std::int32_t cols, std::vector<std::int32_t>& out) {
-  out.clear();
-  auto next = rated.begin();
-  for (std::int32_t c = 0; c < cols; ++c) {
-    if (next != rated.end() && *next == c) {
-      ++next;
-      continue;
-    }
-    out.push_back(c);
-  }
 }
 
 // Moves the `top` best candidates to the front, best first: higher score,

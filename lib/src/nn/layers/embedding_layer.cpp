@@ -62,7 +62,7 @@ const layer_kind_info embedding_layer_kind = {
 };
 
 embedding_layer::embedding_layer(backend& b, const layer_spec& spec)
-    : sequence_layer(b, spec),
+    : whole_layer(b, spec, "sequences"),
       steps_(spec.input.dim(0)),
       vocabulary_(static_cast<int>(spec.attribute(vocabulary))),
       dims_(dims_of(spec)),

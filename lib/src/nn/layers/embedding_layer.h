@@ -7,14 +7,14 @@
 
 #include "aerec/backend/device_array.h"
 #include "aerec/nn/layers/embedding.h"
-#include "nn/layers/sequence_layer.h"
+#include "nn/layers/whole_layer.h"
 
 namespace aerec {
 
 struct layer_kind_info;
 extern const layer_kind_info embedding_layer_kind;
 
-class embedding_layer final : public sequence_layer {
+class embedding_layer final : public whole_layer {
  public:
   embedding_layer(backend& b, const layer_spec& spec);
 

@@ -53,7 +53,7 @@ const layer_kind_info lstm_layer_kind = {
 };
 
 lstm_layer::lstm_layer(backend& b, const layer_spec& spec)
-    : sequence_layer(b, spec),
+    : whole_layer(b, spec, "sequences"),
       steps_(spec.input.dim(0)),
       inputs_(spec.input.dim(1)),
       hidden_(hidden_of(spec)),

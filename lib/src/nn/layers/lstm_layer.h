@@ -5,14 +5,14 @@
 // GEMM, and so are the weight gradients.
 #include "aerec/backend/device_array.h"
 #include "aerec/nn/layers/lstm.h"
-#include "nn/layers/sequence_layer.h"
+#include "nn/layers/whole_layer.h"
 
 namespace aerec {
 
 struct layer_kind_info;
 extern const layer_kind_info lstm_layer_kind;
 
-class lstm_layer final : public sequence_layer {
+class lstm_layer final : public whole_layer {
  public:
   lstm_layer(backend& b, const layer_spec& spec);
 

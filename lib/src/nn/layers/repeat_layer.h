@@ -2,16 +2,16 @@
 // A repeat layer (aerec/nn/layers/repeat.h).
 #include "aerec/backend/device_array.h"
 #include "aerec/nn/layers/repeat.h"
-#include "nn/layers/sequence_layer.h"
+#include "nn/layers/whole_layer.h"
 
 namespace aerec {
 
 struct layer_kind_info;
 extern const layer_kind_info repeat_layer_kind;
 
-class repeat_layer final : public sequence_layer {
+class repeat_layer final : public whole_layer {
  public:
-  repeat_layer(backend& b, const layer_spec& spec) : sequence_layer(b, spec) {}
+  repeat_layer(backend& b, const layer_spec& spec) : whole_layer(b, spec, "sequences") {}
 
   void initialize(init_scheme, rng&) override {}
   std::vector<parameter> parameters() override { return {}; }

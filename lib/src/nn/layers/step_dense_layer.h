@@ -4,14 +4,14 @@
 #include <memory>
 
 #include "aerec/nn/layers/step_dense.h"
-#include "nn/layers/sequence_layer.h"
+#include "nn/layers/whole_layer.h"
 
 namespace aerec {
 
 struct layer_kind_info;
 extern const layer_kind_info step_dense_layer_kind;
 
-class step_dense_layer final : public sequence_layer {
+class step_dense_layer final : public whole_layer {
  public:
   step_dense_layer(backend& b, const layer_spec& spec, weight_layout layout);
 
