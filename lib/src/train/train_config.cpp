@@ -237,16 +237,20 @@ train_config dense_image_preset() {
 // The sequence autoencoder that predicts the next movies (issue 20's seq2seq):
 // Adam at PyTorch's default lr, 128 windows a step, shuffled, PyTorch's
 // initialisation (nn.Embedding, nn.LSTM, nn.Linear). Its sizes were chosen on
-// the validation part of ML-100K's `last` split (README, "Next movies").
+// the validation part (each user's second-to-last movie) of ML-100K's split
+// last, seed 1, by NDCG@10: the last 20 movies and LSTMs of 128 reached 0.094,
+// the last 5 and 128 0.101, the last 10 and 64 0.103 (its best epoch the 6th,
+// falling after it: the run keeps the best epoch's parameters), with a weight
+// decay of 1e-4 0.097, with lr 2e-3 0.091. No dropout.
 train_config seq2seq_preset() {
   train_config c;
-  c.model.sequence = {.length = 20, .steps = 3, .embedding = 64, .hidden = 128, .with_rating = false};
+  c.model.sequence = {.length = 10, .steps = 3, .embedding = 64, .hidden = 64, .with_rating = false};
   c.model.hidden = {};
   c.model.output_act = activation::identity;
   c.optimizer = default_optimizer_config(optimizer_kind::adam);
   c.batch_size = 128;
   c.shuffle = true;
-  c.epochs = 20;
+  c.epochs = 10;
   return c;
 }
 
@@ -330,9 +334,10 @@ const std::vector<preset_info>& presets() {
        "images: the dense baseline, pixels-32-pixels, ReLU code, sigmoid output, as conv otherwise",
        dense_image_preset, true},
       {"seq2seq",
-       "sequences: the last 20 movies a user rated, in time order, embedded (64) and read by an "
-       "LSTM (128) into one code, repeated 3 times for an LSTM decoder whose steps score every "
-       "movie (softmax cross-entropy against the next 3), Adam(lr 1e-3), 128 windows a step, 20 epochs",
+       "sequences: the last 10 movies a user rated, in time order, embedded (64) and read by an "
+       "LSTM (64) into one code, repeated 3 times for an LSTM decoder whose steps score every "
+       "movie (softmax cross-entropy against the next 3), Adam(lr 1e-3), 128 windows a step, 10 epochs "
+       "(the best by validation NDCG@10 kept), on the split last",
        seq2seq_preset, false, true},
   };
   return all;

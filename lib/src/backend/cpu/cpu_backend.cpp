@@ -115,19 +115,29 @@ double bce_row(const float* p, const float* t, int n) {
   return sum;
 }
 
-// sum_j e^(z_j - m) over a row in double, in order, the exponentials eight at
-// a time (into out unless it is null); a short tail is padded, so every
-// element's term is the same wherever it sits.
+// sum_j e^(z_j - m) over a row in double, the exponentials eight at a time
+// (into out unless it is null), each of the eight lanes summed apart and the
+// lanes then in order: independent additions, and the same bits for a row
+// wherever it is computed. A short tail is padded, so every element's term
+// is the same wherever it sits.
 double exp_sum(const float* z, int n, float m, float* out) {
-  double sum = 0;
-  for (int i = 0; i < n; i += 8) {
-    const int k = std::min(8, n - i);
-    float lanes[8] = {};
-    std::memcpy(lanes, z + i, static_cast<std::size_t>(k) * sizeof(float));
-    const cpu::float8 e = cpu::exp8(cpu::load8(lanes) - m);
-    for (int l = 0; l < k; ++l) sum += e[l];
+  double lanes[8] = {};
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const cpu::float8 e = cpu::exp8(cpu::load8(z + i) - m);
+    for (int l = 0; l < 8; ++l) lanes[l] += static_cast<double>(e[l]);
+    if (out) cpu::store8(out + i, e);
+  }
+  if (i < n) {
+    const int k = n - i;
+    float tail[8] = {};
+    std::memcpy(tail, z + i, static_cast<std::size_t>(k) * sizeof(float));
+    const cpu::float8 e = cpu::exp8(cpu::load8(tail) - m);
+    for (int l = 0; l < k; ++l) lanes[l] += static_cast<double>(e[l]);
     if (out) std::memcpy(out + i, &e, static_cast<std::size_t>(k) * sizeof(float));
   }
+  double sum = 0;
+  for (const double lane : lanes) sum += lane;
   return sum;
 }
 

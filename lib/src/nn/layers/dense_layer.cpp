@@ -92,6 +92,8 @@ const_matrix_view dense_layer::forward(const layer_input& x) {
     backend_.gemm(false, by_output(), 1, x.dense, stored(weight_), 0, z);
   }
   ops<elementwise_ops>(backend_).add_row_vector(z, bias_.data());
+  // An identity layer's outputs are its pre-activations: no pass to copy them (nor, in backward, the gradient).
+  if (spec_.act == activation::identity) return z;
   const matrix_view y = batch_matrix(y_, rows_, spec_.outputs());
   ops<elementwise_ops>(backend_).activation_forward(spec_.act, z, y);
   return y;
@@ -100,9 +102,7 @@ const_matrix_view dense_layer::forward(const layer_input& x) {
 const_matrix_view dense_layer::backward(const layer_input& x, const_matrix_view d_output, float beta,
                                         bool want_input_grad) {
   AEREC_ASSERT(d_output.rows == rows_ && d_output.cols == spec_.outputs());
-  const matrix_view dz = batch_matrix(dz_, rows_, spec_.outputs());
-  ops<elementwise_ops>(backend_).activation_backward(spec_.act, batch_matrix(z_, rows_, spec_.outputs()),
-                                                     batch_matrix(y_, rows_, spec_.outputs()), d_output, dz);
+  const const_matrix_view dz = pre_activation_grad(d_output);
   if (x.sparse)
     backend_.sparse_t_dense(*x.sparse, dz, beta, stored(weight_grad_));
   else if (by_output())
@@ -118,6 +118,14 @@ const_matrix_view dense_layer::backward(const layer_input& x, const_matrix_view 
     return {dx_.data(), 1, x.sparse->nnz};
   }
   return input_grad(dz);
+}
+
+const_matrix_view dense_layer::pre_activation_grad(const_matrix_view d_output) {
+  if (spec_.act == activation::identity) return d_output;
+  const matrix_view dz = batch_matrix(dz_, rows_, spec_.outputs());
+  ops<elementwise_ops>(backend_).activation_backward(spec_.act, batch_matrix(z_, rows_, spec_.outputs()),
+                                                     batch_matrix(y_, rows_, spec_.outputs()), d_output, dz);
+  return dz;
 }
 
 const_matrix_view dense_layer::input_grad(const_matrix_view dz) {

@@ -31,6 +31,8 @@ class dense_layer final : public layer {
   matrix_view stored(device_array<float>& a);
   void reserve(int rows);
   // dL/d(input) = dZ W^T for a dense dZ, into dx_.
+  // dL/d(pre-activations) from dL/d(outputs): the same view for an identity layer.
+  const_matrix_view pre_activation_grad(const_matrix_view d_output);
   const_matrix_view input_grad(const_matrix_view dz);
 
   backend& backend_;
