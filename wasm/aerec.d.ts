@@ -22,6 +22,10 @@
 //   const noisy = aerec.addNoise(pixels, { kind: 'gaussian', level: 0.5, seed: 7 });
 //   images.reconstruct(noisy);                   // Float32Array, the denoised image
 //
+//   // A sequence model (`aerec train --preset seq2seq`): what comes next after movies rated in order:
+//   const sequence = aerec.loadSequenceModel(bytes);
+//   sequence.nextItems([{ itemId: 260, rating: 5 }, { itemId: 1196, rating: 4 }], 10);  // [{ itemId, score }, ...]
+//
 // The package's only export is the default one, createAerec; everything else is reached through
 // the instance it resolves to (aerec.AerecError included). The names below are types only.
 
@@ -206,6 +210,51 @@ export interface ImageModel {
   delete(): void;
 }
 
+/** A rated movie in a history, in the order rated. */
+export interface HistoryEntry {
+  itemId: number;
+  /** A rating within the model's `scale`. */
+  rating: number;
+}
+
+/**
+ * The movies a person rated, in the order they rated them (oldest first): entries, or two arrays
+ * of the same length.
+ */
+export type History = HistoryEntry[] | { itemIds: ArrayLike<number>; ratings: ArrayLike<number> };
+
+/** A movie a sequence model predicts next. */
+export interface NextItem {
+  /** The MovieLens movie id. */
+  itemId: number;
+  /** The model's logit for it as the next movie: only the order means something. */
+  score: number;
+}
+
+/**
+ * A sequence model (`aerec train --preset seq2seq`): reads the movies a person rated in order and
+ * predicts the ones they watch next. Call `delete()` when done.
+ */
+export interface SequenceModel {
+  /** The number of movies it can predict. */
+  readonly numItems: number;
+  /** The rating scale a history's ratings must be within, e.g. { min: 0.5, max: 5 }. */
+  readonly scale: Readonly<{ min: number; max: number }>;
+  /** MovieLens movie ids, in the model's column order. */
+  itemIds(): Int32Array;
+  /** What the CLI stored with it: data, configuration and next-item figures (test_hr_at_10, ...). */
+  metadata(): Record<string, unknown>;
+  /**
+   * The k (default 10) movies predicted next after `history`, best first, the rated ones left out:
+   * what `aerec recommend MODEL --next --ratings ...` prints. Throws `unknown_id` for a movie it
+   * lacks, and `invalid_argument` for arrays of different lengths, a movie rated twice, a rating
+   * off the scale or k < 1.
+   */
+  nextItems(history: History, k?: number): NextItem[];
+  /** Frees the model's wasm memory; later calls throw `invalid_argument`. */
+  delete(): void;
+}
+
 export interface NoiseOptions {
   /** Default 'gaussian'. */
   kind?: NoiseKind;
@@ -219,7 +268,8 @@ export interface AerecModule {
   /**
    * Loads a model file (as written by `aerec train` or `aerec export`): a rating model, or a ranking
    * model (`--objective multinomial`, whose predictions are scores). Throws `model_format` for bad
-   * bytes, and `invalid_argument` for an item-based model (its columns are users, not movies).
+   * bytes, and `invalid_argument` for an item-based model (its columns are users, not movies), an image
+   * model or a sequence model.
    */
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
   /**
@@ -243,6 +293,11 @@ export interface AerecModule {
    * `model_format` for bad bytes and `invalid_argument` for a recommender (load those with loadModel).
    */
   loadImageModel(bytes: Uint8Array | ArrayBuffer): ImageModel;
+  /**
+   * Loads a sequence model file (`aerec train --preset seq2seq`, or its `aerec export`). Throws
+   * `model_format` for bad bytes and `invalid_argument` for a model of another kind.
+   */
+  loadSequenceModel(bytes: Uint8Array | ArrayBuffer): SequenceModel;
   /** A copy of `pixels` with noise drawn as `options` say (data/image_noise.h). */
   addNoise(pixels: Pixels, options: NoiseOptions): Float32Array;
   /** The weight of a star in a pair's score when loadRecommender is given none. */

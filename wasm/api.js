@@ -29,9 +29,11 @@ function requireRatings(ratings) {
   return ratings;
 }
 
-function requireCount(value, name) {
-  if (!Number.isInteger(value) || value < 0 || value > 0x7fffffff)
-    throw new AerecError('invalid_argument', name + ' must be a whole number >= 0, not ' + value);
+// `least`: the smallest count allowed (default 0).
+function requireCount(value, name, least) {
+  if (least === undefined) least = 0;
+  if (!Number.isInteger(value) || value < least || value > 0x7fffffff)
+    throw new AerecError('invalid_argument', name + ' must be a whole number >= ' + least + ', not ' + value);
 }
 
 function modelBytes(bytes, name) {
@@ -39,6 +41,11 @@ function modelBytes(bytes, name) {
   if (!(bytes instanceof Uint8Array))
     throw new AerecError('invalid_argument', name + ' must be a model file as a Uint8Array or ArrayBuffer');
   return bytes;
+}
+
+// The metadata the CLI stores is JSON; other text is kept as it is.
+function parsedMetadata(text) {
+  try { return text ? JSON.parse(text) : {}; } catch (e) { return { text: text }; }
 }
 
 /** Something in the wasm heap: call delete() when done with it. */
@@ -81,8 +88,7 @@ class Model extends Handle {
     if (which === undefined) which = this.ranks ? 'ranking' : 'rating';
     if (which !== 'ranking' && which !== 'rating')
       throw new AerecError('invalid_argument', "metadata takes 'ranking' or 'rating', not " + which);
-    const text = this._live().metadata(which === 'ranking');
-    try { return text ? JSON.parse(text) : {}; } catch (e) { return { text: text }; }
+    return parsedMetadata(this._live().metadata(which === 'ranking'));
   }
 
   /** The column of a MovieLens movie id, or -1. */
@@ -189,8 +195,7 @@ class ImageModel extends Handle {
 
   /** The metadata the CLI stored with the model (data, configuration, test figures). */
   metadata() {
-    const text = this._live().metadata();
-    try { return text ? JSON.parse(text) : {}; } catch (e) { return { text: text }; }
+    return parsedMetadata(this._live().metadata());
   }
 
   /** Reconstructions of whole images (pixels in [0, 1], channel by channel, row by row), one after another. */
@@ -200,7 +205,53 @@ class ImageModel extends Handle {
   encode(pixels) { return checked(this._live().encode(requirePixels(pixels))); }
 }
 
+// A history as the binding takes it: { itemIds, ratings } of numbers, or [{ itemId, rating }, ...].
+function historyArrays(history) {
+  if (Array.isArray(history)) {
+    const itemIds = new Float64Array(history.length);
+    const ratings = new Float32Array(history.length);
+    history.forEach((entry, i) => {
+      if (entry === null || typeof entry !== 'object')
+        throw new AerecError('invalid_argument', 'history entry ' + (i + 1) + ' must be { itemId, rating }, not ' + entry);
+      itemIds[i] = entry.itemId;
+      ratings[i] = entry.rating;
+    });
+    return { itemIds: itemIds, ratings: ratings };
+  }
+  if (history === null || typeof history !== 'object' || !isNumberArray(history.itemIds) || !isNumberArray(history.ratings))
+    throw new AerecError('invalid_argument',
+      'history must be [{ itemId, rating }, ...] or { itemIds, ratings } of numbers, in the order rated');
+  return history;
+}
+
+/** A sequence model (aerec train --preset seq2seq): the movies a person watches next. Call delete() when done. */
+class SequenceModel extends Handle {
+  constructor(raw) {
+    super(raw, 'sequence model');
+    this.numItems = raw.numItems();
+    this.scale = Object.freeze({ min: raw.scaleMin(), max: raw.scaleMax() });
+  }
+
+  itemIds() { return this._live().itemIds(); }
+
+  /** The metadata the CLI stored with the model (data, configuration, next-item figures). */
+  metadata() {
+    return parsedMetadata(this._live().metadata());
+  }
+
+  /** The k (default 10) movies predicted next after `history` (in the order rated), best first, rated ones left out. */
+  nextItems(history, k) {
+    if (k === undefined) k = 10;
+    requireCount(k, 'k', 1);
+    const h = historyArrays(history);
+    return checked(this._live().nextItems(h.itemIds, h.ratings, k));
+  }
+}
+
 Module['AerecError'] = AerecError;
+Module['loadSequenceModel'] = function (bytes) {
+  return new SequenceModel(checked(Module['rawLoadSequenceModel'](modelBytes(bytes, 'loadSequenceModel\'s argument'))));
+};
 Module['loadImageModel'] = function (bytes) {
   return new ImageModel(checked(Module['rawLoadImageModel'](modelBytes(bytes, 'loadImageModel\'s argument'))));
 };

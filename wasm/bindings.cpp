@@ -7,10 +7,13 @@
 #include <emscripten/val.h>
 
 #include <array>
+#include <cmath>
+#include <limits>
 #include <memory>
 #include <new>
 #include <optional>
 #include <span>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -88,6 +91,9 @@ class model_handle {
       auto m = std::make_unique<model>(deserialize_model(*device_, *bytes, source));
       if (m->images())
         throw error(error_code::invalid_argument, source + ": an image model: load it with loadImageModel");
+      if (m->sequences())
+        throw error(error_code::invalid_argument,
+                    source + ": a sequence model: load it with loadSequenceModel");
       if (const std::string problem = m->user_input_problem(); !problem.empty())
         throw error(error_code::invalid_argument,
                     source + ": " + problem + "; this module takes ratings by movie");
@@ -304,6 +310,71 @@ class image_handle {
   model model_;
 };
 
+// A sequence model (aerec train --preset seq2seq) and its own CPU backend:
+// lib's model::next_items answers, as it does aerec recommend --next.
+class sequence_handle {
+ public:
+  explicit sequence_handle(const std::string& bytes)
+      : device_(make_cpu_backend(1)), model_(deserialize_model(*device_, bytes, "model bytes")) {
+    if (!model_.sequences())
+      throw error(
+          error_code::invalid_argument,
+          "model bytes: not a sequence model (loadModel takes recommenders, loadImageModel image models)");
+  }
+
+  int num_items() const { return model_.items().size(); }
+  float scale_min() const { return model_.scale().min; }
+  float scale_max() const { return model_.scale().max; }
+  std::string metadata() const { return model_.metadata(); }
+  val item_ids() const {
+    const auto ids = model_.items().ids();
+    return typed_copy("Int32Array", std::vector<std::int32_t>(ids.begin(), ids.end()));
+  }
+
+  // The k movies predicted next after the movies `item_ids` rated `ratings`,
+  // in the order rated: [{itemId, score}], best first, rated ones left out.
+  val next_items(const val& item_ids, const val& ratings, int k) {
+    return guarded([&] {
+      if (k < 1) throw error(error_code::invalid_argument, "k must be >= 1, not " + std::to_string(k));
+      const std::vector<item_rating> history = history_of(item_ids, ratings);
+      val out = val::array();
+      for (const recommendation& r : model_.next_items(history, static_cast<std::size_t>(k))) {
+        val item = val::object();
+        item.set("itemId", r.item_id);
+        item.set("score", r.score);
+        out.call<void>("push", item);
+      }
+      return out;
+    });
+  }
+
+ private:
+  // Read as doubles, so that an id that is not a whole number is refused, not truncated.
+  static std::vector<item_rating> history_of(const val& item_ids, const val& ratings) {
+    const auto ids = emscripten::convertJSArrayToNumberVector<double>(item_ids);
+    const float_array values(ratings);
+    if (ids.size() != values.values().size())
+      throw error(error_code::invalid_argument, "the history has " + std::to_string(ids.size()) +
+                                                    " movie ids but " +
+                                                    std::to_string(values.values().size()) + " ratings");
+    std::vector<item_rating> history;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (!(ids[i] >= 1 && ids[i] <= std::numeric_limits<std::int32_t>::max()) ||
+          ids[i] != std::floor(ids[i])) {
+        std::ostringstream id;
+        id << ids[i];
+        throw error(error_code::invalid_argument, "history entry " + std::to_string(i + 1) + ": movie id " +
+                                                      id.str() + " is not a whole number >= 1");
+      }
+      history.push_back({static_cast<std::int32_t>(ids[i]), values.values()[i]});
+    }
+    return history;
+  }
+
+  std::unique_ptr<backend> device_;
+  model model_;
+};
+
 namespace {
 
 // `pixels` with noise of `kind` at `level` (data/image_noise.h), drawn from `seed`.
@@ -322,36 +393,36 @@ std::string bytes_of(const val& bytes) {
   return std::string(raw.begin(), raw.end());
 }
 
-// The model (or pair), or null with the error recorded.
-std::unique_ptr<model_handle> load_models(const val& first, const val& second, float star_weight) {
-  std::unique_ptr<model_handle> loaded;
+// A new handle from `make`, or null with the error recorded.
+template <class T, class F>
+std::unique_ptr<T> made(F&& make) {
+  std::unique_ptr<T> loaded;
   guarded([&] {
+    loaded = make();
+    return val::null();
+  });
+  return loaded;
+}
+
+// The model (or pair).
+std::unique_ptr<model_handle> load_models(const val& first, const val& second, float star_weight) {
+  return made<model_handle>([&] {
     std::optional<std::string> other;
     if (!second.isNull()) other = bytes_of(second);
-    loaded = std::make_unique<model_handle>(bytes_of(first), other, star_weight);
-    return val::null();
+    return std::make_unique<model_handle>(bytes_of(first), other, star_weight);
   });
-  return loaded;
 }
 
-// The map, or null with the error recorded.
 std::unique_ptr<map_handle> load_taste_map(const std::string& text) {
-  std::unique_ptr<map_handle> loaded;
-  guarded([&] {
-    loaded = std::make_unique<map_handle>(text);
-    return val::null();
-  });
-  return loaded;
+  return made<map_handle>([&] { return std::make_unique<map_handle>(text); });
 }
 
-// The image model, or null with the error recorded.
 std::unique_ptr<image_handle> load_image_model(const val& bytes) {
-  std::unique_ptr<image_handle> loaded;
-  guarded([&] {
-    loaded = std::make_unique<image_handle>(bytes_of(bytes));
-    return val::null();
-  });
-  return loaded;
+  return made<image_handle>([&] { return std::make_unique<image_handle>(bytes_of(bytes)); });
+}
+
+std::unique_ptr<sequence_handle> load_sequence_model(const val& bytes) {
+  return made<sequence_handle>([&] { return std::make_unique<sequence_handle>(bytes_of(bytes)); });
 }
 
 val last_error() {
@@ -390,7 +461,15 @@ EMSCRIPTEN_BINDINGS(aerec) {
       .function("metadata", &image_handle::metadata)
       .function("reconstruct", &image_handle::reconstruct)
       .function("encode", &image_handle::encode);
+  emscripten::class_<sequence_handle>("RawSequenceModel")
+      .function("numItems", &sequence_handle::num_items)
+      .function("scaleMin", &sequence_handle::scale_min)
+      .function("scaleMax", &sequence_handle::scale_max)
+      .function("metadata", &sequence_handle::metadata)
+      .function("itemIds", &sequence_handle::item_ids)
+      .function("nextItems", &sequence_handle::next_items);
   emscripten::function("rawLoadModels", &load_models);
+  emscripten::function("rawLoadSequenceModel", &load_sequence_model);
   emscripten::function("rawLoadImageModel", &load_image_model);
   emscripten::function("rawAddNoise", &noisy);
   emscripten::function("rawLoadTasteMap", &load_taste_map);

@@ -8,6 +8,7 @@ import { createSearch } from './search.js';
 import { SearchBox } from './search-box.js';
 import { RatingStore } from './store.js';
 import { mapPoints, TasteMapView } from './taste-map.js';
+import { UpNext } from './up-next.js';
 
 const RESULT_LIMIT = 8;
 const STARTER_COUNT = 12;
@@ -23,8 +24,13 @@ async function fetchOk(path) {
 
 const bytesOf = (path) => fetchOk(path).then((response) => response.arrayBuffer());
 
-/** The ranking model orders the movies; the rating model predicts their stars. */
+/**
+ * The ranking model orders the movies; the rating model predicts their stars. The sequence model
+ * of "Up next" is fetched meanwhile but not waited for: the page works before it, or without it.
+ */
 async function loadDemo() {
+  const upNextBytes = bytesOf('demo/up-next.aerec');
+  upNextBytes.catch(() => {});  // its failure is said in its row, once the page is up
   const [{ default: createAerec }, movieList, ranking, rating, mapJson] = await Promise.all([
     import('./aerec/aerec.js'),
     fetchOk('demo/movies.json').then((response) => response.json()),
@@ -36,7 +42,8 @@ async function loadDemo() {
   const aerec = await createAerec();
   const model = aerec.loadRecommender({ ranking, rating });
   const catalog = buildCatalog(movieList, model.itemIds());
-  return { model, catalog, map: loadMap(aerec, model, catalog, mapJson), modelBytes: ranking.byteLength + rating.byteLength };
+  const upNext = upNextBytes.then((bytes) => new UpNext(aerec.loadSequenceModel(bytes), catalog));
+  return { model, catalog, upNext, map: loadMap(aerec, model, catalog, mapJson), modelBytes: ranking.byteLength + rating.byteLength };
 }
 
 /** The map's points and placer, or { error } saying why there is no map. */
@@ -88,7 +95,7 @@ function modelSummary(model, modelBytes) {
 }
 
 class DemoPage {
-  constructor({ model, catalog, map, modelBytes }) {
+  constructor({ model, catalog, map, upNext, modelBytes }) {
     this.model = model;
     this.catalog = catalog;
     this.values = render.ratingValues(model.scale);
@@ -97,6 +104,7 @@ class DemoPage {
     this.recommender.update(this.store.newestFirst());
     this.version = 0;
     this.setUpMap(map);
+    this.setUpUpNext(upNext);
     new SearchBox({
       input: $('movie-search'),
       list: $('search-results'),
@@ -132,6 +140,32 @@ class DemoPage {
     for (const button of document.querySelectorAll('[data-map-zoom]')) {
       button.addEventListener('click', () => this.map.zoomButton(button.dataset.mapZoom));
     }
+  }
+
+  /** "Up next" appears when its model has loaded, or says why it cannot. */
+  setUpUpNext(upNext) {
+    upNext.then((loaded) => {
+      this.upNext = loaded;
+      this.renderUpNext();
+    }, (error) => {
+      $('up-next-status').textContent = `"Up next" is not available: ${error.message}`;
+    });
+  }
+
+  /** The row from the ratings in the order given, timed for the browser test (data-update-ms). */
+  renderUpNext() {
+    if (!this.upNext) return;
+    const start = performance.now();
+    const next = this.upNext.next(this.store.oldestFirst());
+    const list = $('up-next');
+    render.replaceItems(list, next.map((entry, i) => render.upNextMovie(i + 1, entry.movie, 0, this.values)), $('up-next-heading'));
+    list.hidden = next.length === 0;
+    $('up-next-status').textContent = this.store.size === 0
+      ? 'Rate a few movies, one after another, to see what might come next.'
+      : next.length === 0 ? 'None of the movies you rated is one the sequence model knows: rate a few more.' : '';
+    $('up-next-status').hidden = next.length > 0;
+    list.dataset.version = String(Number(list.dataset.version) + 1);
+    list.dataset.updateMs = (performance.now() - start).toFixed(2);
   }
 
   /** A movie clicked on the map, ready to rate under it. */
@@ -262,6 +296,7 @@ class DemoPage {
   refresh() {
     this.renderRated();
     this.renderRecommendations();
+    this.renderUpNext();
     render.syncPredictions(document, (id) => this.recommender.predicted(this.catalog.byId.get(id)));
     this.renderSimilar();
   }

@@ -209,6 +209,15 @@ export function starterCard(movie, rating, values) {
     stars(movie, rating, values));
 }
 
+/** A movie in "Up next": a starter's card with its place in the row. */
+export function upNextMovie(rank, movie, rating, values) {
+  const card = starterCard(movie, rating, values);
+  card.classList.add('up-next-movie');
+  card.dataset.testid = 'up-next-movie';
+  card.prepend(h('span', { className: 'up-next-rank', 'aria-hidden': 'true', text: String(rank) }));
+  return card;
+}
+
 /**
  * Replaces a list's items without losing the keyboard user's place: focus returns to the same
  * control of the same movie, else to the item now at the same position, else to `fallback`.

@@ -1,6 +1,7 @@
-// The visitor's ratings, kept in localStorage by movie id with the time of rating (the list
-// shows the newest first). Storage can be missing or full (private windows, quotas): the page
-// then keeps ratings for the session only.
+// The visitor's ratings, kept in localStorage by movie id with the time of its first rating: the
+// list shows the newest first, and the order rated feeds "Up next" (a re-rating keeps the movie's
+// place: new stars for a movie do not change when it was watched). Storage can be missing or full
+// (private windows, quotas): the page then keeps ratings for the session only.
 
 export const STORAGE_KEY = 'aerec-demo-ratings-v1';
 
@@ -45,7 +46,12 @@ export class RatingStore {
 
   /** [[id, rating], ...], newest first. */
   newestFirst() {
-    return [...this.ratings].sort((a, b) => b[1].at - a[1].at).map(([id, entry]) => [id, entry.rating]);
+    return this.oldestFirst().reverse();
+  }
+
+  /** [[id, rating], ...] in the order rated: what the sequence model reads. */
+  oldestFirst() {
+    return [...this.ratings].sort((a, b) => a[1].at - b[1].at).map(([id, entry]) => [id, entry.rating]);
   }
 
   /** A changed rating keeps its place in the list; a new one goes first. */

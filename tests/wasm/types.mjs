@@ -3,7 +3,8 @@
 // its users would (tsc --noEmit, strict), and the declarations, as TypeScript reads them, are
 // compared with the module's actual exports, the instance's members and a model's.
 //
-//   node types.mjs --module DIR --model FILE --ranking FILE --map FILE   (a map made from the ranking model)
+//   node types.mjs --module DIR --model FILE --ranking FILE --map FILE --sequence FILE
+//   (a map made from the ranking model; a sequence model)
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -15,7 +16,7 @@ const WEB_TESTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 
 // What a TypeScript user of the package writes. Each @ts-expect-error must meet an error.
 const USAGE = `import createAerec from 'aerec';
-import type { AerecError, AerecErrorCode, AerecModule, MapPlace, Model, Recommendation, TasteMap } from 'aerec';
+import type { AerecError, AerecErrorCode, AerecModule, MapPlace, Model, NextItem, Recommendation, SequenceModel, TasteMap } from 'aerec';
 // @ts-expect-error: the error class is no export of the package, only the instance's aerec.AerecError
 import { AerecError as NamedAerecError } from 'aerec';
 
@@ -26,8 +27,11 @@ const top: Recommendation[] = model.recommend(ratings, 10);
 const predicted: Float32Array = model.predictBatch(new Float32Array(2 * model.numItems), 2);
 const map: TasteMap = aerec.loadTasteMap(await (await fetch('taste-map.json')).text());
 const place: MapPlace | null = map.place(model, ratings);
+const sequence: SequenceModel = aerec.loadSequenceModel(new Uint8Array(await (await fetch('up-next.aerec')).arrayBuffer()));
+const next: NextItem[] = sequence.nextItems([{ itemId: 260, rating: 5 }, { itemId: 1196, rating: 4 }], 8);
+const alsoNext: NextItem[] = sequence.nextItems({ itemIds: Int32Array.of(260, 1196), ratings: [5, 4] });
 const scale: number = model.scale.max - model.scale.min + top[0].score + predicted[0] + model.codeSize + (place?.x ?? 0) +
-  map.codeSize + aerec.likedRating;
+  map.codeSize + aerec.likedRating + next[0].score + alsoNext.length + sequence.numItems;
 try {
   model.predict([1, 2, 3]);
 } catch (error) {
@@ -41,6 +45,9 @@ try {
 const wrong: AerecErrorCode = 'bad_code';
 // @ts-expect-error: a map places a user from a model, not a bare code
 map.place(model.encode(ratings));
+// @ts-expect-error: a history is rated movies in order, not a ratings row
+sequence.nextItems(ratings, 8);
+sequence.delete();
 map.delete();
 model.delete();
 export { wrong };
@@ -142,6 +149,10 @@ checkMembers('TasteMap', members('TasteMap'), map, true);
 const liked = new Float32Array(ranking.numItems).fill(0);
 liked[0] = ranking.scale.max;
 checkMembers('MapPlace', members('MapPlace'), map.place(ranking, liked), true);
+const sequence = aerec.loadSequenceModel(fs.readFileSync(args.sequence));
+checkMembers('SequenceModel', members('SequenceModel'), sequence, true);
+const [first] = sequence.itemIds();
+checkMembers('NextItem', members('NextItem'), sequence.nextItems([{ itemId: first, rating: sequence.scale.max }], 1)[0], true);
 check(map.place(ranking, new Float32Array(ranking.numItems)) === null, 'a user with no ratings was placed on the map');
 
 const thrown = [
@@ -149,12 +160,14 @@ const thrown = [
   errorOf(() => model.predict(new Float32Array(3))),
   errorOf(() => model.ratingsArray({ 999999: 5 })),
   errorOf(() => aerec.loadTasteMap('{}')),
+  errorOf(() => sequence.nextItems([{ itemId: first, rating: sequence.scale.max + 1 }])),
 ];
 for (const error of thrown) {
   check(error instanceof aerec.AerecError && error instanceof Error && error.name === 'AerecError',
     `${error} is not an aerec.AerecError named AerecError`);
   check(codes.includes(error.code), `the module threw code ${error.code}, which aerec.d.ts's AerecErrorCode lacks`);
 }
+sequence.delete();
 map.delete();
 ranking.delete();
 model.delete();
@@ -162,4 +175,4 @@ model.delete();
 console.log(`exports: ${values.join(', ')}; AerecModule: ${[...members('AerecModule').keys()].join(', ')}; ` +
   `Model: ${[...members('Model').keys()].join(', ')}; codes thrown: ${thrown.map((e) => e.code).join(', ')}`);
 console.log(`PASS: a strict TypeScript ${ts.version} program type-checks against the installed package, and aerec.d.ts ` +
-  'declares exactly the module\'s exports and a model\'s and a taste map\'s members');
+  'declares exactly the module\'s exports and a model\'s, a taste map\'s and a sequence model\'s members');

@@ -13,6 +13,7 @@ import { check, Failure, loadChromium, openPage, recordReadyTime, runTest, watch
 
 const RATED = '[data-testid="rated-list"] [data-testid="rated-movie"]';
 const RECOMMENDED = '[data-testid="recommendations"] [data-testid="recommendation"]';
+const UP_NEXT = '[data-testid="up-next"] [data-movie-id]';
 
 function parseArguments(args) {
   let site = null;
@@ -33,10 +34,12 @@ function screenshotPaths(target) {
   if (!target) return null;
   if (target.endsWith('.png')) {
     mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
-    return { desktop: target, phone: target.replace(/\.png$/, '-phone.png') };
+    return { desktop: target, phone: target.replace(/\.png$/, '-phone.png'), upNext: target.replace(/\.png$/, '-up-next.png') };
   }
   mkdirSync(target, { recursive: true });
-  return { desktop: path.join(target, 'desktop.png'), phone: path.join(target, 'phone.png') };
+  return {
+    desktop: path.join(target, 'desktop.png'), phone: path.join(target, 'phone.png'), upNext: path.join(target, 'up-next.png'),
+  };
 }
 
 const ids = (page, selector) => page.$$eval(selector, (elements) => elements.map((e) => Number(e.dataset.movieId)));
@@ -180,15 +183,68 @@ async function checkAgainstModule(page, rated) {
   await page.uncheck('#include-obscure');
 }
 
+/** Stores [[id, rating], ...] as the page stores ratings, rated in that order. */
+function storeRatings(page, entries) {
+  return page.evaluate((list) => {
+    const stored = Object.fromEntries(list.map(([id, rating], i) => [id, { rating, at: i + 1 }]));
+    localStorage.setItem('aerec-demo-ratings-v1', JSON.stringify(stored));
+  }, entries);
+}
+
+/** The "Up next" row once its model has loaded and it shows the ratings' next movies. */
+async function upNextIds(page) {
+  await page.waitForSelector(UP_NEXT);
+  return ids(page, UP_NEXT);
+}
+
 /**
- * Bytes the visit downloaded, as sent: the document and every resource but the taste map's
- * (tests/web/taste_map.mjs holds those to a budget of their own).
+ * "Up next": movies not rated, the module's own SequenceModel.nextItems for the ratings in the
+ * order rated (the movies the catalog lacks left out), and another row for the same ratings
+ * rated in the reverse order. `rated` is in the order the visitor rated.
  */
-function transferredBytes(page) {
-  return page.evaluate(() => performance.getEntriesByType('navigation')
+async function checkUpNext(page, url, rated) {
+  const shown = await upNextIds(page);
+  check(shown.length >= 1 && shown.length <= 8, `"Up next" shows ${shown.length} movies, not 1 to 8`);
+  check(shown.every((id) => !rated.has(id)), `"Up next" shows rated movies: ${shown.filter((id) => rated.has(id)).join(', ')}`);
+  const expected = await page.evaluate(async (history) => {
+    const { default: createAerec } = await import(new URL('aerec/aerec.js', location.href).href);
+    const aerec = await createAerec();
+    const model = aerec.loadSequenceModel(new Uint8Array(await (await fetch('demo/up-next.aerec')).arrayBuffer()));
+    const { movies } = await (await fetch('demo/movies.json')).json();
+    const catalog = new Set(movies.map((m) => m.id));
+    const known = new Set(model.itemIds());
+    const next = model.nextItems(history.filter((h) => known.has(h.itemId)), 60);
+    model.delete();
+    return next.map((r) => r.itemId).filter((id) => catalog.has(id)).slice(0, 8);
+  }, [...rated].map(([itemId, rating]) => ({ itemId, rating })));
+  check(shown.join() === expected.join(), `"Up next" shows ${shown.join(', ')}; nextItems gives ${expected.join(', ')}`);
+
+  // The same ratings, stored as rated in the reverse order.
+  const reversed = [...rated].reverse();
+  await storeRatings(page, reversed);
+  await openPage(page, url);
+  const other = await upNextIds(page);
+  check(other.join() !== shown.join(), `"Up next" is the same (${shown.join(', ')}) for the ratings in the reverse order`);
+  // Back to the order rated, for the rest of the test.
+  await storeRatings(page, [...rated]);
+  await openPage(page, url);
+  check((await upNextIds(page)).join() === shown.join(), '"Up next" did not come back for the ratings in their order');
+  return { shown, other };
+}
+
+/** The row's own share of each update, as the page timed it (data-update-ms). */
+const upNextMs = (page) => page.$eval('[data-testid="up-next"]', (list) => Number(list.dataset.updateMs));
+
+/**
+ * Bytes the visit downloaded, as sent: `up-next` the "Up next" model's alone (loaded after the page
+ * is ready), else the document and every resource but the taste map's (tests/web/taste_map.mjs
+ * holds those to a budget of their own) and that model.
+ */
+function transferredBytes(page, upNext = false) {
+  return page.evaluate((only) => performance.getEntriesByType('navigation')
     .concat(performance.getEntriesByType('resource'))
-    .filter((entry) => !entry.name.includes('taste-map'))
-    .reduce((sum, entry) => sum + entry.encodedBodySize, 0));
+    .filter((entry) => (only ? entry.name.includes('up-next.aerec') : !/taste-map|up-next\.aerec/.test(entry.name)))
+    .reduce((sum, entry) => sum + entry.encodedBodySize, 0), upNext);
 }
 
 /**
@@ -200,20 +256,20 @@ async function timeUpdatesWith20(page, url) {
     const { movies } = await (await fetch('demo/movies.json')).json();
     return movies.sort((a, b) => b.ratings - a.ratings).slice(0, 20).map((m, i) => [m.id, 1 + (i % 5)]);
   });
-  await page.evaluate((entries) => {
-    const stored = Object.fromEntries(entries.map(([id, rating], i) => [id, { rating, at: i + 1 }]));
-    localStorage.setItem('aerec-demo-ratings-v1', JSON.stringify(stored));
-  }, popular);
+  await storeRatings(page, popular);
   await openPage(page, url);
   check((await ids(page, RATED)).length === 20, 'the 20 stored ratings were not restored');
+  await upNextIds(page);
   const times = [];
+  const upNext = [];
   for (let i = 0; i < 5; i++) {
     const remove = page.locator(`${RATED} [data-testid="remove-rating"]`).first();
     await remove.click();
     const star = page.locator(`${RECOMMENDED} [data-testid="rate-4"]`).first();
     times.push(await timedClick(star));
+    upNext.push(await upNextMs(page));
   }
-  return times;
+  return { times, upNext };
 }
 
 function median(values) {
@@ -231,7 +287,11 @@ async function run({ site, screenshot }, chromium) {
     await page.addInitScript(recordReadyTime);
 
     const loadMs = await openPage(page, url);
+    // The row's model loads after the page is ready: wait for its first (empty) row.
+    await page.waitForSelector('[data-testid="up-next"]:not([data-version="0"])', { state: 'attached' });
+    check(await page.isHidden('[data-testid="up-next"]'), '"Up next" shows movies before any rating');
     const bytes = await transferredBytes(page);
+    const upNextBytes = await transferredBytes(page, true);
     check(bytes <= 3_000_000, `the page downloads ${bytes} bytes besides its taste map; the budget is 3 MB`);
     check((await ids(page, RECOMMENDED)).length === 0, 'recommendations shown before any rating');
     check(await page.isVisible('text=Rate a movie to see recommendations'), 'no empty state before the first rating');
@@ -251,7 +311,11 @@ async function run({ site, screenshot }, chromium) {
     await checkGenreFilter(page, rated);
     await checkAgainstModule(page, rated);
     await page.fill('[data-testid="movie-search"]', '');
-    if (shots) await page.screenshot({ path: shots.desktop, fullPage: true });
+    const upNext = await checkUpNext(page, url, rated);
+    if (shots) {
+      await page.screenshot({ path: shots.desktop, fullPage: true });
+      await page.locator('#up-next-card').screenshot({ path: shots.upNext });
+    }
 
     await openPage(page, url);
     const restored = await ids(page, RATED);
@@ -266,7 +330,10 @@ async function run({ site, screenshot }, chromium) {
     rated.delete(removed);
     await checkRecommendations(page, rated);
 
-    const with20 = await timeUpdatesWith20(page, url);
+    const { times: with20, upNext: upNextWith20 } = await timeUpdatesWith20(page, url);
+    // The row's share of an update (the page's own clock), so that it keeps the update near its 30 ms aim.
+    check(median(upNextWith20) <= 10,
+      `"Up next" takes a median ${median(upNextWith20).toFixed(1)} ms of the update with 20 ratings (the limit: 10)`);
 
     await page.setViewportSize({ width: 375, height: 812 });
     await page.evaluate(() => { document.getElementById('starters').open = true; });
@@ -275,13 +342,15 @@ async function run({ site, screenshot }, chromium) {
     if (shots) await page.screenshot({ path: shots.phone, fullPage: true });
 
     check(problems.length === 0, problems.join('\n'));
-    console.log(`transfer: ${bytes.toLocaleString('en')} bytes besides the taste map`);
+    console.log(`transfer: ${bytes.toLocaleString('en')} bytes besides the taste map and the "Up next" model (${upNextBytes.toLocaleString('en')})`);
     console.log(`load-to-interactive: ${Math.round(loadMs)} ms`);
     console.log(`recommendation update: median ${median(updates).toFixed(1)} ms (${updates.length} clicks, 1-5 ratings)`);
     console.log(`update with 20 ratings (predict, rank, explain 20, redraw): median ${median(with20).toFixed(1)} ms (${with20.map((t) => t.toFixed(1)).join(', ')})`);
+    console.log(`"Up next" (its share of the update with 20 ratings: median ${median(upNextWith20).toFixed(1)} ms): ` +
+      `${upNext.shown.join(', ')}; rated in the reverse order: ${upNext.other.join(', ')}`);
     console.log(`a reason: "${reason}"; more like ${similar.title}: ${similar.similar} movies`);
-    if (shots) console.log(`screenshots: ${shots.desktop} ${shots.phone}`);
-    console.log('PASS: search, rating by click and keyboard, live recommendations (as model.recommend ranks them) with reasons, more like this, genre filter, restore, remove, phone width');
+    if (shots) console.log(`screenshots: ${shots.desktop} ${shots.phone} ${shots.upNext}`);
+    console.log('PASS: search, rating by click and keyboard, live recommendations (as model.recommend ranks them) with reasons, more like this, genre filter, "Up next" from the order rated, restore, remove, phone width');
   });
 }
 
