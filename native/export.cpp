@@ -140,7 +140,7 @@ void run(export_args a) {
     report_written(a.out);
     return;
   }
-  for (std::size_t i = 0; i < ms.size(); ++i) refuse_unless_user_model(ms[i], a.models[i], "export");
+  for (std::size_t i = 0; i < ms.size(); ++i) refuse_unless_user_model(ms[i], a.models[i], "export --web");
   check_pair(ms, a.models);
   default_data_from_metadata(a.data, json::parse(ms[0].metadata(), nullptr, false));
   const data_files files = resolve_data(a.data);

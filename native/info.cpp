@@ -61,7 +61,7 @@ json describe(const std::string& path, std::size_t bytes, model& m, const model_
       {"bytes", bytes},
       {"rows", row_kind_name(m.meaning().rows)},
       {"output", output_kind_name(m.meaning().output)},
-      {"items", net.items()},
+      {"items", net.columns()},
       {"shape", shape},
       {"layers", layers},
       {"code_layer", net.code_layer()},
@@ -159,12 +159,15 @@ std::string columns_text(const json& d) {
   if (d["rows"] == row_kind_name(row_kind::images))
     return n + " pixels (" + d["layers"].front()["input_shape"].get<std::string>() + ")";
   if (d["rows"] == row_kind_name(row_kind::items)) return n + " users (item-based: its rows are movies)";
+  if (d["rows"] == row_kind_name(row_kind::sequences))
+    return n + " movies (a sequence model: its rows are the movies a user rated, in order)";
   return n + " movies";
 }
 
 std::string output_text(const json& d) {
   if (d["output"] == output_kind_name(output_kind::rating)) return "predicted ratings";
   if (d["output"] == output_kind_name(output_kind::pixels)) return "reconstructed pixels in [0, 1]";
+  if (d["rows"] == row_kind_name(row_kind::sequences)) return "scores of the next movies, one set a step";
   return "ranking scores (implicit feedback), not ratings";
 }
 

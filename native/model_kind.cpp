@@ -8,7 +8,8 @@ void refuse_unless_user_model(const model& m, const std::string& path, const std
   const std::string problem = m.user_input_problem();
   if (problem.empty()) return;
   if (m.meaning().rows != row_kind::items)
-    throw error(error_code::invalid_argument, path + ": " + problem + ", so aerec " + command + " cannot use it");
+    throw error(error_code::invalid_argument,
+                path + ": " + problem + ", so aerec " + command + " cannot use it");
   const std::string first = problem.substr(0, problem.find(':'));
   throw error(error_code::invalid_argument, path + ": " + first + " (trained with --item-based)" +
                                                 problem.substr(first.size()) + ", so aerec " + command +

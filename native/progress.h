@@ -14,7 +14,8 @@ class progress {
   // `validation`: the epoch's validation figure, when there is a validation slice.
   void update(const epoch_report& report, std::optional<double> validation = std::nullopt);
   // An image or sequence run's epoch, its training loss named `loss_name` ("bce").
-  void update(int epoch, double seconds, const char* loss_name, double loss, std::optional<double> validation);
+  void update(int epoch, double seconds, const char* loss_name, double loss,
+              std::optional<double> validation);
   void finish();
 
  private:

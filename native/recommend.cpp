@@ -68,7 +68,8 @@ void run_next(const recommend_args& a, model& m) {
                 a.model + ": --next needs a sequence model (aerec train --preset seq2seq); this one is not");
   const std::vector<item_rating> history = parse_ratings(a.ratings);
   // The person's ratings are all it needs: titles come from --data when given.
-  const auto titles = a.data.data.empty() ? std::unordered_map<std::int32_t, movie>{} : titles_of(resolve_data(a.data));
+  const auto titles =
+      a.data.data.empty() ? std::unordered_map<std::int32_t, movie>{} : titles_of(resolve_data(a.data));
   print_top(m.next_items(history, a.k), titles, a.json_output);
 }
 

@@ -74,7 +74,8 @@ void run(const train_args& a) {
   }
   if (a.resume.empty() && trains_on_sequences(config)) {
     if (!a.checkpoint.empty())
-      throw error(error_code::invalid_argument, "sequence runs do not checkpoint yet: --checkpoint does not apply");
+      throw error(error_code::invalid_argument,
+                  "sequence runs do not checkpoint yet: --checkpoint does not apply");
     return train_sequences(spec, config, a.device);
   }
   training_run r = a.resume.empty() ? start(a, spec, config) : resume(a);

@@ -99,6 +99,24 @@ TEST_CASE("train --preset seq2seq: learns the order, beats popularity, and write
     CHECK(twice.code != 0);
     CHECK(twice.err.find("rated twice") != std::string::npos);
   }
+  SECTION("info describes it; export writes it alone, not for the rating page") {
+    const result info = run_aerec("info " + model.string() + " --json");
+    REQUIRE(info.code == 0);
+    const json d = json::parse(info.out);
+    CHECK(d["rows"] == "sequences");
+    CHECK(d["items"] == movies);
+    const auto small = out.path() / "small.aerec";
+    const result exported = run_aerec("export " + model.string() + " --weights f16 --out " + small.string());
+    INFO(exported.err);
+    REQUIRE(exported.code == 0);
+    const result next = run_aerec("recommend " + small.string() + " --next --ratings 5:4,6:3,7:5 -k 1 --json");
+    REQUIRE(next.code == 0);
+    CHECK(json::parse(next.out)[0]["item_id"] == 8);
+    const result web = run_aerec("export " + model.string() + " --web " + (out.path() / "site").string());
+    CHECK(web.code != 0);
+    CHECK(web.err.find("a sequence model") != std::string::npos);
+    CHECK(web.err.find("export --web cannot use it") != std::string::npos);
+  }
   SECTION("other commands refuse a sequence model by name") {
     const result r = run_aerec("predict " + model.string() + " --ratings 5:4");
     CHECK(r.code != 0);

@@ -116,7 +116,8 @@ void require_trained_alike(std::span<const float> actual, std::span<const float>
 TEST_CASE("cuda: two epochs of every preset match the CPU's reports and parameters", "[cuda]") {
   backend_pair on;
   for (const preset_info& p : presets()) {
-    if (!p.ratings()) continue;  // images below; sequences train through the host fallback (test_cli_sequences.cpp)
+    if (!p.ratings())
+      continue;  // images below; sequences train through the host fallback (test_cli_sequences.cpp)
     CAPTURE(p.name);
     const train_config c = two_epochs(p.name);
     const ratings rows = training_rows(c);

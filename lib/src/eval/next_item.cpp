@@ -143,7 +143,8 @@ std::vector<std::int32_t> sampled_negatives(const dataset& d, const holdout& par
   check_options(options);
   AEREC_ASSERT(user >= 0 && user < part.target.rows() && part.target.row_size(user) > 0);
   std::vector<std::int32_t> unrated, negatives;
-  unrated_columns(d.input_for(part).row_cols(user), part.target.cols(), unrated, part.target.row_cols(user)[0]);
+  unrated_columns(d.input_for(part).row_cols(user), part.target.cols(), unrated,
+                  part.target.row_cols(user)[0]);
   std::vector<std::uint8_t> taken(static_cast<std::size_t>(part.target.cols()), 0);
   draw_negatives(unrated, user, options, taken, negatives);
   return negatives;

@@ -216,12 +216,15 @@ std::vector<recommendation> model::recommend(const sparse_batch& batch, std::siz
 
 std::vector<float> model::next_scores(std::span<const std::vector<std::int32_t>> histories,
                                       std::span<const std::vector<float>> ratings) {
-  if (!sequences()) throw error(error_code::invalid_argument, "not a sequence model: it predicts no next movies");
+  if (!sequences())
+    throw error(error_code::invalid_argument, "not a sequence model: it predicts no next movies");
   const sequence_shape s = sequence_shape_of(network_->specs());
-  const auto width = static_cast<std::size_t>(s.input_width()), cols = static_cast<std::size_t>(items_.size());
+  const auto width = static_cast<std::size_t>(s.input_width()),
+             cols = static_cast<std::size_t>(items_.size());
   std::vector<float> rows(histories.size() * width);
   for (std::size_t u = 0; u < histories.size(); ++u)
-    write_sequence_row(s, histories[u], s.with_rating ? std::span<const float>(ratings[u]) : std::span<const float>(),
+    write_sequence_row(s, histories[u],
+                       s.with_rating ? std::span<const float>(ratings[u]) : std::span<const float>(),
                        std::span(rows).subspan(u * width, width));
   const std::vector<float> out = network_->predict(std::span<const float>(rows));
   // Each row holds `steps` score vectors: the first is the next movie's.
@@ -234,7 +237,8 @@ std::vector<float> model::next_scores(std::span<const std::vector<std::int32_t>>
 }
 
 std::vector<recommendation> model::next_items(std::span<const item_rating> history, std::size_t k) {
-  if (!sequences()) throw error(error_code::invalid_argument, "not a sequence model: it predicts no next movies");
+  if (!sequences())
+    throw error(error_code::invalid_argument, "not a sequence model: it predicts no next movies");
   std::vector<std::vector<std::int32_t>> columns(1);
   std::vector<std::vector<float>> values(1);
   std::vector<bool> rated(static_cast<std::size_t>(items_.size()));
@@ -249,7 +253,8 @@ std::vector<recommendation> model::next_items(std::span<const item_rating> histo
   }
   const std::vector<float> scores = next_scores(columns, values);
   std::vector<recommendation> top;
-  for (const std::int32_t c : best_unrated(scores, rated, k)) top.push_back({items_.id(c), scores[static_cast<std::size_t>(c)]});
+  for (const std::int32_t c : best_unrated(scores, rated, k))
+    top.push_back({items_.id(c), scores[static_cast<std::size_t>(c)]});
   return top;
 }
 

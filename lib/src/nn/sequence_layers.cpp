@@ -15,9 +15,7 @@ std::vector<layer_spec> seq2seq_layers(int items, const sequence_config& c) {
     throw error(error_code::invalid_argument,
                 "a sequence autoencoder's movies, length, steps, embedding and LSTM widths must be >= 1");
   const layer_spec embed = embedding_spec(c.length, items, c.embedding, c.with_rating);
-  return {embed,
-          lstm_spec(c.length, embed.output.dim(1), c.hidden, true),
-          repeat_spec(c.hidden, c.steps),
+  return {embed, lstm_spec(c.length, embed.output.dim(1), c.hidden, true), repeat_spec(c.hidden, c.steps),
           lstm_spec(c.steps, c.hidden, c.hidden, false),
           step_dense_spec(c.steps, c.hidden, items, activation::identity)};
 }

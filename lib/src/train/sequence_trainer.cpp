@@ -33,9 +33,11 @@ void sequence_trainer::load_batch(const user_histories& h, std::span<const histo
     const std::span<const std::int32_t> movies = h.columns[static_cast<std::size_t>(windows[r].user)];
     const std::span<const float> values = h.ratings[static_cast<std::size_t>(windows[r].user)];
     const auto at = static_cast<std::size_t>(windows[r].at);
-    write_sequence_row(shape_, movies.first(at), shape_.with_rating ? values.first(at) : std::span<const float>(),
+    write_sequence_row(shape_, movies.first(at),
+                       shape_.with_rating ? values.first(at) : std::span<const float>(),
                        std::span(input_host_).subspan(r * width, width));
-    for (std::size_t s = 0; s < steps && at + s < movies.size(); ++s) targets_host_[r * steps + s] = movies[at + s];
+    for (std::size_t s = 0; s < steps && at + s < movies.size(); ++s)
+      targets_host_[r * steps + s] = movies[at + s];
   }
   backend& b = network_.device();
   input_.reserve(b, input_host_.size());

@@ -92,7 +92,8 @@ const_matrix_view dense_layer::forward(const layer_input& x) {
     backend_.gemm(false, by_output(), 1, x.dense, stored(weight_), 0, z);
   }
   ops<elementwise_ops>(backend_).add_row_vector(z, bias_.data());
-  // An identity layer's outputs are its pre-activations: no pass to copy them (nor, in backward, the gradient).
+  // An identity layer's outputs are its pre-activations: no pass to copy them (nor, in backward, the
+  // gradient).
   if (spec_.act == activation::identity) return z;
   const matrix_view y = batch_matrix(y_, rows_, spec_.outputs());
   ops<elementwise_ops>(backend_).activation_forward(spec_.act, z, y);

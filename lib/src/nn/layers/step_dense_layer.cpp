@@ -42,7 +42,9 @@ const layer_kind_info step_dense_layer_kind = {
 };
 
 step_dense_layer::step_dense_layer(backend& b, const layer_spec& spec, weight_layout layout)
-    : whole_layer(b, spec, "sequences"), steps_(spec.input.dim(0)), dense_(make_layer(b, dense_of(spec), layout)) {}
+    : whole_layer(b, spec, "sequences"),
+      steps_(spec.input.dim(0)),
+      dense_(make_layer(b, dense_of(spec), layout)) {}
 
 layer_input step_dense_layer::by_step(const layer_input& x) const {
   const const_matrix_view in = dense_input(x);

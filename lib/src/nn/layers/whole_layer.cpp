@@ -11,7 +11,8 @@ void whole_layer::refuse_single_outputs() const {
 
 const float* whole_layer::forward_at(const layer_input&, const sparse_view&) { refuse_single_outputs(); }
 
-const_matrix_view whole_layer::backward_at(const layer_input&, const sparse_view&, const float*, float, bool) {
+const_matrix_view whole_layer::backward_at(const layer_input&, const sparse_view&, const float*, float,
+                                           bool) {
   refuse_single_outputs();
 }
 
