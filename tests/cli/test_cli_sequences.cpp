@@ -109,7 +109,8 @@ TEST_CASE("train --preset seq2seq: learns the order, beats popularity, and write
     const result exported = run_aerec("export " + model.string() + " --weights f16 --out " + small.string());
     INFO(exported.err);
     REQUIRE(exported.code == 0);
-    const result next = run_aerec("recommend " + small.string() + " --next --ratings 5:4,6:3,7:5 -k 1 --json");
+    const result next =
+        run_aerec("recommend " + small.string() + " --next --ratings 5:4,6:3,7:5 -k 1 --json");
     REQUIRE(next.code == 0);
     CHECK(json::parse(next.out)[0]["item_id"] == 8);
     const result web = run_aerec("export " + model.string() + " --web " + (out.path() / "site").string());
