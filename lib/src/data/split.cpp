@@ -188,41 +188,31 @@ void time_ordered(const rating_table& t, const row_major& m, std::size_t r, std:
   });
 }
 
+// What the split `last` learns of each user's order as it splits: the training
+// items in time order, and how many users had too few ratings to take part.
+struct time_orders {
+  std::vector<std::vector<std::int32_t>> train;
+  std::size_t short_users = 0;
+};
+
 // Each user's latest rating becomes the test target, the one before it the
-// validation target; users with too few ratings for both and training are left out.
-void split_last(std::vector<std::uint8_t>& parts, const rating_table& t, const row_major& m) {
+// validation target, the rest (in time order) training; users with too few
+// ratings for both and training are left out.
+void split_last(std::vector<std::uint8_t>& parts, const rating_table& t, const row_major& m,
+                time_orders& out) {
+  out.train.assign(m.start.size() - 1, {});
   std::vector<std::uint32_t> by_time;
-  for (std::size_t r = 0; r + 1 < m.start.size(); ++r) {
+  for (std::size_t r = 0; r < out.train.size(); ++r) {
     time_ordered(t, m, r, by_time);
     if (by_time.size() < last_split_min_ratings) {
       for (const std::uint32_t i : by_time) parts[i] = left_out_part;
+      out.short_users += !by_time.empty();
       continue;
     }
     parts[by_time.back()] = test_target;
     parts[by_time[by_time.size() - 2]] = val_target;
+    for (std::size_t k = 0; k + 2 < by_time.size(); ++k) out.train[r].push_back(t.items[by_time[k]]);
   }
-}
-
-std::size_t short_user_count(const row_major& m) {
-  std::size_t n = 0;
-  for (std::size_t r = 0; r + 1 < m.start.size(); ++r) {
-    const std::size_t size = m.start[r + 1] - m.start[r];
-    n += size > 0 && size < last_split_min_ratings;
-  }
-  return n;
-}
-
-// The training items of each user row in time order.
-std::vector<std::vector<std::int32_t>> training_orders(const rating_table& t, const row_major& m,
-                                                       const std::vector<std::uint8_t>& parts) {
-  std::vector<std::vector<std::int32_t>> orders(m.start.size() - 1);
-  std::vector<std::uint32_t> by_time;
-  for (std::size_t r = 0; r < orders.size(); ++r) {
-    time_ordered(t, m, r, by_time);
-    for (const std::uint32_t i : by_time)
-      if (parts[i] == train_part) orders[r].push_back(t.items[i]);
-  }
-  return orders;
 }
 
 // What is known before each test target: the training rows and the validation ratings.
@@ -257,7 +247,9 @@ void hold_out_users(std::vector<std::uint8_t>& parts, const row_major& m, part f
   });
 }
 
-std::vector<std::uint8_t> assign_parts(const source& s, const row_major& m, const load_options& o) {
+// `orders` is filled by the split `last` alone.
+std::vector<std::uint8_t> assign_parts(const source& s, const row_major& m, const load_options& o,
+                                       time_orders& orders) {
   const rating_table& t = s.table;
   std::vector<std::uint8_t> parts(t.size(), train_part);
   rng random(o.seed ^ 0x5B117ull);
@@ -280,7 +272,7 @@ std::vector<std::uint8_t> assign_parts(const source& s, const row_major& m, cons
       break;
     case split_kind::last:
       check_timestamps(t, sp);
-      split_last(parts, t, m);
+      split_last(parts, t, m, orders);
       break;
     case split_kind::users:
       hold_out_users(parts, m, train_part, test_input, test_target, sp.fraction, random);
@@ -441,11 +433,11 @@ dataset load_dataset(const data_files& files, const load_options& options) {
   d.users = to_indices(t.users);
   d.items = to_indices(t.items);
   const row_major m = row_major_order(s, d.users, d.items);
-  const std::vector<std::uint8_t> parts = assign_parts(s, m, options);
-  build_parts(d, t, m.order, parts);
+  time_orders orders;
+  build_parts(d, t, m.order, assign_parts(s, m, options, orders));
   if (last) {
-    d.train_order = training_orders(t, m, parts);
-    d.short_users = short_user_count(m);
+    d.train_order = std::move(orders.train);
+    d.short_users = orders.short_users;
     d.test.input = training_and_validation(d);
   }
   return d;
