@@ -19,7 +19,12 @@ float8 load_n(const float* p, int n) {
   return load8(lanes);
 }
 
-void store_n(float* p, float8 v, int n) { std::memcpy(p, &v, static_cast<std::size_t>(n) * sizeof(float)); }
+void store_n(float* p, float8 v, int n) {
+  if (n == 8)
+    store8(p, v);  // a fixed-size copy is one store; a variable one, a call
+  else
+    std::memcpy(p, &v, static_cast<std::size_t>(n) * sizeof(float));
+}
 
 float8 sigmoid8(float8 z) { return 1.0f / (1.0f + exp8(-z)); }
 

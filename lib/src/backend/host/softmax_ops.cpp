@@ -1,6 +1,9 @@
 // Softmax cross-entropy's host implementation: libm's exponentials, one at a time.
 #include "aerec/backend/ops/softmax_ops.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "backend/host/staging.h"
 #include "backend/softmax_math.h"
 
@@ -28,9 +31,11 @@ class host_softmax final : public softmax_ops {
       }
       return sum;
     };
+    const auto max_of = [](const float* x, int n) { return *std::max_element(x, x + n); };
     for (int r = 0; r < logits.rows; ++r) {
       const std::size_t at = size_of(r, logits.cols);
-      l[r] = math::softmax_cross_entropy_row(z + at, logits.cols, t[r], scale, g ? g + at : nullptr, exps);
+      l[r] = math::softmax_cross_entropy_row(z + at, logits.cols, t[r], scale, g ? g + at : nullptr, max_of,
+                                             exps);
     }
     s.copy_back();
   }
