@@ -11,7 +11,11 @@ first training movie: the last --length movies before it (left-padded with
 The network: nn.Embedding(movies + 1, E, padding_idx=0), nn.LSTM(E, H) whose
 last hidden state is repeated --steps times into nn.LSTM(H, H), nn.Linear(H,
 movies) at every step, nn.CrossEntropyLoss(ignore_index=-1); Adam(lr 1e-3),
-shuffled batches of 128, PyTorch's default initialisation. Only the training
+shuffled batches of 128, PyTorch's default initialisation. With
+--teacher-forcing each decoder step reads the code beside the embedded movie
+before its target (the last input movie, then the true targets), as aerec's
+lstm_feed layer does; --dropout drops the decoder's input (aerec's code
+layer's output: the code, or the code and the fed movies). Only the training
 loop is timed. Then the test figures as aerec computes them: the target among
 every movie the user has not rated (training and validation movies excluded,
 ties ranked pessimistically) and among 100 sampled unrated movies (the draws
@@ -20,6 +24,7 @@ are this script's own). Prints one JSON line.
 Usage: /usr/bin/python3 bench/seq2seq_pytorch.py --data ml-100k/u.data
        [--length 20] [--steps 3] [--embedding 64] [--hidden 128] [--epochs 3]
        [--threads 1] [--seed 1] [--batch 128] [--device cpu|cuda]
+       [--teacher-forcing 0|1] [--dropout 0]
 """
 import argparse
 import json
@@ -57,19 +62,29 @@ def split_last(rows):
 
 
 class Seq2Seq(nn.Module):
-    def __init__(self, movies, embedding, hidden, steps):
+    def __init__(self, movies, embedding, hidden, steps, teacher_forcing, dropout):
         super().__init__()
-        self.steps = steps
+        self.steps, self.teacher_forcing = steps, teacher_forcing
         self.embed = nn.Embedding(movies + 1, embedding, padding_idx=0)
         self.encoder = nn.LSTM(embedding, hidden, batch_first=True)
-        self.decoder = nn.LSTM(hidden, hidden, batch_first=True)
+        self.decoder = nn.LSTM(hidden + (embedding if teacher_forcing else 0), hidden, batch_first=True)
+        self.drop = nn.Dropout(dropout)
         self.out = nn.Linear(hidden, movies)
 
-    def forward(self, ids):
+    def forward(self, ids, fed=None):
+        """ids: the movies read; fed (teacher forcing): the movie before each target."""
         _, (h, _) = self.encoder(self.embed(ids))
-        code = h[-1].unsqueeze(1).expand(-1, self.steps, -1)
-        y, _ = self.decoder(code)
+        if self.teacher_forcing:
+            code = h[-1].unsqueeze(1).expand(-1, self.steps, -1)
+            y, _ = self.decoder(self.drop(torch.cat([code, self.embed(fed)], 2)))
+        else:
+            y, _ = self.decoder(self.drop(h[-1]).unsqueeze(1).expand(-1, self.steps, -1))
         return self.out(y)
+
+
+def fed_movies(inputs, targets):
+    """The movie before each target (ids + 1, 0 for none): the last input, then the targets."""
+    return torch.cat([inputs[:, -1:], (targets[:, :-1] + 1).clamp(min=0)], 1)
 
 
 def windows(users, length, steps):
@@ -91,8 +106,10 @@ def figures(net, users, movies, length, seed, device):
     with torch.no_grad():
         for start in range(0, len(users), 256):
             chunk = users[start:start + 256]
-            ids = [[0] * max(0, length - len(s[:-1])) + [c + 1 for c in s[:-1][-length:]] for s in chunk]
-            scores = net(torch.tensor(ids, device=device))[:, 0, :].cpu().numpy()
+            ids = torch.tensor([[0] * max(0, length - len(s[:-1])) + [c + 1 for c in s[:-1][-length:]]
+                                for s in chunk], device=device)
+            fed = torch.cat([ids[:, -1:], torch.zeros(len(ids), net.steps - 1, dtype=ids.dtype, device=device)], 1)
+            scores = net(ids, fed)[:, 0, :].cpu().numpy()
             for seq, row in zip(chunk, scores):
                 target, rated = seq[-1], set(seq[:-1])
                 others = np.array([c for c in range(movies) if c not in rated and c != target])
@@ -122,13 +139,15 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--teacher-forcing", type=int, default=0)
+    p.add_argument("--dropout", type=float, default=0)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     users, movies = split_last(read_ratings(a.data))
     inputs, targets = windows(users, a.length, a.steps)
     inputs, targets = inputs.to(a.device), targets.to(a.device)
-    net = Seq2Seq(movies, a.embedding, a.hidden, a.steps).to(a.device)
+    net = Seq2Seq(movies, a.embedding, a.hidden, a.steps, a.teacher_forcing, a.dropout).to(a.device)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss(ignore_index=-1)
     seconds, losses = [], []
@@ -138,7 +157,7 @@ def main():
         total = 0.0
         for b in range(0, len(order), a.batch):
             idx = order[b:b + a.batch]
-            logits = net(inputs[idx])
+            logits = net(inputs[idx], fed_movies(inputs[idx], targets[idx]))
             loss = loss_fn(logits.reshape(-1, movies), targets[idx].reshape(-1))
             opt.zero_grad()
             loss.backward()

@@ -42,8 +42,9 @@ trap 'rm -rf "$tmp"' EXIT
 peer_sizes() {
   "$python" -c 'import json, sys
 c = json.load(open(sys.argv[1]))["config"]
-print(" ".join(f"--{k} {c[v]}" for k, v in [("length", "seq-length"), ("steps", "seq-steps"),
-                                           ("embedding", "embedding"), ("hidden", "lstm-hidden")]))' "$1"
+print(" ".join(f"--{k} {int(c[v]) if isinstance(c[v], bool) else c[v]}" for k, v in [
+    ("length", "seq-length"), ("steps", "seq-steps"), ("embedding", "embedding"), ("hidden", "lstm-hidden"),
+    ("teacher-forcing", "teacher-forcing"), ("dropout", "dropout")]))' "$1"
 }
 for ((r = 1; r <= repeats; r++)); do
   for t in $threads; do

@@ -67,7 +67,7 @@ TEST_CASE("seq2seq layers form a sequence autoencoder whose code is the encoder'
 }
 
 TEST_CASE("a sequence row holds the last movies, left-padded, with ratings when asked", "[sequences]") {
-  const sequence_shape plain{3, 1, 10, false}, rated{3, 1, 10, true};
+  const sequence_shape plain{3, 0, 1, 10, false}, rated{3, 0, 1, 10, true};
   std::vector<float> row(3);
   const std::vector<std::int32_t> two = {4, 0}, five = {1, 2, 3, 4, 5};
   write_sequence_row(plain, two, {}, row);
@@ -78,6 +78,37 @@ TEST_CASE("a sequence row holds the last movies, left-padded, with ratings when 
   const std::vector<float> stars = {4, 2.5f};
   write_sequence_row(rated, two, stars, wide);
   CHECK(wide == std::vector<float>{0, 0, 5, 4, 1, 2.5f});
+}
+
+TEST_CASE("with teacher forcing, the decoder steps read the code beside the movie before each target",
+          "[sequences]") {
+  sequence_config c = small_config();
+  c.teacher_forcing = true;
+  const std::vector<layer_spec> specs = seq2seq_layers(30, c);
+  CHECK(layer_chain_problem(specs).empty());
+  REQUIRE(specs.size() == 4);
+  CHECK(specs[0].input == shape::sequence(6, 1));  // 4 read, 2 fed
+  CHECK(specs[1].output == shape::sequence(2, 8 + 6));
+  const sequence_shape s = sequence_shape_of(specs);
+  CHECK(s.length == 4);
+  CHECK(s.fed == 2);
+  CHECK(s.input_width() == 6);
+
+  // A row: the last 4 movies, then the last one again (it comes before the next), then a target.
+  const sequence_shape plain{3, 3, 1, 10, false}, rated{3, 2, 1, 10, true};
+  const std::vector<std::int32_t> two = {4, 0}, targets = {7, 8, 9};
+  std::vector<float> row(6);
+  write_sequence_row(plain, two, {}, row);
+  CHECK(row == std::vector<float>{0, 5, 1, 1, 0, 0});
+  write_fed_targets(plain, targets, {}, row);
+  CHECK(row == std::vector<float>{0, 5, 1, 1, 8, 9});
+  write_sequence_row(plain, {}, {}, row);
+  CHECK(row == std::vector<float>(6, 0.0f));
+  std::vector<float> wide(10);
+  const std::vector<float> stars = {4, 2.5f}, target_stars = {3, 1};
+  write_sequence_row(rated, two, stars, wide);
+  write_fed_targets(rated, std::span(targets).first(1), std::span(target_stars).first(1), wide);
+  CHECK(wide == std::vector<float>{0, 0, 5, 4, 1, 2.5f, 1, 2.5f, 8, 3});
 }
 
 TEST_CASE("a sequence model ranks the next movies, leaves rated ones out and refuses bad input",
@@ -122,6 +153,7 @@ TEST_CASE("a sequence model file reads back with the same next movies", "[sequen
   const std::unique_ptr<backend> b = make_cpu_backend(1);
   sequence_config c = small_config();
   c.with_rating = true;
+  c.teacher_forcing = GENERATE(false, true);
   model m = small_model(*b, 15, c);
   testing::temp_dir dir;
   save_model(dir.path() / "seq.aerec", m);
@@ -152,7 +184,9 @@ TEST_CASE("windows cover every position after a user's first movie", "[sequences
 
 TEST_CASE("the sequence trainer learns a fixed successor", "[sequences][trainer]") {
   const std::unique_ptr<backend> b = make_cpu_backend(1);
-  model m = small_model(*b, 10);
+  sequence_config c = small_config();
+  c.teacher_forcing = GENERATE(false, true);
+  model m = small_model(*b, 10, c);
   // Every user watches m, m+1, m+2, ... from a start of their own.
   user_histories h;
   for (int u = 0; u < 20; ++u) {
@@ -171,4 +205,32 @@ TEST_CASE("the sequence trainer learns a fixed successor", "[sequences][trainer]
   CHECK(last < first / 4);
   const std::vector<item_rating> history = {{104, 3}, {105, 3}, {106, 3}};
   CHECK(m.next_items(history, 1)[0].item_id == 107);
+}
+
+TEST_CASE("dropout in sequence training masks the code layer's output, and prediction not",
+          "[sequences][trainer]") {
+  const std::unique_ptr<backend> b = make_cpu_backend(1);
+  user_histories h;
+  for (int u = 0; u < 6; ++u) {
+    h.columns.push_back({u, (u + 1) % 10, (u + 3) % 10, (u + 4) % 10});
+    h.ratings.emplace_back(4, 3.0f);
+  }
+  sequence_config c = small_config();
+  c.teacher_forcing = GENERATE(false, true);
+  const std::vector<std::vector<std::int32_t>> history = {{1, 2, 4}};
+  std::vector<double> losses;
+  std::vector<float> before, after;
+  for (const float rate : {0.0f, 0.5f}) {
+    model m = small_model(*b, 10, c);
+    before = m.next_scores(history, {});
+    train_config config = preset("seq2seq");
+    config.dropout = rate;
+    config.shuffle = false;
+    config.optimizer.lr = 0;  // the loss of the initial network, under each rate's masks
+    sequence_trainer trainer(m.network(), config);
+    losses.push_back(trainer.run_epoch(h).train_loss);
+    after = m.next_scores(history, {});
+    CHECK(after == before);
+  }
+  CHECK(losses[1] != losses[0]);
 }

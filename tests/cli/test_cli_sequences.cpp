@@ -135,7 +135,7 @@ TEST_CASE("train --preset seq2seq refuses what a sequence run cannot take", "[cl
   refused("--split random:0.1", "split 'last'");
   refused("--val 0.1", "--val does not apply");
   refused("--checkpoint c.ckpt", "do not checkpoint");
-  refused("--dropout 0.2", "a sequence autoencoder cannot take dropout");
+  refused("--input-dropout 0.2", "a sequence autoencoder cannot take input dropout");
   refused("--seq-steps 0", "must be >= 1");
   refused("--seq-length -1", "must be >= 0");
 

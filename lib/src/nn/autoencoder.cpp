@@ -130,9 +130,12 @@ layer_input autoencoder::input_of(std::size_t layer, const layer_input& input) c
 
 bool autoencoder::sparse_code() const {
   // The layer above the code takes it sparse unless it is the output layer,
-  // which stores W^T and so takes dense inputs only, or the backend multiplies
-  // dense matrices faster.
-  return code_layer() + 2 < layers_.size() && !backend_.dense_beats_sparse();
+  // which stores W^T and so takes dense inputs only, or it does not map
+  // features to features (dense and kernel layers read sparse rows; sequence
+  // and image layers do not), or the backend multiplies dense matrices faster.
+  if (code_layer() + 2 >= layers_.size() || backend_.dense_beats_sparse()) return false;
+  const layer_spec& above = specs_[code_layer() + 1];
+  return above.input.kind() == shape_kind::features && above.output.kind() == shape_kind::features;
 }
 
 void autoencoder::forward_hidden(const layer_input& input, const sparse_view* code_mask) {
@@ -158,9 +161,9 @@ const_matrix_view autoencoder::forward(const sparse_view& input, const sparse_vi
   return forward_stack(sparse_input(fed(input, code_mask)), code_mask);
 }
 
-const_matrix_view autoencoder::forward(const_matrix_view input) {
+const_matrix_view autoencoder::forward(const_matrix_view input, const sparse_view* code_mask) {
   AEREC_ASSERT(!global_);
-  return forward_stack(dense_input(input), nullptr);
+  return forward_stack(dense_input(input), code_mask);
 }
 
 const_matrix_view autoencoder::forward_stack(const layer_input& input, const sparse_view* code_mask) {

@@ -65,6 +65,11 @@ const std::vector<row>& train_options() {
           "with-rating", "Sequences: each movie's rating as one more input feature", added_later,
           [](auto& t) -> auto& { return t.model.sequence.with_rating; }),
       field_option<c>(
+          "teacher-forcing",
+          "Sequences: each decoder step also given the movie before the one it predicts (the last one "
+          "read, then in training the true targets)",
+          added_later, [](auto& t) -> auto& { return t.model.sequence.teacher_forcing; }),
+      field_option<c>(
           "variational",
           "Variational code (Mult-VAE): the code layer emits a Gaussian's mean and log-variance", added_later,
           [](auto& t) -> auto& { return t.model.variational; }),
@@ -145,7 +150,9 @@ const std::vector<row>& train_options() {
           "shuffle", "Visit users in a new random order each epoch", required,
           [](auto& t) -> auto& { return t.shuffle; }),
       field_option<c>(
-          "dropout", "Dropout on the code layer while training: the fraction of its units zeroed each step",
+          "dropout",
+          "Dropout on the code layer while training: the fraction of its units zeroed each step (a "
+          "sequence autoencoder's: the decoder's input)",
           added_later, [](auto& t) -> auto& { return t.dropout; }),
       field_option<c>(
           "input-dropout",

@@ -423,7 +423,7 @@ void validate_sequences(const train_config& c) {
   refuse(c.item_based, "item-based training");
   refuse(c.model.variational, "a variational code");
   refuse(c.model.local_kernel_dim > 0, "kernel layers");
-  refuse(c.dropout > 0 || c.input_dropout > 0 || c.input_noise > 0, "dropout or input noise");
+  refuse(c.input_dropout > 0 || c.input_noise > 0, "input dropout or noise");
   refuse(c.refeed, "re-feeding");
   refuse(c.penalties.activity.kind != activity_kind::none || c.penalties.contractive > 0,
          "activity or contractive penalties");

@@ -17,7 +17,8 @@ trainer::trainer(autoencoder& model, const train_config& config, collective& tog
       optimizer_(model.device(), config.optimizer, model.parameters()),
       loss_(model.device(), config.squared_error_normalization),
       multinomial_(model.device()),
-      random_(config.seed ^ 0x5EED5EEDull) {
+      random_(config.seed ^ 0x5EED5EEDull),
+      dropout_(config.dropout) {
   if (trains_on_images(config_))
     throw error(error_code::invalid_argument,
                 "this configuration trains on images (a convolutional network or cross-entropy): "
@@ -35,7 +36,8 @@ void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
     input = input_.view();
   }
   if (model_.variational()) sample_code(batch.rows());
-  const loss_value loss = forward_backward(input, target_.view(), dropout_mask(batch.rows()));
+  const loss_value loss = forward_backward(
+      input, target_.view(), dropout_.draw(model_.device(), random_, batch.rows(), model_.code_size()));
   model_.set_code_sample(nullptr, 0);
   apply_gradients();
   if (config_.refeed) refeed(input);
@@ -190,7 +192,7 @@ void trainer::refeed(const sparse_view& x) {
   refeed_values_.reserve(b, static_cast<std::size_t>(fed.nnz));
   b.gather(model_.forward(x), fed, refeed_values_.data());
   fed.values = refeed_values_.data();
-  forward_backward(fed, fed, dropout_mask(x.rows));
+  forward_backward(fed, fed, dropout_.draw(model_.device(), random_, x.rows, model_.code_size()));
   apply_gradients();
 }
 
@@ -212,7 +214,7 @@ sparse_batch trainer::corrupted(const sparse_batch& batch) {
     cols.clear();
     values.clear();
     for (int e = batch.offsets[r]; e < batch.offsets[r + 1]; ++e)
-      if (survives(rate)) {
+      if (survives(random_, rate)) {
         cols.push_back(batch.cols_index[e]);
         values.push_back(batch.values[e] * keep_scale + (sigma > 0 ? sigma * random_.normal() : 0.0f));
       }
@@ -230,36 +232,6 @@ void trainer::sample_code(int rows) {
   const double anneal = config_.kl_anneal_steps;
   const double progress = anneal > 0 ? std::min(1.0, static_cast<double>(optimizer_.steps()) / anneal) : 1.0;
   model_.set_code_sample(code_draws_.data(), static_cast<float>(config_.kl_cap * progress));
-}
-
-bool trainer::survives(float rate) { return rate == 0 || !(random_.uniform() < rate); }
-
-const sparse_view* trainer::dropout_mask(int rows) {
-  const float rate = config_.dropout;
-  if (rate == 0) return nullptr;
-  // PyTorch's inverted dropout: each unit kept with probability 1 - rate, and
-  // survivors scaled by 1 / (1 - rate) so that the expected activation is unchanged.
-  const float keep_scale = 1 / (1 - rate);
-  const int units = model_.code_size();
-  sparse_batch& kept = mask_rows_;
-  kept.cols = units;
-  kept.offsets.assign(1, 0);
-  // Every unit's index is written and kept only if it survives: no branch to
-  // mispredict on a coin flip (this loop is most of a GPU epoch's host time).
-  kept.cols_index.resize(static_cast<std::size_t>(rows) * static_cast<std::size_t>(units));
-  std::size_t n = 0;
-  for (int r = 0; r < rows; ++r) {
-    for (std::int32_t j = 0; j < units; ++j) {
-      kept.cols_index[n] = j;
-      n += survives(rate) ? 1 : 0;
-    }
-    kept.offsets.push_back(static_cast<int>(n));
-  }
-  kept.cols_index.resize(n);
-  kept.values.assign(n, keep_scale);
-  mask_.assign(model_.device(), kept);
-  mask_view_ = mask_.view();
-  return &mask_view_;
 }
 
 void trainer::start_epoch(const ratings& train) {

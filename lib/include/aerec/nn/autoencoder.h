@@ -66,8 +66,8 @@ class autoencoder {
   // 1 accumulates).
   void backward(const sparse_view& input, const_matrix_view d_output, float beta);
   // The same for dense inputs (rows x items on the backend: an image
-  // autoencoder's pixels), without a code mask or a global kernel.
-  const_matrix_view forward(const_matrix_view input);
+  // autoencoder's pixels, a sequence autoencoder's movies), without a global kernel.
+  const_matrix_view forward(const_matrix_view input, const sparse_view* code_mask = nullptr);
   void backward(const_matrix_view input, const_matrix_view d_output, float beta);
 
   // Training with a loss over the rated outputs only: forward() computed

@@ -19,20 +19,26 @@ struct sequence_config {
   int embedding = 64;
   int hidden = 128;          // both LSTMs' width
   bool with_rating = false;  // each movie's rating as one more input feature
+  // Each decoder step also given the movie before the one it predicts: the
+  // last one read at the first step, then (training) the true targets.
+  bool teacher_forcing = false;
 };
 
 // embedding -> LSTM (its last state: the code) -> repeat -> LSTM -> a dense
-// layer at each step, over `items` movies. Throws error_code::invalid_argument
-// for a size below 1.
+// layer at each step, over `items` movies; with teacher forcing, the code
+// goes beside each step's fed movie (an lstm_feed layer) instead of repeated. Throws
+// error_code::invalid_argument for a size below 1.
 std::vector<layer_spec> seq2seq_layers(int items, const sequence_config& config);
 
 // What a sequence network reads and emits.
 struct sequence_shape {
-  int length = 0;      // movies in a row of input
+  int length = 0;      // movies the encoder reads
+  int fed = 0;         // movies fed to the decoder (teacher forcing), after those in a row of input
   int steps = 0;       // steps of scores in a row of output
   int vocabulary = 0;  // movies it scores
   bool with_rating = false;
-  int input_width() const { return length * (with_rating ? 2 : 1); }
+  int step_width() const { return with_rating ? 2 : 1; }
+  int input_width() const { return (length + fed) * step_width(); }
 };
 // Whether `specs` read movie ids (their first layer is an embedding).
 bool reads_sequences(const std::vector<layer_spec>& specs);
@@ -41,8 +47,13 @@ sequence_shape sequence_shape_of(const std::vector<layer_spec>& specs);
 
 // Writes one row of input (s.input_width() floats) for a history of movie
 // columns in time order and their ratings (read only with s.with_rating):
-// its last s.length movies, left-padded with zeros.
+// its last s.length movies, left-padded with zeros, then the fed movies: the
+// history's last (the one before the next) and zeros.
 void write_sequence_row(const sequence_shape& s, std::span<const std::int32_t> columns,
                         std::span<const float> ratings, std::span<float> row);
+// Teacher forcing in training: fed steps 1, 2, ... of a written row get the
+// true targets before the last (targets[0], ...; as many as there are).
+void write_fed_targets(const sequence_shape& s, std::span<const std::int32_t> targets,
+                       std::span<const float> ratings, std::span<float> row);
 
 }  // namespace aerec

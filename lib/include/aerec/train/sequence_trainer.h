@@ -10,6 +10,7 @@
 #include "aerec/core/rng.h"
 #include "aerec/nn/autoencoder.h"
 #include "aerec/nn/next_item_loss.h"
+#include "aerec/train/code_dropout.h"
 #include "aerec/train/collective.h"
 #include "aerec/train/optimizer.h"
 #include "aerec/train/train_config.h"
@@ -57,6 +58,7 @@ class sequence_trainer {
   optimizer optimizer_;
   next_item_loss loss_;
   rng random_;
+  code_dropout dropout_;
   std::vector<float> input_host_;
   std::vector<std::int32_t> targets_host_;
   device_array<float> input_, output_grad_;

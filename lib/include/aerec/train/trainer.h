@@ -11,6 +11,7 @@
 
 #include "aerec/nn/autoencoder.h"
 #include "aerec/nn/loss.h"
+#include "aerec/train/code_dropout.h"
 #include "aerec/train/collective.h"
 #include "aerec/train/lbfgs.h"
 #include "aerec/train/optimizer.h"
@@ -105,15 +106,10 @@ class trainer {
   double weight_penalty();
   // Loss and gradients of a batch (on the backend) that the network sees as x, by the cheapest path.
   loss_value forward_backward(const sparse_view& x, const sparse_view& target, const sparse_view* mask);
-  // Inverted dropout's draw for one unit or rating: kept with probability
-  // 1 - rate (no draw at rate 0); both kinds of noise below use it.
-  bool survives(float rate);
   // The batch with masking and Gaussian noise (input_dropout, input_noise), drawn from random_.
   sparse_batch corrupted(const sparse_batch& batch);
   // Draws the variational code's noise for `rows` users, with the KL weight of this step.
   void sample_code(int rows);
-  // A new dropout mask for `rows` users' codes, on the backend; null without dropout.
-  const sparse_view* dropout_mask(int rows);
   void start_epoch(const ratings& train);
   // Dense re-feeding: one more step with the network's output for the batch
   // (seen as `x`) as both input and target.
@@ -132,9 +128,7 @@ class trainer {
   device_array<float> d_output_;
   device_sparse every_entry_;          // rows x items, every entry, valued 1: re-feeding's pattern
   device_array<float> refeed_values_;  // the output there
-  sparse_batch mask_rows_;             // the host side of mask_, its memory reused batch after batch
-  device_sparse mask_;                 // the units each row keeps, valued by their scale
-  sparse_view mask_view_{};
+  code_dropout dropout_;
   int epochs_done_ = 0;
   epoch_progress progress_;
   std::optional<lbfgs> lbfgs_;

@@ -7,6 +7,7 @@
 #include "nn/layers/dense_layer.h"
 #include "nn/layers/embedding_layer.h"
 #include "nn/layers/local_kernel_layer.h"
+#include "nn/layers/lstm_feed_layer.h"
 #include "nn/layers/lstm_layer.h"
 #include "nn/layers/max_pool2d_layer.h"
 #include "nn/layers/repeat_layer.h"
@@ -19,7 +20,7 @@ const std::vector<const layer_kind_info*>& layer_kinds() {
   static const std::vector<const layer_kind_info*> all = {
       &dense_layer_kind,      &local_kernel_layer_kind, &conv2d_layer_kind, &conv_transpose2d_layer_kind,
       &max_pool2d_layer_kind, &upsample2d_layer_kind,   &lstm_layer_kind,   &repeat_layer_kind,
-      &step_dense_layer_kind, &embedding_layer_kind,
+      &step_dense_layer_kind, &embedding_layer_kind, &lstm_feed_layer_kind,
   };
   return all;
 }

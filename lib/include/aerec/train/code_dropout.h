@@ -1,0 +1,28 @@
+#pragma once
+// Dropout on a network's code (PyTorch's inverted dropout: each unit kept
+// with probability 1 - rate, survivors scaled by 1 / (1 - rate), so the
+// expected activation is unchanged), drawn batch by batch for any trainer.
+#include "aerec/backend/backend.h"
+#include "aerec/core/rng.h"
+#include "aerec/data/sparse_batch.h"
+
+namespace aerec {
+
+// One draw for one unit or rating: kept with probability 1 - rate (no draw at rate 0).
+bool survives(rng& random, float rate);
+
+class code_dropout {
+ public:
+  explicit code_dropout(float rate) : rate_(rate) {}
+  // A new mask of `units` per row for `rows` rows, on b, valid until the next
+  // draw (the batch's backward needs it); null at rate 0.
+  const sparse_view* draw(backend& b, rng& random, int rows, int units);
+
+ private:
+  float rate_;
+  sparse_batch kept_;  // the host side of mask_, its memory reused batch after batch
+  device_sparse mask_;
+  sparse_view view_{};
+};
+
+}  // namespace aerec

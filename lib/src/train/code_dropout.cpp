@@ -1,0 +1,29 @@
+#include "aerec/train/code_dropout.h"
+
+namespace aerec {
+
+bool survives(rng& random, float rate) { return rate == 0 || !(random.uniform() < rate); }
+
+const sparse_view* code_dropout::draw(backend& b, rng& random, int rows, int units) {
+  if (rate_ == 0) return nullptr;
+  kept_.cols = units;
+  kept_.offsets.assign(1, 0);
+  // Every unit's index is written and kept only if it survives: no branch to
+  // mispredict on a coin flip (this loop is most of a GPU epoch's host time).
+  kept_.cols_index.resize(static_cast<std::size_t>(rows) * static_cast<std::size_t>(units));
+  std::size_t n = 0;
+  for (int r = 0; r < rows; ++r) {
+    for (std::int32_t j = 0; j < units; ++j) {
+      kept_.cols_index[n] = j;
+      n += survives(random, rate_) ? 1 : 0;
+    }
+    kept_.offsets.push_back(static_cast<int>(n));
+  }
+  kept_.cols_index.resize(n);
+  kept_.values.assign(n, 1 / (1 - rate_));
+  mask_.assign(b, kept_);
+  view_ = mask_.view();
+  return &view_;
+}
+
+}  // namespace aerec
