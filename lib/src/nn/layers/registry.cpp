@@ -18,9 +18,9 @@ namespace aerec {
 
 const std::vector<const layer_kind_info*>& layer_kinds() {
   static const std::vector<const layer_kind_info*> all = {
-      &dense_layer_kind,      &local_kernel_layer_kind, &conv2d_layer_kind, &conv_transpose2d_layer_kind,
-      &max_pool2d_layer_kind, &upsample2d_layer_kind,   &lstm_layer_kind,   &repeat_layer_kind,
-      &step_dense_layer_kind, &embedding_layer_kind, &lstm_feed_layer_kind,
+      &dense_layer_kind,      &local_kernel_layer_kind, &conv2d_layer_kind,    &conv_transpose2d_layer_kind,
+      &max_pool2d_layer_kind, &upsample2d_layer_kind,   &lstm_layer_kind,      &repeat_layer_kind,
+      &step_dense_layer_kind, &embedding_layer_kind,    &lstm_feed_layer_kind,
   };
   return all;
 }
