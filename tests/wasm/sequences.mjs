@@ -6,7 +6,8 @@
 //
 // Models: small seq2seq models the native CLI trains here on a rating file
 // this test writes (users watching movies in runs, in ml-latest's layout and
-// half stars), without and with the ratings as input, and their f16 and q8
+// half stars), with teacher forcing (without and with the ratings as input) and
+// without (the code repeated), and their f16 and q8
 // exports. For each, several histories: the same movies (ids, in the same
 // order), each score within `limit` of the float native printed (shortest
 // decimal): not bit-equal, since native's AVX2 fuses multiply-adds that wasm
@@ -48,7 +49,9 @@ function trainModels(aerec, data, work) {
   const common = ['train', '--data', data, '--preset', 'seq2seq', '--seq-length', '6', '--seq-steps', '2',
     '--embedding', '8', '--lstm-hidden', '12', '--epochs', '3', '--batch', '16', '--threads', '1'];
   const files = [];
-  for (const [name, flags] of [['sequence', []], ['sequence-rated', ['--with-rating']]]) {
+  const variants = [['sequence', ['--teacher-forcing']], ['sequence-rated', ['--with-rating', '--teacher-forcing']],
+    ['sequence-repeated', ['--no-teacher-forcing', '--dropout', '0']]];
+  for (const [name, flags] of variants) {
     const file = path.join(work, `${name}.aerec`);
     run(aerec, [...common, ...flags, '--out', file]);
     files.push(file);
