@@ -13,6 +13,7 @@
 #include "aerec/nn/layers/embedding.h"
 #include "aerec/nn/layers/local_kernel.h"
 #include "aerec/nn/layers/lstm.h"
+#include "aerec/nn/layers/lstm_feed.h"
 #include "aerec/nn/layers/max_pool2d.h"
 #include "aerec/nn/layers/repeat.h"
 #include "aerec/nn/layers/step_dense.h"
@@ -36,6 +37,7 @@ layer_spec sample_of(std::string_view kind) {
   if (kind == lstm_kind_name) return lstm_spec(6, 4, 3, true);
   if (kind == repeat_kind_name) return repeat_spec(5, 3);
   if (kind == step_dense_kind_name) return step_dense_spec(3, 5, 7, activation::identity);
+  if (kind == lstm_feed_kind_name) return lstm_feed_spec(4, 2, 3, 5);
   FAIL("no sample spec for the layer kind " << kind << ": add one to sample_of");
   return {};
 }
@@ -69,7 +71,7 @@ TEST_CASE("layer registry: every kind makes layers that follow its parameter lay
   }
   CHECK(names == std::set<std::string_view>{"dense", "local_kernel", "conv2d", "conv_transpose2d",
                                             "max_pool2d", "upsample2d", "lstm", "repeat", "step_dense",
-                                            "embedding"});
+                                            "embedding", "lstm_feed"});
 }
 
 TEST_CASE("layer registry: specs are checked against their kind", "[layer][registry]") {
