@@ -4,8 +4,9 @@ namespace aerec {
 
 bool survives(rng& random, float rate) { return rate == 0 || !(random.uniform() < rate); }
 
-const sparse_view* code_dropout::draw(backend& b, rng& random, int rows, int units) {
+const sparse_view* code_dropout::draw(autoencoder& network, rng& random, int rows) {
   if (rate_ == 0) return nullptr;
+  const int units = network.code_size();
   kept_.cols = units;
   kept_.offsets.assign(1, 0);
   // Every unit's index is written and kept only if it survives: no branch to
@@ -21,7 +22,7 @@ const sparse_view* code_dropout::draw(backend& b, rng& random, int rows, int uni
   }
   kept_.cols_index.resize(n);
   kept_.values.assign(n, 1 / (1 - rate_));
-  mask_.assign(b, kept_);
+  mask_.assign(network.device(), kept_);
   view_ = mask_.view();
   return &view_;
 }

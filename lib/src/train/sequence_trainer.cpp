@@ -37,10 +37,8 @@ void sequence_trainer::load_batch(const user_histories& h, std::span<const histo
     write_sequence_row(shape_, movies.first(at),
                        shape_.with_rating ? values.first(at) : std::span<const float>(),
                        std::span(input_host_).subspan(r * width, width));
-    const std::size_t known =
-        std::min(movies.size() - at, static_cast<std::size_t>(std::max(shape_.fed - 1, 0)));
-    write_fed_targets(shape_, movies.subspan(at, known),
-                      shape_.with_rating ? values.subspan(at, known) : std::span<const float>(),
+    write_fed_targets(shape_, movies.subspan(at),
+                      shape_.with_rating ? values.subspan(at) : std::span<const float>(),
                       std::span(input_host_).subspan(r * width, width));
     for (std::size_t s = 0; s < steps && at + s < movies.size(); ++s)
       targets_host_[r * steps + s] = movies[at + s];
@@ -56,7 +54,7 @@ loss_value sequence_trainer::train_batch(int rows) {
   const const_matrix_view input(input_.data(), rows, shape_.input_width());
   const int cols = shape_.steps * shape_.vocabulary;
   output_grad_.reserve(network_.device(), static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
-  const sparse_view* mask = dropout_.draw(network_.device(), random_, rows, network_.code_size());
+  const sparse_view* mask = dropout_.draw(network_, random_, rows);
   const loss_value loss =
       loss_.evaluate(network_.forward(input, mask), shape_.vocabulary, targets_.data(), output_grad_.data());
   network_.backward(input, const_matrix_view(output_grad_.data(), rows, cols), 0);

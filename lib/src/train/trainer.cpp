@@ -36,8 +36,8 @@ void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
     input = input_.view();
   }
   if (model_.variational()) sample_code(batch.rows());
-  const loss_value loss = forward_backward(
-      input, target_.view(), dropout_.draw(model_.device(), random_, batch.rows(), model_.code_size()));
+  const loss_value loss =
+      forward_backward(input, target_.view(), dropout_.draw(model_, random_, batch.rows()));
   model_.set_code_sample(nullptr, 0);
   apply_gradients();
   if (config_.refeed) refeed(input);
@@ -192,7 +192,7 @@ void trainer::refeed(const sparse_view& x) {
   refeed_values_.reserve(b, static_cast<std::size_t>(fed.nnz));
   b.gather(model_.forward(x), fed, refeed_values_.data());
   fed.values = refeed_values_.data();
-  forward_backward(fed, fed, dropout_.draw(model_.device(), random_, x.rows, model_.code_size()));
+  forward_backward(fed, fed, dropout_.draw(model_, random_, x.rows));
   apply_gradients();
 }
 

@@ -2,9 +2,9 @@
 // Dropout on a network's code (PyTorch's inverted dropout: each unit kept
 // with probability 1 - rate, survivors scaled by 1 / (1 - rate), so the
 // expected activation is unchanged), drawn batch by batch for any trainer.
-#include "aerec/backend/backend.h"
 #include "aerec/core/rng.h"
 #include "aerec/data/sparse_batch.h"
+#include "aerec/nn/autoencoder.h"
 
 namespace aerec {
 
@@ -14,9 +14,9 @@ bool survives(rng& random, float rate);
 class code_dropout {
  public:
   explicit code_dropout(float rate) : rate_(rate) {}
-  // A new mask of `units` per row for `rows` rows, on b, valid until the next
-  // draw (the batch's backward needs it); null at rate 0.
-  const sparse_view* draw(backend& b, rng& random, int rows, int units);
+  // A new mask over `network`'s code for `rows` rows, on its backend, valid
+  // until the next draw (the batch's backward needs it); null at rate 0.
+  const sparse_view* draw(autoencoder& network, rng& random, int rows);
 
  private:
   float rate_;
