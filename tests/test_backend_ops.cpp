@@ -164,7 +164,10 @@ std::vector<op_case> memory_and_blas1_cases() {
 
 std::vector<op_case> gemm_cases() {
   std::vector<op_case> all;
-  for (const shape s : shapes)
+  // An empty depth too: C is beta * C alone (NaN gone at beta 0).
+  std::vector<shape> gemm_shapes(std::begin(shapes), std::end(shapes));
+  gemm_shapes.push_back({5, 0, 3});
+  for (const shape s : gemm_shapes)
     for (const bool ta : {false, true})
       for (const bool tb : {false, true})
         for (const float beta : {0.0f, 1.0f, 0.5f})

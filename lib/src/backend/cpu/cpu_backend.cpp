@@ -16,6 +16,9 @@
 #include "aerec/backend/ops/softmax_ops.h"
 #include "aerec/core/error.h"
 #include "backend/activation_math.h"
+#ifdef AEREC_OPENBLAS
+#include "backend/cpu/blas_gemm.h"
+#endif
 #include "backend/cpu/parallel.h"
 #include "backend/cpu/simd_gemm.h"
 #include "backend/cpu/vector_activation.h"
@@ -65,6 +68,25 @@ void product_band_b(bool transpose_b, float alpha, const A& a, const_matrix_view
   else
     product_band(alpha, a, as_eigen(b), beta, c, by_columns, first, band);
 }
+
+#ifndef __EMSCRIPTEN__
+// C's band as backend::gemm asks: OpenBLAS's kernel where the build has it,
+// else Eigen's.
+void gemm_band(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a, const_matrix_view b,
+               float beta, matrix_view c, bool by_columns, std::size_t begin, std::size_t band) {
+#ifdef AEREC_OPENBLAS
+  blas_gemm_band(transpose_a, transpose_b, alpha, a, b, beta, c, by_columns, begin, band);
+#else
+  Eigen::setNbThreads(1);
+  const map c_all(c.data, c.rows, c.cols);
+  const auto first = static_cast<Eigen::Index>(begin), length = static_cast<Eigen::Index>(band);
+  if (transpose_a)
+    product_band_b(transpose_b, alpha, as_eigen(a).transpose(), b, beta, c_all, by_columns, first, length);
+  else
+    product_band_b(transpose_b, alpha, as_eigen(a), b, beta, c_all, by_columns, first, length);
+#endif
+}
+#endif
 
 void scale_or_zero(float* x, std::size_t n, float beta) {
   if (beta == 0)
@@ -216,8 +238,8 @@ class cpu_backend final : public backend,
 
   // Each part owns a band of C's rows or columns, whichever dimension is
   // longer (each part packs the whole of the other operand, so this copies
-  // least), and runs Eigen's single-threaded kernel on it: Eigen's own
-  // threading barely pays at a batch's sizes.
+  // least), and runs a single-threaded kernel on it: Eigen's own threading
+  // barely pays at a batch's sizes.
   void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a, const_matrix_view b,
             float beta, matrix_view c) override {
 #ifdef __EMSCRIPTEN__
@@ -225,20 +247,13 @@ class cpu_backend final : public backend,
     // (natively, Eigen's is, by 1.3-1.5x at a batch's sizes). No threads in wasm.
     simd_gemm(transpose_a, transpose_b, alpha, a, b, beta, c);
 #else
-    Eigen::setNbThreads(1);
     const std::size_t depth = static_cast<std::size_t>(transpose_a ? a.rows : a.cols);
     const bool by_columns = c.cols > c.rows;
     const std::size_t length = static_cast<std::size_t>(by_columns ? c.cols : c.rows);
-    const map c_all(c.data, c.rows, c.cols);
     cpu::parallel_for(
         threads_, length, count(c.rows, c.cols) * depth,
         [&](std::size_t begin, std::size_t end) {
-          const auto first = static_cast<Eigen::Index>(begin), band = static_cast<Eigen::Index>(end - begin);
-          if (transpose_a)
-            product_band_b(transpose_b, alpha, as_eigen(a).transpose(), b, beta, c_all, by_columns, first,
-                           band);
-          else
-            product_band_b(transpose_b, alpha, as_eigen(a), b, beta, c_all, by_columns, first, band);
+          gemm_band(transpose_a, transpose_b, alpha, a, b, beta, c, by_columns, begin, end - begin);
         },
         16);
 #endif
