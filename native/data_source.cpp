@@ -1,7 +1,9 @@
 #include "data_source.h"
 
 #include <cstdio>
+#include <string>
 
+#include "aerec/core/error.h"
 #include "option_flags.h"
 #include "output.h"
 
@@ -18,6 +20,18 @@ void add_format_options(CLI::App& command, data_source& a) {
 void default_data_from_metadata(data_source& a, const json& meta) {
   if (a.data.empty() && meta.contains("data_path") && meta["data_path"].is_string())
     a.data = meta["data_path"];
+}
+
+image_data load_images_for(const model& m, const std::string& model_path, const std::string& source) {
+  if (!m.images())
+    throw error(error_code::invalid_argument,
+                model_path + " is not an image model (aerec train --preset conv)");
+  image_data data = load_image_data(source);
+  if (data.test.pixels_per_image() != m.items().size())
+    throw error(error_code::invalid_argument, source + "'s images have " +
+                                                  std::to_string(data.test.pixels_per_image()) + " pixels; " +
+                                                  model_path + " takes " + std::to_string(m.items().size()));
+  return data;
 }
 
 void report_left_out(const left_out& part, const char* name) {

@@ -1,4 +1,5 @@
 // aerec eval: a saved model's test figures on a split (by default the one it was trained on).
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 
@@ -6,6 +7,9 @@
 #include "aerec/data/implicit_feedback.h"
 #include "aerec/eval/ranking_metrics.h"
 #include "aerec/io/model_file.h"
+#include "aerec/train/image_run.h"
+#include "aerec/train/options.h"
+#include "aerec/train/sequence_run.h"
 #include "commands.h"
 #include "data_source.h"
 #include "figures.h"
@@ -46,17 +50,70 @@ ratings to_model_columns(const ratings& r, const dataset& data, const model& m, 
   return out;
 }
 
+// A sequence model's next-item figures on the split last, beside its baselines.
+void eval_sequences(const eval_args& a, model& m, json out) {
+  if (!a.split.empty() && parse_split(a.split).kind != split_kind::last)
+    throw error(error_code::invalid_argument, a.model +
+                                                  " is a sequence model, scored on the split 'last' (each "
+                                                  "user's latest movie): --split " +
+                                                  a.split + " does not apply");
+  const dataset data = load_data(a.data, {parse_split("last"), 0, 1});
+  report_short_users(data.short_users);
+  const auto unknown =
+      std::ranges::count_if(data.items.ids(), [&](std::int32_t id) { return !m.items().find(id); });
+  if (unknown > 0)
+    std::fprintf(stderr, "aerec: note: %td of the %d movies are not the model's: they rank last\n", unknown,
+                 data.items.size());
+  out["data"] = data.name;
+  out["split"] = data.split;
+  const next_item_test_figures figures = measure_next_item_figures(data, sequence_scorer(m, data, data.test));
+  add_next_item_figures(out, figures);
+  if (a.json_output)
+    std::printf("%s\n", out.dump(2).c_str());
+  else
+    print_next_item_figures(figures);
+}
+
+// An image model's reconstruction figures on a set's test images, with the
+// noise it was trained with (its stored configuration).
+void eval_images(const eval_args& a, model& m, json out) {
+  if (!a.split.empty())
+    throw error(error_code::invalid_argument,
+                a.model + " is an image model, scored on its image set's test part: --split does not apply");
+  const json meta = json::parse(m.metadata(), nullptr, false);
+  if (!meta.is_object() || !meta.contains("config"))
+    throw error(error_code::invalid_argument, a.model + " holds no training configuration to score it with");
+  const train_config config = train_config_from_json(meta["config"], a.model);
+  const std::string source = !a.data.data.empty() ? a.data.data
+                             : meta.contains("data") && meta["data"].is_string()
+                                 ? meta["data"].get<std::string>()
+                                 : "fashion-mnist";
+  const image_data data = load_images_for(m, a.model, source);
+  const image_figures figures = image_trainer(m.network(), config).evaluate(data.test);
+  out["data"] = data.name;
+  out["test_images"] = data.test.count;
+  add_image_figures(out, figures);
+  if (a.json_output)
+    std::printf("%s\n", out.dump(2).c_str());
+  else
+    print_image_figures(figures);
+}
+
 void run(eval_args a) {
   const std::unique_ptr<backend> device = make_cpu_backend(a.threads);
   model m = load_model(*device, a.model);
   default_from_metadata(a, m);
+  json out = {{"model", a.model}};
+  if (m.sequences()) return eval_sequences(a, m, out);
+  if (m.images()) return eval_images(a, m, out);
   if (a.split.empty()) a.split = "u1";
   dataset data = load_data(a.data, {parse_split(a.split), 0, a.seed.value_or(1)});
   if (data.test.target.nnz() == 0)
     throw error(error_code::invalid_argument, "split '" + a.split + "' has no test part");
   report_left_out({data.test.unknown_user, data.test.unknown_item}, "test");
   report_short_users(data.short_users);
-  json out = {{"model", a.model}, {"data", data.name}, {"split", data.split}};
+  out["data"] = data.name;
+  out["split"] = data.split;
   out["test_left_out_unknown_user"] = data.test.unknown_user;
   out["test_left_out_unknown_item"] = data.test.unknown_item;
   // An item-based model's rows are movies and its columns users.

@@ -40,4 +40,11 @@ void print_next_item_figures(const next_item_test_figures& f) {
   std::printf("(k = %d)\n", f.options.k);
 }
 
+void print_image_figures(const image_figures& f) {
+  std::printf("test BCE %.4f  MSE %.5f  PSNR %.2f dB\n", f.bce, f.mse, f.psnr);
+  if (f.psnr_noisy)
+    std::printf("denoising: PSNR %.2f dB from noisy inputs of %.2f dB (+%.2f dB)\n", f.psnr, *f.psnr_noisy,
+                f.psnr - *f.psnr_noisy);
+}
+
 }  // namespace aerec::cli

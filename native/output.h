@@ -9,6 +9,7 @@
 #include "aerec/eval/metrics.h"
 #include "aerec/eval/ranking_metrics.h"
 #include "aerec/eval/test_figures.h"
+#include "aerec/train/image_trainer.h"
 
 namespace aerec::cli {
 
@@ -25,5 +26,7 @@ void write_json(const std::string& path, const json& value);
 void print_ranking_figures(const ranking_metrics& m, const ranking_metrics& popularity);
 // The split last's next-item figures, the model's beside its baselines'.
 void print_next_item_figures(const next_item_test_figures& f);
+// An image model's test figures (and the denoising gain, with noise).
+void print_image_figures(const image_figures& f);
 
 }  // namespace aerec::cli

@@ -11,6 +11,7 @@
 #include "aerec/plot/image_file.h"
 #include "aerec/plot/image_grid.h"
 #include "commands.h"
+#include "data_source.h"
 #include "output.h"
 
 namespace aerec::cli {
@@ -31,14 +32,8 @@ void run(const reconstruct_args& a) {
   if (!a.png.empty()) plot::format_of(a.png);  // a bad name stops before the work
   const std::unique_ptr<backend> device = make_cpu_backend(1);
   model m = load_model(*device, a.model);
-  if (!m.images())
-    throw error(error_code::invalid_argument, a.model + " is not an image model (aerec train --preset conv)");
-  const image_data data = load_image_data(a.data);
+  const image_data data = load_images_for(m, a.model, a.data);
   const image_set& test = data.test;
-  if (test.pixels_per_image() != m.items().size())
-    throw error(error_code::invalid_argument, a.data + "'s images have " +
-                                                  std::to_string(test.pixels_per_image()) + " pixels; " +
-                                                  a.model + " takes " + std::to_string(m.items().size()));
   if (a.first < 0 || a.count < 1 || a.first + a.count > test.count)
     throw error(error_code::invalid_argument,
                 "--first and --count must pick from the " + std::to_string(test.count) + " test images");

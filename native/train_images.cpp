@@ -11,17 +11,6 @@
 
 namespace aerec::cli {
 
-namespace {
-
-void print_figures(const image_figures& f) {
-  std::printf("test BCE %.4f  MSE %.5f  PSNR %.2f dB\n", f.bce, f.mse, f.psnr);
-  if (f.psnr_noisy)
-    std::printf("denoising: PSNR %.2f dB from noisy inputs of %.2f dB (+%.2f dB)\n", f.psnr, *f.psnr_noisy,
-                f.psnr - *f.psnr_noisy);
-}
-
-}  // namespace
-
 void train_images(const run_spec& spec, const train_config& config, const std::string& device) {
   image_run r(spec, config, device_factory(device, false));
   std::fprintf(stderr, "aerec: %s: %d training, %d validation and %d test images of %dx%d\n",
@@ -42,7 +31,7 @@ void train_images(const run_spec& spec, const train_config& config, const std::s
   if (r.stopping().best_epoch() > 0)
     std::printf("best epoch %d: validation %s %.4f (its parameters are kept)\n", r.stopping().best_epoch(),
                 loss, r.stopping().best_figure());
-  print_figures(result.test);
+  print_image_figures(result.test);
   std::printf("trained %d epochs in %.1fs\n", r.epochs_done(), result.metrics["train_seconds"].get<double>());
   if (!spec.out.empty()) save_model(spec.out, r.trained());
   if (!spec.metrics_out.empty()) write_json(spec.metrics_out, result.metrics);

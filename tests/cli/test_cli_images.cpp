@@ -101,6 +101,26 @@ TEST_CASE("every image preset trains from the CLI and reports its figures with h
   }
 }
 
+TEST_CASE("aerec eval scores an image model on its set's test images as training did", "[cli][images]") {
+  temp_dir out;
+  const json m = train("--preset conv-denoise --epochs 1 --batch 16", out);
+  const std::string model = (out.path() / "model.aerec").string();
+  const result r = run_aerec("eval " + model + " --json");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const json e = json::parse(r.out);
+  CHECK(e["test_images"] == 40);
+  for (const char* key : {"test_bce", "test_mse", "test_psnr", "test_psnr_noisy", "test_psnr_denoised"}) {
+    CAPTURE(key);
+    CHECK(e[key] == m[key]);
+  }
+  const result text = run_aerec("eval " + model);
+  CHECK(text.out.find("denoising: PSNR") != std::string::npos);
+  const result split = run_aerec("eval " + model + " --split u1");
+  CHECK(split.code != 0);
+  CHECK(split.err.find("an image model") != std::string::npos);
+}
+
 TEST_CASE("a denoising preset learns: its reconstructions beat the noisy inputs", "[cli][images]") {
   temp_dir out;
   const json m = train("--preset conv-denoise --epochs 12 --batch 16 --lr 0.003", out);

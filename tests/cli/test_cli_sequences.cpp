@@ -118,6 +118,33 @@ TEST_CASE("train --preset seq2seq: learns the order, beats popularity, and write
     CHECK(web.err.find("a sequence model") != std::string::npos);
     CHECK(web.err.find("export --web cannot use it") != std::string::npos);
   }
+  SECTION("eval scores it on the split last as training did, and notes movies it does not know") {
+    const result r = run_aerec("eval " + model.string() + " --json");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const json e = json::parse(r.out);
+    CHECK(e["split"] == "last");
+    for (const char* key : {"test_hr_at_10", "test_ndcg_at_10", "test_ndcg_at_10_sampled100",
+                            "test_next_item_users", "baseline_markov_ndcg_at_10"}) {
+      CAPTURE(key);
+      CHECK(e[key] == m[key]);
+    }
+    const result text = run_aerec("eval " + model.string());
+    REQUIRE(text.code == 0);
+    CHECK(text.out.find("markov") != std::string::npos);
+    // The same users, one of them first watching a movie (99) the model never saw.
+    temp_dir other;
+    other.write("u.data", ordered_ratings() + "1\t99\t4\t880000000\n");
+    const result unknown =
+        run_aerec("eval " + model.string() + " --data " + other.path().string() + " --json");
+    INFO(unknown.err);
+    REQUIRE(unknown.code == 0);
+    CHECK(unknown.err.find("1 of the 25 movies are not the model's") != std::string::npos);
+    CHECK(json::parse(unknown.out)["test_next_item_users"] == 60);
+    const result split = run_aerec("eval " + model.string() + " --split u1");
+    CHECK(split.code != 0);
+    CHECK(split.err.find("scored on the split 'last'") != std::string::npos);
+  }
   SECTION("other commands refuse a sequence model by name") {
     const result r = run_aerec("predict " + model.string() + " --ratings 5:4");
     CHECK(r.code != 0);

@@ -89,15 +89,19 @@ image_run::result image_run::finish() {
     metrics[loss_key(config_, "validation")] = stopping_.best_figure();
   }
   r.test = trainer_->evaluate(data_.test);
-  metrics["test_bce"] = r.test.bce;
-  metrics["test_mse"] = r.test.mse;
-  metrics["test_psnr"] = r.test.psnr;
-  if (r.test.psnr_noisy) {
-    metrics["test_psnr_noisy"] = *r.test.psnr_noisy;
-    metrics["test_psnr_denoised"] = r.test.psnr;
-  }
+  add_image_figures(metrics, r.test);
   finish_metrics(metrics, history_, trainer_->epochs_done(), *model_, *device_, config_);
   return r;
+}
+
+void add_image_figures(nlohmann::ordered_json& out, const image_figures& test) {
+  out["test_bce"] = test.bce;
+  out["test_mse"] = test.mse;
+  out["test_psnr"] = test.psnr;
+  if (test.psnr_noisy) {
+    out["test_psnr_noisy"] = *test.psnr_noisy;
+    out["test_psnr_denoised"] = test.psnr;
+  }
 }
 
 }  // namespace aerec

@@ -1,6 +1,7 @@
 #include "aerec/train/sequence_run.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "aerec/core/error.h"
 #include "aerec/data/split.h"
@@ -51,15 +52,35 @@ user_histories training_histories(const dataset& d) {
 
 next_item_scorer sequence_scorer(model& m, const dataset& d, const holdout& part) {
   const ratings& input = d.input_for(part);
-  return [&m, &input](std::span<const std::int32_t> users,
-                      std::span<const std::vector<std::int32_t>> histories, std::span<float> scores) {
-    std::vector<std::vector<float>> values(histories.size());
-    for (std::size_t u = 0; u < histories.size(); ++u)
-      for (const std::int32_t col : histories[u]) values[u].push_back(rating_at(input, users[u], col));
-    const std::vector<float> s = m.next_scores(histories, values);
-    AEREC_ASSERT(s.size() == scores.size());
-    std::copy(s.begin(), s.end(), scores.begin());
-  };
+  // The data's columns as the model's (-1: a movie it does not know), where they differ.
+  std::vector<std::int32_t> to_model;
+  if (!std::ranges::equal(m.items().ids(), d.items.ids()))
+    for (const std::int32_t id : d.items.ids()) to_model.push_back(m.items().find(id).value_or(-1));
+  return
+      [&m, &input, to_model](std::span<const std::int32_t> users,
+                             std::span<const std::vector<std::int32_t>> histories, std::span<float> scores) {
+        const auto model_col = [&](std::int32_t col) {
+          return to_model.empty() ? col : to_model[std::size_t(col)];
+        };
+        std::vector<std::vector<std::int32_t>> columns(histories.size());
+        std::vector<std::vector<float>> values(histories.size());
+        for (std::size_t u = 0; u < histories.size(); ++u)
+          for (const std::int32_t col : histories[u])
+            if (model_col(col) >= 0) {
+              columns[u].push_back(model_col(col));
+              values[u].push_back(rating_at(input, users[u], col));
+            }
+        const std::vector<float> s = m.next_scores(columns, values);
+        const std::size_t known = static_cast<std::size_t>(m.items().size());
+        const std::size_t cols = scores.size() / std::max<std::size_t>(histories.size(), 1);
+        AEREC_ASSERT(s.size() == histories.size() * known && scores.size() == histories.size() * cols);
+        // A movie the model does not know scores NaN, below every other.
+        for (std::size_t u = 0; u < histories.size(); ++u)
+          for (std::size_t c = 0; c < cols; ++c) {
+            const std::int32_t mc = model_col(static_cast<std::int32_t>(c));
+            scores[u * cols + c] = mc >= 0 ? s[u * known + static_cast<std::size_t>(mc)] : std::nanf("");
+          }
+      };
 }
 
 sequence_run::sequence_run(run_spec spec, const train_config& config, const backend_factory& device)
@@ -105,6 +126,7 @@ sequence_run::result sequence_run::finish() {
   nlohmann::ordered_json& metrics = r.metrics;
   metrics = {{"preset", spec_.preset},
              {"data", data_.name},
+             {"data_path", spec_.data.data},
              {"split", data_.split},
              {"users", static_cast<std::size_t>(data_.users.size()) - data_.short_users},
              {"movies", data_.items.size()},

@@ -27,6 +27,10 @@ struct image_epoch_event {
   bool early_stop = false;
 };
 
+// Adds a test part's figures to `out`: test_bce, test_mse, test_psnr, and with
+// noise test_psnr_noisy and test_psnr_denoised.
+void add_image_figures(nlohmann::ordered_json& out, const image_figures& test);
+
 class image_run {
  public:
   // Checks the outputs, loads the data (spec.data.data names it; spec.val
