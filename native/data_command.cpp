@@ -267,7 +267,9 @@ void add_data_command(CLI::App& app) {
 
   auto split = std::make_shared<split_args>();
   CLI::App* split_cmd = data->add_subcommand(
-      "split", "Write the parts of a split as CSV files (user,movie,rating), as train would hold them out");
+      "split",
+      "Write the parts of a split as CSV files (user,movie,rating; on the split last also order, each "
+      "movie's place in its user's time order), as train would hold them out");
   add_data_options(*split_cmd, split->data);
   split_cmd->add_option("--split", split->split, split_help)->required();
   split_cmd->add_option("--seed", split->seed, "Seed of the random splits")->capture_default_str();

@@ -14,7 +14,10 @@ namespace aerec {
 // header, in original ids, rows in user order: train.csv, and for the test
 // part and the validation slice <part>-target.csv plus, for held-out users,
 // <part>-input.csv (their fold-in ratings; on the split `last`, the test
-// targets' inputs: training plus validation ratings). Each file is written atomically.
+// targets' inputs: training plus validation ratings). On the split `last` a
+// fourth column, order, gives each movie's place in its user's time order (1
+// the first; the validation target after the training movies, the test target
+// last), and each user's rows follow it. Each file is written atomically.
 // Returns the file names written.
 std::vector<std::string> write_split_files(const dataset& d, const std::filesystem::path& dir);
 
