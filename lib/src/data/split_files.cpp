@@ -58,7 +58,8 @@ std::string csv_of(const ratings& part, const dataset& d, time_places* places) {
     std::iota(entries.begin(), entries.end(), std::size_t{0});
     const std::vector<std::int32_t>* place = places ? &places->of(row) : nullptr;
     const auto at = [&](std::size_t e) { return (*place)[static_cast<std::size_t>(cols[e])]; };
-    if (place) std::ranges::sort(entries, {}, at);
+    if (place)
+      std::sort(entries.begin(), entries.end(), [&](std::size_t a, std::size_t b) { return at(a) < at(b); });
     for (const std::size_t e : entries) {
       out += user;
       out += std::to_string(d.items.id(cols[e]));
