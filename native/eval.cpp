@@ -29,8 +29,7 @@ struct eval_args {
 
 // What the model was trained on, from its metadata: the defaults of --data,
 // --split and --seed, so that `aerec eval MODEL` scores the model's own test part.
-void default_from_metadata(eval_args& a, const model& m) {
-  const json meta = json::parse(m.metadata(), nullptr, false);
+void default_from_metadata(eval_args& a, const json& meta) {
   if (!meta.is_object()) return;
   default_data_from_metadata(a.data, meta);
   if (a.split.empty() && meta.contains("split") && meta["split"].is_string()) a.split = meta["split"];
@@ -75,12 +74,11 @@ void eval_sequences(const eval_args& a, model& m, json out) {
 }
 
 // An image model's reconstruction figures on a set's test images, with the
-// noise it was trained with (its stored configuration).
-void eval_images(const eval_args& a, model& m, json out) {
+// noise it was trained with (its stored configuration, in `meta`).
+void eval_images(const eval_args& a, model& m, const json& meta, json out) {
   if (!a.split.empty())
     throw error(error_code::invalid_argument,
                 a.model + " is an image model, scored on its image set's test part: --split does not apply");
-  const json meta = json::parse(m.metadata(), nullptr, false);
   if (!meta.is_object() || !meta.contains("config"))
     throw error(error_code::invalid_argument, a.model + " holds no training configuration to score it with");
   const train_config config = train_config_from_json(meta["config"], a.model);
@@ -102,10 +100,11 @@ void eval_images(const eval_args& a, model& m, json out) {
 void run(eval_args a) {
   const std::unique_ptr<backend> device = make_cpu_backend(a.threads);
   model m = load_model(*device, a.model);
-  default_from_metadata(a, m);
+  const json meta = json::parse(m.metadata(), nullptr, false);
+  default_from_metadata(a, meta);
   json out = {{"model", a.model}};
   if (m.sequences()) return eval_sequences(a, m, out);
-  if (m.images()) return eval_images(a, m, out);
+  if (m.images()) return eval_images(a, m, meta, out);
   if (a.split.empty()) a.split = "u1";
   dataset data = load_data(a.data, {parse_split(a.split), 0, a.seed.value_or(1)});
   if (data.test.target.nnz() == 0)
