@@ -4,6 +4,7 @@
 
 #include "aerec/core/error.h"
 #include "commands.h"
+#include "processes.h"
 
 namespace {
 
@@ -46,19 +47,21 @@ int main(int argc, char** argv) {
   aerec::cli::add_place_command(app);
   aerec::cli::add_plot_command(app);
   aerec::cli::add_reconstruct_command(app);
+  aerec::cli::start_processes();
   try {
+    if (argc > 1) aerec::cli::refuse_processes(argv[1]);
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   } catch (const aerec::cli::exit_request& e) {
+    aerec::cli::end_processes();
     return e.code;
   } catch (const aerec::error& e) {
-    std::fprintf(stderr, "aerec: error: %s\n", e.what());
-    return exit_code(e.code());
+    return aerec::cli::fail(e.what(), exit_code(e.code()));
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "aerec: error: %s\n", e.what());
-    return 70;
+    return aerec::cli::fail(e.what(), 70);
   }
+  aerec::cli::end_processes();
   return 0;
 }

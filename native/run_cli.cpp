@@ -4,7 +4,11 @@
 #include <cstdio>
 
 #include "aerec/backend/device.h"
+#include "aerec/io/model_file.h"
+#include "aerec/plot/training_curves.h"
 #include "data_source.h"
+#include "output.h"
+#include "processes.h"
 #include "progress.h"
 
 namespace aerec::cli {
@@ -16,13 +20,15 @@ volatile std::sig_atomic_t interrupted = 0;
 
 void on_interrupt(int) { interrupted = 1; }
 
-// Ctrl-C asks training to stop at the next batch; a second Ctrl-C kills as usual.
+// Ctrl-C asks training to stop at the next batch; a second Ctrl-C kills as
+// usual. So does SIGTERM, which is how mpirun passes a Ctrl-C on to its processes.
 void catch_interrupts() {
   struct sigaction action {};
   action.sa_handler = on_interrupt;
   action.sa_flags = SA_RESETHAND;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
 }
 
 }  // namespace
@@ -39,7 +45,8 @@ backend_factory device_factory(const std::string& device, bool quiet) {
   return [choice, quiet](const train_config& config) {
     std::unique_ptr<backend> made;
     try {
-      made = make_backend(choice, config.threads);
+      // One GPU for each process of a data-parallel run on this machine.
+      made = make_backend(choice, config.threads, local_process());
     } catch (const error& e) {
       if (e.code() != error_code::device_error) throw;
       throw error(e.code(), std::string("--device ") + device_choice_name(choice) + ": " + e.what());
@@ -64,6 +71,17 @@ bool run_epochs(training_run& run, bool quiet) {
     std::printf("early stop after epoch %d: no better %s for %d epochs\n", early_stop,
                 validation_figure_of(run.config()).key, run.spec().patience);
   return finished;
+}
+
+void write_outputs(const run_spec& spec, model& trained, const nlohmann::ordered_json& metrics) {
+  if (run_processes().rank() > 0) return;
+  if (!spec.out.empty()) save_model(spec.out, trained);
+  if (!spec.metrics_out.empty()) write_json(spec.metrics_out, metrics);
+  // The curves as aerec plot draws them from the metrics, the run named by its preset.
+  if (!spec.plot.empty()) {
+    const plot::training_history history[] = {plot::history_of(metrics, spec.preset, "the run")};
+    plot::write_training_curves(spec.plot, history);
+  }
 }
 
 void report_left_out(const training_run& run) {

@@ -18,6 +18,10 @@ backend_factory device_factory(const std::string& device, bool quiet);
 // stops at the next batch: it returns false then (a second one kills as usual).
 bool run_epochs(training_run& run, bool quiet);
 
+// Writes the model, metrics and training curves where `spec` says: rank 0's
+// to write in a data-parallel run (processes.h), every process holding the same.
+void write_outputs(const run_spec& spec, model& trained, const nlohmann::ordered_json& metrics);
+
 // Notes on stderr of the test and validation ratings nothing could predict.
 void report_left_out(const training_run& run);
 

@@ -5,8 +5,6 @@
 // and the configuration's option tables.
 #include <memory>
 
-#include "aerec/io/model_file.h"
-#include "aerec/plot/training_curves.h"
 #include "aerec/train/options.h"
 #include "aerec/train/run.h"
 #include "commands.h"
@@ -14,6 +12,7 @@
 #include "figures.h"
 #include "option_flags.h"
 #include "output.h"
+#include "processes.h"
 #include "run_cli.h"
 #include "train_images.h"
 #include "train_sequences.h"
@@ -44,7 +43,7 @@ training_run start(const train_args& a, const run_spec& spec, const train_config
   const std::string checkpoint = !a.checkpoint.empty() ? a.checkpoint
                                  : spec.out.empty()    ? "aerec-train.ckpt"
                                                        : spec.out + ".ckpt";
-  return training_run(spec, config, checkpoint, device);
+  return training_run(spec, config, checkpoint, device, run_processes());
 }
 
 training_run resume(const train_args& a) {
@@ -55,12 +54,14 @@ training_run resume(const train_args& a) {
   const backend_factory device = device_factory(a.device, false);
   // Outputs may be redirected when resuming; the rest is as saved.
   const run_spec given = with_overrides(run_spec{}, a.run_overrides);
-  return training_run::resume(a.resume, a.checkpoint.empty() ? a.resume : a.checkpoint, device,
-                              [&](run_spec& saved) {
-                                if (!given.out.empty()) saved.out = given.out;
-                                if (!given.metrics_out.empty()) saved.metrics_out = given.metrics_out;
-                                if (!given.plot.empty()) saved.plot = given.plot;
-                              });
+  return training_run::resume(
+      a.resume, a.checkpoint.empty() ? a.resume : a.checkpoint, device,
+      [&](run_spec& saved) {
+        if (!given.out.empty()) saved.out = given.out;
+        if (!given.metrics_out.empty()) saved.metrics_out = given.metrics_out;
+        if (!given.plot.empty()) saved.plot = given.plot;
+      },
+      run_processes());
 }
 
 void run(const train_args& a) {
@@ -94,13 +95,7 @@ void run(const train_args& a) {
                 validation_figure_of(r.config()).key, *result.best_validation);
   print_figures(result.figures, r.trained().meaning());
   std::printf("trained %d epochs in %.1fs\n", r.epochs_done(), result.metrics["train_seconds"].get<double>());
-  if (!r.spec().out.empty()) save_model(r.spec().out, r.trained());
-  if (!r.spec().metrics_out.empty()) write_json(r.spec().metrics_out, result.metrics);
-  // The curves as aerec plot draws them from the metrics, the run named by its preset.
-  if (!r.spec().plot.empty()) {
-    const plot::training_history history[] = {plot::history_of(result.metrics, r.spec().preset, "the run")};
-    plot::write_training_curves(r.spec().plot, history);
-  }
+  write_outputs(r.spec(), r.trained(), result.metrics);
 }
 
 }  // namespace

@@ -2,17 +2,16 @@
 
 #include <cstdio>
 
-#include "aerec/io/model_file.h"
-#include "aerec/plot/training_curves.h"
 #include "aerec/train/image_run.h"
 #include "output.h"
+#include "processes.h"
 #include "progress.h"
 #include "run_cli.h"
 
 namespace aerec::cli {
 
 void train_images(const run_spec& spec, const train_config& config, const std::string& device) {
-  image_run r(spec, config, device_factory(device, false));
+  image_run r(spec, config, device_factory(device, false), run_processes());
   std::fprintf(stderr, "aerec: %s: %d training, %d validation and %d test images of %dx%d\n",
                r.data().name.c_str(), r.data().train.count, r.validation_images(), r.data().test.count,
                r.data().train.height, r.data().train.width);
@@ -33,12 +32,7 @@ void train_images(const run_spec& spec, const train_config& config, const std::s
                 loss, r.stopping().best_figure());
   print_image_figures(result.test);
   std::printf("trained %d epochs in %.1fs\n", r.epochs_done(), result.metrics["train_seconds"].get<double>());
-  if (!spec.out.empty()) save_model(spec.out, r.trained());
-  if (!spec.metrics_out.empty()) write_json(spec.metrics_out, result.metrics);
-  if (!spec.plot.empty()) {
-    const plot::training_history history[] = {plot::history_of(result.metrics, spec.preset, "the run")};
-    plot::write_training_curves(spec.plot, history);
-  }
+  write_outputs(spec, r.trained(), result.metrics);
 }
 
 }  // namespace aerec::cli

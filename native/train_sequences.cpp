@@ -2,17 +2,16 @@
 
 #include <cstdio>
 
-#include "aerec/io/model_file.h"
-#include "aerec/plot/training_curves.h"
 #include "aerec/train/sequence_run.h"
 #include "output.h"
+#include "processes.h"
 #include "progress.h"
 #include "run_cli.h"
 
 namespace aerec::cli {
 
 void train_sequences(const run_spec& spec, const train_config& config, const std::string& device) {
-  sequence_run r(spec, config, device_factory(device, false));
+  sequence_run r(spec, config, device_factory(device, false), run_processes());
   std::fprintf(stderr, "aerec: %s: %zu users' orders of %d movies (split last), %zu training windows",
                r.data().name.c_str(), static_cast<std::size_t>(r.data().users.size()) - r.data().short_users,
                r.data().items.size(), r.train_windows());
@@ -35,12 +34,7 @@ void train_sequences(const run_spec& spec, const train_config& config, const std
                 r.stopping().best_epoch(), r.stopping().best_figure());
   print_next_item_figures(result.test);
   std::printf("trained %d epochs in %.1fs\n", r.epochs_done(), result.metrics["train_seconds"].get<double>());
-  if (!r.spec().out.empty()) save_model(r.spec().out, r.trained());
-  if (!r.spec().metrics_out.empty()) write_json(r.spec().metrics_out, result.metrics);
-  if (!r.spec().plot.empty()) {
-    const plot::training_history history[] = {plot::history_of(result.metrics, spec.preset, "the run")};
-    plot::write_training_curves(r.spec().plot, history);
-  }
+  write_outputs(r.spec(), r.trained(), result.metrics);
 }
 
 }  // namespace aerec::cli

@@ -660,13 +660,13 @@ TEST_CASE("L-BFGS training resumes bit for bit from a saved state", "[trainer][l
 namespace {
 
 // A stand-in for a data-parallel collective: counts the times gradients pass
-// through it and scales them, as a mean over processes would.
+// through it and scales them, as a sum over processes would.
 class scaling_collective final : public collective {
  public:
   explicit scaling_collective(float factor) : factor_(factor) {}
   int rank() const override { return 0; }
   int size() const override { return 1; }
-  void average_gradients(backend& b, std::span<const parameter> params) override {
+  void sum_gradients(backend& b, std::span<const parameter> params) override {
     ++calls;
     for (const parameter& p : params) {
       std::vector<float> g(p.size);

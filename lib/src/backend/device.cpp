@@ -26,9 +26,9 @@ device_choice parse_device_choice(const std::string& name) {
   return find_by_name("device", name, all, device_choice_name);
 }
 
-std::unique_ptr<backend> make_backend(device_choice d, int threads) {
+std::unique_ptr<backend> make_backend(device_choice d, int threads, int gpu_index) {
   const bool gpu = d == device_choice::cuda || (d == device_choice::automatic && cuda_device_count() > 0);
-  return gpu ? make_cuda_backend() : make_cpu_backend(threads);
+  return gpu ? make_cuda_backend(gpu_index) : make_cpu_backend(threads);
 }
 
 }  // namespace aerec

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "aerec/core/error.h"
+
 namespace aerec {
 
 void sparse_batch::append_row(std::span<const std::int32_t> row_cols, std::span<const float> row_values) {
@@ -19,6 +21,22 @@ sparse_batch every_entry(int rows, int cols) {
   const std::vector<float> ones(row_cols.size(), 1.0f);
   for (int r = 0; r < rows; ++r) all.append_row(row_cols, ones);
   return all;
+}
+
+sparse_batch slice_rows(const sparse_batch& batch, int begin, int end) {
+  AEREC_ASSERT(0 <= begin && begin <= end && end <= batch.rows());
+  sparse_batch part;
+  part.cols = batch.cols;
+  const auto first = static_cast<std::size_t>(batch.offsets[static_cast<std::size_t>(begin)]);
+  const auto last = static_cast<std::size_t>(batch.offsets[static_cast<std::size_t>(end)]);
+  part.offsets.reserve(static_cast<std::size_t>(end - begin) + 1);
+  for (int r = begin + 1; r <= end; ++r)
+    part.offsets.push_back(batch.offsets[static_cast<std::size_t>(r)] - static_cast<int>(first));
+  part.cols_index.assign(batch.cols_index.begin() + static_cast<std::ptrdiff_t>(first),
+                         batch.cols_index.begin() + static_cast<std::ptrdiff_t>(last));
+  part.values.assign(batch.values.begin() + static_cast<std::ptrdiff_t>(first),
+                     batch.values.begin() + static_cast<std::ptrdiff_t>(last));
+  return part;
 }
 
 sparse_batch gather_rows(const ratings& r, std::span<const std::int32_t> rows) {

@@ -16,24 +16,27 @@ loss_normalization parse_loss_normalization(const std::string& name) {
   return find_by_name("loss normalisation", name, all, loss_normalization_name);
 }
 
-loss_value masked_mse::evaluate(const_matrix_view output, const sparse_view& target, matrix_view grad) {
+loss_value masked_mse::evaluate(const_matrix_view output, const sparse_view& target, matrix_view grad,
+                                const batch_extent* whole) {
   AEREC_ASSERT(output.rows == target.rows && output.cols == target.cols);
-  return evaluate_with(target, [&](float scale, float* row_sums) {
+  return evaluate_with(target, whole, [&](float scale, float* row_sums) {
     ops<loss_ops>(backend_).masked_squared_error(output, target, scale, grad, row_sums);
   });
 }
 
-loss_value masked_mse::evaluate_rated(const float* predicted, const sparse_view& target, float* grad) {
-  return evaluate_with(target, [&](float scale, float* row_sums) {
+loss_value masked_mse::evaluate_rated(const float* predicted, const sparse_view& target, float* grad,
+                                      const batch_extent* whole) {
+  return evaluate_with(target, whole, [&](float scale, float* row_sums) {
     ops<loss_ops>(backend_).rated_squared_error(predicted, target, scale, grad, row_sums);
   });
 }
 
 template <class Kernel>
-loss_value masked_mse::evaluate_with(const sparse_view& target, Kernel&& kernel) {
+loss_value masked_mse::evaluate_with(const sparse_view& target, const batch_extent* whole, Kernel&& kernel) {
+  const batch_extent batch = whole ? *whole : batch_extent{target.rows, target.nnz};
   const double denominator = norm_ == loss_normalization::all_entries
-                                 ? static_cast<double>(target.rows) * target.cols
-                                 : static_cast<double>(target.nnz);
+                                 ? static_cast<double>(batch.rows) * target.cols
+                                 : static_cast<double>(batch.rated);
   // A batch with nothing rated has zero loss and zero gradient.
   const double scale = denominator > 0 ? 2.0 / denominator : 0.0;
   row_sums_.reserve(backend_, static_cast<std::size_t>(std::max(1, target.rows)));
@@ -46,9 +49,11 @@ loss_value masked_mse::evaluate_with(const sparse_view& target, Kernel&& kernel)
   return v;
 }
 
-loss_value multinomial_nll::evaluate(const_matrix_view output, const sparse_view& target, matrix_view grad) {
+loss_value multinomial_nll::evaluate(const_matrix_view output, const sparse_view& target, matrix_view grad,
+                                     const batch_extent* whole) {
   AEREC_ASSERT(output.rows == target.rows && output.cols == target.cols);
-  const double scale = target.rows > 0 ? 1.0 / target.rows : 0.0;
+  const std::int64_t rows = whole ? whole->rows : target.rows;
+  const double scale = rows > 0 ? 1.0 / static_cast<double>(rows) : 0.0;
   row_sums_.reserve(backend_, static_cast<std::size_t>(std::max(1, target.rows)));
   ops<loss_ops>(backend_).multinomial_loss(output, target, static_cast<float>(scale), grad, row_sums_.data());
   loss_value v{0, row_sums_.download(static_cast<std::size_t>(target.rows)),

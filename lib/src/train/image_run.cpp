@@ -36,11 +36,12 @@ std::vector<layer_spec> image_network(const model_config& c, shape image) {
                         : conv_layers(image, c.conv, c.hidden_act, c.output_act);
 }
 
-image_run::image_run(run_spec spec, const train_config& config, const backend_factory& device)
+image_run::image_run(run_spec spec, const train_config& config, const backend_factory& device,
+                     collective& together)
     : spec_(std::move(spec)), config_(config), stopping_(spec_.patience, improves::down) {
   validate(config_);
   check_image_spec(spec_, config_);
-  check_outputs(spec_, {});
+  check_outputs(spec_, {}, together);
   data_ = load_image_data(spec_.data.data);
   data_.train = first_of(data_.train, spec_.images);
   data_.test = first_of(data_.test, spec_.images);
@@ -53,7 +54,7 @@ image_run::image_run(run_spec spec, const train_config& config, const backend_fa
   net->initialize(config_.model.init, init_random);
   model_ =
       std::make_unique<model>(std::move(net), pixel_ids(image.size()), rating_scale{0, 1}, image_meaning());
-  trainer_ = std::make_unique<image_trainer>(model_->network(), config_);
+  trainer_ = std::make_unique<image_trainer>(model_->network(), config_, together);
 }
 
 void image_run::run_epochs(const std::function<void(const image_epoch_event&)>& on_epoch) {

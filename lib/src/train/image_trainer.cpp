@@ -1,6 +1,7 @@
 #include "aerec/train/image_trainer.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -61,15 +62,31 @@ void image_trainer::load_batch(const image_set& set, std::span<const int> rows, 
 }
 
 double image_trainer::train_batch(int rows) {
+  // Every process loaded the whole batch (and its noise); it trains on its share's rows.
+  const batch_share share = together_.share_of(rows);
   const int cols = model_.items();
-  const const_matrix_view input(noises_.empty() ? clean_.data() : noisy_.data(), rows, cols);
-  const const_matrix_view target(clean_.data(), rows, cols);
-  output_grad_.reserve(model_.device(), static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
-  const loss_value loss = loss_.evaluate(model_.forward(input), target, output_grad_.data());
-  model_.backward(input, const_matrix_view(output_grad_.data(), rows, cols), 0);
-  together_.average_gradients(model_.device(), model_.parameters());
+  const std::size_t first = static_cast<std::size_t>(share.begin) * static_cast<std::size_t>(cols);
+  const std::size_t n = static_cast<std::size_t>(share.rows()) * static_cast<std::size_t>(cols);
+  const const_matrix_view input((noises_.empty() ? clean_.data() : noisy_.data()) + first, share.rows(),
+                                cols);
+  const const_matrix_view target(clean_.data() + first, share.rows(), cols);
+  backend& b = model_.device();
+  std::array<double, 1> loss_sum{0};
+  if (share.rows() > 0) {
+    output_grad_.reserve(b, n);
+    const loss_value loss = loss_.evaluate(model_.forward(input), target, output_grad_.data());
+    // The loss is a mean over the share's pixels; the batch's mean takes the share's fraction of it.
+    if (share.rows() < rows)
+      b.scal(static_cast<int>(n), static_cast<float>(share.fraction()), output_grad_.data());
+    model_.backward(input, const_matrix_view(output_grad_.data(), share.rows(), cols), 0);
+    loss_sum[0] = loss.loss * share.rows();
+  } else {
+    for (const parameter& p : model_.parameters()) b.fill(p.grad, p.size, 0.0f);
+  }
+  together_.sum_gradients(b, model_.parameters());
+  together_.sum(loss_sum);
   optimizer_.step();
-  return loss.loss;
+  return loss_sum[0];
 }
 
 image_epoch_report image_trainer::run_epoch(const image_set& train) {
@@ -82,7 +99,7 @@ image_epoch_report image_trainer::run_epoch(const image_set& train) {
     const std::span<const int> rows = std::span(order).subspan(
         at, std::min(order.size() - at, static_cast<std::size_t>(config_.batch_size)));
     load_batch(train, rows, random_);
-    sum += train_batch(static_cast<int>(rows.size())) * static_cast<double>(rows.size());
+    sum += train_batch(static_cast<int>(rows.size()));
   }
   ++epochs_done_;
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;

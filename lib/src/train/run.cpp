@@ -57,7 +57,8 @@ const std::vector<option<run_spec>>& run_options() {
   return all;
 }
 
-void check_outputs(const run_spec& spec, const fs::path& checkpoint) {
+void check_outputs(const run_spec& spec, const fs::path& checkpoint, const collective& together) {
+  if (together.rank() > 0) return;  // rank 0 writes them
   if (!spec.plot.empty()) plot::format_of(spec.plot);
   for (const std::string& path : {spec.out, spec.metrics_out, spec.plot, checkpoint.string()})
     if (!path.empty()) check_writable(path);
@@ -113,7 +114,7 @@ training_run::training_run(run_spec spec, const train_config& config, fs::path c
   if (!spec_.data.data.empty() && fs::exists(spec_.data.data, ec))
     spec_.data.data = fs::absolute(spec_.data.data).string();
   checkpoint_ = std::move(checkpoint);
-  check_outputs(spec_, checkpoint_);
+  check_outputs(spec_, checkpoint_, together_);
   prepare_data();
   device_ = device(config_);
   const model_config& mc = config_.model;
@@ -149,7 +150,7 @@ training_run training_run::resume(const fs::path& from, fs::path checkpoint, con
   check_spec(spec);
   training_run r(std::move(spec), config, run.value("history", nlohmann::ordered_json::array()), together);
   r.checkpoint_ = std::move(checkpoint);
-  check_outputs(r.spec_, r.checkpoint_);
+  check_outputs(r.spec_, r.checkpoint_, r.together_);
   r.prepare_data();
   r.device_ = device(r.config_);
   model restored = deserialize_model(*r.device_, serialize_model(saved), from.string());
@@ -200,6 +201,7 @@ nlohmann::ordered_json training_run::description() const {
 }
 
 void training_run::save_checkpoint() {
+  if (together_.rank() > 0) return;  // every process holds the same state: rank 0 writes it
   aerec::save_checkpoint(checkpoint_, *model_,
                          {trainer_->save_state(), stopping_.save_state(), description().dump()});
 }

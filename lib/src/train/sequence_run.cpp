@@ -83,12 +83,13 @@ next_item_scorer sequence_scorer(model& m, const dataset& d, const holdout& part
       };
 }
 
-sequence_run::sequence_run(run_spec spec, const train_config& config, const backend_factory& device)
+sequence_run::sequence_run(run_spec spec, const train_config& config, const backend_factory& device,
+                           collective& together)
     : spec_(std::move(spec)), config_(config), stopping_(spec_.patience, improves::up) {
   validate(config_);
   check_sequence_spec(spec_, config_);
   spec_.split = sequence_split;
-  check_outputs(spec_, {});
+  check_outputs(spec_, {}, together);
   data_ = load_data(spec_.data, {parse_split(spec_.split), 0, config_.seed});
   train_ = training_histories(data_);
   windows_ = windows_of(train_).size();
@@ -103,7 +104,7 @@ sequence_run::sequence_run(run_spec spec, const train_config& config, const back
   rng init_random(config_.seed);
   net->initialize(config_.model.init, init_random);
   model_ = std::make_unique<model>(std::move(net), data_.items, data_.scale, sequence_meaning());
-  trainer_ = std::make_unique<sequence_trainer>(model_->network(), config_);
+  trainer_ = std::make_unique<sequence_trainer>(model_->network(), config_, together);
 }
 
 void sequence_run::run_epochs(const std::function<void(const sequence_epoch_event&)>& on_epoch) {

@@ -1,6 +1,7 @@
 #include "aerec/train/sequence_trainer.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 
 #include "aerec/core/error.h"
@@ -50,17 +51,39 @@ void sequence_trainer::load_batch(const user_histories& h, std::span<const histo
   targets_.upload(targets_host_);
 }
 
-loss_value sequence_trainer::train_batch(int rows) {
-  const const_matrix_view input(input_.data(), rows, shape_.input_width());
+sequence_trainer::batch_loss sequence_trainer::train_batch(int rows) {
+  // Every process loaded the whole batch and draws its whole dropout mask; it trains on its share's rows.
+  const batch_share share = together_.share_of(rows);
+  const auto width = static_cast<std::size_t>(shape_.input_width());
+  const auto steps = static_cast<std::size_t>(shape_.steps);
+  const const_matrix_view input(input_.data() + static_cast<std::size_t>(share.begin) * width, share.rows(),
+                                shape_.input_width());
   const int cols = shape_.steps * shape_.vocabulary;
-  output_grad_.reserve(network_.device(), static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
-  const sparse_view* mask = dropout_.draw(network_, random_, rows);
-  const loss_value loss =
-      loss_.evaluate(network_.forward(input, mask), shape_.vocabulary, targets_.data(), output_grad_.data());
-  network_.backward(input, const_matrix_view(output_grad_.data(), rows, cols), 0);
-  together_.average_gradients(network_.device(), network_.parameters());
+  const auto n = static_cast<std::size_t>(share.rows()) * static_cast<std::size_t>(cols);
+  backend& b = network_.device();
+  const sparse_view* mask = dropout_.draw(network_, random_, share);
+  std::array<double, 2> sums{0, 0};  // summed cross-entropy, targeted steps
+  if (share.rows() > 0) {
+    output_grad_.reserve(b, n);
+    const loss_value loss =
+        loss_.evaluate(network_.forward(input, mask), shape_.vocabulary,
+                       targets_.data() + static_cast<std::size_t>(share.begin) * steps, output_grad_.data());
+    // The loss is a mean over the share's targeted steps; the batch's mean over all of them.
+    const auto targeted =
+        std::count_if(targets_host_.begin(), targets_host_.end(), [](std::int32_t t) { return t >= 0; });
+    if (share.rows() < rows && targeted > 0)
+      b.scal(static_cast<int>(n),
+             static_cast<float>(static_cast<double>(loss.rated) / static_cast<double>(targeted)),
+             output_grad_.data());
+    network_.backward(input, const_matrix_view(output_grad_.data(), share.rows(), cols), 0);
+    sums = {loss.loss * static_cast<double>(loss.rated), static_cast<double>(loss.rated)};
+  } else {
+    for (const parameter& p : network_.parameters()) b.fill(p.grad, p.size, 0.0f);
+  }
+  together_.sum_gradients(b, network_.parameters());
+  together_.sum(sums);
   optimizer_.step();
-  return loss;
+  return {sums[0], static_cast<std::size_t>(sums[1])};
 }
 
 sequence_epoch_report sequence_trainer::run_epoch(const user_histories& train) {
@@ -73,9 +96,9 @@ sequence_epoch_report sequence_trainer::run_epoch(const user_histories& train) {
     const std::span<const history_window> batch = std::span(order).subspan(
         at, std::min(order.size() - at, static_cast<std::size_t>(config_.batch_size)));
     load_batch(train, batch);
-    const loss_value loss = train_batch(static_cast<int>(batch.size()));
-    sum += loss.loss * static_cast<double>(loss.rated);
-    predicted += loss.rated;
+    const batch_loss loss = train_batch(static_cast<int>(batch.size()));
+    sum += loss.sum;
+    predicted += loss.targeted;
   }
   ++epochs_done_;
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;

@@ -1,6 +1,7 @@
 #include "aerec/train/trainer.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 
@@ -23,31 +24,84 @@ trainer::trainer(autoencoder& model, const train_config& config, collective& tog
     throw error(error_code::invalid_argument,
                 "this configuration trains on images (a convolutional network or cross-entropy): "
                 "train it with the image trainer");
+  if (together_.size() > 1 && config_.penalties.activity.kind == activity_kind::kl)
+    throw error(error_code::invalid_argument,
+                "the KL activity penalty depends on the whole batch's mean activation, which data-parallel "
+                "processes do not share: train it in one process");
   model_.set_penalties(config_.penalties);
   if (config_.lbfgs) lbfgs_.emplace(model_.device(), *config_.lbfgs, model_.parameters());
 }
 
+namespace {
+// `batch` itself when the share is all of it, a copy of the share's rows otherwise.
+const sparse_batch& share_rows(const sparse_batch& batch, const batch_share& share, sparse_batch& copy) {
+  if (share.rows() == batch.rows()) return batch;
+  copy = slice_rows(batch, share.begin, share.end);
+  return copy;
+}
+}  // namespace
+
 void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
   backend& b = model_.device();
-  target_.assign(b, batch);
+  // Every process draws the whole batch's noise, dropout and code samples, in
+  // one process's order, and keeps its share's.
+  const batch_share share = together_.share_of(batch.rows());
+  share_penalties(share);
+  sparse_batch copy;
+  const sparse_batch& own = share_rows(batch, share, copy);
+  target_.assign(b, own);
   sparse_view input = target_.view();
   if (config_.input_dropout > 0 || config_.input_noise > 0) {
-    input_.assign(b, corrupted(batch));
+    sparse_batch noisy_copy;
+    const sparse_batch noisy = corrupted(batch);
+    input_.assign(b, share_rows(noisy, share, noisy_copy));
     input = input_.view();
   }
-  if (model_.variational()) sample_code(batch.rows());
-  const loss_value loss =
-      forward_backward(input, target_.view(), dropout_.draw(model_, random_, batch.rows()));
+  if (model_.variational()) sample_code(share);
+  const loss_value loss = forward_backward(input, target_.view(), dropout_.draw(model_, random_, share),
+                                           {batch.rows(), batch.nnz()});
   model_.set_code_sample(nullptr, 0);
   apply_gradients();
-  if (config_.refeed) refeed(input);
+  if (config_.refeed) refeed(input, share);
 
+  epoch_sums mine;
   if (config_.goal == objective::multinomial) {
-    sums.users += static_cast<std::size_t>(batch.rows());
-    for (const float nll : loss.row_sums) sums.nll += nll;
-    return;
+    mine.users = static_cast<std::size_t>(own.rows());
+    for (const float nll : loss.row_sums) mine.nll += nll;
+  } else {
+    add_fit(loss, own.offsets, mine);
   }
-  add_fit(loss, batch.offsets, sums);
+  add_sums(mine, sums);
+}
+
+void trainer::share_penalties(const batch_share& share) {
+  if (together_.size() == 1) return;
+  // The per-row penalties are means over the rows, so a share's part is its
+  // fraction of them; the parameters' own penalty (kernel layers') counts once, on rank 0.
+  penalty_config p = config_.penalties;
+  const auto fraction = static_cast<float>(share.fraction());
+  p.activity.weight *= fraction;
+  p.contractive *= fraction;
+  if (together_.rank() > 0) p.local_kernel = 0;
+  model_.set_penalties(p);
+}
+
+void trainer::add_sums(epoch_sums mine, epoch_sums& sums) {
+  if (together_.size() > 1) {
+    std::array<double, 5> all{mine.squared, static_cast<double>(mine.rated), mine.user_rmse, mine.nll,
+                              static_cast<double>(mine.users)};
+    together_.sum(all);
+    mine = {all[0], static_cast<std::size_t>(all[1]), all[2], all[3], static_cast<std::size_t>(all[4])};
+  }
+  sums.squared += mine.squared;
+  sums.rated += mine.rated;
+  sums.user_rmse += mine.user_rmse;
+  sums.nll += mine.nll;
+  sums.users += mine.users;
+}
+
+void trainer::zero_gradients() {
+  for (const parameter& p : model_.parameters()) model_.device().fill(p.grad, p.size, 0.0f);
 }
 
 void trainer::add_fit(const loss_value& loss, std::span<const int> offsets, epoch_sums& sums) {
@@ -86,8 +140,9 @@ epoch_report trainer::run_lbfgs_epoch(const ratings& train) {
     if (!first_fit) first_fit = std::move(v.fit);
     return v.objective;
   });
-  epoch_sums sums;
-  add_fit(*first_fit, batch.offsets, sums);
+  epoch_sums mine, sums;
+  add_fit(*first_fit, batch.offsets, mine);
+  add_sums(mine, sums);
   return finish_epoch(sums, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
@@ -105,7 +160,9 @@ void trainer::restart_lbfgs() {
 
 const trainer::full_batch& trainer::full_batch_of(const ratings& train) {
   full_batch& f = full_batch_;
-  if (f.source == &train && f.source_rows == train.rows() && f.source_nnz == train.nnz()) return f;
+  if (f.source == &train && f.source_rows == train.rows() && f.source_nnz == train.nnz() &&
+      f.global == (model_.global() != nullptr))
+    return f;
   // The network takes the whole matrix once the global kernel joins
   // (autoencoder::takes_whole_matrix); its pretraining epochs train on that
   // whole matrix too, as they always have.
@@ -114,11 +171,20 @@ const trainer::full_batch& trainer::full_batch_of(const ratings& train) {
   for (std::int32_t r = 0; r < train.rows(); ++r)
     if (whole || train.row_size(r) > 0) rows.push_back(r);
   const sparse_batch batch = gather_rows(train, rows);
-  f.rows.assign(model_.device(), batch);
-  f.offsets = batch.offsets;
+  // The global kernel pools over every row: with it, rank 0 takes them all.
+  const auto total = static_cast<int>(rows.size());
+  const batch_share share = !model_.global()        ? together_.share_of(total)
+                            : together_.rank() == 0 ? batch_share{0, total, total}
+                                                    : batch_share{total, total, total};
+  share_penalties(share);
+  sparse_batch copy;
+  const sparse_batch& own = share_rows(batch, share, copy);
+  f.rows.assign(model_.device(), own);
+  f.offsets = own.offsets;
   f.source = &train;
   f.source_rows = train.rows();
   f.source_nnz = train.nnz();
+  f.global = model_.global() != nullptr;
   return f;
 }
 
@@ -127,7 +193,9 @@ trainer::full_batch_value trainer::full_batch_objective(const sparse_view& rows)
   const auto n = static_cast<std::size_t>(rows.rows);
   row_sums_.reserve(b, std::max<std::size_t>(1, n));
   // grad_scale 1: d/do of 1/2 (o - t)^2 is o - t.
-  if (model_.computes_rated()) {
+  if (n == 0) {
+    zero_gradients();
+  } else if (model_.computes_rated()) {
     const float* rated = model_.forward_rated(rows, rows);
     d_output_.reserve(b, static_cast<std::size_t>(rows.nnz));
     ops<loss_ops>(b).rated_squared_error(rated, rows, 1.0f, d_output_.data(), row_sums_.data());
@@ -141,7 +209,13 @@ trainer::full_batch_value trainer::full_batch_objective(const sparse_view& rows)
   }
   full_batch_value v{0, {0, row_sums_.download(n), static_cast<std::size_t>(rows.nnz)}};
   for (const float s : v.fit.row_sums) v.fit.loss += s;
-  v.objective = v.fit.loss / 2 + model_.penalty() + weight_penalty();
+  // Summed over the processes: the penalties of the parameters alone count once, on rank 0.
+  v.objective =
+      v.fit.loss / 2 + (n > 0 ? model_.penalty() : 0.0) + (together_.rank() == 0 ? weight_penalty() : 0.0);
+  together_.sum_gradients(b, model_.parameters());
+  std::array<double, 1> objective{v.objective};
+  together_.sum(objective);
+  v.objective = objective[0];
   return v;
 }
 
@@ -160,44 +234,54 @@ double trainer::weight_penalty() {
   return lambda / 2 * squares;
 }
 
-loss_value trainer::forward_backward(const sparse_view& x, const sparse_view& target,
-                                     const sparse_view* mask) {
+loss_value trainer::forward_backward(const sparse_view& x, const sparse_view& target, const sparse_view* mask,
+                                     const batch_extent& whole) {
   backend& b = model_.device();
-  const float beta = config_.accumulate_gradients ? 1.0f : 0.0f;
+  // Accumulated gradients hold every process's sum after each step: rank 0
+  // adds to it, the others start from nothing, and the sum adds up.
+  const float beta = config_.accumulate_gradients && together_.rank() == 0 ? 1.0f : 0.0f;
+  if (x.rows == 0) {
+    if (beta == 0) zero_gradients();
+    return {0, {}, 0};
+  }
   // The masked loss needs the rated outputs only; the full product is for
   // models without a hidden layer, and for the multinomial's softmax over all items.
   const bool multinomial = config_.goal == objective::multinomial;
   if (model_.computes_rated() && !multinomial) {
     const float* rated = model_.forward_rated(x, target, mask);
     d_output_.reserve(b, static_cast<std::size_t>(target.nnz));
-    const loss_value loss = loss_.evaluate_rated(rated, target, d_output_.data());
+    const loss_value loss = loss_.evaluate_rated(rated, target, d_output_.data(), &whole);
     model_.backward_rated(x, target, d_output_.data(), beta);
     return loss;
   }
   const const_matrix_view output = model_.forward(x, mask);
   d_output_.reserve(b, static_cast<std::size_t>(output.rows) * static_cast<std::size_t>(output.cols));
   const matrix_view grad{d_output_.data(), output.rows, output.cols};
-  const loss_value loss =
-      multinomial ? multinomial_.evaluate(output, target, grad) : loss_.evaluate(output, target, grad);
+  const loss_value loss = multinomial ? multinomial_.evaluate(output, target, grad, &whole)
+                                      : loss_.evaluate(output, target, grad, &whole);
   model_.backward(x, grad, beta);
   return loss;
 }
 
-void trainer::refeed(const sparse_view& x) {
+void trainer::refeed(const sparse_view& x, const batch_share& share) {
   backend& b = model_.device();
   // DeepRecommender re-feeds its dense output f(x) as a fully rated row: a
   // sparse batch with every entry, so the same rated-output path trains on it.
   if (every_entry_.view().rows != x.rows) every_entry_.assign(b, every_entry(x.rows, model_.items()));
   sparse_view fed = every_entry_.view();
-  refeed_values_.reserve(b, static_cast<std::size_t>(fed.nnz));
-  b.gather(model_.forward(x), fed, refeed_values_.data());
-  fed.values = refeed_values_.data();
-  forward_backward(fed, fed, dropout_.draw(model_, random_, x.rows));
+  if (x.rows > 0) {
+    refeed_values_.reserve(b, static_cast<std::size_t>(fed.nnz));
+    b.gather(model_.forward(x), fed, refeed_values_.data());
+    fed.values = refeed_values_.data();
+  }
+  const std::int64_t whole_rows = share.total;
+  forward_backward(fed, fed, dropout_.draw(model_, random_, share),
+                   {whole_rows, whole_rows * model_.items()});
   apply_gradients();
 }
 
 void trainer::apply_gradients() {
-  together_.average_gradients(model_.device(), model_.parameters());
+  together_.sum_gradients(model_.device(), model_.parameters());
   optimizer_.step();
 }
 
@@ -223,15 +307,20 @@ sparse_batch trainer::corrupted(const sparse_batch& batch) {
   return out;
 }
 
-void trainer::sample_code(int rows) {
-  std::vector<float> draws(static_cast<std::size_t>(rows) * static_cast<std::size_t>(model_.code_size()));
+void trainer::sample_code(const batch_share& share) {
+  const auto code = static_cast<std::size_t>(model_.code_size());
+  std::vector<float> draws(static_cast<std::size_t>(share.total) * code);
   for (float& z : draws) z = random_.normal();
-  code_draws_.reserve(model_.device(), draws.size());
-  model_.device().to_device(code_draws_.data(), draws.data(), draws.size() * sizeof(float));
-  // Liang et al.'s annealing: the KL weight grows with the updates made so far.
+  const std::size_t first = static_cast<std::size_t>(share.begin) * code;
+  const std::size_t count = static_cast<std::size_t>(share.rows()) * code;
+  code_draws_.reserve(model_.device(), std::max<std::size_t>(1, count));
+  model_.device().to_device(code_draws_.data(), draws.data() + first, count * sizeof(float));
+  // Liang et al.'s annealing: the KL weight grows with the updates made so
+  // far; a share's KL is its fraction of the batch's mean.
   const double anneal = config_.kl_anneal_steps;
   const double progress = anneal > 0 ? std::min(1.0, static_cast<double>(optimizer_.steps()) / anneal) : 1.0;
-  model_.set_code_sample(code_draws_.data(), static_cast<float>(config_.kl_cap * progress));
+  model_.set_code_sample(code_draws_.data(),
+                         static_cast<float>(config_.kl_cap * progress * share.fraction()));
 }
 
 void trainer::start_epoch(const ratings& train) {
@@ -246,7 +335,7 @@ epoch_report trainer::run_epoch(const ratings& train) { return *run_epoch(train,
 std::optional<epoch_report> trainer::run_epoch(const ratings& train, const std::function<bool()>& stop) {
   AEREC_ASSERT(train.cols() == model_.items());
   if (lbfgs_) {
-    if (stop && stop()) return std::nullopt;
+    if (stop && together_.any(stop())) return std::nullopt;
     return run_lbfgs_epoch(train);
   }
   const auto start = std::chrono::steady_clock::now();
@@ -261,7 +350,7 @@ std::optional<epoch_report> trainer::run_epoch(const ratings& train, const std::
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   while (p.next < p.rows.size()) {
-    if (stop && stop()) {
+    if (stop && together_.any(stop())) {
       p.seconds += elapsed();
       return std::nullopt;
     }

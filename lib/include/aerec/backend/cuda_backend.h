@@ -16,8 +16,9 @@ bool cuda_built();
 // is not built in, and then *why (unless null) says which.
 int cuda_device_count(std::string* why = nullptr);
 
-// The CUDA backend on device 0. Throws error_code::device_error, saying why,
-// when there is no usable device.
-std::unique_ptr<backend> make_cuda_backend();
+// The CUDA backend on device `device` modulo the devices present (a
+// data-parallel run gives each process of a machine its own). Throws
+// error_code::device_error, saying why, when there is no usable device.
+std::unique_ptr<backend> make_cuda_backend(int device = 0);
 
 }  // namespace aerec

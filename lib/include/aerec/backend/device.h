@@ -12,9 +12,9 @@ enum class device_choice { cpu, cuda, automatic };
 const char* device_choice_name(device_choice d);  // "cpu", "cuda", "auto"
 device_choice parse_device_choice(const std::string& name);
 
-// cpu: the CPU backend with `threads`; cuda: the CUDA backend, or
-// error_code::device_error saying why there is none; auto: CUDA when a GPU is
-// present, else the CPU.
-std::unique_ptr<backend> make_backend(device_choice d, int threads);
+// cpu: the CPU backend with `threads`; cuda: the CUDA backend (on GPU
+// gpu_index, counted modulo the GPUs present), or error_code::device_error
+// saying why there is none; auto: CUDA when a GPU is present, else the CPU.
+std::unique_ptr<backend> make_backend(device_choice d, int threads, int gpu_index = 0);
 
 }  // namespace aerec

@@ -26,6 +26,8 @@ sparse_batch every_entry(int rows, int cols);
 
 // The given rows of `r`, in that order.
 sparse_batch gather_rows(const ratings& r, std::span<const std::int32_t> rows);
+// Rows [begin, end) of `batch`.
+sparse_batch slice_rows(const sparse_batch& batch, int begin, int end);
 
 class device_sparse {
  public:

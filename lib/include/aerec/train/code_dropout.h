@@ -5,6 +5,7 @@
 #include "aerec/core/rng.h"
 #include "aerec/data/sparse_batch.h"
 #include "aerec/nn/autoencoder.h"
+#include "aerec/train/collective.h"
 
 namespace aerec {
 
@@ -17,6 +18,9 @@ class code_dropout {
   // A new mask over `network`'s code for `rows` rows, on its backend, valid
   // until the next draw (the batch's backward needs it); null at rate 0.
   const sparse_view* draw(autoencoder& network, rng& random, int rows);
+  // The mask of a data-parallel share: drawn for the whole batch, as one
+  // process draws it, and kept for the share's rows.
+  const sparse_view* draw(autoencoder& network, rng& random, const batch_share& share);
 
  private:
   float rate_;

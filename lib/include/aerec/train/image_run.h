@@ -38,7 +38,8 @@ class image_run {
   // the first images of each part) and makes the network. Throws
   // invalid_argument for a configuration that does not train images, or a
   // spec an image run cannot honour (a split, checkpoints).
-  image_run(run_spec spec, const train_config& config, const backend_factory& device);
+  image_run(run_spec spec, const train_config& config, const backend_factory& device,
+            collective& together = one_process());
 
   // Trains the configured epochs, or until early stopping ends the run.
   void run_epochs(const std::function<void(const image_epoch_event&)>& on_epoch = {});

@@ -53,6 +53,7 @@ class image_trainer {
  private:
   // Loads rows `rows` of `set` into the clean target and the noisy input, on the backend.
   void load_batch(const image_set& set, std::span<const int> rows, rng& noise);
+  // One step on the loaded batch of `rows` images; returns the batch's summed per-image loss.
   double train_batch(int rows);
 
   autoencoder& model_;

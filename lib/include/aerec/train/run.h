@@ -45,7 +45,9 @@ const std::vector<option<run_spec>>& run_options();
 
 // Throws for an output of `spec` (or the checkpoint) that cannot be written,
 // before any data loads: io_error, or invalid_argument for a plot's extension.
-void check_outputs(const run_spec& spec, const std::filesystem::path& checkpoint);
+// Rank 0 of a data-parallel run writes the outputs: only it checks them.
+void check_outputs(const run_spec& spec, const std::filesystem::path& checkpoint,
+                   const collective& together = one_process());
 
 // What every run's metrics end with (its time, epochs, size, device,
 // configuration and history), and `trained`'s metadata: the metrics without

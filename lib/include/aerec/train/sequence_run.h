@@ -39,7 +39,8 @@ class sequence_run {
   // when none is given; any other is refused, as are a validation fraction and
   // checkpoints) and makes the network. Throws invalid_argument for a
   // configuration that is not a sequence model's, or data without timestamps.
-  sequence_run(run_spec spec, const train_config& config, const backend_factory& device);
+  sequence_run(run_spec spec, const train_config& config, const backend_factory& device,
+               collective& together = one_process());
 
   // Trains the configured epochs, or until early stopping (--patience) ends the run.
   void run_epochs(const std::function<void(const sequence_epoch_event&)>& on_epoch = {});

@@ -49,7 +49,12 @@ class sequence_trainer {
  private:
   // The windows' input rows and each step's target (-1 past a history's end), on the backend.
   void load_batch(const user_histories& h, std::span<const history_window> windows);
-  loss_value train_batch(int rows);
+  // A batch's cross-entropy summed over its targeted steps, over every process.
+  struct batch_loss {
+    double sum;
+    std::size_t targeted;
+  };
+  batch_loss train_batch(int rows);
 
   autoencoder& network_;
   train_config config_;

@@ -75,6 +75,7 @@ class trainer {
     const ratings* source = nullptr;
     std::int32_t source_rows = 0;
     std::size_t source_nnz = 0;
+    bool global = false;       // gathered for a network with a global kernel (every row on rank 0)
     std::vector<int> offsets;  // the batch's row offsets, on the host
     device_sparse rows;
   };
@@ -84,6 +85,11 @@ class trainer {
     loss_value fit;  // the rated entries' squared errors (row_sums: each row's sum)
   };
   void train_batch(const sparse_batch& batch, epoch_sums& sums);
+  // The penalties for this process's share of a batch (collective.h).
+  void share_penalties(const batch_share& share);
+  // Adds this process's figures of a batch, summed over the processes, to `sums`.
+  void add_sums(epoch_sums mine, epoch_sums& sums);
+  void zero_gradients();
   // The one place where gradients are applied: summed over the processes,
   // then the optimizer's step.
   void apply_gradients();
@@ -104,16 +110,19 @@ class trainer {
   // lambda_2 / 2 * the sum of the squared `.weight` parameters; adds its
   // gradient, lambda_2 * w, to theirs.
   double weight_penalty();
-  // Loss and gradients of a batch (on the backend) that the network sees as x, by the cheapest path.
-  loss_value forward_backward(const sparse_view& x, const sparse_view& target, const sparse_view* mask);
+  // Loss and gradients of a batch (on the backend) that the network sees as
+  // x, by the cheapest path, normalised by `whole` (the batch x is a share of).
+  loss_value forward_backward(const sparse_view& x, const sparse_view& target, const sparse_view* mask,
+                              const batch_extent& whole);
   // The batch with masking and Gaussian noise (input_dropout, input_noise), drawn from random_.
   sparse_batch corrupted(const sparse_batch& batch);
-  // Draws the variational code's noise for `rows` users, with the KL weight of this step.
-  void sample_code(int rows);
+  // Draws the variational code's noise for the batch's users, keeping the
+  // share's, with the KL weight of this step.
+  void sample_code(const batch_share& share);
   void start_epoch(const ratings& train);
   // Dense re-feeding: one more step with the network's output for the batch
   // (seen as `x`) as both input and target.
-  void refeed(const sparse_view& x);
+  void refeed(const sparse_view& x, const batch_share& share);
 
   autoencoder& model_;
   train_config config_;

@@ -24,10 +24,11 @@ int cuda_device_count(std::string* why) {
   return count;
 }
 
-std::unique_ptr<backend> make_cuda_backend() {
+std::unique_ptr<backend> make_cuda_backend(int device) {
   std::string why;
-  if (cuda_device_count(&why) == 0) throw error(error_code::device_error, why);
-  return cuda::make_backend_on(0);
+  const int count = cuda_device_count(&why);
+  if (count == 0) throw error(error_code::device_error, why);
+  return cuda::make_backend_on(device % count);
 }
 
 }  // namespace aerec

@@ -16,6 +16,6 @@ int cuda_device_count(std::string* why) {
   return 0;
 }
 
-std::unique_ptr<backend> make_cuda_backend() { throw error(error_code::device_error, not_built); }
+std::unique_ptr<backend> make_cuda_backend(int) { throw error(error_code::device_error, not_built); }
 
 }  // namespace aerec
