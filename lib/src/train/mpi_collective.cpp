@@ -1,5 +1,6 @@
 #include "aerec/train/mpi_collective.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -66,48 +67,60 @@ void mpi_collective::abort(int code) {
   std::_Exit(code);  // MPI_Abort does not return; this says so to the compiler
 }
 
-void mpi_collective::sum_in_order(std::vector<float>& values) {
+void mpi_collective::sum_in_order(std::span<float> values) {
   const std::size_t n = values.size();
   const auto count = [&](int r) {
     return static_cast<int>(slice_start(n, r + 1, size_) - slice_start(n, r, size_));
   };
   const int mine = count(rank_);
-  std::vector<int> send_counts(static_cast<std::size_t>(size_)), send_at(send_counts.size()),
-      receive_counts(send_counts.size()), receive_at(send_counts.size());
+  const auto ranks = static_cast<std::size_t>(size_);
+  std::vector<int> send_counts(ranks), send_at(ranks), receive_counts(ranks, mine), receive_at(ranks);
   for (int r = 0; r < size_; ++r) {
     const auto i = static_cast<std::size_t>(r);
     send_counts[i] = count(r);
     send_at[i] = static_cast<int>(slice_start(n, r, size_));
-    receive_counts[i] = mine;
     receive_at[i] = r * mine;
   }
-  pieces_.resize(static_cast<std::size_t>(size_) * static_cast<std::size_t>(mine));
+  // Never shrunk: a vector that grows again would zero its new part first.
+  if (pieces_.size() < ranks * static_cast<std::size_t>(mine)) pieces_.resize(ranks * static_cast<std::size_t>(mine));
   check(MPI_Alltoallv(values.data(), send_counts.data(), send_at.data(), MPI_FLOAT, pieces_.data(),
                       receive_counts.data(), receive_at.data(), MPI_FLOAT, MPI_COMM_WORLD),
         "MPI_Alltoallv");
-  slice_.assign(pieces_.begin(), pieces_.begin() + mine);
+  float* slice = values.data() + slice_start(n, rank_, size_);
+  std::copy_n(pieces_.data(), mine, slice);
   for (int r = 1; r < size_; ++r) {
     const float* piece = pieces_.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(mine);
-    for (int i = 0; i < mine; ++i) slice_[static_cast<std::size_t>(i)] += piece[i];
+    for (int i = 0; i < mine; ++i) slice[i] += piece[i];
   }
-  check(MPI_Allgatherv(slice_.data(), mine, MPI_FLOAT, values.data(), send_counts.data(), send_at.data(),
-                       MPI_FLOAT, MPI_COMM_WORLD),
+  check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_FLOAT, values.data(), send_counts.data(), send_at.data(), MPI_FLOAT,
+                       MPI_COMM_WORLD),
         "MPI_Allgatherv");
 }
 
 void mpi_collective::sum_gradients(backend& b, std::span<const parameter> params) {
   if (size_ == 1) return;
-  std::size_t total = 0;
-  for (const parameter& p : params) total += p.size;
-  flat_.resize(total);
+  // A large gradient in host memory is summed where it is; the others (the
+  // small ones, whose exchanges would cost a latency each, and a GPU's) go
+  // through one host buffer together.
+  constexpr std::size_t in_place = std::size_t{1} << 16;
+  const auto direct = [&](const parameter& p) { return b.host_memory() && p.size >= in_place; };
+  std::size_t packed = 0;
+  for (const parameter& p : params) packed += direct(p) ? 0 : p.size;
+  flat_.resize(packed);
   std::size_t at = 0;
   for (const parameter& p : params) {
+    if (direct(p)) {
+      sum_in_order({p.grad, p.size});
+      continue;
+    }
     b.to_host(flat_.data() + at, p.grad, p.size * sizeof(float));
     at += p.size;
   }
+  if (packed == 0) return;
   sum_in_order(flat_);
   at = 0;
   for (const parameter& p : params) {
+    if (direct(p)) continue;
     b.to_device(p.grad, flat_.data() + at, p.size * sizeof(float));
     at += p.size;
   }
@@ -138,7 +151,7 @@ mpi_collective::~mpi_collective() = default;
 
 void mpi_collective::abort(int code) { std::_Exit(code); }
 
-void mpi_collective::sum_in_order(std::vector<float>&) {}
+void mpi_collective::sum_in_order(std::span<float>) {}
 
 void mpi_collective::sum_gradients(backend&, std::span<const parameter>) {}
 

@@ -243,6 +243,10 @@ training_run::result training_run::finish() {
   result r;
   nlohmann::ordered_json& metrics = r.metrics;
   metrics = {{"preset", spec_.preset}, {"data", d.name}, {"data_path", spec_.data.data}, {"split", d.split}};
+  // The rows an epoch trains on (users, or movies for an item-based model), which its steps divide.
+  int train_rows = 0;
+  for (std::int32_t row = 0; row < d.train.rows(); ++row) train_rows += d.train.row_size(row) > 0 ? 1 : 0;
+  metrics["train_rows"] = train_rows;
   if (d.validation.target.nnz() > 0) {
     stopping_.restore_best(net);
     metrics["best_epoch"] = stopping_.best_epoch();

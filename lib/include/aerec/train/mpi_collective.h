@@ -40,12 +40,12 @@ class mpi_collective final : public collective {
  private:
   // Sums `values` over the processes in rank order: each process adds up its
   // slice of them (a reduce-scatter), then every process gathers every slice.
-  void sum_in_order(std::vector<float>& values);
+  void sum_in_order(std::span<float> values);
 
   int rank_ = 0;
   int size_ = 1;
   int local_rank_ = 0;
-  std::vector<float> flat_, pieces_, slice_;
+  std::vector<float> flat_, pieces_;
 };
 
 }  // namespace aerec
