@@ -31,7 +31,8 @@ int main() {
       together.sum(sync);  // start together
       const auto start = std::chrono::steady_clock::now();
       together.sum_gradients(*b, params);
-      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     }
     std::nth_element(ms.begin(), ms.begin() + 7, ms.end());
     if (together.rank() == 0) std::printf("%7.1f %9.3f %7.2f\n", mb, ms[7], mb / ms[7]);

@@ -22,6 +22,8 @@ import math
 import os
 import statistics
 
+PRESETS = ["seed", "seed-fixed", "sparse", "denoising", "deeprec", "contractive", "mult-vae", "mult-dae",
+           "autorec-i", "glocal-k"]
 ETHERNET = {"name": "25 Gbit/s Ethernet", "bandwidth": 2.9e9, "latency": 25e-6}  # TCP, after overheads
 NVLINK = {"name": "NVLink (H100/H200, NCCL ring)", "bandwidth": 300e9, "latency": 8e-6}
 # The DeepRecommender-size recipe on an H200: 0.0346-0.0542 s an epoch of 48 steps, of which
@@ -53,11 +55,10 @@ def main():
     print("| preset | parameters | MB all-reduced a step | steps an epoch | compute a step here (ms) "
           "| 2 processes here: predicted | measured | 16 CPU nodes, 25 GbE |")
     print("|---|---|---|---|---|---|---|---|")
-    for name in sorted(os.listdir(args.runs)):
-        if not name.endswith(".json") or name.endswith("-2.json"):
+    for preset in PRESETS:
+        if not os.path.exists(os.path.join(args.runs, preset + ".json")):
             continue
-        preset = name[:-5]
-        m = json.load(open(os.path.join(args.runs, name)))
+        m = json.load(open(os.path.join(args.runs, preset + ".json")))
         config = m["config"]
         # Steps an epoch: the training rows (users, or movies when item-based) over the batch;
         # dense re-feeding takes a second step a batch; L-BFGS sums once an evaluation (its

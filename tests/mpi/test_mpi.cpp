@@ -1,83 +1,13 @@
 // aerec train under mpirun: 2 processes train the model 1 process trains,
 // a failing or killed rank ends the run, and a run stopped under one number
 // of processes resumes under another.
-#include <unistd.h>
-
-#include <algorithm>
 #include <catch2/catch.hpp>
-#include <cmath>
-#include <cstdlib>
-#include <nlohmann/json.hpp>
+#include <filesystem>
 #include <string>
 
-#include "cli/cli_runner.h"
-#include "cli/model_weights.h"
-#include "temp_dir.h"
+#include "mpi/mpi_runs.h"
 
-using json = nlohmann::json;
 using namespace aerec::testing;
-
-namespace {
-
-std::string movielens(const std::string& set) {
-  return std::string(std::getenv("MOVIELENS_DIR")) + "/" + set;
-}
-
-// mpirun with N processes on this 2-core machine; as root too (CI's
-// containers), and without the single-copy transfer some containers forbid.
-std::string mpirun(int n) {
-  return "timeout -k 5 300 mpirun --oversubscribe --mca btl_vader_single_copy_mechanism none " +
-         std::string(geteuid() == 0 ? "--allow-run-as-root " : "") + "-np " + std::to_string(n);
-}
-
-// `aerec train <args>` in `processes` processes (1: without mpirun), writing
-// `name`.aerec and `name`.json in `out`; returns the metrics.
-json train(int processes, const std::string& args, const temp_dir& out, const std::string& name) {
-  const std::string files = " --out " + (out.path() / (name + ".aerec")).string() + " --metrics-out " +
-                            (out.path() / (name + ".json")).string();
-  const result r = run_aerec("train " + args + files, processes > 1 ? mpirun(processes) : "");
-  INFO(r.err);
-  REQUIRE(r.code == 0);
-  return json::parse(read(out.path() / (name + ".json")));
-}
-
-// The test figures (those whose names start with `prefix`) and each epoch's
-// training figure of two runs, relatively within `tolerance`. Catalogue
-// coverage counts movies, and one tie broken the other way changes it: it is left out.
-void check_figures(const json& one, const json& many, double tolerance, const std::string& prefix = "test_") {
-  int compared = 0;
-  for (const auto& [key, value] : one.items()) {
-    if (!key.starts_with(prefix) || key.find("coverage") != std::string::npos || !value.is_number_float())
-      continue;
-    INFO(key);
-    CHECK(many.at(key).get<double>() == Approx(value.get<double>()).epsilon(tolerance).margin(1e-9));
-    ++compared;
-  }
-  CHECK(compared > 0);
-  REQUIRE(many.at("history").size() == one.at("history").size());
-  for (std::size_t e = 0; e < one.at("history").size(); ++e)
-    for (const char* key : {"train_loss", "train_nll"})
-      if (one["history"][e].contains(key))
-        CHECK(many["history"][e][key].get<double>() ==
-              Approx(one["history"][e][key].get<double>()).epsilon(tolerance));
-}
-
-// Runs a bash script (saved in `out`) and returns its exit code.
-int run_script(const temp_dir& out, const std::string& script) {
-  const auto path = out.path() / "script.sh";
-  out.write("script.sh", script);
-  const int status = std::system(("bash " + path.string()).c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-float largest_difference(const std::vector<float>& a, const std::vector<float>& b) {
-  REQUIRE(a.size() == b.size());
-  float worst = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a[i] - b[i]));
-  return worst;
-}
-
-}  // namespace
 
 TEST_CASE("2 processes train the mini-batch presets and GLocal-K on ML-100K as one process does", "[mpi]") {
   const std::string ml100k = "--data " + movielens("ml-100k") + " --threads 1 ";

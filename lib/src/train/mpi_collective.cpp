@@ -5,6 +5,7 @@
 #include <string>
 
 #include "aerec/core/error.h"
+#include "train/gpu_sum.h"
 
 #ifdef AEREC_MPI
 #include <mpi.h>
@@ -60,7 +61,10 @@ mpi_collective::mpi_collective() {
   MPI_Comm_free(&local);
 }
 
-mpi_collective::~mpi_collective() { MPI_Finalize(); }
+mpi_collective::~mpi_collective() {
+  gpus_.reset();  // NCCL's communicator before MPI's end
+  MPI_Finalize();
+}
 
 void mpi_collective::abort(int code) {
   MPI_Abort(MPI_COMM_WORLD, code);
@@ -82,7 +86,8 @@ void mpi_collective::sum_in_order(std::span<float> values) {
     receive_at[i] = r * mine;
   }
   // Never shrunk: a vector that grows again would zero its new part first.
-  if (pieces_.size() < ranks * static_cast<std::size_t>(mine)) pieces_.resize(ranks * static_cast<std::size_t>(mine));
+  if (pieces_.size() < ranks * static_cast<std::size_t>(mine))
+    pieces_.resize(ranks * static_cast<std::size_t>(mine));
   check(MPI_Alltoallv(values.data(), send_counts.data(), send_at.data(), MPI_FLOAT, pieces_.data(),
                       receive_counts.data(), receive_at.data(), MPI_FLOAT, MPI_COMM_WORLD),
         "MPI_Alltoallv");
@@ -92,13 +97,23 @@ void mpi_collective::sum_in_order(std::span<float> values) {
     const float* piece = pieces_.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(mine);
     for (int i = 0; i < mine; ++i) slice[i] += piece[i];
   }
-  check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_FLOAT, values.data(), send_counts.data(), send_at.data(), MPI_FLOAT,
-                       MPI_COMM_WORLD),
+  check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_FLOAT, values.data(), send_counts.data(), send_at.data(),
+                       MPI_FLOAT, MPI_COMM_WORLD),
         "MPI_Allgatherv");
 }
 
 void mpi_collective::sum_gradients(backend& b, std::span<const parameter> params) {
   if (size_ == 1) return;
+  // GPU to GPU, where NCCL is built in.
+  if (!b.host_memory() && gpu_sum::built()) {
+    if (!gpus_) {
+      gpu_sum::unique_id id = rank_ == 0 ? gpu_sum::new_id() : gpu_sum::unique_id{};
+      check(MPI_Bcast(id.data(), static_cast<int>(id.size()), MPI_BYTE, 0, MPI_COMM_WORLD), "MPI_Bcast");
+      gpus_ = std::make_unique<gpu_sum>(id, rank_, size_);
+    }
+    gpus_->sum(params);
+    return;
+  }
   // A large gradient in host memory is summed where it is; the others (the
   // small ones, whose exchanges would cost a latency each, and a GPU's) go
   // through one host buffer together.

@@ -3,13 +3,17 @@
 // holds the whole model, trains on its share of each batch (collective.h), and
 // the gradients and figures are summed here, in rank order, the same on every
 // process. Built with AEREC_MPI (Debian's Open MPI); without it the collective
-// cannot be made and says how to build one that can.
+// cannot be made and says how to build one that can. A GPU backend's gradients
+// are summed GPU to GPU by NCCL where the CUDA build has it, else through the host.
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "aerec/train/collective.h"
 
 namespace aerec {
+
+class gpu_sum;
 
 // Whether this aerec was built with MPI.
 bool mpi_built();
@@ -46,6 +50,7 @@ class mpi_collective final : public collective {
   int size_ = 1;
   int local_rank_ = 0;
   std::vector<float> flat_, pieces_;
+  std::unique_ptr<gpu_sum> gpus_;  // NCCL's communicator, made at a GPU backend's first sum
 };
 
 }  // namespace aerec
