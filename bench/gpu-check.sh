@@ -39,9 +39,7 @@ while (($#)); do
   shift 2
 done
 ((epochs >= 2)) || die "--epochs must be 2 or more (the first epoch is left out of the timing)"
-if [[ -d $data/ml-1m ]]; then data=$data/ml-1m; fi
-[[ -f $data/ratings.dat || -f $data/ratings-notimestamp.dat ]] ||
-  die "no ml-1m folder (ratings.dat or ratings-notimestamp.dat) in $data"
+find_ml1m
 command -v nvidia-smi >/dev/null && nvidia-smi -L | grep -q GPU || die "no GPU here (nvidia-smi lists none)"
 
 build=${prebuilt:-$root/build/native-cuda}

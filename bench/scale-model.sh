@@ -22,12 +22,10 @@ while (($#)); do
   esac
   shift 2
 done
-command -v mpirun >/dev/null || die "no mpirun: apt-get install openmpi-bin"
+set_mpirun
 ensure_aerec
 exchange=$(dirname "$aerec")/../bench/aerec_bench_exchange
 [[ -x $exchange ]] || (cd "$root" && cmake --build --preset native-release --target aerec_bench_exchange)
-mpi=(mpirun --bind-to core -np 2)
-[[ $(id -u) != 0 ]] || mpi+=(--allow-run-as-root)
 
 if [[ -n $keep ]]; then
   tmp=$keep && mkdir -p "$tmp"

@@ -34,9 +34,7 @@ while (($#)); do
   shift 2
 done
 
-if [[ -d $data/ml-1m ]]; then data=$data/ml-1m; fi
-[[ -f $data/ratings.dat || -f $data/ratings-notimestamp.dat ]] ||
-  die "no ml-1m folder (ratings.dat or ratings-notimestamp.dat) in $data"
+find_ml1m
 ensure_aerec
 dropout_flags=()
 if [[ $dropout != 0 ]]; then

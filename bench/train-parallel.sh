@@ -31,14 +31,10 @@ while (($#)); do
   shift 2
 done
 
-if [[ -d $data/ml-1m ]]; then data=$data/ml-1m; fi
-[[ -f $data/ratings.dat || -f $data/ratings-notimestamp.dat ]] ||
-  die "no ml-1m folder (ratings.dat or ratings-notimestamp.dat) in $data"
-command -v mpirun >/dev/null || die "no mpirun: apt-get install openmpi-bin"
+find_ml1m
+set_mpirun
 ensure_aerec
 set_deep_flags
-mpi=(mpirun --bind-to core -np 2)
-[[ $(id -u) != 0 ]] || mpi+=(--allow-run-as-root)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -1,5 +1,5 @@
-# Shared by the training benchmarks (train-seed.sh, train-deep.sh, train-conv.sh,
-# train-seq.sh); sourced after they set root, aerec, default_aerec and die().
+# Shared by the training benchmarks (train-seed.sh, train-deep.sh, train-conv.sh, train-seq.sh,
+# train-parallel.sh, scale-model.sh, gpu-check.sh); sourced after they set root, aerec, default_aerec and die().
 
 # Builds the default aerec binary when it is missing; dies when there is none.
 ensure_aerec() {
@@ -8,6 +8,20 @@ ensure_aerec() {
       cmake --build --preset native-release --target aerec_cli)
   fi
   [[ -x $aerec ]] || die "no aerec binary at $aerec"
+}
+
+# Points data at its ml-1m folder (data itself, or data/ml-1m); dies when there is none.
+find_ml1m() {
+  if [[ -d $data/ml-1m ]]; then data=$data/ml-1m; fi
+  [[ -f $data/ratings.dat || -f $data/ratings-notimestamp.dat ]] ||
+    die "no ml-1m folder (ratings.dat or ratings-notimestamp.dat) in $data"
+}
+
+# Sets mpi to the launch of 2 processes, one core each (as root too); dies without mpirun.
+set_mpirun() {
+  command -v mpirun >/dev/null || die "no mpirun: apt-get install openmpi-bin"
+  mpi=(mpirun --bind-to core -np 2)
+  [[ $(id -u) != 0 ]] || mpi+=(--allow-run-as-root)
 }
 
 # Sets blas to the BLAS library PyTorch loads, warning when it is the slow reference one.

@@ -396,6 +396,10 @@ std::size_t autoencoder::parameter_count() {
   return n;
 }
 
+void autoencoder::zero_gradients() {
+  for (const parameter& p : parameters()) backend_.fill(p.grad, p.size, 0.0f);
+}
+
 std::vector<float> autoencoder::output_of(std::size_t layer, const sparse_batch& batch) {
   AEREC_ASSERT(batch.cols == items() && layer < layers_.size());
   predict_input_.assign(backend_, batch);

@@ -81,7 +81,7 @@ double image_trainer::train_batch(int rows) {
     model_.backward(input, const_matrix_view(output_grad_.data(), share.rows(), cols), 0);
     loss_sum[0] = loss.loss * share.rows();
   } else {
-    for (const parameter& p : model_.parameters()) b.fill(p.grad, p.size, 0.0f);
+    model_.zero_gradients();
   }
   together_.sum_gradients(b, model_.parameters());
   together_.sum(loss_sum);

@@ -78,7 +78,7 @@ sequence_trainer::batch_loss sequence_trainer::train_batch(int rows) {
     network_.backward(input, const_matrix_view(output_grad_.data(), share.rows(), cols), 0);
     sums = {loss.loss * static_cast<double>(loss.rated), static_cast<double>(loss.rated)};
   } else {
-    for (const parameter& p : network_.parameters()) b.fill(p.grad, p.size, 0.0f);
+    network_.zero_gradients();
   }
   together_.sum_gradients(b, network_.parameters());
   together_.sum(sums);

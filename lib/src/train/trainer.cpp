@@ -100,10 +100,6 @@ void trainer::add_sums(epoch_sums mine, epoch_sums& sums) {
   sums.users += mine.users;
 }
 
-void trainer::zero_gradients() {
-  for (const parameter& p : model_.parameters()) model_.device().fill(p.grad, p.size, 0.0f);
-}
-
 void trainer::add_fit(const loss_value& loss, std::span<const int> offsets, epoch_sums& sums) {
   const std::size_t rows = offsets.size() - 1;
   for (std::size_t r = 0; r < rows; ++r) {
@@ -194,7 +190,7 @@ trainer::full_batch_value trainer::full_batch_objective(const sparse_view& rows)
   row_sums_.reserve(b, std::max<std::size_t>(1, n));
   // grad_scale 1: d/do of 1/2 (o - t)^2 is o - t.
   if (n == 0) {
-    zero_gradients();
+    model_.zero_gradients();
   } else if (model_.computes_rated()) {
     const float* rated = model_.forward_rated(rows, rows);
     d_output_.reserve(b, static_cast<std::size_t>(rows.nnz));
@@ -241,7 +237,7 @@ loss_value trainer::forward_backward(const sparse_view& x, const sparse_view& ta
   // adds to it, the others start from nothing, and the sum adds up.
   const float beta = config_.accumulate_gradients && together_.rank() == 0 ? 1.0f : 0.0f;
   if (x.rows == 0) {
-    if (beta == 0) zero_gradients();
+    if (beta == 0) model_.zero_gradients();
     return {0, {}, 0};
   }
   // The masked loss needs the rated outputs only; the full product is for

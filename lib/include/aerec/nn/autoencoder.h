@@ -105,6 +105,8 @@ class autoencoder {
   // "global_kernel.weights" when there is one.
   std::vector<parameter> parameters();
   std::size_t parameter_count();
+  // Every gradient set to 0: what a data-parallel process with no rows in a batch contributes.
+  void zero_gradients();
 
   // Predictions (rows x items, row-major) for a host batch, copied to the host.
   std::vector<float> predict(const sparse_batch& batch);

@@ -89,7 +89,6 @@ class trainer {
   void share_penalties(const batch_share& share);
   // Adds this process's figures of a batch, summed over the processes, to `sums`.
   void add_sums(epoch_sums mine, epoch_sums& sums);
-  void zero_gradients();
   // The one place where gradients are applied: summed over the processes,
   // then the optimizer's step.
   void apply_gradients();
