@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <optional>
 
-#include "aerec/backend/cpu_backend.h"
 #include "aerec/data/implicit_feedback.h"
 #include "aerec/eval/ranking_metrics.h"
 #include "aerec/io/model_file.h"
@@ -14,13 +13,14 @@
 #include "data_source.h"
 #include "figures.h"
 #include "output.h"
+#include "run_cli.h"
 
 namespace aerec::cli {
 
 namespace {
 
 struct eval_args {
-  std::string model, split;
+  std::string model, split, device = "cpu";
   data_source data;
   bool json_output = false;
   int threads = 1;
@@ -98,7 +98,7 @@ void eval_images(const eval_args& a, model& m, const json& meta, json out) {
 }
 
 void run(eval_args a) {
-  const std::unique_ptr<backend> device = make_cpu_backend(a.threads);
+  const std::unique_ptr<backend> device = make_device(a.device, a.threads, false);
   model m = load_model(*device, a.model);
   const json meta = json::parse(m.metadata(), nullptr, false);
   default_from_metadata(a, meta);
@@ -143,6 +143,7 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--seed", args->seed,
                   "Seed of a random split; default: the one the model was trained with");
   cmd->add_option("--threads", args->threads, "CPU threads")->capture_default_str();
+  add_device_option(*cmd, args->device);
   cmd->add_flag("--json", args->json_output, "Print JSON");
   cmd->callback([args] { run(*args); });
 }

@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <unordered_map>
 
-#include "aerec/backend/cpu_backend.h"
 #include "aerec/core/error.h"
 #include "aerec/data/movies.h"
 #include "aerec/io/file_io.h"
@@ -18,6 +17,7 @@
 #include "data_source.h"
 #include "model_kind.h"
 #include "output.h"
+#include "run_cli.h"
 
 namespace aerec::cli {
 
@@ -27,7 +27,7 @@ namespace fs = std::filesystem;
 
 struct export_args {
   std::vector<std::string> models;
-  std::string web, out, weights = weight_encoding_name(weight_encoding::f32);
+  std::string web, out, weights = weight_encoding_name(weight_encoding::f32), device = "cpu";
   data_source data;
 };
 
@@ -132,7 +132,8 @@ void run(export_args a) {
     throw error(error_code::invalid_argument, "export: give --web DIR or --out FILE");
   if (!a.out.empty() && a.models.size() > 1)
     throw error(error_code::invalid_argument, "export --out writes one model; give --web DIR for two");
-  const std::unique_ptr<backend> device = make_cpu_backend(1);
+  // Quiet: nothing computes here, so no note that it computes on a GPU.
+  const std::unique_ptr<backend> device = make_device(a.device, 1, true);
   std::vector<model> ms;
   for (const std::string& path : a.models) ms.push_back(load_model(*device, path));
   if (!a.out.empty()) {
@@ -179,9 +180,11 @@ void add_export_command(CLI::App& app) {
                   "(8-bit integers with a scale per row)")
       ->capture_default_str();
   add_data_options(*cmd, args->data);
+  add_device_option(*cmd, args->device);
   cmd->footer(
       "One of --web and --out. --data (--web only) defaults to the data the model was trained on (from its "
-      "metadata).");
+      "metadata). Export runs no model: --device is only where the models are read into, and so checked "
+      "to load.");
   cmd->callback([args] { run(*args); });
 }
 

@@ -3,7 +3,6 @@
 // images the same way, coloured by label.
 #include <cstdio>
 
-#include "aerec/backend/cpu_backend.h"
 #include "aerec/data/image_set.h"
 #include "aerec/data/movies.h"
 #include "aerec/io/file_io.h"
@@ -13,13 +12,14 @@
 #include "commands.h"
 #include "data_source.h"
 #include "output.h"
+#include "run_cli.h"
 
 namespace aerec::cli {
 
 namespace {
 
 struct map_args {
-  std::string model, of, out, web, png, svg;
+  std::string model, of, out, web, png, svg, device = "cpu";
   data_source data;
   bool with_codes = false;
   int images = 2000;
@@ -51,7 +51,7 @@ void run(map_args& a) {
   for (const std::string& picture : {a.png, a.svg})  // a bad name stops before the work, not after it
     if (!picture.empty()) plot::format_of(picture);
   if (a.images < 1) throw error(error_code::invalid_argument, "--images must be 1 or more");
-  const std::unique_ptr<backend> device = make_cpu_backend(1);
+  const std::unique_ptr<backend> device = make_device(a.device, 1, false);
   model m = load_model(*device, a.model);
   if (m.images() != (subject == map_subject::images))
     throw error(error_code::invalid_argument,
@@ -94,6 +94,7 @@ void add_map_command(CLI::App& app) {
   cmd->add_option("--iterations", t.iterations, "t-SNE's iterations")->capture_default_str();
   cmd->add_option("--seed", t.seed, "Seed of the map and its placer")->capture_default_str();
   cmd->add_option("--threads", t.threads, "CPU threads")->capture_default_str()->check(CLI::PositiveNumber);
+  add_device_option(*cmd, args->device);
   cmd->callback([args] { run(*args); });
 }
 

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <span>
 
-#include "aerec/backend/cpu_backend.h"
 #include "aerec/core/error.h"
 #include "aerec/data/implicit_feedback.h"
 #include "aerec/io/file_io.h"
@@ -14,19 +13,20 @@
 #include "model_kind.h"
 #include "output.h"
 #include "ratings_arg.h"
+#include "run_cli.h"
 
 namespace aerec::cli {
 
 namespace {
 
 struct place_args {
-  std::string model, map, ratings;
+  std::string model, map, ratings, device = "cpu";
   bool json_output = false;
 };
 
 void run(const place_args& a) {
   const std::vector<item_rating> rated = parse_ratings(a.ratings);
-  const std::unique_ptr<backend> device = make_cpu_backend(1);
+  const std::unique_ptr<backend> device = make_device(a.device, 1, false);
   model m = load_model(*device, a.model);
   refuse_unless_user_model(m, a.model, "place");
   parametric_map placer = page_placer(*device, read_file(a.map), a.map);
@@ -57,6 +57,7 @@ void add_place_command(CLI::App& app) {
   cmd->add_option("--map", args->map, "The map's page file, written by aerec map --web")->required();
   cmd->add_option("--ratings", args->ratings, "The user's ratings: \"MOVIEID:RATING,...\"")->required();
   cmd->add_flag("--json", args->json_output, "Print {\"x\": ..., \"y\": ...}");
+  add_device_option(*cmd, args->device);
   cmd->callback([args] { run(*args); });
 }
 

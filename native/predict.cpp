@@ -2,25 +2,25 @@
 // model's scores: the order is what they mean).
 #include <cstdio>
 
-#include "aerec/backend/cpu_backend.h"
 #include "aerec/io/model_file.h"
 #include "commands.h"
 #include "model_kind.h"
 #include "output.h"
 #include "ratings_arg.h"
+#include "run_cli.h"
 
 namespace aerec::cli {
 
 namespace {
 
 struct predict_args {
-  std::string model, ratings;
+  std::string model, ratings, device = "cpu";
   bool json_output = false;
 };
 
 void run(const predict_args& a) {
   const std::vector<item_rating> rated = parse_ratings(a.ratings);
-  const std::unique_ptr<backend> device = make_cpu_backend(1);
+  const std::unique_ptr<backend> device = make_device(a.device, 1, false);
   model m = load_model(*device, a.model);
   refuse_unless_user_model(m, a.model, "predict");
   const std::vector<float> predictions = m.predict(rated);
@@ -48,6 +48,7 @@ void add_predict_command(CLI::App& app) {
   cmd->add_option("--ratings", args->ratings, "The user's ratings: \"MOVIEID:RATING,...\"")->required();
   cmd->add_flag("--json", args->json_output,
                 "Print {\"item_ids\": [...], \"predictions\": [...]} (column order)");
+  add_device_option(*cmd, args->device);
   cmd->callback([args] { run(*args); });
 }
 

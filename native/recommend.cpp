@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <unordered_map>
 
-#include "aerec/backend/cpu_backend.h"
 #include "aerec/data/movies.h"
 #include "aerec/io/model_file.h"
 #include "commands.h"
@@ -12,13 +11,14 @@
 #include "model_kind.h"
 #include "output.h"
 #include "ratings_arg.h"
+#include "run_cli.h"
 
 namespace aerec::cli {
 
 namespace {
 
 struct recommend_args {
-  std::string model, split = "all";
+  std::string model, split = "all", device = "cpu";
   data_source data;
   std::int32_t user = 0;
   std::size_t k = 10;
@@ -74,7 +74,7 @@ void run_next(const recommend_args& a, model& m) {
 }
 
 void run(const recommend_args& a) {
-  const std::unique_ptr<backend> device = make_cpu_backend(1);
+  const std::unique_ptr<backend> device = make_device(a.device, 1, false);
   model m = load_model(*device, a.model);
   if (a.next) return run_next(a, m);
   if (a.user == 0 || !a.ratings.empty())
@@ -103,6 +103,7 @@ void add_recommend_command(CLI::App& app) {
                   "Whose ratings are the user's: the training part of this split (default: all)")
       ->capture_default_str();
   cmd->add_flag("--json", args->json_output, "Print JSON");
+  add_device_option(*cmd, args->device);
   cmd->callback([args] { run(*args); });
 }
 

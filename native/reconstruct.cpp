@@ -2,7 +2,6 @@
 // the originals (and the noisy inputs it was given), as a picture.
 #include <cstdio>
 
-#include "aerec/backend/cpu_backend.h"
 #include "aerec/core/rng.h"
 #include "aerec/data/image_noise.h"
 #include "aerec/data/image_set.h"
@@ -13,13 +12,14 @@
 #include "commands.h"
 #include "data_source.h"
 #include "output.h"
+#include "run_cli.h"
 
 namespace aerec::cli {
 
 namespace {
 
 struct reconstruct_args {
-  std::string model, data = "fashion-mnist", png, noise_kind = "gaussian";
+  std::string model, data = "fashion-mnist", png, noise_kind = "gaussian", device = "cpu";
   int count = 16, first = 0;
   float noise = 0;
   bool json = false;
@@ -30,7 +30,7 @@ void run(const reconstruct_args& a) {
   if (a.png.empty() && !a.json)
     throw error(error_code::invalid_argument, "say where the result goes: --png or --json");
   if (!a.png.empty()) plot::format_of(a.png);  // a bad name stops before the work
-  const std::unique_ptr<backend> device = make_cpu_backend(1);
+  const std::unique_ptr<backend> device = make_device(a.device, 1, false);
   model m = load_model(*device, a.model);
   const image_data data = load_images_for(m, a.model, a.data);
   const image_set& test = data.test;
@@ -89,6 +89,7 @@ void add_reconstruct_command(CLI::App& app) {
   cmd->add_option("--png", args->png,
                   "The picture (.png or .svg): rows of originals, noisy inputs and reconstructions");
   cmd->add_flag("--json", args->json, "Print the inputs, reconstructions and PSNRs as JSON");
+  add_device_option(*cmd, args->device);
   cmd->callback([args] { run(*args); });
 }
 

@@ -40,20 +40,32 @@ void add_device_option(CLI::App& cmd, std::string& device) {
       ->capture_default_str();
 }
 
+namespace {
+
+std::unique_ptr<backend> make_chosen_device(device_choice choice, int threads, bool quiet) {
+  std::unique_ptr<backend> made;
+  try {
+    // One GPU for each process of a data-parallel run on this machine.
+    made = make_backend(choice, threads, local_process());
+  } catch (const error& e) {
+    if (e.code() != error_code::device_error) throw;
+    throw error(e.code(), std::string("--device ") + device_choice_name(choice) + ": " + e.what());
+  }
+  if (!quiet && choice != device_choice::cpu)
+    std::fprintf(stderr, "aerec: computing on %s\n", made->name().c_str());
+  return made;
+}
+
+}  // namespace
+
+std::unique_ptr<backend> make_device(const std::string& device, int threads, bool quiet) {
+  return make_chosen_device(parse_device_choice(device), threads, quiet);
+}
+
 backend_factory device_factory(const std::string& device, bool quiet) {
   const device_choice choice = parse_device_choice(device);
   return [choice, quiet](const train_config& config) {
-    std::unique_ptr<backend> made;
-    try {
-      // One GPU for each process of a data-parallel run on this machine.
-      made = make_backend(choice, config.threads, local_process());
-    } catch (const error& e) {
-      if (e.code() != error_code::device_error) throw;
-      throw error(e.code(), std::string("--device ") + device_choice_name(choice) + ": " + e.what());
-    }
-    if (!quiet && choice != device_choice::cpu)
-      std::fprintf(stderr, "aerec: computing on %s\n", made->name().c_str());
-    return made;
+    return make_chosen_device(choice, config.threads, quiet);
   };
 }
 

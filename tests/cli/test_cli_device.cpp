@@ -1,10 +1,14 @@
-// aerec train --device: cpu, cuda and auto, whether or not this machine has a
-// GPU (the answers differ, and the test checks the one that applies here).
+// --device: cpu, cuda and auto, for aerec train and every command that
+// computes with a saved model, whether or not this machine has a GPU (the
+// answers differ, and the test checks the one that applies here; on a GPU,
+// test_cuda_cli.cpp compares the commands' outputs with the CPU's).
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "aerec/backend/cuda_backend.h"
 #include "cli/train_runs.h"
+#include "cuda/model_commands.h"
 
 using json = nlohmann::json;
 using namespace aerec::testing;
@@ -21,6 +25,20 @@ struct device_fixture {
 };
 
 bool has_gpu() { return aerec::cuda_device_count() > 0; }
+
+// --device cuda's answer on a machine without a GPU: exit 7, and why.
+void expect_no_gpu(const result& r) {
+  INFO("stderr: " << r.err);
+  CHECK(r.code == 7);
+  CHECK_THAT(r.err, Catch::StartsWith("aerec: error: --device cuda: ") &&
+                        Catch::Contains(aerec::cuda_built() ? "CUDA device" : "built without CUDA"));
+}
+
+// How many commands model_commands lists (one model each).
+std::size_t command_count() {
+  const temp_dir out;
+  return model_commands(out.path(), false).size();
+}
 
 }  // namespace
 
@@ -40,11 +58,7 @@ TEST_CASE("train --device cuda trains on the GPU, or says clearly why it cannot"
     CHECK(m["device"].get<std::string>().rfind("cuda", 0) == 0);
     return;
   }
-  const result r = run_aerec("train --device cuda" + f.data);
-  INFO("stderr: " << r.err);
-  CHECK(r.code == 7);
-  CHECK_THAT(r.err, Catch::StartsWith("aerec: error: --device cuda: ") &&
-                        Catch::Contains(aerec::cuda_built() ? "CUDA device" : "built without CUDA"));
+  expect_no_gpu(run_aerec("train --device cuda" + f.data));
 }
 
 TEST_CASE("train --device takes only cpu, cuda or auto", "[cli][device]") {
@@ -62,4 +76,61 @@ TEST_CASE("a run resumes on another device: the device is not part of its config
   INFO("stderr: " << r.err);
   REQUIRE(r.code == 0);
   CHECK(json::parse(read(metrics))["epochs"] == 2);
+}
+
+TEST_CASE("every command that computes with a model takes --device, with train's help", "[cli][device]") {
+  for (const char* command : {"eval", "predict", "recommend", "reconstruct", "place", "map", "export"}) {
+    CAPTURE(command);
+    const result r = run_aerec(std::string(command) + " --help");
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Catch::Contains("--device") &&
+                          Catch::Contains("Compute on cpu, cuda (a GPU; an error when there is none"));
+  }
+}
+
+TEST_CASE("--device cpu is the default of every command that computes with a model", "[cli][device]") {
+  const temp_dir out;
+  for (const model_command& c : model_commands(out.path(), false)) {
+    CAPTURE(c.what);
+    const json by_default = output_of(c, run_model_command(c, ""), false);
+    const json files = files_beside_output(c);
+    CHECK(output_of(c, run_model_command(c, " --device cpu"), false) == by_default);
+    CHECK(files_beside_output(c) == files);
+    if (has_gpu()) continue;
+    // Without a GPU, auto is the CPU.
+    const result automatic = run_model_command(c, " --device auto");
+    if (names_its_device(c)) CHECK_THAT(automatic.err, Catch::Contains("aerec: computing on cpu"));
+    CHECK(output_of(c, automatic, false) == by_default);
+    CHECK(files_beside_output(c) == files);
+  }
+}
+
+TEST_CASE("--device cuda: every command computes on the GPU, or says why not and writes nothing",
+          "[cli][device]") {
+  for (std::size_t i = 0; i < command_count(); ++i) {
+    const temp_dir out;
+    const model_command c = model_commands(out.path(), false)[i];
+    CAPTURE(c.what);
+    if (has_gpu()) {
+      run_model_command(c, " --device cuda");
+      continue;
+    }
+    const result r = run_aerec(c.args + " --device cuda");
+    expect_no_gpu(r);
+    CHECK(r.out.empty());
+    CHECK(std::filesystem::is_empty(out.path()));
+  }
+}
+
+TEST_CASE("--device takes only cpu, cuda or auto, on every command that computes with a model",
+          "[cli][device]") {
+  for (std::size_t i = 0; i < command_count(); ++i) {
+    const temp_dir out;
+    const model_command c = model_commands(out.path(), false)[i];
+    CAPTURE(c.what);
+    const result r = run_aerec(c.args + " --device gpu");
+    expect_refusal(r, "unknown device 'gpu' (known: cpu, cuda, auto)");
+    CHECK(r.out.empty());
+    CHECK(std::filesystem::is_empty(out.path()));
+  }
 }
