@@ -19,8 +19,14 @@ void write_json(const std::string& path, const json& value) { write_file_atomic(
 
 void print_ranking_figures(const ranking_metrics& m, const ranking_metrics& popularity) {
   AEREC_ASSERT(popularity.at.size() == m.at.size());
-  std::printf("top-N over %zu users with a relevant test rating (popularity baseline on the right)\n",
-              m.users);
+  if (m.sampled_from > 0)
+    std::printf(
+        "top-N over a fixed random sample of %zu of the %zu users with a relevant test rating (the data is "
+        "large: users x movies scores would be over %zu; popularity baseline on the right)\n",
+        m.users, m.sampled_from, ranking_score_budget);
+  else
+    std::printf("top-N over %zu users with a relevant test rating (popularity baseline on the right)\n",
+                m.users);
   std::printf("%6s %9s %7s %7s %8s  | %7s %7s\n", "k", "precision", "recall", "ndcg", "coverage", "recall",
               "ndcg");
   for (std::size_t i = 0; i < m.at.size(); ++i) {

@@ -372,3 +372,25 @@ TEST_CASE("a variational autoencoder needs a layer below and above its code", "[
   REQUIRE_THROWS_WITH(stacked_layers(8, one, activation::tanh, activation::identity, true),
                       Catch::Contains("variational"));
 }
+
+TEST_CASE("predictions at a pattern's entries are the full predictions there", "[autoencoder]") {
+  auto b = make_cpu_backend();
+  sparse_batch pattern;  // the test entries: other movies than the input's
+  pattern.cols = 8;
+  pattern.append_row(std::vector<std::int32_t>{1, 3, 6}, std::vector<float>{4, 2, 5});
+  pattern.append_row(std::vector<std::int32_t>{0, 4}, std::vector<float>{3, 1});
+  const std::vector<int> deep = {5, 3, 5}, none = {};
+  for (const auto& hidden : {deep, none}) {
+    autoencoder net(*b, stacked_layers(8, hidden, activation::sigmoid, activation::identity));
+    CAPTURE(net.computes_rated());
+    rng random(29);
+    net.initialize(init_scheme::pytorch, random);
+    const std::vector<float> full = net.predict(users());
+    const std::vector<float> at = net.predict_at(users(), pattern);
+    REQUIRE(at.size() == 5);
+    for (int r = 0; r < 2; ++r)
+      for (int e = pattern.offsets[r]; e < pattern.offsets[r + 1]; ++e)
+        CHECK(at[static_cast<std::size_t>(e)] ==
+              Approx(full[static_cast<std::size_t>(r * 8 + pattern.cols_index[e])]).epsilon(1e-6));
+  }
+}

@@ -209,6 +209,18 @@ std::vector<op_case> sparse_cases() {
                        },
                        rounding});
       }
+      all.push_back({"sparse_t_dense_rows " + what,
+                     [=](workspace& w) {
+                       // The rows with entries start as NaN, which they must overwrite; the
+                       // others as 0, which they keep, as the whole product has them.
+                       const sparse_batch x = w.random_sparse(s.rows, s.k, density);
+                       const auto d = w.random(count(s.rows, s.n));
+                       std::vector<float> g(count(s.k, s.n), 0.0f);
+                       for (const int c : x.cols_index)
+                         std::fill_n(g.begin() + static_cast<std::ptrdiff_t>(count(c, s.n)), s.n, NAN);
+                       w.device().sparse_t_dense_rows(w.in(x), w.in(d, s.rows, s.n), w.out(g, s.k, s.n));
+                     },
+                     rounding});
       for (const bool with_bias : {false, true})
         all.push_back({"sampled_product " + what + (with_bias ? " with bias" : ""),
                        [=](workspace& w) {
@@ -660,6 +672,17 @@ std::vector<std::pair<std::string, optimizer_config>> optimizer_variants() {
   return all;
 }
 
+// An optimizer's state arrays of n elements as outputs (null where unused):
+// PyTorch's start at zero, but for Adagrad's sum (as optimizer.cpp does).
+std::array<float*, 3> optimizer_state(workspace& w, const optimizer_config& config, std::size_t n) {
+  const auto first =
+      static_cast<float>(config.kind == optimizer_kind::adagrad ? config.initial_accumulator : 0);
+  std::array<float*, 3> state = {nullptr, nullptr, nullptr};
+  for (int k = 0; k < optimizer_state_count(config); ++k)
+    state[static_cast<std::size_t>(k)] = w.out(std::vector<float>(n, k == 0 ? first : 0.0f));
+  return state;
+}
+
 // Four steps of every optimizer variant (PyTorch's eps: the bits are compared
 // on host backends; the CUDA training tests raise it for whole runs).
 std::vector<op_case> optimizer_cases() {
@@ -670,15 +693,21 @@ std::vector<op_case> optimizer_cases() {
           name + ", " + std::to_string(n) + " elements",
           [n, config = config](optimizer_ops& o, workspace& w) {
             float* p = w.out(w.random(n));
-            // PyTorch's state starts at zero, but for Adagrad's sum (as optimizer.cpp does).
-            const auto first =
-                static_cast<float>(config.kind == optimizer_kind::adagrad ? config.initial_accumulator : 0);
-            float* state[3] = {nullptr, nullptr, nullptr};
-            for (int k = 0; k < optimizer_state_count(config); ++k)
-              state[k] = w.out(std::vector<float>(n, k == 0 ? first : 0.0f));
+            const std::array<float*, 3> state = optimizer_state(w, config, n);
             for (long step = 1; step <= 4; ++step)
-              o.optimizer_step(config, step, n, p, w.in(w.random(n)), state);
+              o.optimizer_step(config, step, n, p, w.in(w.random(n)), state.data());
           }));
+  // Lazy steps: rows 0, 2, 3 and 7 of 9 (runs of one and two), the others untouched.
+  for (const auto& [name, config] : optimizer_variants())
+    all.push_back(
+        family_case<optimizer_ops>(name + ", rows of 33", [config = config](optimizer_ops& o, workspace& w) {
+          const std::size_t n = 9 * 33;
+          const std::vector<std::int32_t> rows = {0, 2, 3, 7};
+          float* p = w.out(w.random(n));
+          const std::array<float*, 3> state = optimizer_state(w, config, n);
+          for (long step = 1; step <= 4; ++step)
+            o.optimizer_step_rows(config, step, 33, rows, p, w.in(w.random(n)), state.data());
+        }));
   return all;
 }
 

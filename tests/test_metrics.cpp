@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "aerec/backend/cpu_backend.h"
 #include "aerec/eval/metrics.h"
 
 using namespace aerec;
@@ -46,4 +47,25 @@ TEST_CASE("the global-mean baseline predicts the mean training rating", "[metric
   // Errors 3-4, 3-2, 3-5.
   REQUIRE(m.rmse == Approx(std::sqrt((1 + 1 + 4) / 3.0)));
   REQUIRE(m.mae == Approx(4.0 / 3));
+}
+
+TEST_CASE("a model's figures from its outputs at the test entries alone", "[metrics]") {
+  // evaluate() computes only the test entries' outputs; the figures are those
+  // of the full predictions.
+  auto b = make_cpu_backend();
+  const std::vector<int> hidden = {4, 2, 4};
+  autoencoder net(*b, stacked_layers(3, hidden, activation::sigmoid, activation::identity));
+  rng random(3);
+  net.initialize(init_scheme::pytorch, random);
+  const ratings input(3, 3, std::vector<rating_entry>{{0, 2, 3}, {1, 0, 1}, {2, 1, 4}});
+  const ratings target = test_ratings();
+  const rating_metrics at = evaluate(net, input, target, {1, 5});
+  const rating_metrics full = score(target, {1, 5}, [&](std::span<const std::int32_t> rows) {
+    return net.predict(gather_rows(input, rows));
+  });
+  CHECK(at.ratings == full.ratings);
+  CHECK(at.users == full.users);
+  CHECK(at.rmse == Approx(full.rmse).epsilon(1e-6));
+  CHECK(at.mae == Approx(full.mae).epsilon(1e-6));
+  CHECK(at.seed_loss_unclipped == Approx(full.seed_loss_unclipped).epsilon(1e-6));
 }

@@ -1,5 +1,6 @@
 // Top-N figures on hand-worked examples: each expected value is worked out in
 // the comments from the ranked lists, with gains 1/log2(rank + 2), rank from 0.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
@@ -208,4 +209,41 @@ TEST_CASE("a cutoff k below 1 is an invalid argument", "[ranking]") {
   REQUIRE(e);
   REQUIRE(e->code() == error_code::invalid_argument);
   REQUIRE_THAT(e->what(), Catch::Contains("k must be positive"));
+}
+
+TEST_CASE("past the score budget, a fixed random sample of users is ranked", "[ranking]") {
+  CHECK(ranking_sample_for(6040, 3706) == 0);  // ML-1M: everyone
+  CHECK(ranking_sample_for(162541, 59047) == ranking_score_budget / 59047);
+  CHECK(ranking_sample_for(162541, 59047) == 18184);
+  // 100 users; user u's one relevant movie is u % 4, and the scores put it
+  // first for the even users only: precision@1 is the sample's share of them.
+  std::vector<rating_entry> out;
+  fixed_predictor p;
+  for (std::int32_t u = 0; u < 100; ++u) {
+    out.push_back({u, u % 4, 5});
+    std::vector<float> s(4, 0);
+    s[static_cast<std::size_t>((u % 4 + u % 2) % 4)] = 1;
+    p.scores.push_back(s);
+  }
+  const ratings input(100, 4, std::vector<rating_entry>{}), target(100, 4, out);
+  ranking_options options;
+  options.ks = {1};
+  options.max_users = 30;
+  const ranking_metrics m = score_ranking(input, target, options, p.get());
+  CHECK(m.users == 30);
+  CHECK(m.sampled_from == 100);
+  REQUIRE(p.asked.size() == 30);
+  CHECK(std::is_sorted(p.asked.begin(), p.asked.end()));
+  CHECK(std::adjacent_find(p.asked.begin(), p.asked.end()) == p.asked.end());
+  const auto even = std::count_if(p.asked.begin(), p.asked.end(), [](std::int32_t u) { return u % 2 == 0; });
+  CHECK(m.at[0].precision == Approx(static_cast<double>(even) / 30));
+  // The same sample every time, so that a model and its baselines rank the same users.
+  fixed_predictor again{p.scores};
+  score_ranking(input, target, options, again.get());
+  CHECK(again.asked == p.asked);
+  // A budget above the users ranks them all.
+  options.max_users = 100;
+  fixed_predictor all{p.scores};
+  CHECK(score_ranking(input, target, options, all.get()).sampled_from == 0);
+  CHECK(all.asked.size() == 100);
 }

@@ -17,8 +17,8 @@ using namespace aerec;
 
 namespace {
 
-// Ratings from a rank-2 taste model, 1..5, about 40% of the cells rated.
-ratings synthetic(int users, int items, std::uint64_t seed) {
+// Ratings from a rank-2 taste model, 1..5, about `density` of the cells rated.
+ratings synthetic(int users, int items, std::uint64_t seed, float density = 0.4f) {
   rng random(seed);
   std::vector<float> u(static_cast<std::size_t>(users) * 2), v(static_cast<std::size_t>(items) * 2);
   for (float& x : u) x = random.uniform(-1, 1);
@@ -26,7 +26,7 @@ ratings synthetic(int users, int items, std::uint64_t seed) {
   std::vector<rating_entry> e;
   for (int i = 0; i < users; ++i)
     for (int j = 0; j < items; ++j)
-      if (random.uniform() < 0.4f) {
+      if (random.uniform() < density) {
         const float taste = u[2 * i] * v[2 * j] + u[2 * i + 1] * v[2 * j + 1];
         e.push_back({i, j, std::round(std::clamp(3 + 2.5f * taste, 1.0f, 5.0f))});
       }
@@ -705,4 +705,116 @@ TEST_CASE("every update goes through the collective, once per optimizer step", "
   scaling_collective counting(1.0f);
   trained_parameters(data, c, counting);
   CHECK(counting.calls == 20);
+}
+
+// --- lazy updates ---------------------------------------------------------
+
+namespace {
+
+// A batch of 4 users reaches about 12 of these 80 movies.
+ratings sparse_synthetic() { return synthetic(60, 80, 11, 0.04f); }
+
+train_config lazy_config(train_config c) {
+  c.lazy_updates = true;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("lazy updates are plain SGD's own: a row no rating reaches has a zero gradient",
+          "[trainer][lazy]") {
+  // Plain SGD moves a parameter by its gradient alone, so skipping the rows a
+  // batch does not reach changes nothing: the same bits, for each path that
+  // decides which rows a batch reaches.
+  const ratings data = sparse_synthetic();
+  train_config sgd = small_config();
+  sgd.optimizer = default_optimizer_config(optimizer_kind::sgd);
+  sgd.optimizer.lr = 0.5;
+  sgd.model.hidden = {8, 4, 8};
+  train_config denoising = sgd;
+  denoising.input_dropout = 0.3f;
+  train_config multinomial = sgd;
+  multinomial.goal = objective::multinomial;
+  multinomial.model.hidden_act = activation::tanh;
+  train_config one_layer = sgd;
+  one_layer.model.hidden = {};
+  train_config dropout = sgd;
+  dropout.dropout = 0.5f;
+  for (const auto& [name, c] :
+       {std::pair{"rated outputs", sgd}, std::pair{"masked input", denoising},
+        std::pair{"multinomial", multinomial}, std::pair{"no hidden layer", one_layer},
+        std::pair{"code dropout", dropout}}) {
+    INFO(name);
+    const std::vector<float> dense = trained_parameters(data, c);
+    CHECK(trained_parameters(data, lazy_config(c)) == dense);
+    CHECK(dense != trained_parameters(data, [&] {
+            train_config none = c;
+            none.epochs = 0;
+            return none;
+          }()));
+  }
+}
+
+TEST_CASE("lazy Adam leaves the rows of a movie nobody rated as they were", "[trainer][lazy]") {
+  // Movie 0's ratings removed: no batch reaches its rows.
+  std::vector<rating_entry> kept;
+  const ratings all = sparse_synthetic();
+  for (std::int32_t r = 0; r < all.rows(); ++r)
+    for (std::size_t k = 0; k < all.row_cols(r).size(); ++k)
+      if (all.row_cols(r)[k] != 0) kept.push_back({r, all.row_cols(r)[k], all.row_values(r)[k]});
+  const ratings data(all.rows(), all.cols(), kept);
+  train_config c = small_config();
+  c.model.hidden = {8};
+  c.optimizer.weight_decay = 0.1;  // moves every row of a dense step
+  auto b = make_cpu_backend();
+  const auto row_of_movie_0 = [&](const train_config& config) {
+    auto net = initialized_network(*b, data.cols(), config);
+    const std::vector<parameter> p = net->parameters();
+    // The first layer's weight row 0 (8 floats), the last layer's weight row 0 (W^T) and bias 0.
+    const auto snapshot = [&] {
+      std::vector<float> v(p[0].value, p[0].value + 8);
+      v.insert(v.end(), p[2].value, p[2].value + 8);
+      v.push_back(p[3].value[0]);
+      return v;
+    };
+    const std::vector<float> before = snapshot();
+    trainer t(*net, config);
+    for (int e = 0; e < config.epochs; ++e) t.run_epoch(data);
+    return std::pair{before, snapshot()};
+  };
+  const auto [lazy_before, lazy_after] = row_of_movie_0(lazy_config(c));
+  CHECK(lazy_after == lazy_before);
+  const auto [dense_before, dense_after] = row_of_movie_0(c);
+  CHECK(dense_after != dense_before);
+}
+
+TEST_CASE("lazy updates refuse what reaches every row", "[trainer][lazy]") {
+  using testing::error_from;
+  train_config lbfgs = lazy_config(small_config());
+  lbfgs.lbfgs.emplace();
+  train_config accumulated = lazy_config(small_config());
+  accumulated.accumulate_gradients = true;
+  train_config contractive = lazy_config(small_config());
+  contractive.penalties.contractive = 0.1f;
+  contractive.model.hidden_act = activation::sigmoid;
+  for (const auto& [c, what] : {std::pair{lbfgs, "lbfgs"}, std::pair{accumulated, "accumulated gradients"},
+                                std::pair{contractive, "contractive penalty"}}) {
+    const auto e = error_from([&] { validate(c); });
+    REQUIRE(e);
+    CHECK(e->code() == error_code::invalid_argument);
+    CHECK_THAT(e->what(), Catch::Contains("lazy updates cannot take") && Catch::Contains(what));
+  }
+  // Each process's share of a batch reaches other rows than the batch does.
+  struct two_processes final : collective {
+    int rank() const override { return 0; }
+    int size() const override { return 2; }
+    void sum_gradients(backend&, std::span<const parameter>) override {}
+    void sum(std::span<double>) override {}
+  } two;
+  auto b = make_cpu_backend();
+  const train_config c = lazy_config(small_config());
+  auto net = initialized_network(*b, 10, c);
+  const auto e = error_from([&] { trainer t(*net, c, two); });
+  REQUIRE(e);
+  CHECK_THAT(e->what(), Catch::Contains("lazy updates run in one process"));
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "aerec/core/error.h"
+#include "aerec/core/rng.h"
 #include "eval/batched_predictions.h"
 #include "eval/unrated_columns.h"
 
@@ -60,7 +61,25 @@ void add_user(std::span<const std::int32_t> ranked, const std::vector<bool>& is_
   }
 }
 
+// A fixed random `n` of `rows`, in their order: the same users for every
+// model and baseline scored on the same data.
+std::vector<std::int32_t> sample_rows(std::vector<std::int32_t> rows, std::size_t n) {
+  rng random(0x5A3F1E5Dull);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t j = i + random.below(static_cast<std::uint32_t>(rows.size() - i));
+    std::swap(rows[i], rows[j]);
+  }
+  rows.resize(n);
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
 }  // namespace
+
+std::size_t ranking_sample_for(std::size_t users, std::size_t movies) {
+  if (movies == 0 || users * movies <= ranking_score_budget) return 0;
+  return std::max<std::size_t>(1, ranking_score_budget / movies);
+}
 
 ranking_metrics score_ranking(const ratings& input, const ratings& target, const ranking_options& options,
                               const row_predictor& predict) {
@@ -78,6 +97,10 @@ ranking_metrics score_ranking(const ratings& input, const ratings& target, const
   for (std::size_t i = 0; i < longest; ++i) discount[i] = 1 / std::log2(static_cast<double>(i) + 2);
 
   ranking_metrics m;
+  if (options.max_users > 0 && rows.size() > options.max_users) {
+    m.sampled_from = rows.size();
+    rows = sample_rows(std::move(rows), options.max_users);
+  }
   for (const int k : options.ks) m.at.push_back({.k = k});
   // For coverage: the best rank at which any user's list holds each column.
   std::vector<std::size_t> best_rank(static_cast<std::size_t>(cols), longest);

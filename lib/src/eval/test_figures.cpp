@@ -8,50 +8,12 @@ namespace aerec {
 
 namespace {
 
-// `net`'s predictions of `target`'s entries, each from its row of `input`, in
-// a matrix of `target`'s shape.
-ratings predicted_entries(autoencoder& net, const ratings& input, const ratings& target) {
-  const row_predictor predict = model_predictor(net, input);
-  const auto width = static_cast<std::size_t>(target.cols());
-  const auto batch = static_cast<std::int32_t>(prediction_batch_rows);
-  std::vector<float> values;
-  values.reserve(target.nnz());
-  // Batches of rows [first, first + batch) with targets: the batches these
-  // figures have always been computed in.
-  std::vector<std::int32_t> rows;
-  for (std::int32_t first = 0; first < target.rows(); first += batch) {
-    rows.clear();
-    for (std::int32_t r = first; r < std::min(first + batch, target.rows()); ++r)
-      if (target.row_size(r) > 0) rows.push_back(r);
-    if (rows.empty()) continue;
-    const std::vector<float> p = predict(rows);
-    for (std::size_t i = 0; i < rows.size(); ++i)
-      for (const std::int32_t c : target.row_cols(rows[i]))
-        values.push_back(p[i * width + static_cast<std::size_t>(c)]);
-  }
-  const auto offsets = target.offsets();
-  const auto cols = target.cols_index();
-  return ratings(target.rows(), target.cols(), {offsets.begin(), offsets.end()}, {cols.begin(), cols.end()},
-                 std::move(values));
-}
-
 // An item-based model's figures (matrices movies x users) by user, as a
 // user-based model's are: per-user figures (seed_loss, users) group the
 // same test entries by user, not by movie.
 rating_metrics evaluate_item_based(autoencoder& net, const ratings& input, const ratings& target,
                                    rating_scale scale) {
-  const ratings predicted = predicted_entries(net, input, target).transpose();
-  const auto width = static_cast<std::size_t>(predicted.cols());
-  return score(target.transpose(), scale, [&](std::span<const std::int32_t> rows) {
-    // Only the target's entries are read, and `predicted` has exactly those.
-    std::vector<float> dense(rows.size() * width);
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      const auto c = predicted.row_cols(rows[i]);
-      const auto v = predicted.row_values(rows[i]);
-      for (std::size_t k = 0; k < c.size(); ++k) dense[i * width + static_cast<std::size_t>(c[k])] = v[k];
-    }
-    return dense;
-  });
+  return score_predicted(predicted_entries(net, input, target).transpose(), target.transpose(), scale);
 }
 
 void add_rating_metrics(nlohmann::ordered_json& out, const std::string& prefix, const rating_metrics& m) {
@@ -72,6 +34,7 @@ void add_ranking_metrics(nlohmann::ordered_json& out, const std::string& prefix,
     out[prefix + "coverage" + at] = a.coverage;
   }
   out[prefix + "ranking_users"] = m.users;
+  if (m.sampled_from > 0) out[prefix + "ranking_users_sampled_from"] = m.sampled_from;
 }
 
 void add_next_item(nlohmann::ordered_json& out, const std::string& prefix, const next_item_figures& f,
@@ -114,7 +77,9 @@ test_figures measure_test_figures(autoencoder& net, const model_meaning& meaning
     f.global_mean = evaluate_global_mean(train, target, scale);
   }
   if (!item_based) {
-    const ranking_options top_n;
+    ranking_options top_n;
+    top_n.max_users =
+        ranking_sample_for(static_cast<std::size_t>(target.rows()), static_cast<std::size_t>(target.cols()));
     f.ranking = evaluate_ranking(net, input, target, top_n);
     f.popularity = evaluate_popularity(train, input, target, top_n);
   }

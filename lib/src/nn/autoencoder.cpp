@@ -400,6 +400,35 @@ void autoencoder::zero_gradients() {
   for (const parameter& p : parameters()) backend_.fill(p.grad, p.size, 0.0f);
 }
 
+void autoencoder::set_lazy_gradients(bool on) {
+  for (const std::size_t i : {std::size_t{0}, layers_.size() - 1})
+    if (specs_[i].kind != dense_kind_name)
+      throw error(error_code::invalid_argument,
+                  "lazy updates need dense first and last layers, not a " + specs_[i].kind + " layer");
+  for (const auto& l : layers_) l->set_lazy_gradients(lazy_gradients::none);
+  // The first layer's rows are the inputs; the last one's, the outputs
+  // (unless it is the first too: one layer's outputs are all computed).
+  if (!on) return;
+  if (layers_.size() > 1) layers_.back()->set_lazy_gradients(lazy_gradients::output);
+  layers_.front()->set_lazy_gradients(lazy_gradients::input);
+}
+
+std::vector<parameter_rows> autoencoder::lazy_rows(std::vector<std::int32_t> inputs,
+                                                   std::vector<std::int32_t> rated) {
+  // The first layer's weight is stored by input (its rows: the items) and
+  // the last one's by output (its rows: the items again); a dense layer's
+  // parameters are its weight, then its bias.
+  std::vector<parameter_rows> lazy{
+      {0, static_cast<std::size_t>(specs_.front().outputs()), std::move(inputs)}};
+  if (rated.empty()) return lazy;
+  AEREC_ASSERT(computes_rated());
+  std::size_t last = 0;
+  for (std::size_t i = 0; i + 1 < layers_.size(); ++i) last += layers_[i]->parameters().size();
+  lazy.push_back({last, static_cast<std::size_t>(specs_.back().inputs()), rated});
+  lazy.push_back({last + 1, 1, std::move(rated)});
+  return lazy;
+}
+
 std::vector<float> autoencoder::output_of(std::size_t layer, const sparse_batch& batch) {
   AEREC_ASSERT(batch.cols == items() && layer < layers_.size());
   predict_input_.assign(backend_, batch);
@@ -424,6 +453,25 @@ std::vector<float> autoencoder::host_copy(const_matrix_view out) {
 
 std::vector<float> autoencoder::predict(const sparse_batch& batch) {
   return output_of(layers_.size() - 1, batch);
+}
+
+std::vector<float> autoencoder::predict_at(const sparse_batch& batch, const sparse_batch& pattern) {
+  AEREC_ASSERT(pattern.cols == items() && pattern.rows() == batch.rows());
+  std::vector<float> out(static_cast<std::size_t>(pattern.nnz()));
+  if (!computes_rated() || takes_whole_matrix()) {
+    const std::vector<float> all = predict(batch);
+    const auto width = static_cast<std::size_t>(items());
+    for (int r = 0; r < pattern.rows(); ++r)
+      for (int e = pattern.offsets[r]; e < pattern.offsets[r + 1]; ++e)
+        out[static_cast<std::size_t>(e)] =
+            all[static_cast<std::size_t>(r) * width + static_cast<std::size_t>(pattern.cols_index[e])];
+    return out;
+  }
+  predict_input_.assign(backend_, batch);
+  predict_pattern_.assign(backend_, pattern);
+  const float* at = forward_rated(predict_input_.view(), predict_pattern_.view(), nullptr);
+  if (!out.empty()) backend_.to_host(out.data(), at, out.size() * sizeof(float));
+  return out;
 }
 
 std::size_t autoencoder::code_layer_of(const std::vector<layer_spec>& specs) {

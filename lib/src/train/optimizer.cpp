@@ -1,5 +1,7 @@
 #include "aerec/train/optimizer.h"
 
+#include <algorithm>
+
 #include "aerec/backend/ops/optimizer_ops.h"
 #include "io/binary_io.h"
 
@@ -22,12 +24,18 @@ optimizer::optimizer(backend& b, const optimizer_config& config, std::vector<par
   }
 }
 
-void optimizer::step() {
+void optimizer::step(std::span<const parameter_rows> lazy) {
   ++steps_;
+  optimizer_ops& o = ops<optimizer_ops>(backend_);
   for (std::size_t i = 0; i < params_.size(); ++i) {
     float* const state[3] = {state_[i][0].data(), state_[i][1].data(), state_[i][2].data()};
-    ops<optimizer_ops>(backend_).optimizer_step(config_, steps_, params_[i].size, params_[i].value,
-                                                params_[i].grad, state);
+    const auto rows =
+        std::find_if(lazy.begin(), lazy.end(), [i](const parameter_rows& r) { return r.parameter == i; });
+    if (rows == lazy.end())
+      o.optimizer_step(config_, steps_, params_[i].size, params_[i].value, params_[i].grad, state);
+    else
+      o.optimizer_step_rows(config_, steps_, rows->row_length, rows->rows, params_[i].value, params_[i].grad,
+                            state);
   }
 }
 

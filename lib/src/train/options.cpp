@@ -218,6 +218,12 @@ const std::vector<row>& train_options() {
           "Never zero gradients: each step applies the sum of all gradients so far (the "
           "seed's behaviour)",
           required, [](auto& t) -> auto& { return t.accumulate_gradients; }),
+      field_option<c>(
+          "lazy-updates",
+          "Update only the first layer's rows that a batch's input reaches and the last layer's rows its "
+          "rated outputs reach (as PyTorch's SparseAdam): a step then costs the batch's ratings, not every "
+          "movie; weight decay and momentum act on a row only in the steps that touch it",
+          added_later, [](auto& t) -> auto& { return t.lazy_updates; }),
       named_option<c>(
           "loss-normalization",
           "Divide the masked squared error by all output entries (all: PyTorch's MSELoss, as "

@@ -401,6 +401,20 @@ void validate_global_kernel(const train_config& c) {
           "takes no penalty but the kernel penalty");
 }
 
+// Lazy updates skip the rows a step's ratings do not reach, so every
+// gradient must be zero there: nothing may reach every row.
+void validate_lazy(const train_config& c) {
+  const auto refuse = [](bool used, const std::string& what) {
+    if (used) throw error(error_code::invalid_argument, "lazy updates cannot take " + what);
+  };
+  refuse(c.lbfgs.has_value(), "the lbfgs optimizer (it steps on the full batch)");
+  refuse(c.accumulate_gradients, "accumulated gradients (their sum reaches every row)");
+  refuse(c.penalties.contractive > 0, "the contractive penalty (its gradient reaches every input's row)");
+  refuse(c.model.local_kernel_dim > 0, "kernel layers (their penalty reaches every row)");
+  refuse(trains_on_images(c), "an image autoencoder");
+  refuse(trains_on_sequences(c), "a sequence autoencoder");
+}
+
 // Image autoencoders are plain networks trained by a first-order optimizer
 // on every pixel: none of the recommenders' machinery applies.
 void validate_images(const train_config& c) {
@@ -480,6 +494,7 @@ void validate(const train_config& c) {
   require(c.penalties.local_kernel == 0 || c.model.local_kernel_dim > 0,
           "a kernel penalty needs kernel layers (a kernel dimension)");
   validate_global_kernel(c);
+  if (c.lazy_updates) validate_lazy(c);
   require(c.model.sequence.length >= 0, "a sequence model's length must be >= 0");
   if (trains_on_images(c)) validate_images(c);
   if (trains_on_sequences(c)) validate_sequences(c);

@@ -28,6 +28,12 @@ trainer::trainer(autoencoder& model, const train_config& config, collective& tog
     throw error(error_code::invalid_argument,
                 "the KL activity penalty depends on the whole batch's mean activation, which data-parallel "
                 "processes do not share: train it in one process");
+  if (config_.lazy_updates) {
+    if (together_.size() > 1)
+      throw error(error_code::invalid_argument,
+                  "lazy updates run in one process: each process's batch share reaches other rows");
+    model_.set_lazy_gradients(true);
+  }
   model_.set_penalties(config_.penalties);
   if (config_.lbfgs) lbfgs_.emplace(model_.device(), *config_.lbfgs, model_.parameters());
 }
@@ -51,17 +57,19 @@ void trainer::train_batch(const sparse_batch& batch, epoch_sums& sums) {
   const sparse_batch& own = share_rows(batch, share, copy);
   target_.assign(b, own);
   sparse_view input = target_.view();
+  const sparse_batch* fed = &own;  // the input, on the host
+  sparse_batch noisy, noisy_copy;
   if (config_.input_dropout > 0 || config_.input_noise > 0) {
-    sparse_batch noisy_copy;
-    const sparse_batch noisy = corrupted(batch);
-    input_.assign(b, share_rows(noisy, share, noisy_copy));
+    noisy = corrupted(batch);
+    fed = &share_rows(noisy, share, noisy_copy);
+    input_.assign(b, *fed);
     input = input_.view();
   }
   if (model_.variational()) sample_code(share);
   const loss_value loss = forward_backward(input, target_.view(), dropout_.draw(model_, random_, share),
                                            {batch.rows(), batch.nnz()});
   model_.set_code_sample(nullptr, 0);
-  apply_gradients();
+  apply_gradients(config_.lazy_updates ? lazy_rows(*fed, own) : std::vector<parameter_rows>{});
   if (config_.refeed) refeed(input, share);
 
   epoch_sums mine;
@@ -276,9 +284,30 @@ void trainer::refeed(const sparse_view& x, const batch_share& share) {
   apply_gradients();
 }
 
-void trainer::apply_gradients() {
+void trainer::apply_gradients(std::span<const parameter_rows> lazy) {
   together_.sum_gradients(model_.device(), model_.parameters());
-  optimizer_.step();
+  optimizer_.step(lazy);
+}
+
+std::vector<parameter_rows> trainer::lazy_rows(const sparse_batch& input, const sparse_batch& target) {
+  // The rated outputs alone have gradients when the loss reads just those (forward_backward).
+  const bool rated_only = model_.computes_rated() && config_.goal != objective::multinomial;
+  return model_.lazy_rows(distinct_columns(input),
+                          rated_only ? distinct_columns(target) : std::vector<std::int32_t>{});
+}
+
+std::vector<std::int32_t> trainer::distinct_columns(const sparse_batch& batch) {
+  if (column_seen_.size() != static_cast<std::size_t>(batch.cols))
+    column_seen_.assign(static_cast<std::size_t>(batch.cols), 0);
+  std::vector<std::int32_t> cols;
+  for (const std::int32_t c : batch.cols_index)
+    if (!column_seen_[static_cast<std::size_t>(c)]) {
+      column_seen_[static_cast<std::size_t>(c)] = 1;
+      cols.push_back(c);
+    }
+  for (const std::int32_t c : cols) column_seen_[static_cast<std::size_t>(c)] = 0;
+  std::sort(cols.begin(), cols.end());
+  return cols;
 }
 
 sparse_batch trainer::corrupted(const sparse_batch& batch) {

@@ -90,6 +90,12 @@ class backend {
   virtual void sparse_dense(const sparse_view& x, const_matrix_view w, float beta, matrix_view c) = 0;
   // G = X^T * D + beta * G for sparse X (rows x k) and dense D (rows x n).
   virtual void sparse_t_dense(const sparse_view& x, const_matrix_view d, float beta, matrix_view g) = 0;
+  // G = X^T * D at the rows of G that are columns of X with entries; the other
+  // rows are left undefined (stale), for lazy optimizer updates, which read
+  // only those rows. The default computes the whole of G.
+  virtual void sparse_t_dense_rows(const sparse_view& x, const_matrix_view d, matrix_view g) {
+    sparse_t_dense(x, d, 0, g);
+  }
   // The product A * B^T only where `pattern` has entries: out[e] = dot(A row r,
   // B row c) (+ bias[c] unless bias is null) for each entry e = (r, c), in the
   // pattern's order. A is pattern.rows x k, B is pattern.cols x k. This is how

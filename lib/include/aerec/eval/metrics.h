@@ -26,6 +26,13 @@ using row_predictor = std::function<std::vector<float>(std::span<const std::int3
 
 // Scores `predict` on every row of `target` that has ratings.
 rating_metrics score(const ratings& target, rating_scale scale, const row_predictor& predict);
+// The figures of `predicted`, which holds a prediction at each of `target`'s entries.
+rating_metrics score_predicted(const ratings& predicted, const ratings& target, rating_scale scale);
+// The model's predictions at `target`'s entries, each from its row of
+// `input`: those outputs alone where the network allows
+// (autoencoder::predict_at), so the cost grows with the test ratings, not
+// with users x movies.
+ratings predicted_entries(autoencoder& model, const ratings& input, const ratings& target);
 
 // The model's figures when each user's `input` row predicts their `target` row.
 rating_metrics evaluate(autoencoder& model, const ratings& input, const ratings& target, rating_scale scale);

@@ -107,11 +107,23 @@ class autoencoder {
   std::size_t parameter_count();
   // Every gradient set to 0: what a data-parallel process with no rows in a batch contributes.
   void zero_gradients();
+  // Lazy updates (train_config::lazy_updates): the first and last layers then
+  // leave stale the gradients of rows a batch does not reach (layer.h), and
+  // lazy_rows says which rows of parameters() a step updates: the first
+  // layer's weight at the input's columns, and when the loss read the rated
+  // outputs alone (`rated` not empty), the last layer's weight and bias at
+  // theirs. Throws invalid_argument unless both layers are dense.
+  void set_lazy_gradients(bool on);
+  std::vector<parameter_rows> lazy_rows(std::vector<std::int32_t> inputs, std::vector<std::int32_t> rated);
 
   // Predictions (rows x items, row-major) for a host batch, copied to the host.
   std::vector<float> predict(const sparse_batch& batch);
   // The same for dense rows (rows x items, row-major, on the host).
   std::vector<float> predict(std::span<const float> rows);
+  // The predictions at `pattern`'s entries alone, in its order, for a host
+  // batch of as many rows: the cost of those outputs, not of rows x items
+  // (computes_rated), where the network allows.
+  std::vector<float> predict_at(const sparse_batch& batch, const sparse_batch& pattern);
 
   // The code layer, whose activations are the compressed representation of a
   // user: the middle hidden layer of an odd number (20-10-20's 10, and
@@ -192,6 +204,7 @@ class autoencoder {
   device_array<float> masked_values_;  // masked_code_'s values; in backward, dL/d(code) there
   device_array<float> masked_dense_;   // a dense copy, for layers that take one
   device_sparse predict_input_;
+  device_sparse predict_pattern_;  // predict_at's
   device_array<float> dense_input_;
   std::unique_ptr<global_kernel> global_;
 };

@@ -73,6 +73,18 @@ struct parameter {
   int cols = 0;
 };
 
+// Which rows of a layer's gradients a lazy step reads (layer::set_lazy_gradients).
+enum class lazy_gradients { none, input, output };
+
+// Rows of a parameter that a lazy step updates (train_config::lazy_updates):
+// its index among a model's parameters, stored as rows of `row_length`
+// elements, and the rows, ascending.
+struct parameter_rows {
+  std::size_t parameter;
+  std::size_t row_length;
+  std::vector<std::int32_t> rows;
+};
+
 // A layer's input: a sparse batch (the ratings, for the first layer) or the
 // dense output of the layer below.
 struct layer_input {
@@ -111,6 +123,13 @@ class layer {
   // backward() for forward_at, given dL/d(value) for each pattern entry.
   virtual const_matrix_view backward_at(const layer_input& x, const sparse_view& pattern,
                                         const float* d_values, float beta, bool want_input_grad) = 0;
+
+  // Lazy updates (train_config::lazy_updates): with `input`, backward with a
+  // sparse input and beta 0 then sets the weight gradient only at the rows of
+  // the input's columns; with `output`, backward_at with beta 0 sets the
+  // weight's and bias' only at the pattern's columns. The other rows keep
+  // stale values, which the optimizer skips. A layer without such rows ignores it.
+  virtual void set_lazy_gradients(lazy_gradients /*rows*/) {}
 };
 
 }  // namespace aerec

@@ -1,6 +1,7 @@
 #pragma once
 // Applies optimizer steps to a model's parameters, keeping the optimizer state.
 #include <array>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,8 +16,9 @@ class optimizer {
  public:
   optimizer(backend& b, const optimizer_config& config, std::vector<parameter> params);
 
-  // One step for every parameter from its current gradient.
-  void step();
+  // One step for every parameter from its current gradient; those in `lazy`
+  // (lazy updates) at their rows alone.
+  void step(std::span<const parameter_rows> lazy = {});
   long steps() const { return steps_; }
   // For a schedule: the learning rate of the steps from now on.
   void set_learning_rate(double lr) { config_.lr = lr; }

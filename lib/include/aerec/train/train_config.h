@@ -71,6 +71,12 @@ struct train_config {
   // far. The seed's PyTorch code omits optimizer.zero_grad(), and its recipe
   // (RMSprop with weight decay 0.5) only trains because of that.
   bool accumulate_gradients = false;
+  // Lazy updates (PyTorch's SparseAdam, TensorFlow's LazyAdam): each step
+  // updates only the rows of the first layer's weights that the batch's input
+  // columns reach, and of the last layer's weights and bias that its rated
+  // outputs reach, so a step costs the batch's ratings, not every movie.
+  // Weight decay and momentum then act on a row only in the steps that touch it.
+  bool lazy_updates = false;
   // What the squared-error objective divides its sum by (loss.h); the
   // multinomial objective has its own scale.
   loss_normalization squared_error_normalization = loss_normalization::all_entries;

@@ -91,7 +91,11 @@ class trainer {
   void add_sums(epoch_sums mine, epoch_sums& sums);
   // The one place where gradients are applied: summed over the processes,
   // then the optimizer's step.
-  void apply_gradients();
+  void apply_gradients(std::span<const parameter_rows> lazy = {});
+  // Lazy updates: the rows a step on a batch with this input and target reaches.
+  std::vector<parameter_rows> lazy_rows(const sparse_batch& input, const sparse_batch& target);
+  // The columns with entries in `batch`, ascending.
+  std::vector<std::int32_t> distinct_columns(const sparse_batch& batch);
   // Adds a batch's squared errors (rows delimited by `offsets`) to the sums.
   static void add_fit(const loss_value& loss, std::span<const int> offsets, epoch_sums& sums);
   epoch_report finish_epoch(const epoch_sums& sums, double seconds);
@@ -141,7 +145,8 @@ class trainer {
   epoch_progress progress_;
   std::optional<lbfgs> lbfgs_;
   full_batch full_batch_;
-  device_array<float> row_sums_;  // the full batch's squared errors by row
+  device_array<float> row_sums_;   // the full batch's squared errors by row
+  std::vector<char> column_seen_;  // distinct_columns' marks, all 0 between calls
 };
 
 }  // namespace aerec

@@ -272,38 +272,11 @@ class cpu_backend final : public backend,
   // Each part owns a slice of G's columns, across every row: the scatter into
   // rows of G never races, and every element sums in entry order.
   void sparse_t_dense(const sparse_view& x, const_matrix_view d, float beta, matrix_view g) override {
-    const std::size_t n = static_cast<std::size_t>(d.cols);
-    const std::size_t work = (static_cast<std::size_t>(x.nnz) + count(g.rows, 1)) * n;
-    if (by_column(x)) {
-      // One pass over G: each row scaled, then its entries added while it is in cache.
-      cpu::parallel_for(
-          threads_, n, work,
-          [&](std::size_t j0, std::size_t j1) {
-            for (int k = 0; k < g.rows; ++k) {
-              float* row = g.data + count(k, g.cols) + j0;
-              scale_or_zero(row, j1 - j0, beta);
-              for (int s = column_offsets_[k]; s < column_offsets_[k + 1]; ++s)
-                cpu::axpy(x.values[column_entries_[s]], d.data + count(column_rows_[s], d.cols) + j0, row,
-                          j1 - j0);
-            }
-          },
-          16);
-      return;
-    }
-    cpu::parallel_for(
-        threads_, n, work,
-        [&](std::size_t j0, std::size_t j1) {
-          if (j1 - j0 == n)  // the whole of G: one pass, not one per row
-            scale_or_zero(g.data, count(g.rows, g.cols), beta);
-          else
-            for (int i = 0; i < g.rows; ++i) scale_or_zero(g.data + count(i, g.cols) + j0, j1 - j0, beta);
-          for (int r = 0; r < x.rows; ++r) {
-            const float* in = d.data + count(r, d.cols) + j0;
-            for (int e = x.offsets[r]; e < x.offsets[r + 1]; ++e)
-              cpu::axpy(x.values[e], in, g.data + count(x.cols_index[e], g.cols) + j0, j1 - j0);
-          }
-        },
-        16);
+    sparse_t_dense_at(x, d, beta, g, true);
+  }
+
+  void sparse_t_dense_rows(const sparse_view& x, const_matrix_view d, matrix_view g) override {
+    sparse_t_dense_at(x, d, 0, g, false);
   }
 
   void sampled_product(const_matrix_view a, const_matrix_view b, const sparse_view& pattern,
@@ -430,7 +403,69 @@ class cpu_backend final : public backend,
     });
   }
 
+  void optimizer_step_rows(const optimizer_config& config, long step, std::size_t row_length,
+                           std::span<const std::int32_t> rows, float* param, const float* grad,
+                           float* const state[3]) override {
+    // As optimizer_step, its choices made once for all the rows, not once a row.
+    const math::optimizer_scalars s = math::make_optimizer_scalars(config, step);
+    float* const arrays[3] = {state[0], state[1], state[2]};
+    math::with_optimizer_choices(s, [&](auto kind, auto decay, auto momentum, auto variant) {
+      cpu::parallel_for(threads_, rows.size(), rows.size() * row_length,
+                        [&](std::size_t begin, std::size_t end) {
+                          const math::optimizer_scalars local = s;
+                          for (std::size_t r = begin; r < end; ++r) {
+                            const std::size_t first = static_cast<std::size_t>(rows[r]) * row_length;
+                            for (std::size_t i = first; i < first + row_length; ++i)
+                              math::optimizer_element<kind(), decay(), momentum(), variant()>(
+                                  local, param[i], grad[i], arrays, i);
+                          }
+                        });
+    });
+  }
+
  private:
+  // G = X^T D + beta G; `all_rows` false: only G's rows that are columns of X
+  // with entries, the others untouched (sparse_t_dense_rows).
+  void sparse_t_dense_at(const sparse_view& x, const_matrix_view d, float beta, matrix_view g,
+                         bool all_rows) {
+    const std::size_t n = static_cast<std::size_t>(d.cols);
+    const std::size_t work = (static_cast<std::size_t>(x.nnz) + (all_rows ? count(g.rows, 1) : 0)) * n;
+    if (by_column(x)) {
+      // One pass over G: each row scaled, then its entries added while it is in cache.
+      cpu::parallel_for(
+          threads_, n, work,
+          [&](std::size_t j0, std::size_t j1) {
+            for (int k = 0; k < g.rows; ++k) {
+              if (!all_rows && column_offsets_[k] == column_offsets_[k + 1]) continue;
+              float* row = g.data + count(k, g.cols) + j0;
+              scale_or_zero(row, j1 - j0, beta);
+              for (int s = column_offsets_[k]; s < column_offsets_[k + 1]; ++s)
+                cpu::axpy(x.values[column_entries_[s]], d.data + count(column_rows_[s], d.cols) + j0, row,
+                          j1 - j0);
+            }
+          },
+          16);
+      return;
+    }
+    cpu::parallel_for(
+        threads_, n, work,
+        [&](std::size_t j0, std::size_t j1) {
+          if (!all_rows)  // each entry's row, before any is added to
+            for (int e = 0; e < x.nnz; ++e)
+              scale_or_zero(g.data + count(x.cols_index[e], g.cols) + j0, j1 - j0, beta);
+          else if (j1 - j0 == n)  // the whole of G: one pass, not one per row
+            scale_or_zero(g.data, count(g.rows, g.cols), beta);
+          else
+            for (int i = 0; i < g.rows; ++i) scale_or_zero(g.data + count(i, g.cols) + j0, j1 - j0, beta);
+          for (int r = 0; r < x.rows; ++r) {
+            const float* in = d.data + count(r, d.cols) + j0;
+            for (int e = x.offsets[r]; e < x.offsets[r + 1]; ++e)
+              cpu::axpy(x.values[e], in, g.data + count(x.cols_index[e], g.cols) + j0, j1 - j0);
+          }
+        },
+        16);
+  }
+
   // Whether to visit x's entries by column: in a batch of many users, a
   // column (a movie) recurs, and visiting its entries together reads or writes
   // its row of weights once instead of once per entry. Also indexes them so.

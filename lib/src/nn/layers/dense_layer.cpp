@@ -105,7 +105,7 @@ const_matrix_view dense_layer::backward(const layer_input& x, const_matrix_view 
   AEREC_ASSERT(d_output.rows == rows_ && d_output.cols == spec_.outputs());
   const const_matrix_view dz = pre_activation_grad(d_output);
   if (x.sparse)
-    backend_.sparse_t_dense(*x.sparse, dz, beta, stored(weight_grad_));
+    sparse_gradient(*x.sparse, dz, beta, stored(weight_grad_), lazy_gradients::input);
   else if (by_output())
     backend_.gemm(true, false, 1, dz, x.dense, beta, stored(weight_grad_));  // dW^T = dZ^T X
   else
@@ -158,18 +158,27 @@ const_matrix_view dense_layer::backward_at(const layer_input& x, const sparse_vi
                                                      {d_values, 1, pattern.nnz}, dz_values);
   sparse_view dz = pattern;  // dL/dz at the pattern's entries, 0 elsewhere
   dz.values = dz_.data();
-  backend_.sparse_t_dense(dz, x.dense, beta, stored(weight_grad_));  // dW^T = dZ^T X
+  sparse_gradient(dz, x.dense, beta, stored(weight_grad_), lazy_gradients::output);  // dW^T = dZ^T X
   if (ones_.capacity() < static_cast<std::size_t>(rows_)) {
     ones_.reserve(backend_, static_cast<std::size_t>(rows_));
     backend_.fill(ones_.data(), ones_.capacity(), 1);
   }
   // The bias gradient sums each column of dZ: dZ^T times a column of ones.
-  backend_.sparse_t_dense(dz, {ones_.data(), rows_, 1}, beta, {bias_grad_.data(), spec_.outputs(), 1});
+  sparse_gradient(dz, {ones_.data(), rows_, 1}, beta, {bias_grad_.data(), spec_.outputs(), 1},
+                  lazy_gradients::output);
   if (!want_input_grad) return {nullptr, 0, 0};
   dx_.reserve(backend_, count(rows_, spec_.inputs()));
   const matrix_view dx = batch_matrix(dx_, rows_, spec_.inputs());
   backend_.sparse_dense(dz, stored(weight_), 0, dx);  // dX = dZ W^T
   return dx;
+}
+
+void dense_layer::sparse_gradient(const sparse_view& x, const_matrix_view d, float beta, matrix_view g,
+                                  lazy_gradients rows) {
+  if (lazy_ == rows && beta == 0)
+    backend_.sparse_t_dense_rows(x, d, g);
+  else
+    backend_.sparse_t_dense(x, d, beta, g);
 }
 
 std::vector<parameter> dense_layer::parameters() {

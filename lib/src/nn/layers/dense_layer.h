@@ -23,6 +23,7 @@ class dense_layer final : public layer {
   const float* forward_at(const layer_input& x, const sparse_view& pattern) override;
   const_matrix_view backward_at(const layer_input& x, const sparse_view& pattern, const float* d_values,
                                 float beta, bool want_input_grad) override;
+  void set_lazy_gradients(lazy_gradients rows) override { lazy_ = rows; }
 
  private:
   matrix_view batch_matrix(device_array<float>& a, int rows, int cols) { return {a.data(), rows, cols}; }
@@ -34,6 +35,9 @@ class dense_layer final : public layer {
   // dL/d(pre-activations) from dL/d(outputs): the same view for an identity layer.
   const_matrix_view pre_activation_grad(const_matrix_view d_output);
   const_matrix_view input_grad(const_matrix_view dz);
+  // G = X^T D + beta G for a sparse X; with beta 0 and `rows` lazy, at X's columns' rows alone.
+  void sparse_gradient(const sparse_view& x, const_matrix_view d, float beta, matrix_view g,
+                       lazy_gradients rows);
 
   backend& backend_;
   layer_spec spec_;
@@ -42,6 +46,7 @@ class dense_layer final : public layer {
   device_array<float> z_, y_, dz_, dx_;  // batch workspaces
   device_array<float> ones_;             // forward_at's bias gradient sums dz with it
   int rows_ = 0;
+  lazy_gradients lazy_ = lazy_gradients::none;
 };
 
 }  // namespace aerec
