@@ -699,15 +699,15 @@ std::vector<op_case> optimizer_cases() {
           }));
   // Lazy steps: rows 0, 2, 3 and 7 of 9 (runs of one and two), the others untouched.
   for (const auto& [name, config] : optimizer_variants())
-    all.push_back(
-        family_case<optimizer_ops>(name + ", rows of 33", [config = config](optimizer_ops& o, workspace& w) {
-          const std::size_t n = 9 * 33;
-          const std::vector<std::int32_t> rows = {0, 2, 3, 7};
-          float* p = w.out(w.random(n));
-          const std::array<float*, 3> state = optimizer_state(w, config, n);
-          for (long step = 1; step <= 4; ++step)
-            o.optimizer_step_rows(config, step, 33, rows, p, w.in(w.random(n)), state.data());
-        }));
+    all.push_back(family_case<optimizer_ops>(name + ", rows of 33", [config = config](optimizer_ops& o,
+                                                                                      workspace& w) {
+      const std::size_t n = 9 * 33;
+      const std::vector<std::int32_t> rows = {0, 2, 3, 7};
+      float* p = w.out(w.random(n));
+      const std::array<float*, 3> state = optimizer_state(w, config, n);
+      for (long step = 1; step <= 4; ++step)
+        o.optimizer_step_rows(config, step, 33, rows.data(), rows.size(), p, w.in(w.random(n)), state.data());
+    }));
   return all;
 }
 

@@ -34,8 +34,8 @@ void optimizer::step(std::span<const parameter_rows> lazy) {
     if (rows == lazy.end())
       o.optimizer_step(config_, steps_, params_[i].size, params_[i].value, params_[i].grad, state);
     else
-      o.optimizer_step_rows(config_, steps_, rows->row_length, rows->rows, params_[i].value, params_[i].grad,
-                            state);
+      o.optimizer_step_rows(config_, steps_, rows->row_length, rows->rows.data(), rows->rows.size(),
+                            params_[i].value, params_[i].grad, state);
   }
 }
 

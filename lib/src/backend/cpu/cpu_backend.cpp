@@ -404,22 +404,21 @@ class cpu_backend final : public backend,
   }
 
   void optimizer_step_rows(const optimizer_config& config, long step, std::size_t row_length,
-                           std::span<const std::int32_t> rows, float* param, const float* grad,
+                           const std::int32_t* rows, std::size_t count, float* param, const float* grad,
                            float* const state[3]) override {
     // As optimizer_step, its choices made once for all the rows, not once a row.
     const math::optimizer_scalars s = math::make_optimizer_scalars(config, step);
     float* const arrays[3] = {state[0], state[1], state[2]};
     math::with_optimizer_choices(s, [&](auto kind, auto decay, auto momentum, auto variant) {
-      cpu::parallel_for(threads_, rows.size(), rows.size() * row_length,
-                        [&](std::size_t begin, std::size_t end) {
-                          const math::optimizer_scalars local = s;
-                          for (std::size_t r = begin; r < end; ++r) {
-                            const std::size_t first = static_cast<std::size_t>(rows[r]) * row_length;
-                            for (std::size_t i = first; i < first + row_length; ++i)
-                              math::optimizer_element<kind(), decay(), momentum(), variant()>(
-                                  local, param[i], grad[i], arrays, i);
-                          }
-                        });
+      cpu::parallel_for(threads_, count, count * row_length, [&](std::size_t begin, std::size_t end) {
+        const math::optimizer_scalars local = s;
+        for (std::size_t r = begin; r < end; ++r) {
+          const std::size_t first = static_cast<std::size_t>(rows[r]) * row_length;
+          for (std::size_t i = first; i < first + row_length; ++i)
+            math::optimizer_element<kind(), decay(), momentum(), variant()>(local, param[i], grad[i], arrays,
+                                                                            i);
+        }
+      });
     });
   }
 

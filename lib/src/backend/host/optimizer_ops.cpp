@@ -34,11 +34,11 @@ class host_optimizer final : public optimizer_ops {
 }  // namespace
 
 void optimizer_ops::optimizer_step_rows(const optimizer_config& config, long step, std::size_t row_length,
-                                        std::span<const std::int32_t> rows, float* param, const float* grad,
-                                        float* const state[3]) {
-  for (std::size_t i = 0; i < rows.size();) {
+                                        const std::int32_t* rows, std::size_t count, float* param,
+                                        const float* grad, float* const state[3]) {
+  for (std::size_t i = 0; i < count;) {
     std::size_t j = i + 1;
-    while (j < rows.size() && rows[j] == rows[j - 1] + 1) ++j;
+    while (j < count && rows[j] == rows[j - 1] + 1) ++j;
     const std::size_t offset = static_cast<std::size_t>(rows[i]) * row_length;
     // Unused state arrays are null, and stay so.
     const auto at = [offset](float* a) { return a ? a + offset : nullptr; };

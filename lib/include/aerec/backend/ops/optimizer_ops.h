@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <span>
 
 #include "aerec/backend/backend.h"
 #include "aerec/train/optimizer_config.h"
@@ -18,11 +17,12 @@ class optimizer_ops : public op_family {
   virtual void optimizer_step(const optimizer_config& config, long step, std::size_t n, float* param,
                               const float* grad, float* const state[3]) = 0;
   // The same step at some rows only (lazy updates, as PyTorch's SparseAdam):
-  // the arrays are rows of `row_length` elements, and `rows` ascending row
-  // indices. By default, optimizer_step over each run of consecutive rows.
+  // the arrays are rows of `row_length` elements, and rows[0..count) ascending
+  // row indices (a pointer and a count: nvcc compiles this header as C++17).
+  // By default, optimizer_step over each run of consecutive rows.
   virtual void optimizer_step_rows(const optimizer_config& config, long step, std::size_t row_length,
-                                   std::span<const std::int32_t> rows, float* param, const float* grad,
-                                   float* const state[3]);
+                                   const std::int32_t* rows, std::size_t count, float* param,
+                                   const float* grad, float* const state[3]);
 
   // The plain loop, on b's memory (lib/src/backend/host/).
   static std::unique_ptr<optimizer_ops> host_fallback(backend& b);
