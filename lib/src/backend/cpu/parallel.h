@@ -2,10 +2,17 @@
 // Deterministic work splitting for the CPU backend (internal). [0, n) is cut
 // into contiguous parts, and each kernel gives every output element to exactly
 // one part, computed in a fixed order: results do not depend on how many
-// threads run, so a model trains the same with any --threads. Serial without
-// OpenMP (the wasm build) and for work too small to pay for waking threads.
+// threads run, so a model trains the same with any --threads. The parts run on
+// OpenMP's threads where the build has OpenMP, else on the backend's own pool
+// (thread_pool.h: the threaded wasm module, native builds without OpenMP);
+// serially in the single-threaded wasm module and for work too small to pay
+// for waking threads.
 #include <algorithm>
 #include <cstddef>
+
+#ifdef AEREC_THREAD_POOL
+#include "backend/cpu/thread_pool.h"
+#endif
 
 namespace aerec::cpu {
 
@@ -22,16 +29,21 @@ void parallel_for(int threads, std::size_t n, std::size_t work, F&& fn, std::siz
     if (n > 0) fn(std::size_t{0}, n);
     return;
   }
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static, 1) num_threads(parts)
-#endif
-  for (long p = 0; p < parts; ++p) {
+  const auto part = [&](long p) {
     const std::size_t begin =
         std::min(n, chunks * static_cast<std::size_t>(p) / static_cast<std::size_t>(parts) * align);
     const std::size_t end =
         std::min(n, chunks * static_cast<std::size_t>(p + 1) / static_cast<std::size_t>(parts) * align);
     if (begin < end) fn(begin, end);
-  }
+  };
+#if defined(_OPENMP)
+#pragma omp parallel for schedule(static, 1) num_threads(parts)
+  for (long p = 0; p < parts; ++p) part(p);
+#elif defined(AEREC_THREAD_POOL)
+  run_parts(static_cast<int>(parts), [&](int p) { part(p); });
+#else
+  for (long p = 0; p < parts; ++p) part(p);
+#endif
 }
 
 }  // namespace aerec::cpu
