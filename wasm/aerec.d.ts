@@ -306,16 +306,37 @@ export interface AerecModule {
   readonly likedRating: number;
   /** The class of the errors aerec throws: `error instanceof aerec.AerecError`. */
   readonly AerecError: AerecErrorConstructor;
+  /**
+   * How many threads this instance computes on: 1 in the single-threaded build, else the
+   * `threads` asked for or its default (see AerecOptions.threads).
+   */
+  readonly threads: number;
 }
 
 export interface AerecOptions {
   /**
-   * The bytes of aerec.wasm. Needed only in Node without `process.getBuiltinModule` (before 20.16,
-   * or 21 to 22.2), where aerec.js cannot read aerec.wasm from beside itself.
+   * The bytes of aerec.wasm (aerec-threads.wasm with `threads` above 1). Needed only in Node
+   * without `process.getBuiltinModule` (before 20.16, or 21 to 22.2), where aerec.js cannot read
+   * aerec.wasm from beside itself.
    */
   wasmBinary?: ArrayBuffer | Uint8Array;
-  /** Where to find aerec.wasm, given its file name and the script's directory. */
+  /**
+   * Where to find aerec.wasm, given its file name and the script's directory (in the threaded
+   * build: aerec-threads.wasm and aerec-threads.worker.js).
+   */
   locateFile?: (path: string, scriptDirectory: string) => string;
+  /**
+   * How many threads to compute on, a whole number from 1 to 64. 1: the single-threaded build
+   * (aerec.wasm). More: the threaded build (aerec-threads.js and .wasm beside aerec.js, its
+   * threads Web Workers started with aerec-threads.worker.js), which needs SharedArrayBuffer: in
+   * a browser, a cross-origin isolated page (served with `Cross-Origin-Opener-Policy: same-origin`
+   * and `Cross-Origin-Embedder-Policy: require-corp`), else createAerec rejects
+   * (`invalid_argument`). Node has it; threads there need Node 20.16 or later.
+   * Left out: the threaded build with the smaller of 2 and the cores where the page is cross-origin
+   * isolated and `wasmBinary` is not given, else the single-threaded build. Predictions are the
+   * same on any number of threads.
+   */
+  threads?: number;
 }
 
 /** Instantiates the module: aerec.wasm is fetched (browser) or read (Node) from beside aerec.js. */

@@ -249,6 +249,18 @@ class SequenceModel extends Handle {
 }
 
 Module['AerecError'] = AerecError;
+/** The threads this instance computes on: 1 in the single-threaded build, else threads_pre.js's count. */
+Module['threads'] = aerecThreads;
+// Once the bindings exist (after the runtime starts, before createAerec resolves), every model
+// loaded splits its work into that many parts. In Node the pool's Workers then stop holding the
+// process open: Emscripten 3.1.6 keeps them referenced until they exit, which they never do.
+addOnPostRun(function () {
+  Module['rawSetThreads'](aerecThreads);
+  if (typeof PThread !== 'undefined' && typeof process === 'object')
+    PThread.unusedWorkers.concat(PThread.runningWorkers).forEach(function (worker) {
+      if (worker.unref) worker.unref();
+    });
+});
 Module['loadSequenceModel'] = function (bytes) {
   return new SequenceModel(checked(Module['rawLoadSequenceModel'](modelBytes(bytes, 'loadSequenceModel\'s argument'))));
 };

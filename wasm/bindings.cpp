@@ -74,17 +74,26 @@ class float_array {
   std::unique_ptr<float[]> data_;
 };
 
+// The threads each new handle's CPU backend splits its work over: 1, or in the
+// threaded build what createAerec's `threads` asked for (api.js sets it once,
+// before createAerec resolves, so before any model loads).
+int backend_threads = 1;
+
+std::unique_ptr<backend> new_backend() { return make_cpu_backend(backend_threads); }
+
+void set_threads(int threads) { backend_threads = threads; }
+
 }  // namespace
 
-// One model, or a ranking model with a rating model, and their own
-// single-threaded CPU backend: lib's recommender (aerec/serve) answers every
-// call. Every call takes users' ratings by movie, so an item-based model is
-// refused here, once, with the reason.
+// One model, or a ranking model with a rating model, and their own CPU
+// backend: lib's recommender (aerec/serve) answers every call. Every call
+// takes users' ratings by movie, so an item-based model is refused here, once,
+// with the reason.
 class model_handle {
  public:
   // `second` is absent for one model.
   model_handle(const std::string& first, const std::optional<std::string>& second, float star_weight)
-      : device_(make_cpu_backend(1)) {
+      : device_(new_backend()) {
     for (const std::string* bytes : {&first, second ? &*second : nullptr}) {
       if (!bytes) continue;
       const std::string source = !second ? "model bytes" : bytes == &first ? "first model" : "second model";
@@ -258,7 +267,7 @@ class model_handle {
 class map_handle {
  public:
   explicit map_handle(const std::string& text)
-      : device_(make_cpu_backend(1)), placer_(page_placer(*device_, text, "taste map")) {}
+      : device_(new_backend()), placer_(page_placer(*device_, text, "taste map")) {}
 
   int code_size() const { return placer_.code_size(); }
 
@@ -281,7 +290,7 @@ class map_handle {
 class image_handle {
  public:
   explicit image_handle(const std::string& bytes)
-      : device_(make_cpu_backend(1)), model_(deserialize_model(*device_, bytes, "model bytes")) {
+      : device_(new_backend()), model_(deserialize_model(*device_, bytes, "model bytes")) {
     if (!model_.images())
       throw error(error_code::invalid_argument,
                   "model bytes: not an image model (loadModel takes recommenders)");
@@ -315,7 +324,7 @@ class image_handle {
 class sequence_handle {
  public:
   explicit sequence_handle(const std::string& bytes)
-      : device_(make_cpu_backend(1)), model_(deserialize_model(*device_, bytes, "model bytes")) {
+      : device_(new_backend()), model_(deserialize_model(*device_, bytes, "model bytes")) {
     if (!model_.sequences())
       throw error(
           error_code::invalid_argument,
@@ -474,6 +483,7 @@ EMSCRIPTEN_BINDINGS(aerec) {
   emscripten::function("rawAddNoise", &noisy);
   emscripten::function("rawLoadTasteMap", &load_taste_map);
   emscripten::function("rawLastError", &last_error);
+  emscripten::function("rawSetThreads", &set_threads);
   emscripten::constant("defaultStarWeight", default_star_weight);
   emscripten::constant("likedRating", liked_rating);
 }

@@ -2,7 +2,8 @@
 // runtime starts). Emscripten 3.1.6 writes ES modules that still use
 // CommonJS's __dirname and require under Node, which ES modules lack, and it
 // fetches aerec.wasm with fetch(), which cannot read file: URLs; so here
-// __dirname and require are provided and the .wasm is read from disk, unless
+// __dirname and require are provided and the .wasm is read from disk (the
+// script's name with .wasm: aerec.wasm, or aerec-threads.wasm), unless
 // the caller passed wasmBinary or locateFile. Needs process.getBuiltinModule
 // (Node >= 20.16); on older Node, pass { wasmBinary }. (_scriptDir is the
 // ES module's import.meta.url, which Emscripten defines around the factory.)
@@ -12,4 +13,4 @@ var __dirname = aerecNode
   ? aerecNode('path').dirname(aerecNode('url').fileURLToPath(_scriptDir)) : '';
 var require = aerecNode || undefined;
 if (aerecNode && !Module['wasmBinary'] && !Module['locateFile'] && !Module['instantiateWasm'])
-  Module['wasmBinary'] = aerecNode('fs').readFileSync(new URL('aerec.wasm', _scriptDir));
+  Module['wasmBinary'] = aerecNode('fs').readFileSync(new URL(_scriptDir.replace(/\.js$/, '.wasm')));

@@ -11,7 +11,8 @@ import { fail, installPackage, loadModule, parseArgs } from './module.mjs';
 import { generator } from './random.mjs';
 
 const args = parseArgs(process.argv.slice(2));
-const FILES = ['LICENSE', 'README.md', 'aerec.d.ts', 'aerec.js', 'aerec.wasm', 'package.json'];
+const FILES = ['LICENSE', 'README.md', 'aerec-threads.js', 'aerec-threads.wasm', 'aerec-threads.worker.js', 'aerec.d.ts',
+  'aerec.js', 'aerec.wasm', 'package.json'];
 
 function check(condition, message) {
   if (!condition) fail(message);
