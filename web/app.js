@@ -31,15 +31,17 @@ const bytesOf = (path) => fetchOk(path).then((response) => response.arrayBuffer(
 async function loadDemo() {
   const upNextBytes = bytesOf('demo/up-next.aerec');
   upNextBytes.catch(() => {});  // its failure is said in its row, once the page is up
-  const [{ default: createAerec }, movieList, ranking, rating, mapJson] = await Promise.all([
-    import('./aerec/aerec.js'),
+  const [aerec, movieList, ranking, rating, mapJson] = await Promise.all([
+    // First: the module fetches its own wasm, one build's or the other's (several threads where
+    // the page is cross-origin isolated, as serve.mjs makes it, else one), so none is preloaded.
+    import('./aerec/aerec.js').then(({ default: createAerec }) => createAerec()),
     fetchOk('demo/movies.json').then((response) => response.json()),
     bytesOf('demo/ranking.aerec'),
     bytesOf('demo/model.aerec'),
     // The page works without its map: a missing or damaged one is said in its panel.
     fetchOk('demo/taste-map.json').then((response) => response.json()).catch((error) => ({ error })),
   ]);
-  const aerec = await createAerec();
+  document.body.dataset.threads = String(aerec.threads);
   const model = aerec.loadRecommender({ ranking, rating });
   const catalog = buildCatalog(movieList, model.itemIds());
   const upNext = upNextBytes.then((bytes) => new UpNext(aerec.loadSequenceModel(bytes), catalog));

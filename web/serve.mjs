@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Serves the demo site on 127.0.0.1 for local use and the browser test:
-//   node web/serve.mjs [DIR] [--port N]
+//   node web/serve.mjs [DIR] [--port N] [--no-isolation]
 // DIR defaults to build/wasm/site; port 8080, or any free port when it is taken (--port 0: any).
 // Prints one line, "aerec demo: http://127.0.0.1:PORT/", once it listens.
 // Files go gzipped (level 9, as a production server would send them) to clients that accept gzip.
+// Every response makes the page cross-origin isolated, so that it may share memory between
+// threads and the module computes on several (aerec-threads.js); --no-isolation leaves that out,
+// as a plain static server would, and the page computes on one.
 
 import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
@@ -14,6 +17,14 @@ import { promisify } from 'node:util';
 import { constants, gzip } from 'node:zlib';
 
 const HOST = '127.0.0.1';
+// Cross-origin isolation: no window of another origin shares the page's process, and the page
+// loads nothing from another origin that has not agreed to it (it loads nothing from another
+// origin at all); its own files agree to being loaded by it, its Workers' script included.
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
 const DEFAULT_PORT = 8080;
 const MIME_TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -40,12 +51,15 @@ function parseArguments(args) {
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   let dir = path.join(repoRoot, 'build', 'wasm', 'site');
   let port = DEFAULT_PORT;
+  let isolated = true;
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--port') {
+    if (args[i] === '--no-isolation') {
+      isolated = false;
+    } else if (args[i] === '--port') {
       port = Number(args[++i]);
       if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: not a port number: ${args[i]}`);
     } else if (args[i] === '--help' || args[i] === '-h') {
-      console.log('usage: node web/serve.mjs [DIR] [--port N]');
+      console.log('usage: node web/serve.mjs [DIR] [--port N] [--no-isolation]');
       process.exit(0);
     } else if (args[i].startsWith('-')) {
       fail(`unknown option ${args[i]}`);
@@ -53,7 +67,7 @@ function parseArguments(args) {
       dir = path.resolve(args[i]);
     }
   }
-  return { dir, port };
+  return { dir, port, isolated };
 }
 
 /**
@@ -136,8 +150,9 @@ async function serveFile(root, request, response) {
   createReadStream(file).on('error', () => response.destroy()).pipe(response);
 }
 
-function handler(root) {
+function handler(root, isolated) {
   return (request, response) => {
+    if (isolated) for (const [name, value] of Object.entries(ISOLATION_HEADERS)) response.setHeader(name, value);
     serveFile(root, request, response).catch((error) => {
       if (response.headersSent) response.destroy();
       else send(response, 500, `${error.message}\n`);
@@ -155,7 +170,7 @@ function listen(server, port) {
   });
 }
 
-const { dir, port } = parseArguments(process.argv.slice(2));
+const { dir, port, isolated } = parseArguments(process.argv.slice(2));
 let root;
 try {
   root = await realpath(dir);
@@ -163,7 +178,7 @@ try {
 } catch {
   fail(`no such folder: ${dir} (build the wasm site first, or name a folder)`);
 }
-const server = createServer(handler(root));
+const server = createServer(handler(root, isolated));
 let actualPort;
 try {
   actualPort = await listen(server, port);

@@ -33,9 +33,9 @@ export function launch(chromium) {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-/** Starts web/serve.mjs on a free port; resolves with the child and its URL. */
-export function startServer(dir) {
-  const child = spawn(process.execPath, [SERVE, dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts web/serve.mjs on a free port (with `options`, such as --no-isolation); resolves with the child and its URL. */
+export function startServer(dir, options = []) {
+  const child = spawn(process.execPath, [SERVE, dir, '--port', '0', ...options], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Failure(`serve.mjs printed no URL in 10 s: ${output}`)), 10_000);
@@ -54,8 +54,8 @@ export function startServer(dir) {
 }
 
 /** Serves `dir`, launches Chromium and runs `body(browser, url)`; both are closed however it ends. */
-export async function withSite(dir, chromium, body) {
-  const server = await startServer(dir);
+export async function withSite(dir, chromium, body, serveOptions = []) {
+  const server = await startServer(dir, serveOptions);
   let browser = null;
   try {
     browser = await launch(chromium);
