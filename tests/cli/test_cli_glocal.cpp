@@ -1,7 +1,10 @@
 // Kernel layers and GLocal-K's global kernel from the command line: the
 // preset's two stages, eval on its model, resuming across the stages, and
-// what they refuse.
+// what they refuse (a matrix too large among them).
+#include <sys/resource.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_runner.h"
@@ -112,4 +115,29 @@ TEST_CASE("kernel layers and the global kernel: refusals", "[cli][glocal]") {
     CAPTURE(flags);
     expect_refusal(run_aerec(base + flags), message);
   }
+}
+
+TEST_CASE(
+    "train --preset glocal-k refuses a rating matrix too large for its global kernel, before allocating it",
+    "[cli][glocal]") {
+  // 200,000 users each rating their own movie: few ratings, but a dense 200,000 x 200,000
+  // matrix, 1.4 TB at 36 bytes an entry, over half of any machine that runs this.
+  temp_dir big;
+  std::string lines;
+  for (int i = 1; i <= 200'000; ++i) lines += std::to_string(i) + "\t" + std::to_string(i) + "\t4\t1\n";
+  big.write("u.data", lines);
+  const auto start = std::chrono::steady_clock::now();
+  const result r = run_aerec("train --data " + big.path().string() + " --split random:0.1 --preset glocal-k");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  expect_refusal(
+      r,
+      "GLocal-K's global kernel needs the dense movies x users matrix: 200,000 x 200,000 entries x "
+      "36 bytes = 1440.0 GB, over the limit of ");
+  CHECK_THAT(r.err, Catch::Contains("GB (half of this machine's ") && Catch::Contains("--global-kernel 0"));
+  // Refused once the data is read: no model, no pretraining, nothing of the matrix's size
+  // (no child of this test program, this run among them, has held a gigabyte).
+  CHECK(seconds < 20);
+  rusage children{};
+  getrusage(RUSAGE_CHILDREN, &children);
+  CHECK(children.ru_maxrss < 1024 * 1024);  // KiB
 }

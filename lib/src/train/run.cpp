@@ -1,6 +1,13 @@
 #include "aerec/train/run.h"
 
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+
 #include "aerec/backend/cpu_backend.h"
+#include "aerec/core/thousands.h"
 #include "aerec/data/implicit_feedback.h"
 #include "aerec/io/checkpoint.h"
 #include "aerec/io/file_io.h"
@@ -83,6 +90,37 @@ double measure_validation(autoencoder& net, const dataset& d, const train_config
 void check_spec(const run_spec& spec) {
   if (spec.checkpoint_every < 0)
     throw error(error_code::invalid_argument, "--checkpoint-every must be 0 or more");
+}
+
+// GLocal-K's global kernel holds the whole movies x users matrix densely: five float
+// matrices of its own and an every-entry input (a column and a value) in global_kernel.cpp,
+// the network's dense reconstruction and its input gradient beside them, 36 bytes an entry.
+// A matrix over half the physical memory (the other half for the CSR, the model, L-BFGS's
+// history and the copies made while building), or over the entries an int-indexed sparse
+// view reaches, is refused as soon as the data's size is known, not after the pretraining.
+void refuse_oversized_global_kernel(const dataset& d, const train_config& config) {
+  if (config.global_kernel.size == 0) return;
+  constexpr std::uint64_t bytes_per_entry = 36;
+  const auto movies = static_cast<std::uint64_t>(d.items.size()),
+             users = static_cast<std::uint64_t>(d.users.size());
+  const std::uint64_t entries = movies * users, bytes = entries * bytes_per_entry;
+  const auto memory = static_cast<std::uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+                      static_cast<std::uint64_t>(sysconf(_SC_PAGE_SIZE));
+  const auto gb = [](std::uint64_t n) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(n) / 1e9);
+    return std::string(text);
+  };
+  std::string why;
+  if (bytes > memory / 2)
+    why = "over the limit of " + gb(memory / 2) + " (half of this machine's " + gb(memory) + " of memory)";
+  else if (entries > static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
+    why = "over the " + thousands(std::numeric_limits<int>::max()) + " entries a sparse view indexes";
+  if (why.empty()) return;
+  throw error(error_code::invalid_argument,
+              "GLocal-K's global kernel needs the dense movies x users matrix: " + thousands(movies) + " x " +
+                  thousands(users) + " entries x " + std::to_string(bytes_per_entry) +
+                  " bytes = " + gb(bytes) + ", " + why + "; --global-kernel 0 trains without it");
 }
 
 nlohmann::ordered_json epoch_entry(const epoch_report& r) {
@@ -179,6 +217,7 @@ void training_run::prepare_data() {
                 "validation rating to the training part, which an item-based model's rows "
                 "(movies) cannot take without retraining");
   data_ = load_data(spec_.data, {split, spec_.val, config_.seed});
+  refuse_oversized_global_kernel(data_, config_);
   if (spec_.patience > 0 && data_.validation.target.nnz() == 0)
     throw error(error_code::invalid_argument, "--patience needs a validation slice: add --val 0.05");
   // Counted by real users and movies, before an item-based run transposes them.
