@@ -21,8 +21,7 @@ using json = nlohmann::ordered_json;  // keys in file order, so errors name the 
 
 std::string quoted(const std::string& key) { return "\"" + key + "\""; }
 
-json read_object(const std::string& path) {
-  const std::string text = read_file(path);
+json read_object(std::string_view text, const std::string& path) {
   json values;
   try {
     values = json::parse(text);
@@ -87,8 +86,10 @@ std::vector<std::string> option_words(const CLI::Option& option, const std::stri
   return words;
 }
 
-void apply_config_file(CLI::App& command, const std::string& path) {
-  const json values = read_object(path);
+}  // namespace
+
+void apply_config_text(CLI::App& command, std::string_view text, const std::string& path) {
+  const json values = read_object(text, path);
   std::set<const CLI::Option*> from_file;
   for (const auto& item : values.items()) {
     const std::string& key = item.key();
@@ -110,12 +111,11 @@ void apply_config_file(CLI::App& command, const std::string& path) {
   }
 }
 
-}  // namespace
-
 void add_config_option(CLI::App& command) {
   command
       .add_option_function<std::string>(
-          "--config", [&command](const std::string& path) { apply_config_file(command, path); },
+          "--config",
+          [&command](const std::string& path) { apply_config_text(command, read_file(path), path); },
           "A JSON object of this command's flags without the dashes, e.g. {\"epochs\": 100, "
           "\"layers\": [20, 10, 20], \"shuffle\": false}; flags given on the command line win")
       ->type_name("FILE.json")

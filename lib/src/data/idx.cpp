@@ -143,8 +143,9 @@ std::vector<int> read_header(const std::filesystem::path& path, std::string_view
 
 }  // namespace
 
-idx_array read_idx(const std::filesystem::path& path) {
-  std::string bytes = read_file(path);
+idx_array read_idx(const std::filesystem::path& path) { return parse_idx(read_file(path), path); }
+
+idx_array parse_idx(std::string bytes, const std::filesystem::path& path) {
   const std::size_t header_limit = 4 + 4 * 255;
   if (is_gzip(bytes)) bytes = gunzip(path, bytes, header_limit + max_values + 1);
   idx_array a;

@@ -12,9 +12,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The file's text in UTF-8, without a byte-order mark; the encoding is decided
+// A file's text in UTF-8, without a byte-order mark; the encoding is decided
 // for the whole file, since one line alone can pass for UTF-8 by chance.
-std::string read_text(const fs::path& path) { return text::to_utf8(text::strip_bom(read_file(path))); }
+std::string utf8_text(std::string_view bytes) { return text::to_utf8(text::strip_bom(bytes)); }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -53,9 +53,9 @@ std::string field_count_reason(std::size_t expected, std::string_view delimiter,
 }
 
 // u.genre: "name|index" with indices 0, 1, 2, ... in order.
-std::vector<std::string> read_u_genre(const fs::path& path) {
+std::vector<std::string> read_u_genre(std::string_view bytes, const fs::path& path) {
   std::vector<std::string> names;
-  text::for_each_line(read_text(path), [&](std::string_view line, std::int64_t number) {
+  text::for_each_line(utf8_text(bytes), [&](std::string_view line, std::int64_t number) {
     if (line.empty()) return;
     const auto fields = text::split(line, '|');
     if (fields.size() != 2 || text::parse_count(fields[1]) != std::int64_t(names.size()))
@@ -69,11 +69,11 @@ std::vector<std::string> read_u_genre(const fs::path& path) {
 
 // u.item: "id|title|release date|video release date|IMDb URL|flag|flag|...",
 // one 0/1 flag per genre of u.genre.
-std::vector<movie> read_u_item(const fs::path& path) {
-  const std::vector<std::string> genre_names = read_u_genre(path.parent_path() / "u.genre");
+std::vector<movie> read_u_item(std::string_view bytes, const fs::path& path, std::string_view u_genre) {
+  const std::vector<std::string> genre_names = read_u_genre(u_genre, path.parent_path() / "u.genre");
   const std::size_t expected = 5 + genre_names.size();
   std::vector<movie> movies;
-  text::for_each_line(read_text(path), [&](std::string_view line, std::int64_t number) {
+  text::for_each_line(utf8_text(bytes), [&](std::string_view line, std::int64_t number) {
     if (line.empty()) return;
     const auto fields = text::split(line, '|');
     if (fields.size() != expected)
@@ -93,9 +93,9 @@ std::vector<movie> read_u_item(const fs::path& path) {
 }
 
 // movies.dat: "id::title::Genre|Genre".
-std::vector<movie> read_movies_dat(const fs::path& path) {
+std::vector<movie> read_movies_dat(std::string_view bytes, const fs::path& path) {
   std::vector<movie> movies;
-  text::for_each_line(read_text(path), [&](std::string_view line, std::int64_t number) {
+  text::for_each_line(utf8_text(bytes), [&](std::string_view line, std::int64_t number) {
     if (line.empty()) return;
     const auto fields = text::split(line, "::");
     if (fields.size() != 3) throw text::line_error(path, number, field_count_reason(3, "::", fields.size()));
@@ -145,10 +145,10 @@ csv_record split_csv(std::string_view line) {
 }
 
 // movies.csv: the header "movieId,title,genres", then one movie per record.
-std::vector<movie> read_movies_csv(const fs::path& path) {
+std::vector<movie> read_movies_csv(std::string_view bytes, const fs::path& path) {
   std::vector<movie> movies;
   bool header_seen = false;
-  text::for_each_line(read_text(path), [&](std::string_view line, std::int64_t number) {
+  text::for_each_line(utf8_text(bytes), [&](std::string_view line, std::int64_t number) {
     if (line.empty()) return;
     if (!header_seen) {
       if (line != "movieId,title,genres")
@@ -169,13 +169,33 @@ std::vector<movie> read_movies_csv(const fs::path& path) {
 
 }  // namespace
 
-std::vector<movie> read_movies(const fs::path& path) {
-  if (path.filename() == "u.item") return read_u_item(path);
-  if (path.extension() == ".dat") return read_movies_dat(path);
-  if (path.extension() == ".csv") return read_movies_csv(path);
+movie_format movie_format_of(const fs::path& path) {
+  if (path.filename() == "u.item") return movie_format::u_item;
+  if (path.extension() == ".dat") return movie_format::dat;
+  if (path.extension() == ".csv") return movie_format::csv;
   throw error(error_code::invalid_argument, path.string() +
                                                 ": cannot tell the movie file's format from its name (known: "
                                                 "u.item, movies.dat, movies.csv)");
+}
+
+std::vector<movie> parse_movies(std::string_view bytes, movie_format format, const fs::path& source,
+                                std::string_view u_genre) {
+  switch (format) {
+    case movie_format::u_item:
+      return read_u_item(bytes, source, u_genre);
+    case movie_format::dat:
+      return read_movies_dat(bytes, source);
+    case movie_format::csv:
+      return read_movies_csv(bytes, source);
+  }
+  AEREC_ASSERT(false && "unknown movie_format");
+  return {};
+}
+
+std::vector<movie> read_movies(const fs::path& path) {
+  const movie_format format = movie_format_of(path);
+  const std::string u_genre = format == movie_format::u_item ? read_file(path.parent_path() / "u.genre") : "";
+  return parse_movies(read_file(path), format, path, u_genre);
 }
 
 }  // namespace aerec

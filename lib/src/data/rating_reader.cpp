@@ -266,6 +266,23 @@ class input_file {
   std::FILE* file_ = nullptr;
 };
 
+// A file's bytes already in memory, read as input_file reads the file.
+class memory_input {
+ public:
+  explicit memory_input(std::string_view bytes) : rest_(bytes) {}
+  std::uintmax_t size() const { return size_; }
+  std::size_t read(char* into, std::size_t bytes) {
+    const std::size_t got = std::min(bytes, rest_.size());
+    std::memcpy(into, rest_.data(), got);
+    rest_.remove_prefix(got);
+    return got;
+  }
+
+ private:
+  std::string_view rest_;
+  std::uintmax_t size_ = rest_.size();
+};
+
 // Parses the whole lines of `block` and returns how many bytes they took.
 std::size_t parse_lines(std::string_view block, rating_parser& parser) {
   std::size_t start = 0;
@@ -284,25 +301,17 @@ std::size_t estimate_ratings(std::size_t ratings, std::uintmax_t bytes, std::uin
   return static_cast<std::size_t>(per_byte * static_cast<double>(file_size) * 1.02) + 16;
 }
 
-}  // namespace
-
-rating_table read_ratings(const std::filesystem::path& path, const format_spec& format) {
-  return read_ratings(path, format, default_block_size);
-}
-
-rating_table read_ratings(const std::filesystem::path& path, const format_spec& format,
-                          std::size_t block_size) {
-  if (block_size == 0) throw error(error_code::invalid_argument, "read_ratings: block size 0");
-  rating_parser parser(path, format);
-  input_file file(path);
-  const std::uintmax_t file_size = file.size();
+// Every rating of `input` (an input_file or a memory_input), `block_size` bytes at a time.
+template <class Input>
+rating_table read_blocks(Input& input, rating_parser& parser, std::size_t block_size) {
+  const std::uintmax_t file_size = input.size();
   std::vector<char> buffer(static_cast<std::size_t>(std::clamp<std::uintmax_t>(file_size, 1, block_size)));
   std::size_t kept = 0;       // an unfinished line, carried to the buffer's front
   std::uintmax_t parsed = 0;  // bytes of whole lines parsed so far
   bool reserved = false;
   while (true) {
     if (kept == buffer.size()) buffer.resize(2 * buffer.size());  // a line longer than the buffer
-    const std::size_t got = file.read(buffer.data() + kept, buffer.size() - kept);
+    const std::size_t got = input.read(buffer.data() + kept, buffer.size() - kept);
     if (got == 0) break;
     const std::size_t used = parse_lines(std::string_view(buffer.data(), kept + got), parser);
     kept = kept + got - used;
@@ -315,6 +324,28 @@ rating_table read_ratings(const std::filesystem::path& path, const format_spec& 
   }
   if (kept > 0) parser.line(std::string_view(buffer.data(), kept));  // no final newline
   return parser.finish();
+}
+
+}  // namespace
+
+rating_table read_ratings(const std::filesystem::path& path, const format_spec& format) {
+  return read_ratings(path, format, default_block_size);
+}
+
+rating_table read_ratings(const std::filesystem::path& path, const format_spec& format,
+                          std::size_t block_size) {
+  if (block_size == 0) throw error(error_code::invalid_argument, "read_ratings: block size 0");
+  rating_parser parser(path, format);
+  input_file file(path);
+  return read_blocks(file, parser, block_size);
+}
+
+rating_table parse_ratings(std::string_view bytes, const std::filesystem::path& source,
+                           const format_spec& format, std::size_t block_size) {
+  if (block_size == 0) throw error(error_code::invalid_argument, "parse_ratings: block size 0");
+  rating_parser parser(source, format);
+  memory_input input(bytes);
+  return read_blocks(input, parser, block_size);
 }
 
 }  // namespace aerec

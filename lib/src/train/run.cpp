@@ -167,26 +167,32 @@ training_run::training_run(run_spec spec, const train_config& config, fs::path c
   trainer_ = std::make_unique<trainer>(model_->network(), config_, together_);
 }
 
+saved_run parse_run_description(std::string_view text, const std::string& source) {
+  saved_run saved;
+  nlohmann::ordered_json run;
+  try {
+    run = nlohmann::ordered_json::parse(text);
+    options_from_json(run_options(), run, saved.spec, source + ": run description");
+  } catch (const nlohmann::json::exception& e) {
+    throw error(error_code::model_format, source + ": run description: " + e.what());
+  } catch (const error& e) {
+    throw error(error_code::model_format, e.what());
+  }
+  saved.config = train_config_from_json(run.at("config"), source);
+  saved.history = run.value("history", nlohmann::ordered_json::array());
+  return saved;
+}
+
 training_run training_run::resume(const fs::path& from, fs::path checkpoint, const backend_factory& device,
                                   const std::function<void(run_spec&)>& redirect, collective& together) {
   checkpoint_state state;
   // The configuration decides the thread count, so a first backend only reads the file.
   const auto reader = make_cpu_backend(1);
   model saved = load_checkpoint(*reader, from, state);
-  run_spec spec;
-  nlohmann::ordered_json run;
-  try {
-    run = nlohmann::ordered_json::parse(state.run);
-    options_from_json(run_options(), run, spec, from.string() + ": run description");
-  } catch (const nlohmann::json::exception& e) {
-    throw error(error_code::model_format, from.string() + ": run description: " + e.what());
-  } catch (const error& e) {
-    throw error(error_code::model_format, e.what());
-  }
-  const train_config config = train_config_from_json(run.at("config"), from.string());
-  if (redirect) redirect(spec);
-  check_spec(spec);
-  training_run r(std::move(spec), config, run.value("history", nlohmann::ordered_json::array()), together);
+  saved_run run = parse_run_description(state.run, from.string());
+  if (redirect) redirect(run.spec);
+  check_spec(run.spec);
+  training_run r(std::move(run.spec), run.config, std::move(run.history), together);
   r.checkpoint_ = std::move(checkpoint);
   check_outputs(r.spec_, r.checkpoint_, r.together_);
   r.prepare_data();

@@ -5,6 +5,7 @@
 // image sets hold; gzip-compressed or plain, told by the first bytes, not the name.
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace aerec {
@@ -20,5 +21,7 @@ struct idx_array {
 // or absurd dimension, fewer or more bytes than the dimensions call for, a
 // truncated or corrupt gzip stream.
 idx_array read_idx(const std::filesystem::path& path);
+// The same from a file's bytes in memory; `source` stands for the path in messages.
+idx_array parse_idx(std::string bytes, const std::filesystem::path& source);
 
 }  // namespace aerec

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aerec {
@@ -22,5 +23,15 @@ struct movie {
 // error_code::io_error when the file is missing and parse_error as
 // "path:line: reason" for a malformed line.
 std::vector<movie> read_movies(const std::filesystem::path& path);
+
+enum class movie_format { u_item, dat, csv };
+// The format read_movies takes `path` to be in, by its name; throws
+// error_code::invalid_argument for a name it does not know.
+movie_format movie_format_of(const std::filesystem::path& path);
+// The movies in a file's bytes, as read_movies reads them; `source` stands
+// for the path in messages. u.item's genre names are in `u_genre`, the bytes
+// of the u.genre beside it (named source's folder / "u.genre").
+std::vector<movie> parse_movies(std::string_view bytes, movie_format format,
+                                const std::filesystem::path& source, std::string_view u_genre = {});
 
 }  // namespace aerec

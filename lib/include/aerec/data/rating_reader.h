@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -69,5 +70,9 @@ rating_table read_ratings(const std::filesystem::path& path, const format_spec& 
 // small blocks let tests split lines across block boundaries.
 rating_table read_ratings(const std::filesystem::path& path, const format_spec& format,
                           std::size_t block_size);
+// The same from a file's bytes in memory, read `block_size` bytes at a time
+// as from a file; `source` stands for the path in messages and the table.
+rating_table parse_ratings(std::string_view bytes, const std::filesystem::path& source,
+                           const format_spec& format, std::size_t block_size);
 
 }  // namespace aerec

@@ -5,6 +5,7 @@
 // the data, split and configuration as JSON).
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "aerec/io/model_file.h"
 
@@ -20,5 +21,8 @@ struct checkpoint_state {
 void save_checkpoint(const std::filesystem::path& path, model& m, const checkpoint_state& state);
 // Throws error_code::model_format when the file is a model without training state.
 model load_checkpoint(backend& b, const std::filesystem::path& path, checkpoint_state& state);
+// The same from a file's bytes; `source` names them in messages (as deserialize_model's).
+model deserialize_checkpoint(backend& b, std::string_view bytes, const std::string& source,
+                             checkpoint_state& state);
 
 }  // namespace aerec

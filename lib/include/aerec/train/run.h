@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aerec/backend/backend.h"
@@ -68,6 +69,17 @@ struct epoch_event {
   std::optional<double> validation;  // with a validation slice
   bool early_stop = false;           // the last epoch: no better validation figure for `patience` epochs
 };
+
+// What a checkpoint's run description (its RUNJ section) holds: the run, its
+// configuration and its history so far.
+struct saved_run {
+  run_spec spec;
+  train_config config;
+  nlohmann::ordered_json history;
+};
+// Reads a run description as training_run::resume does; `source` names the
+// checkpoint in errors.
+saved_run parse_run_description(std::string_view text, const std::string& source);
 
 // Makes the backend a run computes on, given its configuration (the thread count).
 using backend_factory = std::function<std::unique_ptr<backend>(const train_config&)>;
