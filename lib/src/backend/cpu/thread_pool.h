@@ -7,11 +7,12 @@
 
 namespace aerec::cpu {
 
-// part(context, p) for every p in [0, parts): part 0 on the calling thread,
-// part p on the pool's thread p - 1 (started on first need, then kept).
-// Returns once every part has; rethrows the first part's exception. A call
-// made from inside a part, or while another thread's call runs, runs its
-// parts in order on the calling thread instead.
+// part(context, p) for every p in [0, parts), each part run by whichever of
+// the calling thread and the pool's threads (parts - 1 of them, started on
+// first need, then kept) claims it first. Returns once every part has;
+// rethrows the exception of the first part that threw. A call made from
+// inside a part, or while another thread's call runs, runs its parts in order
+// on the calling thread instead.
 void run_parts(int parts, void (*part)(const void* context, int p), const void* context);
 
 template <class F>
