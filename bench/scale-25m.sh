@@ -56,6 +56,7 @@ tag=$ratings${users:+-u$users}${movies:+-m$movies}
 data=$out/data-$tag runs=$out/runs-$tag
 if [[ ! -f $data/summary || $(cat "$data/shape" 2>/dev/null) != "${shape[*]}" ]]; then
   echo "generating $data ..." >&2
+  mkdir -p "$data"
   "$generator" --out "$data" "${shape[@]}" 2>&1 | tee "$data/summary" >&2
   echo "${shape[*]}" >"$data/shape"
 fi
