@@ -1,0 +1,7 @@
+// libFuzzer target: ML-1M's "::"-separated ratings.dat (3 or 4 fields).
+#include "rating_fuzz.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return aerec::fuzz::fuzz_ratings(aerec::fuzz::as_text(data, size),
+                                   aerec::default_format(aerec::rating_format::dat));
+}
