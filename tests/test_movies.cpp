@@ -160,3 +160,21 @@ TEST_CASE("read_movies: unknown names and missing files", "[movies]") {
   CHECK(code_name(*m) == "io_error");
   CHECK_THAT(m->what(), Contains(missing.string()));
 }
+
+// Found by fuzzing (fuzz/regressions/movies_dat, movies_csv): "Drama||War", a
+// trailing '|' or an unnamed u.genre entry made a genre without a name.
+TEST_CASE("movies: a genre without a name is refused", "[movies][fuzz]") {
+  temp_dir dir;
+  CHECK_THAT(parse_error_of(dir, "movies.dat", "1::A (1995)::Drama|\n"),
+             Contains("movies.dat:1: genres 'Drama|' name an empty genre"));
+  CHECK_THAT(parse_error_of(dir, "movies.csv", "movieId,title,genres\n3,B (2010),(||||no genres listed)\n"),
+             Contains("movies.csv:2: genres '(||||no genres listed)' name an empty genre"));
+  dir.write("u.genre", "unknown|0\n|1\n");
+  CHECK_THAT(parse_error_of(dir, "u.item", "1|A (1995)|||x|0|1\n"), Contains("u.genre:2: expected 'name|1'"));
+  // The same from bytes, as the fuzz targets read them.
+  const auto e = error_from(
+      [] { aerec::parse_movies("1::A (1995)::Drama||War\n", aerec::movie_format::dat, "movies.dat"); });
+  REQUIRE(e);
+  CHECK(code_name(*e) == "parse_error");
+  CHECK_THAT(e->what(), Contains("movies.dat:1: genres 'Drama||War' name an empty genre"));
+}

@@ -33,10 +33,15 @@ int year_of(std::string_view title) {
   return year;
 }
 
-std::vector<std::string> split_genres(std::string_view field) {
+std::vector<std::string> split_genres(const fs::path& path, std::int64_t line, std::string_view field) {
   if (field.empty() || field == "(no genres listed)") return {};
   std::vector<std::string> genres;
-  for (const std::string_view g : text::split(field, '|')) genres.emplace_back(g);
+  for (const std::string_view g : text::split(field, '|')) {
+    // "Drama||War" would give a genre without a name (a page would show an empty one).
+    if (g.empty())
+      throw text::line_error(path, line, "genres " + text::quoted(field) + " name an empty genre");
+    genres.emplace_back(g);
+  }
   return genres;
 }
 
@@ -58,7 +63,7 @@ std::vector<std::string> read_u_genre(std::string_view bytes, const fs::path& pa
   text::for_each_line(utf8_text(bytes), [&](std::string_view line, std::int64_t number) {
     if (line.empty()) return;
     const auto fields = text::split(line, '|');
-    if (fields.size() != 2 || text::parse_count(fields[1]) != std::int64_t(names.size()))
+    if (fields.size() != 2 || fields[0].empty() || text::parse_count(fields[1]) != std::int64_t(names.size()))
       throw text::line_error(
           path, number,
           "expected 'name|" + std::to_string(names.size()) + "' (genres numbered from 0 in order)");
@@ -99,7 +104,7 @@ std::vector<movie> read_movies_dat(std::string_view bytes, const fs::path& path)
     if (line.empty()) return;
     const auto fields = text::split(line, "::");
     if (fields.size() != 3) throw text::line_error(path, number, field_count_reason(3, "::", fields.size()));
-    movies.push_back(make_movie(path, number, fields[0], fields[1], split_genres(fields[2])));
+    movies.push_back(make_movie(path, number, fields[0], fields[1], split_genres(path, number, fields[2])));
   });
   return movies;
 }
@@ -161,8 +166,8 @@ std::vector<movie> read_movies_csv(std::string_view bytes, const fs::path& path)
     if (!record.error.empty()) throw text::line_error(path, number, record.error);
     if (record.fields.size() != 3)
       throw text::line_error(path, number, field_count_reason(3, ",", record.fields.size()));
-    movies.push_back(
-        make_movie(path, number, record.fields[0], record.fields[1], split_genres(record.fields[2])));
+    movies.push_back(make_movie(path, number, record.fields[0], record.fields[1],
+                                split_genres(path, number, record.fields[2])));
   });
   return movies;
 }
