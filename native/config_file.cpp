@@ -35,6 +35,12 @@ json read_object(std::string_view text, const std::string& path) {
     throw error(error_code::invalid_argument,
                 path + ":" + std::to_string(line) +
                     ": invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+  } catch (const json::out_of_range& e) {
+    // A number beyond a double ("1e309") is no parse_error and has no position:
+    // "[json.exception.out_of_range.406] number overflow parsing '1e309'".
+    const std::string what = e.what();
+    const std::size_t id_end = what.find("] ");
+    fail(path, "invalid JSON: " + (id_end == std::string::npos ? what : what.substr(id_end + 2)));
   }
   if (!values.is_object())
     fail(path, std::string("expected a JSON object of flag values, not ") +

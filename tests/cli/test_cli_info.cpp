@@ -265,6 +265,8 @@ TEST_CASE("a bad --config file is an error naming the file and the key", "[cli][
   };
   expect("array.json", "[1, 2]", ": expected a JSON object of flag values, not an array");
   expect("broken.json", "{\n  \"epochs\": 2,\n  \"lr\" 0.1\n}", ":3: invalid JSON: syntax error");
+  // Found by fuzzing (fuzz/regressions/config_file): nlohmann's out_of_range escaped.
+  expect("huge.json", R"({"lr": 1e309})", ": invalid JSON: number overflow parsing '1e309'");
   expect("unknown.json", R"({"epochs": 1, "epoch": 2})", ": unknown key \"epoch\"");
   expect("text.json", R"({"epochs": "ten"})", ": \"epochs\": \"ten\" is not an integer");
   expect("fraction.json", R"({"epochs": 2.5})", ": \"epochs\": 2.5 is not an integer");
