@@ -141,3 +141,18 @@ TEST_CASE("training run: runs that cannot be are refused before any training", "
   REQUIRE(e);
   CHECK(code_name(*e) == "io_error");
 }
+
+// fuzz/regressions/checkpoint: a description without "config" threw nlohmann's
+// out_of_range, not aerec's error.
+TEST_CASE("training run: a damaged run description in a checkpoint is a model_format error", "[run][fuzz]") {
+  json run = options_to_json(run_options(), run_spec{});
+  for (const std::string& text :
+       {run.dump(), std::string("[]"), std::string("{\"data\": 1}"), std::string("{")}) {
+    const auto e = error_from([&] { parse_run_description(text, "c.ckpt"); });
+    REQUIRE(e);
+    CHECK(code_name(*e) == "model_format");
+    CHECK_THAT(e->what(), Contains("c.ckpt: "));
+  }
+  run["config"] = to_json(preset("seed-fixed"));
+  CHECK(parse_run_description(run.dump(), "c.ckpt").config.epochs == preset("seed-fixed").epochs);
+}

@@ -169,17 +169,18 @@ training_run::training_run(run_spec spec, const train_config& config, fs::path c
 
 saved_run parse_run_description(std::string_view text, const std::string& source) {
   saved_run saved;
-  nlohmann::ordered_json run;
+  // Every part inside: a description without "config" threw nlohmann's
+  // out_of_range past resume (fuzz/regressions/checkpoint).
   try {
-    run = nlohmann::ordered_json::parse(text);
+    const auto run = nlohmann::ordered_json::parse(text);
     options_from_json(run_options(), run, saved.spec, source + ": run description");
+    saved.config = train_config_from_json(run.at("config"), source);
+    saved.history = run.value("history", nlohmann::ordered_json::array());
   } catch (const nlohmann::json::exception& e) {
     throw error(error_code::model_format, source + ": run description: " + e.what());
   } catch (const error& e) {
     throw error(error_code::model_format, e.what());
   }
-  saved.config = train_config_from_json(run.at("config"), source);
-  saved.history = run.value("history", nlohmann::ordered_json::array());
   return saved;
 }
 
