@@ -22,14 +22,13 @@ typedef float vf __attribute__((vector_size(lanes * sizeof(float))));
 typedef float v4 __attribute__((vector_size(4 * sizeof(float))));
 
 // Tile shapes: MR rows of C by NV vectors, MR * NV accumulators in registers
-// (V8 gives wasm 15 of x64's 16 vector registers; AVX has 16).
+// (V8 gives wasm 15 of x64's 16 vector registers; AVX has 16). In V8, 4 x 2
+// runs at ~85% of SIMD128's peak; wider tiles spill.
 #if AEREC_SIMD_LANES == 8
 constexpr int tile_rows = 6, tile_vectors = 2;
 #else
 constexpr int tile_rows = 4, tile_vectors = 2;
 #endif
-// One row times a row-major B sums this many of B's rows per pass over C's row.
-constexpr int row_pass = 4;
 // Blocks of the product: a packed panel of B (block_depth x NV vectors) stays
 // in L1, A's block (rows x block_depth) and B's (block_depth x block_cols) in L2.
 constexpr index block_depth = 256;
@@ -37,6 +36,9 @@ constexpr int block_cols = 256;
 // Up to this many rows, A * Bt^T goes by dot products, without packing Bt; at
 // 64 rows, packing it into panels is faster.
 constexpr int dot_rows_max = 8;
+// One row times Bt^T reads Bt's rows one after another from this depth (2 KiB
+// rows at 512), four side by side below it (short rows: one stream anyway).
+constexpr int stream_depth_min = 64;
 
 // Unaligned vector loads and stores (vf, or v4 where four lanes are wanted).
 template <class V = vf>
@@ -93,6 +95,17 @@ inline void transpose(v4& x0, v4& x1, v4& x2, v4& x3) {
   x1 = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
   x2 = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
   x3 = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+}
+
+// Lanes 4h .. 4h + 3 of x.
+template <int H>
+inline v4 quarter(vf x) {
+#if AEREC_SIMD_LANES == 8
+  return __builtin_shufflevector(x, x, 4 * H, 4 * H + 1, 4 * H + 2, 4 * H + 3);
+#else
+  static_assert(H == 0);
+  return x;
+#endif
 }
 
 // C's rows x cols tile (rows <= MR, cols <= NV * lanes) from kc steps: op(A)'s
@@ -216,7 +229,7 @@ void panel_product(operand a, operand b, int m, int n, index k, float alpha, flo
 // Four lanes: vf's halves added (AVX), or vf itself.
 inline v4 fold(vf x) {
 #if AEREC_SIMD_LANES == 8
-  return __builtin_shufflevector(x, x, 0, 1, 2, 3) + __builtin_shufflevector(x, x, 4, 5, 6, 7);
+  return quarter<0>(x) + quarter<1>(x);
 #else
   return x;
 #endif
@@ -282,33 +295,63 @@ void dot_product(const_matrix_view a, const_matrix_view bt, float alpha, float b
     }
 }
 
-// C (1 x n) = alpha * x * B + beta * C, B row-major (k x n): B's rows stream in
-// order (prefetch-friendly when B is larger than the caches), row_pass rows
-// added into a row of sums per pass.
+// x . row over the whole vectors of k (k - k % lanes values), as a vector of
+// partial sums: four of them, for four additions in flight.
+inline vf row_dot(const float* x, const float* row, index whole) {
+  vf s0{}, s1{}, s2{}, s3{};
+  index p = 0;
+  for (; p + 4 * lanes <= whole; p += 4 * lanes) {
+    s0 += load(x + p) * load(row + p);
+    s1 += load(x + p + lanes) * load(row + p + lanes);
+    s2 += load(x + p + 2 * lanes) * load(row + p + 2 * lanes);
+    s3 += load(x + p + 3 * lanes) * load(row + p + 3 * lanes);
+  }
+  for (; p < whole; p += lanes) s0 += load(x + p) * load(row + p);
+  return (s0 + s1) + (s2 + s3);
+}
+
+// C (1 x n) = alpha * x * Bt^T + beta * C: Bt's rows read one after another, a
+// single stream, which the hardware prefetcher follows at nearly a core's
+// memory bandwidth (four rows read side by side, as four streams, reached
+// half of it); four rows' sums reduced together.
+void row_dots(const float* x, const_matrix_view bt, float alpha, float beta, float* c) {
+  const update u{alpha, beta, beta == 0};
+  const index k = bt.cols, whole = k - k % lanes;
+  for (int j = 0; j < bt.rows; j += 4) {
+    const int items = std::min(4, bt.rows - j);
+    vf sum[4];
+    float rest[4] = {};
+    for (int t = 0; t < 4; ++t) {
+      // Past the last row, the last row again: computed and dropped.
+      const float* row = bt.data + (j + std::min(t, items - 1)) * k;
+      sum[t] = row_dot(x, row, whole);
+      for (index p = whole; p < k; ++p) rest[t] += x[p] * row[p];
+    }
+    const v4 dots = lane_sums(sum[0], sum[1], sum[2], sum[3]) + load<v4>(rest);
+    if (items == 4) {
+      store(c + j, updated(dots, c + j, u));
+    } else {
+      float d[4];
+      store(d, dots);
+      for (int t = 0; t < items; ++t) c[j + t] = updated(d[t], c + j + t, u);
+    }
+  }
+}
+
+// C (1 x n) = alpha * x * B + beta * C, B row-major (k x n): B's rows added
+// one at a time into a row of sums, so that B is read in order, a single
+// stream (two or four rows side by side, as several streams, ran at half the
+// speed from memory).
 void row_times_matrix(operand x, operand b, int n, index k, float alpha, float beta, float* c) {
   std::vector<float> sums(static_cast<std::size_t>(n), 0.0f);
   float* out = sums.data();
   const int whole = n - n % lanes;
-  index p = 0;
-  for (; p + row_pass <= k; p += row_pass) {
-    vf xs[row_pass];
-    const float* rows[row_pass];
-    for (int r = 0; r < row_pass; ++r) {
-      xs[r] = splat(*x.at(0, p + r));
-      rows[r] = b.at(p + r, 0);
-    }
-    for (int j = 0; j < whole; j += lanes) {
-      vf s = load(out + j);
-      for (int r = 0; r < row_pass; ++r) s += xs[r] * load(rows[r] + j);
-      store(out + j, s);
-    }
-    for (int j = whole; j < n; ++j)
-      for (int r = 0; r < row_pass; ++r) out[j] += xs[r][0] * rows[r][j];
-  }
-  for (; p < k; ++p) {
+  for (index p = 0; p < k; ++p) {
     const float xp = *x.at(0, p);
+    const vf xs = splat(xp);
     const float* row = b.at(p, 0);
-    for (int j = 0; j < n; ++j) out[j] += xp * row[j];
+    for (int j = 0; j < whole; j += lanes) store(out + j, load(out + j) + xs * load(row + j));
+    for (int j = whole; j < n; ++j) out[j] += xp * row[j];
   }
   const update u{alpha, beta, beta == 0};
   for (int j = 0; j < n; ++j) c[j] = updated(out[j], c + j, u);
@@ -327,6 +370,8 @@ void simd_gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_vie
   const index k = transpose_a ? a.rows : a.cols;
   if (m == 0 || n == 0) return;
   if (k == 0) return scale(c, beta);
+  if (!transpose_a && transpose_b && m == 1 && k >= stream_depth_min)
+    return row_dots(a.data, b, alpha, beta, c.data);
   if (!transpose_a && transpose_b && m <= dot_rows_max) return dot_product(a, b, alpha, beta, c);
   const operand oa = as_operand(a, transpose_a), ob = as_operand(b, transpose_b);
   if (m == 1 && !transpose_b)

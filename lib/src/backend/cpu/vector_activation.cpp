@@ -10,33 +10,32 @@ namespace aerec::cpu {
 
 namespace {
 
-float8 activate8(activation a, float8 z) {
-  switch (a) {
-    case activation::sigmoid:
-      return 1.0f / (1.0f + exp8(-z));
-    case activation::selu: {
-      const float8 negative = (math::selu_scale * math::selu_alpha) * expm1_8(select(z < 0, z, float8{}));
-      return select(z > 0, math::selu_scale * z, negative);
-    }
-    case activation::elu:
-      return select(z > 0, z, math::elu_alpha * expm1_8(select(z < 0, z, float8{})));
-    default:
-      break;
+// activate(z) for the kinds with a vector form, `Kind` a constant (with_constant):
+// in a loop, the switch goes and the body inlines (a float8 is no wasm value
+// type, so a call per eight elements passed them through memory).
+template <class Kind>
+float8 activate8(Kind kind, float8 z) {
+  if constexpr (kind == activation::sigmoid) {
+    return 1.0f / (1.0f + exp8(-z));
+  } else if constexpr (kind == activation::selu) {
+    const float8 negative = (math::selu_scale * math::selu_alpha) * expm1_8(select(z < 0, z, float8{}));
+    return select(z > 0, math::selu_scale * z, negative);
+  } else {
+    static_assert(kind == activation::elu);
+    return select(z > 0, z, math::elu_alpha * expm1_8(select(z < 0, z, float8{})));
   }
-  float8 y{};
-  for (int i = 0; i < 8; ++i) y[i] = math::activate(a, z[i]);
-  return y;
 }
 
 // y[i] = activate(z[i]) for n elements, by the vector form; a short tail is
 // padded, so every element's result is the same wherever it sits.
-void activate_block(activation a, const float* z, float* y, std::size_t n) {
+template <class Kind>
+void activate_block(Kind kind, const float* z, float* y, std::size_t n) {
   std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) store8(y + i, activate8(a, load8(z + i)));
+  for (; i + 8 <= n; i += 8) store8(y + i, activate8(kind, load8(z + i)));
   if (i == n) return;
   float tail[8] = {};
   std::memcpy(tail, z + i, (n - i) * sizeof(float));
-  const float8 out = activate8(a, load8(tail));
+  const float8 out = activate8(kind, load8(tail));
   std::memcpy(y + i, &out, (n - i) * sizeof(float));
 }
 
@@ -81,8 +80,12 @@ void differentiate_plain(Kind kind, const float* z, const float* y, const float*
 }  // namespace
 
 void activate(activation a, const float* z, float* y, std::size_t n) {
-  if (has_vector_form(a)) return activate_block(a, z, y, n);
-  with_constant(a, [&](auto kind) { activate_plain(kind, z, y, n); });
+  with_constant(a, [&](auto kind) {
+    if constexpr (!std::is_same_v<decltype(kind), activation> && has_vector_form(kind))
+      activate_block(kind, z, y, n);
+    else
+      activate_plain(kind, z, y, n);
+  });
 }
 
 void activate_backward(activation a, const float* z, const float* y, const float* dy, float* dz,

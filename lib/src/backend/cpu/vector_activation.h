@@ -11,7 +11,7 @@
 
 namespace aerec::cpu {
 
-inline bool has_vector_form(activation a) {
+constexpr bool has_vector_form(activation a) {
   return a == activation::sigmoid || a == activation::selu || a == activation::elu;
 }
 
