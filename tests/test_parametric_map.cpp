@@ -111,3 +111,22 @@ TEST_CASE("the placement loss's gradient matches finite differences, and is fini
   REQUIRE(placement_loss(target, target, d_placed) == 0);
   for (const float g : d_placed) REQUIRE(g == 0);
 }
+
+// fuzz/regressions/taste_map: a damaged placer's sizes are checked against the
+// numbers it holds before any layer is made (100000 x 100000 weights asked for
+// 40 GB), and a width that is no int is refused (1e10 was cast unchecked).
+TEST_CASE("a placer's sizes are checked before its layers are made", "[map][fuzz]") {
+  const auto device = make_cpu_backend(1);
+  const auto refused = [&](const std::string& placer, const std::string& why) {
+    REQUIRE_THROWS_WITH(parametric_map::from_json(*device, nlohmann::json::parse(placer), "map.json"),
+                        Catch::Contains("map.json: not a taste-map placer: " + why));
+  };
+  refused(R"({"code_size": 100000, "mean": [], "scale": [], "layers": [{"outputs": 100000}, {}]})",
+          "the standardisation has another size than the code");
+  refused(R"({"code_size": 1, "mean": [0], "scale": [1], "layers": [{"kind": "dense", "inputs": 1,
+              "outputs": 100000, "activation": "tanh", "weight": [1], "bias": [0]}, {}]})",
+          "layer 1's weight has another size");
+  refused(R"({"code_size": 1e10, "layers": [{}]})", "code size 10000000000.0 is not a width");
+  refused(R"({"code_size": 1, "mean": [0], "scale": [1], "layers": [{"outputs": -3}, {}]})",
+          "layer 1's outputs -3 is not a width");
+}

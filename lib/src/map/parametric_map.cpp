@@ -1,6 +1,8 @@
 #include "aerec/map/parametric_map.h"
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "aerec/backend/device_array.h"
@@ -119,30 +121,48 @@ parametric_map parametric_map::from_json(backend& b, const nlohmann::json& j, co
   const auto bad = [&](const std::string& why) {
     return error(error_code::model_format, source + ": not a taste-map placer: " + why);
   };
+  // A width as a whole number of units: nlohmann would cast 1e10 to int unchecked.
+  const auto width = [&](const nlohmann::json& value, const std::string& what) {
+    if (!value.is_number_integer() || value.get<std::int64_t>() < 1 ||
+        value.get<std::int64_t>() > std::numeric_limits<int>::max())
+      throw bad(what + " " + value.dump() + " is not a width");
+    return value.get<int>();
+  };
   try {
-    const int code_size = j.at("code_size").get<int>();
+    const int code_size = width(j.at("code_size"), "code size");
     const auto& layers = j.at("layers");
-    if (code_size < 1 || !layers.is_array() || layers.empty()) throw bad("no layers");
+    if (!layers.is_array() || layers.empty()) throw bad("no layers");
+    // Every size is checked against the numbers the file holds before anything
+    // is allocated, so that a damaged file cannot ask for gigabytes.
+    if (!j.at("mean").is_array() || j.at("mean").size() != static_cast<std::size_t>(code_size) ||
+        !j.at("scale").is_array() || j.at("scale").size() != static_cast<std::size_t>(code_size))
+      throw bad("the standardisation has another size than the code");
     std::vector<int> hidden;
-    for (std::size_t k = 0; k + 1 < layers.size(); ++k) hidden.push_back(layers[k].at("outputs").get<int>());
-    parametric_map m(b, code_size, hidden);
+    int inputs = code_size;
     for (std::size_t k = 0; k < layers.size(); ++k) {
-      layer& l = *m.layers_[k];
-      if (layers[k].at("inputs").get<int>() != l.spec().inputs() || layers[k].at("kind") != l.spec().kind ||
-          layers[k].at("activation") != activation_name(l.spec().act))
-        throw bad("layer " + std::to_string(k + 1) + " does not follow the one below it");
-      for (const parameter& p : l.parameters()) {
+      const std::string which = "layer " + std::to_string(k + 1);
+      const bool last = k + 1 == layers.size();
+      const layer_spec spec =
+          dense_spec(inputs, last ? 2 : width(layers[k].at("outputs"), which + "'s outputs"),
+                     last ? activation::identity : activation::tanh);
+      if (layers[k].at("inputs") != spec.inputs() || layers[k].at("kind") != spec.kind ||
+          layers[k].at("activation") != activation_name(spec.act))
+        throw bad(which + " does not follow the one below it");
+      for (const parameter_shape& p : layer_kind(spec.kind).parameters(spec))
+        if (!layers[k].at(p.name).is_array() || layers[k].at(p.name).size() != p.rows * p.cols)
+          throw bad(which + "'s " + p.name + " has another size");
+      if (!last) hidden.push_back(spec.outputs());
+      inputs = spec.outputs();
+    }
+    parametric_map m(b, code_size, hidden);
+    for (std::size_t k = 0; k < layers.size(); ++k)
+      for (const parameter& p : m.layers_[k]->parameters()) {
         std::vector<float> host = layers[k].at(p.name).get<std::vector<float>>();
-        if (host.size() != p.size)
-          throw bad("layer " + std::to_string(k + 1) + "'s " + p.name + " has another size");
         if (p.transposed) host = transposed(host, p.rows, p.cols);
         b.to_device(p.value, host.data(), p.size * sizeof(float));
       }
-    }
-    auto mean = j.at("mean").get<std::vector<float>>(), scale = j.at("scale").get<std::vector<float>>();
-    if (mean.size() != static_cast<std::size_t>(code_size) || scale.size() != mean.size())
-      throw bad("the standardisation has another size than the code");
-    m.set_standardisation(std::move(mean), std::move(scale), j.at("map_scale").get<float>());
+    m.set_standardisation(j.at("mean").get<std::vector<float>>(), j.at("scale").get<std::vector<float>>(),
+                          j.at("map_scale").get<float>());
     return m;
   } catch (const nlohmann::json::exception& e) {
     throw bad(e.what());
