@@ -172,3 +172,23 @@ TEST_CASE("a stored value of the wrong type names its key", "[options]") {
   j["batch"] = 0;
   REQUIRE_THROWS_WITH(train_config_from_json(j, "m.json"), "batch size must be >= 1");
 }
+
+// fuzz/regressions/checkpoint/epochs-overflow: nlohmann cast a stored number
+// that does not fit its option's integer type unchecked (1e10 as an int is
+// undefined behaviour), from a checkpoint's or a model's configuration.
+TEST_CASE("a stored number that does not fit its option's integer type names its key", "[options][fuzz]") {
+  const std::vector<std::pair<std::string, json>> wrong = {
+      {"epochs", 1e10}, {"epochs", 2.5}, {"epochs", 3000000000LL},
+      {"seed", -1},     {"seed", 1e30},  {"layers", json::array({20, 1e12})}};
+  for (const auto& [key, value] : wrong) {
+    CAPTURE(key, value.dump());
+    json j = to_json(preset("seed"));
+    j[key] = value;
+    REQUIRE_THROWS_WITH(train_config_from_json(j, "m.json"),
+                        Catch::Contains("m.json: training configuration: \"" + key + "\": ") &&
+                            Catch::Contains("is not a whole number that fits"));
+  }
+  json j = to_json(preset("seed"));
+  j["epochs"] = 7.0;  // a whole number written as a float still reads
+  CHECK(train_config_from_json(j, "m.json").epochs == 7);
+}
