@@ -19,7 +19,8 @@ const versionOf = (name) =>
 /** aerec's WebAssembly module (build/wasm/wasm): predict for one user, predictBatch for more. */
 export async function aerecWasm(moduleDir, bytes) {
   const { default: createAerec } = await import(pathToFileURL(path.join(moduleDir, 'aerec.js')).href);
-  const aerec = await createAerec({ wasmBinary: fs.readFileSync(path.join(moduleDir, 'aerec.wasm')) });
+  // The single-threaded build, one thread, as the peers.
+  const aerec = await createAerec({ threads: 1, wasmBinary: fs.readFileSync(path.join(moduleDir, 'aerec.wasm')) });
   const model = aerec.loadModel(bytes);
   const items = model.numItems;
   return {
