@@ -1,6 +1,7 @@
 // The SIMD matrix product against the textbook triple loop: every transpose
 // combination, alpha and beta cases, and shapes that are not multiples of the
-// vector width or the tiles (1 x 1, k = 1, one row, 64 rows, 3,706 columns).
+// vector width or the tiles (1 x 1, k = 1, one row, 64 rows, 3,706 columns),
+// through each of the product's paths (one row, a few rows, panels).
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -85,10 +86,12 @@ void check(shape s, bool ta, bool tb, float alpha, float beta, bool nan_in_c) {
   CHECK(worst_error(c, want) < 1e-5);
 }
 
+// One row times Bt^T reads Bt's rows one after another from depth 64: {1, 37,
+// 130} and {1, 3, 67} (a partial four, a depth past the last whole vector).
 const std::vector<shape> shapes = {
-    {1, 1, 1},    {1, 1, 7},     {3, 5, 1},      {1, 3706, 20},  {64, 3706, 20}, {1, 20, 3706},
-    {64, 20, 10}, {7, 9, 13},    {5, 17, 300},   {64, 37, 33},   {1, 37, 9},     {2, 33, 17},
-    {9, 4, 5},    {13, 71, 257}, {64, 512, 512}, {1, 1024, 512}, {64, 600, 1},
+    {1, 1, 1},      {1, 1, 7},      {3, 5, 1},    {1, 3706, 20}, {64, 3706, 20}, {1, 20, 3706}, {64, 20, 10},
+    {7, 9, 13},     {5, 17, 300},   {64, 37, 33}, {1, 37, 9},    {2, 33, 17},    {9, 4, 5},     {13, 71, 257},
+    {64, 512, 512}, {1, 1024, 512}, {64, 600, 1}, {1, 37, 130},  {1, 3, 67},     {1, 5, 64},
 };
 
 }  // namespace
