@@ -88,7 +88,8 @@ TEST_CASE("every command that computes with a model takes --device, with train's
   }
 }
 
-TEST_CASE("--device cpu is the default of every command that computes with a model", "[cli][device]") {
+TEST_CASE("device: cpu (--device) is the default of every command that computes with a model",
+          "[cli][device]") {
   const temp_dir out;
   for (const model_command& c : model_commands(out.path(), false)) {
     CAPTURE(c.what);
@@ -105,7 +106,7 @@ TEST_CASE("--device cpu is the default of every command that computes with a mod
   }
 }
 
-TEST_CASE("--device cuda: every command computes on the GPU, or says why not and writes nothing",
+TEST_CASE("device: with --device cuda every command computes on the GPU, or says why not and writes nothing",
           "[cli][device]") {
   for (std::size_t i = 0; i < command_count(); ++i) {
     const temp_dir out;
@@ -122,7 +123,7 @@ TEST_CASE("--device cuda: every command computes on the GPU, or says why not and
   }
 }
 
-TEST_CASE("--device takes only cpu, cuda or auto, on every command that computes with a model",
+TEST_CASE("device: --device takes only cpu, cuda or auto, on every command that computes with a model",
           "[cli][device]") {
   for (std::size_t i = 0; i < command_count(); ++i) {
     const temp_dir out;
