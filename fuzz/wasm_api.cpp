@@ -11,7 +11,6 @@
 
 #include <bit>
 #include <limits>
-#include <numeric>
 
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/data/image_noise.h"
