@@ -61,14 +61,15 @@ if [[ ! -f $data/summary || $(cat "$data/shape" 2>/dev/null) != "${shape[*]}" ]]
   echo "${shape[*]}" >"$data/shape"
 fi
 
-# measure NAME COMMAND...: runs it under /usr/bin/time -v (stopped after $limit s, exit 124),
+# measure NAME COMMAND...: runs it under /usr/bin/time -v (killed after $limit s, exit 137: a
+# gentler signal would have train save a checkpoint, whose memory is no part of the command's),
 # its output in $runs/NAME.out and .log, the time's report in $runs/NAME.time; 1 when it failed.
 measure() {
   local name=$1
   shift
   echo "$name ..." >&2
   OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads /usr/bin/time -v -o "$runs/$name.time" \
-    timeout "$limit" "$@" >"$runs/$name.out" 2>"$runs/$name.log" && return 0
+    timeout --signal=KILL "$limit" "$@" >"$runs/$name.out" 2>"$runs/$name.log" && return 0
   echo "$name failed or was stopped; see $runs/$name.log" >&2
   return 1
 }
@@ -109,6 +110,8 @@ def time_report(name):
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) * 1024
     status = re.search(r"Exit status: (\d+)", text)
     code = int(status.group(1)) if status else 0
+    if "terminated by signal 9" in text:  # timeout --signal=KILL takes itself down too
+        code = 137
     return seconds, cpu, rss, code
 
 # The generator's summary: "DIR: N ratings, U users, M movies (ids up to ...) ...".
@@ -141,7 +144,7 @@ def row(name, label, counted=None, epoch=None):
         print(f"| {label} | not run | | | | | |")
         return
     seconds, cpu, rss, code = t
-    if code == 124:
+    if code in (124, 137):
         label += f" (stopped at {limit} s)"
     elif code != 0:
         label += f" (failed, exit {code})"
