@@ -137,7 +137,7 @@ const denseWork = (model, batch) => ({
   bytes: 4 * model.layers.reduce((sum, l) => sum + (l.inputs + 1) * l.outputs, 0),
 });
 
-// The ceiling program's figures: {simd128_gflops, stream_gbs}.
+// The ceiling program's figures: {simd128_gflops, stream_gbs, ...}.
 const measureCeiling = (program) =>
   JSON.parse(execFileSync(process.execPath, ['--no-liftoff', program], { encoding: 'utf8' }));
 
@@ -206,13 +206,15 @@ async function benchModel(name, modelPath, peerPath, options, work) {
 // Each cell's rates against one core's ceilings: aerec's from the work it does
 // (rated rows of the first layer), the peers' from the dense work. A cell is
 // bound by whichever ceiling gives the longer time for its work: FLOPs at the
-// SIMD128 peak or weight bytes at the stream bandwidth.
+// SIMD128 peak or weight bytes at the memory bandwidth (the ceilings are best
+// runs on a shared machine, so a cell can read faster than its measured bound).
 function printRates(results, ceiling) {
   const peers = ['aerec-native', 'aerec-wasm', 'ort-wasm', 'tfjs-wasm'];
   const line = (cells) => console.log(`| ${cells.join(' | ')} |`);
   console.log(`Rates, GFLOP/s and GB/s of weights read, against one core's ceilings (measured in wasm): `
-              + `SIMD128 multiplies and adds ${ceiling.simd128_gflops.toFixed(1)} GFLOP/s, one stream of loads `
-              + `from memory ${ceiling.stream_gbs.toFixed(1)} GB/s. aerec's work counts only the first layer's rated rows.`);
+              + `SIMD128 multiplies and adds ${ceiling.simd128_gflops.toFixed(1)} GFLOP/s, loads from memory `
+              + `${ceiling.stream_gbs.toFixed(1)} GB/s (the faster of one stream and two). aerec's work counts only `
+              + 'the first layer\'s rated rows.');
   line(['model', 'batch', ...peers.map((p) => `${p} GFLOP/s, GB/s`), 'aerec-wasm bound', 'aerec-wasm of bound']);
   line(Array(peers.length + 4).fill('---'));
   for (const r of results.flatMap((m) => m.rows)) {
