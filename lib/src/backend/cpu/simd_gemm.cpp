@@ -358,21 +358,27 @@ void row_dots(const float* x, const_matrix_view bt, float alpha, float beta, flo
 }
 
 // C (1 x n) = alpha * x * B + beta * C, B row-major (k x n): B's rows p and
-// p + h (h = k / 2, rounded up) added into a row of sums in one pass.
+// p + h (h = k / 2, rounded up) added into a row of sums in one pass, then the
+// middle row alone when k is odd.
 void row_times_matrix(operand x, operand b, int n, index k, float alpha, float beta, float* c) {
   std::vector<float> sums(static_cast<std::size_t>(n), 0.0f);
   float* out = sums.data();
   const int whole = n - n % lanes;
   const index half = (k + 1) / 2;
-  for (index p = 0; p < half; ++p) {
-    // Without a second row (k odd, its last pass), the first again, times 0.
-    const bool pair = p + half < k;
-    const float xa = *x.at(0, p), xb = pair ? *x.at(0, p + half) : 0.0f;
+  for (index p = 0; p < k - half; ++p) {
+    const float xa = *x.at(0, p), xb = *x.at(0, p + half);
     const vf sa = splat(xa), sb = splat(xb);
-    const float *ra = b.at(p, 0), *rb = pair ? b.at(p + half, 0) : ra;
+    const float *ra = b.at(p, 0), *rb = b.at(p + half, 0);
     for (int j = 0; j < whole; j += lanes)
       store(out + j, load(out + j) + (sa * load(ra + j) + sb * load(rb + j)));
     for (int j = whole; j < n; ++j) out[j] += xa * ra[j] + xb * rb[j];
+  }
+  if (k % 2 == 1) {
+    const float xp = *x.at(0, half - 1);
+    const vf sp = splat(xp);
+    const float* row = b.at(half - 1, 0);
+    for (int j = 0; j < whole; j += lanes) store(out + j, load(out + j) + sp * load(row + j));
+    for (int j = whole; j < n; ++j) out[j] += xp * row[j];
   }
   const update u{alpha, beta, beta == 0};
   for (int j = 0; j < n; ++j) c[j] = updated(out[j], c + j, u);
