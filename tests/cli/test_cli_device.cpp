@@ -88,6 +88,17 @@ TEST_CASE("every command that computes with a model takes --device, with train's
   }
 }
 
+// Opening cuBLAS maps about 200 MiB and takes a tenth of a second: a CUDA build opens it when it
+// makes a CUDA backend, never for work on the CPU.
+TEST_CASE("device: training on the CPU does not load cuBLAS", "[cli][device]") {
+  device_fixture f;
+  const result r = run_aerec("train --device cpu" + f.data, "LD_DEBUG=files");
+  REQUIRE(r.code == 0);
+  // The loader's list names the libraries it opened, so that its silence about cuBLAS means something.
+  CHECK_THAT(r.err, Catch::Contains("file=libstdc++"));
+  CHECK_THAT(r.err, !Catch::Contains("libcublas"));
+}
+
 TEST_CASE("device: cpu (--device) is the default of every command that computes with a model",
           "[cli][device]") {
   const temp_dir out;

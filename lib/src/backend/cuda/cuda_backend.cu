@@ -19,6 +19,7 @@
 #include "aerec/backend/ops/variational_ops.h"
 #include "aerec/core/error.h"
 #include "backend/activation_math.h"
+#include "backend/cuda/cublas_library.h"
 #include "backend/cuda/cuda_backend_impl.h"
 #include "backend/cuda/launch.cuh"
 #include "backend/glocal_math.h"
@@ -75,7 +76,7 @@ __global__ void sampled_product_kernel(const float* a, const float* b, int k, sp
 // Owners of what the backend makes, so that a constructor failing half-way
 // frees what it had made.
 struct blas_destroy {
-  void operator()(cublasHandle_t h) const noexcept { cublasDestroy(h); }
+  void operator()(cublasHandle_t h) const noexcept { cublas().destroy(h); }
 };
 struct device_free {
   void operator()(void* p) const noexcept { cudaFree(p); }
@@ -91,7 +92,7 @@ using pinned_memory = std::unique_ptr<T, pinned_free>;
 
 blas_handle make_blas() {
   cublasHandle_t h = nullptr;
-  AEREC_CUDA_CHECK(cublasCreate(&h));
+  AEREC_CUDA_CHECK(cublas().create(&h));
   return blas_handle(h);
 }
 template <class T>
@@ -155,18 +156,18 @@ class cuda_backend final : public backend,
   }
 
   void copy(int n, const float* x, float* y) override {
-    AEREC_CUDA_CHECK(cublasScopy(blas_.get(), n, x, 1, y, 1));
+    AEREC_CUDA_CHECK(cublas().copy(blas_.get(), n, x, 1, y, 1));
   }
   void scal(int n, float alpha, float* x) override {
-    AEREC_CUDA_CHECK(cublasSscal(blas_.get(), n, &alpha, x, 1));
+    AEREC_CUDA_CHECK(cublas().scal(blas_.get(), n, &alpha, x, 1));
   }
   void axpy(int n, float alpha, const float* x, float* y) override {
-    AEREC_CUDA_CHECK(cublasSaxpy(blas_.get(), n, &alpha, x, 1, y, 1));
+    AEREC_CUDA_CHECK(cublas().axpy(blas_.get(), n, &alpha, x, 1, y, 1));
   }
   // The result comes back to the host, which waits for the work before it.
   float dot(int n, const float* x, const float* y) override {
     float result = 0;
-    AEREC_CUDA_CHECK(cublasSdot(blas_.get(), n, x, 1, y, 1, &result));
+    AEREC_CUDA_CHECK(cublas().dot(blas_.get(), n, x, 1, y, 1, &result));
     return result;
   }
 
@@ -176,9 +177,9 @@ class cuda_backend final : public backend,
     if (c.rows == 0 || c.cols == 0) return;
     if (depth == 0) return scale(c.data, count(c.rows, c.cols), beta);
     // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: swap the operands.
-    AEREC_CUDA_CHECK(cublasSgemm(blas_.get(), transpose_b ? CUBLAS_OP_T : CUBLAS_OP_N,
-                                 transpose_a ? CUBLAS_OP_T : CUBLAS_OP_N, c.cols, c.rows, depth, &alpha,
-                                 b.data, b.cols, a.data, a.cols, &beta, c.data, c.cols));
+    AEREC_CUDA_CHECK(cublas().gemm(blas_.get(), transpose_b ? CUBLAS_OP_T : CUBLAS_OP_N,
+                                   transpose_a ? CUBLAS_OP_T : CUBLAS_OP_N, c.cols, c.rows, depth, &alpha,
+                                   b.data, b.cols, a.data, a.cols, &beta, c.data, c.cols));
   }
 
   void sparse_dense(const sparse_view& x, const_matrix_view w, float beta, matrix_view c) override {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "aerec/core/error.h"
+#include "backend/cuda/cublas_library.h"
 
 namespace aerec::cuda {
 
@@ -21,7 +22,7 @@ void check(cudaError_t status, const char* call, const char* file, int line) {
 
 void check(cublasStatus_t status, const char* call, const char* file, int line) {
   if (status == CUBLAS_STATUS_SUCCESS) return;
-  fail(call, file, line, std::string(cublasGetStatusName(status)) + ": " + cublasGetStatusString(status));
+  fail(call, file, line, std::string(cublas().status_name(status)) + ": " + cublas().status_string(status));
 }
 
 }  // namespace aerec::cuda
