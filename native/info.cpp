@@ -21,12 +21,13 @@ struct info_args {
 };
 
 // The metadata as JSON: {} when there is none, the text itself when it is not JSON
-// (a model written by another program), so that info still shows it.
+// (a model written by another program; also JSON with a number beyond a double, "1e309",
+// which nlohmann reports as out_of_range), so that info still shows it.
 json parse_metadata(const std::string& text) {
   if (text.empty()) return json::object();
   try {
     return json::parse(text);
-  } catch (const json::parse_error&) {
+  } catch (const json::exception&) {
     return text;
   }
 }

@@ -24,7 +24,7 @@ plot::training_history read_history(const std::string& path, std::string name) {
   json metrics;
   try {
     metrics = json::parse(read_file(path));
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number such as 1e309
     throw error(error_code::parse_error, path + ": not valid JSON: " + e.what());
   }
   return plot::history_of(metrics, std::move(name), path);

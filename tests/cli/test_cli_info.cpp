@@ -176,6 +176,10 @@ TEST_CASE("info shows metadata keys it does not know, and metadata that is not J
   REQUIRE(value_after(run_aerec("info " + raw.string()).out, "metadata") == "(not JSON) written by hand");
   REQUIRE(json::parse(run_aerec("info --json " + raw.string()).out)["metadata"] == "written by hand");
 
+  const auto overflow = with_metadata(dir, R"({"val_rmse": 1e309})");
+  REQUIRE(value_after(run_aerec("info " + overflow.string()).out, "metadata") ==
+          R"((not JSON) {"val_rmse": 1e309})");
+
   const auto none = with_metadata(dir, "");
   const result empty = run_aerec("info --json " + none.string());
   REQUIRE(empty.code == 0);

@@ -100,6 +100,9 @@ TEST_CASE("plot: a file that is not JSON, or has no history, is an error naming 
   const auto bad = dir.write("bad.json", "{\"history\": [").string();
   expect_error_without(run_aerec("plot " + f.path("small.json") + " " + bad + " --out " + out), 3,
                        bad + ": not valid JSON", out);
+  const auto overflow = dir.write("overflow.json", R"({"history": [{"epoch": 1e309}]})").string();
+  expect_error_without(run_aerec("plot " + overflow + " --out " + out), 3, overflow + ": not valid JSON",
+                       out);
   const auto empty = dir.write("empty.json", "{\"preset\": \"seed\"}").string();
   expect_error_without(run_aerec("plot " + empty + " --out " + out), 3, empty + ": no per-epoch \"history\"",
                        out);
