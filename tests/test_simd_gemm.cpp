@@ -121,3 +121,38 @@ TEST_CASE("simd_gemm with k = 0 scales C by beta", "[kernels]") {
   simd_gemm(false, true, 1, {nullptr, 2, 0}, {nullptr, 2, 0}, 0.5f, {c.data(), 2, 2});
   CHECK(c == std::vector<float>{0.5f, 1, 1.5f, 2});
 }
+
+// The threaded wasm module gives bands of C's columns to its threads (cpu_backend's gemm): each
+// band must come out as the whole product's columns, bit for bit, and leave the others alone.
+TEST_CASE("simd_gemm_columns: any band of C's columns, bit for bit as the whole product", "[kernels]") {
+  CHECK_FALSE(simd_gemm_splits_columns(false, false, 1, 20));  // one row: B read once, whole
+  CHECK_FALSE(simd_gemm_splits_columns(false, true, 8, 20));   // a few rows by dot products
+  CHECK_FALSE(simd_gemm_splits_columns(false, false, 64, 0));
+  for (const shape& s : {shape{64, 3706, 20}, shape{64, 37, 33}, shape{9, 71, 257}, shape{2, 33, 17}})
+    for (const bool ta : {false, true})
+      for (const bool tb : {false, true}) {
+        if (!simd_gemm_splits_columns(ta, tb, s.m, s.k)) continue;
+        std::mt19937 random(static_cast<unsigned>(s.n));
+        const std::size_t size_a = static_cast<std::size_t>(s.m) * s.k,
+                          size_c = static_cast<std::size_t>(s.m) * s.n;
+        const std::vector<float> a = random_values(size_a, random),
+                                 b = random_values(static_cast<std::size_t>(s.k) * s.n, random),
+                                 c0 = random_values(size_c, random);
+        const const_matrix_view va{a.data(), ta ? s.k : s.m, ta ? s.m : s.k},
+            vb{b.data(), tb ? s.n : s.k, tb ? s.k : s.n};
+        std::vector<float> whole = c0, banded = c0;
+        simd_gemm(ta, tb, 0.5f, va, vb, 0.25f, {whole.data(), s.m, s.n});
+        // Bands as parallel_for cuts them (multiples of 16), and an odd one.
+        for (const auto& [first, end] : {std::pair{0, 16}, std::pair{16, 21}, std::pair{21, s.n}}) {
+          if (first >= s.n) break;
+          simd_gemm_columns(ta, tb, 0.5f, va, vb, 0.25f, {banded.data(), s.m, s.n}, first,
+                            std::min(end, s.n) - first);
+          for (int i = 0; i < s.m; ++i)
+            for (int j = std::min(end, s.n); j < s.n; ++j)
+              REQUIRE(banded[static_cast<std::size_t>(i) * s.n + j] ==
+                      c0[static_cast<std::size_t>(i) * s.n + j]);
+        }
+        INFO("m " << s.m << ", n " << s.n << ", k " << s.k << ", transpose " << ta << tb);
+        CHECK(banded == whole);
+      }
+}

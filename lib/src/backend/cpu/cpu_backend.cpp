@@ -267,12 +267,22 @@ class cpu_backend final : public backend,
   // barely pays at a batch's sizes.
   void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a, const_matrix_view b,
             float beta, matrix_view c) override {
+    const std::size_t depth = static_cast<std::size_t>(transpose_a ? a.rows : a.cols);
 #ifdef __EMSCRIPTEN__
     // Eigen 3.4 has no WebAssembly SIMD path: there, the portable kernel is faster
-    // (natively, Eigen's is, by 1.3-1.5x at a batch's sizes). No threads in wasm.
-    simd_gemm(transpose_a, transpose_b, alpha, a, b, beta, c);
+    // (natively, Eigen's is, by 1.3-1.5x at a batch's sizes). In the threaded module a batch's
+    // product splits by C's columns: each part reads its own columns of B, the larger operand.
+    if (threads_ > 1 && simd_gemm_splits_columns(transpose_a, transpose_b, c.rows, static_cast<int>(depth)))
+      cpu::parallel_for(
+          threads_, static_cast<std::size_t>(c.cols), count(c.rows, c.cols) * depth,
+          [&](std::size_t begin, std::size_t end) {
+            simd_gemm_columns(transpose_a, transpose_b, alpha, a, b, beta, c, static_cast<int>(begin),
+                              static_cast<int>(end - begin));
+          },
+          16);
+    else
+      simd_gemm(transpose_a, transpose_b, alpha, a, b, beta, c);
 #else
-    const std::size_t depth = static_cast<std::size_t>(transpose_a ? a.rows : a.cols);
     const bool by_columns = c.cols > c.rows;
     const std::size_t length = static_cast<std::size_t>(by_columns ? c.cols : c.rows);
     cpu::parallel_for(

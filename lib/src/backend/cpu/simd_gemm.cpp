@@ -391,20 +391,30 @@ void scale(matrix_view c, float beta) {
 
 }  // namespace
 
+bool simd_gemm_splits_columns(bool transpose_a, bool transpose_b, int rows, int depth) {
+  return depth > 0 && !(rows == 1 && !transpose_b) && !(!transpose_a && transpose_b && rows <= dot_rows_max);
+}
+
+void simd_gemm_columns(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a,
+                       const_matrix_view b, float beta, matrix_view c, int first, int count) {
+  const operand ob = as_operand(b, transpose_b);
+  panel_product<tile_rows, tile_vectors>(as_operand(a, transpose_a),
+                                         operand{ob.at(0, first), ob.row_step, ob.col_step}, c.rows, count,
+                                         transpose_a ? a.rows : a.cols, alpha, beta, c.data + first, c.cols);
+}
+
 void simd_gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a, const_matrix_view b,
                float beta, matrix_view c) {
   const int m = c.rows, n = c.cols;
   const index k = transpose_a ? a.rows : a.cols;
   if (m == 0 || n == 0) return;
+  if (simd_gemm_splits_columns(transpose_a, transpose_b, m, static_cast<int>(k)))
+    return simd_gemm_columns(transpose_a, transpose_b, alpha, a, b, beta, c, 0, n);
   if (k == 0) return scale(c, beta);
   if (!transpose_a && transpose_b && m == 1 && k >= stream_depth_min)
     return row_dots(a.data, b, alpha, beta, c.data);
-  if (!transpose_a && transpose_b && m <= dot_rows_max) return dot_product(a, b, alpha, beta, c);
-  const operand oa = as_operand(a, transpose_a), ob = as_operand(b, transpose_b);
-  if (m == 1 && !transpose_b)
-    row_times_matrix(oa, ob, n, k, alpha, beta, c.data);
-  else
-    panel_product<tile_rows, tile_vectors>(oa, ob, m, n, k, alpha, beta, c.data, n);
+  if (!transpose_a && transpose_b) return dot_product(a, b, alpha, beta, c);
+  row_times_matrix(as_operand(a, transpose_a), as_operand(b, transpose_b), n, k, alpha, beta, c.data);
 }
 
 }  // namespace aerec

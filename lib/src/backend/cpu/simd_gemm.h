@@ -11,4 +11,13 @@ namespace aerec {
 void simd_gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a, const_matrix_view b,
                float beta, matrix_view c);
 
+// Whether simd_gemm computes this product in panels of B (more than a few rows, k > 0), where
+// C's columns can go to separate threads: a column's sums do not depend on the band it is in.
+bool simd_gemm_splits_columns(bool transpose_a, bool transpose_b, int rows, int depth);
+
+// simd_gemm's C columns [first, first + count) alone, bit for bit, the rest of C untouched; for
+// the products simd_gemm_splits_columns accepts.
+void simd_gemm_columns(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a,
+                       const_matrix_view b, float beta, matrix_view c, int first, int count);
+
 }  // namespace aerec
