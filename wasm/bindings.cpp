@@ -134,7 +134,8 @@ class model_handle {
 
   // Stars where there is a rating model, else the ranking scores.
   val predict(const val& ratings) {
-    return guarded([&] { return typed_copy("Float32Array", shown(user_row(ratings).values())); });
+    return guarded(
+        [&] { return typed_copy("Float32Array", recommender_->shown(user_row(ratings).values())); });
   }
 
   // `count` users' rows, one after another, predicted in one batch.
@@ -148,7 +149,7 @@ class model_handle {
                                                       " entries, not " + std::to_string(count) + " users x " +
                                                       std::to_string(n) + " movies");
       // Columns straight into the batch: no id lookups on the way in.
-      return typed_copy("Float32Array", shown(all));
+      return typed_copy("Float32Array", recommender_->shown(all));
     });
   }
 
@@ -241,11 +242,6 @@ class model_handle {
  private:
   model& primary() const { return ranking_ ? *ranking_ : *rating_; }
   std::int32_t item_id(std::int32_t column) const { return recommender_->items().id(column); }
-
-  std::vector<float> shown(std::span<const float> rows) {
-    user_predictions p = recommender_->predict(rows);
-    return has_stars() ? std::move(p.stars) : std::move(p.scores);
-  }
 
   // A copy of one user's dense row, checked for length.
   float_array user_row(const val& ratings) const {

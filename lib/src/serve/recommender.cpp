@@ -64,6 +64,14 @@ user_predictions recommender::predict(std::span<const float> rows) {
   return out;
 }
 
+std::vector<float> recommender::shown(std::span<const float> rows) {
+  if (ranking_) {
+    user_predictions p = predict(rows);
+    return rating_ ? std::move(p.stars) : std::move(p.scores);
+  }
+  return rating_->predict_dense(rows);
+}
+
 std::vector<recommender::recommended> recommender::recommend(std::span<const float> row, std::size_t k) {
   const user_predictions p = predict(row);
   std::vector<std::int32_t> candidates;

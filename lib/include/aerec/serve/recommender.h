@@ -45,6 +45,9 @@ class recommender {
   // the ranking model's logit (its prediction) when that is alone.
   user_predictions predict(std::span<const float> rows);
   std::vector<float> scores(std::span<const float> rows) { return predict(rows).scores; }
+  // What a page shows of predict's answer: the stars where there is a rating model, else the
+  // scores; of a rating model alone, without a second copy of its predictions.
+  std::vector<float> shown(std::span<const float> rows);
 
   // The k best movies the user has not rated, best first, with their score
   // (a rating model alone: its clipped prediction) and stars (the score
