@@ -55,6 +55,50 @@ TEST_CASE("a ranking model takes a user's liked movies as an L2-normalised indic
   REQUIRE(rating.network_input(rating.dense_to_batch(row)).values == std::vector<float>{5, 2, 4, 4.5f});
 }
 
+TEST_CASE("dense rows become a batch of their nonzero entries, in order, wherever they sit", "[serve]") {
+  // 37 movies: blocks of eight, halves of four and a tail of five; rows from empty to full.
+  auto b = make_cpu_backend();
+  std::vector<std::int32_t> ids(37);
+  for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<std::int32_t>(100 + i);
+  const std::vector<int> hidden = {3};
+  auto net = std::make_unique<autoencoder>(
+      *b, stacked_layers(37, hidden, activation::sigmoid, activation::identity));
+  const model m(std::move(net), id_map(ids), {1, 5}, {row_kind::users, output_kind::rating});
+  rng random(7);
+  std::vector<float> rows;
+  for (const float density : {0.0f, 0.03f, 0.1f, 0.3f, 0.7f, 1.0f})
+    for (int user = 0; user < 4; ++user)
+      for (std::size_t c = 0; c < ids.size(); ++c)
+        rows.push_back(random.uniform() < density ? static_cast<float>(1 + random.next() % 5)
+                                                  : (c % 2 ? -0.0f : 0.0f));
+  const sparse_batch batch = m.dense_to_batch(rows);
+  REQUIRE(batch.rows() == 24);
+  REQUIRE(batch.offsets.front() == 0);
+  std::size_t at = 0;
+  for (int r = 0; r < batch.rows(); ++r) {
+    std::vector<int> cols;
+    std::vector<float> values;
+    for (std::size_t c = 0; c < ids.size(); ++c, ++at)
+      if (rows[at] != 0) {
+        cols.push_back(static_cast<int>(c));
+        values.push_back(rows[at]);
+      }
+    const auto from = static_cast<std::size_t>(batch.offsets[r]),
+               to = static_cast<std::size_t>(batch.offsets[r + 1]);
+    CHECK(std::vector<int>(batch.cols_index.begin() + from, batch.cols_index.begin() + to) == cols);
+    CHECK(std::vector<float>(batch.values.begin() + from, batch.values.begin() + to) == values);
+  }
+  // A bad value anywhere, also in the tail, names its movie.
+  for (const std::size_t column : {std::size_t{3}, std::size_t{13}, std::size_t{35}}) {
+    std::vector<float> row(ids.size(), 0.0f);
+    row[column] = std::nanf("");
+    REQUIRE_THAT(error_from([&] { (void)m.dense_to_batch(row); })->what(),
+                 Catch::Contains("movie " + std::to_string(ids[column])));
+    row[column] = 6;
+    REQUIRE_THAT(error_from([&] { (void)m.dense_to_batch(row); })->what(), Catch::Contains("outside 1..5"));
+  }
+}
+
 TEST_CASE("a pair scores log-probability plus weighted stars and recommends unrated movies", "[serve]") {
   auto b = make_cpu_backend();
   model ranking = make_model(*b, output_kind::ranking, 3);

@@ -120,8 +120,10 @@ export interface Model {
   /**
    * Predictions for `count` users in one batch: `rows` holds their ratings one after another
    * (count x numItems, row-major); so does the result. Faster than `predict` per user.
+   * `out`, a Float32Array of count x numItems, receives the result and is returned: a page
+   * that predicts batch after batch reuses one array instead of a new one each time.
    */
-  predictBatch(rows: Ratings, count: number): Float32Array;
+  predictBatch(rows: Ratings, count: number, out?: Float32Array): Float32Array;
   /** The k (default 20) best unrated movies, best first. */
   recommend(ratings: Ratings, k?: number): Recommendation[];
   /**

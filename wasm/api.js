@@ -116,11 +116,17 @@ class Model extends Handle {
 
   predict(ratings) { return checked(this._live().predict(requireRatings(ratings))); }
 
-  /** Predictions for `count` users at once: rows holds their ratings one after another. */
-  predictBatch(rows, count) {
+  /**
+   * Predictions for `count` users at once: rows holds their ratings one after another; `out`,
+   * if given, a Float32Array of count x numItems that receives them (and is returned).
+   */
+  predictBatch(rows, count, out) {
     if (!Number.isInteger(count) || count < 0)
       throw new AerecError('invalid_argument', 'count must be a whole number >= 0, not ' + count);
-    return checked(this._live().predictBatch(requireRatings(rows), count));
+    if (out !== undefined && !(out instanceof Float32Array && out.length === count * this.numItems))
+      throw new AerecError('invalid_argument',
+        'out must be a Float32Array of ' + count * this.numItems + ' entries (count x numItems)');
+    return checked(this._live().predictBatch(requireRatings(rows), count, out === undefined ? null : out));
   }
 
   /** What ranks the movies for this user, one score per movie (higher is better). */

@@ -138,8 +138,10 @@ class model_handle {
         [&] { return typed_copy("Float32Array", recommender_->shown(user_row(ratings).values())); });
   }
 
-  // `count` users' rows, one after another, predicted in one batch.
-  val predict_batch(const val& rows, int count) {
+  // `count` users' rows, one after another, predicted in one batch; into `out` (a Float32Array
+  // of the result's length, api.js checks it) when it is not null: a caller that predicts batch
+  // after batch spares a new megabyte-sized array, whose fresh pages cost more than the copy.
+  val predict_batch(const val& rows, int count, const val& out) {
     return guarded([&] {
       const float_array copied(rows);
       const std::span<const float> all = copied.values();
@@ -149,7 +151,10 @@ class model_handle {
                                                       " entries, not " + std::to_string(count) + " users x " +
                                                       std::to_string(n) + " movies");
       // Columns straight into the batch: no id lookups on the way in.
-      return typed_copy("Float32Array", recommender_->shown(all));
+      const std::vector<float> shown = recommender_->shown(all);
+      if (out.isNull()) return typed_copy("Float32Array", shown);
+      out.call<void>("set", emscripten::typed_memory_view(shown.size(), shown.data()));
+      return out;
     });
   }
 

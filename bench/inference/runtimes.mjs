@@ -1,7 +1,9 @@
 // The JavaScript runtimes under test, each loaded with one model and answering
 // run(rows, batch): rows is a Float32Array of batch x items ratings (row-major,
 // 0 = not rated), the result a Float32Array of batch x items predictions (raw:
-// the caller clips). Each is set up in its strongest one-thread configuration.
+// the caller clips; for a batch of more than one, an array the runtime keeps and
+// fills again on its next batch of that size, where it can). Each is set up in its
+// strongest one-thread configuration.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +13,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 
 import { onnxModel } from './onnx_model.mjs';
+
+// A runtime's output arrays, one kept per batch size: (batch, items) => Float32Array.
+function outputArrays() {
+  const kept = new Map();
+  return (batch, items) => {
+    if (!kept.has(batch)) kept.set(batch, new Float32Array(batch * items));
+    return kept.get(batch);
+  };
+}
 
 // Read from the file: onnxruntime-web's exports map hides its package.json.
 const versionOf = (name) =>
@@ -23,10 +34,13 @@ export async function aerecWasm(moduleDir, bytes) {
   const aerec = await createAerec({ threads: 1, wasmBinary: fs.readFileSync(path.join(moduleDir, 'aerec.wasm')) });
   const model = aerec.loadModel(bytes);
   const items = model.numItems;
+  const outputFor = outputArrays();
   return {
     name: 'aerec-wasm',
     version: JSON.parse(fs.readFileSync(path.join(moduleDir, 'package.json'), 'utf8')).version,
-    run: (rows, batch) => (batch === 1 ? model.predict(rows.subarray(0, items)) : model.predictBatch(rows, batch)),
+    // A batch's results into an array kept for its size, as a page predicting batch after batch would.
+    run: (rows, batch) => (batch === 1 ? model.predict(rows.subarray(0, items)) :
+      model.predictBatch(rows.subarray(0, batch * items), batch, outputFor(batch, items))),
   };
 }
 
@@ -37,15 +51,22 @@ export async function ortWasm(model) {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
   });
+  const outputFor = outputArrays();
   return {
     name: 'ort-wasm',
     version: versionOf('onnxruntime-web'),
+    // Batches' results into a tensor kept for their size (ort's pre-allocated outputs), as aerec's.
     run: async (rows, batch) => {
       const input = new ort.Tensor('float32', rows.subarray(0, batch * model.items), [batch, model.items]);
-      const { y } = await session.run({ x: input });
-      const out = y.data;
-      y.dispose();
-      return out;
+      if (batch === 1) {
+        const { y } = await session.run({ x: input });
+        const out = y.data;
+        y.dispose();
+        return out;
+      }
+      const y = new ort.Tensor('float32', outputFor(batch, model.items), [batch, model.items]);
+      await session.run({ x: input }, { y });
+      return y.data;
     },
   };
 }

@@ -108,6 +108,11 @@ function compare(aerecModule, aerec, file, random) {
   let count = 0;
   const rows = users(model, random);
   const batch = model.predictBatch(concatenated(rows), rows.length);
+  // Into a caller's array, reused: the same values, in that array.
+  const out = new Float32Array(batch.length).fill(-7);
+  for (let round = 0; round < 2; ++round)
+    if (model.predictBatch(concatenated(rows), rows.length, out) !== out || !out.every((v, i) => Object.is(v, batch[i])))
+      fail(`${file}: predictBatch into an array of its own differs from predictBatch (round ${round})`);
   rows.forEach((row, u) => {
     const wasm = model.predict(row);
     const native = nativePredict(aerec, file, ids, row);
@@ -138,6 +143,8 @@ function checkBadInput(aerecModule, file) {
   expectError(aerecModule, 'invalid_argument', 'short array', () => model.predict(new Float32Array(model.numItems - 1)));
   expectError(aerecModule, 'invalid_argument', 'long array', () => model.recommend(new Float32Array(model.numItems + 1), 5));
   expectError(aerecModule, 'invalid_argument', 'batch of the wrong size', () => model.predictBatch(new Float32Array(model.numItems * 2 - 1), 2));
+  expectError(aerecModule, 'invalid_argument', 'output array of the wrong size', () => model.predictBatch(new Float32Array(model.numItems * 2), 2, new Float32Array(model.numItems)));
+  expectError(aerecModule, 'invalid_argument', 'output array not of floats', () => model.predictBatch(new Float32Array(model.numItems), 1, new Float64Array(model.numItems)));
   expectError(aerecModule, 'invalid_argument', 'NaN rating', () => model.predict(withValue(NaN)));
   expectError(aerecModule, 'invalid_argument', 'rating above the scale', () => model.predict(withValue(model.scale.max + 1)));
   expectError(aerecModule, 'invalid_argument', 'negative rating', () => model.encode(withValue(-1)));

@@ -25,12 +25,13 @@ const model: Model = aerec.loadModel(new Uint8Array(await (await fetch('model.ae
 const ratings: Float32Array = model.ratingsArray({ 260: 5, 1196: 5, 2571: 4 });
 const top: Recommendation[] = model.recommend(ratings, 10);
 const predicted: Float32Array = model.predictBatch(new Float32Array(2 * model.numItems), 2);
+const into: Float32Array = model.predictBatch(new Float32Array(2 * model.numItems), 2, new Float32Array(2 * model.numItems));
 const map: TasteMap = aerec.loadTasteMap(await (await fetch('taste-map.json')).text());
 const place: MapPlace | null = map.place(model, ratings);
 const sequence: SequenceModel = aerec.loadSequenceModel(new Uint8Array(await (await fetch('up-next.aerec')).arrayBuffer()));
 const next: NextItem[] = sequence.nextItems([{ itemId: 260, rating: 5 }, { itemId: 1196, rating: 4 }], 8);
 const alsoNext: NextItem[] = sequence.nextItems({ itemIds: Int32Array.of(260, 1196), ratings: [5, 4] });
-const scale: number = model.scale.max - model.scale.min + top[0].score + predicted[0] + model.codeSize + (place?.x ?? 0) +
+const scale: number = model.scale.max - model.scale.min + top[0].score + predicted[0] + into[1] + model.codeSize + (place?.x ?? 0) +
   map.codeSize + aerec.likedRating + next[0].score + alsoNext.length + sequence.numItems;
 try {
   model.predict([1, 2, 3]);

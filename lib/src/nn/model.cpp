@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <numeric>
 #include <sstream>
 
@@ -154,16 +155,13 @@ sparse_batch model::dense_to_batch(std::span<const float> rows) const {
   batch.cols = items_.size();
   // A user rates a few percent of the movies: eight columns at a time are tested together and
   // skipped when all are 0 (a 64-user batch of ML-1M's width is 237,000), the others copied
-  // without a branch into room for a whole row, cut back after it. Nothing here calls what can
-  // throw: in wasm such a call goes through a JavaScript trampoline.
+  // without a branch into room for a whole row (not zeroed first), the rated ones appended.
+  // Nothing here calls what can throw: in wasm such a call goes through a JavaScript trampoline.
   constexpr std::size_t block = 8;
+  const std::unique_ptr<float[]> values(new float[n]);
+  const std::unique_ptr<int[]> cols(new int[n]);
   for (std::size_t start = 0; start < rows.size(); start += n) {
     const float* row = rows.data() + start;
-    const std::size_t at = batch.values.size();
-    batch.values.resize(at + n);
-    batch.cols_index.resize(at + n);
-    float* values = batch.values.data() + at;
-    int* cols = batch.cols_index.data() + at;
     std::size_t count = 0;
     const auto add = [&](std::size_t j) {
       values[count] = row[j];
@@ -172,15 +170,19 @@ sparse_batch model::dense_to_batch(std::span<const float> rows) const {
     };
     std::size_t j = 0;
     for (; j + block <= n; j += block) {
-      // A float is 0 when its bits but the sign are (NaN is not): four 64-bit words at once.
+      // A float is 0 when its bits but the sign are (NaN is not): four 64-bit words at once, then
+      // each half's two.
+      constexpr std::uint64_t magnitudes = 0x7fffffff7fffffffULL;
       std::uint64_t words[block / 2];
       std::memcpy(words, row + j, sizeof words);
-      if (((words[0] | words[1] | words[2] | words[3]) & 0x7fffffff7fffffffULL) != 0)
-        for (std::size_t k = 0; k < block; ++k) add(j + k);
+      if (((words[0] | words[1] | words[2] | words[3]) & magnitudes) == 0) continue;
+      for (std::size_t half = 0; half < 2; ++half)
+        if (((words[2 * half] | words[2 * half + 1]) & magnitudes) != 0)
+          for (std::size_t k = 0; k < block / 2; ++k) add(j + 4 * half + k);
     }
     for (; j < n; ++j) add(j);
-    batch.values.resize(at + count);
-    batch.cols_index.resize(at + count);
+    batch.values.insert(batch.values.end(), values.get(), values.get() + count);
+    batch.cols_index.insert(batch.cols_index.end(), cols.get(), cols.get() + count);
     batch.offsets.push_back(batch.nnz());
   }
   // Checked in the same order, check_rating (which can throw) called for a bad rating only.
@@ -212,8 +214,16 @@ std::vector<float> model::predict_dense(std::span<const float> rows) {
 
 std::vector<float> model::predictions(const sparse_batch& batch) {
   std::vector<float> out = network_->predict(network_input(batch));
-  if (!ranks())  // clip's test hoisted: the loop over a batch's predictions vectorises
-    for (float& v : out) v = std::clamp(v, scale_.min, scale_.max);
+  if (!ranks()) {
+    // std::clamp's result, written so that the loop vectorises (in wasm too): the bounds hoisted
+    // (a float written could be scale_'s), two selects by index.
+    const float low = scale_.min, high = scale_.max;
+    float* const p = out.data();
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      const float v = p[i] < low ? low : p[i];
+      p[i] = high < v ? high : v;
+    }
+  }
   return out;
 }
 
