@@ -49,6 +49,18 @@ ratings to_model_columns(const ratings& r, const dataset& data, const model& m, 
   return out;
 }
 
+// The parts eval reads, in the model's columns, each replaced in turn. A model scored on the data
+// it was trained on has the data's columns: nothing is copied (at ML-25M's size, copies of the
+// training ratings were most of eval's memory).
+void to_model_columns(dataset& data, const model& m, const char* columns) {
+  if (std::ranges::equal(data.items.ids(), m.items().ids())) return;
+  data.train = to_model_columns(data.train, data, m, "training", columns);
+  if (data.test.input.rows() > 0)
+    data.test.input = to_model_columns(data.test.input, data, m, "input", columns);
+  data.test.target = to_model_columns(data.test.target, data, m, "test", columns);
+  data.items = m.items();
+}
+
 // A sequence model's next-item figures on the split last, beside its baselines.
 void eval_sequences(const eval_args& a, model& m, json out) {
   if (!a.split.empty() && parse_split(a.split).kind != split_kind::last)
@@ -122,11 +134,9 @@ void run(eval_args a) {
   const bool ranking = m.meaning().output == output_kind::ranking;
   if (ranking) data = implicit_feedback(data, ranking_options{}.relevance_threshold);
   const char* columns = item_based ? "users" : "movies";
-  const ratings train = to_model_columns(data.train, data, m, "training", columns);
-  const ratings input = to_model_columns(data.input_for(data.test), data, m, "input", columns);
-  const ratings target = to_model_columns(data.test.target, data, m, "test", columns);
-  const test_figures figures =
-      measure_test_figures(m.network(), m.meaning(), train, input, target, m.scale());
+  to_model_columns(data, m, columns);
+  const test_figures figures = measure_test_figures(m.network(), m.meaning(), data.train,
+                                                    data.input_for(data.test), data.test.target, m.scale());
   add_figures(out, figures);
   if (!a.json_output) print_figures(figures, m.meaning());
   if (a.json_output) std::printf("%s\n", out.dump(2).c_str());

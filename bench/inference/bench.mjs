@@ -11,8 +11,8 @@
 // reads FILE, the peers the same weights. --ceiling: the ceiling program
 // (ceiling.cpp, built with emcc), run once for one core's SIMD128 peak and
 // memory bandwidth, against which each cell's FLOP and weight-byte rates are put.
-// Each (model, batch) gets about S seconds per round (default 2) of interleaved
-// JS calls (A B C A B C ...) and one native run; medians over all rounds.
+// Each (model, batch) gets about S seconds per round (default 2) of JS calls, the
+// runtimes taking turns in runs of 8 (timeJs), and one native run; medians over all rounds.
 // Before timing, every runtime's predictions for the users (clipped to the
 // rating scale, as aerec clips) are checked against aerec native's.
 import { execFileSync } from 'node:child_process';
@@ -29,7 +29,7 @@ const batches = [1, 64];
 const largest = batches.at(-1);  // how many users are made: batch 1 times the first
 const ratedPerUser = 165;  // ~4.5% of ML-1M's 3,706 movies, its mean ratings per user
 // aerec's module against its native build: the issue's 1e-5; the peers, computing in their own order, 1e-4.
-const parityLimits = { 'aerec-wasm': 1e-5, peers: 1e-4 };
+const parityLimits = { 'aerec-wasm': 1e-5, 'aerec-wasm-new-array': 1e-5, peers: 1e-4 };
 
 // count x items ratings, row-major: whole stars 1..5 at random distinct columns.
 function makeUsers(count, items, seed) {
@@ -82,21 +82,28 @@ async function parity(runtimes, users, reference, model) {
   return result;
 }
 
-// Interleaved calls, rotating which runtime goes first, `repeats` times each:
-// each call's wall-clock µs, and its CPU µs (this process's, all threads: on
-// a shared machine, the time it computed, without the time it waited for a core).
+// Runs of `run` calls in a row per runtime, the runtimes taking turns (rotating which goes
+// first), until each made `repeats` timed calls: each call's wall-clock µs, and its CPU µs (this
+// process's, all threads: on a shared machine, the time it computed, without the time it waited
+// for a core). The first call of each run is not timed: it finds the caches holding the previous
+// runtime's memory, where a page that predicts again and again finds its own. Turns keep the
+// machine's changing load fair to all.
+const run = 8;
 async function timeJs(runtimes, users, batch, repeats) {
   const wall = Object.fromEntries(runtimes.map((r) => [r.name, []]));
   const cpu = Object.fromEntries(runtimes.map((r) => [r.name, []]));
-  for (let i = 0; i < repeats; ++i)
+  for (let i = 0; i < Math.ceil(repeats / (run - 1)); ++i)
     for (let k = 0; k < runtimes.length; ++k) {
       const r = runtimes[(i + k) % runtimes.length];
-      const cpuStart = process.cpuUsage();
-      const start = process.hrtime.bigint();
       await r.run(users, batch);
-      wall[r.name].push(Number(process.hrtime.bigint() - start) / 1e3);
-      const used = process.cpuUsage(cpuStart);
-      cpu[r.name].push(used.user + used.system);
+      for (let call = 1; call < run; ++call) {
+        const cpuStart = process.cpuUsage();
+        const start = process.hrtime.bigint();
+        await r.run(users, batch);
+        wall[r.name].push(Number(process.hrtime.bigint() - start) / 1e3);
+        const used = process.cpuUsage(cpuStart);
+        cpu[r.name].push(used.user + used.system);
+      }
     }
   return { wall, cpu };
 }
@@ -141,7 +148,7 @@ const denseWork = (model, batch) => ({
 const measureCeiling = (program) =>
   JSON.parse(execFileSync(process.execPath, ['--no-liftoff', program], { encoding: 'utf8' }));
 
-// Rounds of one native run, then interleaved JS calls, per batch size: every sample.
+// Rounds of one native run, then the JS runtimes' turns, per batch size: every sample.
 async function timeRounds(runtimes, runNativeOnce, users, options) {
   const samples = Object.fromEntries(batches.map((b) => [b, { 'aerec-native': [] }]));
   const cpuSamples = Object.fromEntries(batches.map((b) => [b, {}]));
@@ -191,7 +198,8 @@ async function benchModel(name, modelPath, peerPath, options, work) {
   runNative(options.native, modelPath, usersPath, 1, predictionsPath);
   const reference = new Float32Array(new Uint8Array(fs.readFileSync(predictionsPath)).buffer);
 
-  const runtimes = [await aerecWasm(options.module, bytes), await ortWasm(model), await tfjsWasm(model)];
+  const runtimes = [await aerecWasm(options.module, bytes), await aerecWasm(options.module, bytes, { newArrays: true }),
+    await ortWasm(model), await tfjsWasm(model)];
   const check = await parity(runtimes, users, reference, model);
   const timed = await timeRounds(runtimes, (repeats) => runNative(options.native, modelPath, usersPath, repeats), users, options);
   return {
@@ -199,7 +207,7 @@ async function benchModel(name, modelPath, peerPath, options, work) {
     parity: check,
     rows: summarize(name, model, users, timed, Number(options.rounds)),
     versions: Object.fromEntries(runtimes.map((r) => [r.name, r.version])),
-    tfjs_simd: runtimes[2].simd,
+    tfjs_simd: runtimes.find((r) => r.name === 'tfjs-wasm').simd,
   };
 }
 
@@ -227,7 +235,8 @@ function printRates(results, ceiling) {
 }
 
 function printTable(results, ceiling) {
-  const peers = ['aerec-native', 'aerec-wasm', 'ort-wasm', 'tfjs-wasm'];
+  // aerec-wasm fills an array kept per batch size; aerec-wasm-new-array returns a new one, as the peers do.
+  const peers = ['aerec-native', 'aerec-wasm', 'aerec-wasm-new-array', 'ort-wasm', 'tfjs-wasm'];
   const line = (cells) => console.log(`| ${cells.join(' | ')} |`);
   line(['model', 'batch', ...peers.map((p) => `${p} µs`), 'aerec-wasm / min(ort, tfjs)']);
   line(Array(peers.length + 3).fill('---'));

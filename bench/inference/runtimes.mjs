@@ -1,9 +1,9 @@
 // The JavaScript runtimes under test, each loaded with one model and answering
 // run(rows, batch): rows is a Float32Array of batch x items ratings (row-major,
 // 0 = not rated), the result a Float32Array of batch x items predictions (raw:
-// the caller clips; for a batch of more than one, an array the runtime keeps and
-// fills again on its next batch of that size, where it can). Each is set up in its
-// strongest one-thread configuration.
+// the caller clips; aerec's, for a batch of more than one, an array it keeps and
+// fills again on its next batch of that size). Each is set up in its strongest
+// one-thread configuration.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,8 +27,11 @@ function outputArrays() {
 const versionOf = (name) =>
   JSON.parse(fs.readFileSync(new URL(`./node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
 
-/** aerec's WebAssembly module (build/wasm/wasm): predict for one user, predictBatch for more. */
-export async function aerecWasm(moduleDir, bytes) {
+/**
+ * aerec's WebAssembly module (build/wasm/wasm): predict for one user, predictBatch for more, into
+ * an array kept per batch size; with `newArrays`, into a new one each call, as the peers return.
+ */
+export async function aerecWasm(moduleDir, bytes, { newArrays = false } = {}) {
   const { default: createAerec } = await import(pathToFileURL(path.join(moduleDir, 'aerec.js')).href);
   // The single-threaded build, one thread, as the peers.
   const aerec = await createAerec({ threads: 1, wasmBinary: fs.readFileSync(path.join(moduleDir, 'aerec.wasm')) });
@@ -36,11 +39,10 @@ export async function aerecWasm(moduleDir, bytes) {
   const items = model.numItems;
   const outputFor = outputArrays();
   return {
-    name: 'aerec-wasm',
+    name: newArrays ? 'aerec-wasm-new-array' : 'aerec-wasm',
     version: JSON.parse(fs.readFileSync(path.join(moduleDir, 'package.json'), 'utf8')).version,
-    // A batch's results into an array kept for its size, as a page predicting batch after batch would.
     run: (rows, batch) => (batch === 1 ? model.predict(rows.subarray(0, items)) :
-      model.predictBatch(rows.subarray(0, batch * items), batch, outputFor(batch, items))),
+      model.predictBatch(rows.subarray(0, batch * items), batch, newArrays ? undefined : outputFor(batch, items))),
   };
 }
 
@@ -51,22 +53,17 @@ export async function ortWasm(model) {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
   });
-  const outputFor = outputArrays();
   return {
     name: 'ort-wasm',
     version: versionOf('onnxruntime-web'),
-    // Batches' results into a tensor kept for their size (ort's pre-allocated outputs), as aerec's.
+    // A new output each call: 1.30's pre-allocated CPU outputs (run(feeds, { y })) come back
+    // unfilled, all zeros, in the wasm backend.
     run: async (rows, batch) => {
       const input = new ort.Tensor('float32', rows.subarray(0, batch * model.items), [batch, model.items]);
-      if (batch === 1) {
-        const { y } = await session.run({ x: input });
-        const out = y.data;
-        y.dispose();
-        return out;
-      }
-      const y = new ort.Tensor('float32', outputFor(batch, model.items), [batch, model.items]);
-      await session.run({ x: input }, { y });
-      return y.data;
+      const { y } = await session.run({ x: input });
+      const out = y.data;
+      y.dispose();
+      return out;
     },
   };
 }

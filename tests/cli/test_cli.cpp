@@ -145,6 +145,27 @@ TEST_CASE("eval reports the figures train reported", "[cli]") {
   REQUIRE(e["test_seed_loss"].get<double>() == Approx(m["test_seed_loss"].get<double>()).epsilon(1e-12));
 }
 
+TEST_CASE("eval on data with a movie the model does not know leaves its ratings out", "[cli]") {
+  const fixture& f = shared_fixture();
+  const auto& model = trained_model();
+  // The fixture's data and one training rating of movie 21, which the model has no column for.
+  temp_dir more;
+  const std::string extra = "1\t21\t4\t881250000\n";
+  for (const char* name : {"u1.test", "u.genre"}) more.write(name, read(f.dir.path() / name));
+  more.write("u1.base", read(f.dir.path() / "u1.base") + extra);
+  more.write("u.data", read(f.dir.path() / "u.data") + extra);
+  more.write("u.item", read(f.dir.path() / "u.item") + "21|Movie 21 (1995)|01-Jan-1995||http://x|0|1|0\n");
+  const result r =
+      run_aerec("eval " + model.string() + " --data " + more.path().string() + " --split u1 --json");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  REQUIRE_THAT(r.err, Catch::Contains("1 training ratings are of movies the model does not know; left out"));
+  // Left out, the data is the model's own: the same figures.
+  const json m = json::parse(read(f.dir.path() / "m.json"));
+  REQUIRE(json::parse(r.out)["test_rmse"].get<double>() ==
+          Approx(m["test_rmse"].get<double>()).epsilon(1e-12));
+}
+
 TEST_CASE("recommend lists unrated movies with titles", "[cli]") {
   const fixture& f = shared_fixture();
   const result r =
