@@ -293,6 +293,10 @@ class part_builder {
   part_builder(std::int32_t rows, std::int32_t cols) : rows_(rows), cols_(cols) {
     offsets_.assign(static_cast<std::size_t>(rows) + 1, 0);
   }
+  void reserve(std::size_t ratings) {
+    cols_index_.reserve(ratings);
+    values_.reserve(ratings);
+  }
   void add(std::int32_t row, std::int32_t col, float value) {
     ++offsets_[static_cast<std::size_t>(row) + 1];
     cols_index_.push_back(col);
@@ -317,14 +321,18 @@ void build_parts(dataset& d, const rating_table& t, const std::vector<std::uint3
   std::vector<std::uint8_t> item_trained(static_cast<std::size_t>(cols), 0);
   std::vector<std::uint8_t> has_input(static_cast<std::size_t>(rows), 0);
   bool held_out_users = false;
+  // Each part's size at most, reserved: doubling arrays held up to twice a part at ML-25M's size.
+  std::vector<std::size_t> sizes(5, 0);
   for (const std::uint32_t i : order) {
     const part p = static_cast<part>(parts[i]);
+    if (p != left_out_part) ++sizes[p];
     if (p == train_part) item_trained[static_cast<std::size_t>(t.items[i])] = 1;
     if (p == train_part || p == test_input || p == val_input)
       has_input[static_cast<std::size_t>(t.users[i])] |= static_cast<std::uint8_t>(1u << p);
     held_out_users |= p == test_input || p == val_input;
   }
   std::vector<part_builder> built(5, part_builder(rows, cols));
+  for (std::size_t p = 0; p < built.size(); ++p) built[p].reserve(sizes[p]);
   for (const std::uint32_t i : order) {
     const auto p = static_cast<part>(parts[i]);
     if (p == left_out_part) continue;
