@@ -8,10 +8,12 @@
 # and its optimizer's state, and the peak's ratio to them (issue 22's target: at most 2.5).
 # A command past --limit seconds is stopped, and the table says so.
 # usage: bench/scale-25m.sh [--ratings N] [--users U] [--movies M] [--out DIR] [--threads T]
-#                           [--limit SECONDS] [--aerec PATH]
+#                           [--limit SECONDS] [--aerec PATH] [--presets "P..."]
+# --presets: the presets to train (default all four; eval and export need seed-fixed).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 ratings=25000095 threads=2 limit=900 users='' movies=''
+presets=(seed-fixed denoising mult-vae autorec-i)
 out=${TMPDIR:-/tmp}/aerec-scale-25m
 default_aerec=$root/build/native-release/native/aerec
 aerec=$default_aerec
@@ -28,7 +30,8 @@ while (($#)); do
     --threads) threads=${2:?--threads needs a value} ;;
     --limit) limit=${2:?--limit needs a value} ;;
     --aerec) aerec=${2:?--aerec needs a value} ;;
-    -h | --help) sed -n '2,11p' "$0" | cut -c3-; exit 0 ;;
+    --presets) read -r -a presets <<<"${2:?--presets needs a value}" ;;
+    -h | --help) sed -n '2,12p' "$0" | cut -c3-; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
   shift 2
@@ -43,8 +46,10 @@ generator=$(dirname "$aerec")/../bench/aerec_bench_synthetic_ratings
 # The presets' own widths: at ML-25M's size the widest, autorec-i's 500 units over 162,541
 # users, holds 163 M parameters (2.6 GB with their gradients and Adam's two slots), and
 # mult-vae's 600-200-600 over 59,047 movies 71 M: both fit in 24 GiB, so none is narrowed.
-presets=(seed-fixed denoising mult-vae autorec-i)
 declare -A layers=([seed-fixed]="20 10 20" [denoising]="40 20 40" [mult-vae]="600 200 600" [autorec-i]=500)
+for preset in "${presets[@]}"; do
+  [[ -n ${layers[$preset]:-} ]] || die "--presets: '$preset' is none of ${!layers[*]}"
+done
 lazy=()
 if "$aerec" train --help | grep -q -- --lazy-updates; then lazy=(--lazy-updates); fi
 

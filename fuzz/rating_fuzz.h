@@ -47,6 +47,12 @@ inline int fuzz_ratings(std::string_view bytes, format_spec format) {
   check(t.users == p.users && t.items == p.items && t.values == p.values, "block size changes ratings");
   check(t.timestamps.empty() || t.timestamps.size() == t.size(), "some ratings without a timestamp");
   check(p.timestamps.empty(), "timestamps kept when not asked for");
+  check(t.times.has_value() == t.has_timestamps(), "a span without timestamps, or none with them");
+  if (t.times) {
+    const auto [first, last] = std::minmax_element(t.timestamps.begin(), t.timestamps.end());
+    check(t.times->first == *first && t.times->last == *last, "the span is not the timestamps'");
+    check(p.times && p.times->first == *first && p.times->last == *last, "the span depends on keeping them");
+  }
   check(t.line_marks == p.line_marks, "block size changes line numbers");
   const auto lines = static_cast<std::int64_t>(std::count(bytes.begin(), bytes.end(), '\n')) + 1;
   std::int64_t previous = 0;

@@ -140,7 +140,9 @@ void print_text(const description& d) {
 
 void run_info(const info_args& a) {
   description d{resolve_data(a.data), {}, std::nullopt};
-  d.stats = describe(read_ratings(d.files.ratings, d.files.format));
+  format_spec format = d.files.format;
+  format.keep_timestamps = false;  // their span is all it shows
+  d.stats = describe(read_ratings(d.files.ratings, format));
   if (!d.files.movies.empty()) d.titles = read_movies(d.files.movies).size();
   if (a.json_output)
     std::printf("%s\n", to_json(d).dump(2).c_str());

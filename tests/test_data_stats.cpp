@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <map>
@@ -13,7 +14,10 @@ aerec::rating_table table_of(std::vector<std::int32_t> users, std::vector<std::i
   t.users = std::move(users);
   t.items = std::move(items);
   t.values = std::move(values);
-  t.timestamps = std::move(timestamps);
+  if (!timestamps.empty()) {
+    const auto [first, last] = std::minmax_element(timestamps.begin(), timestamps.end());
+    t.times = aerec::time_span{*first, *last};
+  }
   return t;
 }
 

@@ -332,12 +332,23 @@ TEST_CASE("line() finds each rating's line through the marks", "[reader]") {
 
 TEST_CASE("read_ratings: timestamps can be checked without being kept", "[reader]") {
   temp_dir dir;
-  const auto path = dir.write("u.data", "1\t10\t4\t881250949\n2\t20\t3\t881250950\n");
+  const auto path = dir.write("u.data", "1\t10\t4\t881250949\n2\t20\t3\t881250900\n3\t30\t3\t881250999\n");
   format_spec f = format_of(rating_format::tab);
   f.keep_timestamps = false;
   const rating_table t = aerec::read_ratings(path, f);
-  CHECK(rows_of(t) == std::vector<row>{{1, 10, 4.0f}, {2, 20, 3.0f}});
+  CHECK(rows_of(t) == std::vector<row>{{1, 10, 4.0f}, {2, 20, 3.0f}, {3, 30, 3.0f}});
   CHECK_FALSE(t.has_timestamps());
+  // Their span is found all the same (data info shows it).
+  REQUIRE(t.times);
+  CHECK(t.times->first == 881250900);
+  CHECK(t.times->last == 881250999);
+  f.keep_timestamps = true;
+  const rating_table kept = aerec::read_ratings(path, f);
+  REQUIRE(kept.times);
+  CHECK(kept.times->first == 881250900);
+  CHECK(kept.times->last == 881250999);
+  dir.write("none.csv", "userId,movieId,rating\n1,10,4\n");
+  CHECK_FALSE(aerec::read_ratings(dir.path() / "none.csv", format_of(rating_format::csv)).times);
   dir.write("bad.data", "1\t10\t4\tsoon\n");
   const auto e = error_from([&] { aerec::read_ratings(dir.path() / "bad.data", f); });
   REQUIRE(e);

@@ -96,11 +96,10 @@ data_stats describe(const rating_table& table) {
     sum += static_cast<double>(value) * static_cast<double>(count);
   s.mean_rating = sum / static_cast<double>(s.ratings);
 
-  if (table.has_timestamps()) {
-    const auto [first, last] = std::minmax_element(table.timestamps.begin(), table.timestamps.end());
+  if (table.times) {
     s.has_timestamps = true;
-    s.first_timestamp = *first;
-    s.last_timestamp = *last;
+    s.first_timestamp = table.times->first;
+    s.last_timestamp = table.times->last;
   }
   return s;
 }

@@ -212,6 +212,9 @@ class rating_parser {
       const auto timestamp = text::parse_count(wanted_[timestamp_column]);
       if (!timestamp) fail("timestamp " + text::quoted(wanted_[timestamp_column]) + " is not a number");
       if (format_.keep_timestamps) table_.timestamps.push_back(*timestamp);
+      if (!table_.times) table_.times = time_span{*timestamp, *timestamp};
+      table_.times->first = std::min(table_.times->first, *timestamp);
+      table_.times->last = std::max(table_.times->last, *timestamp);
     }
     if (table_.values.empty() || number_ != last_rating_line_ + 1)
       table_.line_marks.emplace_back(table_.size(), number_);

@@ -71,22 +71,27 @@ source read_fold(const data_files& files, const std::string& fold) {
 
 // Replaces external ids by their index in the sorted distinct ids, which it returns.
 id_map to_indices(std::vector<std::int32_t>& ids) {
-  std::vector<std::int32_t> distinct = ids;
-  std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  id_map map(distinct);
-  // MovieLens ids are dense enough for a direct lookup table; sparse ids
-  // from other files take the hash map.
-  const auto top = static_cast<std::size_t>(distinct.back());
-  if (top > 4 * distinct.size() + (1u << 20)) {
+  const auto top = static_cast<std::size_t>(*std::max_element(ids.begin(), ids.end()));
+  // Ids as dense as MovieLens's are numbered through a table indexed by id (at most the
+  // column's size); sparse ids from other files are sorted and take the hash map.
+  if (top >= ids.size() + (1u << 20)) {
+    std::vector<std::int32_t> distinct = ids;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    id_map map(distinct);
     for (std::int32_t& id : ids) id = *map.find(id);
     return map;
   }
   std::vector<std::int32_t> index(top + 1, -1);
-  for (std::size_t k = 0; k < distinct.size(); ++k)
-    index[static_cast<std::size_t>(distinct[k])] = static_cast<std::int32_t>(k);
+  for (const std::int32_t id : ids) index[static_cast<std::size_t>(id)] = 0;
+  std::vector<std::int32_t> distinct;
+  for (std::size_t id = 0; id <= top; ++id)
+    if (index[id] == 0) {
+      index[id] = static_cast<std::int32_t>(distinct.size());
+      distinct.push_back(static_cast<std::int32_t>(id));
+    }
   for (std::int32_t& id : ids) id = index[static_cast<std::size_t>(id)];
-  return map;
+  return id_map(std::move(distinct));
 }
 
 // Rating indices ordered by (row, column), and where each row starts.
@@ -287,7 +292,41 @@ std::vector<std::uint8_t> assign_parts(const source& s, const row_major& m, cons
   return parts;
 }
 
-// Builds one part's CSR arrays from the row-major order.
+// The ratings in row-major order (each row's columns ascending), with their parts.
+struct row_major_ratings {
+  std::vector<std::size_t> start;  // rows + 1
+  std::vector<std::int32_t> cols;
+  std::vector<float> values;
+  std::vector<std::uint8_t> parts;
+};
+
+// Moves the table's items and values, and the parts, into row-major order in
+// place by following the order's cycles: copies would add 9 bytes a rating
+// to the peak (ML-25M's size: 215 MiB).
+row_major_ratings in_row_major(rating_table& t, row_major m, std::vector<std::uint8_t> parts) {
+  std::vector<std::uint32_t>& order = m.order;
+  for (std::uint32_t k = 0; k < order.size(); ++k) {
+    if (order[k] == k) continue;
+    const std::int32_t item = t.items[k];
+    const float value = t.values[k];
+    const std::uint8_t p = parts[k];
+    std::uint32_t j = k;
+    for (std::uint32_t from = order[j]; from != k; from = order[j]) {
+      t.items[j] = t.items[from];
+      t.values[j] = t.values[from];
+      parts[j] = parts[from];
+      order[j] = j;
+      j = from;
+    }
+    t.items[j] = item;
+    t.values[j] = value;
+    parts[j] = p;
+    order[j] = j;
+  }
+  return {std::move(m.start), std::move(t.items), std::move(t.values), std::move(parts)};
+}
+
+// Builds one part's CSR arrays, row by row.
 class part_builder {
  public:
   part_builder(std::int32_t rows, std::int32_t cols) : rows_(rows), cols_(cols) {
@@ -297,8 +336,8 @@ class part_builder {
     cols_index_.reserve(ratings);
     values_.reserve(ratings);
   }
-  void add(std::int32_t row, std::int32_t col, float value) {
-    ++offsets_[static_cast<std::size_t>(row) + 1];
+  void add(std::size_t row, std::int32_t col, float value) {
+    ++offsets_[row + 1];
     cols_index_.push_back(col);
     values_.push_back(value);
   }
@@ -314,47 +353,71 @@ class part_builder {
   std::vector<float> values_;
 };
 
-void build_parts(dataset& d, const rating_table& t, const std::vector<std::uint32_t>& order,
-                 const std::vector<std::uint8_t>& parts) {
-  const std::int32_t rows = d.users.size(), cols = d.items.size();
-  // What a target rating needs to be predictable: an input row and a trained column.
-  std::vector<std::uint8_t> item_trained(static_cast<std::size_t>(cols), 0);
-  std::vector<std::uint8_t> has_input(static_cast<std::size_t>(rows), 0);
+// What a target rating needs to be predictable: an input row and a trained column.
+struct predictable {
+  std::vector<std::uint8_t> item_trained;  // per column
+  std::vector<std::uint8_t> has_input;     // per row, a bit per input part
   bool held_out_users = false;
-  // Each part's size at most, reserved: doubling arrays held up to twice a part at ML-25M's size.
-  std::vector<std::size_t> sizes(5, 0);
-  for (const std::uint32_t i : order) {
-    const part p = static_cast<part>(parts[i]);
-    if (p != left_out_part) ++sizes[p];
-    if (p == train_part) item_trained[static_cast<std::size_t>(t.items[i])] = 1;
-    if (p == train_part || p == test_input || p == val_input)
-      has_input[static_cast<std::size_t>(t.users[i])] |= static_cast<std::uint8_t>(1u << p);
-    held_out_users |= p == test_input || p == val_input;
-  }
-  std::vector<part_builder> built(5, part_builder(rows, cols));
-  for (std::size_t p = 0; p < built.size(); ++p) built[p].reserve(sizes[p]);
-  for (const std::uint32_t i : order) {
-    const auto p = static_cast<part>(parts[i]);
-    if (p == left_out_part) continue;
-    const std::int32_t row = t.users[i], col = t.items[i];
-    if (p == test_target || p == val_target) {
-      holdout& h = p == test_target ? d.test : d.validation;
-      const part input = !held_out_users ? train_part : p == test_target ? test_input : val_input;
-      if (!(has_input[static_cast<std::size_t>(row)] & (1u << input))) {
-        ++h.unknown_user;
-        continue;
-      }
-      if (!item_trained[static_cast<std::size_t>(col)]) {
-        ++h.unknown_item;
-        continue;
-      }
+  std::vector<std::size_t> sizes = std::vector<std::size_t>(left_out_part, 0);  // per part
+};
+
+predictable survey(const row_major_ratings& r, std::int32_t cols) {
+  predictable out;
+  out.item_trained.assign(static_cast<std::size_t>(cols), 0);
+  out.has_input.assign(r.start.size() - 1, 0);
+  for (std::size_t row = 0; row + 1 < r.start.size(); ++row)
+    for (std::size_t k = r.start[row]; k < r.start[row + 1]; ++k) {
+      const auto p = static_cast<part>(r.parts[k]);
+      if (p != left_out_part) ++out.sizes[p];
+      if (p == train_part) out.item_trained[static_cast<std::size_t>(r.cols[k])] = 1;
+      if (p == train_part || p == test_input || p == val_input)
+        out.has_input[row] |= static_cast<std::uint8_t>(1u << p);
+      out.held_out_users |= p == test_input || p == val_input;
     }
-    built[p].add(row, col, t.values[i]);
-  }
-  d.train = built[train_part].finish();
+  return out;
+}
+
+// The training part is the ratings' arrays compacted in place (most of the
+// ratings: a copy would double the peak); the other parts are copied out.
+void build_parts(dataset& d, row_major_ratings& r) {
+  const std::int32_t rows = d.users.size(), cols = d.items.size();
+  const predictable known = survey(r, cols);
+  std::vector<part_builder> built(left_out_part, part_builder(rows, cols));
+  for (std::size_t p = test_target; p < built.size(); ++p) built[p].reserve(known.sizes[p]);
+  std::vector<std::int64_t> train_offsets(static_cast<std::size_t>(rows) + 1, 0);
+  std::size_t trained = 0;
+  for (std::size_t row = 0; row + 1 < r.start.size(); ++row)
+    for (std::size_t k = r.start[row]; k < r.start[row + 1]; ++k) {
+      const auto p = static_cast<part>(r.parts[k]);
+      const std::int32_t col = r.cols[k];
+      if (p == train_part) {
+        r.cols[trained] = col;
+        r.values[trained++] = r.values[k];
+        ++train_offsets[row + 1];
+        continue;
+      }
+      if (p == left_out_part) continue;
+      if (p == test_target || p == val_target) {
+        holdout& h = p == test_target ? d.test : d.validation;
+        const part input = !known.held_out_users ? train_part : p == test_target ? test_input : val_input;
+        if (!(known.has_input[row] & (1u << input))) {
+          ++h.unknown_user;
+          continue;
+        }
+        if (!known.item_trained[static_cast<std::size_t>(col)]) {
+          ++h.unknown_item;
+          continue;
+        }
+      }
+      built[p].add(row, col, r.values[k]);
+    }
+  r.cols.resize(trained);
+  r.values.resize(trained);
+  std::partial_sum(train_offsets.begin(), train_offsets.end(), train_offsets.begin());
+  d.train = ratings(rows, cols, std::move(train_offsets), std::move(r.cols), std::move(r.values));
   d.test.target = built[test_target].finish();
   d.validation.target = built[val_target].finish();
-  if (held_out_users) {
+  if (known.held_out_users) {
     d.test.input = built[test_input].finish();
     d.validation.input = built[val_input].finish();
   }
@@ -440,9 +503,13 @@ dataset load_dataset(const data_files& files, const load_options& options) {
   d.scale = *lo < *hi ? rating_scale{*lo, *hi} : files.format.valid;
   d.users = to_indices(t.users);
   d.items = to_indices(t.items);
-  const row_major m = row_major_order(s, d.users, d.items);
+  row_major m = row_major_order(s, d.users, d.items);
+  std::vector<std::int32_t>().swap(t.users);  // the order says each rating's row from here on
   time_orders orders;
-  build_parts(d, t, m.order, assign_parts(s, m, options, orders));
+  std::vector<std::uint8_t> parts = assign_parts(s, m, options, orders);
+  std::vector<std::int64_t>().swap(t.timestamps);
+  row_major_ratings in_order = in_row_major(t, std::move(m), std::move(parts));
+  build_parts(d, in_order);
   if (last) {
     d.train_order = std::move(orders.train);
     d.short_users = orders.short_users;

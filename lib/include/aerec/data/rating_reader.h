@@ -6,6 +6,7 @@
 // per-line allocation so that ML-25M's 25M lines take seconds.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,7 +32,7 @@ struct format_spec {
   std::string rating_column = "rating";
   std::string timestamp_column = "timestamp";  // optional: absent from the header is fine
   rating_scale valid{1, 5};                    // a rating outside is an error naming file and line
-  // Off: timestamps are still checked but not kept (a third of the memory).
+  // Off: timestamps are still checked, and their span found, but not kept (a third of the memory).
   bool keep_timestamps = true;
 };
 
@@ -41,6 +42,11 @@ struct format_spec {
 // a header "userId,movieId,rating,timestamp" and ratings 0.5..5.
 format_spec default_format(rating_format kind);
 
+// The earliest and the latest timestamp of a file.
+struct time_span {
+  std::int64_t first = 0, last = 0;
+};
+
 // Ratings in file order, column by column (about 20 bytes per rating).
 struct rating_table {
   std::filesystem::path path;
@@ -48,6 +54,7 @@ struct rating_table {
   std::vector<std::int32_t> items;
   std::vector<float> values;
   std::vector<std::int64_t> timestamps;  // one per rating, or empty when the file has none
+  std::optional<time_span> times;        // when the file has timestamps, kept or not
   // (rating index, its line) wherever the line stops being the previous
   // rating's line + 1 (the first rating, and after skipped blank lines).
   std::vector<std::pair<std::size_t, std::int64_t>> line_marks;
