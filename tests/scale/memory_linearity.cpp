@@ -8,8 +8,9 @@
 // fixed memory (about 28 MiB: the binary, its libraries, thread stacks; a CUDA build opens cuBLAS,
 // another 200 MiB, only for a CUDA backend) and the test would pass whatever the code did. At
 // 4 M ratings it grew 1.68 times in train and 1.75 in eval; at 1 M, where the data's 15 bytes
-// a rating weigh less than the fixed memory, only 1.25. A float matrix of users x movies beside it would have made that
-// about 3. usage: aerec_memory_linearity AEREC GENERATOR [RATINGS]   (default 4,000,000)
+// a rating weigh less than the fixed memory, only 1.25. A float matrix of users x movies beside
+// it would have made that about 3.
+// usage: aerec_memory_linearity AEREC GENERATOR [RATINGS]   (default 4,000,000)
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
