@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <numeric>
 #include <sstream>
@@ -11,6 +10,7 @@
 #include "aerec/core/error.h"
 #include "aerec/data/implicit_feedback.h"
 #include "core/names.h"
+#include "data/nonzeros.h"
 
 namespace aerec {
 
@@ -153,34 +153,13 @@ sparse_batch model::dense_to_batch(std::span<const float> rows) const {
   AEREC_ASSERT(rows.size() % n == 0);
   sparse_batch batch;
   batch.cols = items_.size();
-  // A user rates a few percent of the movies: eight columns at a time are tested together and
-  // skipped when all are 0 (a 64-user batch of ML-1M's width is 237,000), the others copied
-  // without a branch into room for a whole row (not zeroed first), the rated ones appended.
-  // Nothing here calls what can throw: in wasm such a call goes through a JavaScript trampoline.
-  constexpr std::size_t block = 8;
-  const std::unique_ptr<float[]> values(new float[n]);
-  const std::unique_ptr<int[]> cols(new int[n]);
+  // Packed into room for a whole row (not zeroed first: a megabyte for 64 users of ML-1M's
+  // width), the rated ones appended. Nothing here calls what can throw: in wasm such a call
+  // goes through a JavaScript trampoline.
+  const std::unique_ptr<float[]> values(new float[nonzeros_room(n)]);
+  const std::unique_ptr<int[]> cols(new int[nonzeros_room(n)]);
   for (std::size_t start = 0; start < rows.size(); start += n) {
-    const float* row = rows.data() + start;
-    std::size_t count = 0;
-    const auto add = [&](std::size_t j) {
-      values[count] = row[j];
-      cols[count] = static_cast<int>(j);
-      count += row[j] != 0;  // not rated (NaN is not 0: it is checked below)
-    };
-    std::size_t j = 0;
-    for (; j + block <= n; j += block) {
-      // A float is 0 when its bits but the sign are (NaN is not): four 64-bit words at once, then
-      // each half's two.
-      constexpr std::uint64_t magnitudes = 0x7fffffff7fffffffULL;
-      std::uint64_t words[block / 2];
-      std::memcpy(words, row + j, sizeof words);
-      if (((words[0] | words[1] | words[2] | words[3]) & magnitudes) == 0) continue;
-      for (std::size_t half = 0; half < 2; ++half)
-        if (((words[2 * half] | words[2 * half + 1]) & magnitudes) != 0)
-          for (std::size_t k = 0; k < block / 2; ++k) add(j + 4 * half + k);
-    }
-    for (; j < n; ++j) add(j);
+    const std::size_t count = nonzeros(rows.subspan(start, n), values.get(), cols.get());
     batch.values.insert(batch.values.end(), values.get(), values.get() + count);
     batch.cols_index.insert(batch.cols_index.end(), cols.get(), cols.get() + count);
     batch.offsets.push_back(batch.nnz());
