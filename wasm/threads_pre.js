@@ -31,3 +31,26 @@ var aerecWorkers = 1;
   aerecThreads = asked !== undefined ? asked : Math.min(2, cores);
   aerecWorkers = Math.max(1, aerecThreads - 1);
 })();
+// A thread whose Worker cannot start (its script missing or refused, say)
+// rejects createAerec, naming the script, where Emscripten 3.1.6's runtime
+// would wait for it for ever (a browser) or throw where nothing catches it
+// (Node, whose process then dies). This `Worker`, in createAerec's scope,
+// is what the runtime starts its threads with. After a Worker has loaded, its
+// errors go to the runtime's own handler, as before.
+var Worker = function (url, options) {
+  var worker = new globalThis.Worker(url, options);
+  var handler = null;
+  var failed = function (e) {
+    if (worker.loaded) return handler && handler(e);
+    readyPromiseReject(new AerecError('io_error', 'a thread could not start from ' + url + ': ' +
+      ((e && e.message) || 'its script did not load')));
+  };
+  // The runtime sets onerror (and in Node forwards the 'error' event to it).
+  Object.defineProperty(worker, 'onerror', {
+    configurable: true,
+    get: function () { return failed; },
+    set: function (h) { handler = h; },
+  });
+  if (typeof worker.on !== 'function') worker.addEventListener('error', failed);
+  return worker;
+};

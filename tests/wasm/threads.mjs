@@ -3,7 +3,9 @@
 // users (165 ratings each, as bench/inference's), the pair's scores, stars and reasons, the taste
 // map's place, the "Up next" model's next movies and the image model's reconstructions.
 // aerec.js loads the threaded build when asked for threads (in Node, which is no cross-origin
-// isolated page, not by itself); a bad thread count rejects with AerecError; and Node exits with
+// isolated page, not by itself); a bad thread count rejects with AerecError, and so does a missing
+// Worker script (io_error) unless createAerec chose threads by itself (in an isolated page), where it
+// falls back to one thread; and Node exits with
 // the threads' Workers still alive (the test ending at all shows it).
 //
 //   node threads.mjs --module DIR --demo DIR   (DIR: the package folder; web/demo)
@@ -96,4 +98,39 @@ check(defaulted.threads >= 1 && defaulted.threads <= 2, `aerec-threads.js by def
 
 console.log('bad thread counts:');
 for (const threads of [0, 1.5, 65, '2']) await rejects(createAerec, { threads }, 'invalid_argument');
+
+// Without its Worker's script, the threaded build rejects (io_error, naming the script) rather
+// than wait for ever or end Node's process; a copy of the package without that file.
+console.log('no worker script:');
+const bare = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR || '/tmp'), 'aerec-no-worker-'));
+try {
+  for (const file of fs.readdirSync(args.module))
+    if (file !== 'aerec-threads.worker.js' && fs.statSync(path.join(args.module, file)).isFile())
+      fs.copyFileSync(path.join(args.module, file), path.join(bare, file));
+  const withoutWorker = (await import(pathToFileURL(path.join(bare, 'aerec.js')).href)).default;
+  let timer;
+  const waited = new Promise((resolve) => { timer = setTimeout(resolve, 30000, 'still waiting after 30 s'); });
+  const outcome = await Promise.race([withoutWorker({ threads: 2 }).then(() => 'resolved', (e) => e), waited]);
+  clearTimeout(timer);
+  check(outcome instanceof Error, `createAerec({ threads: 2 }) without aerec-threads.worker.js: ${outcome}`);
+  check(outcome.name === 'AerecError' && outcome.code === 'io_error' && outcome.message.includes('aerec-threads.worker.js'),
+    `without aerec-threads.worker.js: ${outcome.name} ${outcome.code}: ${outcome.message}`);
+  console.log(`  ${outcome.code}: ${outcome.message}`);
+  // Where the page is cross-origin isolated and createAerec chose threads by itself, it falls back
+  // to the single-threaded build instead, which answers the same.
+  globalThis.crossOriginIsolated = true;
+  try {
+    const isolated = await createAerec();
+    check(isolated.threads >= 1 && isolated.threads <= 2, `isolated, with the worker script: ${isolated.threads} threads`);
+    const fallen = await withoutWorker();
+    check(fallen.threads === 1, `isolated, without the worker script: ${fallen.threads} threads, not 1`);
+    check(answers(fallen) === expected, 'isolated, without the worker script: differs from aerec.js');
+    console.log(`  isolated, createAerec() takes ${isolated.threads} threads with the worker script, and 1 without it, `
+                + 'answering as aerec.js');
+  } finally {
+    delete globalThis.crossOriginIsolated;
+  }
+} finally {
+  fs.rmSync(bare, { recursive: true, force: true });
+}
 console.log('PASS: the threaded build answers as the single-threaded one on 1, 2 and 3 threads');
