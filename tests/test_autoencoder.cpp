@@ -394,3 +394,33 @@ TEST_CASE("predictions at a pattern's entries are the full predictions there", "
               Approx(full[static_cast<std::size_t>(r * 8 + pattern.cols_index[e])]).epsilon(1e-6));
   }
 }
+
+// The wasm module serves a loaded model with its weights packed once (prepare_for_serving): the
+// predictions are those of the unprepared network (another kernel, so within rounding), for one
+// user and a batch, sparse and dense inputs; and they come from the packed copies, which a
+// change to the weights afterwards does not reach (the contract: serving weights do not change).
+TEST_CASE("a network prepared for serving predicts as before, from its packed weights", "[autoencoder]") {
+  auto b = make_cpu_backend();
+  const std::vector<int> hidden = {16, 8, 16};
+  autoencoder net(*b, stacked_layers(37, hidden, activation::selu, activation::identity));
+  rng random(11);
+  net.initialize(init_scheme::pytorch, random);
+  std::vector<float> rows(64 * 37);
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    rows[i] = random.uniform() < 0.2f ? static_cast<float>(1 + random.next() % 5) : 0.0f;
+  const auto close = [](const std::vector<float>& got, const std::vector<float>& want) {
+    REQUIRE(got.size() == want.size());
+    for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == Approx(want[i]).epsilon(1e-5).margin(1e-6));
+  };
+  const std::span<const float> one(rows.data(), 37);
+  const std::vector<float> batch_before = net.predict(std::span<const float>(rows)),
+                           one_before = net.predict(one);
+  net.prepare_for_serving();
+  close(net.predict(std::span<const float>(rows)), batch_before);
+  close(net.predict(one), one_before);
+  // The last layer's weight zeroed: the packed copy still serves.
+  const std::vector<parameter> params = net.parameters();
+  const parameter& last_weight = params[params.size() - 2];
+  b->fill(last_weight.value, last_weight.size, 0.0f);
+  close(net.predict(std::span<const float>(rows)), batch_before);
+}

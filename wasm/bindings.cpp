@@ -106,6 +106,8 @@ class model_handle {
       if (const std::string problem = m->user_input_problem(); !problem.empty())
         throw error(error_code::invalid_argument,
                     source + ": " + problem + "; this module takes ratings by movie");
+      // Served as loaded: its weights packed once for the products, not for each.
+      m->network().prepare_for_serving();
       std::unique_ptr<model>& slot = m->ranks() ? ranking_ : rating_;
       if (slot)
         throw error(error_code::invalid_argument, std::string("both models ") +

@@ -429,6 +429,10 @@ std::vector<parameter_rows> autoencoder::lazy_rows(std::vector<std::int32_t> inp
   return lazy;
 }
 
+void autoencoder::prepare_for_serving() {
+  for (const auto& l : layers_) l->prepare_for_serving();
+}
+
 std::vector<float> autoencoder::output_of(std::size_t layer, const sparse_batch& batch) {
   AEREC_ASSERT(batch.cols == items() && layer < layers_.size());
   predict_input_.assign(backend_, batch);

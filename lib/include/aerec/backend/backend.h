@@ -52,6 +52,16 @@ class op_family {
   virtual ~op_family() = default;
 };
 
+// A matrix B prepared once for many products A op(B) (a served model's
+// weights), kept by the backend in the layout its kernel reads: no packing per
+// product. B must not change while this is in use.
+class prepared_product {
+ public:
+  virtual ~prepared_product() = default;
+  // C = A op(B), A not transposed, C overwritten.
+  virtual void multiply(const_matrix_view a, matrix_view c) = 0;
+};
+
 class backend {
  public:
   backend() = default;
@@ -86,6 +96,11 @@ class backend {
   // overwrites C (whatever it held, NaN included).
   virtual void gemm(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a, const_matrix_view b,
                     float beta, matrix_view c) = 0;
+  // B prepared for products by it (see prepared_product); null where the
+  // backend gains nothing by it, and gemm serves.
+  virtual std::unique_ptr<prepared_product> prepare_product(bool /*transpose_b*/, const_matrix_view /*b*/) {
+    return nullptr;
+  }
   // C = X * W + beta * C for sparse X (rows x k) and dense W (k x n).
   virtual void sparse_dense(const sparse_view& x, const_matrix_view w, float beta, matrix_view c) = 0;
   // G = X^T * D + beta * G for sparse X (rows x k) and dense D (rows x n).

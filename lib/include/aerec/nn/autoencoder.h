@@ -115,6 +115,11 @@ class autoencoder {
   // theirs. Throws invalid_argument unless both layers are dense.
   void set_lazy_gradients(bool on);
   std::vector<parameter_rows> lazy_rows(std::vector<std::int32_t> inputs, std::vector<std::int32_t> rated);
+  // For a model loaded to predict, whose parameters then never change: each
+  // layer keeps its weights prepared for the backend's products
+  // (layer::prepare_for_serving). The wasm module calls it; natively the
+  // BLAS's products are faster unprepared, and nothing does.
+  void prepare_for_serving();
 
   // Predictions (rows x items, row-major) for a host batch, copied to the host.
   std::vector<float> predict(const sparse_batch& batch);

@@ -130,6 +130,12 @@ class layer {
   // weight's and bias' only at the pattern's columns. The other rows keep
   // stale values, which the optimizer skips. A layer without such rows ignores it.
   virtual void set_lazy_gradients(lazy_gradients /*rows*/) {}
+
+  // For serving: the parameters no longer change (the model was loaded to
+  // predict), so the layer may keep its weights prepared for the backend's
+  // products (backend::prepare_product). Changing them afterwards is an error
+  // that nothing detects. A layer with nothing to prepare ignores it.
+  virtual void prepare_for_serving() {}
 };
 
 }  // namespace aerec

@@ -210,6 +210,27 @@ float max_of(const float* z, int n) {
 // and of the per-pixel losses. The penalties, the variational code, GLocal-K's
 // operations and the convolutions' data movement cost little beside the
 // layers around them: they come from their host implementations, in place.
+// B packed once into the SIMD kernel's panels; each product splits C's columns
+// in whole panels over the threads, as gemm does (the same bits on any number).
+class packed_product final : public prepared_product {
+ public:
+  packed_product(bool transpose_b, const_matrix_view b, int threads)
+      : b_(simd_pack_b(transpose_b, b)), threads_(threads) {}
+
+  void multiply(const_matrix_view a, matrix_view c) override {
+    cpu::parallel_for(
+        threads_, static_cast<std::size_t>(c.cols), count(c.rows, c.cols) * static_cast<std::size_t>(b_.k),
+        [&](std::size_t begin, std::size_t end) {
+          simd_gemm_packed(a, b_, c, static_cast<int>(begin), static_cast<int>(end - begin));
+        },
+        static_cast<std::size_t>(simd_panel_width()));
+  }
+
+ private:
+  packed_b b_;
+  int threads_;
+};
+
 class cpu_backend final : public backend,
                           public elementwise_ops,
                           public loss_ops,
@@ -292,6 +313,12 @@ class cpu_backend final : public backend,
         },
         16);
 #endif
+  }
+
+  // Natively, Eigen's or OpenBLAS's products beat the packed SIMD kernel even
+  // without packing ahead; only the wasm module prepares (autoencoder::prepare_for_serving).
+  std::unique_ptr<prepared_product> prepare_product(bool transpose_b, const_matrix_view b) override {
+    return std::make_unique<packed_product>(transpose_b, b, threads_);
   }
 
   // Each part owns whole output rows.

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <vector>
 
+#include "aerec/core/error.h"
+
 namespace aerec {
 
 namespace {
@@ -226,6 +228,75 @@ void panel_product(operand a, operand b, int m, int n, index k, float alpha, flo
   }
 }
 
+// One row of C over P panels side by side (P * NV accumulators: independent
+// additions in flight, where one panel's NV would wait on each other), from
+// kc steps of the row at `a` (its values in order) and panels `stride` apart
+// at `b`; the sums in tile's order, so the same bits. `cols` of the P panels'
+// columns are C's.
+template <int P, int NV>
+void row_tile(index kc, const float* a, const float* b, index stride, float* c, int cols, update u) {
+  constexpr int width = NV * lanes;
+  vf sum[P][NV] = {};
+  for (index k = 0; k < kc; ++k) {
+    const vf ak = splat(a[k]);
+    for (int p = 0; p < P; ++p)
+      for (int v = 0; v < NV; ++v) sum[p][v] += ak * load(b + p * stride + k * width + v * lanes);
+  }
+  if (cols == P * width) {
+    for (int p = 0; p < P; ++p)
+      for (int v = 0; v < NV; ++v)
+        store(c + p * width + v * lanes, updated(sum[p][v], c + p * width + v * lanes, u));
+    return;
+  }
+  float partial[P * width];
+  for (int p = 0; p < P; ++p) std::memcpy(partial + p * width, sum[p], sizeof sum[p]);
+  for (int j = 0; j < cols; ++j) c[j] = updated(partial[j], c + j, u);
+}
+
+constexpr int panel_width = tile_vectors * lanes;
+// Panels side by side in row_tile: 4 x 2 accumulators, as the 4 x 2 tile.
+constexpr int row_panels = 4;
+
+int panel_count(int n) { return (n + panel_width - 1) / panel_width; }
+
+// Where the packed panel p of depth block k0 begins: blocks of whole depth
+// before it, each panel_count panels panel_stride apart.
+index packed_offset(index k0, index kc, int panels, int p) {
+  return k0 / block_depth * panels * panel_stride(block_depth, panel_width) +
+         p * panel_stride(kc, panel_width);
+}
+
+// C's columns in panels [p0, p1) from A's rows and packed B's depth block k0
+// (at `block`): 4 rows at a time through the tile, fewer row by row through
+// row_tile, row_panels panels at a time.
+void packed_block(operand a, int m, index k0, index kc, const float* block, int p0, int p1, int n, float* c,
+                  index ldc, update u, std::vector<float>& packed_a) {
+  const index stride = panel_stride(kc, panel_width);
+  if (m >= tile_rows) {
+    const int row_tiles = (m + tile_rows - 1) / tile_rows;
+    for (int t = 0; t < row_tiles; ++t)
+      pack_rows<tile_rows>(a, t * tile_rows, std::min(tile_rows, m - t * tile_rows), k0, kc,
+                           packed_a.data() + t * tile_rows * kc);
+    for (int p = p0; p < p1; ++p)
+      for (int t = 0; t < row_tiles; ++t)
+        tile<tile_rows, tile_vectors>(kc, packed_a.data() + t * tile_rows * kc, block + p * stride,
+                                      c + t * tile_rows * ldc + p * panel_width, ldc,
+                                      std::min(tile_rows, m - t * tile_rows),
+                                      std::min(panel_width, n - p * panel_width), u);
+    return;
+  }
+  for (int i = 0; i < m; ++i) {
+    const float* row = a.at(i, k0);  // A is not transposed: a row's steps lie side by side
+    int p = p0;
+    for (; p + row_panels <= p1; p += row_panels)
+      row_tile<row_panels, tile_vectors>(kc, row, block + p * stride, stride, c + i * ldc + p * panel_width,
+                                         std::min(row_panels * panel_width, n - p * panel_width), u);
+    for (; p < p1; ++p)
+      row_tile<1, tile_vectors>(kc, row, block + p * stride, stride, c + i * ldc + p * panel_width,
+                                std::min(panel_width, n - p * panel_width), u);
+  }
+}
+
 // Four lanes: vf's halves added (AVX), or vf itself.
 inline v4 fold(vf x) {
 #if AEREC_SIMD_LANES == 8
@@ -390,6 +461,47 @@ void scale(matrix_view c, float beta) {
 }
 
 }  // namespace
+
+int simd_panel_width() { return panel_width; }
+
+packed_b simd_pack_b(bool transpose_b, const_matrix_view b) {
+  const operand ob = as_operand(b, transpose_b);
+  const int k = transpose_b ? b.cols : b.rows, n = transpose_b ? b.rows : b.cols;
+  const int panels = panel_count(n);
+  packed_b out{k, n, {}};
+  if (k == 0 || n == 0) return out;
+  // The whole depth blocks, then the last one's panels where the depth is no multiple of a block.
+  const index rest = k % block_depth;
+  out.panels.resize(static_cast<std::size_t>(packed_offset(k - rest, 0, panels, 0) +
+                                             (rest ? panels * panel_stride(rest, panel_width) : 0)));
+  for (index k0 = 0; k0 < k; k0 += block_depth) {
+    const index kc = std::min<index>(block_depth, k - k0);
+    pack_block(ob, k0, kc, 0, n, panel_width, out.panels.data() + packed_offset(k0, kc, panels, 0));
+  }
+  return out;
+}
+
+void simd_gemm_packed(const_matrix_view a, const packed_b& b, matrix_view c, int first, int count) {
+  AEREC_ASSERT(a.cols == b.k && c.rows == a.rows && c.cols == b.n && first % panel_width == 0);
+  const int m = c.rows, panels = panel_count(b.n);
+  const int p0 = first / panel_width, p1 = panel_count(first + count);
+  if (m == 0 || count == 0) return;
+  if (b.k == 0) {
+    for (int i = 0; i < m; ++i)
+      std::fill(c.data + i * c.cols + first, c.data + i * c.cols + first + count, 0.0f);
+    return;
+  }
+  std::vector<float> packed_a(m >= tile_rows
+                                  ? static_cast<std::size_t>((m + tile_rows - 1) / tile_rows * tile_rows *
+                                                             std::min<index>(b.k, block_depth))
+                                  : 0);
+  for (index k0 = 0; k0 < b.k; k0 += block_depth) {
+    const index kc = std::min<index>(block_depth, b.k - k0);
+    const update u{1.0f, k0 == 0 ? 0.0f : 1.0f, k0 == 0};
+    packed_block(as_operand(a, false), m, k0, kc, b.panels.data() + packed_offset(k0, kc, panels, 0), p0, p1,
+                 b.n, c.data, c.cols, u, packed_a);
+  }
+}
 
 bool simd_gemm_splits_columns(bool transpose_a, bool transpose_b, int rows, int depth) {
   return depth > 0 && !(rows == 1 && !transpose_b) && !(!transpose_a && transpose_b && rows <= dot_rows_max);

@@ -2,6 +2,8 @@
 // A portable SIMD matrix product, written once with GCC/Clang vector
 // extensions: AVX with -march=native, SIMD128 in WebAssembly (where Eigen has
 // no vector path), SSE or NEON otherwise. One thread; no FMA assumed.
+#include <vector>
+
 #include "aerec/backend/backend.h"
 
 namespace aerec {
@@ -19,5 +21,21 @@ bool simd_gemm_splits_columns(bool transpose_a, bool transpose_b, int rows, int 
 // the products simd_gemm_splits_columns accepts.
 void simd_gemm_columns(bool transpose_a, bool transpose_b, float alpha, const_matrix_view a,
                        const_matrix_view b, float beta, matrix_view c, int first, int count);
+
+// op(B) (k x n) packed once for many products with it (a served model's
+// weights): its panels, depth block by depth block, as simd_gemm's panel path
+// packs them for each product.
+struct packed_b {
+  int k = 0, n = 0;
+  std::vector<float> panels;
+};
+packed_b simd_pack_b(bool transpose_b, const_matrix_view b);
+
+// C's columns [first, first + count) = A * op(B) for B packed by simd_pack_b (A
+// not transposed, C overwritten): each entry's sums in the panel path's order,
+// so the same bits as simd_gemm where it takes that path (more than a few rows).
+// `first` is a multiple of simd_panel_width().
+void simd_gemm_packed(const_matrix_view a, const packed_b& b, matrix_view c, int first, int count);
+int simd_panel_width();
 
 }  // namespace aerec

@@ -88,6 +88,8 @@ const_matrix_view dense_layer::forward(const layer_input& x) {
     // A sparse input selects rows of W, so it needs W stored by input.
     AEREC_ASSERT(!by_output());
     backend_.sparse_dense(*x.sparse, stored(weight_), 0, z);
+  } else if (prepared_) {
+    prepared_->multiply(x.dense, z);
   } else {
     backend_.gemm(false, by_output(), 1, x.dense, stored(weight_), 0, z);
   }
@@ -98,6 +100,10 @@ const_matrix_view dense_layer::forward(const layer_input& x) {
   const matrix_view y = batch_matrix(y_, rows_, spec_.outputs());
   ops<elementwise_ops>(backend_).activation_forward(spec_.act, z, y);
   return y;
+}
+
+void dense_layer::prepare_for_serving() {
+  prepared_ = backend_.prepare_product(by_output(), stored(weight_));
 }
 
 const_matrix_view dense_layer::backward(const layer_input& x, const_matrix_view d_output, float beta,

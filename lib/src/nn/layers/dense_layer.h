@@ -1,6 +1,8 @@
 #pragma once
 // y = activation(x W + b) for an inputs x outputs W, stored by_input (W) or
 // by_output (W^T); see weight_layout.
+#include <memory>
+
 #include "aerec/backend/device_array.h"
 #include "aerec/nn/layer.h"
 #include "aerec/nn/layers/dense.h"
@@ -24,6 +26,7 @@ class dense_layer final : public layer {
   const_matrix_view backward_at(const layer_input& x, const sparse_view& pattern, const float* d_values,
                                 float beta, bool want_input_grad) override;
   void set_lazy_gradients(lazy_gradients rows) override { lazy_ = rows; }
+  void prepare_for_serving() override;
 
  private:
   matrix_view batch_matrix(device_array<float>& a, int rows, int cols) { return {a.data(), rows, cols}; }
@@ -43,8 +46,9 @@ class dense_layer final : public layer {
   layer_spec spec_;
   weight_layout layout_;
   device_array<float> weight_, bias_, weight_grad_, bias_grad_;
-  device_array<float> z_, y_, dz_, dx_;  // batch workspaces
-  device_array<float> ones_;             // forward_at's bias gradient sums dz with it
+  device_array<float> z_, y_, dz_, dx_;         // batch workspaces
+  device_array<float> ones_;                    // forward_at's bias gradient sums dz with it
+  std::unique_ptr<prepared_product> prepared_;  // the weight, for dense inputs, once serving
   int rows_ = 0;
   lazy_gradients lazy_ = lazy_gradients::none;
 };
