@@ -2,10 +2,12 @@
 // against central differences, and the construction rules.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <memory>
 
 #include "aerec/backend/cpu_backend.h"
 #include "aerec/backend/device_array.h"
 #include "aerec/core/error.h"
+#include "aerec/data/sparse_batch.h"
 #include "aerec/nn/autoencoder.h"
 #include "aerec/nn/layers/dense.h"
 #include "aerec/nn/loss.h"
@@ -397,30 +399,56 @@ TEST_CASE("predictions at a pattern's entries are the full predictions there", "
 
 // The wasm module serves a loaded model with its weights packed once (prepare_for_serving): the
 // predictions are those of the unprepared network (another kernel, so within rounding), for one
-// user and a batch, sparse and dense inputs; and they come from the packed copies, which a
-// change to the weights afterwards does not reach (the contract: serving weights do not change).
+// user and a batch, dense and sparse inputs; and they come from the packed copies, which a change
+// to the weights afterwards does not reach (the contract: serving weights do not change), except
+// the first layer's under sparse inputs, which select rows of it and are not packed.
 TEST_CASE("a network prepared for serving predicts as before, from its packed weights", "[autoencoder]") {
   auto b = make_cpu_backend();
   const std::vector<int> hidden = {16, 8, 16};
-  autoencoder net(*b, stacked_layers(37, hidden, activation::selu, activation::identity));
-  rng random(11);
-  net.initialize(init_scheme::pytorch, random);
+  const auto network = [&] {
+    auto net =
+        std::make_unique<autoencoder>(*b, stacked_layers(37, hidden, activation::selu, activation::identity));
+    rng random(11);
+    net->initialize(init_scheme::pytorch, random);
+    return net;
+  };
+  rng random(12);
   std::vector<float> rows(64 * 37);
+  sparse_batch sparse;
+  sparse.cols = 37;
   for (std::size_t i = 0; i < rows.size(); ++i)
-    rows[i] = random.uniform() < 0.2f ? static_cast<float>(1 + random.next() % 5) : 0.0f;
+    if (random.uniform() < 0.2f) {
+      rows[i] = static_cast<float>(1 + random.next() % 5);
+      sparse.cols_index.push_back(static_cast<int>(i % 37));
+      sparse.values.push_back(rows[i]);
+      if ((i + 1) % 37 == 0) sparse.offsets.push_back(sparse.nnz());
+    } else if ((i + 1) % 37 == 0) {
+      sparse.offsets.push_back(sparse.nnz());
+    }
   const auto close = [](const std::vector<float>& got, const std::vector<float>& want) {
     REQUIRE(got.size() == want.size());
     for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == Approx(want[i]).epsilon(1e-5).margin(1e-6));
   };
-  const std::span<const float> one(rows.data(), 37);
-  const std::vector<float> batch_before = net.predict(std::span<const float>(rows)),
-                           one_before = net.predict(one);
-  net.prepare_for_serving();
-  close(net.predict(std::span<const float>(rows)), batch_before);
-  close(net.predict(one), one_before);
-  // The last layer's weight zeroed: the packed copy still serves.
-  const std::vector<parameter> params = net.parameters();
-  const parameter& last_weight = params[params.size() - 2];
-  b->fill(last_weight.value, last_weight.size, 0.0f);
-  close(net.predict(std::span<const float>(rows)), batch_before);
+  const auto zero_weight = [&](autoencoder& net, std::size_t layer) {
+    const parameter& w = net.parameters()[2 * layer];
+    b->fill(w.value, w.size, 0.0f);
+  };
+  const std::span<const float> all(rows), one(rows.data(), 37);
+
+  const auto dense = network();
+  const std::vector<float> batch_before = dense->predict(all), one_before = dense->predict(one);
+  dense->prepare_for_serving(/*sparse_inputs=*/false);
+  close(dense->predict(all), batch_before);
+  close(dense->predict(one), one_before);
+  zero_weight(*dense, 3);
+  close(dense->predict(all), batch_before);
+
+  const auto rated = network();
+  REQUIRE(sparse.rows() == 64);
+  const std::vector<float> sparse_before = rated->predict(sparse);
+  close(sparse_before, batch_before);
+  rated->prepare_for_serving(/*sparse_inputs=*/true);
+  close(rated->predict(sparse), sparse_before);
+  zero_weight(*rated, 0);
+  CHECK(rated->predict(sparse) != sparse_before);
 }

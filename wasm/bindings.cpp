@@ -106,8 +106,9 @@ class model_handle {
       if (const std::string problem = m->user_input_problem(); !problem.empty())
         throw error(error_code::invalid_argument,
                     source + ": " + problem + "; this module takes ratings by movie");
-      // Served as loaded: its weights packed once for the products, not for each.
-      m->network().prepare_for_serving();
+      // Served as loaded: its weights packed once for the products, not for each (the first
+      // layer's selected by the ratings, no product).
+      m->network().prepare_for_serving(/*sparse_inputs=*/true);
       std::unique_ptr<model>& slot = m->ranks() ? ranking_ : rating_;
       if (slot)
         throw error(error_code::invalid_argument, std::string("both models ") +

@@ -429,8 +429,8 @@ std::vector<parameter_rows> autoencoder::lazy_rows(std::vector<std::int32_t> inp
   return lazy;
 }
 
-void autoencoder::prepare_for_serving() {
-  for (const auto& l : layers_) l->prepare_for_serving();
+void autoencoder::prepare_for_serving(bool sparse_inputs) {
+  for (std::size_t i = sparse_inputs ? 1 : 0; i < layers_.size(); ++i) layers_[i]->prepare_for_serving();
 }
 
 std::vector<float> autoencoder::output_of(std::size_t layer, const sparse_batch& batch) {

@@ -117,9 +117,11 @@ class autoencoder {
   std::vector<parameter_rows> lazy_rows(std::vector<std::int32_t> inputs, std::vector<std::int32_t> rated);
   // For a model loaded to predict, whose parameters then never change: each
   // layer keeps its weights prepared for the backend's products
-  // (layer::prepare_for_serving). The wasm module calls it; natively the
-  // BLAS's products are faster unprepared, and nothing does.
-  void prepare_for_serving();
+  // (layer::prepare_for_serving); with `sparse_inputs` (ratings), the first
+  // layer, which then selects rows of its weight, multiplies nothing and is
+  // left as it is. The wasm module calls it; natively the BLAS's products are
+  // faster unprepared, and nothing does.
+  void prepare_for_serving(bool sparse_inputs);
 
   // Predictions (rows x items, row-major) for a host batch, copied to the host.
   std::vector<float> predict(const sparse_batch& batch);
