@@ -1,6 +1,8 @@
 #include "aerec/nn/autoencoder.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -16,6 +18,31 @@
 namespace aerec {
 
 namespace {
+
+// Reads floats clipped to [low, high] (std::clamp's result, NaN kept): a vector made from
+// two of these copies and clips in one pass, into memory it does not zero first.
+struct clipping {
+  using iterator_category = std::random_access_iterator_tag;
+  using value_type = float;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const float*;
+  using reference = float;
+
+  const float* at;
+  float low, high;
+
+  float operator*() const {
+    const float v = *at < low ? low : *at;
+    return high < v ? high : v;
+  }
+  clipping& operator++() {
+    ++at;
+    return *this;
+  }
+  difference_type operator-(const clipping& other) const { return at - other.at; }
+  bool operator==(const clipping& other) const { return at == other.at; }
+};
+
 layer_input sparse_input(const sparse_view& x) {
   layer_input in;
   in.sparse = &x;
@@ -433,10 +460,15 @@ void autoencoder::prepare_for_serving(bool sparse_inputs) {
   for (std::size_t i = sparse_inputs ? 1 : 0; i < layers_.size(); ++i) layers_[i]->prepare_for_serving();
 }
 
-std::vector<float> autoencoder::output_of(std::size_t layer, const sparse_batch& batch) {
-  AEREC_ASSERT(batch.cols == items() && layer < layers_.size());
+void autoencoder::forward_host(const sparse_batch& batch) {
+  AEREC_ASSERT(batch.cols == items());
   predict_input_.assign(backend_, batch);
   forward(predict_input_.view());
+}
+
+std::vector<float> autoencoder::output_of(std::size_t layer, const sparse_batch& batch) {
+  AEREC_ASSERT(layer < layers_.size());
+  forward_host(batch);
   return host_copy(outputs_[layer]);
 }
 
@@ -449,18 +481,29 @@ std::vector<float> autoencoder::output_of(std::size_t layer, std::span<const flo
   return host_copy(outputs_[layer]);
 }
 
-std::vector<float> autoencoder::host_copy(const_matrix_view out) {
+std::vector<float> autoencoder::host_copy(const_matrix_view out,
+                                          std::optional<std::pair<float, float>> clip) {
   const std::size_t n = static_cast<std::size_t>(out.rows) * static_cast<std::size_t>(out.cols);
-  // Copied as it is made where the host reads the memory: a megabyte for 64 users
-  // of ML-1M's width, not zeroed first.
-  if (backend_.host_memory()) return std::vector<float>(out.data, out.data + n);
+  // Copied (and clipped) as it is made where the host reads the memory: a megabyte for 64
+  // users of ML-1M's width, not zeroed first.
+  if (backend_.host_memory())
+    return clip ? std::vector<float>(clipping{out.data, clip->first, clip->second},
+                                     clipping{out.data + n, clip->first, clip->second})
+                : std::vector<float>(out.data, out.data + n);
   std::vector<float> host(n);
   if (n > 0) backend_.to_host(host.data(), out.data, n * sizeof(float));
+  if (clip)
+    for (float& v : host) v = *clipping{&v, clip->first, clip->second};
   return host;
 }
 
 std::vector<float> autoencoder::predict(const sparse_batch& batch) {
   return output_of(layers_.size() - 1, batch);
+}
+
+std::vector<float> autoencoder::predict(const sparse_batch& batch, float low, float high) {
+  forward_host(batch);
+  return host_copy(outputs_.back(), std::pair(low, high));
 }
 
 std::vector<float> autoencoder::predict_at(const sparse_batch& batch, const sparse_batch& pattern) {

@@ -192,18 +192,9 @@ std::vector<float> model::predict_dense(std::span<const float> rows) {
 }
 
 std::vector<float> model::predictions(const sparse_batch& batch) {
-  std::vector<float> out = network_->predict(network_input(batch));
-  if (!ranks()) {
-    // std::clamp's result, written so that the loop vectorises (in wasm too): the bounds hoisted
-    // (a float written could be scale_'s), two selects by index.
-    const float low = scale_.min, high = scale_.max;
-    float* const p = out.data();
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      const float v = p[i] < low ? low : p[i];
-      p[i] = high < v ? high : v;
-    }
-  }
-  return out;
+  // Clipped as the network's outputs are copied out, as clip() would.
+  return ranks() ? network_->predict(network_input(batch))
+                 : network_->predict(network_input(batch), scale_.min, scale_.max);
 }
 
 std::vector<float> model::encode(std::span<const item_rating> user_ratings) {

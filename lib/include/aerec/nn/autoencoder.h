@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "aerec/backend/device_array.h"
@@ -125,6 +126,8 @@ class autoencoder {
 
   // Predictions (rows x items, row-major) for a host batch, copied to the host.
   std::vector<float> predict(const sparse_batch& batch);
+  // The same, each clipped to [low, high] as it is copied (one pass, not two).
+  std::vector<float> predict(const sparse_batch& batch, float low, float high);
   // The same for dense rows (rows x items, row-major, on the host).
   std::vector<float> predict(std::span<const float> rows);
   // The predictions at `pattern`'s entries alone, in its order, for a host
@@ -190,7 +193,10 @@ class autoencoder {
   // Runs the batch forward and copies layer `layer`'s output to the host.
   std::vector<float> output_of(std::size_t layer, const sparse_batch& batch);
   std::vector<float> output_of(std::size_t layer, std::span<const float> rows);
-  std::vector<float> host_copy(const_matrix_view out);
+  void forward_host(const sparse_batch& batch);
+  // `out` on the host, clipped to clip's [first, second] where it is set.
+  std::vector<float> host_copy(const_matrix_view out,
+                               std::optional<std::pair<float, float>> clip = std::nullopt);
 
   backend& backend_;
   std::vector<layer_spec> specs_;
