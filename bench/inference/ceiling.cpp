@@ -97,8 +97,10 @@ int main() {
   sum += stream_sum<1>(cached.data(), cached.size());
   double in_cache = 0;
   for (int r = 0; r < 20; ++r) {
-    in_cache = std::max(in_cache, best_rate(1, cached_bytes, [&] { sum += stream_sum<1>(cached.data(), cached.size()); }));
-    in_cache = std::max(in_cache, best_rate(1, cached_bytes, [&] { sum += stream_sum<2>(cached.data(), cached.size()); }));
+    in_cache = std::max(
+        in_cache, best_rate(1, cached_bytes, [&] { sum += stream_sum<1>(cached.data(), cached.size()); }));
+    in_cache = std::max(
+        in_cache, best_rate(1, cached_bytes, [&] { sum += stream_sum<2>(cached.data(), cached.size()); }));
   }
   std::printf(
       "{\"simd128_gflops\": %.2f, \"stream_gbs\": %.2f, \"one_stream_gbs\": %.2f, \"two_streams_gbs\": %.2f, "
