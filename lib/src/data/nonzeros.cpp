@@ -39,12 +39,14 @@ constexpr swizzle_table make_swizzles() {
   return table;
 }
 alignas(16) constexpr swizzle_table swizzles = make_swizzles();
+#endif
 
+}  // namespace
+
+#ifdef __wasm_simd128__
 // A rating is a few percent of a row, at places no branch predicts: four
 // entries at a time are packed with a swizzle chosen by which are not 0,
 // with no branch at all (in V8, 2-3 times faster than skipping empty blocks).
-}  // namespace
-
 std::size_t nonzeros(std::span<const float> row, float* values, int* cols) {
   const v128_t zero = wasm_f32x4_splat(0), four = wasm_i32x4_splat(4);
   v128_t col = wasm_i32x4_make(0, 1, 2, 3);
@@ -61,8 +63,6 @@ std::size_t nonzeros(std::span<const float> row, float* values, int* cols) {
   return count;
 }
 #else
-}  // namespace
-
 // Eight entries at a time are tested together and skipped when all are 0,
 // the others appended without a branch.
 std::size_t nonzeros(std::span<const float> row, float* values, int* cols) {

@@ -205,11 +205,6 @@ float max_of(const float* z, int n) {
   return m;
 }
 
-// The core primitives, and fast implementations of the element-wise, loss
-// and optimizer families, of the direct convolutions (threaded by images)
-// and of the per-pixel losses. The penalties, the variational code, GLocal-K's
-// operations and the convolutions' data movement cost little beside the
-// layers around them: they come from their host implementations, in place.
 // B packed once into the SIMD kernel's panels; each product splits C's columns
 // in whole panels over the threads, as gemm does (the same bits on any number).
 class packed_product final : public prepared_product {
@@ -231,6 +226,11 @@ class packed_product final : public prepared_product {
   int threads_;
 };
 
+// The core primitives, and fast implementations of the element-wise, loss
+// and optimizer families, of the direct convolutions (threaded by images)
+// and of the per-pixel losses. The penalties, the variational code, GLocal-K's
+// operations and the convolutions' data movement cost little beside the
+// layers around them: they come from their host implementations, in place.
 class cpu_backend final : public backend,
                           public elementwise_ops,
                           public loss_ops,
