@@ -430,7 +430,7 @@ TEST_CASE("a network prepared for serving predicts as before, from its packed we
     for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == Approx(want[i]).epsilon(1e-5).margin(1e-6));
   };
   const auto zero_weight = [&](autoencoder& net, std::size_t layer) {
-    const parameter& w = net.parameters()[2 * layer];
+    const parameter w = net.parameters()[2 * layer];  // a copy: the list is a temporary
     b->fill(w.value, w.size, 0.0f);
   };
   const std::span<const float> all(rows), one(rows.data(), 37);
