@@ -146,6 +146,31 @@ void pack_rows(operand a, int i0, int rows, index k0, index kc, float* out) {
     for (int i = 0; i < MR; ++i) out[k * MR + i] = i < rows ? *a.at(i0 + i, k0 + k) : 0.0f;
 }
 
+// op(A)'s m rows in tiles of MR (pack_rows), MR * kc apart.
+template <int MR>
+void pack_row_tiles(operand a, int m, index k0, index kc, float* out) {
+  for (int t = 0; t * MR < m; ++t)
+    pack_rows<MR>(a, t * MR, std::min(MR, m - t * MR), k0, kc, out + t * MR * kc);
+}
+
+// pack_row_tiles' room for m rows of depth k, a depth block at a time.
+template <int MR>
+std::size_t row_tiles_room(int m, index k) {
+  return static_cast<std::size_t>((m + MR - 1) / MR * MR * std::min(k, block_depth));
+}
+
+// C's m rows x columns of panels [p0, p1) (stride apart at `panels`; C's
+// columns end at n) from op(A)'s row tiles packed by pack_row_tiles.
+template <int MR, int NV>
+void tile_panels(index kc, const float* packed_a, int m, const float* panels, index stride, int p0, int p1,
+                 int n, float* c, index ldc, update u) {
+  constexpr int width = NV * lanes;
+  for (int p = p0; p < p1; ++p)
+    for (int t = 0; t * MR < m; ++t)
+      tile<MR, NV>(kc, packed_a + t * MR * kc, panels + p * stride, c + t * MR * ldc + p * width, ldc,
+                   std::min(MR, m - t * MR), std::min(width, n - p * width), u);
+}
+
 // Transposed B's kc x cols block at (k0, j0) (B's rows are the panel's
 // columns) as a panel `width` wide, zero-padded: four rows by four steps at a time.
 void pack_transposed_panel(operand b, index k0, index kc, int j0, int cols, int width, float* out) {
@@ -206,24 +231,19 @@ template <int MR, int NV>
 void panel_product(operand a, operand b, int m, int n, index k, float alpha, float beta, float* c,
                    index ldc) {
   constexpr int width = NV * lanes;
-  const int row_tiles = (m + MR - 1) / MR;
   const int block_width = std::min(block_cols / width, (n + width - 1) / width) * width;
-  const index depth = std::min(k, block_depth);
-  std::vector<float> packed_a(static_cast<std::size_t>(row_tiles * MR * depth));
-  std::vector<float> packed_b(static_cast<std::size_t>(block_width / width * panel_stride(depth, width)));
+  std::vector<float> packed_a(row_tiles_room<MR>(m, k));
+  std::vector<float> packed_b(
+      static_cast<std::size_t>(block_width / width * panel_stride(std::min(k, block_depth), width)));
   for (index k0 = 0; k0 < k; k0 += block_depth) {
     const index kc = std::min(block_depth, k - k0);
     const update u{alpha, k0 == 0 ? beta : 1.0f, k0 == 0 && beta == 0};
-    for (int t = 0; t < row_tiles; ++t)
-      pack_rows<MR>(a, t * MR, std::min(MR, m - t * MR), k0, kc, packed_a.data() + t * MR * kc);
+    pack_row_tiles<MR>(a, m, k0, kc, packed_a.data());
     for (int j_block = 0; j_block < n; j_block += block_width) {
-      pack_block(b, k0, kc, j_block, std::min(block_width, n - j_block), width, packed_b.data());
-      for (int j0 = j_block; j0 < std::min(n, j_block + block_width); j0 += width) {
-        const float* panel = packed_b.data() + (j0 - j_block) / width * panel_stride(kc, width);
-        for (int t = 0; t < row_tiles; ++t)
-          tile<MR, NV>(kc, packed_a.data() + t * MR * kc, panel, c + t * MR * ldc + j0, ldc,
-                       std::min(MR, m - t * MR), std::min(width, n - j0), u);
-      }
+      const int cols = std::min(block_width, n - j_block);
+      pack_block(b, k0, kc, j_block, cols, width, packed_b.data());
+      tile_panels<MR, NV>(kc, packed_a.data(), m, packed_b.data(), panel_stride(kc, width), 0,
+                          (cols + width - 1) / width, cols, c + j_block, ldc, u);
     }
   }
 }
@@ -273,16 +293,8 @@ void packed_block(operand a, int m, index k0, index kc, const float* block, int 
                   index ldc, update u, std::vector<float>& packed_a) {
   const index stride = panel_stride(kc, panel_width);
   if (m >= tile_rows) {
-    const int row_tiles = (m + tile_rows - 1) / tile_rows;
-    for (int t = 0; t < row_tiles; ++t)
-      pack_rows<tile_rows>(a, t * tile_rows, std::min(tile_rows, m - t * tile_rows), k0, kc,
-                           packed_a.data() + t * tile_rows * kc);
-    for (int p = p0; p < p1; ++p)
-      for (int t = 0; t < row_tiles; ++t)
-        tile<tile_rows, tile_vectors>(kc, packed_a.data() + t * tile_rows * kc, block + p * stride,
-                                      c + t * tile_rows * ldc + p * panel_width, ldc,
-                                      std::min(tile_rows, m - t * tile_rows),
-                                      std::min(panel_width, n - p * panel_width), u);
+    pack_row_tiles<tile_rows>(a, m, k0, kc, packed_a.data());
+    tile_panels<tile_rows, tile_vectors>(kc, packed_a.data(), m, block, stride, p0, p1, n, c, ldc, u);
     return;
   }
   for (int i = 0; i < m; ++i) {
@@ -491,10 +503,7 @@ void simd_gemm_packed(const_matrix_view a, const packed_b& b, matrix_view c, int
       std::fill(c.data + i * c.cols + first, c.data + i * c.cols + first + count, 0.0f);
     return;
   }
-  std::vector<float> packed_a(m >= tile_rows
-                                  ? static_cast<std::size_t>((m + tile_rows - 1) / tile_rows * tile_rows *
-                                                             std::min<index>(b.k, block_depth))
-                                  : 0);
+  std::vector<float> packed_a(m >= tile_rows ? row_tiles_room<tile_rows>(m, b.k) : 0);
   for (index k0 = 0; k0 < b.k; k0 += block_depth) {
     const index kc = std::min<index>(block_depth, b.k - k0);
     const update u{1.0f, k0 == 0 ? 0.0f : 1.0f, k0 == 0};
