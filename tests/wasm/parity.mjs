@@ -146,20 +146,24 @@ function checkBadInput(aerecModule, file) {
   expectError(aerecModule, 'invalid_argument', 'output array of the wrong size', () => model.predictBatch(new Float32Array(model.numItems * 2), 2, new Float32Array(model.numItems)));
   expectError(aerecModule, 'invalid_argument', 'output array not of floats', () => model.predictBatch(new Float32Array(model.numItems), 1, new Float64Array(model.numItems)));
   expectError(aerecModule, 'invalid_argument', 'NaN rating', () => model.predict(withValue(NaN)));
-  // The module packs a row's ratings four columns at a time: a NaN at each place of the four, in
-  // the last column (a short tail where the width is not a multiple of four) and in a later user
-  // of a batch is refused, and -0 is no rating.
+  // The module lists a row's blocks of eight columns that hold a rating, 256 columns at a time,
+  // and packs their ratings four columns at a time (the rest past the last 256, four at a time
+  // too): a NaN at each place of the four and of the eight, across blocks and 256-column chunks,
+  // alone in its block, in the last four and the last column (a short tail where the width is not
+  // a multiple of four), in a later user of a batch, is refused; and -0 is no rating.
   const n = model.numItems;
-  for (const column of [1, 2, 3, 4, 5, 6, 7, n - 1]) {
-    const rows = new Float32Array(3 * n);
-    rows.set(row, 2 * n);
-    rows[2 * n + column] = NaN;
-    expectError(aerecModule, 'invalid_argument', `NaN rating in column ${column} of the third user`,
-      () => model.predictBatch(rows, 3));
-    try { model.predictBatch(rows, 3); } catch (e) {
-      if (!e.message.includes(`movie ${model.itemIds()[column]} `)) fail(`column ${column}'s NaN: "${e.message}" names another movie`);
+  const columns = [1, 2, 3, 4, 5, 6, 7, 8, 255, 256, 257, n - 5, n - 1];
+  for (const [base, alone] of [[row, ''], [new Float32Array(n), ', alone in the row']])
+    for (const column of columns.filter((c, i) => c < n && columns.indexOf(c) === i)) {
+      const rows = new Float32Array(3 * n);
+      rows.set(base, 2 * n);
+      rows[2 * n + column] = NaN;
+      expectError(aerecModule, 'invalid_argument', `NaN rating in column ${column} of the third user${alone}`,
+        () => model.predictBatch(rows, 3));
+      try { model.predictBatch(rows, 3); } catch (e) {
+        if (!e.message.includes(`movie ${model.itemIds()[column]} `)) fail(`column ${column}'s NaN: "${e.message}" names another movie`);
+      }
     }
-  }
   const negativeZeros = row.slice();
   for (let c = 1; c < n; c += 3) negativeZeros[c] = -0;
   if (!model.predict(negativeZeros).every((v, i) => Object.is(v, before[i])))
