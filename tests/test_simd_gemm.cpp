@@ -158,46 +158,56 @@ TEST_CASE("simd_gemm_columns: any band of C's columns, bit for bit as the whole 
       }
 }
 
-// A served model's weights are packed once (simd_pack_b) and multiplied by every batch: for any
-// rows, as the reference; bit for bit as simd_gemm where it takes its panel path; and any band of
-// whole panels of C's columns as the whole product's, the other columns untouched.
+// A served model's weights are packed once (simd_pack_b) and multiplied by every batch, a layer's
+// bias added by the same product: for any rows, as the reference (with a bias, as C = bias rows
+// and beta 1); without a bias, bit for bit as simd_gemm where it takes its panel path; and any
+// band of whole panels of C's columns as the whole product's, the other columns untouched.
 TEST_CASE("simd_gemm_packed: B packed once, as the reference, the panel path's bits, any band", "[kernels]") {
   const int width = simd_panel_width();
   for (const shape& s : shapes)
-    for (const bool tb : {false, true}) {
-      INFO("m " << s.m << ", n " << s.n << ", k " << s.k << ", B transposed " << tb);
-      std::mt19937 random(static_cast<unsigned>(s.m * 131 + s.n * 7 + s.k));
-      const std::size_t size_c = static_cast<std::size_t>(s.m) * s.n;
-      const std::vector<float> a = random_values(static_cast<std::size_t>(s.m) * s.k, random),
-                               b = random_values(static_cast<std::size_t>(s.k) * s.n, random);
-      const const_matrix_view av{a.data(), s.m, s.k}, bv{b.data(), tb ? s.n : s.k, tb ? s.k : s.n};
-      const packed_b packed = simd_pack_b(tb, bv);
-      REQUIRE((packed.k == s.k && packed.n == s.n));
-      std::vector<float> c(size_c, std::numeric_limits<float>::quiet_NaN());
-      simd_gemm_packed(av, packed, {c.data(), s.m, s.n}, 0, s.n);
-      CHECK(worst_error(c, reference_gemm(false, tb, 1, a, b, 0, c, s)) < 1e-5);
-      if (simd_gemm_splits_columns(false, tb, s.m, s.k)) {
-        std::vector<float> whole(size_c);
-        simd_gemm(false, tb, 1, av, bv, 0, {whole.data(), s.m, s.n});
-        CHECK(std::memcmp(whole.data(), c.data(), size_c * sizeof(float)) == 0);
-      }
-      for (int first = 0; first < s.n; first += 2 * width) {
-        const int count = std::min(s.n - first, 3 * width);
-        std::vector<float> band(size_c, -7.0f);
-        simd_gemm_packed(av, packed, {band.data(), s.m, s.n}, first, count);
-        for (std::size_t e = 0; e < size_c; ++e) {
-          const int j = static_cast<int>(e % static_cast<std::size_t>(s.n));
-          const bool inside = j >= first && j < first + count;
-          if (inside ? std::memcmp(&band[e], &c[e], sizeof(float)) != 0 : band[e] != -7.0f)
-            FAIL_CHECK("band from " << first << " of " << count << ": column " << j << " is " << band[e]);
+    for (const bool tb : {false, true})
+      for (const bool with_bias : {false, true}) {
+        INFO("m " << s.m << ", n " << s.n << ", k " << s.k << ", B transposed " << tb << ", bias "
+                  << with_bias);
+        std::mt19937 random(static_cast<unsigned>(s.m * 131 + s.n * 7 + s.k));
+        const std::size_t size_c = static_cast<std::size_t>(s.m) * s.n;
+        const std::vector<float> a = random_values(static_cast<std::size_t>(s.m) * s.k, random),
+                                 b = random_values(static_cast<std::size_t>(s.k) * s.n, random),
+                                 bias = random_values(static_cast<std::size_t>(s.n), random);
+        const float* biases = with_bias ? bias.data() : nullptr;
+        const const_matrix_view av{a.data(), s.m, s.k}, bv{b.data(), tb ? s.n : s.k, tb ? s.k : s.n};
+        const packed_b packed = simd_pack_b(tb, bv);
+        REQUIRE((packed.k == s.k && packed.n == s.n));
+        std::vector<float> c(size_c, std::numeric_limits<float>::quiet_NaN()), bias_rows(size_c, 0.0f);
+        if (with_bias)
+          for (std::size_t e = 0; e < size_c; ++e) bias_rows[e] = bias[e % static_cast<std::size_t>(s.n)];
+        simd_gemm_packed(av, packed, biases, {c.data(), s.m, s.n}, 0, s.n);
+        CHECK(worst_error(c, reference_gemm(false, tb, 1, a, b, 1, bias_rows, s)) < 1e-5);
+        if (!with_bias && simd_gemm_splits_columns(false, tb, s.m, s.k)) {
+          std::vector<float> whole(size_c);
+          simd_gemm(false, tb, 1, av, bv, 0, {whole.data(), s.m, s.n});
+          CHECK(std::memcmp(whole.data(), c.data(), size_c * sizeof(float)) == 0);
+        }
+        for (int first = 0; first < s.n; first += 2 * width) {
+          const int count = std::min(s.n - first, 3 * width);
+          std::vector<float> band(size_c, -7.0f);
+          simd_gemm_packed(av, packed, biases, {band.data(), s.m, s.n}, first, count);
+          for (std::size_t e = 0; e < size_c; ++e) {
+            const int j = static_cast<int>(e % static_cast<std::size_t>(s.n));
+            const bool inside = j >= first && j < first + count;
+            if (inside ? std::memcmp(&band[e], &c[e], sizeof(float)) != 0 : band[e] != -7.0f)
+              FAIL_CHECK("band from " << first << " of " << count << ": column " << j << " is " << band[e]);
+          }
         }
       }
-    }
 }
 
-TEST_CASE("simd_gemm_packed with k = 0 writes zeros", "[kernels]") {
+TEST_CASE("simd_gemm_packed with k = 0 writes zeros, or the biases", "[kernels]") {
   const packed_b packed = simd_pack_b(false, {nullptr, 0, 3});
   std::vector<float> c(6, std::numeric_limits<float>::quiet_NaN());
-  simd_gemm_packed({nullptr, 2, 0}, packed, {c.data(), 2, 3}, 0, 3);
+  simd_gemm_packed({nullptr, 2, 0}, packed, nullptr, {c.data(), 2, 3}, 0, 3);
   CHECK(c == std::vector<float>(6, 0.0f));
+  const float bias[3] = {1.5f, -2.0f, 3.0f};
+  simd_gemm_packed({nullptr, 2, 0}, packed, bias, {c.data(), 2, 3}, 0, 3);
+  CHECK(c == std::vector<float>{1.5f, -2.0f, 3.0f, 1.5f, -2.0f, 3.0f});
 }

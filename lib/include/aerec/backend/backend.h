@@ -58,8 +58,9 @@ class op_family {
 class prepared_product {
  public:
   virtual ~prepared_product() = default;
-  // C = A op(B), A not transposed, C overwritten.
-  virtual void multiply(const_matrix_view a, matrix_view c) = 0;
+  // C = A op(B) + bias, A not transposed, C overwritten; `bias` holds C's
+  // column biases (a row added to every row), or is null for none.
+  virtual void multiply(const_matrix_view a, const float* bias, matrix_view c) = 0;
 };
 
 class backend {

@@ -212,11 +212,11 @@ class packed_product final : public prepared_product {
   packed_product(bool transpose_b, const_matrix_view b, int threads)
       : b_(simd_pack_b(transpose_b, b)), threads_(threads) {}
 
-  void multiply(const_matrix_view a, matrix_view c) override {
+  void multiply(const_matrix_view a, const float* bias, matrix_view c) override {
     cpu::parallel_for(
         threads_, static_cast<std::size_t>(c.cols), count(c.rows, c.cols) * static_cast<std::size_t>(b_.k),
         [&](std::size_t begin, std::size_t end) {
-          simd_gemm_packed(a, b_, c, static_cast<int>(begin), static_cast<int>(end - begin));
+          simd_gemm_packed(a, b_, bias, c, static_cast<int>(begin), static_cast<int>(end - begin));
         },
         static_cast<std::size_t>(simd_panel_width()));
   }

@@ -110,12 +110,32 @@ inline v4 quarter(vf x) {
 #endif
 }
 
+// N vectors of sums' first values, `cols` of them from C's biases at `bias`
+// (the rest 0), or all 0 without a bias: a served layer's bias added by the
+// product (a pass over C spared), the first thing in each sum.
+template <int N>
+void initial_sums(const float* bias, int cols, vf (&sums)[N]) {
+  if (!bias) {
+    for (vf& v : sums) v = vf{};
+  } else if (cols == N * lanes) {
+    for (int v = 0; v < N; ++v) sums[v] = load(bias + v * lanes);
+  } else {
+    float padded[N * lanes] = {};
+    std::memcpy(padded, bias, static_cast<std::size_t>(cols) * sizeof(float));
+    std::memcpy(sums, padded, sizeof padded);
+  }
+}
+
 // C's rows x cols tile (rows <= MR, cols <= NV * lanes) from kc steps: op(A)'s
 // rows packed MR-interleaved at `a` (step k's MR values at a + k * MR), the
-// packed panel of op(B) at `b` (step k's NV vectors at b + k * NV * lanes).
+// packed panel of op(B) at `b` (step k's NV vectors at b + k * NV * lanes);
+// the sums begin at the biases at `bias`, unless null.
 template <int MR, int NV>
-void tile(index kc, const float* a, const float* b, float* c, index ldc, int rows, int cols, update u) {
-  vf sum[MR][NV] = {};
+void tile(index kc, const float* a, const float* b, float* c, index ldc, int rows, int cols, update u,
+          const float* bias = nullptr) {
+  vf sum[MR][NV];
+  initial_sums(bias, cols, sum[0]);
+  for (int i = 1; i < MR; ++i) std::memcpy(sum[i], sum[0], sizeof sum[0]);
   for (index k = 0; k < kc; ++k, a += MR, b += NV * lanes) {
     vf bk[NV];
     for (int v = 0; v < NV; ++v) bk[v] = load(b + v * lanes);
@@ -163,12 +183,13 @@ std::size_t row_tiles_room(int m, index k) {
 // columns end at n) from op(A)'s row tiles packed by pack_row_tiles.
 template <int MR, int NV>
 void tile_panels(index kc, const float* packed_a, int m, const float* panels, index stride, int p0, int p1,
-                 int n, float* c, index ldc, update u) {
+                 int n, float* c, index ldc, update u, const float* bias = nullptr) {
   constexpr int width = NV * lanes;
   for (int p = p0; p < p1; ++p)
     for (int t = 0; t * MR < m; ++t)
       tile<MR, NV>(kc, packed_a + t * MR * kc, panels + p * stride, c + t * MR * ldc + p * width, ldc,
-                   std::min(MR, m - t * MR), std::min(width, n - p * width), u);
+                   std::min(MR, m - t * MR), std::min(width, n - p * width), u,
+                   bias ? bias + p * width : nullptr);
 }
 
 // Transposed B's kc x cols block at (k0, j0) (B's rows are the panel's
@@ -252,24 +273,24 @@ void panel_product(operand a, operand b, int m, int n, index k, float alpha, flo
 // additions in flight, where one panel's NV would wait on each other), from
 // kc steps of the row at `a` (its values in order) and panels `stride` apart
 // at `b`; the sums in tile's order, so the same bits. `cols` of the P panels'
-// columns are C's.
+// columns are C's, their biases at `bias` unless null.
 template <int P, int NV>
-void row_tile(index kc, const float* a, const float* b, index stride, float* c, int cols, update u) {
+void row_tile(index kc, const float* a, const float* b, index stride, float* c, int cols, update u,
+              const float* bias) {
   constexpr int width = NV * lanes;
-  vf sum[P][NV] = {};
+  vf sum[P * NV];  // panel p's vector v at p * NV + v: C's columns in order
+  initial_sums(bias, cols, sum);
   for (index k = 0; k < kc; ++k) {
     const vf ak = splat(a[k]);
     for (int p = 0; p < P; ++p)
-      for (int v = 0; v < NV; ++v) sum[p][v] += ak * load(b + p * stride + k * width + v * lanes);
+      for (int v = 0; v < NV; ++v) sum[p * NV + v] += ak * load(b + p * stride + k * width + v * lanes);
   }
   if (cols == P * width) {
-    for (int p = 0; p < P; ++p)
-      for (int v = 0; v < NV; ++v)
-        store(c + p * width + v * lanes, updated(sum[p][v], c + p * width + v * lanes, u));
+    for (int v = 0; v < P * NV; ++v) store(c + v * lanes, updated(sum[v], c + v * lanes, u));
     return;
   }
   float partial[P * width];
-  for (int p = 0; p < P; ++p) std::memcpy(partial + p * width, sum[p], sizeof sum[p]);
+  std::memcpy(partial, sum, sizeof partial);
   for (int j = 0; j < cols; ++j) c[j] = updated(partial[j], c + j, u);
 }
 
@@ -287,25 +308,28 @@ index packed_offset(index k0, index kc, int panels, int p) {
 }
 
 // C's columns in panels [p0, p1) from A's rows and packed B's depth block k0
-// (at `block`): 4 rows at a time through the tile, fewer row by row through
-// row_tile, row_panels panels at a time.
+// (at `block`), plus C's biases at `bias` unless null: 4 rows at a time
+// through the tile, fewer row by row through row_tile, row_panels panels at a
+// time.
 void packed_block(operand a, int m, index k0, index kc, const float* block, int p0, int p1, int n, float* c,
-                  index ldc, update u, std::vector<float>& packed_a) {
+                  index ldc, update u, const float* bias, std::vector<float>& packed_a) {
   const index stride = panel_stride(kc, panel_width);
   if (m >= tile_rows) {
     pack_row_tiles<tile_rows>(a, m, k0, kc, packed_a.data());
-    tile_panels<tile_rows, tile_vectors>(kc, packed_a.data(), m, block, stride, p0, p1, n, c, ldc, u);
+    tile_panels<tile_rows, tile_vectors>(kc, packed_a.data(), m, block, stride, p0, p1, n, c, ldc, u, bias);
     return;
   }
+  const auto biases = [&](int p) { return bias ? bias + p * panel_width : nullptr; };
   for (int i = 0; i < m; ++i) {
     const float* row = a.at(i, k0);  // A is not transposed: a row's steps lie side by side
     int p = p0;
     for (; p + row_panels <= p1; p += row_panels)
       row_tile<row_panels, tile_vectors>(kc, row, block + p * stride, stride, c + i * ldc + p * panel_width,
-                                         std::min(row_panels * panel_width, n - p * panel_width), u);
+                                         std::min(row_panels * panel_width, n - p * panel_width), u,
+                                         biases(p));
     for (; p < p1; ++p)
       row_tile<1, tile_vectors>(kc, row, block + p * stride, stride, c + i * ldc + p * panel_width,
-                                std::min(panel_width, n - p * panel_width), u);
+                                std::min(panel_width, n - p * panel_width), u, biases(p));
   }
 }
 
@@ -493,14 +517,15 @@ packed_b simd_pack_b(bool transpose_b, const_matrix_view b) {
   return out;
 }
 
-void simd_gemm_packed(const_matrix_view a, const packed_b& b, matrix_view c, int first, int count) {
+void simd_gemm_packed(const_matrix_view a, const packed_b& b, const float* bias, matrix_view c, int first,
+                      int count) {
   AEREC_ASSERT(a.cols == b.k && c.rows == a.rows && c.cols == b.n && first % panel_width == 0);
   const int m = c.rows, panels = panel_count(b.n);
   const int p0 = first / panel_width, p1 = panel_count(first + count);
   if (m == 0 || count == 0) return;
   if (b.k == 0) {
     for (int i = 0; i < m; ++i)
-      std::fill(c.data + i * c.cols + first, c.data + i * c.cols + first + count, 0.0f);
+      for (int j = first; j < first + count; ++j) c.data[i * c.cols + j] = bias ? bias[j] : 0.0f;
     return;
   }
   std::vector<float> packed_a(m >= tile_rows ? row_tiles_room<tile_rows>(m, b.k) : 0);
@@ -508,7 +533,7 @@ void simd_gemm_packed(const_matrix_view a, const packed_b& b, matrix_view c, int
     const index kc = std::min<index>(block_depth, b.k - k0);
     const update u{1.0f, k0 == 0 ? 0.0f : 1.0f, k0 == 0};
     packed_block(as_operand(a, false), m, k0, kc, b.panels.data() + packed_offset(k0, kc, panels, 0), p0, p1,
-                 b.n, c.data, c.cols, u, packed_a);
+                 b.n, c.data, c.cols, u, k0 == 0 ? bias : nullptr, packed_a);
   }
 }
 

@@ -31,11 +31,14 @@ struct packed_b {
 };
 packed_b simd_pack_b(bool transpose_b, const_matrix_view b);
 
-// C's columns [first, first + count) = A * op(B) for B packed by simd_pack_b (A
-// not transposed, C overwritten): each entry's sums in the panel path's order,
-// so the same bits as simd_gemm where it takes that path (more than a few rows).
-// `first` is a multiple of simd_panel_width().
-void simd_gemm_packed(const_matrix_view a, const packed_b& b, matrix_view c, int first, int count);
+// C's columns [first, first + count) = A * op(B) + bias for B packed by
+// simd_pack_b (A not transposed, C overwritten, `bias` C's n biases or null
+// for none): each entry's sums in the panel path's order, so without a bias
+// the same bits as simd_gemm where it takes that path (more than a few rows);
+// a bias is the first term of each sum. `first` is a multiple of
+// simd_panel_width().
+void simd_gemm_packed(const_matrix_view a, const packed_b& b, const float* bias, matrix_view c, int first,
+                      int count);
 int simd_panel_width();
 
 }  // namespace aerec

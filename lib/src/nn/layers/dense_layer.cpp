@@ -89,11 +89,11 @@ const_matrix_view dense_layer::forward(const layer_input& x) {
     AEREC_ASSERT(!by_output());
     backend_.sparse_dense(*x.sparse, stored(weight_), 0, z);
   } else if (prepared_) {
-    prepared_->multiply(x.dense, z);
+    prepared_->multiply(x.dense, bias_.data(), z);  // the bias too: no pass of its own
   } else {
     backend_.gemm(false, by_output(), 1, x.dense, stored(weight_), 0, z);
   }
-  ops<elementwise_ops>(backend_).add_row_vector(z, bias_.data());
+  if (x.sparse || !prepared_) ops<elementwise_ops>(backend_).add_row_vector(z, bias_.data());
   // An identity layer's outputs are its pre-activations: no pass to copy them (nor, in backward, the
   // gradient).
   if (spec_.act == activation::identity) return z;
