@@ -22,8 +22,6 @@
 
 namespace {
 
-using user_rows = std::vector<std::vector<aerec::item_rating>>;
-
 std::vector<float> read_floats(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw aerec::error(aerec::error_code::io_error, path + ": cannot open");
@@ -33,21 +31,9 @@ std::vector<float> read_floats(const std::string& path) {
   return values;
 }
 
-// Dense rows (0 = not rated) as the model's ratings by movie id.
-user_rows to_ratings(const aerec::model& m, const float* dense, std::size_t rows) {
-  const auto items = static_cast<std::size_t>(m.items().size());
-  user_rows users(rows);
-  for (std::size_t r = 0; r < rows; ++r)
-    for (std::size_t c = 0; c < items; ++c)
-      if (const float v = dense[r * items + c]; v != 0)
-        users[r].push_back({m.items().id(static_cast<std::int32_t>(c)), v});
-  return users;
-}
-
+// The dense rows' predictions, as the wasm module's predictBatch makes them (model::predict_dense).
 std::vector<float> predict(aerec::model& m, const float* dense, std::size_t rows) {
-  const user_rows users = to_ratings(m, dense, rows);
-  const std::vector<std::span<const aerec::item_rating>> spans(users.begin(), users.end());
-  return m.predict_rows(spans);
+  return m.predict_dense({dense, rows * static_cast<std::size_t>(m.items().size())});
 }
 
 // Median microseconds of `repeats` calls, after as many warm-up calls.
