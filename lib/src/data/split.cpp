@@ -361,19 +361,25 @@ struct predictable {
   std::vector<std::size_t> sizes = std::vector<std::size_t>(left_out_part, 0);  // per part
 };
 
+// f(row, k) for each rating k, row by row.
+template <class F>
+void for_each_rating(const row_major_ratings& r, F f) {
+  for (std::size_t row = 0; row + 1 < r.start.size(); ++row)
+    for (std::size_t k = r.start[row]; k < r.start[row + 1]; ++k) f(row, k);
+}
+
 predictable survey(const row_major_ratings& r, std::int32_t cols) {
   predictable out;
   out.item_trained.assign(static_cast<std::size_t>(cols), 0);
   out.has_input.assign(r.start.size() - 1, 0);
-  for (std::size_t row = 0; row + 1 < r.start.size(); ++row)
-    for (std::size_t k = r.start[row]; k < r.start[row + 1]; ++k) {
-      const auto p = static_cast<part>(r.parts[k]);
-      if (p != left_out_part) ++out.sizes[p];
-      if (p == train_part) out.item_trained[static_cast<std::size_t>(r.cols[k])] = 1;
-      if (p == train_part || p == test_input || p == val_input)
-        out.has_input[row] |= static_cast<std::uint8_t>(1u << p);
-      out.held_out_users |= p == test_input || p == val_input;
-    }
+  for_each_rating(r, [&](std::size_t row, std::size_t k) {
+    const auto p = static_cast<part>(r.parts[k]);
+    if (p != left_out_part) ++out.sizes[p];
+    if (p == train_part) out.item_trained[static_cast<std::size_t>(r.cols[k])] = 1;
+    if (p == train_part || p == test_input || p == val_input)
+      out.has_input[row] |= static_cast<std::uint8_t>(1u << p);
+    out.held_out_users |= p == test_input || p == val_input;
+  });
   return out;
 }
 
@@ -382,44 +388,48 @@ predictable survey(const row_major_ratings& r, std::int32_t cols) {
 void build_parts(dataset& d, row_major_ratings& r) {
   const std::int32_t rows = d.users.size(), cols = d.items.size();
   const predictable known = survey(r, cols);
-  std::vector<part_builder> built(left_out_part, part_builder(rows, cols));
-  for (std::size_t p = test_target; p < built.size(); ++p) built[p].reserve(known.sizes[p]);
+  // Builders for the copied parts, test_target on (the training part has none).
+  std::vector<part_builder> built;
+  for (std::size_t p = test_target; p < left_out_part; ++p) {
+    built.emplace_back(rows, cols);
+    built.back().reserve(known.sizes[p]);
+  }
+  const auto builder = [&](part p) -> part_builder& { return built[p - test_target]; };
   std::vector<std::int64_t> train_offsets(static_cast<std::size_t>(rows) + 1, 0);
   std::size_t trained = 0;
-  for (std::size_t row = 0; row + 1 < r.start.size(); ++row)
-    for (std::size_t k = r.start[row]; k < r.start[row + 1]; ++k) {
-      const auto p = static_cast<part>(r.parts[k]);
-      const std::int32_t col = r.cols[k];
-      if (p == train_part) {
-        r.cols[trained] = col;
-        r.values[trained++] = r.values[k];
-        ++train_offsets[row + 1];
-        continue;
-      }
-      if (p == left_out_part) continue;
-      if (p == test_target || p == val_target) {
-        holdout& h = p == test_target ? d.test : d.validation;
-        const part input = !known.held_out_users ? train_part : p == test_target ? test_input : val_input;
-        if (!(known.has_input[row] & (1u << input))) {
-          ++h.unknown_user;
-          continue;
-        }
-        if (!known.item_trained[static_cast<std::size_t>(col)]) {
-          ++h.unknown_item;
-          continue;
-        }
-      }
-      built[p].add(row, col, r.values[k]);
+  for_each_rating(r, [&](std::size_t row, std::size_t k) {
+    const auto p = static_cast<part>(r.parts[k]);
+    const std::int32_t col = r.cols[k];
+    if (p == train_part) {
+      r.cols[trained] = col;
+      r.values[trained++] = r.values[k];
+      ++train_offsets[row + 1];
+      return;
     }
+    if (p == left_out_part) return;
+    if (p == test_target || p == val_target) {
+      holdout& h = p == test_target ? d.test : d.validation;
+      const part input = !known.held_out_users ? train_part : p == test_target ? test_input : val_input;
+      if (!(known.has_input[row] & (1u << input))) {
+        ++h.unknown_user;
+        return;
+      }
+      if (!known.item_trained[static_cast<std::size_t>(col)]) {
+        ++h.unknown_item;
+        return;
+      }
+    }
+    builder(p).add(row, col, r.values[k]);
+  });
   r.cols.resize(trained);
   r.values.resize(trained);
   std::partial_sum(train_offsets.begin(), train_offsets.end(), train_offsets.begin());
   d.train = ratings(rows, cols, std::move(train_offsets), std::move(r.cols), std::move(r.values));
-  d.test.target = built[test_target].finish();
-  d.validation.target = built[val_target].finish();
+  d.test.target = builder(test_target).finish();
+  d.validation.target = builder(val_target).finish();
   if (known.held_out_users) {
-    d.test.input = built[test_input].finish();
-    d.validation.input = built[val_input].finish();
+    d.test.input = builder(test_input).finish();
+    d.validation.input = builder(val_input).finish();
   }
 }
 
