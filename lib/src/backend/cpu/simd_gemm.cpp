@@ -254,7 +254,7 @@ void panel_product(operand a, operand b, int m, int n, index k, float alpha, flo
   constexpr int width = NV * lanes;
   const int block_width = std::min(block_cols / width, (n + width - 1) / width) * width;
   std::vector<float> packed_a(row_tiles_room<MR>(m, k));
-  std::vector<float> packed_b(
+  line_aligned_vector<float> packed_b(
       static_cast<std::size_t>(block_width / width * panel_stride(std::min(k, block_depth), width)));
   for (index k0 = 0; k0 < k; k0 += block_depth) {
     const index kc = std::min(block_depth, k - k0);

@@ -2,9 +2,8 @@
 // A portable SIMD matrix product, written once with GCC/Clang vector
 // extensions: AVX with -march=native, SIMD128 in WebAssembly (where Eigen has
 // no vector path), SSE or NEON otherwise. One thread; no FMA assumed.
-#include <vector>
-
 #include "aerec/backend/backend.h"
+#include "core/line_aligned.h"
 
 namespace aerec {
 
@@ -27,7 +26,7 @@ void simd_gemm_columns(bool transpose_a, bool transpose_b, float alpha, const_ma
 // packs them for each product.
 struct packed_b {
   int k = 0, n = 0;
-  std::vector<float> panels;
+  line_aligned_vector<float> panels;
 };
 packed_b simd_pack_b(bool transpose_b, const_matrix_view b);
 
