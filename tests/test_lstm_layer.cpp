@@ -9,7 +9,6 @@
 #include "aerec/core/error.h"
 #include "aerec/nn/layer_registry.h"
 #include "aerec/nn/layers/lstm.h"
-#include "backend/cpu/vector_math.h"
 #include "expect_error.h"
 #include "layer_gradients.h"
 
@@ -123,33 +122,4 @@ TEST_CASE("lstm refuses shapes that disagree and an activation", "[lstm]") {
   spec = lstm_spec(4, 3, 5, true);
   spec.input = shape::features(12);
   REQUIRE(layer_problem(spec).find("takes sequences") != std::string::npos);
-}
-
-// The CPU's LSTM takes its tanh eight at a time (backend/cpu/vector_math.h):
-// within a few ulp of libm's over the range gates and cells meet, tiny
-// values and the saturated tails included, and NaN stays NaN.
-TEST_CASE("the CPU's vector tanh is libm's to 4 ulp", "[lstm]") {
-  const auto ulps = [](float a, float b) {
-    return std::abs(static_cast<double>(a) - b) / std::abs(std::nextafter(b, INFINITY) - b);
-  };
-  std::vector<float> xs;
-  for (float x = 1e-30f; x < 1e30f; x *= 1.0137f) xs.push_back(x), xs.push_back(-x);
-  for (float x = -12; x < 12; x += 1.0f / 1024) xs.push_back(x);
-  xs.resize(xs.size() / 8 * 8);
-  double worst = 0;
-  for (std::size_t i = 0; i < xs.size(); i += 8) {
-    const cpu::float8 y = cpu::tanh8(cpu::load8(xs.data() + i));
-    for (int k = 0; k < 8; ++k)
-      worst = std::max(worst, ulps(y[k], std::tanh(xs[i + static_cast<std::size_t>(k)])));
-  }
-  CHECK(worst <= 4);
-  const cpu::float8 edge{0.0f, INFINITY, -INFINITY, NAN, 9.5f, -30.0f, 1e-40f, -0.25f};
-  const cpu::float8 y = cpu::tanh8(edge);
-  CHECK(y[0] == 0);
-  CHECK(y[1] == 1);
-  CHECK(y[2] == -1);
-  CHECK(std::isnan(y[3]));
-  CHECK(y[4] == 1);
-  CHECK(y[5] == -1);
-  CHECK(ulps(y[7], std::tanh(-0.25f)) <= 4);
 }

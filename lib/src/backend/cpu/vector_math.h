@@ -55,10 +55,15 @@ inline float8 select(int8 mask, float8 a, float8 b) {
   return reinterpret_cast<float8>((mask & reinterpret_cast<int8>(a)) | (~mask & reinterpret_cast<int8>(b)));
 }
 
-// e^x to about 1 ulp (Cephes' expf): x = n ln 2 + r with |r| <= ln 2 / 2,
-// e^r by a degree-7 polynomial, 2^n put straight into the exponent bits.
-// Inputs beyond the float range are clamped (e^-87.3 stands in for 0).
-inline float8 exp8(float8 x) {
+// e^x as 2^n (e^r - 1 + 1), Cephes' expf: x = n ln 2 + r with |r| <= ln 2 / 2,
+// e^r - 1 by a degree-7 polynomial (no cancellation near 0), 2^n put straight
+// into the exponent bits. Inputs beyond the float range are clamped (e^-87.3
+// stands in for 0).
+struct exp_parts {
+  float8 r_minus_1;  // e^r - 1
+  float8 scale;      // 2^n
+};
+inline exp_parts split_exp(float8 x) {
   const float8 lo = float8{} - 87.3f, hi = float8{} + 88.3f;
   x = select(x < lo, lo, select(x > hi, hi, x));
   // Round x / ln 2 to the nearest integer: adding 1.5 * 2^23 leaves it in the low mantissa bits.
@@ -73,22 +78,21 @@ inline float8 exp8(float8 x) {
   p = p * r + 4.1665795894e-2f;
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
-  const float8 e_r = (p * (r * r) + r) + 1.0f;
-  return e_r * reinterpret_cast<float8>((n_int + 127) << 23);
+  return {p * (r * r) + r, reinterpret_cast<float8>((n_int + 127) << 23)};
 }
 
-// e^x - 1, accurate near 0 too: a Taylor polynomial where e^x - 1 would
-// cancel (|x| < 0.35, truncation below 2e-8 relative), exp8 elsewhere.
+// e^x to about 1 ulp.
+inline float8 exp8(float8 x) {
+  const exp_parts e = split_exp(x);
+  return (e.r_minus_1 + 1.0f) * e.scale;
+}
+
+// e^x - 1 to a few ulp, near 0 too, as 2^n (e^r - 1) + (2^n - 1): at n = 0,
+// the polynomial's e^r - 1 itself (Cephes' expm1f; one polynomial, where a
+// Taylor series for small x beside exp8 took two).
 inline float8 expm1_8(float8 x) {
-  float8 p = float8{} + 1.0f / 5040;
-  p = p * x + 1.0f / 720;
-  p = p * x + 1.0f / 120;
-  p = p * x + 1.0f / 24;
-  p = p * x + 1.0f / 6;
-  p = p * x + 0.5f;
-  const float8 small = p * (x * x) + x;
-  const float8 abs_x = select(x < 0, -x, x);
-  return select(abs_x < 0.35f, small, exp8(x) - 1.0f);
+  const exp_parts e = split_exp(x);
+  return e.scale * e.r_minus_1 + (e.scale - 1.0f);
 }
 
 // tanh x as e / (e + 2) for e = e^2x - 1, accurate near 0 too; |x| is
