@@ -67,12 +67,12 @@ TEST_CASE("dense rows become a batch of their nonzero entries, in order, whereve
   rng random(7);
   std::vector<float> rows;
   for (const float density : {0.0f, 0.03f, 0.1f, 0.3f, 0.7f, 1.0f})
-    for (int user = 0; user < 4; ++user)
+    for (int user = 0; user < 25; ++user)  // 150 rows: past two of dense_to_batch's chunks of 64
       for (std::size_t c = 0; c < ids.size(); ++c)
         rows.push_back(random.uniform() < density ? static_cast<float>(1 + random.next() % 5)
                                                   : (c % 2 ? -0.0f : 0.0f));
   const sparse_batch batch = m.dense_to_batch(rows);
-  REQUIRE(batch.rows() == 24);
+  REQUIRE(batch.rows() == 150);
   REQUIRE(batch.offsets.front() == 0);
   std::size_t at = 0;
   for (int r = 0; r < batch.rows(); ++r) {

@@ -153,16 +153,22 @@ sparse_batch model::dense_to_batch(std::span<const float> rows) const {
   AEREC_ASSERT(rows.size() % n == 0);
   sparse_batch batch;
   batch.cols = items_.size();
-  // Packed into room for a whole row (not zeroed first: a megabyte for 64 users of ML-1M's
-  // width), the rated ones appended. Nothing here calls what can throw: in wasm such a call
+  // Up to 64 rows' rated entries packed one after another into room for all of
+  // them (not zeroed: a megabyte for 64 users of ML-1M's width), then appended
+  // at once: in wasm, each append of more than 512 bytes is a call out to
+  // JavaScript's copy. Nothing here calls what can throw: in wasm such a call
   // goes through a JavaScript trampoline.
-  const std::unique_ptr<float[]> values(new float[nonzeros_room(n)]);
-  const std::unique_ptr<int[]> cols(new int[nonzeros_room(n)]);
-  for (std::size_t start = 0; start < rows.size(); start += n) {
-    const std::size_t count = nonzeros(rows.subspan(start, n), values.get(), cols.get());
+  const std::size_t chunk = 64 * n, room = nonzeros_room(std::min(rows.size(), chunk));
+  const std::unique_ptr<float[]> values(new float[room]);
+  const std::unique_ptr<int[]> cols(new int[room]);
+  for (std::size_t first = 0; first < rows.size(); first += chunk) {
+    std::size_t count = 0;
+    for (std::size_t start = first; start < std::min(rows.size(), first + chunk); start += n) {
+      count += nonzeros(rows.subspan(start, n), values.get() + count, cols.get() + count);
+      batch.offsets.push_back(static_cast<int>(batch.values.size() + count));
+    }
     batch.values.insert(batch.values.end(), values.get(), values.get() + count);
     batch.cols_index.insert(batch.cols_index.end(), cols.get(), cols.get() + count);
-    batch.offsets.push_back(batch.nnz());
   }
   // Checked in the same order, check_rating (which can throw) called for a bad rating only.
   for (std::size_t e = 0; e < batch.values.size(); ++e)
