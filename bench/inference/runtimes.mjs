@@ -28,8 +28,8 @@ const versionOf = (name) =>
   JSON.parse(fs.readFileSync(new URL(`./node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
 
 /**
- * aerec's WebAssembly module (build/wasm/wasm): predict for one user, predictBatch for more, into
- * an array kept per batch size; with `newArrays`, into a new one each call, as the peers return.
+ * aerec's WebAssembly module (build/wasm/wasm): predictBatch into an array kept per batch size;
+ * with `newArrays`, a new array each call, as the peers return (predict for one user).
  */
 export async function aerecWasm(moduleDir, bytes, { newArrays = false } = {}) {
   const { default: createAerec } = await import(pathToFileURL(path.join(moduleDir, 'aerec.js')).href);
@@ -41,7 +41,7 @@ export async function aerecWasm(moduleDir, bytes, { newArrays = false } = {}) {
   return {
     name: newArrays ? 'aerec-wasm-new-array' : 'aerec-wasm',
     version: JSON.parse(fs.readFileSync(path.join(moduleDir, 'package.json'), 'utf8')).version,
-    run: (rows, batch) => (batch === 1 ? model.predict(rows.subarray(0, items)) :
+    run: (rows, batch) => (newArrays && batch === 1 ? model.predict(rows.subarray(0, items)) :
       model.predictBatch(rows.subarray(0, batch * items), batch, newArrays ? undefined : outputFor(batch, items))),
   };
 }
