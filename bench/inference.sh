@@ -4,7 +4,8 @@
 # (bench/inference/bench.mjs), for the seed's shape and DeepRecommender's,
 # with each cell's FLOP and weight-byte rates against one core's ceilings
 # (bench/inference/ceiling.cpp, built here with emcc).
-# usage: bench/inference.sh [--weights "f32 f16 q8"] [bench.mjs options: --json FILE --seconds S --rounds R]
+# usage: bench/inference.sh [--weights "f32 f16 q8"] [bench.mjs options: --json FILE --seconds S --rounds R
+#        --baseline DIR]
 # --weights: the encodings of the model files aerec reads (default all three;
 # a compact file's weights are decoded at load, so the peers get them as f32).
 # Needs ML-1M: $MOVIELENS_DIR/ml-1m (default ../shared/data/ml-1m). The native

@@ -3,9 +3,12 @@
 // by side with the same weights and users, for batch 1 and batch 64.
 //
 //   node bench.mjs --model NAME=FILE[@PEER_FILE] ... --native PATH --module DIR
-//                  [--ceiling PATH] [--seconds S] [--rounds R] [--json FILE]
+//                  [--baseline DIR] [--ceiling PATH] [--seconds S] [--rounds R] [--json FILE]
 //
-// --native: aerec_bench_predict; --module: the built wasm module (build/wasm/wasm).
+// --native: aerec_bench_predict; --module: the built wasm module (build/wasm/wasm);
+// --baseline: another build's module (an earlier commit's, say), timed in the
+// same turns as one more runtime, aerec-wasm-baseline, to measure a change
+// side by side.
 // PEER_FILE: the peers' copy of a model whose FILE has compact weights (f16,
 // q8), its decoded weights written as f32 (aerec export --weights f32): aerec
 // reads FILE, the peers the same weights. --ceiling: the ceiling program
@@ -29,7 +32,7 @@ const batches = [1, 64];
 const largest = batches.at(-1);  // how many users are made: batch 1 times the first
 const ratedPerUser = 165;  // ~4.5% of ML-1M's 3,706 movies, its mean ratings per user
 // aerec's module against its native build: the issue's 1e-5; the peers, computing in their own order, 1e-4.
-const parityLimits = { 'aerec-wasm': 1e-5, 'aerec-wasm-new-array': 1e-5, peers: 1e-4 };
+const parityLimits = { 'aerec-wasm': 1e-5, 'aerec-wasm-new-array': 1e-5, 'aerec-wasm-baseline': 1e-5, peers: 1e-4 };
 
 // count x items ratings, row-major: whole stars 1..5 at random distinct columns.
 function makeUsers(count, items, seed) {
@@ -199,6 +202,7 @@ async function benchModel(name, modelPath, peerPath, options, work) {
   const reference = new Float32Array(new Uint8Array(fs.readFileSync(predictionsPath)).buffer);
 
   const runtimes = [await aerecWasm(options.module, bytes), await aerecWasm(options.module, bytes, { newArrays: true }),
+    ...(options.baseline ? [await aerecWasm(options.baseline, bytes, { name: 'aerec-wasm-baseline' })] : []),
     await ortWasm(model), await tfjsWasm(model)];
   const check = await parity(runtimes, users, reference, model);
   const timed = await timeRounds(runtimes, (repeats) => runNative(options.native, modelPath, usersPath, repeats), users, options);
@@ -246,7 +250,8 @@ function printRates(results, ceiling) {
 
 function printTable(results, ceiling) {
   // aerec-wasm fills an array kept per batch size; aerec-wasm-new-array returns a new one, as the peers do.
-  const peers = ['aerec-native', 'aerec-wasm', 'aerec-wasm-new-array', 'ort-wasm', 'tfjs-wasm'];
+  const peers = ['aerec-native', 'aerec-wasm', 'aerec-wasm-new-array', 'aerec-wasm-baseline', 'ort-wasm', 'tfjs-wasm']
+    .filter((p) => p in results[0].rows[0].median_us);
   const line = (cells) => console.log(`| ${cells.join(' | ')} |`);
   line(['model', 'batch', ...peers.map((p) => `${p} µs`), 'aerec-wasm / min(ort, tfjs)']);
   line(Array(peers.length + 3).fill('---'));
@@ -279,12 +284,13 @@ async function main() {
   const { values: options } = parseArgs({
     options: {
       model: { type: 'string', multiple: true }, native: { type: 'string' }, module: { type: 'string' },
+      baseline: { type: 'string' },
       seconds: { type: 'string', default: '2' }, rounds: { type: 'string', default: '3' }, json: { type: 'string' },
       ceiling: { type: 'string' },
     },
   });
   if (!options.model || !options.native || !options.module) {
-    console.error('usage: node bench.mjs --model NAME=FILE[@PEER_FILE] ... --native PATH --module DIR [--ceiling PATH] '
+    console.error('usage: node bench.mjs --model NAME=FILE[@PEER_FILE] ... --native PATH --module DIR [--baseline DIR] [--ceiling PATH] '
                   + '[--seconds S] [--rounds R] [--json FILE]');
     process.exit(2);
   }

@@ -29,9 +29,10 @@ const versionOf = (name) =>
 
 /**
  * aerec's WebAssembly module (build/wasm/wasm): predictBatch into an array kept per batch size;
- * with `newArrays`, a new array each call, as the peers return (predict for one user).
+ * with `newArrays`, a new array each call, as the peers return (predict for one user). `name`
+ * names another build's runtime.
  */
-export async function aerecWasm(moduleDir, bytes, { newArrays = false } = {}) {
+export async function aerecWasm(moduleDir, bytes, { newArrays = false, name } = {}) {
   const { default: createAerec } = await import(pathToFileURL(path.join(moduleDir, 'aerec.js')).href);
   // The single-threaded build, one thread, as the peers.
   const aerec = await createAerec({ threads: 1, wasmBinary: fs.readFileSync(path.join(moduleDir, 'aerec.wasm')) });
@@ -39,7 +40,7 @@ export async function aerecWasm(moduleDir, bytes, { newArrays = false } = {}) {
   const items = model.numItems;
   const outputFor = outputArrays();
   return {
-    name: newArrays ? 'aerec-wasm-new-array' : 'aerec-wasm',
+    name: name ?? (newArrays ? 'aerec-wasm-new-array' : 'aerec-wasm'),
     version: JSON.parse(fs.readFileSync(path.join(moduleDir, 'package.json'), 'utf8')).version,
     run: (rows, batch) => (newArrays && batch === 1 ? model.predict(rows.subarray(0, items)) :
       model.predictBatch(rows.subarray(0, batch * items), batch, newArrays ? undefined : outputFor(batch, items))),
