@@ -44,15 +44,23 @@ inline json train(int processes, const std::string& args, const temp_dir& out, c
 
 // The test figures (those whose names start with `prefix`) and each epoch's
 // training figure of two runs, relatively within `tolerance`. Catalogue
-// coverage counts movies, and one tie broken the other way changes it: it is left out.
-inline void check_figures(const json& one, const json& many, double tolerance,
+// coverage counts movies, and one tie broken the other way changes it: it is
+// left out. The other top-k figures count items in each user's top k: where two
+// runs' predictions differ in their last bits (processes sum the gradients in
+// another order), a near-tie can swap an item in or out, which moves them by up
+// to 1 / users; `swaps` such moves are allowed.
+inline void check_figures(const json& one, const json& many, double tolerance, int swaps = 0,
                           const std::string& prefix = "test_") {
+  const double per_swap =
+      one.contains("test_ranking_users") ? 1.0 / one.at("test_ranking_users").get<double>() : 0;
   int compared = 0;
   for (const auto& [key, value] : one.items()) {
     if (!key.starts_with(prefix) || key.find("coverage") != std::string::npos || !value.is_number_float())
       continue;
     INFO(key);
-    CHECK(many.at(key).get<double>() == Approx(value.get<double>()).epsilon(tolerance).margin(1e-9));
+    const double margin = key.find("_at_") != std::string::npos ? swaps * per_swap : 0;
+    CHECK(many.at(key).get<double>() ==
+          Approx(value.get<double>()).epsilon(tolerance).margin(std::max(margin, 1e-9)));
     ++compared;
   }
   CHECK(compared > 0);
